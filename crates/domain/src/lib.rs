@@ -1,0 +1,15 @@
+//! The rules of Japan's critical-infrastructure information-sharing framework, as plain Rust.
+//!
+//! Nothing in this crate performs I/O or reads the clock: time is passed in, and reference data
+//! (sectors, taxonomy) is handed over as a [`kakehashi_reference::Reference`]. Storage, HTTP and
+//! mail are adapters around it.
+
+pub mod ids;
+pub mod liaison;
+pub mod numbering;
+pub mod org;
+pub mod sharing;
+
+pub use ids::*;
+pub use org::*;
+pub use sharing::*;
