@@ -1,0 +1,217 @@
+//! 情報連絡様式 (図４) — the liaison form with every field, as the official sheet numbers them.
+//!
+//! Field names follow the form; the seed lines are in `reference/forms.json` (form id
+//! `joho_renraku_yoshiki`). Only the starred fields are required (※４: speed first).
+
+use crate::ids::SectorId;
+use crate::sharing::{Importance, Tlp};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The whole form as one hop sends it. Each hop keeps its own immutable copy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LiaisonForm {
+    /// 重要度 — how the sender rates it (not starred).
+    pub importance: Option<Importance>,
+    /// 報数（第 報）* — 1 for the first report, k for the k-th.
+    pub report_no: u32,
+    /// 識別番号 * (from the 2nd report): the chain's R-number as NISC assigned it; blank on the 1st.
+    pub ident_number: Option<String>,
+    /// 情報連絡日時 * — as-of time of the content, minute precision.
+    pub reported_at: Option<DateTime<Utc>>,
+    /// 情報連絡元 * — who sends this hop.
+    pub sender: SenderBlock,
+    /// 情報共有範囲 * — TLP of this hop.
+    pub tlp: Option<Tlp>,
+    /// 特記事項 — notes on the chosen TLP, e.g. what may be shared more widely.
+    pub tlp_notes: String,
+    /// ①発生した事象の類型 — exactly one event code (EV-..), the first detected (※２).
+    pub event: Option<String>,
+    /// ②上記事象における原因の類型 — one or more cause codes (CA-..).
+    pub causes: Vec<String>,
+    /// 別紙有無 * — whether attachments accompany the form.
+    pub has_attachments: Option<bool>,
+    /// ③分野名 * — sector code.
+    pub sector: Option<SectorId>,
+    /// ④事象が発生した重要インフラ事業者等名 — may be masked by a CEPTOAR.
+    pub operator_name: String,
+    /// ⑤概要.
+    pub summary: SummaryBlock,
+    /// （補足情報） — supplementary information.
+    pub supplementary: String,
+    /// ⑥重要インフラサービス等への影響.
+    pub impact: ImpactBlock,
+    /// ⑥ 対外的な対応状況.
+    pub external: ExternalBlock,
+    /// ⑦当該事象に係る推移等 — timeline rows.
+    pub timeline: Vec<TimelineRow>,
+    /// ⑧今後の予定.
+    pub next_steps: Option<NextSteps>,
+    /// ⑨その他・得られた教訓等.
+    pub lessons: String,
+}
+
+/// 情報連絡元 — sender block (省庁名 is printed; any organisation may send a hop here).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SenderBlock {
+    /// 省庁名 / 組織名 *.
+    pub organisation: String,
+    /// 部局名.
+    pub department: String,
+    /// 担当者名.
+    pub person: String,
+    /// 電話番号.
+    pub phone: String,
+    /// FAX番号.
+    pub fax: String,
+    /// 電子メールアドレス.
+    pub email: String,
+}
+
+/// ⑤概要.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SummaryBlock {
+    /// 判明日時.
+    pub discovered_at: Option<DateTime<Utc>>,
+    /// （発生日時）.
+    pub occurred_at: Option<DateTime<Utc>>,
+    /// 発生日時 estimate note, e.g. （サーバログ等より推測）.
+    pub occurred_note: String,
+    /// 事象が発生したシステム・委託先業者等.
+    pub affected_system: String,
+    /// 発生事象の概要.
+    pub description: String,
+}
+
+/// ⑥ impact on CI services.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImpactBlock {
+    /// システムの稼働状況.
+    pub system_status: Option<SystemStatus>,
+    /// サービス維持レベル逸脱の有無.
+    pub sml_deviation: Option<bool>,
+    /// 他の事業者等への波及の可能性.
+    pub spread_to_others: Option<bool>,
+}
+
+/// ⑥ 対外的な対応状況 — external actions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExternalBlock {
+    /// 報道発表、報道等への掲載.
+    pub press: Option<PressStatus>,
+    /// 日時・件名 when 済 or 予定有 (or the page address).
+    pub press_detail: String,
+    /// 個人情報保護委員会への連絡.
+    pub ppc: Option<PpcStatus>,
+    /// 日時・件名 when 済.
+    pub ppc_detail: String,
+    /// その他NISC以外に連絡を行った先, e.g. the prefectural police.
+    pub other_contacts: String,
+}
+
+/// One row of ⑦.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TimelineRow {
+    /// 日時 — as written (the official example uses "XX/XX 00:00"), so free text.
+    pub at: String,
+    /// 事象・対応状況等.
+    pub event: String,
+}
+
+/// システムの稼働状況.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SystemStatus {
+    /// 影響なし
+    NoImpact,
+    /// 停止中
+    Stopped,
+    /// 一部稼働中
+    PartlyRunning,
+    /// 復旧済
+    Restored,
+}
+
+/// 報道発表.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PressStatus {
+    /// 済
+    Done,
+    /// 予定有
+    Planned,
+    /// 無
+    None,
+}
+
+/// 個人情報保護委員会への連絡.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PpcStatus {
+    /// 済
+    Done,
+    /// 確認中
+    Checking,
+    /// 不要
+    NotNeeded,
+}
+
+/// ⑧今後の予定 — also the chain's state: open while a follow-up is announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NextSteps {
+    /// 事象継続中（続報あり）
+    Ongoing,
+    /// 事後調査実施中（続報あり）
+    Investigating,
+    /// 今後の対応策を継続検討（続報なし）
+    ConsideringMeasures,
+    /// 対応完了（続報なし）
+    Completed,
+}
+
+impl NextSteps {
+    pub const ALL: [NextSteps; 4] = [
+        NextSteps::Ongoing,
+        NextSteps::Investigating,
+        NextSteps::ConsideringMeasures,
+        NextSteps::Completed,
+    ];
+    /// 続報あり — another report is announced.
+    pub fn follow_up_expected(self) -> bool {
+        matches!(self, NextSteps::Ongoing | NextSteps::Investigating)
+    }
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            NextSteps::Ongoing => "事象継続中（続報あり）",
+            NextSteps::Investigating => "事後調査実施中（続報あり）",
+            NextSteps::ConsideringMeasures => "今後の対応策を継続検討（続報なし）",
+            NextSteps::Completed => "対応完了（続報なし）",
+        }
+    }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            NextSteps::Ongoing => "Event ongoing (follow-up to come)",
+            NextSteps::Investigating => "Post-incident investigation (follow-up to come)",
+            NextSteps::ConsideringMeasures => "Considering further measures (no follow-up)",
+            NextSteps::Completed => "Response complete (no follow-up)",
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            NextSteps::Ongoing => "ongoing",
+            NextSteps::Investigating => "investigating",
+            NextSteps::ConsideringMeasures => "considering_measures",
+            NextSteps::Completed => "completed",
+        }
+    }
+    pub fn from_code(c: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|n| n.code() == c)
+    }
+}
