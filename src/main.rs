@@ -1,1 +1,183 @@
-fn main() {}
+//! `kakehashi` — one binary: serve the platform, administer it, verify its audit log.
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand};
+use kakehashi_app::{App, AppConfig};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "kakehashi", version, about = "架け橋 Kakehashi — information sharing for Japan's critical-infrastructure cybersecurity framework")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// Data directory of the embedded SQLite database (created if missing).
+    #[arg(long, env = "KAKEHASHI_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    /// Use this database instead: `postgres://user@host/db` (or `sqlite://path`).
+    #[arg(long, env = "KAKEHASHI_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl DbArgs {
+    fn url(&self) -> anyhow::Result<String> {
+        if let Some(u) = &self.database_url {
+            return Ok(u.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating data directory {}", self.data_dir.display()))?;
+        Ok(format!("sqlite://{}", self.data_dir.join("kakehashi.sqlite3").display()))
+    }
+}
+
+#[derive(Args, Clone)]
+struct ServeArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Address to listen on.
+    #[arg(long, env = "KAKEHASHI_BIND", default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// Load the demo world (organisations and demo sign-ins).
+    #[arg(long)]
+    demo: bool,
+    /// Mark cookies Secure even on a loopback address (always on for other addresses).
+    #[arg(long)]
+    secure_cookies: bool,
+    /// Login name of the platform administrator created on first start.
+    #[arg(long, default_value = "admin")]
+    admin_login: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (UI and API).
+    Serve(ServeArgs),
+    /// Run the server with the demo world loaded (same as `serve --demo`).
+    Demo(ServeArgs),
+    /// Administration from the command line.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a personal API token for a person.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token and print it once.
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Login name of the person the token acts for.
+        #[arg(long)]
+        login: String,
+        /// A name to recognise the token by.
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// Comma-separated scopes: read, write, admin.
+        #[arg(long, default_value = "read")]
+        scopes: String,
+        /// Expiry in days (none = no expiry).
+        #[arg(long)]
+        days: Option<i64>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify the hash chain: detects any changed, inserted or deleted entry.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+async fn open_app(db: &DbArgs) -> anyhow::Result<App> {
+    let url = db.url()?;
+    let store = kakehashi_store_sql::open(&url).await.map_err(anyhow::Error::msg)?;
+    Ok(App::new(store, AppConfig::default()))
+}
+
+async fn serve(args: ServeArgs, demo: bool) -> anyhow::Result<()> {
+    let app = open_app(&args.db).await?;
+    if let Some(password) = app.bootstrap(&args.admin_login).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+        // Shown once on the console of the person who started the server; never logged.
+        println!("First start: platform administrator created.");
+        println!("  Sign in at http://{}/signin as '{}' with password: {password}", args.bind, args.admin_login);
+        println!("  (change it after signing in; it is not shown again)");
+    }
+    if demo {
+        let logins = app.load_demo().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        if !logins.is_empty() {
+            println!("Demo world loaded. Password of every demo sign-in: {}", kakehashi_app::demo::DEMO_PASSWORD);
+            for l in logins {
+                println!("  {:<22} {}", l.login, l.who_ja);
+            }
+        }
+    }
+    let secure = args.secure_cookies || !args.bind.ip().is_loopback();
+    let router = kakehashi_server::router(app.clone(), kakehashi_server::ServerConfig { secure_cookies: secure });
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("binding {}", args.bind))?;
+    println!("Kakehashi listening on http://{} ({})", listener.local_addr()?, app.store.backend());
+    kakehashi_server::serve(listener, router, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(a) => {
+            let demo = a.demo;
+            serve(a, demo).await
+        }
+        Command::Demo(a) => serve(a, true).await,
+        Command::Admin { command: AdminCommand::Token { command: TokenCommand::Create { db, login, name, scopes, days } } } => {
+            let app = open_app(&db).await?;
+            let person = app.store.person_by_login(&login.to_lowercase()).await.map_err(|_| anyhow::anyhow!("no person with login {login:?}"))?;
+            let actor = app.actor(&person.id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let scopes: Vec<String> = scopes.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+            let (rec, raw) = app.create_api_token(&actor, &name, &scopes, days).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{raw}");
+            eprintln!("token {} for {login} with scopes {:?} (shown once)", rec.id, rec.scopes);
+            Ok(())
+        }
+        Command::Audit { command: AuditCommand::Verify { db } } => {
+            let app = open_app(&db).await?;
+            match app.verify_audit().await.map_err(|e| anyhow::anyhow!("{e}"))? {
+                Ok(n) => {
+                    println!("audit log OK: {n} entries, hash chain and head verified");
+                    Ok(())
+                }
+                Err(e) => bail!("audit log FAILED verification: {e}"),
+            }
+        }
+    }
+}

@@ -1,1 +1,89 @@
-//! kakehashi-app
+//! Use cases: what a person can do, each one the domain rules + the sharing policy + storage +
+//! audit in one transaction. Generic over nothing: the store is chosen once at start-up and held
+//! as `Arc<dyn Store>`, which keeps the HTTP layer free of type parameters.
+
+pub mod audit;
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod identity;
+pub mod liaison;
+pub mod orgs;
+pub mod taxonomy;
+
+use chrono::{DateTime, Utc};
+use kakehashi_reference::Reference;
+use kakehashi_store::Store;
+use std::sync::Arc;
+
+pub use error::{AppError, AppResult};
+pub use identity::Actor;
+
+/// Time as a parameter: tests and replays pass their own clock.
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Settings the use cases need.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Display name of the hub organisation (NISC), as the deployment wants it shown.
+    pub nisc_name_ja: String,
+    pub nisc_name_en: String,
+    /// Session lifetime.
+    pub session_hours: i64,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            nisc_name_ja: "内閣サイバーセキュリティセンター（重要インフラ防護担当）".into(),
+            nisc_name_en: "NISC (Critical Infrastructure Protection)".into(),
+            session_hours: 12,
+        }
+    }
+}
+
+/// The application: cheap to clone, shared by every request.
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub reference: &'static Reference,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<AppConfig>,
+    pub limiter: Arc<auth::LoginLimiter>,
+}
+
+impl App {
+    pub fn new(store: Arc<dyn Store>, config: AppConfig) -> Self {
+        Self {
+            store,
+            reference: kakehashi_reference::embedded(),
+            clock: Arc::new(SystemClock),
+            config: Arc::new(config),
+            limiter: Arc::new(auth::LoginLimiter::default()),
+        }
+    }
+
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}
+
+/// A fresh, time-ordered identifier.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

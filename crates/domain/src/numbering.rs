@@ -33,7 +33,11 @@ pub struct IdentNumber {
 
 impl IdentNumber {
     pub fn new(series: Series, chain: u64, report: u32) -> Self {
-        Self { series, chain, report }
+        Self {
+            series,
+            chain,
+            report,
+        }
     }
 }
 
@@ -79,7 +83,11 @@ impl FromStr for IdentNumber {
             }
             None => 1,
         };
-        Ok(IdentNumber { series, chain, report })
+        Ok(IdentNumber {
+            series,
+            chain,
+            report,
+        })
     }
 }
 
@@ -107,20 +115,34 @@ mod tests {
     #[test]
     fn prints_first_report_without_suffix() {
         assert_eq!(IdentNumber::new(Series::Liaison, 1, 1).to_string(), "R1");
-        assert_eq!(IdentNumber::new(Series::Liaison, 12, 3).to_string(), "R12-3");
-        assert_eq!(IdentNumber::new(Series::Provision, 7, 2).to_string(), "T7-2");
+        assert_eq!(
+            IdentNumber::new(Series::Liaison, 12, 3).to_string(),
+            "R12-3"
+        );
+        assert_eq!(
+            IdentNumber::new(Series::Provision, 7, 2).to_string(),
+            "T7-2"
+        );
     }
 
     #[test]
     fn parses_half_and_full_width() {
         assert_eq!("R1".parse(), Ok(IdentNumber::new(Series::Liaison, 1, 1)));
-        assert_eq!("Ｒ１－２".parse(), Ok(IdentNumber::new(Series::Liaison, 1, 2)));
-        assert_eq!("t3-10".parse(), Ok(IdentNumber::new(Series::Provision, 3, 10)));
+        assert_eq!(
+            "Ｒ１－２".parse(),
+            Ok(IdentNumber::new(Series::Liaison, 1, 2))
+        );
+        assert_eq!(
+            "t3-10".parse(),
+            Ok(IdentNumber::new(Series::Provision, 3, 10))
+        );
     }
 
     #[test]
     fn refuses_malformed() {
-        for s in ["", "R", "R0", "R01", "R1-1", "R1-", "X1", "R1-2-3", "R-1", "R1a"] {
+        for s in [
+            "", "R", "R0", "R01", "R1-1", "R1-", "X1", "R1-2-3", "R-1", "R1a",
+        ] {
             assert!(s.parse::<IdentNumber>().is_err(), "{s}");
         }
     }

@@ -86,7 +86,9 @@ impl OrgKind {
     pub fn label_en(self) -> &'static str {
         match self {
             OrgKind::Nisc => "NISC (critical-infrastructure protection)",
-            OrgKind::CrisisManagement => "Cabinet Secretariat (incident response and crisis management)",
+            OrgKind::CrisisManagement => {
+                "Cabinet Secretariat (incident response and crisis management)"
+            }
             OrgKind::CiMinistry => "CI ministry",
             OrgKind::CybersecurityMinistry => "Cybersecurity-related ministry",
             OrgKind::IncidentResponseMinistry => "Incident-response ministry",

@@ -24,7 +24,13 @@ pub enum Tlp {
 }
 
 impl Tlp {
-    pub const ALL: [Tlp; 5] = [Tlp::Red, Tlp::AmberStrict, Tlp::Amber, Tlp::Green, Tlp::Clear];
+    pub const ALL: [Tlp; 5] = [
+        Tlp::Red,
+        Tlp::AmberStrict,
+        Tlp::Amber,
+        Tlp::Green,
+        Tlp::Clear,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -80,7 +86,11 @@ pub enum Importance {
 }
 
 impl Importance {
-    pub const ALL: [Importance; 3] = [Importance::Alert, Importance::Caution, Importance::Reference];
+    pub const ALL: [Importance; 3] = [
+        Importance::Alert,
+        Importance::Caution,
+        Importance::Reference,
+    ];
     pub fn code(self) -> &'static str {
         match self {
             Importance::Alert => "alert",

@@ -1,1 +1,32 @@
-//! kakehashi-policy
+//! 情報共有範囲（TLP）に基づく閲覧可否の判定 — the one access decision of Kakehashi.
+//!
+//! Every item shared on the platform (a liaison report, a provision, an attachment) carries a
+//! TLP level (情報共有範囲) chosen by its sender. The information-sharing handbook
+//! (「重要インフラのサイバーセキュリティに係る行動計画」に基づく情報共有の手引書, Ⅱ.2.3(2) and
+//! Ⅱ.3.3(2)) defines, level by level, whose members may read it. This crate is that definition
+//! as code, and nothing else decides reading:
+//!
+//! * [`decide`] answers "may this viewer read this item?" with a [`Decision`] and a [`Reason`].
+//! * [`audience`] and [`viewer_keys`] state the same decision as a set intersection, so storage
+//!   can answer "everything this person may read" with one indexed query. The invariant
+//!   `decide(v, i).allowed == !audience(i).is_disjoint(&viewer_keys(v, all_sectors))` is tested
+//!   by property tests over random worlds.
+//! * [`reveal`] wraps a value in [`Visible`], which only this crate can construct. Read paths
+//!   return `Visible<T>`, so no caller can hand out an item that was never checked.
+//!
+//! Roles ([`kakehashi_domain::Role`]) never grant reading: a [`Viewer`] does not even carry them.
+//! A platform administrator reads exactly what their organisation, employment and need-to-know
+//! let them read.
+//!
+//! The crate fails closed: anything not explicitly admitted is denied, and a restricted item
+//! (RED, AMBER+STRICT, AMBER) that names no sector is readable by nobody.
+
+mod audience;
+mod decision;
+mod scope;
+mod visible;
+
+pub use audience::{audience, viewer_keys, AudienceKey};
+pub use decision::{decide, Decision, Reason};
+pub use scope::{ItemScope, Viewer, ViewerError};
+pub use visible::{reveal, Denied, Visible};

@@ -1,1 +1,79 @@
-//! kakehashi-store-sql
+//! SQL storage backends: SQLite (the embedded default) and PostgreSQL (scale-out).
+//!
+//! Both backends compile from one body of queries (`queries.rs`, included twice with a different
+//! `Db`), because the schema is kept portable: BIGINT micros for time, 0/1 integers for flags,
+//! JSON text for lists, `$n` placeholders in order of appearance. What truly differs — connection
+//! settings, migrations, SQLite's single writer — stays in each backend's module.
+
+mod convert;
+
+/// The embedded backend: one file in the data directory, WAL, `synchronous = FULL` so that an
+/// acknowledged write survives a crash or power loss, and a single writer connection so that
+/// transactions never fight over SQLite's one write lock.
+pub mod sqlite {
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+    use std::str::FromStr;
+    use std::time::Duration;
+
+    pub type Db = sqlx::Sqlite;
+
+    include!("queries.rs");
+
+    impl SqlStore {
+        /// Opens (creating if missing) the database at `url` (`sqlite://path`) and migrates it.
+        pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+            let opts = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let writer = SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_with(opts.clone())
+                .await?;
+            sqlx::migrate!("migrations/sqlite").run(&writer).await?;
+            let reader = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(opts.read_only(true))
+                .await?;
+            Ok(Self { reader, writer, name: "sqlite" })
+        }
+    }
+}
+
+/// The scale-out backend: any number of stateless server nodes share one PostgreSQL.
+pub mod postgres {
+    use sqlx::postgres::PgPoolOptions;
+
+    pub type Db = sqlx::Postgres;
+
+    include!("queries.rs");
+
+    impl SqlStore {
+        /// Connects to `url` (`postgres://…`) and migrates the schema.
+        pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+            let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
+            sqlx::migrate!("migrations/postgres").run(&pool).await?;
+            Ok(Self { reader: pool.clone(), writer: pool, name: "postgres" })
+        }
+    }
+}
+
+/// Opens the backend the URL names. Refuses unknown schemes rather than guessing, so that a
+/// mistyped URL never silently creates an empty SQLite file.
+pub async fn open(url: &str) -> Result<std::sync::Arc<dyn kakehashi_store::Store>, String> {
+    if url.starts_with("sqlite:") {
+        let s = sqlite::SqlStore::connect(url).await.map_err(|e| format!("SQLite {url}: {e}"))?;
+        Ok(std::sync::Arc::new(s))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let s = postgres::SqlStore::connect(url)
+            .await
+            .map_err(|e| format!("PostgreSQL: {e}"))?;
+        Ok(std::sync::Arc::new(s))
+    } else {
+        Err(format!(
+            "unsupported database URL scheme in {url:?}: use sqlite://PATH or postgres://USER@HOST/DB"
+        ))
+    }
+}

@@ -1,5 +1,28 @@
 //! 情報連絡 — information liaison: the form, its validation, routing and anonymisation.
+//!
+//! - [`form`]: the form (図４), field by field.
+//! - [`validate()`]: the form's rules, all problems at once.
+//! - [`anonymise()`]: the CEPTOAR secretariat's masking before forwarding.
+//! - [`plan_first_hop`] / [`may_forward`]: who receives each hop.
+//! - [`ChainStatus`]: whether 続報 are still expected.
 
+pub mod anonymise;
+pub mod chain;
+pub mod fixtures;
 pub mod form;
+pub mod routing;
+pub mod taxonomy;
+pub mod validate;
 
+pub use anonymise::{
+    anonymise, Anonymised, Identifiers, MaskKind, MaskedSpan, MaskedText, Masker, Masking,
+    ANONYMISED_OPERATOR_NAME,
+};
+pub use chain::{ident_for, next_report_no, ChainStatus};
 pub use form::*;
+pub use routing::{may_forward, plan_first_hop, HopTarget, RouteError, RoutePlan, RouteRequest};
+pub use taxonomy::{CodeLists, Taxonomy};
+pub use validate::{
+    field_label, validate, FieldError, ValidationContext, ValidationErrors, CLOCK_SKEW_MINUTES,
+    MAX_SHORT_CHARS, MAX_TEXT_CHARS, MAX_TIMELINE_ROWS,
+};

@@ -1,0 +1,291 @@
+//! Sign-in, sessions, API tokens and the login rate limit.
+//!
+//! Passwords are hashed with Argon2id (PHC strings). Session and API tokens are random 256-bit
+//! values shown once; only their SHA-256 is stored, so a database leak yields no usable token.
+
+use crate::error::{AppError, AppResult};
+use crate::identity::Actor;
+use crate::{new_id, App};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use kakehashi_audit::AuditDraft;
+use kakehashi_domain::PersonId;
+use kakehashi_store::{ApiTokenRecord, SessionRecord, StoreError};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// Scopes an API token may carry.
+pub const SCOPES: [&str; 3] = ["read", "write", "admin"];
+
+pub fn hash_password(password: &str) -> AppResult<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
+}
+
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+/// Refuses passwords too short to resist guessing.
+pub fn check_password_rule(password: &str) -> AppResult<()> {
+    if password.chars().count() < 12 {
+        return Err(AppError::bad_field(
+            "password",
+            "min_length",
+            "パスワードは12文字以上にしてください。",
+            "Password must be at least 12 characters.",
+        ));
+    }
+    Ok(())
+}
+
+pub fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut buf);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Failed sign-ins per login name: after `MAX_FAILURES` within `WINDOW`, further attempts are
+/// refused until the window passes. Kept per node; the audit log records every failure.
+#[derive(Default)]
+pub struct LoginLimiter {
+    failures: Mutex<HashMap<String, Vec<DateTime<Utc>>>>,
+}
+
+const MAX_FAILURES: usize = 5;
+const WINDOW_MINUTES: i64 = 15;
+
+impl LoginLimiter {
+    fn check(&self, key: &str, now: DateTime<Utc>) -> AppResult<()> {
+        let mut map = self.failures.lock().map_err(|_| AppError::Internal("limiter poisoned".into()))?;
+        let list = map.entry(key.to_owned()).or_default();
+        list.retain(|t| *t > now - Duration::minutes(WINDOW_MINUTES));
+        if list.len() >= MAX_FAILURES {
+            let oldest = list.first().copied().unwrap_or(now);
+            let retry = (oldest + Duration::minutes(WINDOW_MINUTES) - now).num_seconds().max(1);
+            return Err(AppError::RateLimited { retry_after_secs: retry as u64 });
+        }
+        Ok(())
+    }
+    fn fail(&self, key: &str, now: DateTime<Utc>) {
+        if let Ok(mut map) = self.failures.lock() {
+            map.entry(key.to_owned()).or_default().push(now);
+        }
+    }
+    fn clear(&self, key: &str) {
+        if let Ok(mut map) = self.failures.lock() {
+            map.remove(key);
+        }
+    }
+}
+
+/// A new session: the raw token goes into the cookie and is never stored.
+pub struct NewSession {
+    pub token: String,
+    pub csrf: String,
+    pub expires_at: DateTime<Utc>,
+    pub actor: Actor,
+}
+
+impl App {
+    pub async fn sign_in(&self, login: &str, password: &str) -> AppResult<NewSession> {
+        let now = self.now();
+        let key = login.trim().to_lowercase();
+        self.limiter.check(&key, now)?;
+        let person = match self.store.person_by_login(&key).await {
+            Ok(p) if p.active && verify_password(password, &p.password_hash) => p,
+            Ok(_) | Err(StoreError::NotFound) => {
+                self.limiter.fail(&key, now);
+                self.store
+                    .append_audit(vec![AuditDraft {
+                        actor: None,
+                        actor_org: None,
+                        action: "sign_in_failed".into(),
+                        target: Some(key.clone()),
+                        detail: serde_json::json!({}),
+                    }])
+                    .await?;
+                return Err(AppError::bad_field(
+                    "login",
+                    "credentials",
+                    "ログイン名またはパスワードが正しくありません。",
+                    "Login name or password is incorrect.",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        self.limiter.clear(&key);
+        let token = random_token(32);
+        let csrf = random_token(24);
+        let expires_at = now + Duration::hours(self.config.session_hours);
+        self.store
+            .insert_session(&SessionRecord {
+                token_hash: token_hash(&token),
+                person: person.id.clone(),
+                csrf_token: csrf.clone(),
+                created_at: now,
+                expires_at,
+            })
+            .await?;
+        let actor = self.actor(&person.id).await?;
+        self.store.append_audit(vec![actor.audit("sign_in", None, serde_json::json!({}))]).await?;
+        Ok(NewSession { token, csrf, expires_at, actor })
+    }
+
+    /// The person behind a session cookie, with the session's CSRF token.
+    pub async fn session_actor(&self, token: &str) -> AppResult<(Actor, String)> {
+        let s = self.store.session(&token_hash(token), self.now()).await.map_err(|e| match e {
+            StoreError::NotFound => AppError::Unauthenticated,
+            e => e.into(),
+        })?;
+        let actor = self.actor(&s.person).await?;
+        if !actor.record.active {
+            return Err(AppError::Unauthenticated);
+        }
+        Ok((actor, s.csrf_token))
+    }
+
+    pub async fn sign_out(&self, token: &str, actor: &Actor) -> AppResult<()> {
+        self.store.delete_session(&token_hash(token)).await?;
+        self.store.append_audit(vec![actor.audit("sign_out", None, serde_json::json!({}))]).await?;
+        Ok(())
+    }
+
+    /// The person behind a Bearer token, with its scopes.
+    pub async fn token_actor(&self, token: &str) -> AppResult<(Actor, Vec<String>)> {
+        let t = self.store.api_token(&token_hash(token)).await.map_err(|e| match e {
+            StoreError::NotFound => AppError::Unauthenticated,
+            e => e.into(),
+        })?;
+        if t.revoked || t.expires_at.is_some_and(|e| e <= self.now()) {
+            return Err(AppError::Unauthenticated);
+        }
+        let actor = self.actor(&t.person).await?;
+        if !actor.record.active {
+            return Err(AppError::Unauthenticated);
+        }
+        Ok((actor, t.scopes))
+    }
+
+    /// Creates a personal API token; the raw value is returned once and never stored.
+    pub async fn create_api_token(
+        &self,
+        actor: &Actor,
+        name: &str,
+        scopes: &[String],
+        days: Option<i64>,
+    ) -> AppResult<(ApiTokenRecord, String)> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(AppError::bad_field(
+                "name",
+                "required",
+                "トークン名は1〜100文字で入力してください。",
+                "Token name must be 1 to 100 characters.",
+            ));
+        }
+        if scopes.is_empty() || scopes.iter().any(|s| !SCOPES.contains(&s.as_str())) {
+            return Err(AppError::bad_field(
+                "scopes",
+                "unknown_scope",
+                format!("スコープは {} から1つ以上選んでください。", SCOPES.join(", ")),
+                format!("Choose one or more scopes from {}.", SCOPES.join(", ")),
+            ));
+        }
+        if scopes.iter().any(|s| s == "admin") && !actor.is_platform_admin() && !actor.is_org_admin() {
+            return Err(AppError::forbidden(
+                "admin スコープは管理者のみ作成できます。",
+                "Only administrators may create tokens with the admin scope.",
+            ));
+        }
+        let now = self.now();
+        let raw = format!("kkh_{}", random_token(32));
+        let rec = ApiTokenRecord {
+            id: new_id(),
+            person: actor.person.id.clone(),
+            name: name.to_owned(),
+            token_hash: token_hash(&raw),
+            scopes: scopes.to_vec(),
+            created_at: now,
+            expires_at: days.map(|d| now + Duration::days(d)),
+            revoked: false,
+        };
+        let audit = actor.audit(
+            "api_token.create",
+            Some(rec.id.clone()),
+            serde_json::json!({ "name": rec.name, "scopes": rec.scopes }),
+        );
+        self.store.insert_api_token(&rec, audit).await?;
+        Ok((rec, raw))
+    }
+
+    pub async fn revoke_api_token(&self, actor: &Actor, id: &str) -> AppResult<()> {
+        let audit = actor.audit("api_token.revoke", Some(id.to_owned()), serde_json::json!({}));
+        self.store.revoke_api_token(id, &actor.person.id, audit).await?;
+        Ok(())
+    }
+
+    pub async fn api_tokens(&self, actor: &Actor) -> AppResult<Vec<ApiTokenRecord>> {
+        Ok(self.store.api_tokens_of(&actor.person.id).await?)
+    }
+
+    pub async fn change_password(&self, actor: &Actor, person: &PersonId, new_password: &str) -> AppResult<()> {
+        check_password_rule(new_password)?;
+        let mut p = self.store.person(person).await?;
+        if p.id != actor.person.id && !actor.may_manage_people_of(&p.org) {
+            return Err(AppError::forbidden("このユーザーを管理する権限がありません。", "You may not manage this person."));
+        }
+        p.password_hash = hash_password(new_password)?;
+        let audit = actor.audit("person.password", Some(p.id.0.clone()), serde_json::json!({}));
+        self.store.update_person(&p, audit).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn argon2id_round_trip() {
+        let h = hash_password("correct horse battery").expect("hash");
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("wrong", &h));
+        assert!(!verify_password("x", "not a phc string"));
+    }
+
+    #[test]
+    fn limiter_blocks_after_five_failures_and_recovers() {
+        let l = LoginLimiter::default();
+        let t0 = Utc::now();
+        for _ in 0..MAX_FAILURES {
+            assert!(l.check("a", t0).is_ok());
+            l.fail("a", t0);
+        }
+        assert!(matches!(l.check("a", t0), Err(AppError::RateLimited { .. })));
+        assert!(l.check("b", t0).is_ok());
+        assert!(l.check("a", t0 + Duration::minutes(WINDOW_MINUTES + 1)).is_ok());
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let a = random_token(32);
+        assert_ne!(a, random_token(32));
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+    }
+}

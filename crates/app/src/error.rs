@@ -1,0 +1,51 @@
+//! The application's errors. Each says, in Japanese and English, what went wrong and — for bad
+//! input — which field and which rule; the HTTP layer maps each kind to a status once.
+
+use kakehashi_domain::liaison::ValidationErrors;
+use kakehashi_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The input broke a rule of the form; nothing was stored.
+    #[error("invalid input")]
+    Invalid(ValidationErrors),
+    /// A single bad field outside the liaison form (e.g. a login name).
+    #[error("{field}: {message_en}")]
+    BadField { field: &'static str, rule: &'static str, message_ja: String, message_en: String },
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("forbidden: {message_en}")]
+    Forbidden { message_ja: String, message_en: String },
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {message_en}")]
+    Conflict { message_ja: String, message_en: String },
+    #[error("too many attempts")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn forbidden(ja: impl Into<String>, en: impl Into<String>) -> Self {
+        AppError::Forbidden { message_ja: ja.into(), message_en: en.into() }
+    }
+    pub fn bad_field(field: &'static str, rule: &'static str, ja: impl Into<String>, en: impl Into<String>) -> Self {
+        AppError::BadField { field, rule, message_ja: ja.into(), message_en: en.into() }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict(c) => AppError::Conflict {
+                message_ja: format!("既に存在します（{c}）"),
+                message_en: format!("already exists ({c})"),
+            },
+            StoreError::Other(m) => AppError::Internal(m),
+        }
+    }
+}

@@ -1,0 +1,660 @@
+//! 情報連絡 — the liaison use cases: file, forward (anonymising at a CEPTOAR, completing at a
+//! ministry), follow up, and every read path, each asking the one sharing policy.
+
+use crate::error::{AppError, AppResult};
+use crate::identity::Actor;
+use crate::orgs::NISC_ORG;
+use crate::taxonomy::RefTaxonomy;
+use crate::{new_id, App};
+use chrono::{DateTime, Timelike, Utc};
+use kakehashi_domain::liaison::{
+    self, anonymise, plan_first_hop, HopTarget, Identifiers, LiaisonForm, RouteRequest, ValidationContext,
+};
+use kakehashi_domain::numbering::{IdentNumber, Series};
+use kakehashi_domain::{ChainId, CopyId, OrgId, OrgKind, Role, SectorId, Tlp};
+use kakehashi_policy::{audience, reveal, viewer_keys, ItemScope, Visible};
+use kakehashi_store::{
+    ChainRecord, CopyQuery, CopyRecord, CopySummary, HopBatch, NewChain, NewCopy, NewReport, OrgRecord, ReportRecord,
+};
+use serde::{Deserialize, Serialize};
+
+/// Hop kinds as stored.
+pub mod hop {
+    /// The first hop from the reporter.
+    pub const FILE: &str = "file";
+    /// The operator's hop to its CEPTOAR on the anonymising route: confined to the two
+    /// organisations whatever its TLP, because that route exists so the ministry does not learn
+    /// who reported (notes part 3 §5.4). The TLP still governs what the CEPTOAR passes on.
+    pub const FILE_VIA_CEPTOAR: &str = "file_via_ceptoar";
+    /// 同報 — the urgent simultaneous copy to NISC.
+    pub const URGENT_COPY: &str = "urgent_copy";
+    /// An onward hop (CEPTOAR → ministry, ministry → NISC).
+    pub const FORWARD: &str = "forward";
+}
+
+/// Filing a first report or a follow-up.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct FileRequest {
+    pub form: LiaisonForm,
+    /// 法令等報告対象 — a law requires the report; the anonymising route is then closed.
+    #[serde(default)]
+    pub statutory: bool,
+    /// Send through the CEPTOAR secretariat, which anonymises (non-statutory only).
+    #[serde(default)]
+    pub via_ceptoar: bool,
+    /// 特に緊急 — copy NISC at the same time.
+    #[serde(default)]
+    pub urgent: bool,
+    /// Recipients outside the chosen TLP scope that the sender adds.
+    #[serde(default)]
+    pub added_recipients: Vec<String>,
+    /// Marked as an exercise (演習).
+    #[serde(default)]
+    pub exercise: bool,
+}
+
+/// Sending a received copy on to the next hop.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ForwardRequest {
+    pub form: LiaisonForm,
+    /// CEPTOAR only: mask the operator before sending.
+    #[serde(default)]
+    pub anonymise: bool,
+    #[serde(default)]
+    pub added_recipients: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Filed {
+    pub chain: ChainId,
+    pub report_no: u32,
+    pub copies: Vec<CopyId>,
+    /// R<n> / R<n>-<k> when this write reached NISC.
+    pub ident: Option<String>,
+}
+
+/// A copy as its reader sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CopyView {
+    pub record: CopyRecord,
+    pub form: LiaisonForm,
+    pub ident: Option<String>,
+    pub chain_number: Option<u64>,
+    pub chain_status: String,
+    pub sender_name: String,
+    pub addressee_name: String,
+    pub added_names: Vec<String>,
+}
+
+/// A chain with the copies this reader may see.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainView {
+    pub id: ChainId,
+    pub number: Option<u64>,
+    pub sector: String,
+    pub status: String,
+    pub latest_report_no: u32,
+    pub reports: Vec<ReportRecord>,
+    pub copies: Vec<Visible<CopyView>>,
+}
+
+/// A listing row with names resolved.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListRow {
+    pub summary: CopySummary,
+    pub sender_name: String,
+    pub addressee_name: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListFilter {
+    pub sector: Option<String>,
+    pub tlp: Option<String>,
+    pub before: Option<(DateTime<Utc>, CopyId)>,
+    pub limit: Option<u32>,
+}
+
+/// The policy's scope of a stored copy.
+pub fn scope_of(c: &CopyRecord) -> AppResult<ItemScope> {
+    let tlp = Tlp::from_code(&c.tlp).ok_or_else(|| AppError::Internal(format!("stored TLP {}", c.tlp)))?;
+    let tlp = if c.hop_kind == hop::FILE_VIA_CEPTOAR { Tlp::Red } else { tlp };
+    Ok(ItemScope {
+        tlp,
+        sectors: vec![SectorId(c.sector.clone())],
+        sender_org: c.sender_org.clone(),
+        addressees: vec![c.addressee_org.clone()],
+        added_recipients: c.added_recipients.clone(),
+        held_by_nisc: c.held_by_nisc,
+    })
+}
+
+fn minute(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or(t)
+}
+
+fn is_restricted(tlp: &str) -> bool {
+    matches!(Tlp::from_code(tlp), Some(Tlp::Red | Tlp::AmberStrict | Tlp::Amber))
+}
+
+impl App {
+    fn validate_form(&self, form: &LiaisonForm) -> AppResult<()> {
+        liaison::validate(form, &RefTaxonomy(self.reference), &ValidationContext { now: self.now() })
+            .map_err(AppError::Invalid)
+    }
+
+    fn fill_sender(&self, actor: &Actor, form: &mut LiaisonForm) {
+        // Each hop's sender block is its own sender's, whatever the previous hop wrote.
+        form.sender.organisation = actor.org.name_ja.clone();
+        form.sender.department = actor.record.department.clone();
+        form.sender.person = actor.record.display_name.clone();
+        form.sender.phone = actor.record.phone.clone();
+        form.sender.email = actor.record.email.clone();
+    }
+
+    async fn ministry_of(&self, sector: &str) -> AppResult<OrgRecord> {
+        let orgs = self.store.orgs().await?;
+        orgs.into_iter()
+            .find(|o| o.kind == OrgKind::CiMinistry.code() && o.sectors.iter().any(|s| s == sector))
+            .ok_or_else(|| {
+                AppError::bad_field(
+                    "sector",
+                    "no_ministry",
+                    "この分野を所管する省庁が登録されていません。",
+                    "No ministry overseeing this sector is registered.",
+                )
+            })
+    }
+
+    async fn checked_recipients(&self, ids: &[String]) -> AppResult<Vec<OrgId>> {
+        let mut out = Vec::new();
+        for id in ids.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            self.store.org(&OrgId(id.to_owned())).await.map_err(|_| {
+                AppError::bad_field(
+                    "added_recipients",
+                    "unknown",
+                    format!("追加の共有先「{id}」が見つかりません。"),
+                    format!("Added recipient '{id}' not found."),
+                )
+            })?;
+            if !out.iter().any(|o: &OrgId| o.0 == id) {
+                out.push(OrgId(id.to_owned()));
+            }
+        }
+        Ok(out)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn new_copy(
+        &self,
+        actor: &Actor,
+        chain: &ChainId,
+        report: &kakehashi_domain::ReportId,
+        form: &LiaisonForm,
+        hop_kind: &str,
+        to: &OrgId,
+        added: &[OrgId],
+        parent: Option<CopyId>,
+        anonymised: bool,
+        at: DateTime<Utc>,
+    ) -> AppResult<NewCopy> {
+        let record = CopyRecord {
+            id: CopyId(new_id()),
+            chain: chain.clone(),
+            report: report.clone(),
+            report_no: form.report_no,
+            hop_kind: hop_kind.to_owned(),
+            sender_org: actor.org.id.clone(),
+            sender_person: actor.person.id.clone(),
+            addressee_org: to.clone(),
+            added_recipients: added.to_vec(),
+            tlp: form.tlp.map(|t| t.code()).unwrap_or("RED").to_owned(),
+            importance: form.importance.map(|i| i.code().to_owned()),
+            sector: form.sector.as_ref().map(|s| s.0.clone()).unwrap_or_default(),
+            held_by_nisc: to.0 == NISC_ORG || actor.org.id.0 == NISC_ORG,
+            anonymised,
+            parent,
+            form: serde_json::to_string(form).map_err(|e| AppError::Internal(e.to_string()))?,
+            created_at: at,
+        };
+        let scope = scope_of(&record)?;
+        Ok(NewCopy {
+            audience: audience(&scope).into_iter().map(|k| k.into_string()).collect(),
+            numbers_on_receipt: to.0 == NISC_ORG,
+            record,
+        })
+    }
+
+    /// Plans the first hop of a report (or follow-up) from the reporter's organisation.
+    async fn first_hops(&self, actor: &Actor, req: &FileRequest, sector: &str) -> AppResult<Vec<(String, OrgId)>> {
+        let nisc = OrgId(NISC_ORG.into());
+        match actor.org.kind {
+            OrgKind::Operator => {
+                let ceptoar = self.ceptoar_of(actor, sector).await?;
+                let plan = plan_first_hop(&RouteRequest {
+                    statutory: req.statutory,
+                    via_ceptoar: req.via_ceptoar,
+                    urgent: req.urgent,
+                    large_scale_mode: false,
+                    operator_in_ceptoar: ceptoar.is_some(),
+                })
+                .map_err(|e| AppError::bad_field("via_ceptoar", "route", e.message_ja(), e.message_en()))?;
+                let mut hops = match plan.first {
+                    HopTarget::SectorMinistry => vec![(hop::FILE.to_owned(), self.ministry_of(sector).await?.id)],
+                    HopTarget::Ceptoar => {
+                        let c = ceptoar.ok_or_else(|| AppError::Internal("planned CEPTOAR route without CEPTOAR".into()))?;
+                        vec![(hop::FILE_VIA_CEPTOAR.to_owned(), c)]
+                    }
+                    HopTarget::CabinetSecretariat => vec![(hop::FILE.to_owned(), nisc.clone())],
+                };
+                if plan.urgent_copy_to_nisc && !hops.iter().any(|(_, o)| *o == nisc) {
+                    hops.push((hop::URGENT_COPY.to_owned(), nisc));
+                }
+                Ok(hops)
+            }
+            OrgKind::Ceptoar => {
+                if req.statutory {
+                    return Err(AppError::bad_field(
+                        "statutory",
+                        "route",
+                        "法令等報告対象の事象はセプター経由では連絡できません。事業者から所管省庁へ連絡してください。",
+                        "Statutory events cannot go through a CEPTOAR; the operator reports to its ministry.",
+                    ));
+                }
+                Ok(vec![(hop::FILE.to_owned(), self.ministry_of(sector).await?.id)])
+            }
+            OrgKind::CiMinistry => {
+                if !actor.org.sectors.iter().any(|s| s.0 == sector) {
+                    return Err(AppError::bad_field(
+                        "sector",
+                        "not_overseen",
+                        "所管していない分野の情報連絡は作成できません。",
+                        "A ministry can only file for sectors it oversees.",
+                    ));
+                }
+                Ok(vec![(hop::FILE.to_owned(), nisc)])
+            }
+            _ => Err(AppError::forbidden(
+                "情報連絡を作成できるのは事業者・セプター・所管省庁です。",
+                "Only operators, CEPTOARs and CI ministries file liaisons.",
+            )),
+        }
+    }
+
+    async fn ceptoar_of(&self, actor: &Actor, sector: &str) -> AppResult<Option<OrgId>> {
+        for c in &actor.org.ceptoars {
+            if let Ok(org) = self.store.org(c).await {
+                if org.sectors.iter().any(|s| s == sector) {
+                    return Ok(Some(org.id));
+                }
+            }
+        }
+        Ok(actor.org.ceptoars.first().cloned())
+    }
+
+    fn prepare_form(&self, actor: &Actor, form: &mut LiaisonForm) {
+        self.fill_sender(actor, form);
+        if form.reported_at.is_none() {
+            form.reported_at = Some(minute(self.now()));
+        }
+        if actor.org.kind == OrgKind::Operator && form.operator_name.trim().is_empty() {
+            form.operator_name = actor.org.name_ja.clone();
+        }
+    }
+
+    fn check_operator_sector(&self, actor: &Actor, sector: &str) -> AppResult<()> {
+        if matches!(actor.org.kind, OrgKind::Operator | OrgKind::Ceptoar) && !actor.org.sectors.iter().any(|s| s.0 == sector)
+        {
+            return Err(AppError::bad_field(
+                "sector",
+                "not_own_sector",
+                "自組織の分野以外は選べません。",
+                "Choose one of your organisation's own sectors.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// 第1報: files a new liaison chain.
+    pub async fn file_liaison(&self, actor: &Actor, mut req: FileRequest) -> AppResult<Filed> {
+        if !actor.has(Role::Reporter) && !actor.has(Role::Approver) {
+            actor.require(Role::Reporter)?;
+        }
+        req.form.report_no = 1;
+        req.form.ident_number = None;
+        self.prepare_form(actor, &mut req.form);
+        self.validate_form(&req.form)?;
+        let sector = req.form.sector.clone().map(|s| s.0).unwrap_or_default();
+        self.check_operator_sector(actor, &sector)?;
+        let added = self.checked_recipients(&req.added_recipients).await?;
+        let hops = self.first_hops(actor, &req, &sector).await?;
+        let at = self.now();
+        let chain = ChainId(new_id());
+        let report = kakehashi_domain::ReportId(new_id());
+        let copies = hops
+            .iter()
+            .map(|(kind, to)| self.new_copy(actor, &chain, &report, &req.form, kind, to, &added, None, false, at))
+            .collect::<AppResult<Vec<_>>>()?;
+        let ids: Vec<CopyId> = copies.iter().map(|c| c.record.id.clone()).collect();
+        let audit = actor.audit(
+            "liaison.file",
+            Some(chain.0.clone()),
+            serde_json::json!({ "report_no": 1, "copies": ids, "tlp": req.form.tlp.map(|t| t.code()) }),
+        );
+        let outcome = self
+            .store
+            .record_hops(HopBatch {
+                chain: chain.clone(),
+                new_chain: Some(NewChain {
+                    id: chain.clone(),
+                    sector,
+                    statutory: req.statutory,
+                    origin_org: actor.org.id.clone(),
+                    exercise: req.exercise,
+                }),
+                report: report.clone(),
+                new_report: Some(NewReport { id: report, report_no: 1 }),
+                copies,
+                chain_status: Some(status_code(&req.form).into()),
+                audit: vec![audit],
+                at,
+            })
+            .await?;
+        Ok(Filed { chain, report_no: 1, copies: ids, ident: outcome.ident })
+    }
+
+    /// 続報: a follow-up on an existing chain, the only way to correct or extend it.
+    pub async fn follow_up(&self, actor: &Actor, chain_id: &ChainId, mut req: FileRequest) -> AppResult<Filed> {
+        if !actor.has(Role::Reporter) && !actor.has(Role::Approver) {
+            actor.require(Role::Reporter)?;
+        }
+        let chain = self.store.chain(chain_id).await?;
+        let copies = self.store.copies_of_chain(chain_id).await?;
+        // Only organisations that took part in the chain may extend it.
+        let involved = chain.origin_org == actor.org.id
+            || copies.iter().any(|c| c.sender_org == actor.org.id || c.addressee_org == actor.org.id);
+        if !involved {
+            return Err(AppError::NotFound);
+        }
+        let k = chain.latest_report_no + 1;
+        req.form.report_no = k;
+        req.form.ident_number = chain.number.map(|n| IdentNumber::new(Series::Liaison, n, k).to_string());
+        req.form.sector = Some(SectorId(chain.sector.clone()));
+        req.statutory = chain.statutory;
+        self.prepare_form(actor, &mut req.form);
+        self.validate_form(&req.form)?;
+        let added = self.checked_recipients(&req.added_recipients).await?;
+        let hops = self.first_hops(actor, &req, &chain.sector).await?;
+        let at = self.now();
+        let report = kakehashi_domain::ReportId(new_id());
+        let new_copies = hops
+            .iter()
+            .map(|(kind, to)| self.new_copy(actor, chain_id, &report, &req.form, kind, to, &added, None, false, at))
+            .collect::<AppResult<Vec<_>>>()?;
+        let ids: Vec<CopyId> = new_copies.iter().map(|c| c.record.id.clone()).collect();
+        let audit = actor.audit(
+            "liaison.follow_up",
+            Some(chain_id.0.clone()),
+            serde_json::json!({ "report_no": k, "copies": ids }),
+        );
+        let outcome = self
+            .store
+            .record_hops(HopBatch {
+                chain: chain_id.clone(),
+                new_chain: None,
+                report: report.clone(),
+                new_report: Some(NewReport { id: report, report_no: k }),
+                copies: new_copies,
+                chain_status: Some(status_code(&req.form).into()),
+                audit: vec![audit],
+                at,
+            })
+            .await?;
+        Ok(Filed { chain: chain_id.clone(), report_no: k, copies: ids, ident: outcome.ident })
+    }
+
+    /// What a CEPTOAR's anonymisation would mask, before it sends: the masked form and the list.
+    pub async fn anonymise_preview(&self, actor: &Actor, copy_id: &CopyId) -> AppResult<liaison::Anonymised> {
+        let parent = self.store.copy(copy_id).await?;
+        self.check_forwarder(actor, &parent)?;
+        let form: LiaisonForm = serde_json::from_str(&parent.form).map_err(|e| AppError::Internal(e.to_string()))?;
+        self.anonymised(&parent, &form).await
+    }
+
+    async fn anonymised(&self, parent: &CopyRecord, form: &LiaisonForm) -> AppResult<liaison::Anonymised> {
+        let chain = self.store.chain(&parent.chain).await?;
+        let origin = self.store.org(&chain.origin_org).await?;
+        let original: LiaisonForm =
+            serde_json::from_str(&parent.form).map_err(|e| AppError::Internal(e.to_string()))?;
+        let mut names = vec![origin.name_ja.clone(), origin.name_en.clone()];
+        names.extend(origin.aliases.iter().cloned());
+        if !original.operator_name.trim().is_empty() {
+            names.push(original.operator_name.clone());
+        }
+        let extra: Vec<String> = [&original.sender.person, &original.sender.email, &original.sender.phone, &original.sender.fax]
+            .into_iter()
+            .filter(|s| !s.trim().is_empty())
+            .cloned()
+            .collect();
+        Ok(anonymise(form, &Identifiers { operator_names: names, extra_terms: extra, domains: origin.domains.clone() }))
+    }
+
+    fn check_forwarder(&self, actor: &Actor, parent: &CopyRecord) -> AppResult<()> {
+        actor.require(Role::Approver)?;
+        if parent.addressee_org != actor.org.id {
+            return Err(AppError::forbidden(
+                "自組織宛ての情報連絡のみ転送できます。",
+                "You can only forward a copy addressed to your organisation.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Sends a received copy on: CEPTOAR → ministry (optionally anonymised), ministry → NISC
+    /// (completed or edited). The new hop has its own sender, TLP and immutable copy.
+    pub async fn forward(&self, actor: &Actor, copy_id: &CopyId, mut req: ForwardRequest) -> AppResult<Filed> {
+        let parent = self.store.copy(copy_id).await?;
+        self.check_forwarder(actor, &parent)?;
+        let target = match actor.org.kind {
+            OrgKind::Ceptoar => self.ministry_of(&parent.sector).await?.id,
+            OrgKind::CiMinistry => OrgId(NISC_ORG.into()),
+            _ => {
+                return Err(AppError::forbidden(
+                    "この組織からの転送先はありません。",
+                    "Your organisation has no onward hop for liaisons.",
+                ))
+            }
+        };
+        let target_org = self.organisation(&target).await?;
+        if !liaison::may_forward(actor.org.kind, target_org.kind) {
+            return Err(AppError::forbidden("この転送経路は許可されていません。", "This forwarding route is not allowed."));
+        }
+        if req.anonymise && actor.org.kind != OrgKind::Ceptoar {
+            return Err(AppError::bad_field(
+                "anonymise",
+                "ceptoar_only",
+                "匿名化はセプター事務局のみが行います。",
+                "Only a CEPTOAR secretariat anonymises.",
+            ));
+        }
+        let reports = self.store.reports_of_chain(&parent.chain).await?;
+        let ident = reports.iter().find(|r| r.id == parent.report).and_then(|r| r.ident.clone());
+        req.form.report_no = parent.report_no;
+        req.form.ident_number = ident;
+        req.form.sector = Some(SectorId(parent.sector.clone()));
+        if req.anonymise {
+            req.form = self.anonymised(&parent, &req.form).await?.form;
+        }
+        self.fill_sender(actor, &mut req.form);
+        if req.form.reported_at.is_none() {
+            req.form.reported_at = Some(minute(self.now()));
+        }
+        self.validate_form(&req.form)?;
+        let added = self.checked_recipients(&req.added_recipients).await?;
+        let at = self.now();
+        let copy = self.new_copy(
+            actor,
+            &parent.chain,
+            &parent.report,
+            &req.form,
+            hop::FORWARD,
+            &target,
+            &added,
+            Some(parent.id.clone()),
+            req.anonymise || parent.anonymised,
+            at,
+        )?;
+        let id = copy.record.id.clone();
+        let audit = actor.audit(
+            "liaison.forward",
+            Some(parent.chain.0.clone()),
+            serde_json::json!({ "from": parent.id, "copy": id, "to": target, "anonymised": req.anonymise }),
+        );
+        let outcome = self
+            .store
+            .record_hops(HopBatch {
+                chain: parent.chain.clone(),
+                new_chain: None,
+                report: parent.report.clone(),
+                new_report: None,
+                copies: vec![copy],
+                chain_status: None,
+                audit: vec![audit],
+                at,
+            })
+            .await?;
+        Ok(Filed { chain: parent.chain, report_no: parent.report_no, copies: vec![id], ident: outcome.ident })
+    }
+
+    async fn names(&self) -> AppResult<std::collections::HashMap<OrgId, String>> {
+        Ok(self.store.orgs().await?.into_iter().map(|o| (o.id, o.name_ja)).collect())
+    }
+
+    async fn list(&self, actor: &Actor, filter: ListFilter, inbox: bool) -> AppResult<Vec<ListRow>> {
+        let keys = viewer_keys(&actor.viewer()?, &self.all_sectors());
+        let rows = self
+            .store
+            .list_copies(&CopyQuery {
+                keys: keys.into_iter().map(|k| k.into_string()).collect(),
+                involving_org: inbox.then(|| actor.org.id.clone()),
+                sector: filter.sector.filter(|s| !s.is_empty()),
+                tlp: filter.tlp.filter(|s| !s.is_empty()),
+                before: filter.before,
+                limit: filter.limit.unwrap_or(50),
+            })
+            .await?;
+        let names = self.names().await?;
+        Ok(rows
+            .into_iter()
+            .map(|s| ListRow {
+                sender_name: names.get(&s.sender_org).cloned().unwrap_or_default(),
+                addressee_name: names.get(&s.addressee_org).cloned().unwrap_or_default(),
+                summary: s,
+            })
+            .collect())
+    }
+
+    /// Copies addressed to or sent by the actor's organisation that the policy lets them read.
+    pub async fn inbox(&self, actor: &Actor, filter: ListFilter) -> AppResult<Vec<ListRow>> {
+        self.list(actor, filter, true).await
+    }
+
+    /// Every copy the policy lets the actor read.
+    pub async fn search(&self, actor: &Actor, filter: ListFilter) -> AppResult<Vec<ListRow>> {
+        self.list(actor, filter, false).await
+    }
+
+    async fn view_of(
+        &self,
+        c: CopyRecord,
+        chain: &ChainRecord,
+        reports: &[ReportRecord],
+        names: &std::collections::HashMap<OrgId, String>,
+    ) -> AppResult<CopyView> {
+        let form: LiaisonForm = serde_json::from_str(&c.form).map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(CopyView {
+            ident: reports.iter().find(|r| r.id == c.report).and_then(|r| r.ident.clone()),
+            chain_number: chain.number,
+            chain_status: chain.status.clone(),
+            sender_name: names.get(&c.sender_org).cloned().unwrap_or_default(),
+            addressee_name: names.get(&c.addressee_org).cloned().unwrap_or_default(),
+            added_names: c.added_recipients.iter().map(|o| names.get(o).cloned().unwrap_or_default()).collect(),
+            form,
+            record: c,
+        })
+    }
+
+    /// One copy, if the policy allows; reads of RED and AMBER copies are audited.
+    pub async fn view_copy(&self, actor: &Actor, id: &CopyId) -> AppResult<Visible<CopyView>> {
+        let c = self.store.copy(id).await?;
+        let scope = scope_of(&c)?;
+        let viewer = actor.viewer()?;
+        // Deny as "not found": a refused reader learns nothing about the item's existence.
+        if !kakehashi_policy::decide(&viewer, &scope).allowed {
+            return Err(AppError::NotFound);
+        }
+        let chain = self.store.chain(&c.chain).await?;
+        let reports = self.store.reports_of_chain(&c.chain).await?;
+        let names = self.names().await?;
+        let restricted = is_restricted(&c.tlp) || c.hop_kind == hop::FILE_VIA_CEPTOAR;
+        let view = self.view_of(c, &chain, &reports, &names).await?;
+        let visible = reveal(&viewer, &scope, view).map_err(|_| AppError::NotFound)?;
+        if restricted {
+            self.store
+                .append_audit(vec![actor.audit(
+                    "copy.read",
+                    Some(id.0.clone()),
+                    serde_json::json!({ "tlp": visible.get().record.tlp }),
+                )])
+                .await?;
+        }
+        Ok(visible)
+    }
+
+    /// A chain with only the copies the policy lets the actor read; not found if none.
+    pub async fn view_chain(&self, actor: &Actor, id: &ChainId) -> AppResult<ChainView> {
+        let chain = self.store.chain(id).await?;
+        let reports = self.store.reports_of_chain(id).await?;
+        let names = self.names().await?;
+        let viewer = actor.viewer()?;
+        let mut copies = Vec::new();
+        let mut restricted = Vec::new();
+        for c in self.store.copies_of_chain(id).await? {
+            let scope = scope_of(&c)?;
+            if !kakehashi_policy::decide(&viewer, &scope).allowed {
+                continue;
+            }
+            if is_restricted(&c.tlp) || c.hop_kind == hop::FILE_VIA_CEPTOAR {
+                restricted.push(c.id.0.clone());
+            }
+            let view = self.view_of(c, &chain, &reports, &names).await?;
+            if let Ok(v) = reveal(&viewer, &scope, view) {
+                copies.push(v);
+            }
+        }
+        if copies.is_empty() {
+            return Err(AppError::NotFound);
+        }
+        if !restricted.is_empty() {
+            self.store
+                .append_audit(vec![actor.audit("chain.read", Some(id.0.clone()), serde_json::json!({ "copies": restricted }))])
+                .await?;
+        }
+        Ok(ChainView {
+            id: chain.id,
+            number: chain.number,
+            sector: chain.sector,
+            status: chain.status,
+            latest_report_no: chain.latest_report_no,
+            reports,
+            copies,
+        })
+    }
+}
+
+/// The chain's state after a report: open while ⑧ announces a follow-up or is unset.
+fn status_code(form: &LiaisonForm) -> &'static str {
+    match form.next_steps {
+        Some(n) if !n.follow_up_expected() => "closed",
+        _ => "open",
+    }
+}

@@ -1,0 +1,48 @@
+//! The code lists the liaison rules need: event types (事象の類型), cause types (原因の類型) and
+//! CI sectors (重要インフラ分野).
+//!
+//! The rules only ask "is this code known?", so they depend on this small trait instead of on the
+//! reference-data crate: the lists are revised with each Action Plan, and tests can hand in a
+//! fixed list.
+
+/// What validation needs to know about the reference data (別紙３ taxonomy, 15 sectors).
+pub trait Taxonomy {
+    /// A known event code (①, e.g. `EV-03`).
+    fn is_event(&self, code: &str) -> bool;
+    /// A known cause code (②, e.g. `CA-O-02`).
+    fn is_cause(&self, code: &str) -> bool;
+    /// A known sector id (③, e.g. `electric_power`).
+    fn is_sector(&self, id: &str) -> bool;
+}
+
+impl<T: Taxonomy + ?Sized> Taxonomy for &T {
+    fn is_event(&self, code: &str) -> bool {
+        (**self).is_event(code)
+    }
+    fn is_cause(&self, code: &str) -> bool {
+        (**self).is_cause(code)
+    }
+    fn is_sector(&self, id: &str) -> bool {
+        (**self).is_sector(id)
+    }
+}
+
+/// A taxonomy given as plain lists of codes — for tests, fixtures and simple adapters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CodeLists {
+    pub events: Vec<String>,
+    pub causes: Vec<String>,
+    pub sectors: Vec<String>,
+}
+
+impl Taxonomy for CodeLists {
+    fn is_event(&self, code: &str) -> bool {
+        self.events.iter().any(|c| c == code)
+    }
+    fn is_cause(&self, code: &str) -> bool {
+        self.causes.iter().any(|c| c == code)
+    }
+    fn is_sector(&self, id: &str) -> bool {
+        self.sectors.iter().any(|c| c == id)
+    }
+}

@@ -1,0 +1,53 @@
+//! The JSON API under `/api/v1`. Every handler is described in the OpenAPI document generated
+//! from these annotations (`/api/openapi.json`).
+
+mod admin;
+mod liaison;
+mod reference;
+mod session;
+
+use crate::AppState;
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Kakehashi API", version = "1", description = "Information sharing for Japan's critical-infrastructure cybersecurity framework. Authenticate with a personal API token (`Authorization: Bearer kkh_…`) or a session cookie plus the `X-CSRF-Token` header. Errors are RFC 9457 problem+json naming the field and rule."),
+    paths(
+        session::sign_in, session::sign_out, session::me,
+        reference::sectors, reference::taxonomy, reference::tlp, reference::importance, reference::glossary,
+        liaison::file, liaison::inbox, liaison::search, liaison::chain, liaison::follow_up,
+        liaison::copy, liaison::forward, liaison::anonymise_preview,
+        admin::orgs, admin::create_org, admin::people, admin::create_person, admin::set_active,
+        admin::tokens, admin::create_token, admin::revoke_token, admin::audit, admin::audit_verify,
+    ),
+    tags((name = "liaison", description = "情報連絡 — information liaison"))
+)]
+pub struct ApiDoc;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+        .route("/api/v1/session", post(session::sign_in).delete(session::sign_out))
+        .route("/api/v1/me", get(session::me))
+        .route("/api/v1/reference/sectors", get(reference::sectors))
+        .route("/api/v1/reference/taxonomy", get(reference::taxonomy))
+        .route("/api/v1/reference/tlp", get(reference::tlp))
+        .route("/api/v1/reference/importance", get(reference::importance))
+        .route("/api/v1/reference/glossary", get(reference::glossary))
+        .route("/api/v1/liaisons", post(liaison::file).get(liaison::search))
+        .route("/api/v1/liaisons/inbox", get(liaison::inbox))
+        .route("/api/v1/chains/{id}", get(liaison::chain))
+        .route("/api/v1/chains/{id}/follow-ups", post(liaison::follow_up))
+        .route("/api/v1/copies/{id}", get(liaison::copy))
+        .route("/api/v1/copies/{id}/forward", post(liaison::forward))
+        .route("/api/v1/copies/{id}/anonymise-preview", get(liaison::anonymise_preview))
+        .route("/api/v1/orgs", get(admin::orgs).post(admin::create_org))
+        .route("/api/v1/orgs/{id}/people", get(admin::people).post(admin::create_person))
+        .route("/api/v1/people/{id}/active", post(admin::set_active))
+        .route("/api/v1/tokens", get(admin::tokens).post(admin::create_token))
+        .route("/api/v1/tokens/{id}", delete(admin::revoke_token))
+        .route("/api/v1/audit", get(admin::audit))
+        .route("/api/v1/audit/verify", get(admin::audit_verify))
+}

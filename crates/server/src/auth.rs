@@ -1,0 +1,141 @@
+//! Who is calling: a session cookie (browser, with CSRF protection on every unsafe request) or
+//! a personal API token (`Authorization: Bearer`, limited by its scopes).
+
+use crate::error::ApiError;
+use crate::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, Method};
+use axum::response::{IntoResponse, Redirect, Response};
+use kakehashi_app::{Actor, AppError};
+
+pub const SESSION_COOKIE: &str = "kkh_session";
+
+/// Reads one cookie from the request.
+pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// A `Set-Cookie` value with the project's defaults: HttpOnly, SameSite=Lax, Path=/.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool, http_only: bool) -> String {
+    let mut c = format!("{name}={value}; Path=/; SameSite=Lax; Max-Age={max_age_secs}");
+    if http_only {
+        c.push_str("; HttpOnly");
+    }
+    if secure {
+        c.push_str("; Secure");
+    }
+    c
+}
+
+#[derive(Debug, Clone)]
+pub enum Via {
+    Session { token: String, csrf: String },
+    Token { scopes: Vec<String> },
+}
+
+/// An authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Authed {
+    pub actor: Actor,
+    pub via: Via,
+}
+
+impl Authed {
+    /// API tokens act only within their scopes; a browser session has the person's full rights.
+    pub fn require_scope(&self, scope: &str) -> Result<(), ApiError> {
+        match &self.via {
+            Via::Session { .. } => Ok(()),
+            Via::Token { scopes } if scopes.iter().any(|s| s == scope) => Ok(()),
+            Via::Token { .. } => Err(AppError::forbidden(
+                format!("このトークンには「{scope}」スコープがありません。"),
+                format!("This token lacks the '{scope}' scope."),
+            )
+            .into()),
+        }
+    }
+
+    pub fn csrf(&self) -> &str {
+        match &self.via {
+            Via::Session { csrf, .. } => csrf,
+            Via::Token { .. } => "",
+        }
+    }
+
+    /// Checks a form's CSRF field against the session's token (constant-time comparison).
+    pub fn check_csrf(&self, given: &str) -> Result<(), AppError> {
+        match &self.via {
+            Via::Session { csrf, .. } if constant_eq(csrf.as_bytes(), given.as_bytes()) => Ok(()),
+            Via::Session { .. } => Err(AppError::forbidden(
+                "フォームの有効期限が切れました。ページを再読み込みしてください。",
+                "The form has expired (CSRF check failed). Reload the page.",
+            )),
+            Via::Token { .. } => Ok(()),
+        }
+    }
+}
+
+fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+async fn authenticate(parts: &Parts, state: &AppState) -> Result<Authed, AppError> {
+    if let Some(h) = parts.headers.get(header::AUTHORIZATION) {
+        let v = h.to_str().map_err(|_| AppError::Unauthenticated)?;
+        let token = v.strip_prefix("Bearer ").ok_or(AppError::Unauthenticated)?.trim();
+        let (actor, scopes) = state.app.token_actor(token).await?;
+        return Ok(Authed { actor, via: Via::Token { scopes } });
+    }
+    let token = cookie(parts, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
+    let (actor, csrf) = state.app.session_actor(&token).await?;
+    Ok(Authed { actor, via: Via::Session { token, csrf } })
+}
+
+/// API authentication: problem+json 401 when absent; for cookie sessions, unsafe methods must
+/// carry the `X-CSRF-Token` header.
+pub struct ApiAuth(pub Authed);
+
+impl FromRequestParts<AppState> for ApiAuth {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let authed = authenticate(parts, state).await?;
+        if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+            if let Via::Session { .. } = authed.via {
+                let given = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+                authed.check_csrf(given)?;
+            }
+        }
+        Ok(ApiAuth(authed))
+    }
+}
+
+/// UI authentication: redirects to the sign-in page when absent. Handlers of unsafe requests
+/// check the form's `csrf` field with [`Authed::check_csrf`].
+pub struct WebAuth(pub Authed);
+
+pub struct ToSignIn;
+
+impl IntoResponse for ToSignIn {
+    fn into_response(self) -> Response {
+        Redirect::to("/signin").into_response()
+    }
+}
+
+impl FromRequestParts<AppState> for WebAuth {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match authenticate(parts, state).await {
+            Ok(a) => Ok(WebAuth(a)),
+            Err(AppError::Unauthenticated) => Err(ToSignIn.into_response()),
+            Err(e) => Err(ApiError::from(e).into_response()),
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! Errors to HTTP, in one place: RFC 9457 problem+json for the API, naming field and rule.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use kakehashi_app::AppError;
+use serde_json::json;
+
+/// An API error; converts from every application error.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+/// Status and stable type slug of an application error.
+pub fn status_of(e: &AppError) -> (StatusCode, &'static str) {
+    match e {
+        AppError::Invalid(_) | AppError::BadField { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
+        AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+        AppError::Forbidden { .. } => (StatusCode::FORBIDDEN, "forbidden"),
+        AppError::NotFound => (StatusCode::NOT_FOUND, "not-found"),
+        AppError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
+        AppError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate-limited"),
+        AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+    }
+}
+
+/// Field errors as `(field, rule, ja, en)`.
+pub fn field_errors(e: &AppError) -> Vec<(String, String, String, String)> {
+    match e {
+        AppError::Invalid(errs) => errs
+            .iter()
+            .map(|f| (f.field.to_string(), f.rule.to_string(), f.message_ja.clone(), f.message_en.clone()))
+            .collect(),
+        AppError::BadField { field, rule, message_ja, message_en } => {
+            vec![(field.to_string(), rule.to_string(), message_ja.clone(), message_en.clone())]
+        }
+        _ => vec![],
+    }
+}
+
+/// A one-line message in both languages.
+pub fn messages(e: &AppError) -> (String, String) {
+    match e {
+        AppError::Invalid(errs) => (
+            format!("入力内容に{}件の誤りがあります。", errs.len()),
+            format!("The input has {} error(s).", errs.len()),
+        ),
+        AppError::BadField { message_ja, message_en, .. } => (message_ja.clone(), message_en.clone()),
+        AppError::Unauthenticated => ("ログインが必要です。".into(), "Sign-in required.".into()),
+        AppError::Forbidden { message_ja, message_en } => (message_ja.clone(), message_en.clone()),
+        AppError::NotFound => ("見つかりません。".into(), "Not found.".into()),
+        AppError::Conflict { message_ja, message_en } => (message_ja.clone(), message_en.clone()),
+        AppError::RateLimited { retry_after_secs } => (
+            format!("試行回数が多すぎます。{retry_after_secs}秒後に再試行してください。"),
+            format!("Too many attempts. Retry in {retry_after_secs} seconds."),
+        ),
+        AppError::Internal(_) => ("内部エラーが発生しました。".into(), "Internal error.".into()),
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, slug) = status_of(&self.0);
+        if let AppError::Internal(m) = &self.0 {
+            tracing::error!("internal error: {m}");
+        }
+        let (ja, en) = messages(&self.0);
+        let errors: Vec<_> = field_errors(&self.0)
+            .into_iter()
+            .map(|(field, rule, ja, en)| json!({ "field": field, "rule": rule, "message_ja": ja, "message_en": en }))
+            .collect();
+        let body = json!({
+            "type": format!("/problems/{slug}"),
+            "title": en,
+            "title_ja": ja,
+            "status": status.as_u16(),
+            "errors": errors,
+        });
+        let mut res = (status, axum::Json(body)).into_response();
+        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if let AppError::RateLimited { retry_after_secs } = self.0 {
+            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        res
+    }
+}

@@ -1,0 +1,193 @@
+//! Plain records as stored. Domain types are rebuilt from them by the application.
+
+use chrono::{DateTime, Utc};
+use kakehashi_audit::AuditDraft;
+use kakehashi_domain::{ChainId, CopyId, OrgId, PersonId, ReportId};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgRecord {
+    pub id: OrgId,
+    /// `OrgKind::code()`.
+    pub kind: String,
+    pub name_ja: String,
+    pub name_en: String,
+    pub sectors: Vec<String>,
+    pub ceptoars: Vec<OrgId>,
+    pub nisc_partner: bool,
+    /// Known name variants and domains, used by CEPTOAR anonymisation.
+    pub aliases: Vec<String>,
+    pub domains: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonRecord {
+    pub id: PersonId,
+    pub org: OrgId,
+    pub login: String,
+    pub display_name: String,
+    pub email: String,
+    pub phone: String,
+    pub department: String,
+    /// PHC string (Argon2id); never logged.
+    #[serde(skip_serializing)]
+    pub password_hash: String,
+    /// `Role::code()` values.
+    pub roles: Vec<String>,
+    /// `Employment::code()`.
+    pub employment: String,
+    /// `None` = all sectors; `Some(list)` = those sectors.
+    pub need_to_know: Option<Vec<String>>,
+    pub active: bool,
+    pub locale: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionRecord {
+    pub token_hash: String,
+    pub person: PersonId,
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiTokenRecord {
+    pub id: String,
+    pub person: PersonId,
+    pub name: String,
+    #[serde(skip_serializing)]
+    pub token_hash: String,
+    pub scopes: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked: bool,
+}
+
+/// A liaison chain (one case). `number` is NISC's n of R<n>, set on NISC's first receipt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChainRecord {
+    pub id: ChainId,
+    pub number: Option<u64>,
+    pub sector: String,
+    /// 法令等報告対象 — decides whether the CEPTOAR route is open.
+    pub statutory: bool,
+    pub origin_org: OrgId,
+    /// "open" / "closed", from ⑧ of the latest report.
+    pub status: String,
+    pub latest_report_no: u32,
+    pub exercise: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportRecord {
+    pub id: ReportId,
+    pub chain: ChainId,
+    pub report_no: u32,
+    /// R<n> / R<n>-<k>, once NISC has received this report.
+    pub ident: Option<String>,
+    pub numbered_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One hop's immutable copy: its own sender, addressee, TLP and form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CopyRecord {
+    pub id: CopyId,
+    pub chain: ChainId,
+    pub report: ReportId,
+    pub report_no: u32,
+    /// "file", "forward", "urgent_copy".
+    pub hop_kind: String,
+    pub sender_org: OrgId,
+    pub sender_person: PersonId,
+    pub addressee_org: OrgId,
+    pub added_recipients: Vec<OrgId>,
+    pub tlp: String,
+    pub importance: Option<String>,
+    pub sector: String,
+    pub held_by_nisc: bool,
+    pub anonymised: bool,
+    pub parent: Option<CopyId>,
+    /// The `LiaisonForm` as JSON.
+    pub form: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What listings show: enough to choose, not the content.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CopySummary {
+    pub id: CopyId,
+    pub chain: ChainId,
+    pub report_no: u32,
+    pub ident: Option<String>,
+    pub hop_kind: String,
+    pub sender_org: OrgId,
+    pub addressee_org: OrgId,
+    pub tlp: String,
+    pub importance: Option<String>,
+    pub sector: String,
+    pub chain_status: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CopyQuery {
+    /// The viewer's audience keys (from the policy). Empty = nothing.
+    pub keys: Vec<String>,
+    /// Only copies addressed to or sent by this organisation (the inbox).
+    pub involving_org: Option<OrgId>,
+    pub sector: Option<String>,
+    pub tlp: Option<String>,
+    /// Only copies created strictly before this time (keyset paging).
+    pub before: Option<(DateTime<Utc>, CopyId)>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewChain {
+    pub id: ChainId,
+    pub sector: String,
+    pub statutory: bool,
+    pub origin_org: OrgId,
+    pub exercise: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub id: ReportId,
+    pub report_no: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCopy {
+    pub record: CopyRecord,
+    /// Audience keys from the policy, stored for the indexed listing.
+    pub audience: Vec<String>,
+    /// The addressee is NISC: receiving it numbers the report (and the chain, the first time).
+    pub numbers_on_receipt: bool,
+}
+
+/// One atomic liaison write.
+#[derive(Debug, Clone)]
+pub struct HopBatch {
+    pub chain: ChainId,
+    pub new_chain: Option<NewChain>,
+    pub report: ReportId,
+    pub new_report: Option<NewReport>,
+    pub copies: Vec<NewCopy>,
+    /// New chain status from ⑧, if this batch carries a new report.
+    pub chain_status: Option<String>,
+    pub audit: Vec<AuditDraft>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HopOutcome {
+    pub chain_number: Option<u64>,
+    pub ident: Option<String>,
+}
