@@ -7,7 +7,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "kakehashi", version, about = "架け橋 Kakehashi — information sharing for Japan's critical-infrastructure cybersecurity framework")]
+#[command(
+    name = "kakehashi",
+    version,
+    about = "架け橋 Kakehashi — information sharing for Japan's critical-infrastructure cybersecurity framework"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -30,7 +34,10 @@ impl DbArgs {
         }
         std::fs::create_dir_all(&self.data_dir)
             .with_context(|| format!("creating data directory {}", self.data_dir.display()))?;
-        Ok(format!("sqlite://{}", self.data_dir.join("kakehashi.sqlite3").display()))
+        Ok(format!(
+            "sqlite://{}",
+            self.data_dir.join("kakehashi.sqlite3").display()
+        ))
     }
 }
 
@@ -111,33 +118,54 @@ enum AuditCommand {
 
 async fn open_app(db: &DbArgs) -> anyhow::Result<App> {
     let url = db.url()?;
-    let store = kakehashi_store_sql::open(&url).await.map_err(anyhow::Error::msg)?;
+    let store = kakehashi_store_sql::open(&url)
+        .await
+        .map_err(anyhow::Error::msg)?;
     Ok(App::new(store, AppConfig::default()))
 }
 
 async fn serve(args: ServeArgs, demo: bool) -> anyhow::Result<()> {
     let app = open_app(&args.db).await?;
-    if let Some(password) = app.bootstrap(&args.admin_login).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+    if let Some(password) = app
+        .bootstrap(&args.admin_login)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    {
         // Shown once on the console of the person who started the server; never logged.
         println!("First start: platform administrator created.");
-        println!("  Sign in at http://{}/signin as '{}' with password: {password}", args.bind, args.admin_login);
+        println!(
+            "  Sign in at http://{}/signin as '{}' with password: {password}",
+            args.bind, args.admin_login
+        );
         println!("  (change it after signing in; it is not shown again)");
     }
     if demo {
         let logins = app.load_demo().await.map_err(|e| anyhow::anyhow!("{e}"))?;
         if !logins.is_empty() {
-            println!("Demo world loaded. Password of every demo sign-in: {}", kakehashi_app::demo::DEMO_PASSWORD);
+            println!(
+                "Demo world loaded. Password of every demo sign-in: {}",
+                kakehashi_app::demo::DEMO_PASSWORD
+            );
             for l in logins {
                 println!("  {:<22} {}", l.login, l.who_ja);
             }
         }
     }
     let secure = args.secure_cookies || !args.bind.ip().is_loopback();
-    let router = kakehashi_server::router(app.clone(), kakehashi_server::ServerConfig { secure_cookies: secure });
+    let router = kakehashi_server::router(
+        app.clone(),
+        kakehashi_server::ServerConfig {
+            secure_cookies: secure,
+        },
+    );
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("binding {}", args.bind))?;
-    println!("Kakehashi listening on http://{} ({})", listener.local_addr()?, app.store.backend());
+    println!(
+        "Kakehashi listening on http://{} ({})",
+        listener.local_addr()?,
+        app.store.backend()
+    );
     kakehashi_server::serve(listener, router, async {
         let _ = tokio::signal::ctrl_c().await;
     })
@@ -149,7 +177,8 @@ async fn serve(args: ServeArgs, demo: bool) -> anyhow::Result<()> {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .init();
     let cli = Cli::parse();
@@ -159,19 +188,54 @@ async fn main() -> anyhow::Result<()> {
             serve(a, demo).await
         }
         Command::Demo(a) => serve(a, true).await,
-        Command::Admin { command: AdminCommand::Token { command: TokenCommand::Create { db, login, name, scopes, days } } } => {
+        Command::Admin {
+            command:
+                AdminCommand::Token {
+                    command:
+                        TokenCommand::Create {
+                            db,
+                            login,
+                            name,
+                            scopes,
+                            days,
+                        },
+                },
+        } => {
             let app = open_app(&db).await?;
-            let person = app.store.person_by_login(&login.to_lowercase()).await.map_err(|_| anyhow::anyhow!("no person with login {login:?}"))?;
-            let actor = app.actor(&person.id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            let scopes: Vec<String> = scopes.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
-            let (rec, raw) = app.create_api_token(&actor, &name, &scopes, days).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let person = app
+                .store
+                .person_by_login(&login.to_lowercase())
+                .await
+                .map_err(|_| anyhow::anyhow!("no person with login {login:?}"))?;
+            let actor = app
+                .actor(&person.id)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let scopes: Vec<String> = scopes
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect();
+            let (rec, raw) = app
+                .create_api_token(&actor, &name, &scopes, days)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{raw}");
-            eprintln!("token {} for {login} with scopes {:?} (shown once)", rec.id, rec.scopes);
+            eprintln!(
+                "token {} for {login} with scopes {:?} (shown once)",
+                rec.id, rec.scopes
+            );
             Ok(())
         }
-        Command::Audit { command: AuditCommand::Verify { db } } => {
+        Command::Audit {
+            command: AuditCommand::Verify { db },
+        } => {
             let app = open_app(&db).await?;
-            match app.verify_audit().await.map_err(|e| anyhow::anyhow!("{e}"))? {
+            match app
+                .verify_audit()
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+            {
                 Ok(n) => {
                     println!("audit log OK: {n} entries, hash chain and head verified");
                     Ok(())

@@ -6,7 +6,9 @@
 use crate::error::{AppError, AppResult};
 use crate::identity::Actor;
 use crate::{new_id, App};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
@@ -31,7 +33,11 @@ pub fn hash_password(password: &str) -> AppResult<String> {
 
 pub fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -70,13 +76,20 @@ const WINDOW_MINUTES: i64 = 15;
 
 impl LoginLimiter {
     fn check(&self, key: &str, now: DateTime<Utc>) -> AppResult<()> {
-        let mut map = self.failures.lock().map_err(|_| AppError::Internal("limiter poisoned".into()))?;
+        let mut map = self
+            .failures
+            .lock()
+            .map_err(|_| AppError::Internal("limiter poisoned".into()))?;
         let list = map.entry(key.to_owned()).or_default();
         list.retain(|t| *t > now - Duration::minutes(WINDOW_MINUTES));
         if list.len() >= MAX_FAILURES {
             let oldest = list.first().copied().unwrap_or(now);
-            let retry = (oldest + Duration::minutes(WINDOW_MINUTES) - now).num_seconds().max(1);
-            return Err(AppError::RateLimited { retry_after_secs: retry as u64 });
+            let retry = (oldest + Duration::minutes(WINDOW_MINUTES) - now)
+                .num_seconds()
+                .max(1);
+            return Err(AppError::RateLimited {
+                retry_after_secs: retry as u64,
+            });
         }
         Ok(())
     }
@@ -141,16 +154,27 @@ impl App {
             })
             .await?;
         let actor = self.actor(&person.id).await?;
-        self.store.append_audit(vec![actor.audit("sign_in", None, serde_json::json!({}))]).await?;
-        Ok(NewSession { token, csrf, expires_at, actor })
+        self.store
+            .append_audit(vec![actor.audit("sign_in", None, serde_json::json!({}))])
+            .await?;
+        Ok(NewSession {
+            token,
+            csrf,
+            expires_at,
+            actor,
+        })
     }
 
     /// The person behind a session cookie, with the session's CSRF token.
     pub async fn session_actor(&self, token: &str) -> AppResult<(Actor, String)> {
-        let s = self.store.session(&token_hash(token), self.now()).await.map_err(|e| match e {
-            StoreError::NotFound => AppError::Unauthenticated,
-            e => e.into(),
-        })?;
+        let s = self
+            .store
+            .session(&token_hash(token), self.now())
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound => AppError::Unauthenticated,
+                e => e.into(),
+            })?;
         let actor = self.actor(&s.person).await?;
         if !actor.record.active {
             return Err(AppError::Unauthenticated);
@@ -160,16 +184,22 @@ impl App {
 
     pub async fn sign_out(&self, token: &str, actor: &Actor) -> AppResult<()> {
         self.store.delete_session(&token_hash(token)).await?;
-        self.store.append_audit(vec![actor.audit("sign_out", None, serde_json::json!({}))]).await?;
+        self.store
+            .append_audit(vec![actor.audit("sign_out", None, serde_json::json!({}))])
+            .await?;
         Ok(())
     }
 
     /// The person behind a Bearer token, with its scopes.
     pub async fn token_actor(&self, token: &str) -> AppResult<(Actor, Vec<String>)> {
-        let t = self.store.api_token(&token_hash(token)).await.map_err(|e| match e {
-            StoreError::NotFound => AppError::Unauthenticated,
-            e => e.into(),
-        })?;
+        let t = self
+            .store
+            .api_token(&token_hash(token))
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound => AppError::Unauthenticated,
+                e => e.into(),
+            })?;
         if t.revoked || t.expires_at.is_some_and(|e| e <= self.now()) {
             return Err(AppError::Unauthenticated);
         }
@@ -201,11 +231,17 @@ impl App {
             return Err(AppError::bad_field(
                 "scopes",
                 "unknown_scope",
-                format!("スコープは {} から1つ以上選んでください。", SCOPES.join(", ")),
+                format!(
+                    "スコープは {} から1つ以上選んでください。",
+                    SCOPES.join(", ")
+                ),
                 format!("Choose one or more scopes from {}.", SCOPES.join(", ")),
             ));
         }
-        if scopes.iter().any(|s| s == "admin") && !actor.is_platform_admin() && !actor.is_org_admin() {
+        if scopes.iter().any(|s| s == "admin")
+            && !actor.is_platform_admin()
+            && !actor.is_org_admin()
+        {
             return Err(AppError::forbidden(
                 "admin スコープは管理者のみ作成できます。",
                 "Only administrators may create tokens with the admin scope.",
@@ -233,8 +269,14 @@ impl App {
     }
 
     pub async fn revoke_api_token(&self, actor: &Actor, id: &str) -> AppResult<()> {
-        let audit = actor.audit("api_token.revoke", Some(id.to_owned()), serde_json::json!({}));
-        self.store.revoke_api_token(id, &actor.person.id, audit).await?;
+        let audit = actor.audit(
+            "api_token.revoke",
+            Some(id.to_owned()),
+            serde_json::json!({}),
+        );
+        self.store
+            .revoke_api_token(id, &actor.person.id, audit)
+            .await?;
         Ok(())
     }
 
@@ -242,14 +284,26 @@ impl App {
         Ok(self.store.api_tokens_of(&actor.person.id).await?)
     }
 
-    pub async fn change_password(&self, actor: &Actor, person: &PersonId, new_password: &str) -> AppResult<()> {
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        person: &PersonId,
+        new_password: &str,
+    ) -> AppResult<()> {
         check_password_rule(new_password)?;
         let mut p = self.store.person(person).await?;
         if p.id != actor.person.id && !actor.may_manage_people_of(&p.org) {
-            return Err(AppError::forbidden("このユーザーを管理する権限がありません。", "You may not manage this person."));
+            return Err(AppError::forbidden(
+                "このユーザーを管理する権限がありません。",
+                "You may not manage this person.",
+            ));
         }
         p.password_hash = hash_password(new_password)?;
-        let audit = actor.audit("person.password", Some(p.id.0.clone()), serde_json::json!({}));
+        let audit = actor.audit(
+            "person.password",
+            Some(p.id.0.clone()),
+            serde_json::json!({}),
+        );
         self.store.update_person(&p, audit).await?;
         Ok(())
     }
@@ -276,9 +330,14 @@ mod tests {
             assert!(l.check("a", t0).is_ok());
             l.fail("a", t0);
         }
-        assert!(matches!(l.check("a", t0), Err(AppError::RateLimited { .. })));
+        assert!(matches!(
+            l.check("a", t0),
+            Err(AppError::RateLimited { .. })
+        ));
         assert!(l.check("b", t0).is_ok());
-        assert!(l.check("a", t0 + Duration::minutes(WINDOW_MINUTES + 1)).is_ok());
+        assert!(l
+            .check("a", t0 + Duration::minutes(WINDOW_MINUTES + 1))
+            .is_ok());
     }
 
     #[test]

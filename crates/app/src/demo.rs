@@ -21,26 +21,142 @@ struct Op {
 }
 
 const CEPTOARS: [(&str, &str, &str, &str); 5] = [
-    ("ceptoar-power", "電力セプター", "Electric Power CEPTOAR", "electric_power"),
-    ("ceptoar-telecom", "テレコム・セプター", "Telecom CEPTOAR", "information_communications"),
-    ("ceptoar-bank", "銀行等セプター", "Banking CEPTOAR", "finance"),
+    (
+        "ceptoar-power",
+        "電力セプター",
+        "Electric Power CEPTOAR",
+        "electric_power",
+    ),
+    (
+        "ceptoar-telecom",
+        "テレコム・セプター",
+        "Telecom CEPTOAR",
+        "information_communications",
+    ),
+    (
+        "ceptoar-bank",
+        "銀行等セプター",
+        "Banking CEPTOAR",
+        "finance",
+    ),
     ("ceptoar-rail", "鉄道セプター", "Railway CEPTOAR", "railway"),
-    ("ceptoar-logistics", "物流セプター", "Logistics CEPTOAR", "logistics"),
+    (
+        "ceptoar-logistics",
+        "物流セプター",
+        "Logistics CEPTOAR",
+        "logistics",
+    ),
 ];
 
 const OPERATORS: [Op; 12] = [
-    Op { key: "power", name_ja: "東都電力株式会社", name_en: "Tohto Electric Power Co., Inc.", sector: "electric_power", ceptoar: Some("ceptoar-power"), aliases: &["東都電力", "Tohto Electric"], domain: "tohto-epco.example.jp" },
-    Op { key: "power2", name_ja: "北浜電力株式会社", name_en: "Kitahama Electric Co.", sector: "electric_power", ceptoar: Some("ceptoar-power"), aliases: &["北浜電力"], domain: "kitahama-denryoku.example.jp" },
-    Op { key: "gas", name_ja: "湾岸ガス株式会社", name_en: "Wangan Gas Co.", sector: "gas", ceptoar: None, aliases: &["湾岸ガス"], domain: "wangan-gas.example.jp" },
-    Op { key: "telecom", name_ja: "株式会社みらい通信", name_en: "Mirai Telecom Inc.", sector: "information_communications", ceptoar: Some("ceptoar-telecom"), aliases: &["みらい通信"], domain: "mirai-tsushin.example.jp" },
-    Op { key: "bank", name_ja: "さくら中央銀行", name_en: "Sakura Central Bank", sector: "finance", ceptoar: Some("ceptoar-bank"), aliases: &["さくら銀行"], domain: "sakura-chuo-bank.example.jp" },
-    Op { key: "bank2", name_ja: "みなと信用金庫", name_en: "Minato Shinkin Bank", sector: "finance", ceptoar: Some("ceptoar-bank"), aliases: &["みなと信金"], domain: "minato-shinkin.example.jp" },
-    Op { key: "rail", name_ja: "東西旅客鉄道株式会社", name_en: "Tozai Passenger Railway Co.", sector: "railway", ceptoar: Some("ceptoar-rail"), aliases: &["東西鉄道"], domain: "tozai-rail.example.jp" },
-    Op { key: "logistics", name_ja: "株式会社ミナト物流", name_en: "Minato Logistics Co.", sector: "logistics", ceptoar: Some("ceptoar-logistics"), aliases: &["ミナト物流"], domain: "minato-logi.example.jp" },
-    Op { key: "water", name_ja: "青葉市水道局", name_en: "Aoba City Waterworks Bureau", sector: "water_supply", ceptoar: None, aliases: &[], domain: "aoba-water.example.jp" },
-    Op { key: "hospital", name_ja: "青葉中央病院", name_en: "Aoba Central Hospital", sector: "medical", ceptoar: None, aliases: &[], domain: "aoba-hospital.example.jp" },
-    Op { key: "airline", name_ja: "大空航空株式会社", name_en: "Ozora Airlines Co.", sector: "aviation", ceptoar: None, aliases: &["大空航空"], domain: "ozora-air.example.jp" },
-    Op { key: "city", name_ja: "青葉市", name_en: "Aoba City", sector: "government_administrative_services", ceptoar: None, aliases: &[], domain: "city.aoba.example.jp" },
+    Op {
+        key: "power",
+        name_ja: "東都電力株式会社",
+        name_en: "Tohto Electric Power Co., Inc.",
+        sector: "electric_power",
+        ceptoar: Some("ceptoar-power"),
+        aliases: &["東都電力", "Tohto Electric"],
+        domain: "tohto-epco.example.jp",
+    },
+    Op {
+        key: "power2",
+        name_ja: "北浜電力株式会社",
+        name_en: "Kitahama Electric Co.",
+        sector: "electric_power",
+        ceptoar: Some("ceptoar-power"),
+        aliases: &["北浜電力"],
+        domain: "kitahama-denryoku.example.jp",
+    },
+    Op {
+        key: "gas",
+        name_ja: "湾岸ガス株式会社",
+        name_en: "Wangan Gas Co.",
+        sector: "gas",
+        ceptoar: None,
+        aliases: &["湾岸ガス"],
+        domain: "wangan-gas.example.jp",
+    },
+    Op {
+        key: "telecom",
+        name_ja: "株式会社みらい通信",
+        name_en: "Mirai Telecom Inc.",
+        sector: "information_communications",
+        ceptoar: Some("ceptoar-telecom"),
+        aliases: &["みらい通信"],
+        domain: "mirai-tsushin.example.jp",
+    },
+    Op {
+        key: "bank",
+        name_ja: "さくら中央銀行",
+        name_en: "Sakura Central Bank",
+        sector: "finance",
+        ceptoar: Some("ceptoar-bank"),
+        aliases: &["さくら銀行"],
+        domain: "sakura-chuo-bank.example.jp",
+    },
+    Op {
+        key: "bank2",
+        name_ja: "みなと信用金庫",
+        name_en: "Minato Shinkin Bank",
+        sector: "finance",
+        ceptoar: Some("ceptoar-bank"),
+        aliases: &["みなと信金"],
+        domain: "minato-shinkin.example.jp",
+    },
+    Op {
+        key: "rail",
+        name_ja: "東西旅客鉄道株式会社",
+        name_en: "Tozai Passenger Railway Co.",
+        sector: "railway",
+        ceptoar: Some("ceptoar-rail"),
+        aliases: &["東西鉄道"],
+        domain: "tozai-rail.example.jp",
+    },
+    Op {
+        key: "logistics",
+        name_ja: "株式会社ミナト物流",
+        name_en: "Minato Logistics Co.",
+        sector: "logistics",
+        ceptoar: Some("ceptoar-logistics"),
+        aliases: &["ミナト物流"],
+        domain: "minato-logi.example.jp",
+    },
+    Op {
+        key: "water",
+        name_ja: "青葉市水道局",
+        name_en: "Aoba City Waterworks Bureau",
+        sector: "water_supply",
+        ceptoar: None,
+        aliases: &[],
+        domain: "aoba-water.example.jp",
+    },
+    Op {
+        key: "hospital",
+        name_ja: "青葉中央病院",
+        name_en: "Aoba Central Hospital",
+        sector: "medical",
+        ceptoar: None,
+        aliases: &[],
+        domain: "aoba-hospital.example.jp",
+    },
+    Op {
+        key: "airline",
+        name_ja: "大空航空株式会社",
+        name_en: "Ozora Airlines Co.",
+        sector: "aviation",
+        ceptoar: None,
+        aliases: &["大空航空"],
+        domain: "ozora-air.example.jp",
+    },
+    Op {
+        key: "city",
+        name_ja: "青葉市",
+        name_en: "Aoba City",
+        sector: "government_administrative_services",
+        ceptoar: None,
+        aliases: &[],
+        domain: "city.aoba.example.jp",
+    },
 ];
 
 /// A demo sign-in as the README lists it.
@@ -58,22 +174,55 @@ impl App {
         }
         let mut ids = std::collections::HashMap::<String, String>::new();
         for (key, ja, en, sector) in CEPTOARS {
-            let o = self.demo_org("ceptoar", ja, en, &[sector], &[], &[], &[], false).await?;
+            let o = self
+                .demo_org("ceptoar", ja, en, &[sector], &[], &[], &[], false)
+                .await?;
             ids.insert(key.into(), o.id.0);
         }
         for op in &OPERATORS {
-            let cep: Vec<String> = op.ceptoar.and_then(|c| ids.get(c).cloned()).into_iter().collect();
+            let cep: Vec<String> = op
+                .ceptoar
+                .and_then(|c| ids.get(c).cloned())
+                .into_iter()
+                .collect();
             let o = self
-                .demo_org("operator", op.name_ja, op.name_en, &[op.sector], &cep, op.aliases, &[op.domain], false)
+                .demo_org(
+                    "operator",
+                    op.name_ja,
+                    op.name_en,
+                    &[op.sector],
+                    &cep,
+                    op.aliases,
+                    &[op.domain],
+                    false,
+                )
                 .await?;
             ids.insert(op.key.into(), o.id.0);
         }
         let jpcert = self
-            .demo_org("cybersecurity_agency", "一般社団法人JPCERTコーディネーションセンター", "JPCERT/CC", &[], &[], &[], &[], true)
+            .demo_org(
+                "cybersecurity_agency",
+                "一般社団法人JPCERTコーディネーションセンター",
+                "JPCERT/CC",
+                &[],
+                &[],
+                &[],
+                &[],
+                true,
+            )
             .await?;
         ids.insert("jpcert".into(), jpcert.id.0);
         let vendor = self
-            .demo_org("cyberspace_business", "株式会社クラウドベース", "Cloudbase Inc.", &[], &[], &[], &[], false)
+            .demo_org(
+                "cyberspace_business",
+                "株式会社クラウドベース",
+                "Cloudbase Inc.",
+                &[],
+                &[],
+                &[],
+                &[],
+                false,
+            )
             .await?;
         ids.insert("vendor".into(), vendor.id.0);
         for m in ["fsa", "mic", "mhlw", "meti", "mlit"] {
@@ -83,25 +232,137 @@ impl App {
         ids.insert("cm".into(), CRISIS_ORG.into());
 
         // (login, org key, name, roles, employment, need-to-know: None = all)
-        type P = (&'static str, &'static str, &'static str, &'static [&'static str], &'static str, Option<&'static [&'static str]>);
+        type P = (
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static [&'static str],
+            &'static str,
+            Option<&'static [&'static str]>,
+        );
         let people: [P; 17] = [
-            ("nisc", "nisc", "内閣 太郎", &["reader", "approver"], "staff", None),
+            (
+                "nisc",
+                "nisc",
+                "内閣 太郎",
+                &["reader", "approver"],
+                "staff",
+                None,
+            ),
             ("cm", "cm", "危機 管理子", &["reader"], "staff", None),
-            ("meti", "meti", "経済 産業", &["reader", "reporter", "approver"], "staff", None),
-            ("mlit", "mlit", "国土 交通", &["reader", "reporter", "approver"], "staff", None),
-            ("fsa", "fsa", "金融 庁子", &["reader", "reporter", "approver"], "staff", None),
-            ("mic", "mic", "総務 通信", &["reader", "reporter", "approver"], "staff", None),
-            ("mhlw", "mhlw", "厚生 労働", &["reader", "reporter", "approver"], "staff", None),
-            ("ceptoar-power", "ceptoar-power", "電力 事務局", &["reader", "reporter", "approver"], "staff", Some(&["electric_power"])),
-            ("op-power", "power", "東都 花子", &["reader", "reporter", "approver", "org_admin"], "staff", Some(&["electric_power"])),
-            ("op-power-contractor", "power", "委託 次郎", &["reader", "reporter"], "nda_contractor", Some(&["electric_power"])),
-            ("op-power2", "power2", "北浜 一郎", &["reader", "reporter", "approver"], "staff", Some(&["electric_power"])),
-            ("op-rail", "rail", "東西 鉄子", &["reader", "reporter", "approver"], "staff", Some(&["railway"])),
-            ("op-bank", "bank", "桜 金太", &["reader", "reporter", "approver"], "staff", Some(&["finance"])),
-            ("op-telecom", "telecom", "未来 通子", &["reader", "reporter", "approver"], "staff", Some(&["information_communications"])),
-            ("op-logistics", "logistics", "港 運輸", &["reader", "reporter", "approver"], "staff", Some(&["logistics"])),
+            (
+                "meti",
+                "meti",
+                "経済 産業",
+                &["reader", "reporter", "approver"],
+                "staff",
+                None,
+            ),
+            (
+                "mlit",
+                "mlit",
+                "国土 交通",
+                &["reader", "reporter", "approver"],
+                "staff",
+                None,
+            ),
+            (
+                "fsa",
+                "fsa",
+                "金融 庁子",
+                &["reader", "reporter", "approver"],
+                "staff",
+                None,
+            ),
+            (
+                "mic",
+                "mic",
+                "総務 通信",
+                &["reader", "reporter", "approver"],
+                "staff",
+                None,
+            ),
+            (
+                "mhlw",
+                "mhlw",
+                "厚生 労働",
+                &["reader", "reporter", "approver"],
+                "staff",
+                None,
+            ),
+            (
+                "ceptoar-power",
+                "ceptoar-power",
+                "電力 事務局",
+                &["reader", "reporter", "approver"],
+                "staff",
+                Some(&["electric_power"]),
+            ),
+            (
+                "op-power",
+                "power",
+                "東都 花子",
+                &["reader", "reporter", "approver", "org_admin"],
+                "staff",
+                Some(&["electric_power"]),
+            ),
+            (
+                "op-power-contractor",
+                "power",
+                "委託 次郎",
+                &["reader", "reporter"],
+                "nda_contractor",
+                Some(&["electric_power"]),
+            ),
+            (
+                "op-power2",
+                "power2",
+                "北浜 一郎",
+                &["reader", "reporter", "approver"],
+                "staff",
+                Some(&["electric_power"]),
+            ),
+            (
+                "op-rail",
+                "rail",
+                "東西 鉄子",
+                &["reader", "reporter", "approver"],
+                "staff",
+                Some(&["railway"]),
+            ),
+            (
+                "op-bank",
+                "bank",
+                "桜 金太",
+                &["reader", "reporter", "approver"],
+                "staff",
+                Some(&["finance"]),
+            ),
+            (
+                "op-telecom",
+                "telecom",
+                "未来 通子",
+                &["reader", "reporter", "approver"],
+                "staff",
+                Some(&["information_communications"]),
+            ),
+            (
+                "op-logistics",
+                "logistics",
+                "港 運輸",
+                &["reader", "reporter", "approver"],
+                "staff",
+                Some(&["logistics"]),
+            ),
             ("jpcert", "jpcert", "分析 三郎", &["reader"], "staff", None),
-            ("vendor", "vendor", "雲 基盤", &["reader"], "staff", Some(&[])),
+            (
+                "vendor",
+                "vendor",
+                "雲 基盤",
+                &["reader"],
+                "staff",
+                Some(&[]),
+            ),
         ];
         let mut out = Vec::new();
         for (login, org, name, roles, employment, ntk) in people {
@@ -122,7 +383,10 @@ impl App {
                 },
             )
             .await?;
-            out.push(DemoLogin { login, who_ja: name.into() });
+            out.push(DemoLogin {
+                login,
+                who_ja: name.into(),
+            });
         }
         Ok(out)
     }

@@ -11,15 +11,26 @@ pub enum AppError {
     Invalid(ValidationErrors),
     /// A single bad field outside the liaison form (e.g. a login name).
     #[error("{field}: {message_en}")]
-    BadField { field: &'static str, rule: &'static str, message_ja: String, message_en: String },
+    BadField {
+        field: &'static str,
+        rule: &'static str,
+        message_ja: String,
+        message_en: String,
+    },
     #[error("authentication required")]
     Unauthenticated,
     #[error("forbidden: {message_en}")]
-    Forbidden { message_ja: String, message_en: String },
+    Forbidden {
+        message_ja: String,
+        message_en: String,
+    },
     #[error("not found")]
     NotFound,
     #[error("conflict: {message_en}")]
-    Conflict { message_ja: String, message_en: String },
+    Conflict {
+        message_ja: String,
+        message_en: String,
+    },
     #[error("too many attempts")]
     RateLimited { retry_after_secs: u64 },
     #[error("internal error: {0}")]
@@ -30,10 +41,23 @@ pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
     pub fn forbidden(ja: impl Into<String>, en: impl Into<String>) -> Self {
-        AppError::Forbidden { message_ja: ja.into(), message_en: en.into() }
+        AppError::Forbidden {
+            message_ja: ja.into(),
+            message_en: en.into(),
+        }
     }
-    pub fn bad_field(field: &'static str, rule: &'static str, ja: impl Into<String>, en: impl Into<String>) -> Self {
-        AppError::BadField { field, rule, message_ja: ja.into(), message_en: en.into() }
+    pub fn bad_field(
+        field: &'static str,
+        rule: &'static str,
+        ja: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        AppError::BadField {
+            field,
+            rule,
+            message_ja: ja.into(),
+            message_en: en.into(),
+        }
     }
 }
 

@@ -3,7 +3,9 @@
 use crate::error::{AppError, AppResult};
 use crate::App;
 use kakehashi_audit::AuditDraft;
-use kakehashi_domain::{Employment, NeedToKnow, OrgId, OrgKind, Organisation, Person, PersonId, Role, SectorId};
+use kakehashi_domain::{
+    Employment, NeedToKnow, OrgId, OrgKind, Organisation, Person, PersonId, Role, SectorId,
+};
 use kakehashi_policy::Viewer;
 use kakehashi_store::{OrgRecord, PersonRecord};
 
@@ -34,7 +36,12 @@ impl Actor {
     pub fn may_manage_people_of(&self, org: &OrgId) -> bool {
         self.is_platform_admin() || (self.is_org_admin() && &self.org.id == org)
     }
-    pub fn audit(&self, action: &str, target: Option<String>, detail: serde_json::Value) -> AuditDraft {
+    pub fn audit(
+        &self,
+        action: &str,
+        target: Option<String>,
+        detail: serde_json::Value,
+    ) -> AuditDraft {
         AuditDraft {
             actor: Some(self.person.id.0.clone()),
             actor_org: Some(self.org.id.0.clone()),
@@ -68,7 +75,8 @@ pub fn role_label_ja(r: Role) -> &'static str {
 pub fn org_from_record(r: &OrgRecord) -> AppResult<Organisation> {
     Ok(Organisation {
         id: r.id.clone(),
-        kind: OrgKind::from_code(&r.kind).ok_or_else(|| AppError::Internal(format!("unknown org kind {}", r.kind)))?,
+        kind: OrgKind::from_code(&r.kind)
+            .ok_or_else(|| AppError::Internal(format!("unknown org kind {}", r.kind)))?,
         name_ja: r.name_ja.clone(),
         name_en: r.name_en.clone(),
         sectors: r.sectors.iter().map(|s| SectorId(s.clone())).collect(),
@@ -95,11 +103,19 @@ impl App {
     pub async fn actor(&self, id: &PersonId) -> AppResult<Actor> {
         let record = self.store.person(id).await?;
         let org = org_from_record(&self.store.org(&record.org).await?)?;
-        Ok(Actor { person: person_from_record(&record)?, org, record })
+        Ok(Actor {
+            person: person_from_record(&record)?,
+            org,
+            record,
+        })
     }
 
     /// Every sector id of the reference data (expands "need to know: all").
     pub fn all_sectors(&self) -> Vec<SectorId> {
-        self.reference.sectors().iter().map(|s| SectorId(s.id.clone())).collect()
+        self.reference
+            .sectors()
+            .iter()
+            .map(|s| SectorId(s.id.clone()))
+            .collect()
     }
 }

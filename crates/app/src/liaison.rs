@@ -8,13 +8,15 @@ use crate::taxonomy::RefTaxonomy;
 use crate::{new_id, App};
 use chrono::{DateTime, Timelike, Utc};
 use kakehashi_domain::liaison::{
-    self, anonymise, plan_first_hop, HopTarget, Identifiers, LiaisonForm, RouteRequest, ValidationContext,
+    self, anonymise, plan_first_hop, HopTarget, Identifiers, LiaisonForm, RouteRequest,
+    ValidationContext,
 };
 use kakehashi_domain::numbering::{IdentNumber, Series};
 use kakehashi_domain::{ChainId, CopyId, OrgId, OrgKind, Role, SectorId, Tlp};
 use kakehashi_policy::{audience, reveal, viewer_keys, ItemScope, Visible};
 use kakehashi_store::{
-    ChainRecord, CopyQuery, CopyRecord, CopySummary, HopBatch, NewChain, NewCopy, NewReport, OrgRecord, ReportRecord,
+    ChainRecord, CopyQuery, CopyRecord, CopySummary, HopBatch, NewChain, NewCopy, NewReport,
+    OrgRecord, ReportRecord,
 };
 use serde::{Deserialize, Serialize};
 
@@ -116,8 +118,13 @@ pub struct ListFilter {
 
 /// The policy's scope of a stored copy.
 pub fn scope_of(c: &CopyRecord) -> AppResult<ItemScope> {
-    let tlp = Tlp::from_code(&c.tlp).ok_or_else(|| AppError::Internal(format!("stored TLP {}", c.tlp)))?;
-    let tlp = if c.hop_kind == hop::FILE_VIA_CEPTOAR { Tlp::Red } else { tlp };
+    let tlp = Tlp::from_code(&c.tlp)
+        .ok_or_else(|| AppError::Internal(format!("stored TLP {}", c.tlp)))?;
+    let tlp = if c.hop_kind == hop::FILE_VIA_CEPTOAR {
+        Tlp::Red
+    } else {
+        tlp
+    };
     Ok(ItemScope {
         tlp,
         sectors: vec![SectorId(c.sector.clone())],
@@ -129,17 +136,26 @@ pub fn scope_of(c: &CopyRecord) -> AppResult<ItemScope> {
 }
 
 fn minute(t: DateTime<Utc>) -> DateTime<Utc> {
-    t.with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or(t)
+    t.with_second(0)
+        .and_then(|t| t.with_nanosecond(0))
+        .unwrap_or(t)
 }
 
 fn is_restricted(tlp: &str) -> bool {
-    matches!(Tlp::from_code(tlp), Some(Tlp::Red | Tlp::AmberStrict | Tlp::Amber))
+    matches!(
+        Tlp::from_code(tlp),
+        Some(Tlp::Red | Tlp::AmberStrict | Tlp::Amber)
+    )
 }
 
 impl App {
     fn validate_form(&self, form: &LiaisonForm) -> AppResult<()> {
-        liaison::validate(form, &RefTaxonomy(self.reference), &ValidationContext { now: self.now() })
-            .map_err(AppError::Invalid)
+        liaison::validate(
+            form,
+            &RefTaxonomy(self.reference),
+            &ValidationContext { now: self.now() },
+        )
+        .map_err(AppError::Invalid)
     }
 
     fn fill_sender(&self, actor: &Actor, form: &mut LiaisonForm) {
@@ -209,7 +225,11 @@ impl App {
             added_recipients: added.to_vec(),
             tlp: form.tlp.map(|t| t.code()).unwrap_or("RED").to_owned(),
             importance: form.importance.map(|i| i.code().to_owned()),
-            sector: form.sector.as_ref().map(|s| s.0.clone()).unwrap_or_default(),
+            sector: form
+                .sector
+                .as_ref()
+                .map(|s| s.0.clone())
+                .unwrap_or_default(),
             held_by_nisc: to.0 == NISC_ORG || actor.org.id.0 == NISC_ORG,
             anonymised,
             parent,
@@ -218,14 +238,22 @@ impl App {
         };
         let scope = scope_of(&record)?;
         Ok(NewCopy {
-            audience: audience(&scope).into_iter().map(|k| k.into_string()).collect(),
+            audience: audience(&scope)
+                .into_iter()
+                .map(|k| k.into_string())
+                .collect(),
             numbers_on_receipt: to.0 == NISC_ORG,
             record,
         })
     }
 
     /// Plans the first hop of a report (or follow-up) from the reporter's organisation.
-    async fn first_hops(&self, actor: &Actor, req: &FileRequest, sector: &str) -> AppResult<Vec<(String, OrgId)>> {
+    async fn first_hops(
+        &self,
+        actor: &Actor,
+        req: &FileRequest,
+        sector: &str,
+    ) -> AppResult<Vec<(String, OrgId)>> {
         let nisc = OrgId(NISC_ORG.into());
         match actor.org.kind {
             OrgKind::Operator => {
@@ -236,12 +264,19 @@ impl App {
                     urgent: req.urgent,
                     large_scale_mode: false,
                     operator_in_ceptoar: ceptoar.is_some(),
+                    ..Default::default()
                 })
-                .map_err(|e| AppError::bad_field("via_ceptoar", "route", e.message_ja(), e.message_en()))?;
+                .map_err(|e| {
+                    AppError::bad_field("via_ceptoar", "route", e.message_ja(), e.message_en())
+                })?;
                 let mut hops = match plan.first {
-                    HopTarget::SectorMinistry => vec![(hop::FILE.to_owned(), self.ministry_of(sector).await?.id)],
+                    HopTarget::SectorMinistry => {
+                        vec![(hop::FILE.to_owned(), self.ministry_of(sector).await?.id)]
+                    }
                     HopTarget::Ceptoar => {
-                        let c = ceptoar.ok_or_else(|| AppError::Internal("planned CEPTOAR route without CEPTOAR".into()))?;
+                        let c = ceptoar.ok_or_else(|| {
+                            AppError::Internal("planned CEPTOAR route without CEPTOAR".into())
+                        })?;
                         vec![(hop::FILE_VIA_CEPTOAR.to_owned(), c)]
                     }
                     HopTarget::CabinetSecretariat => vec![(hop::FILE.to_owned(), nisc.clone())],
@@ -260,7 +295,10 @@ impl App {
                         "Statutory events cannot go through a CEPTOAR; the operator reports to its ministry.",
                     ));
                 }
-                Ok(vec![(hop::FILE.to_owned(), self.ministry_of(sector).await?.id)])
+                Ok(vec![(
+                    hop::FILE.to_owned(),
+                    self.ministry_of(sector).await?.id,
+                )])
             }
             OrgKind::CiMinistry => {
                 if !actor.org.sectors.iter().any(|s| s.0 == sector) {
@@ -302,7 +340,8 @@ impl App {
     }
 
     fn check_operator_sector(&self, actor: &Actor, sector: &str) -> AppResult<()> {
-        if matches!(actor.org.kind, OrgKind::Operator | OrgKind::Ceptoar) && !actor.org.sectors.iter().any(|s| s.0 == sector)
+        if matches!(actor.org.kind, OrgKind::Operator | OrgKind::Ceptoar)
+            && !actor.org.sectors.iter().any(|s| s.0 == sector)
         {
             return Err(AppError::bad_field(
                 "sector",
@@ -332,7 +371,11 @@ impl App {
         let report = kakehashi_domain::ReportId(new_id());
         let copies = hops
             .iter()
-            .map(|(kind, to)| self.new_copy(actor, &chain, &report, &req.form, kind, to, &added, None, false, at))
+            .map(|(kind, to)| {
+                self.new_copy(
+                    actor, &chain, &report, &req.form, kind, to, &added, None, false, at,
+                )
+            })
             .collect::<AppResult<Vec<_>>>()?;
         let ids: Vec<CopyId> = copies.iter().map(|c| c.record.id.clone()).collect();
         let audit = actor.audit(
@@ -352,18 +395,31 @@ impl App {
                     exercise: req.exercise,
                 }),
                 report: report.clone(),
-                new_report: Some(NewReport { id: report, report_no: 1 }),
+                new_report: Some(NewReport {
+                    id: report,
+                    report_no: 1,
+                }),
                 copies,
                 chain_status: Some(status_code(&req.form).into()),
                 audit: vec![audit],
                 at,
             })
             .await?;
-        Ok(Filed { chain, report_no: 1, copies: ids, ident: outcome.ident })
+        Ok(Filed {
+            chain,
+            report_no: 1,
+            copies: ids,
+            ident: outcome.ident,
+        })
     }
 
     /// 続報: a follow-up on an existing chain, the only way to correct or extend it.
-    pub async fn follow_up(&self, actor: &Actor, chain_id: &ChainId, mut req: FileRequest) -> AppResult<Filed> {
+    pub async fn follow_up(
+        &self,
+        actor: &Actor,
+        chain_id: &ChainId,
+        mut req: FileRequest,
+    ) -> AppResult<Filed> {
         if !actor.has(Role::Reporter) && !actor.has(Role::Approver) {
             actor.require(Role::Reporter)?;
         }
@@ -371,13 +427,17 @@ impl App {
         let copies = self.store.copies_of_chain(chain_id).await?;
         // Only organisations that took part in the chain may extend it.
         let involved = chain.origin_org == actor.org.id
-            || copies.iter().any(|c| c.sender_org == actor.org.id || c.addressee_org == actor.org.id);
+            || copies
+                .iter()
+                .any(|c| c.sender_org == actor.org.id || c.addressee_org == actor.org.id);
         if !involved {
             return Err(AppError::NotFound);
         }
         let k = chain.latest_report_no + 1;
         req.form.report_no = k;
-        req.form.ident_number = chain.number.map(|n| IdentNumber::new(Series::Liaison, n, k).to_string());
+        req.form.ident_number = chain
+            .number
+            .map(|n| IdentNumber::new(Series::Liaison, n, k).to_string());
         req.form.sector = Some(SectorId(chain.sector.clone()));
         req.statutory = chain.statutory;
         self.prepare_form(actor, &mut req.form);
@@ -388,7 +448,11 @@ impl App {
         let report = kakehashi_domain::ReportId(new_id());
         let new_copies = hops
             .iter()
-            .map(|(kind, to)| self.new_copy(actor, chain_id, &report, &req.form, kind, to, &added, None, false, at))
+            .map(|(kind, to)| {
+                self.new_copy(
+                    actor, chain_id, &report, &req.form, kind, to, &added, None, false, at,
+                )
+            })
             .collect::<AppResult<Vec<_>>>()?;
         let ids: Vec<CopyId> = new_copies.iter().map(|c| c.record.id.clone()).collect();
         let audit = actor.audit(
@@ -402,25 +466,42 @@ impl App {
                 chain: chain_id.clone(),
                 new_chain: None,
                 report: report.clone(),
-                new_report: Some(NewReport { id: report, report_no: k }),
+                new_report: Some(NewReport {
+                    id: report,
+                    report_no: k,
+                }),
                 copies: new_copies,
                 chain_status: Some(status_code(&req.form).into()),
                 audit: vec![audit],
                 at,
             })
             .await?;
-        Ok(Filed { chain: chain_id.clone(), report_no: k, copies: ids, ident: outcome.ident })
+        Ok(Filed {
+            chain: chain_id.clone(),
+            report_no: k,
+            copies: ids,
+            ident: outcome.ident,
+        })
     }
 
     /// What a CEPTOAR's anonymisation would mask, before it sends: the masked form and the list.
-    pub async fn anonymise_preview(&self, actor: &Actor, copy_id: &CopyId) -> AppResult<liaison::Anonymised> {
+    pub async fn anonymise_preview(
+        &self,
+        actor: &Actor,
+        copy_id: &CopyId,
+    ) -> AppResult<liaison::Anonymised> {
         let parent = self.store.copy(copy_id).await?;
         self.check_forwarder(actor, &parent)?;
-        let form: LiaisonForm = serde_json::from_str(&parent.form).map_err(|e| AppError::Internal(e.to_string()))?;
+        let form: LiaisonForm =
+            serde_json::from_str(&parent.form).map_err(|e| AppError::Internal(e.to_string()))?;
         self.anonymised(&parent, &form).await
     }
 
-    async fn anonymised(&self, parent: &CopyRecord, form: &LiaisonForm) -> AppResult<liaison::Anonymised> {
+    async fn anonymised(
+        &self,
+        parent: &CopyRecord,
+        form: &LiaisonForm,
+    ) -> AppResult<liaison::Anonymised> {
         let chain = self.store.chain(&parent.chain).await?;
         let origin = self.store.org(&chain.origin_org).await?;
         let original: LiaisonForm =
@@ -430,12 +511,24 @@ impl App {
         if !original.operator_name.trim().is_empty() {
             names.push(original.operator_name.clone());
         }
-        let extra: Vec<String> = [&original.sender.person, &original.sender.email, &original.sender.phone, &original.sender.fax]
-            .into_iter()
-            .filter(|s| !s.trim().is_empty())
-            .cloned()
-            .collect();
-        Ok(anonymise(form, &Identifiers { operator_names: names, extra_terms: extra, domains: origin.domains.clone() }))
+        let extra: Vec<String> = [
+            &original.sender.person,
+            &original.sender.email,
+            &original.sender.phone,
+            &original.sender.fax,
+        ]
+        .into_iter()
+        .filter(|s| !s.trim().is_empty())
+        .cloned()
+        .collect();
+        Ok(anonymise(
+            form,
+            &Identifiers {
+                operator_names: names,
+                extra_terms: extra,
+                domains: origin.domains.clone(),
+            },
+        ))
     }
 
     fn check_forwarder(&self, actor: &Actor, parent: &CopyRecord) -> AppResult<()> {
@@ -451,7 +544,12 @@ impl App {
 
     /// Sends a received copy on: CEPTOAR → ministry (optionally anonymised), ministry → NISC
     /// (completed or edited). The new hop has its own sender, TLP and immutable copy.
-    pub async fn forward(&self, actor: &Actor, copy_id: &CopyId, mut req: ForwardRequest) -> AppResult<Filed> {
+    pub async fn forward(
+        &self,
+        actor: &Actor,
+        copy_id: &CopyId,
+        mut req: ForwardRequest,
+    ) -> AppResult<Filed> {
         let parent = self.store.copy(copy_id).await?;
         self.check_forwarder(actor, &parent)?;
         let target = match actor.org.kind {
@@ -466,7 +564,10 @@ impl App {
         };
         let target_org = self.organisation(&target).await?;
         if !liaison::may_forward(actor.org.kind, target_org.kind) {
-            return Err(AppError::forbidden("この転送経路は許可されていません。", "This forwarding route is not allowed."));
+            return Err(AppError::forbidden(
+                "この転送経路は許可されていません。",
+                "This forwarding route is not allowed.",
+            ));
         }
         if req.anonymise && actor.org.kind != OrgKind::Ceptoar {
             return Err(AppError::bad_field(
@@ -477,7 +578,10 @@ impl App {
             ));
         }
         let reports = self.store.reports_of_chain(&parent.chain).await?;
-        let ident = reports.iter().find(|r| r.id == parent.report).and_then(|r| r.ident.clone());
+        let ident = reports
+            .iter()
+            .find(|r| r.id == parent.report)
+            .and_then(|r| r.ident.clone());
         req.form.report_no = parent.report_no;
         req.form.ident_number = ident;
         req.form.sector = Some(SectorId(parent.sector.clone()));
@@ -522,14 +626,30 @@ impl App {
                 at,
             })
             .await?;
-        Ok(Filed { chain: parent.chain, report_no: parent.report_no, copies: vec![id], ident: outcome.ident })
+        Ok(Filed {
+            chain: parent.chain,
+            report_no: parent.report_no,
+            copies: vec![id],
+            ident: outcome.ident,
+        })
     }
 
     async fn names(&self) -> AppResult<std::collections::HashMap<OrgId, String>> {
-        Ok(self.store.orgs().await?.into_iter().map(|o| (o.id, o.name_ja)).collect())
+        Ok(self
+            .store
+            .orgs()
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.name_ja))
+            .collect())
     }
 
-    async fn list(&self, actor: &Actor, filter: ListFilter, inbox: bool) -> AppResult<Vec<ListRow>> {
+    async fn list(
+        &self,
+        actor: &Actor,
+        filter: ListFilter,
+        inbox: bool,
+    ) -> AppResult<Vec<ListRow>> {
         let keys = viewer_keys(&actor.viewer()?, &self.all_sectors());
         let rows = self
             .store
@@ -570,14 +690,22 @@ impl App {
         reports: &[ReportRecord],
         names: &std::collections::HashMap<OrgId, String>,
     ) -> AppResult<CopyView> {
-        let form: LiaisonForm = serde_json::from_str(&c.form).map_err(|e| AppError::Internal(e.to_string()))?;
+        let form: LiaisonForm =
+            serde_json::from_str(&c.form).map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(CopyView {
-            ident: reports.iter().find(|r| r.id == c.report).and_then(|r| r.ident.clone()),
+            ident: reports
+                .iter()
+                .find(|r| r.id == c.report)
+                .and_then(|r| r.ident.clone()),
             chain_number: chain.number,
             chain_status: chain.status.clone(),
             sender_name: names.get(&c.sender_org).cloned().unwrap_or_default(),
             addressee_name: names.get(&c.addressee_org).cloned().unwrap_or_default(),
-            added_names: c.added_recipients.iter().map(|o| names.get(o).cloned().unwrap_or_default()).collect(),
+            added_names: c
+                .added_recipients
+                .iter()
+                .map(|o| names.get(o).cloned().unwrap_or_default())
+                .collect(),
             form,
             record: c,
         })
@@ -636,7 +764,11 @@ impl App {
         }
         if !restricted.is_empty() {
             self.store
-                .append_audit(vec![actor.audit("chain.read", Some(id.0.clone()), serde_json::json!({ "copies": restricted }))])
+                .append_audit(vec![actor.audit(
+                    "chain.read",
+                    Some(id.0.clone()),
+                    serde_json::json!({ "copies": restricted }),
+                )])
                 .await?;
         }
         Ok(ChainView {

@@ -101,9 +101,9 @@ impl App {
             fixed.push(OrgRecord {
                 id: OrgId(m.id.clone()),
                 kind: OrgKind::CiMinistry.code().into(),
-                name_ja: m.ja.clone(),
-                name_en: m.en.clone(),
-                sectors: m.sectors.clone(),
+                name_ja: m.name_ja.clone(),
+                name_en: m.name_en.clone(),
+                sectors: m.sectors.iter().map(|a| a.sector_id.clone()).collect(),
                 ceptoars: vec![],
                 nisc_partner: false,
                 aliases: vec![],
@@ -112,7 +112,11 @@ impl App {
             });
         }
         for o in fixed {
-            match self.store.insert_org(&o, system_audit("org.create", o.id.as_str())).await {
+            match self
+                .store
+                .insert_org(&o, system_audit("org.create", o.id.as_str()))
+                .await
+            {
                 Ok(()) | Err(StoreError::Conflict(_)) => {}
                 Err(e) => return Err(e.into()),
             }
@@ -127,7 +131,10 @@ impl App {
             phone: String::new(),
             department: String::new(),
             password_hash: hash_password(&password)?,
-            roles: vec![Role::PlatformAdmin.code().into(), Role::OrgAdmin.code().into()],
+            roles: vec![
+                Role::PlatformAdmin.code().into(),
+                Role::OrgAdmin.code().into(),
+            ],
             employment: Employment::Staff.code().into(),
             // No need-to-know: administering the platform grants no reading of restricted items.
             need_to_know: Some(vec![]),
@@ -135,7 +142,9 @@ impl App {
             locale: "ja".into(),
             created_at: now,
         };
-        self.store.insert_person(&admin, system_audit("person.create", admin.id.as_str())).await?;
+        self.store
+            .insert_person(&admin, system_audit("person.create", admin.id.as_str()))
+            .await?;
         Ok(Some(password))
     }
 
@@ -149,10 +158,20 @@ impl App {
             }
         }
         let kind = OrgKind::from_code(&input.kind).ok_or_else(|| {
-            AppError::bad_field("kind", "unknown_code", "組織種別が不明です。", "Unknown organisation kind.")
+            AppError::bad_field(
+                "kind",
+                "unknown_code",
+                "組織種別が不明です。",
+                "Unknown organisation kind.",
+            )
         })?;
         if input.name_ja.trim().is_empty() {
-            return Err(AppError::bad_field("name_ja", "required", "組織名（日本語）は必須です。", "Japanese name is required."));
+            return Err(AppError::bad_field(
+                "name_ja",
+                "required",
+                "組織名（日本語）は必須です。",
+                "Japanese name is required.",
+            ));
         }
         for s in &input.sectors {
             if self.reference.sector(s).is_none() {
@@ -174,33 +193,63 @@ impl App {
         }
         for c in &input.ceptoars {
             let org = self.store.org(&OrgId(c.clone())).await.map_err(|_| {
-                AppError::bad_field("ceptoars", "unknown", format!("セプター「{c}」が見つかりません。"), format!("CEPTOAR '{c}' not found."))
+                AppError::bad_field(
+                    "ceptoars",
+                    "unknown",
+                    format!("セプター「{c}」が見つかりません。"),
+                    format!("CEPTOAR '{c}' not found."),
+                )
             })?;
             if org.kind != OrgKind::Ceptoar.code() {
-                return Err(AppError::bad_field("ceptoars", "kind", format!("「{c}」はセプターではありません。"), format!("'{c}' is not a CEPTOAR.")));
+                return Err(AppError::bad_field(
+                    "ceptoars",
+                    "kind",
+                    format!("「{c}」はセプターではありません。"),
+                    format!("'{c}' is not a CEPTOAR."),
+                ));
             }
         }
         let rec = OrgRecord {
             id: OrgId(new_id()),
             kind: kind.code().into(),
             name_ja: input.name_ja.trim().into(),
-            name_en: if input.name_en.trim().is_empty() { input.name_ja.trim().into() } else { input.name_en.trim().into() },
+            name_en: if input.name_en.trim().is_empty() {
+                input.name_ja.trim().into()
+            } else {
+                input.name_en.trim().into()
+            },
             sectors: input.sectors,
             ceptoars: input.ceptoars.into_iter().map(OrgId).collect(),
             nisc_partner: input.nisc_partner,
-            aliases: input.aliases.into_iter().filter(|a| !a.trim().is_empty()).collect(),
-            domains: input.domains.into_iter().filter(|a| !a.trim().is_empty()).collect(),
+            aliases: input
+                .aliases
+                .into_iter()
+                .filter(|a| !a.trim().is_empty())
+                .collect(),
+            domains: input
+                .domains
+                .into_iter()
+                .filter(|a| !a.trim().is_empty())
+                .collect(),
             created_at: self.now(),
         };
         let audit = match actor {
-            Some(a) => a.audit("org.create", Some(rec.id.0.clone()), serde_json::json!({ "kind": rec.kind })),
+            Some(a) => a.audit(
+                "org.create",
+                Some(rec.id.0.clone()),
+                serde_json::json!({ "kind": rec.kind }),
+            ),
             None => system_audit("org.create", rec.id.as_str()),
         };
         self.store.insert_org(&rec, audit).await?;
         Ok(rec)
     }
 
-    pub async fn create_person(&self, actor: Option<&Actor>, input: NewPerson) -> AppResult<PersonRecord> {
+    pub async fn create_person(
+        &self,
+        actor: Option<&Actor>,
+        input: NewPerson,
+    ) -> AppResult<PersonRecord> {
         let org = OrgId(input.org.clone());
         if let Some(a) = actor {
             if !a.may_manage_people_of(&org) {
@@ -209,7 +258,8 @@ impl App {
                     "You may not manage the people of this organisation.",
                 ));
             }
-            if input.roles.iter().any(|r| r == Role::PlatformAdmin.code()) && !a.is_platform_admin() {
+            if input.roles.iter().any(|r| r == Role::PlatformAdmin.code()) && !a.is_platform_admin()
+            {
                 return Err(AppError::forbidden(
                     "プラットフォーム管理者の役割は付与できません。",
                     "You may not grant the platform-admin role.",
@@ -217,11 +267,18 @@ impl App {
             }
         }
         self.store.org(&org).await.map_err(|_| {
-            AppError::bad_field("org", "unknown", "組織が見つかりません。", "Organisation not found.")
+            AppError::bad_field(
+                "org",
+                "unknown",
+                "組織が見つかりません。",
+                "Organisation not found.",
+            )
         })?;
         let login = input.login.trim().to_lowercase();
         let ok_login = (3..=64).contains(&login.chars().count())
-            && login.chars().all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c));
+            && login
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c));
         if !ok_login {
             return Err(AppError::bad_field(
                 "login",
@@ -231,15 +288,30 @@ impl App {
             ));
         }
         if input.display_name.trim().is_empty() {
-            return Err(AppError::bad_field("display_name", "required", "氏名は必須です。", "Display name is required."));
+            return Err(AppError::bad_field(
+                "display_name",
+                "required",
+                "氏名は必須です。",
+                "Display name is required.",
+            ));
         }
         check_password_rule(&input.password)?;
         let roles: Vec<String> = input.roles.iter().map(|r| r.trim().to_owned()).collect();
         if roles.is_empty() || roles.iter().any(|r| Role::from_code(r).is_none()) {
-            return Err(AppError::bad_field("roles", "unknown_code", "役割を1つ以上正しく選んでください。", "Choose one or more valid roles."));
+            return Err(AppError::bad_field(
+                "roles",
+                "unknown_code",
+                "役割を1つ以上正しく選んでください。",
+                "Choose one or more valid roles.",
+            ));
         }
         if Employment::from_code(&input.employment).is_none() {
-            return Err(AppError::bad_field("employment", "unknown_code", "雇用形態が不明です。", "Unknown employment kind."));
+            return Err(AppError::bad_field(
+                "employment",
+                "unknown_code",
+                "雇用形態が不明です。",
+                "Unknown employment kind.",
+            ));
         }
         if let Some(list) = &input.need_to_know {
             if let Some(bad) = list.iter().find(|s| self.reference.sector(s).is_none()) {
@@ -272,33 +344,51 @@ impl App {
             Some(a) => a.audit("person.create", Some(rec.id.0.clone()), detail),
             None => system_audit("person.create", rec.id.as_str()),
         };
-        self.store.insert_person(&rec, audit).await.map_err(|e| match e {
-            StoreError::Conflict(_) => AppError::bad_field(
-                "login",
-                "unique",
-                "このログイン名は既に使われています。",
-                "This login name is already taken.",
-            ),
-            e => e.into(),
-        })?;
+        self.store
+            .insert_person(&rec, audit)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => AppError::bad_field(
+                    "login",
+                    "unique",
+                    "このログイン名は既に使われています。",
+                    "This login name is already taken.",
+                ),
+                e => e.into(),
+            })?;
         Ok(rec)
     }
 
     /// Activates or deactivates a person; deactivation ends their sessions.
-    pub async fn set_person_active(&self, actor: &Actor, id: &PersonId, active: bool) -> AppResult<()> {
+    pub async fn set_person_active(
+        &self,
+        actor: &Actor,
+        id: &PersonId,
+        active: bool,
+    ) -> AppResult<()> {
         let mut p = self.store.person(id).await?;
         if !actor.may_manage_people_of(&p.org) {
-            return Err(AppError::forbidden("この利用者を管理する権限がありません。", "You may not manage this person."));
+            return Err(AppError::forbidden(
+                "この利用者を管理する権限がありません。",
+                "You may not manage this person.",
+            ));
         }
         p.active = active;
-        let audit = actor.audit("person.active", Some(p.id.0.clone()), serde_json::json!({ "active": active }));
+        let audit = actor.audit(
+            "person.active",
+            Some(p.id.0.clone()),
+            serde_json::json!({ "active": active }),
+        );
         self.store.update_person(&p, audit).await?;
         Ok(())
     }
 
     pub async fn people_of(&self, actor: &Actor, org: &OrgId) -> AppResult<Vec<PersonRecord>> {
         if !actor.may_manage_people_of(org) {
-            return Err(AppError::forbidden("この組織の利用者一覧は閲覧できません。", "You may not list this organisation's people."));
+            return Err(AppError::forbidden(
+                "この組織の利用者一覧は閲覧できません。",
+                "You may not list this organisation's people.",
+            ));
         }
         Ok(self.store.people_of_org(org).await?)
     }

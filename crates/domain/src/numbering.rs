@@ -102,7 +102,7 @@ fn parse_positive<T: FromStr + PartialOrd + From<u8>>(s: &str) -> Option<T> {
 pub fn to_half_width(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '－' | 'ー' | '−' | '‐' => '-',
+        'ー' | '−' | '‐' => '-',
         '\u{3000}' => ' ',
         _ => c,
     }

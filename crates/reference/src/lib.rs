@@ -4,6 +4,22 @@
 //!
 //! The data is compiled in from `data/*.json` (see `data/README.md`), so every binary carries
 //! exactly the edition it was built with. Each entry cites the seed lines it was taken from.
+//!
+//! ```
+//! use kakehashi_reference::{embedded, Observed};
+//!
+//! let r = embedded();
+//! let cause = r.resolve_cause("適切なシステム運用等の未実施").expect("form wording");
+//! assert_eq!(cause.code, "CA-I-06");
+//!
+//! let (_, telecom) = r.service("telecommunications_service").expect("service");
+//! let outage = Observed {
+//!     affected_users: Some(45_000),
+//!     duration_minutes: Some(150),
+//!     ..Observed::default()
+//! };
+//! assert!(telecom.sml_deviation(&outage).is_deviation());
+//! ```
 
 mod glossary;
 mod normalize;
@@ -31,8 +47,8 @@ pub use sector::{
 };
 pub use seed::{Bilingual, CitedText, LineRanges, SeedLines, SEED_LINE_COUNT};
 pub use sharing::{
-    Channel, FormFootnote, ImportanceDefinition, ImportanceLevel, TlpLevel, TlpOriginator,
-    TlpRule, TlpWording, WhoseRating,
+    Channel, FormFootnote, ImportanceDefinition, ImportanceLevel, TlpLevel, TlpOriginator, TlpRule,
+    TlpWording, WhoseRating,
 };
 pub use sml::{Observed, SmlAssessment};
 pub use taxonomy::{
@@ -436,12 +452,21 @@ impl Reference {
             }
         }
         for l in self.importance_levels() {
-            out.push((format!("importance {} liaison", l.code), &l.liaison.seed_lines));
-            out.push((format!("importance {} provision", l.code), &l.provision.seed_lines));
+            out.push((
+                format!("importance {} liaison", l.code),
+                &l.liaison.seed_lines,
+            ));
+            out.push((
+                format!("importance {} provision", l.code),
+                &l.provision.seed_lines,
+            ));
         }
         let who = self.importance_whose_rating();
         out.push(("importance rating liaison".into(), &who.liaison.seed_lines));
-        out.push(("importance rating provision".into(), &who.provision.seed_lines));
+        out.push((
+            "importance rating provision".into(),
+            &who.provision.seed_lines,
+        ));
         for l in self.tlp_levels() {
             for (ch, w) in [("liaison", &l.liaison), ("provision", &l.provision)] {
                 out.push((format!("tlp {} {ch} body", l.code), &w.body.seed_lines));
@@ -450,16 +475,25 @@ impl Reference {
         }
         for r in self.tlp_additional_rules() {
             out.push((format!("tlp rule {} liaison", r.id), &r.liaison.seed_lines));
-            out.push((format!("tlp rule {} provision", r.id), &r.provision.seed_lines));
+            out.push((
+                format!("tlp rule {} provision", r.id),
+                &r.provision.seed_lines,
+            ));
             if let Some(f) = &r.liaison_form_footnote {
                 out.push((format!("tlp rule {} footnote", r.id), &f.seed_lines));
             }
         }
         let orig = self.tlp_originator();
         out.push(("tlp originator liaison".into(), &orig.liaison.seed_lines));
-        out.push(("tlp originator provision".into(), &orig.provision.seed_lines));
+        out.push((
+            "tlp originator provision".into(),
+            &orig.provision.seed_lines,
+        ));
         for t in self.glossary() {
-            out.push((format!("glossary {} {}", t.number, t.term_ja), &t.seed_lines));
+            out.push((
+                format!("glossary {} {}", t.number, t.term_ja),
+                &t.seed_lines,
+            ));
         }
         for c in self.organisation_categories() {
             out.push((format!("category {}", c.term_ja), &c.seed_lines));

@@ -37,9 +37,9 @@ fn voice(out: &mut String, step: u32) {
         return;
     };
     let u = last as u32;
-    let ka_to = (0x30AB..=0x30C1).contains(&u) && (u - 0x30AB) % 2 == 0;
+    let ka_to = (0x30AB..=0x30C1).contains(&u) && (u - 0x30AB).is_multiple_of(2);
     let tsu_to = matches!(u, 0x30C4 | 0x30C6 | 0x30C8);
-    let ha_ho = (0x30CF..=0x30DB).contains(&u) && (u - 0x30CF) % 3 == 0;
+    let ha_ho = (0x30CF..=0x30DB).contains(&u) && (u - 0x30CF).is_multiple_of(3);
     let voiced = match step {
         // カ..ト: the voiced form is the next code point.
         1 if ka_to || tsu_to => char::from_u32(u + 1),
@@ -75,8 +75,14 @@ mod tests {
 
     #[test]
     fn width_variants_fold_together() {
-        assert_eq!(normalize_label("ユーザＩＤ等の偽り"), normalize_label("ユーザID等の偽り"));
-        assert_eq!(normalize_label("ﾕｰｻﾞID等の偽り"), normalize_label("ユーザID等の偽り"));
+        assert_eq!(
+            normalize_label("ユーザＩＤ等の偽り"),
+            normalize_label("ユーザID等の偽り")
+        );
+        assert_eq!(
+            normalize_label("ﾕｰｻﾞID等の偽り"),
+            normalize_label("ユーザID等の偽り")
+        );
         assert_eq!(normalize_label("ＤＤｏＳ攻撃"), normalize_label("DDoS攻撃"));
         assert_eq!(normalize_label("ﾊﾟｽﾜｰﾄﾞ"), "パスワード");
         assert_eq!(normalize_label("ｶﾞｽ"), "ガス");

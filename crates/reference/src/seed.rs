@@ -142,7 +142,10 @@ mod tests {
     #[test]
     fn parses_and_prints_ranges() {
         let r = LineRanges::try_from("9702-9763, 27272".to_string()).expect("valid");
-        assert_eq!(r.ranges().collect::<Vec<_>>(), vec![9702..=9763, 27272..=27272]);
+        assert_eq!(
+            r.ranges().collect::<Vec<_>>(),
+            vec![9702..=9763, 27272..=27272]
+        );
         assert_eq!(r.to_string(), "9702-9763, 27272");
     }
 

@@ -85,7 +85,10 @@ impl MaintenanceLevel {
             Some(scope) => self
                 .thresholds
                 .iter()
-                .filter_map(|r| r.exception(scope).map(|e| (r.id.as_str(), &e.conditions[..])))
+                .filter_map(|r| {
+                    r.exception(scope)
+                        .map(|e| (r.id.as_str(), &e.conditions[..]))
+                })
                 .collect(),
             None => self
                 .thresholds

@@ -141,9 +141,13 @@ pub struct SelectionRules {
 impl Event {
     /// Code, key, label and aliases: every spelling that resolves to this event.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        [self.code.as_str(), self.key.as_str(), self.label_ja.as_str()]
-            .into_iter()
-            .chain(self.aliases.iter().map(|a| a.text.as_str()))
+        [
+            self.code.as_str(),
+            self.key.as_str(),
+            self.label_ja.as_str(),
+        ]
+        .into_iter()
+        .chain(self.aliases.iter().map(|a| a.text.as_str()))
     }
 }
 

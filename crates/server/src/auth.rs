@@ -25,7 +25,13 @@ pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
 }
 
 /// A `Set-Cookie` value with the project's defaults: HttpOnly, SameSite=Lax, Path=/.
-pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool, http_only: bool) -> String {
+pub fn set_cookie(
+    name: &str,
+    value: &str,
+    max_age_secs: i64,
+    secure: bool,
+    http_only: bool,
+) -> String {
     let mut c = format!("{name}={value}; Path=/; SameSite=Lax; Max-Age={max_age_secs}");
     if http_only {
         c.push_str("; HttpOnly");
@@ -90,13 +96,22 @@ fn constant_eq(a: &[u8], b: &[u8]) -> bool {
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<Authed, AppError> {
     if let Some(h) = parts.headers.get(header::AUTHORIZATION) {
         let v = h.to_str().map_err(|_| AppError::Unauthenticated)?;
-        let token = v.strip_prefix("Bearer ").ok_or(AppError::Unauthenticated)?.trim();
+        let token = v
+            .strip_prefix("Bearer ")
+            .ok_or(AppError::Unauthenticated)?
+            .trim();
         let (actor, scopes) = state.app.token_actor(token).await?;
-        return Ok(Authed { actor, via: Via::Token { scopes } });
+        return Ok(Authed {
+            actor,
+            via: Via::Token { scopes },
+        });
     }
     let token = cookie(parts, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
     let (actor, csrf) = state.app.session_actor(&token).await?;
-    Ok(Authed { actor, via: Via::Session { token, csrf } })
+    Ok(Authed {
+        actor,
+        via: Via::Session { token, csrf },
+    })
 }
 
 /// API authentication: problem+json 401 when absent; for cookie sessions, unsafe methods must
@@ -105,11 +120,18 @@ pub struct ApiAuth(pub Authed);
 
 impl FromRequestParts<AppState> for ApiAuth {
     type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let authed = authenticate(parts, state).await?;
         if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
             if let Via::Session { .. } = authed.via {
-                let given = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+                let given = parts
+                    .headers
+                    .get("x-csrf-token")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
                 authed.check_csrf(given)?;
             }
         }
@@ -131,7 +153,10 @@ impl IntoResponse for ToSignIn {
 
 impl FromRequestParts<AppState> for WebAuth {
     type Rejection = Response;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match authenticate(parts, state).await {
             Ok(a) => Ok(WebAuth(a)),
             Err(AppError::Unauthenticated) => Err(ToSignIn.into_response()),

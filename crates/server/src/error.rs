@@ -18,7 +18,9 @@ impl From<AppError> for ApiError {
 /// Status and stable type slug of an application error.
 pub fn status_of(e: &AppError) -> (StatusCode, &'static str) {
     match e {
-        AppError::Invalid(_) | AppError::BadField { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
+        AppError::Invalid(_) | AppError::BadField { .. } => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "validation")
+        }
         AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
         AppError::Forbidden { .. } => (StatusCode::FORBIDDEN, "forbidden"),
         AppError::NotFound => (StatusCode::NOT_FOUND, "not-found"),
@@ -33,10 +35,27 @@ pub fn field_errors(e: &AppError) -> Vec<(String, String, String, String)> {
     match e {
         AppError::Invalid(errs) => errs
             .iter()
-            .map(|f| (f.field.to_string(), f.rule.to_string(), f.message_ja.clone(), f.message_en.clone()))
+            .map(|f| {
+                (
+                    f.field.to_string(),
+                    f.rule.to_string(),
+                    f.message_ja.clone(),
+                    f.message_en.clone(),
+                )
+            })
             .collect(),
-        AppError::BadField { field, rule, message_ja, message_en } => {
-            vec![(field.to_string(), rule.to_string(), message_ja.clone(), message_en.clone())]
+        AppError::BadField {
+            field,
+            rule,
+            message_ja,
+            message_en,
+        } => {
+            vec![(
+                field.to_string(),
+                rule.to_string(),
+                message_ja.clone(),
+                message_en.clone(),
+            )]
         }
         _ => vec![],
     }
@@ -49,16 +68,29 @@ pub fn messages(e: &AppError) -> (String, String) {
             format!("入力内容に{}件の誤りがあります。", errs.len()),
             format!("The input has {} error(s).", errs.len()),
         ),
-        AppError::BadField { message_ja, message_en, .. } => (message_ja.clone(), message_en.clone()),
+        AppError::BadField {
+            message_ja,
+            message_en,
+            ..
+        } => (message_ja.clone(), message_en.clone()),
         AppError::Unauthenticated => ("ログインが必要です。".into(), "Sign-in required.".into()),
-        AppError::Forbidden { message_ja, message_en } => (message_ja.clone(), message_en.clone()),
+        AppError::Forbidden {
+            message_ja,
+            message_en,
+        } => (message_ja.clone(), message_en.clone()),
         AppError::NotFound => ("見つかりません。".into(), "Not found.".into()),
-        AppError::Conflict { message_ja, message_en } => (message_ja.clone(), message_en.clone()),
+        AppError::Conflict {
+            message_ja,
+            message_en,
+        } => (message_ja.clone(), message_en.clone()),
         AppError::RateLimited { retry_after_secs } => (
             format!("試行回数が多すぎます。{retry_after_secs}秒後に再試行してください。"),
             format!("Too many attempts. Retry in {retry_after_secs} seconds."),
         ),
-        AppError::Internal(_) => ("内部エラーが発生しました。".into(), "Internal error.".into()),
+        AppError::Internal(_) => (
+            "内部エラーが発生しました。".into(),
+            "Internal error.".into(),
+        ),
     }
 }
 
@@ -81,7 +113,10 @@ impl IntoResponse for ApiError {
             "errors": errors,
         });
         let mut res = (status, axum::Json(body)).into_response();
-        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if let AppError::RateLimited { retry_after_secs } = self.0 {
             if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                 res.headers_mut().insert(header::RETRY_AFTER, v);

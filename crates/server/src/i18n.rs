@@ -30,30 +30,40 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         if let Some(q) = parts.uri.query() {
-            for (k, v) in serde_urlencoded::from_str::<Vec<(String, String)>>(q).unwrap_or_default() {
+            for (k, v) in serde_urlencoded::from_str::<Vec<(String, String)>>(q).unwrap_or_default()
+            {
                 if k == "lang" {
                     return Ok(if v == "en" { Lang::En } else { Lang::Ja });
                 }
             }
         }
         let cookie = crate::auth::cookie(parts, "kkh_lang");
-        Ok(if cookie.as_deref() == Some("en") { Lang::En } else { Lang::Ja })
+        Ok(if cookie.as_deref() == Some("en") {
+            Lang::En
+        } else {
+            Lang::Ja
+        })
     }
 }
 
 /// Japan Standard Time: UTC+9 all year (no daylight saving).
 pub fn jst() -> FixedOffset {
-    FixedOffset::east_opt(9 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
+    FixedOffset::east_opt(9 * 3600)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
 }
 
 /// Formats a stored UTC time for display in JST.
 pub fn show_time(t: DateTime<Utc>) -> String {
-    t.with_timezone(&jst()).format("%Y-%m-%d %H:%M JST").to_string()
+    t.with_timezone(&jst())
+        .format("%Y-%m-%d %H:%M JST")
+        .to_string()
 }
 
 /// Formats as the official form writes it: 2023年8月19日13時15分.
 pub fn show_form_time(t: DateTime<Utc>) -> String {
-    t.with_timezone(&jst()).format("%Y年%-m月%-d日%-H時%-M分").to_string()
+    t.with_timezone(&jst())
+        .format("%Y年%-m月%-d日%-H時%-M分")
+        .to_string()
 }
 
 /// Parses a `datetime-local` value typed in JST ("2023-08-19T13:15").
@@ -65,12 +75,16 @@ pub fn parse_local(s: &str) -> Option<DateTime<Utc>> {
     let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
         .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
         .ok()?;
-    naive.and_local_timezone(jst()).single().map(|t| t.with_timezone(&Utc))
+    naive
+        .and_local_timezone(jst())
+        .single()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// The `datetime-local` value (JST) of a stored time.
 pub fn local_value(t: Option<DateTime<Utc>>) -> String {
-    t.map(|t| t.with_timezone(&jst()).format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default()
+    t.map(|t| t.with_timezone(&jst()).format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

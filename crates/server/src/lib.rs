@@ -20,7 +20,9 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        Self { secure_cookies: true }
+        Self {
+            secure_cookies: true,
+        }
     }
 }
 
@@ -33,7 +35,10 @@ pub struct AppState {
 
 /// The whole router: API, UI, health.
 pub fn router(app: App, config: ServerConfig) -> Router {
-    let state = AppState { app, config: Arc::new(config) };
+    let state = AppState {
+        app,
+        config: Arc::new(config),
+    };
     Router::new()
         .merge(api::routes())
         .merge(web::routes())
@@ -42,19 +47,30 @@ pub fn router(app: App, config: ServerConfig) -> Router {
         .with_state(state)
 }
 
-async fn healthz(axum::extract::State(s): axum::extract::State<AppState>) -> axum::response::Response {
+async fn healthz(
+    axum::extract::State(s): axum::extract::State<AppState>,
+) -> axum::response::Response {
     use axum::response::IntoResponse;
     match s.app.store.get_setting("schema").await {
-        Ok(_) => axum::Json(serde_json::json!({ "status": "ok", "backend": s.app.store.backend() })).into_response(),
+        Ok(_) => {
+            axum::Json(serde_json::json!({ "status": "ok", "backend": s.app.store.backend() }))
+                .into_response()
+        }
         Err(e) => {
             tracing::error!("health check failed: {e}");
-            (axum::http::StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({ "status": "unavailable" })))
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({ "status": "unavailable" })),
+            )
                 .into_response()
         }
     }
 }
 
-async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+async fn security_headers(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     use axum::http::header::{HeaderName, HeaderValue};
     let mut res = next.run(req).await;
     let h = res.headers_mut();
@@ -78,5 +94,7 @@ pub async fn serve(
     router: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
 }

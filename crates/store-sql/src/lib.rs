@@ -11,7 +11,9 @@ mod convert;
 /// acknowledged write survives a crash or power loss, and a single writer connection so that
 /// transactions never fight over SQLite's one write lock.
 pub mod sqlite {
-    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+    use sqlx::sqlite::{
+        SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+    };
     use std::str::FromStr;
     use std::time::Duration;
 
@@ -37,7 +39,11 @@ pub mod sqlite {
                 .max_connections(8)
                 .connect_with(opts.read_only(true))
                 .await?;
-            Ok(Self { reader, writer, name: "sqlite" })
+            Ok(Self {
+                reader,
+                writer,
+                name: "sqlite",
+            })
         }
     }
 }
@@ -53,9 +59,16 @@ pub mod postgres {
     impl SqlStore {
         /// Connects to `url` (`postgres://…`) and migrates the schema.
         pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
-            let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .connect(url)
+                .await?;
             sqlx::migrate!("migrations/postgres").run(&pool).await?;
-            Ok(Self { reader: pool.clone(), writer: pool, name: "postgres" })
+            Ok(Self {
+                reader: pool.clone(),
+                writer: pool,
+                name: "postgres",
+            })
         }
     }
 }
@@ -64,7 +77,9 @@ pub mod postgres {
 /// mistyped URL never silently creates an empty SQLite file.
 pub async fn open(url: &str) -> Result<std::sync::Arc<dyn kakehashi_store::Store>, String> {
     if url.starts_with("sqlite:") {
-        let s = sqlite::SqlStore::connect(url).await.map_err(|e| format!("SQLite {url}: {e}"))?;
+        let s = sqlite::SqlStore::connect(url)
+            .await
+            .map_err(|e| format!("SQLite {url}: {e}"))?;
         Ok(std::sync::Arc::new(s))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let s = postgres::SqlStore::connect(url)

@@ -59,7 +59,12 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_api_token(&self, t: &ApiTokenRecord, audit: AuditDraft) -> StoreResult<()>;
     async fn api_token(&self, token_hash: &str) -> StoreResult<ApiTokenRecord>;
     async fn api_tokens_of(&self, person: &PersonId) -> StoreResult<Vec<ApiTokenRecord>>;
-    async fn revoke_api_token(&self, id: &str, person: &PersonId, audit: AuditDraft) -> StoreResult<()>;
+    async fn revoke_api_token(
+        &self,
+        id: &str,
+        person: &PersonId,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
 
     // --- liaison --------------------------------------------------------------------------
     /// Records hop copies atomically: optionally a new chain and/or a new report, the copies with

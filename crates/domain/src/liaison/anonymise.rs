@@ -107,7 +107,7 @@ pub struct Anonymised {
 /// Every free-text field is masked with a [`Masker`]. Dates, codes and the sender block are kept.
 pub fn anonymise(form: &LiaisonForm, identifiers: &Identifiers) -> Anonymised {
     let mut ids = identifiers.clone();
-    if !form.operator_name.trim().is_empty() {
+    if !form.operator_name.trim().is_empty() && form.operator_name != ANONYMISED_OPERATOR_NAME {
         ids.operator_names.push(form.operator_name.clone());
     }
     let masker = Masker::new(&ids);
@@ -198,6 +198,8 @@ pub struct Masker {
     names: Vec<NamePattern>,
     terms: Vec<Vec<char>>,
     domains: Vec<Vec<char>>,
+    ja_affixes: Vec<Vec<char>>,
+    en_suffixes: Vec<Vec<char>>,
 }
 
 #[derive(Debug, Clone)]
@@ -268,9 +270,11 @@ const SHORT_ASCII_NAME: usize = 3;
 
 impl Masker {
     pub fn new(ids: &Identifiers) -> Self {
+        let ja_affixes = keys(JA_AFFIXES);
+        let en_suffixes = keys(EN_SUFFIXES);
         let mut names: Vec<NamePattern> = Vec::new();
         for name in &ids.operator_names {
-            let core = strip_affixes(key(name));
+            let core = strip_affixes(key(name), &ja_affixes, &en_suffixes);
             if core.is_empty() || names.iter().any(|n| n.core == core) {
                 continue;
             }
@@ -295,6 +299,8 @@ impl Masker {
             names,
             terms,
             domains,
+            ja_affixes,
+            en_suffixes,
         }
     }
 
@@ -311,7 +317,7 @@ impl Masker {
 
         let mut hits: Vec<Hit> = Vec::new();
         for n in &self.names {
-            s.find_names(n, &mut hits);
+            s.find_names(n, &self.ja_affixes, &self.en_suffixes, &mut hits);
         }
         for t in &self.terms {
             s.find_terms(t, &mut hits);
@@ -474,12 +480,10 @@ fn keys(list: &[&str]) -> Vec<Vec<char>> {
 }
 
 /// Removes legal-form affixes from both ends of a name key.
-fn strip_affixes(mut k: Vec<char>) -> Vec<char> {
-    let ja = keys(JA_AFFIXES);
-    let en = keys(EN_SUFFIXES);
+fn strip_affixes(mut k: Vec<char>, ja: &[Vec<char>], en: &[Vec<char>]) -> Vec<char> {
     loop {
         let before = k.len();
-        for a in &ja {
+        for a in ja {
             if k.len() > a.len() && k.starts_with(a) {
                 k.drain(..a.len());
             }
@@ -487,7 +491,7 @@ fn strip_affixes(mut k: Vec<char>) -> Vec<char> {
                 k.truncate(k.len() - a.len());
             }
         }
-        for a in &en {
+        for a in en {
             if k.len() > a.len() && k.ends_with(a) {
                 k.truncate(k.len() - a.len());
             }
@@ -577,9 +581,7 @@ impl Stream<'_> {
                 .all(|(k, c)| self.ch(self.compact[a + k]) == *c)
     }
 
-    fn find_names(&self, n: &NamePattern, hits: &mut Vec<Hit>) {
-        let ja = keys(JA_AFFIXES);
-        let en = keys(EN_SUFFIXES);
+    fn find_names(&self, n: &NamePattern, ja: &[Vec<char>], en: &[Vec<char>], hits: &mut Vec<Hit>) {
         for s in self.compact_matches(&n.core) {
             let e = s + n.core.len();
             if !self.word_bounded(&n.core, s, e) {
@@ -599,7 +601,7 @@ impl Stream<'_> {
                 .map(Vec::len)
                 .max()
                 .unwrap_or(0);
-            for a in &en {
+            for a in en {
                 for comma in [0, 1] {
                     let at = e + comma;
                     if (comma == 0 || self.compact_has(&[','], e))
@@ -691,10 +693,7 @@ impl Stream<'_> {
                 b += 1;
             }
             // Trailing punctuation belongs to the sentence, an unmatched bracket to the text.
-            loop {
-                let Some(last) = (b > i + scheme.len()).then(|| u[b - 1].ch) else {
-                    break;
-                };
+            while let Some(last) = (b > i + scheme.len()).then(|| u[b - 1].ch) {
                 let count = |c: char| (i..b).filter(|&k| u[k].ch == c).count();
                 let trim = ".,;:!?'".contains(last)
                     || (last == ')' && count(')') > count('('))
@@ -800,8 +799,15 @@ impl Stream<'_> {
             };
             match group_ends.iter().rev().find(|(_, n)| valid(*n)) {
                 Some(&(end, _)) => {
+                    // 「（03-1234-5678）」: the bracket encloses the number, it is not part of it.
+                    let count = |c: char| (i..end).filter(|&k| u[k].ch == c).count();
+                    let start = if c == '(' && count('(') > count(')') {
+                        i + 1
+                    } else {
+                        i
+                    };
                     hits.push(Hit {
-                        start: u[i].start,
+                        start: u[start].start,
                         end: u[end - 1].end,
                         kind: MaskKind::Phone,
                     });
@@ -922,6 +928,8 @@ mod tests {
             ("携帯090-1234-5678まで", "携帯【電話番号】まで"),
             ("0120-123-456", "【電話番号】"),
             ("(03)1234-5678", "【電話番号】"),
+            ("山田（03-1234-5678）", "山田（【電話番号】）"),
+            ("(03) 1234-5678", "【電話番号】"),
             ("（０３）１２３４－５６７８", "【電話番号】"),
             ("+81-3-1234-5678", "【電話番号】"),
             ("+81 90 1234 5678へ", "【電話番号】へ"),

@@ -1,4 +1,4 @@
-//! A liaison chain: 第1報, 続報 …, all under one NISC number R<n> / R<n>-<k> (図３).
+//! A liaison chain: 第1報, 続報 …, all under one NISC number `R<n>` / `R<n>-<k>` (図３).
 //!
 //! The handbook names no "final report": ⑧今後の予定 of the latest report says whether more will
 //! follow, so the chain's state is derived from it rather than stored.
@@ -68,8 +68,8 @@ pub fn next_report_no(existing: &[u32]) -> u32 {
         .saturating_add(1)
 }
 
-/// The identification number of report `report_no` in chain R<chain_number>: R<n> for the 1st,
-/// R<n>-<k> after.
+/// The identification number of report `report_no` in chain `R<chain_number>`: `R<n>` for the
+/// 1st, `R<n>-<k>` after.
 pub fn ident_for(chain_number: u64, report_no: u32) -> IdentNumber {
     IdentNumber::new(Series::Liaison, chain_number, report_no.max(1))
 }

@@ -46,3 +46,39 @@ impl Taxonomy for CodeLists {
         self.sectors.iter().any(|c| c == id)
     }
 }
+
+/// The reference data answers by exact code (user wording is resolved before it reaches a form).
+impl Taxonomy for kakehashi_reference::Reference {
+    fn is_event(&self, code: &str) -> bool {
+        self.event(code).is_some()
+    }
+    fn is_cause(&self, code: &str) -> bool {
+        self.cause(code).is_some()
+    }
+    fn is_sector(&self, id: &str) -> bool {
+        self.sector(id).is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::liaison::fixtures::reference_codes;
+
+    /// The fixture's code lists are exactly the embedded reference data's.
+    #[test]
+    fn fixture_codes_match_the_reference_data() {
+        let r = kakehashi_reference::embedded();
+        let fixed = reference_codes();
+        let events: Vec<String> = r.events().iter().map(|e| e.code.to_string()).collect();
+        let causes: Vec<String> = r.causes().iter().map(|c| c.code.to_string()).collect();
+        let sectors: Vec<String> = r.sectors().iter().map(|s| s.id.to_string()).collect();
+        assert_eq!(fixed.events, events);
+        assert_eq!(fixed.causes, causes);
+        assert_eq!(fixed.sectors, sectors);
+        for code in fixed.events.iter() {
+            assert!(r.is_event(code) && !r.is_cause(code));
+        }
+        assert!(r.is_sector("electric_power") && !r.is_sector("space"));
+    }
+}

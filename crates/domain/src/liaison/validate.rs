@@ -459,12 +459,7 @@ fn check_sender(form: &LiaisonForm, c: &mut Collector) {
     ] {
         c.check_len(field, value, MAX_SHORT_CHARS);
     }
-    for field in ["sender.phone", "sender.fax"] {
-        let value = if field == "sender.phone" {
-            &s.phone
-        } else {
-            &s.fax
-        };
+    for (field, value) in [("sender.phone", &s.phone), ("sender.fax", &s.fax)] {
         if !blank(value) && !is_phone(value) {
             let (ja, en) = labels(field);
             c.push(
@@ -673,7 +668,10 @@ mod tests {
         }
     }
 
-    fn check(cases: Vec<(&str, LiaisonForm, Vec<(&'static str, &'static str)>)>) {
+    /// (case name, form, expected (field, rule) pairs in order).
+    type Case<'a> = (&'a str, LiaisonForm, Vec<(&'static str, &'static str)>);
+
+    fn check(cases: Vec<Case<'_>>) {
         for (name, form, expected) in cases {
             assert_eq!(errors(&form), expected, "case: {name}");
         }
@@ -693,6 +691,14 @@ mod tests {
             validate(&f, &reference_codes(), &ValidationContext { now }),
             Ok(())
         );
+    }
+
+    #[test]
+    fn official_fig5_example_validates_against_the_reference_data() {
+        let f = official_fig5_example();
+        let now = f.reported_at.expect("example has 情報連絡日時");
+        let r = kakehashi_reference::embedded();
+        assert_eq!(validate(&f, r, &ValidationContext { now }), Ok(()));
     }
 
     #[test]

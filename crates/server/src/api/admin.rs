@@ -21,24 +21,45 @@ pub async fn orgs(State(s): State<AppState>, ApiAuth(a): ApiAuth) -> Result<Json
 
 /// Create an organisation (platform administrators).
 #[utoipa::path(post, path = "/api/v1/orgs", tag = "admin", request_body = Value, responses((status = 201, description = "Created")))]
-pub async fn create_org(State(s): State<AppState>, ApiAuth(a): ApiAuth, Json(body): Json<NewOrg>) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create_org(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Json(body): Json<NewOrg>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     a.require_scope("admin")?;
-    Ok((StatusCode::CREATED, Json(json!(s.app.create_org(Some(&a.actor), body).await?))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!(s.app.create_org(Some(&a.actor), body).await?)),
+    ))
 }
 
 /// People of an organisation (its org admins and platform admins).
 #[utoipa::path(get, path = "/api/v1/orgs/{id}/people", tag = "admin", params(("id" = String, Path)), responses((status = 200, description = "People")))]
-pub async fn people(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn people(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     a.require_scope("admin")?;
-    Ok(Json(json!({ "items": s.app.people_of(&a.actor, &OrgId(id)).await? })))
+    Ok(Json(
+        json!({ "items": s.app.people_of(&a.actor, &OrgId(id)).await? }),
+    ))
 }
 
 /// Create a person in an organisation.
 #[utoipa::path(post, path = "/api/v1/orgs/{id}/people", tag = "admin", params(("id" = String, Path)), request_body = Value, responses((status = 201, description = "Created")))]
-pub async fn create_person(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id): Path<String>, Json(mut body): Json<NewPerson>) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create_person(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+    Json(mut body): Json<NewPerson>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     a.require_scope("admin")?;
     body.org = id;
-    Ok((StatusCode::CREATED, Json(json!(s.app.create_person(Some(&a.actor), body).await?))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!(s.app.create_person(Some(&a.actor), body).await?)),
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -48,15 +69,25 @@ pub struct Active {
 
 /// Activate or deactivate a person (deactivation ends their sessions).
 #[utoipa::path(post, path = "/api/v1/people/{id}/active", tag = "admin", params(("id" = String, Path)), request_body = Active, responses((status = 204, description = "Done")))]
-pub async fn set_active(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id): Path<String>, Json(body): Json<Active>) -> Result<StatusCode, ApiError> {
+pub async fn set_active(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+    Json(body): Json<Active>,
+) -> Result<StatusCode, ApiError> {
     a.require_scope("admin")?;
-    s.app.set_person_active(&a.actor, &PersonId(id), body.active).await?;
+    s.app
+        .set_person_active(&a.actor, &PersonId(id), body.active)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// The caller's API tokens (never their values).
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", responses((status = 200, description = "Tokens")))]
-pub async fn tokens(State(s): State<AppState>, ApiAuth(a): ApiAuth) -> Result<Json<Value>, ApiError> {
+pub async fn tokens(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
     Ok(Json(json!({ "items": s.app.api_tokens(&a.actor).await? })))
 }
@@ -70,18 +101,36 @@ pub struct NewToken {
 
 /// Create a personal API token; its value is shown once.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = NewToken, responses((status = 201, description = "Created; `token` is shown only now")))]
-pub async fn create_token(State(s): State<AppState>, ApiAuth(a): ApiAuth, Json(body): Json<NewToken>) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create_token(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Json(body): Json<NewToken>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     // A token cannot mint tokens: only a signed-in person can.
     if !matches!(a.via, crate::auth::Via::Session { .. }) {
-        return Err(AppError::forbidden("トークンの作成にはログインが必要です。", "Creating tokens requires a signed-in session.").into());
+        return Err(AppError::forbidden(
+            "トークンの作成にはログインが必要です。",
+            "Creating tokens requires a signed-in session.",
+        )
+        .into());
     }
-    let (rec, raw) = s.app.create_api_token(&a.actor, &body.name, &body.scopes, body.days).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "token": raw, "record": rec }))))
+    let (rec, raw) = s
+        .app
+        .create_api_token(&a.actor, &body.name, &body.scopes, body.days)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "token": raw, "record": rec })),
+    ))
 }
 
 /// Revoke one of the caller's tokens.
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens", params(("id" = String, Path)), responses((status = 204, description = "Revoked")))]
-pub async fn revoke_token(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn revoke_token(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     s.app.revoke_api_token(&a.actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -93,17 +142,30 @@ pub struct AuditParams {
 
 /// Newest audit entries (platform administrators).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams), responses((status = 200, description = "Entries")))]
-pub async fn audit(State(s): State<AppState>, ApiAuth(a): ApiAuth, Query(p): Query<AuditParams>) -> Result<Json<Value>, ApiError> {
+pub async fn audit(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Query(p): Query<AuditParams>,
+) -> Result<Json<Value>, ApiError> {
     a.require_scope("admin")?;
-    Ok(Json(json!({ "items": s.app.audit_recent(&a.actor, p.limit.unwrap_or(100)).await? })))
+    Ok(Json(
+        json!({ "items": s.app.audit_recent(&a.actor, p.limit.unwrap_or(100)).await? }),
+    ))
 }
 
 /// Verify the whole hash chain of the audit log.
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit", responses((status = 200, description = "Verification result")))]
-pub async fn audit_verify(State(s): State<AppState>, ApiAuth(a): ApiAuth) -> Result<Json<Value>, ApiError> {
+pub async fn audit_verify(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+) -> Result<Json<Value>, ApiError> {
     a.require_scope("admin")?;
     if !a.actor.is_platform_admin() {
-        return Err(AppError::forbidden("監査ログの検証はプラットフォーム管理者のみ可能です。", "Only platform administrators verify the audit log.").into());
+        return Err(AppError::forbidden(
+            "監査ログの検証はプラットフォーム管理者のみ可能です。",
+            "Only platform administrators verify the audit log.",
+        )
+        .into());
     }
     Ok(Json(match s.app.verify_audit().await? {
         Ok(n) => json!({ "ok": true, "entries": n }),

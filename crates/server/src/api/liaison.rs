@@ -30,13 +30,19 @@ fn filter_of(p: ListParams) -> ListFilter {
         let t = DateTime::parse_from_rfc3339(t).ok()?.with_timezone(&Utc);
         Some((t, CopyId(id.to_owned())))
     });
-    ListFilter { sector: p.sector, tlp: p.tlp, before, limit: p.limit }
+    ListFilter {
+        sector: p.sector,
+        tlp: p.tlp,
+        before,
+        limit: p.limit,
+    }
 }
 
 fn page(rows: Vec<kakehashi_app::liaison::ListRow>, limit: Option<u32>) -> Value {
     let full = rows.len() as u32 >= limit.unwrap_or(50).clamp(1, 500);
     let next = if full {
-        rows.last().map(|r| format!("{}|{}", r.summary.created_at.to_rfc3339(), r.summary.id))
+        rows.last()
+            .map(|r| format!("{}|{}", r.summary.created_at.to_rfc3339(), r.summary.id))
     } else {
         None
     };
@@ -47,7 +53,11 @@ fn page(rows: Vec<kakehashi_app::liaison::ListRow>, limit: Option<u32>) -> Value
 /// (anonymising) or ministry; urgent → also NISC at once.
 #[utoipa::path(post, path = "/api/v1/liaisons", tag = "liaison", request_body = Value,
     responses((status = 201, description = "Filed"), (status = 422, description = "Invalid form; `errors` names each field and rule")))]
-pub async fn file(State(s): State<AppState>, ApiAuth(a): ApiAuth, Json(req): Json<FileRequest>) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn file(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Json(req): Json<FileRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     a.require_scope("write")?;
     let filed = s.app.file_liaison(&a.actor, req).await?;
     Ok((StatusCode::CREATED, Json(json!(filed))))
@@ -55,23 +65,41 @@ pub async fn file(State(s): State<AppState>, ApiAuth(a): ApiAuth, Json(req): Jso
 
 /// The caller's inbox: copies addressed to or sent by their organisation that they may read.
 #[utoipa::path(get, path = "/api/v1/liaisons/inbox", tag = "liaison", params(ListParams), responses((status = 200, description = "Page of copies")))]
-pub async fn inbox(State(s): State<AppState>, ApiAuth(a): ApiAuth, Query(p): Query<ListParams>) -> Result<Json<Value>, ApiError> {
+pub async fn inbox(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Query(p): Query<ListParams>,
+) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
     let limit = p.limit;
-    Ok(Json(page(s.app.inbox(&a.actor, filter_of(p)).await?, limit)))
+    Ok(Json(page(
+        s.app.inbox(&a.actor, filter_of(p)).await?,
+        limit,
+    )))
 }
 
 /// Every copy the caller may read under TLP.
 #[utoipa::path(get, path = "/api/v1/liaisons", tag = "liaison", params(ListParams), responses((status = 200, description = "Page of copies")))]
-pub async fn search(State(s): State<AppState>, ApiAuth(a): ApiAuth, Query(p): Query<ListParams>) -> Result<Json<Value>, ApiError> {
+pub async fn search(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Query(p): Query<ListParams>,
+) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
     let limit = p.limit;
-    Ok(Json(page(s.app.search(&a.actor, filter_of(p)).await?, limit)))
+    Ok(Json(page(
+        s.app.search(&a.actor, filter_of(p)).await?,
+        limit,
+    )))
 }
 
 /// A chain with the reports and the copies the caller may read.
 #[utoipa::path(get, path = "/api/v1/chains/{id}", tag = "liaison", params(("id" = String, Path)), responses((status = 200, description = "Chain"), (status = 404, description = "Not found or not readable")))]
-pub async fn chain(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn chain(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
     Ok(Json(json!(s.app.view_chain(&a.actor, &ChainId(id)).await?)))
 }
@@ -79,7 +107,12 @@ pub async fn chain(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id): Pat
 /// File a follow-up (続報) on a chain: the only way to correct or extend it.
 #[utoipa::path(post, path = "/api/v1/chains/{id}/follow-ups", tag = "liaison", params(("id" = String, Path)), request_body = Value,
     responses((status = 201, description = "Filed"), (status = 422, description = "Invalid form")))]
-pub async fn follow_up(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id): Path<String>, Json(req): Json<FileRequest>) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn follow_up(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+    Json(req): Json<FileRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     a.require_scope("write")?;
     let filed = s.app.follow_up(&a.actor, &ChainId(id), req).await?;
     Ok((StatusCode::CREATED, Json(json!(filed))))
@@ -87,7 +120,11 @@ pub async fn follow_up(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id):
 
 /// One hop's copy, if the caller may read it.
 #[utoipa::path(get, path = "/api/v1/copies/{id}", tag = "liaison", params(("id" = String, Path)), responses((status = 200, description = "Copy"), (status = 404, description = "Not found or not readable")))]
-pub async fn copy(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn copy(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
     Ok(Json(json!(s.app.view_copy(&a.actor, &CopyId(id)).await?)))
 }
@@ -95,7 +132,12 @@ pub async fn copy(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id): Path
 /// Send a received copy on (CEPTOAR → ministry, ministry → NISC).
 #[utoipa::path(post, path = "/api/v1/copies/{id}/forward", tag = "liaison", params(("id" = String, Path)), request_body = Value,
     responses((status = 201, description = "Forwarded"), (status = 403, description = "Not the addressee")))]
-pub async fn forward(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id): Path<String>, Json(req): Json<ForwardRequest>) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn forward(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+    Json(req): Json<ForwardRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     a.require_scope("write")?;
     let filed = s.app.forward(&a.actor, &CopyId(id), req).await?;
     Ok((StatusCode::CREATED, Json(json!(filed))))
@@ -103,7 +145,11 @@ pub async fn forward(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id): P
 
 /// What the CEPTOAR's anonymisation would mask, field by field.
 #[utoipa::path(get, path = "/api/v1/copies/{id}/anonymise-preview", tag = "liaison", params(("id" = String, Path)), responses((status = 200, description = "Masked form and maskings")))]
-pub async fn anonymise_preview(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn anonymise_preview(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
     let p = s.app.anonymise_preview(&a.actor, &CopyId(id)).await?;
     Ok(Json(json!({ "form": p.form, "maskings": p.maskings })))

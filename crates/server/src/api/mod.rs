@@ -28,8 +28,14 @@ pub struct ApiDoc;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
-        .route("/api/v1/session", post(session::sign_in).delete(session::sign_out))
+        .route(
+            "/api/openapi.json",
+            get(|| async { Json(ApiDoc::openapi()) }),
+        )
+        .route(
+            "/api/v1/session",
+            post(session::sign_in).delete(session::sign_out),
+        )
         .route("/api/v1/me", get(session::me))
         .route("/api/v1/reference/sectors", get(reference::sectors))
         .route("/api/v1/reference/taxonomy", get(reference::taxonomy))
@@ -42,11 +48,20 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/chains/{id}/follow-ups", post(liaison::follow_up))
         .route("/api/v1/copies/{id}", get(liaison::copy))
         .route("/api/v1/copies/{id}/forward", post(liaison::forward))
-        .route("/api/v1/copies/{id}/anonymise-preview", get(liaison::anonymise_preview))
+        .route(
+            "/api/v1/copies/{id}/anonymise-preview",
+            get(liaison::anonymise_preview),
+        )
         .route("/api/v1/orgs", get(admin::orgs).post(admin::create_org))
-        .route("/api/v1/orgs/{id}/people", get(admin::people).post(admin::create_person))
+        .route(
+            "/api/v1/orgs/{id}/people",
+            get(admin::people).post(admin::create_person),
+        )
         .route("/api/v1/people/{id}/active", post(admin::set_active))
-        .route("/api/v1/tokens", get(admin::tokens).post(admin::create_token))
+        .route(
+            "/api/v1/tokens",
+            get(admin::tokens).post(admin::create_token),
+        )
         .route("/api/v1/tokens/{id}", delete(admin::revoke_token))
         .route("/api/v1/audit", get(admin::audit))
         .route("/api/v1/audit/verify", get(admin::audit_verify))

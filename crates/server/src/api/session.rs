@@ -17,11 +17,22 @@ pub struct SignIn {
 /// Sign in; sets the session cookie and returns the CSRF token for unsafe requests.
 #[utoipa::path(post, path = "/api/v1/session", request_body = SignIn, tag = "session",
     responses((status = 200, description = "Signed in"), (status = 422, description = "Wrong credentials"), (status = 429, description = "Too many attempts")))]
-pub async fn sign_in(State(s): State<AppState>, Json(body): Json<SignIn>) -> Result<Response, ApiError> {
+pub async fn sign_in(
+    State(s): State<AppState>,
+    Json(body): Json<SignIn>,
+) -> Result<Response, ApiError> {
     let sess = s.app.sign_in(&body.login, &body.password).await?;
     let max_age = (sess.expires_at - s.app.now()).num_seconds();
     let mut headers = HeaderMap::new();
-    if let Ok(v) = set_cookie(SESSION_COOKIE, &sess.token, max_age, s.config.secure_cookies, true).parse() {
+    if let Ok(v) = set_cookie(
+        SESSION_COOKIE,
+        &sess.token,
+        max_age,
+        s.config.secure_cookies,
+        true,
+    )
+    .parse()
+    {
         headers.insert(header::SET_COOKIE, v);
     }
     Ok((headers, Json(json!({ "csrf_token": sess.csrf, "person": sess.actor.person.id, "org": sess.actor.org.id }))).into_response())
@@ -29,7 +40,10 @@ pub async fn sign_in(State(s): State<AppState>, Json(body): Json<SignIn>) -> Res
 
 /// Sign out: ends the session.
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204, description = "Signed out")))]
-pub async fn sign_out(State(s): State<AppState>, ApiAuth(a): ApiAuth) -> Result<Response, ApiError> {
+pub async fn sign_out(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+) -> Result<Response, ApiError> {
     if let Via::Session { token, .. } = &a.via {
         s.app.sign_out(token, &a.actor).await?;
     }

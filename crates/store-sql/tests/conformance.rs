@@ -1,0 +1,116 @@
+//! The storage conformance suite, run against both backends: one named test per case and
+//! backend. PostgreSQL tests create a uniquely named database on the local server
+//! (`KAKEHASHI_TEST_PG`, default `postgres://postgres@127.0.0.1:5432/postgres`) and drop it.
+
+use kakehashi_store::conformance;
+use kakehashi_store::Store;
+use std::sync::Arc;
+
+fn admin_url() -> String {
+    std::env::var("KAKEHASHI_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+async fn sqlite_store() -> (Arc<dyn Store>, tempdir::Dir) {
+    let dir = tempdir::Dir::new();
+    let url = format!("sqlite://{}", dir.path.join("test.sqlite3").display());
+    let store = kakehashi_store_sql::sqlite::SqlStore::connect(&url)
+        .await
+        .expect("sqlite store");
+    (Arc::new(store), dir)
+}
+
+async fn postgres_store() -> (Arc<dyn Store>, String) {
+    use sqlx::Connection;
+    let name = format!("kkh_test_{}", uuid::Uuid::now_v7().simple());
+    let mut admin = sqlx::PgConnection::connect(&admin_url())
+        .await
+        .expect("connect to PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create database");
+    let base = admin_url();
+    let url = match base.rfind('/') {
+        Some(i) => format!("{}/{name}", &base[..i]),
+        None => panic!("bad PostgreSQL URL {base}"),
+    };
+    let store = kakehashi_store_sql::postgres::SqlStore::connect(&url)
+        .await
+        .expect("postgres store");
+    (Arc::new(store), name)
+}
+
+async fn drop_pg(name: String) {
+    use sqlx::Connection;
+    if std::env::var("KAKEHASHI_KEEP_TEST_DB").is_ok() {
+        return;
+    }
+    if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url()).await {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut admin)
+            .await;
+    }
+}
+
+mod tempdir {
+    /// A temporary directory removed on drop.
+    pub struct Dir {
+        pub path: std::path::PathBuf,
+    }
+    impl Dir {
+        pub fn new() -> Self {
+            let path =
+                std::env::temp_dir().join(format!("kkh-test-{}", uuid::Uuid::now_v7().simple()));
+            std::fs::create_dir_all(&path).expect("temp dir");
+            Dir { path }
+        }
+    }
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+macro_rules! cases {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let (store, _dir) = super::sqlite_store().await;
+                    kakehashi_store::conformance::run(stringify!($case), store).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let (store, name) = super::postgres_store().await;
+                    kakehashi_store::conformance::run(stringify!($case), store).await;
+                    super::drop_pg(name).await;
+                }
+            )*
+        }
+
+        #[test]
+        fn every_case_is_listed() {
+            let listed: Vec<&str> = vec![$(stringify!($case)),*];
+            assert_eq!(listed, conformance::CASES);
+        }
+    };
+}
+
+cases!(
+    settings_upsert,
+    orgs_and_people,
+    sessions_expire,
+    api_tokens,
+    numbering_on_receipt,
+    numbering_is_unique_under_concurrency,
+    listing_follows_audience_keys,
+    failed_batch_changes_nothing,
+    audit_chain_verifies,
+);
