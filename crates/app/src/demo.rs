@@ -249,7 +249,7 @@ impl App {
                 "staff",
                 None,
             ),
-            ("cm", "cm", "危機 管理子", &["reader"], "staff", None),
+            ("crisis", "cm", "危機 管理子", &["reader"], "staff", None),
             (
                 "meti",
                 "meti",

@@ -494,7 +494,10 @@ impl App {
         self.check_forwarder(actor, &parent)?;
         let form: LiaisonForm =
             serde_json::from_str(&parent.form).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.anonymised(&parent, &form).await
+        let mut out = self.anonymised(&parent, &form).await?;
+        // The forwarded hop carries the CEPTOAR's own sender block, so the preview shows it too.
+        self.fill_sender(actor, &mut out.form);
+        Ok(out)
     }
 
     async fn anonymised(
@@ -578,10 +581,17 @@ impl App {
             ));
         }
         let reports = self.store.reports_of_chain(&parent.chain).await?;
+        // The report's own number if NISC has it already, else the one a numbered chain implies.
+        let chain = self.store.chain(&parent.chain).await?;
         let ident = reports
             .iter()
             .find(|r| r.id == parent.report)
-            .and_then(|r| r.ident.clone());
+            .and_then(|r| r.ident.clone())
+            .or_else(|| {
+                chain
+                    .number
+                    .map(|n| IdentNumber::new(Series::Liaison, n, parent.report_no).to_string())
+            });
         req.form.report_no = parent.report_no;
         req.form.ident_number = ident;
         req.form.sector = Some(SectorId(parent.sector.clone()));

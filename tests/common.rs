@@ -1,0 +1,210 @@
+//! Test servers: the real binary's router on an ephemeral port, over a fresh SQLite file or a
+//! freshly created PostgreSQL database, with the demo world loaded.
+
+use kakehashi_app::{App, AppConfig};
+use reqwest::Client;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+pub const PASSWORD: &str = kakehashi_app::demo::DEMO_PASSWORD;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub app: App,
+    pub admin_password: String,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    dir: Option<PathBuf>,
+    pg_name: Option<String>,
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("KAKEHASHI_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+impl TestServer {
+    pub async fn start(backend: Backend) -> TestServer {
+        let (url, dir, pg_name) = match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("kkh-it-{}", uuid_like()));
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                (
+                    format!("sqlite://{}", dir.join("db.sqlite3").display()),
+                    Some(dir),
+                    None,
+                )
+            }
+            Backend::Postgres => {
+                use sqlx::Connection;
+                let name = format!("kkh_it_{}", uuid_like());
+                let mut admin = sqlx::PgConnection::connect(&pg_admin_url())
+                    .await
+                    .expect("PostgreSQL reachable");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .expect("create db");
+                let base = pg_admin_url();
+                let i = base.rfind('/').expect("db in url");
+                (format!("{}/{name}", &base[..i]), None, Some(name))
+            }
+        };
+        let store = kakehashi_store_sql::open(&url).await.expect("open store");
+        let app = App::new(store, AppConfig::default());
+        let admin_password = app
+            .bootstrap("admin")
+            .await
+            .expect("bootstrap")
+            .expect("fresh database");
+        app.load_demo().await.expect("demo world");
+        let router = kakehashi_server::router(
+            app.clone(),
+            kakehashi_server::ServerConfig {
+                secure_cookies: false,
+            },
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = kakehashi_server::serve(listener, router, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        TestServer {
+            base,
+            app,
+            admin_password,
+            shutdown: Some(tx),
+            dir,
+            pg_name,
+        }
+    }
+
+    /// A signed-in API client (cookie session + CSRF header).
+    pub async fn login(&self, login: &str) -> Session {
+        self.login_with(login, PASSWORD).await
+    }
+
+    pub async fn login_with(&self, login: &str, password: &str) -> Session {
+        let client = Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        let res = client
+            .post(format!("{}/api/v1/session", self.base))
+            .json(&json!({ "login": login, "password": password }))
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(res.status(), 200, "sign-in of {login}");
+        let body: Value = res.json().await.expect("json");
+        Session {
+            client,
+            base: self.base.clone(),
+            csrf: body["csrf_token"].as_str().expect("csrf").to_owned(),
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(d) = &self.dir {
+            let _ = std::fs::remove_dir_all(d);
+        }
+        if let Some(name) = self.pg_name.take() {
+            // Drop the database from a separate thread: Drop cannot await.
+            let url = pg_admin_url();
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("rt");
+                rt.block_on(async {
+                    use sqlx::Connection;
+                    if let Ok(mut c) = sqlx::PgConnection::connect(&url).await {
+                        let _ =
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .execute(&mut c)
+                                .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+fn uuid_like() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let n = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{n:x}{:x}", std::process::id())
+}
+
+pub struct Session {
+    pub client: Client,
+    pub base: String,
+    pub csrf: String,
+}
+
+impl Session {
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("get");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let res = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("x-csrf-token", &self.csrf)
+            .json(&body)
+            .send()
+            .await
+            .expect("post");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+}
+
+/// A minimal valid first report from an electric-power operator.
+pub fn power_form(tlp: &str) -> Value {
+    json!({
+        "importance": "caution",
+        "tlp": tlp,
+        "tlp_notes": "",
+        "has_attachments": false,
+        "sector": "electric_power",
+        "event": "EV-04",
+        "causes": ["CA-I-03"],
+        "summary": {
+            "discovered_at": "2026-11-20T01:00:00Z",
+            "occurred_at": "2026-11-20T00:30:00Z",
+            "affected_system": "東都電力株式会社 給電指令システム (https://www.tohto-epco.example.jp/)",
+            "description": "東都電力の制御系サーバに大量アクセス。担当 東都 花子（op-power@demo.example.jp）。"
+        },
+        "impact": { "system_status": "partly_running", "sml_deviation": false, "spread_to_others": false },
+        "next_steps": "ongoing"
+    })
+}

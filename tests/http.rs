@@ -1,0 +1,442 @@
+//! HTTP tests through the real router, each run on SQLite and on PostgreSQL.
+
+use crate::common::{power_form, Backend, TestServer};
+use serde_json::{json, Value};
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name(super::Backend::Sqlite).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name(super::Backend::Postgres).await } )*
+        }
+    };
+}
+
+on_both_backends!(
+    statutory_route_numbers_r1_and_follow_up_r1_2,
+    ceptoar_route_anonymises_and_hides_the_operator,
+    invalid_form_names_field_and_rule_and_stores_nothing,
+    csrf_scopes_and_rate_limit,
+    audit_records_restricted_reads_and_verifies,
+);
+
+fn items(v: &Value) -> Vec<Value> {
+    v["items"].as_array().cloned().unwrap_or_default()
+}
+
+/// The main journey: operator → ministry (completes, sends) → NISC numbers R1 → the operator
+/// sees R1 → a follow-up becomes R1-2 — and people outside the TLP never see any of it.
+async fn statutory_route_numbers_r1_and_follow_up_r1_2(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let op = srv.login("op-power").await;
+    let (st, filed) = op
+        .post(
+            "/api/v1/liaisons",
+            json!({ "form": power_form("AMBER+STRICT"), "statutory": true }),
+        )
+        .await;
+    assert_eq!(st, 201, "{filed}");
+    let chain = filed["chain"].as_str().expect("chain").to_owned();
+    assert!(
+        filed["ident"].is_null(),
+        "not numbered before NISC receives it"
+    );
+
+    // The ministry overseeing electric power receives it and forwards to NISC with its own TLP.
+    let meti = srv.login("meti").await;
+    let (_, inbox) = meti.get("/api/v1/liaisons/inbox").await;
+    let rows = items(&inbox);
+    assert_eq!(rows.len(), 1, "{inbox}");
+    let copy_id = rows[0]["summary"]["id"].as_str().expect("id").to_owned();
+    let (st, copy) = meti.get(&format!("/api/v1/copies/{copy_id}")).await;
+    assert_eq!(st, 200);
+    let mut form = copy["form"].clone();
+    form["importance"] = json!("alert");
+    form["tlp"] = json!("AMBER");
+    form["supplementary"] = json!("所管省庁にて確認済み。");
+    let (st, fwd) = meti
+        .post(
+            &format!("/api/v1/copies/{copy_id}/forward"),
+            json!({ "form": form }),
+        )
+        .await;
+    assert_eq!(st, 201, "{fwd}");
+    assert_eq!(fwd["ident"], "R1");
+
+    // NISC holds the ministry's copy, numbered R1, with the ministry as sender.
+    let nisc = srv.login("nisc").await;
+    let (_, inbox) = nisc.get("/api/v1/liaisons/inbox").await;
+    let rows = items(&inbox);
+    assert_eq!(rows.len(), 1, "{inbox}");
+    assert_eq!(rows[0]["summary"]["ident"], "R1");
+    assert_eq!(rows[0]["summary"]["sender_org"], "meti");
+    let (_, nisc_copy) = nisc
+        .get(&format!(
+            "/api/v1/copies/{}",
+            rows[0]["summary"]["id"].as_str().expect("id")
+        ))
+        .await;
+    assert_eq!(nisc_copy["form"]["importance"], "alert");
+    assert_eq!(
+        nisc_copy["form"]["ident_number"],
+        Value::Null,
+        "the ministry sent before numbering"
+    );
+    assert_eq!(nisc_copy["ident"], "R1");
+
+    // The operator sees the number on its own copy.
+    let (_, inbox) = op.get("/api/v1/liaisons/inbox").await;
+    assert!(
+        items(&inbox).iter().all(|r| r["summary"]["ident"] == "R1"),
+        "{inbox}"
+    );
+
+    // Follow-up: report 2, quoted number, numbered R1-2 when NISC receives it.
+    let mut f2 = power_form("AMBER+STRICT");
+    f2["next_steps"] = json!("completed");
+    let (st, filed2) = op
+        .post(
+            &format!("/api/v1/chains/{chain}/follow-ups"),
+            json!({ "form": f2, "statutory": true }),
+        )
+        .await;
+    assert_eq!(st, 201, "{filed2}");
+    assert_eq!(filed2["report_no"], 2);
+    let (_, inbox) = meti.get("/api/v1/liaisons/inbox").await;
+    let second = items(&inbox)
+        .into_iter()
+        .find(|r| r["summary"]["report_no"] == 2 && r["summary"]["addressee_org"] == "meti")
+        .expect("report 2 at the ministry");
+    let sid = second["summary"]["id"].as_str().expect("id").to_owned();
+    let (_, c2) = meti.get(&format!("/api/v1/copies/{sid}")).await;
+    assert_eq!(
+        c2["form"]["ident_number"], "R1-2",
+        "the follow-up quotes the chain number"
+    );
+    let (st, fwd2) = meti
+        .post(
+            &format!("/api/v1/copies/{sid}/forward"),
+            json!({ "form": c2["form"] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{fwd2}");
+    assert_eq!(fwd2["ident"], "R1-2");
+    let (_, ch) = op.get(&format!("/api/v1/chains/{chain}")).await;
+    assert_eq!(ch["number"], 1);
+    assert_eq!(
+        ch["status"], "closed",
+        "⑧ 対応完了（続報なし） closes the chain"
+    );
+
+    // Outside the TLP: another sector's operator, the other power operator's NDA-less view of
+    // AMBER+STRICT, a contractor under NDA for the AMBER+STRICT hop.
+    let rail = srv.login("op-rail").await;
+    let (_, s) = rail.get("/api/v1/liaisons").await;
+    assert!(items(&s).is_empty(), "railway operator sees nothing: {s}");
+    let (st, _) = rail.get(&format!("/api/v1/copies/{copy_id}")).await;
+    assert_eq!(st, 404);
+    let (st, _) = rail.get(&format!("/api/v1/chains/{chain}")).await;
+    assert_eq!(st, 404);
+    let contractor = srv.login("op-power-contractor").await;
+    let (st, _) = contractor.get(&format!("/api/v1/copies/{copy_id}")).await;
+    assert_eq!(st, 404, "AMBER+STRICT excludes contractors");
+    let (_, s) = contractor.get("/api/v1/liaisons").await;
+    let tlps: Vec<_> = items(&s)
+        .iter()
+        .map(|r| r["summary"]["tlp"].clone())
+        .collect();
+    assert!(
+        tlps.iter().all(|t| t == "AMBER"),
+        "contractor sees only the AMBER hops: {tlps:?}"
+    );
+    assert!(!tlps.is_empty(), "…and does see the ministry's AMBER hop");
+    let vendor = srv.login("vendor").await;
+    let (_, s) = vendor.get("/api/v1/liaisons").await;
+    assert!(items(&s).is_empty(), "a cyberspace business sees no AMBER");
+    // The platform administrator reads nothing by virtue of the role.
+    let admin = srv.login_with("admin", &srv.admin_password).await;
+    let (_, s) = admin.get("/api/v1/liaisons").await;
+    assert!(items(&s).is_empty(), "{s}");
+}
+
+/// Non-statutory via the CEPTOAR: the secretariat previews and masks the operator, the
+/// ministry receives only the anonymised hop and cannot reach the operator's own copy.
+async fn ceptoar_route_anonymises_and_hides_the_operator(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let op = srv.login("op-power").await;
+    let (st, v) = op
+        .post(
+            "/api/v1/liaisons",
+            json!({ "form": power_form("GREEN"), "statutory": true, "via_ceptoar": true }),
+        )
+        .await;
+    assert_eq!(
+        st, 422,
+        "statutory events may not take the anonymising route: {v}"
+    );
+    assert_eq!(v["errors"][0]["field"], "via_ceptoar");
+    let (st, filed) = op
+        .post(
+            "/api/v1/liaisons",
+            json!({ "form": power_form("GREEN"), "via_ceptoar": true }),
+        )
+        .await;
+    assert_eq!(st, 201, "{filed}");
+    let chain = filed["chain"].as_str().expect("chain").to_owned();
+
+    let cep = srv.login("ceptoar-power").await;
+    let (_, inbox) = cep.get("/api/v1/liaisons/inbox").await;
+    let rows = items(&inbox);
+    assert_eq!(rows.len(), 1);
+    let first = rows[0]["summary"]["id"].as_str().expect("id").to_owned();
+    let (st, preview) = cep
+        .get(&format!("/api/v1/copies/{first}/anonymise-preview"))
+        .await;
+    assert_eq!(st, 200, "{preview}");
+    let masked = preview["form"].to_string();
+    assert!(!masked.contains("東都電力"), "{masked}");
+    assert!(!masked.contains("tohto-epco"), "{masked}");
+    assert!(!masked.contains("op-power@demo"), "{masked}");
+    assert!(!preview["maskings"].as_array().expect("list").is_empty());
+    let (st, fwd) = cep
+        .post(
+            &format!("/api/v1/copies/{first}/forward"),
+            json!({ "form": preview["form"], "anonymise": true }),
+        )
+        .await;
+    assert_eq!(st, 201, "{fwd}");
+
+    // The ministry sees the CEPTOAR's hop only, with no trace of the operator.
+    let meti = srv.login("meti").await;
+    let (_, ch) = meti.get(&format!("/api/v1/chains/{chain}")).await;
+    let copies = ch["copies"].as_array().expect("copies");
+    assert_eq!(copies.len(), 1, "{ch}");
+    let (_, me) = cep.get("/api/v1/me").await;
+    assert_eq!(
+        copies[0]["record"]["sender_org"], me["org"]["id"],
+        "sent by the CEPTOAR"
+    );
+    assert!(copies[0]["record"]["anonymised"].as_bool().unwrap_or(false));
+    let text = ch.to_string();
+    assert!(
+        !text.contains("東都電力") && !text.contains("東都 花子"),
+        "{text}"
+    );
+    let (st, _) = meti.get(&format!("/api/v1/copies/{first}")).await;
+    assert_eq!(
+        st, 404,
+        "the operator's own hop stays with the operator and its CEPTOAR"
+    );
+    // The other power operator (same sector, GREEN) also cannot reach the confined first hop.
+    let other = srv.login("op-power2").await;
+    let (st, _) = other.get(&format!("/api/v1/copies/{first}")).await;
+    assert_eq!(st, 404);
+}
+
+async fn invalid_form_names_field_and_rule_and_stores_nothing(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let op = srv.login("op-power").await;
+    let mut form = power_form("AMBER");
+    form["summary"]["occurred_at"] = json!("2026-11-21T00:00:00Z"); // after 判明日時
+    form["event"] = json!("EV-99");
+    form["tlp"] = Value::Null;
+    let (st, v) = op.post("/api/v1/liaisons", json!({ "form": form })).await;
+    assert_eq!(st, 422, "{v}");
+    let errs: Vec<(String, String)> = v["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap_or("").to_owned(),
+                e["rule"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        errs.contains(&("summary.occurred_at".into(), "order".into())),
+        "{errs:?}"
+    );
+    assert!(
+        errs.contains(&("event".into(), "unknown_code".into())),
+        "{errs:?}"
+    );
+    assert!(
+        errs.contains(&("tlp".into(), "required".into())),
+        "{errs:?}"
+    );
+    assert!(v["errors"][0]["message_ja"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
+    let (_, inbox) = op.get("/api/v1/liaisons/inbox").await;
+    assert!(items(&inbox).is_empty(), "nothing stored");
+    // A sector not the operator's own is refused by name.
+    let mut f = power_form("AMBER");
+    f["sector"] = json!("railway");
+    let (st, v) = op.post("/api/v1/liaisons", json!({ "form": f })).await;
+    assert_eq!(
+        (st, v["errors"][0]["field"].clone()),
+        (422, json!("sector"))
+    );
+    // Malformed JSON types are refused without a server error.
+    let (st, _) = op
+        .post("/api/v1/liaisons", json!({ "form": { "tlp": 5 } }))
+        .await;
+    assert!((400..500).contains(&st), "{st}");
+}
+
+async fn csrf_scopes_and_rate_limit(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let op = srv.login("op-power").await;
+    // A cookie-authenticated unsafe request without the CSRF header is refused.
+    let res = op
+        .client
+        .post(format!("{}/api/v1/liaisons", srv.base))
+        .json(&json!({ "form": power_form("AMBER") }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 403);
+    // Tokens act within their scopes.
+    let (st, t) = op
+        .post(
+            "/api/v1/tokens",
+            json!({ "name": "reader", "scopes": ["read"] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{t}");
+    let token = t["token"].as_str().expect("token").to_owned();
+    let bare = reqwest::Client::new();
+    let r = bare
+        .get(format!("{}/api/v1/liaisons/inbox", srv.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 200);
+    let r = bare
+        .post(format!("{}/api/v1/liaisons", srv.base))
+        .bearer_auth(&token)
+        .json(&json!({ "form": power_form("AMBER") }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 403, "read scope cannot write");
+    let (st, w) = op
+        .post(
+            "/api/v1/tokens",
+            json!({ "name": "writer", "scopes": ["read", "write"] }),
+        )
+        .await;
+    assert_eq!(st, 201);
+    let writer = w["token"].as_str().expect("token").to_owned();
+    let r = bare
+        .post(format!("{}/api/v1/liaisons", srv.base))
+        .bearer_auth(&writer)
+        .json(&json!({ "form": power_form("AMBER") }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 201, "write scope files");
+    let id = w["record"]["id"].as_str().expect("id");
+    let res = op
+        .client
+        .delete(format!("{}/api/v1/tokens/{id}", srv.base))
+        .header("x-csrf-token", &op.csrf)
+        .send()
+        .await
+        .expect("revoke");
+    assert_eq!(res.status(), 204);
+    let r = bare
+        .get(format!("{}/api/v1/liaisons/inbox", srv.base))
+        .bearer_auth(&writer)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 401, "revoked token");
+    let r = bare
+        .get(format!("{}/api/v1/me", srv.base))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 401);
+    // Login rate limit: five failures, then 429 even with the right password.
+    for _ in 0..5 {
+        let r = bare
+            .post(format!("{}/api/v1/session", srv.base))
+            .json(&json!({ "login": "op-rail", "password": "wrong-password" }))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(r.status(), 422);
+    }
+    let r = bare
+        .post(format!("{}/api/v1/session", srv.base))
+        .json(&json!({ "login": "op-rail", "password": crate::common::PASSWORD }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().contains_key("retry-after"));
+    // Health and OpenAPI.
+    let h: Value = bare
+        .get(format!("{}/healthz", srv.base))
+        .send()
+        .await
+        .expect("health")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(h["status"], "ok");
+    let o: Value = bare
+        .get(format!("{}/api/openapi.json", srv.base))
+        .send()
+        .await
+        .expect("openapi")
+        .json()
+        .await
+        .expect("json");
+    assert!(o["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
+    assert!(o["paths"]["/api/v1/liaisons"]["post"].is_object());
+}
+
+async fn audit_records_restricted_reads_and_verifies(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let op = srv.login("op-power").await;
+    let (st, filed) = op
+        .post(
+            "/api/v1/liaisons",
+            json!({ "form": power_form("AMBER"), "statutory": true }),
+        )
+        .await;
+    assert_eq!(st, 201);
+    let copy = filed["copies"][0].as_str().expect("copy").to_owned();
+    let meti = srv.login("meti").await;
+    let (st, _) = meti.get(&format!("/api/v1/copies/{copy}")).await;
+    assert_eq!(st, 200);
+    let admin = srv.login_with("admin", &srv.admin_password).await;
+    let (st, log) = admin.get("/api/v1/audit?limit=50").await;
+    assert_eq!(st, 200);
+    let actions: Vec<String> = items(&log)
+        .iter()
+        .map(|e| e["action"].as_str().unwrap_or("").to_owned())
+        .collect();
+    for a in ["copy.read", "liaison.file", "sign_in"] {
+        assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
+    }
+    assert!(items(&log)
+        .iter()
+        .any(|e| e["action"] == "copy.read" && e["target"] == json!(copy)));
+    let (_, v) = admin.get("/api/v1/audit/verify").await;
+    assert_eq!(v["ok"], true, "{v}");
+    let (st, _) = meti.get("/api/v1/audit").await;
+    assert_eq!(st, 403, "only platform administrators read the audit log");
+    // Tampering with the stored log is detected.
+    let n = v["entries"].as_u64().expect("entries");
+    assert!(n > 10);
+    assert_eq!(srv.app.verify_audit().await.expect("verify"), Ok(n));
+}
