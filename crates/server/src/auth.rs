@@ -24,6 +24,18 @@ pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
+/// Reads one cookie from request headers.
+pub fn cookie_header(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
 /// A `Set-Cookie` value with the project's defaults: HttpOnly, SameSite=Lax, Path=/.
 pub fn set_cookie(
     name: &str,

@@ -1,3 +1,0 @@
-pub fn routes() -> axum::Router<crate::AppState> {
-    axum::Router::new()
-}
