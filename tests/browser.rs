@@ -317,6 +317,21 @@ async fn liaison_journey_in_a_real_browser() {
             || d.text("#chain-status").await.contains("closed")
     );
 
+    // A personal API token created in the UI is shown once and works as a Bearer token.
+    d.goto(&format!("{base}/account/tokens")).await;
+    d.type_in("#token-name", "ui-token").await;
+    d.click("#token-create").await;
+    d.wait("#new-token").await;
+    let token = d.text("#new-token").await;
+    assert!(token.starts_with("kkh_"), "{token}");
+    let r = reqwest::Client::new()
+        .get(format!("{base}/api/v1/liaisons/inbox"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(r.status(), 200);
+
     // 5. Outside the TLP: a railway operator sees nothing, and the chain is not found.
     d.sign_in(&base, "op-rail").await;
     assert_eq!(d.count("#empty").await, 1, "railway inbox is empty");

@@ -56,6 +56,7 @@ pub fn page(lang: Lang, title: &str, authed: Option<&Authed>, body: Markup) -> M
                             a href="/search" { (lang.t("検索", "Search")) }
                             @if may_file(a) { a href="/liaison/new" id="nav-new" { (lang.t("情報連絡の作成", "New liaison")) } }
                             a href="/reference" { (lang.t("参照データ", "Reference")) }
+                            a href="/account/tokens" { (lang.t("APIトークン", "API tokens")) }
                             @if a.actor.is_platform_admin() { a href="/admin/audit" { (lang.t("監査", "Audit")) } }
                         }
                         span.who {

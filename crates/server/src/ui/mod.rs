@@ -6,6 +6,7 @@ mod editor;
 mod layout;
 mod parse;
 mod sheet;
+mod tokens;
 
 use crate::auth::{set_cookie, Authed, WebAuth, SESSION_COOKIE};
 use crate::error::{field_errors, messages, status_of};
@@ -48,6 +49,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/reference", get(reference))
         .route("/admin/audit", get(audit_page))
+        .route("/account/tokens", get(tokens::list).post(tokens::create))
+        .route("/account/tokens/{id}/revoke", post(tokens::revoke))
         .layer(axum::middleware::from_fn(remember_lang))
 }
 
