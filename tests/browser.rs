@@ -258,7 +258,8 @@ async fn liaison_journey_in_a_real_browser() {
         "input kept"
     );
     d.set_value("#occurred", "2026-11-20T09:30").await;
-    d.click("#statutory").await; // checkboxes are not kept on re-render
+    // The re-rendered form keeps every input, the route flags included.
+    assert_eq!(d.count("#statutory:checked").await, 1);
     d.click("#submit").await;
     d.wait("#chain-number").await;
     let chain_url = d.url().await;
@@ -320,7 +321,7 @@ async fn liaison_journey_in_a_real_browser() {
     // A personal API token created in the UI is shown once and works as a Bearer token.
     d.goto(&format!("{base}/account/tokens")).await;
     d.type_in("#token-name", "ui-token").await;
-    d.click("#token-create").await;
+    d.click("#create-token-submit").await;
     d.wait("#new-token").await;
     let token = d.text("#new-token").await;
     assert!(token.starts_with("kkh_"), "{token}");

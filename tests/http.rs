@@ -22,6 +22,7 @@ on_both_backends!(
     invalid_form_names_field_and_rule_and_stores_nothing,
     csrf_scopes_and_rate_limit,
     audit_records_restricted_reads_and_verifies,
+    follow_up_before_numbering_is_numbered_on_receipt,
 );
 
 fn items(v: &Value) -> Vec<Value> {
@@ -439,4 +440,58 @@ async fn audit_records_restricted_reads_and_verifies(b: Backend) {
     let n = v["entries"].as_u64().expect("entries");
     assert!(n > 10);
     assert_eq!(srv.app.verify_audit().await.expect("verify"), Ok(n));
+}
+
+/// A follow-up filed before NISC has numbered the chain carries no number yet; each report is
+/// numbered when it reaches NISC (report 2 may even arrive first).
+async fn follow_up_before_numbering_is_numbered_on_receipt(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let op = srv.login("op-power").await;
+    let (st, filed) = op
+        .post(
+            "/api/v1/liaisons",
+            json!({ "form": power_form("AMBER"), "statutory": true }),
+        )
+        .await;
+    assert_eq!(st, 201, "{filed}");
+    let chain = filed["chain"].as_str().expect("chain").to_owned();
+    let (st, f2) = op
+        .post(
+            &format!("/api/v1/chains/{chain}/follow-ups"),
+            json!({ "form": power_form("AMBER") }),
+        )
+        .await;
+    assert_eq!(st, 201, "{f2}");
+    assert_eq!(f2["report_no"], 2);
+    let meti = srv.login("meti").await;
+    let (_, inbox) = meti.get("/api/v1/liaisons/inbox").await;
+    let rows = items(&inbox);
+    assert_eq!(rows.len(), 2);
+    let by_no = |k: u64| {
+        rows.iter()
+            .find(|r| r["summary"]["report_no"] == k)
+            .expect("row")["summary"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    };
+    // Report 2 reaches NISC first: the chain gets R1 and this report R1-2.
+    let (_, c2) = meti.get(&format!("/api/v1/copies/{}", by_no(2))).await;
+    let (st, fwd) = meti
+        .post(
+            &format!("/api/v1/copies/{}/forward", by_no(2)),
+            json!({ "form": c2["form"] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{fwd}");
+    assert_eq!(fwd["ident"], "R1-2");
+    let (_, c1) = meti.get(&format!("/api/v1/copies/{}", by_no(1))).await;
+    let (st, fwd) = meti
+        .post(
+            &format!("/api/v1/copies/{}/forward", by_no(1)),
+            json!({ "form": c1["form"] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{fwd}");
+    assert_eq!(fwd["ident"], "R1");
 }

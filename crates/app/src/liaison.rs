@@ -149,11 +149,14 @@ fn is_restricted(tlp: &str) -> bool {
 }
 
 impl App {
-    fn validate_form(&self, form: &LiaisonForm) -> AppResult<()> {
+    fn validate_form(&self, form: &LiaisonForm, chain_unnumbered: bool) -> AppResult<()> {
         liaison::validate(
             form,
             &RefTaxonomy(self.reference),
-            &ValidationContext { now: self.now() },
+            &ValidationContext {
+                now: self.now(),
+                chain_unnumbered,
+            },
         )
         .map_err(AppError::Invalid)
     }
@@ -361,7 +364,7 @@ impl App {
         req.form.report_no = 1;
         req.form.ident_number = None;
         self.prepare_form(actor, &mut req.form);
-        self.validate_form(&req.form)?;
+        self.validate_form(&req.form, false)?;
         let sector = req.form.sector.clone().map(|s| s.0).unwrap_or_default();
         self.check_operator_sector(actor, &sector)?;
         let added = self.checked_recipients(&req.added_recipients).await?;
@@ -441,7 +444,7 @@ impl App {
         req.form.sector = Some(SectorId(chain.sector.clone()));
         req.statutory = chain.statutory;
         self.prepare_form(actor, &mut req.form);
-        self.validate_form(&req.form)?;
+        self.validate_form(&req.form, chain.number.is_none())?;
         let added = self.checked_recipients(&req.added_recipients).await?;
         let hops = self.first_hops(actor, &req, &chain.sector).await?;
         let at = self.now();
@@ -602,7 +605,7 @@ impl App {
         if req.form.reported_at.is_none() {
             req.form.reported_at = Some(minute(self.now()));
         }
-        self.validate_form(&req.form)?;
+        self.validate_form(&req.form, chain.number.is_none())?;
         let added = self.checked_recipients(&req.added_recipients).await?;
         let at = self.now();
         let copy = self.new_copy(

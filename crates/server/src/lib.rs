@@ -5,7 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod i18n;
-pub mod ui;
+pub mod web;
 
 use axum::Router;
 use kakehashi_app::App;
@@ -41,7 +41,7 @@ pub fn router(app: App, config: ServerConfig) -> Router {
     };
     Router::new()
         .merge(api::routes())
-        .merge(ui::routes())
+        .merge(web::routes())
         .route("/healthz", axum::routing::get(healthz))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)

@@ -26,6 +26,19 @@ pub const CLOCK_SKEW_MINUTES: i64 = 5;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ValidationContext {
     pub now: DateTime<Utc>,
+    /// The chain has no R-number yet (NISC has not received it): a follow-up cannot quote one,
+    /// so 識別番号 may stay blank until NISC numbers the chain.
+    pub chain_unnumbered: bool,
+}
+
+impl ValidationContext {
+    /// A context for a chain that is numbered (or a first report).
+    pub fn at(now: DateTime<Utc>) -> Self {
+        Self {
+            now,
+            chain_unnumbered: false,
+        }
+    }
 }
 
 /// One problem with one field.
@@ -256,7 +269,7 @@ pub fn validate(
 ) -> Result<(), ValidationErrors> {
     let mut c = Collector(Vec::new());
 
-    check_numbering(form, &mut c);
+    check_numbering(form, ctx, &mut c);
     check_times(form, ctx, &mut c);
     check_sender(form, &mut c);
 
@@ -296,7 +309,7 @@ pub fn validate(
 }
 
 /// 報数 * and 識別番号 (* from the 2nd report; blank on the 1st, 図３).
-fn check_numbering(form: &LiaisonForm, c: &mut Collector) {
+fn check_numbering(form: &LiaisonForm, ctx: &ValidationContext, c: &mut Collector) {
     if form.report_no == 0 {
         c.required("report_no");
     }
@@ -306,7 +319,7 @@ fn check_numbering(form: &LiaisonForm, c: &mut Collector) {
         return;
     }
     if blank(ident) {
-        if form.report_no >= 2 {
+        if form.report_no >= 2 && !ctx.chain_unnumbered {
             c.required_because(
                 "ident_number",
                 "第2報以降はNISCが採番した識別番号を記入",
@@ -644,7 +657,7 @@ mod tests {
     }
 
     fn ctx() -> ValidationContext {
-        ValidationContext { now: now() }
+        ValidationContext::at(now())
     }
 
     /// The smallest valid first report: only the starred items.
@@ -688,7 +701,7 @@ mod tests {
         let f = official_fig5_example();
         let now = f.reported_at.expect("example has 情報連絡日時") + Duration::minutes(1);
         assert_eq!(
-            validate(&f, &reference_codes(), &ValidationContext { now }),
+            validate(&f, &reference_codes(), &ValidationContext::at(now)),
             Ok(())
         );
     }
@@ -698,7 +711,7 @@ mod tests {
         let f = official_fig5_example();
         let now = f.reported_at.expect("example has 情報連絡日時");
         let r = kakehashi_reference::embedded();
-        assert_eq!(validate(&f, r, &ValidationContext { now }), Ok(()));
+        assert_eq!(validate(&f, r, &ValidationContext::at(now)), Ok(()));
     }
 
     #[test]
@@ -1276,5 +1289,20 @@ mod tests {
         ] {
             assert!(field_label(field).is_some(), "{field}");
         }
+    }
+
+    #[test]
+    fn follow_up_of_an_unnumbered_chain_may_leave_the_ident_blank() {
+        let mut f = official_fig5_example();
+        f.report_no = 2;
+        f.ident_number = None;
+        let now = f.reported_at.expect("example time") + chrono::Duration::hours(1);
+        let numbered = validate(&f, &reference_codes(), &ValidationContext::at(now));
+        assert!(numbered.is_err_and(|e| e.has("ident_number", "required")));
+        let ctx = ValidationContext {
+            now,
+            chain_unnumbered: true,
+        };
+        assert_eq!(validate(&f, &reference_codes(), &ctx), Ok(()));
     }
 }

@@ -1,0 +1,171 @@
+//! The stylesheet and the one small script, compiled into the binary so the UI needs no build
+//! chain and no files beside the executable. The CSP allows only same-origin scripts, so all
+//! behaviour lives in `app.js` (no inline scripts or event handlers anywhere).
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+/// Calm, readable screen styles plus print rules that turn a copy into an A4 sheet laid out like
+/// the official form (black on white, bordered cells, no navigation or buttons).
+pub const CSS: &str = r#"
+:root{--ink:#1b1f24;--muted:#5b6470;--line:#c9d0d8;--bg:#f4f6f8;--brand:#17456b;--err:#a4001d;--ok:#1e6b34}
+*{box-sizing:border-box}
+html{font-size:16px}
+body{margin:0;font-family:"Noto Sans JP","Hiragino Kaku Gothic ProN","Hiragino Sans",Meiryo,"Yu Gothic",system-ui,sans-serif;color:var(--ink);background:var(--bg);line-height:1.6}
+a{color:#0b5394}a:hover{text-decoration:none}
+.sr{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
+header.top{background:var(--brand);color:#fff;padding:.4rem 1rem;display:flex;flex-wrap:wrap;align-items:center;gap:.4rem 1.2rem}
+header.top .brand{font-weight:bold;font-size:1.1rem;color:#fff;text-decoration:none;letter-spacing:.05em}
+header.top nav{display:flex;flex-wrap:wrap;gap:.2rem .9rem}
+header.top nav a{color:#fff;text-decoration:none;padding:.1rem 0;border-bottom:2px solid transparent}
+header.top nav a:hover,header.top nav a[aria-current=page]{border-bottom-color:#fff}
+header.top .who{margin-left:auto;font-size:.85rem;display:flex;align-items:center;gap:.8rem;flex-wrap:wrap}
+header.top .who form{margin:0}
+header.top .who button{background:transparent;border:1px solid #fff;color:#fff;padding:.15rem .6rem;font-size:.85rem}
+header.top .lang a{color:#fff}
+main{max-width:1120px;margin:1rem auto;background:#fff;padding:1rem 1.6rem 2rem;border:1px solid var(--line);border-radius:4px}
+h1{font-size:1.45rem;margin:.3rem 0 1rem}h2{font-size:1.2rem;margin:1.6rem 0 .6rem;border-bottom:1px solid var(--line);padding-bottom:.2rem}h3{font-size:1.05rem;margin:1.2rem 0 .4rem}
+table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem}
+th,td{border:1px solid var(--line);padding:.35rem .55rem;vertical-align:top;text-align:left}
+thead th{background:#e9eef3}
+tbody th{background:#f3f6f9;font-weight:600}
+table.list td,table.list th{font-size:.92rem}
+.num{text-align:right;white-space:nowrap}.nowrap{white-space:nowrap}
+.muted{color:var(--muted);font-size:.9rem}.small{font-size:.85rem}
+.pre{white-space:pre-wrap;overflow-wrap:anywhere}
+.badge{display:inline-block;padding:0 .45rem;border-radius:3px;font-weight:bold;font-size:.82rem;line-height:1.5;white-space:nowrap;border:1px solid transparent}
+.tlp-RED{background:#000;color:#ff2b2b;border-color:#000}
+.tlp-AMBER_STRICT,.tlp-AMBER{background:#000;color:#ffc000;border-color:#000}
+.tlp-GREEN{background:#000;color:#33ff00;border-color:#000}
+.tlp-CLEAR{background:#000;color:#fff;border-color:#000}
+.imp-alert{background:#a4001d;color:#fff}.imp-caution{background:#f2c94c;color:#222}.imp-reference{background:#dfe6ee;color:#222}
+.st-open{background:#e7f0fb;color:#0b3d74;border-color:#9cbfe6}.st-closed{background:#eef1ee;color:#333;border-color:#bcc6bc}
+.flag{background:#f6eefc;color:#4b1f73;border-color:#cdb3e4}
+.banner{border:1px solid var(--line);border-left:6px solid var(--brand);background:#f8fafc;padding:.6rem 1rem;margin:0 0 1rem;display:flex;flex-wrap:wrap;gap:.4rem 1.4rem;align-items:baseline}
+.banner .k{color:var(--muted);font-size:.85rem;margin-right:.3rem}
+.banner .tlpdef{flex-basis:100%;font-size:.88rem}
+.actions{display:flex;flex-wrap:wrap;gap:.6rem 1rem;align-items:center;margin:.8rem 0 1rem}
+.button,button{display:inline-block;background:var(--brand);color:#fff;border:1px solid var(--brand);padding:.45rem 1.1rem;border-radius:3px;cursor:pointer;font:inherit;text-decoration:none;line-height:1.4}
+.button.secondary,button.secondary{background:#fff;color:var(--brand)}
+button.danger{background:#fff;color:var(--err);border-color:var(--err)}
+button.small{padding:.1rem .6rem;font-size:.85rem}
+label{cursor:pointer}
+input[type=text],input[type=password],input[type=email],input[type=tel],input[type=number],input[type=datetime-local],textarea,select{font:inherit;padding:.3rem .45rem;border:1px solid #9aa5b1;border-radius:3px;background:#fff;max-width:100%}
+input[type=text],input[type=password],input[type=email],input[type=tel],textarea,select.wide{width:100%}
+textarea{min-height:4.5rem;resize:vertical}
+select[multiple]{min-height:7rem}
+input:focus,textarea:focus,select:focus,button:focus,a:focus{outline:3px solid #f2b400;outline-offset:1px}
+[aria-invalid=true]{border-color:var(--err)!important;background:#fff7f8}
+.err{color:var(--err);font-size:.9rem;margin:.15rem 0}
+.errbox{border:2px solid var(--err);background:#fff7f8;padding:.5rem 1rem;margin:0 0 1rem;border-radius:3px}
+.errbox h2{border:0;margin:.2rem 0;font-size:1.05rem;color:var(--err)}
+.okbox{border:2px solid var(--ok);background:#f3fbf5;padding:.5rem 1rem;margin:0 0 1rem;border-radius:3px}
+.req::after{content:" *";color:var(--err);font-weight:bold}
+.opts{display:flex;flex-wrap:wrap;gap:.2rem 1.2rem}
+.opts.col{flex-direction:column;gap:.2rem}
+.opt-def{display:block;margin-left:1.6rem;color:var(--muted);font-size:.84rem;line-height:1.45}
+.grp{font-weight:600;font-size:.9rem;margin:.3rem 0 .1rem}
+.field{margin:.4rem 0}
+.field>label.lbl{display:block;font-weight:600;margin-bottom:.15rem}
+fieldset{border:1px solid var(--line);border-radius:3px;margin:.8rem 0;padding:.4rem .9rem .7rem}
+legend{font-weight:bold;padding:0 .3rem}
+table.sheet-form>tbody>tr>th{width:13rem}
+.filters{display:flex;flex-wrap:wrap;gap:.6rem 1.2rem;align-items:flex-end;margin:0 0 .8rem}
+.filters .field{margin:0}
+.pager{margin:.6rem 0}
+.empty{padding:1.2rem;text-align:center;color:var(--muted);border:1px dashed var(--line);border-radius:3px}
+.token{font-family:ui-monospace,Menlo,Consolas,monospace;background:#fffbe6;border:1px solid #e6d27a;padding:.4rem .6rem;display:block;overflow-wrap:anywhere}
+.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem}
+.toc{columns:2;margin:.2rem 0 1rem}
+.sheet{max-width:190mm;margin:0 auto}
+.sheet h1{text-align:center;font-size:1.3rem;letter-spacing:.3em;margin:.2rem 0}
+.sheet .sub{text-align:center;font-size:.85rem;margin:0 0 .4rem}
+.sheet .note{font-size:.8rem}
+.sheet table{margin:0;border:1.5px solid #000}
+.sheet th,.sheet td{border:1px solid #444;font-size:.9rem;padding:.25rem .45rem}
+.sheet th{background:#eef1f4;width:11rem}
+.sheet td.sec{background:#dde3ea;font-weight:bold}
+.sheet .box{font-family:"MS Gothic","Noto Sans Mono CJK JP",monospace;margin-right:.15rem}
+.sheet ul.marks{list-style:none;margin:0;padding:0}
+.sheet ul.marks li{margin:0}
+.sheet .inline-marks{display:inline-flex;flex-wrap:wrap;gap:0 1rem;vertical-align:top}
+.sheet .inline-marks>span{white-space:nowrap}
+.sheet table.tl th{width:9rem}
+footer.foot{max-width:1120px;margin:0 auto 2rem;color:var(--muted);font-size:.8rem;padding:0 1rem}
+@media (max-width:700px){main{padding:.6rem}table.sheet-form>tbody>tr>th{width:auto}.toc{columns:1}}
+@media print{
+ @page{size:A4;margin:12mm}
+ html{font-size:10pt}
+ body{background:#fff;color:#000}
+ header.top,nav,.actions,.noprint,button,.button,footer.foot,.pager,.filters{display:none!important}
+ main{border:0;margin:0;padding:0;max-width:none;border-radius:0}
+ a{color:#000;text-decoration:none}
+ .banner{border:1px solid #000;border-left:4px solid #000;background:#fff;margin-bottom:3mm;padding:2mm 3mm}
+ .sheet{max-width:none}
+ .sheet table,.sheet th,.sheet td{border-color:#000!important}
+ .sheet th,.sheet td.sec{background:#fff!important}
+ .sheet td,.sheet th{font-size:9pt}
+ .badge{border:1px solid #000;-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ tr,li{page-break-inside:avoid;break-inside:avoid}
+}
+"#;
+
+/// Adds ⑦ timeline rows on demand and opens the print dialog; the form works without it
+/// (three empty rows are always rendered).
+pub const JS: &str = r#"(function () {
+  'use strict';
+  function addRow() {
+    var body = document.getElementById('timeline-rows');
+    if (!body) { return; }
+    var next = parseInt(body.getAttribute('data-next') || '0', 10);
+    var ja = document.documentElement.lang !== 'en';
+    var tr = document.createElement('tr');
+    [['at', ja ? '日時' : 'Date/time', 'input'], ['event', ja ? '事象・対応状況等' : 'Event / response', 'textarea']].forEach(function (c) {
+      var td = document.createElement('td');
+      var id = 'timeline-' + next + '-' + c[0];
+      var label = document.createElement('label');
+      label.className = 'sr';
+      label.htmlFor = id;
+      label.textContent = c[1] + ' (' + (next + 1) + ')';
+      var el = document.createElement(c[2]);
+      if (c[2] === 'input') { el.type = 'text'; el.placeholder = 'XX/XX 00:00'; }
+      else { el.rows = 2; }
+      el.id = id;
+      el.name = 'timeline.' + next + '.' + c[0];
+      td.appendChild(label);
+      td.appendChild(el);
+      tr.appendChild(td);
+    });
+    body.appendChild(tr);
+    body.setAttribute('data-next', String(next + 1));
+    tr.querySelector('input').focus();
+  }
+  document.addEventListener('DOMContentLoaded', function () {
+    var add = document.getElementById('add-row');
+    if (add) { add.hidden = false; add.addEventListener('click', addRow); }
+    var print = document.getElementById('print-link');
+    if (print) {
+      print.addEventListener('click', function (e) { e.preventDefault(); window.print(); });
+    }
+  });
+})();
+"#;
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub async fn css() -> Response {
+    asset("text/css; charset=utf-8", CSS)
+}
+
+pub async fn js() -> Response {
+    asset("text/javascript; charset=utf-8", JS)
+}

@@ -1,0 +1,214 @@
+//! A case (chain) as the person may see it — its number, reports and the hops they can read —
+//! and 続報 (follow-ups), the only way to correct or extend a case.
+
+use super::form_editor::{recipient_options, Editor, Mode};
+use super::form_parse::{parse, prevalidate, to_values, FieldErr, Outcome, Values};
+use super::layout::{
+    error_page, hop_label, ident_text, importance_badge, may_file, page, report_no_text,
+    sector_name, status_badge, tlp_badge, Nav,
+};
+use crate::auth::{Authed, WebAuth};
+use crate::i18n::{local_value, show_time, Lang};
+use crate::AppState;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kakehashi_app::liaison::{ChainView, CopyView, FileRequest};
+use kakehashi_domain::liaison::ident_for;
+use kakehashi_domain::ChainId;
+use maud::html;
+
+/// R<n>, or 未採番 until NISC has received the first report.
+fn chain_number(lang: Lang, n: Option<u64>) -> String {
+    match n {
+        Some(n) => format!("R{n}"),
+        None => lang.t("未採番", "Not yet numbered").to_owned(),
+    }
+}
+
+fn copies(c: &ChainView) -> Vec<&CopyView> {
+    let mut list: Vec<&CopyView> = c.copies.iter().map(|v| v.get()).collect();
+    list.sort_by(|a, b| {
+        (a.record.report_no, a.record.created_at).cmp(&(b.record.report_no, b.record.created_at))
+    });
+    list
+}
+
+pub async fn chain_page(
+    State(s): State<AppState>,
+    WebAuth(a): WebAuth,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> Response {
+    let c = match s.app.view_chain(&a.actor, &ChainId(id)).await {
+        Ok(c) => c,
+        Err(e) => return error_page(lang, Some(&a), &e),
+    };
+    let hops = copies(&c);
+    // Only organisations that took part in the case may extend it (the use case checks too).
+    let involved = hops
+        .iter()
+        .any(|v| v.record.sender_org == a.actor.org.id || v.record.addressee_org == a.actor.org.id);
+    let title = lang.t("事案", "Case");
+    let body = html! {
+        h1 { (lang.t("事案 ", "Case: ")) span #chain-number { (chain_number(lang, c.number)) } }
+        table {
+            tbody {
+                tr { th { (lang.t("分野", "Sector")) } td { (sector_name(&s.app, lang, &c.sector)) } }
+                tr { th { (lang.t("状態", "Status")) } td #chain-status { (status_badge(lang, &c.status)) } }
+                tr { th { (lang.t("最新の報数", "Latest report")) } td { (report_no_text(lang, c.latest_report_no)) } }
+            }
+        }
+        h2 { (lang.t("報", "Reports")) }
+        ul #reports {
+            @for r in &c.reports {
+                li {
+                    strong { (report_no_text(lang, r.report_no)) } " — "
+                    (lang.t("識別番号", "Ident. no.")) " " (ident_text(lang, r.ident.as_deref()))
+                    @if let Some(t) = r.numbered_at { span.muted.small { (lang.t("（採番 ", " (numbered ")) (show_time(t)) (lang.t("）", ")")) } }
+                }
+            }
+        }
+        h2 { (lang.t("閲覧できる写し（連絡の流れ）", "Copies you may read (the route)")) }
+        table.list #hops {
+            thead { tr {
+                th scope="col" { (lang.t("報数", "Report")) }
+                th scope="col" { (lang.t("送信元 → 宛先", "From → To")) }
+                th scope="col" { (lang.t("種別", "Kind")) }
+                th scope="col" { "TLP" }
+                th scope="col" { (lang.t("重要度", "Importance")) }
+                th scope="col" { (lang.t("日時（JST）", "Date (JST)")) }
+                th scope="col" { span.sr { (lang.t("開く", "Open")) } }
+            } }
+            tbody {
+                @for v in &hops {
+                    tr {
+                        td.nowrap { (report_no_text(lang, v.record.report_no)) }
+                        td { (v.sender_name) " → " (v.addressee_name)
+                            @if v.record.anonymised { " " span.badge.flag { (lang.t("匿名化", "Anonymised")) } } }
+                        td { (hop_label(lang, &v.record.hop_kind)) }
+                        td { (tlp_badge(&v.record.tlp)) }
+                        td { (importance_badge(lang, v.record.importance.as_deref())) }
+                        td.nowrap { (show_time(v.record.created_at)) }
+                        td { a.hop-link href={ "/copies/" (v.record.id.0) } { (lang.t("開く", "Open")) } }
+                    }
+                }
+            }
+        }
+        @if may_file(&a) && involved {
+            div.actions {
+                a.button #follow-up-link href={ "/chains/" (c.id.0) "/follow-up" } {
+                    (lang.t("続報を作成 / File follow-up", "File follow-up"))
+                }
+            }
+        }
+    };
+    page(lang, title, Some(&a), Nav::None, body).into_response()
+}
+
+async fn follow_up_page(
+    s: &AppState,
+    a: &Authed,
+    lang: Lang,
+    id: &ChainId,
+    values: Option<Values>,
+    errors: Vec<FieldErr>,
+) -> Response {
+    let c = match s.app.view_chain(&a.actor, id).await {
+        Ok(c) => c,
+        Err(e) => return error_page(lang, Some(a), &e),
+    };
+    let hops = copies(&c);
+    // The organisation's own latest words are the best start; else the latest it may read.
+    let base = hops
+        .iter()
+        .rev()
+        .find(|v| v.record.sender_org == a.actor.org.id)
+        .or(hops.last())
+        .copied();
+    let values = values.unwrap_or_else(|| {
+        let mut v = base.map(|b| to_values(&b.form)).unwrap_or_default();
+        v.set("reported_at", local_value(Some(s.app.now())));
+        v
+    });
+    let mut values = values;
+    values.set("sector", c.sector.clone());
+    let k = c.latest_report_no + 1;
+    let orgs = match s.app.organisations().await {
+        Ok(o) => o,
+        Err(e) => return error_page(lang, Some(a), &e),
+    };
+    let editor = Editor {
+        app: &s.app,
+        lang,
+        authed: a,
+        mode: Mode::FollowUp {
+            report_no: k,
+            ident: c.number.map(|n| ident_for(n, k).to_string()),
+        },
+        action: format!("/chains/{}/follow-up", c.id.0),
+        values: &values,
+        errors: &errors,
+        sectors: vec![],
+        sector_fixed: true,
+        recipients: recipient_options(lang, &orgs, &a.actor.org.id.0),
+    };
+    let title = lang.t("続報の作成", "File a follow-up");
+    let body = html! {
+        h1 { (title) " — " span { (chain_number(lang, c.number)) } " " (report_no_text(lang, k)) }
+        p.muted {
+            (lang.t("直近の報の内容を記入済みです。訂正・追記して送信してください。",
+                "Prefilled from the latest report; correct or extend it, then send."))
+            " " a href={ "/chains/" (c.id.0) } { (lang.t("事案に戻る", "Back to the case")) }
+        }
+        (editor.render())
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (status, page(lang, title, Some(a), Nav::None, body)).into_response()
+}
+
+pub async fn follow_up_form(
+    State(s): State<AppState>,
+    WebAuth(a): WebAuth,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> Response {
+    follow_up_page(&s, &a, lang, &ChainId(id), None, vec![]).await
+}
+
+pub async fn follow_up_submit(
+    State(s): State<AppState>,
+    WebAuth(a): WebAuth,
+    lang: Lang,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let values = Values(pairs);
+    if let Err(e) = a.check_csrf(values.get("csrf")) {
+        return error_page(lang, Some(&a), &e);
+    }
+    let id = ChainId(id);
+    let parsed = parse(&values);
+    if !parsed.errors.is_empty() {
+        let mut errors = parsed.errors.clone();
+        errors.extend(prevalidate(&parsed, s.app.reference, s.app.now()));
+        return follow_up_page(&s, &a, lang, &id, Some(values), errors).await;
+    }
+    let req = FileRequest {
+        form: parsed.form,
+        statutory: parsed.route.statutory,
+        via_ceptoar: parsed.route.via_ceptoar,
+        urgent: parsed.route.urgent,
+        added_recipients: parsed.route.added_recipients,
+        exercise: false,
+    };
+    match Outcome::from(s.app.follow_up(&a.actor, &id, req).await) {
+        Outcome::Sent(chain) => Redirect::to(&format!("/chains/{}", chain.0)).into_response(),
+        Outcome::Invalid(errors) => follow_up_page(&s, &a, lang, &id, Some(values), errors).await,
+        Outcome::Failed(e) => error_page(lang, Some(&a), &e),
+    }
+}

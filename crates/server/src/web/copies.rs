@@ -1,0 +1,258 @@
+//! One hop's copy, printed like the official sheet under a banner of its markings, and
+//! forwarding it on (CEPTOAR → ministry with the anonymisation preview, ministry → NISC).
+
+use super::form_editor::{recipient_options, Editor, Mode};
+use super::form_parse::{parse, prevalidate, to_values, FieldErr, Outcome, Values};
+use super::layout::{
+    colon, error_page, hop_label, ident_text, importance_badge, page, report_no_text, sector_name,
+    sep, tlp_badge, Nav,
+};
+use crate::auth::{Authed, WebAuth};
+use crate::i18n::{local_value, show_time, Lang};
+use crate::AppState;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kakehashi_app::liaison::{CopyView, ForwardRequest};
+use kakehashi_app::AppError;
+use kakehashi_domain::liaison::{field_label, Masking};
+use kakehashi_domain::{CopyId, OrgKind, Role};
+use maud::{html, Markup};
+
+/// The addressee's approver at a CEPTOAR or ministry sends a copy on.
+fn may_forward(a: &Authed, c: &CopyView) -> bool {
+    c.record.addressee_org == a.actor.org.id
+        && matches!(a.actor.org.kind, OrgKind::Ceptoar | OrgKind::CiMinistry)
+        && a.actor.has(Role::Approver)
+}
+
+fn banner(s: &AppState, lang: Lang, c: &CopyView) -> Markup {
+    let r = &c.record;
+    let tlp_def = s
+        .app
+        .reference
+        .tlp(&r.tlp)
+        .map(|l| lang.t(&l.liaison.body.ja, &l.liaison.body.en).to_owned());
+    html! {
+        section.banner #banner aria-label=(lang.t("この写しの区分", "Markings of this copy")) {
+            span { (tlp_badge(&r.tlp)) }
+            span { span.k { (lang.t("重要度", "Importance")) } (importance_badge(lang, r.importance.as_deref())) }
+            span { span.k { (lang.t("識別番号", "Ident. no.")) } strong #ident { (ident_text(lang, c.ident.as_deref())) } }
+            span { span.k { (lang.t("報数", "Report")) } strong #report-no { (report_no_text(lang, r.report_no)) } }
+            span #route-line {
+                span.k { (lang.t("送信元 → 宛先", "From → To")) }
+                (c.sender_name) " → " (c.addressee_name)
+                " " span.muted.small { (lang.t("（", "(")) (hop_label(lang, &r.hop_kind)) (lang.t("）", ")")) }
+            }
+            @if !c.added_names.is_empty() {
+                span { span.k { (lang.t("追加の共有先", "Added recipients")) } (c.added_names.join(sep(lang))) }
+            }
+            span { span.k { (lang.t("分野", "Sector")) } (sector_name(&s.app, lang, &r.sector)) }
+            span { span.k { (lang.t("送信日時", "Sent")) } (show_time(r.created_at)) }
+            @if r.anonymised {
+                span.badge.flag #anonymised { (lang.t("匿名化済み", "Anonymised")) }
+            }
+            @if let Some(d) = tlp_def { span.tlpdef { (d) } }
+        }
+    }
+}
+
+pub async fn copy_page(
+    State(s): State<AppState>,
+    WebAuth(a): WebAuth,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> Response {
+    let v = match s.app.view_copy(&a.actor, &CopyId(id)).await {
+        Ok(v) => v,
+        Err(e) => return error_page(lang, Some(&a), &e),
+    };
+    let c = v.get();
+    let body = html! {
+        h1.noprint { (lang.t("情報連絡", "Liaison")) " " (report_no_text(lang, c.record.report_no)) }
+        (banner(&s, lang, c))
+        div.actions {
+            a.button.secondary #print-link href="#" { (lang.t("印刷 / Print", "Print")) }
+            @if may_forward(&a, c) {
+                a.button #forward-link href={ "/copies/" (c.record.id.0) "/forward" } { (lang.t("転送 / Forward", "Forward")) }
+            }
+            a #chain-link href={ "/chains/" (c.record.chain.0) } { (lang.t("事案（連絡の流れ）を見る", "View the case (chain)")) }
+        }
+        (super::form_view::sheet(&s.app, lang, &c.form, c.ident.as_deref()))
+    };
+    page(
+        lang,
+        lang.t("情報連絡", "Liaison"),
+        Some(&a),
+        Nav::None,
+        body,
+    )
+    .into_response()
+}
+
+fn preview(lang: Lang, maskings: &[Masking]) -> Markup {
+    html! {
+        section #anonymise-preview {
+            h2 { (lang.t("匿名化プレビュー", "Anonymisation preview")) }
+            p.muted.small {
+                (lang.t("「匿名化して転送する」を選ぶと、次の箇所が置き換えられます。下の様式は置換後の内容です。",
+                    "With 'Anonymise before forwarding' these spans are replaced. The form below already shows the result."))
+            }
+            @if maskings.is_empty() {
+                p.empty { (lang.t("置き換える箇所はありません。", "Nothing needs masking.")) }
+            } @else {
+                table.list {
+                    thead { tr {
+                        th scope="col" { (lang.t("項目", "Field")) }
+                        th scope="col" { (lang.t("種別", "Kind")) }
+                        th scope="col" { (lang.t("元の記載", "Original")) }
+                        th scope="col" { (lang.t("置換後", "Replacement")) }
+                    } }
+                    tbody {
+                        @for m in maskings {
+                            tr {
+                                td {
+                                    (field_label(m.field).map(|(ja, en)| lang.t(ja, en)).unwrap_or(m.field))
+                                    @if let Some(row) = m.row { " " (lang.t("行", "row")) " " (row + 1) }
+                                }
+                                td { (lang.t(m.kind.label(), m.kind.label_en())) }
+                                td.pre { (m.original) }
+                                td { "→ " (m.replacement) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Renders the forward editor, fetching what it shows (the copy, the preview, the directory).
+async fn forward_page(
+    s: &AppState,
+    a: &Authed,
+    lang: Lang,
+    id: &CopyId,
+    values: Option<Values>,
+    errors: Vec<FieldErr>,
+) -> Response {
+    let v = match s.app.view_copy(&a.actor, id).await {
+        Ok(v) => v,
+        Err(e) => return error_page(lang, Some(a), &e),
+    };
+    let c = v.get();
+    if !may_forward(a, c) {
+        let e = AppError::forbidden(
+            "自組織宛ての情報連絡を、承認・送信者として転送できます。",
+            "Only an approver of the addressee (CEPTOAR or ministry) forwards a copy.",
+        );
+        return error_page(lang, Some(a), &e);
+    }
+    let ceptoar = a.actor.org.kind == OrgKind::Ceptoar;
+    let (form, maskings) = if ceptoar {
+        match s.app.anonymise_preview(&a.actor, id).await {
+            Ok(an) => (an.form, Some(an.maskings)),
+            Err(e) => return error_page(lang, Some(a), &e),
+        }
+    } else {
+        (c.form.clone(), None)
+    };
+    let fresh = values.is_none();
+    let values = values.unwrap_or_else(|| {
+        let mut v = to_values(&form);
+        v.set("reported_at", local_value(Some(s.app.now())));
+        v.set("sector", c.record.sector.clone());
+        if ceptoar {
+            v.set("anonymise", "true");
+        }
+        v
+    });
+    let orgs = match s.app.organisations().await {
+        Ok(o) => o,
+        Err(e) => return error_page(lang, Some(a), &e),
+    };
+    let editor = Editor {
+        app: &s.app,
+        lang,
+        authed: a,
+        mode: Mode::Forward {
+            report_no: c.record.report_no,
+            ident: c.ident.clone(),
+            ceptoar,
+        },
+        action: format!("/copies/{}/forward", c.record.id.0),
+        values: &values,
+        errors: &errors,
+        sectors: vec![],
+        sector_fixed: true,
+        recipients: recipient_options(lang, &orgs, &a.actor.org.id.0),
+    };
+    let title = lang.t("転送", "Forward");
+    let body = html! {
+        h1 { (title) " — " (report_no_text(lang, c.record.report_no)) }
+        p {
+            (lang.t("受信した写し", "Received copy")) (colon(lang))
+            a href={ "/copies/" (c.record.id.0) } { (c.sender_name) " → " (c.addressee_name) }
+            " " (tlp_badge(&c.record.tlp))
+        }
+        p.muted {
+            @if ceptoar {
+                (lang.t("所管省庁へ転送します。この転送は貴セプターを送信者とする新しい写しになり、TLPと重要度を改めて設定できます。",
+                    "Goes to the sector's ministry as a new copy sent by your CEPTOAR, with its own TLP and importance."))
+            } @else {
+                (lang.t("内閣官房（NISC）へ転送します。内容を補完・修正し、重要度と貴省庁のTLPを設定してください。",
+                    "Goes to the Cabinet Secretariat (NISC). Complete or correct the content, then set the importance and your own TLP."))
+            }
+        }
+        @if let Some(m) = &maskings { (preview(lang, m)) }
+        @if fresh && ceptoar {
+            p.small { (lang.t("※ 下の様式は匿名化後の内容で記入済みです。", "* The form below is prefilled with the anonymised content.")) }
+        }
+        (editor.render())
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (status, page(lang, title, Some(a), Nav::None, body)).into_response()
+}
+
+pub async fn forward_form(
+    State(s): State<AppState>,
+    WebAuth(a): WebAuth,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> Response {
+    forward_page(&s, &a, lang, &CopyId(id), None, vec![]).await
+}
+
+pub async fn forward_submit(
+    State(s): State<AppState>,
+    WebAuth(a): WebAuth,
+    lang: Lang,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let values = Values(pairs);
+    if let Err(e) = a.check_csrf(values.get("csrf")) {
+        return error_page(lang, Some(&a), &e);
+    }
+    let id = CopyId(id);
+    let parsed = parse(&values);
+    if !parsed.errors.is_empty() {
+        let mut errors = parsed.errors.clone();
+        errors.extend(prevalidate(&parsed, s.app.reference, s.app.now()));
+        return forward_page(&s, &a, lang, &id, Some(values), errors).await;
+    }
+    let req = ForwardRequest {
+        form: parsed.form,
+        anonymise: parsed.route.anonymise,
+        added_recipients: parsed.route.added_recipients,
+    };
+    match Outcome::from(s.app.forward(&a.actor, &id, req).await) {
+        Outcome::Sent(chain) => Redirect::to(&format!("/chains/{}", chain.0)).into_response(),
+        Outcome::Invalid(errors) => forward_page(&s, &a, lang, &id, Some(values), errors).await,
+        Outcome::Failed(e) => error_page(lang, Some(&a), &e),
+    }
+}

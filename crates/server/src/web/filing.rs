@@ -1,0 +1,126 @@
+//! 情報連絡の作成 — filing a first report (第1報) from the editable sheet.
+
+use super::form_editor::{recipient_options, Editor, Mode};
+use super::form_parse::{parse, prevalidate, FieldErr, Outcome, Values};
+use super::layout::{error_page, may_file, page, Nav};
+use crate::auth::{Authed, WebAuth};
+use crate::i18n::{local_value, Lang};
+use crate::AppState;
+use axum::extract::{Form, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kakehashi_app::liaison::FileRequest;
+use kakehashi_app::AppError;
+use kakehashi_domain::OrgKind;
+use maud::html;
+
+fn not_allowed() -> AppError {
+    AppError::forbidden(
+        "情報連絡を作成できるのは、事業者・セプター・所管省庁の報告者または承認・送信者です。",
+        "Only reporters or approvers of operators, CEPTOARs and CI ministries file liaisons.",
+    )
+}
+
+/// The sectors an organisation may file for: its own (an operator's, a CEPTOAR's, a ministry's
+/// overseen sectors); every sector if it has none recorded.
+pub fn own_sectors(s: &AppState, a: &Authed) -> Vec<String> {
+    let own: Vec<String> = a.actor.org.sectors.iter().map(|x| x.0.clone()).collect();
+    if own.is_empty() {
+        s.app
+            .reference
+            .sectors()
+            .iter()
+            .map(|x| x.id.clone())
+            .collect()
+    } else {
+        own
+    }
+}
+
+pub(super) async fn new_page(
+    s: &AppState,
+    a: &Authed,
+    lang: Lang,
+    values: Values,
+    errors: Vec<FieldErr>,
+) -> Response {
+    let orgs = match s.app.organisations().await {
+        Ok(o) => o,
+        Err(e) => return error_page(lang, Some(a), &e),
+    };
+    let editor = Editor {
+        app: &s.app,
+        lang,
+        authed: a,
+        mode: Mode::New,
+        action: "/liaison/new".into(),
+        values: &values,
+        errors: &errors,
+        sectors: own_sectors(s, a),
+        sector_fixed: false,
+        recipients: recipient_options(lang, &orgs, &a.actor.org.id.0),
+    };
+    let title = lang.t("情報連絡の作成", "New liaison");
+    let body = html! {
+        h1 { (title) (lang.t("（第1報）", " (1st report)")) }
+        (editor.render())
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (status, page(lang, title, Some(a), Nav::New, body)).into_response()
+}
+
+pub async fn new_form(State(s): State<AppState>, WebAuth(a): WebAuth, lang: Lang) -> Response {
+    if !may_file(&a) {
+        return error_page(lang, Some(&a), &not_allowed());
+    }
+    let mut v = Values::default();
+    v.set("reported_at", local_value(Some(s.app.now())));
+    let sectors = own_sectors(&s, &a);
+    if a.actor.org.kind == OrgKind::Operator || sectors.len() == 1 {
+        if let Some(first) = sectors.first() {
+            v.set("sector", first.clone());
+        }
+    }
+    if a.actor.org.kind == OrgKind::Operator {
+        v.set("operator_name", a.actor.org.name_ja.clone());
+    }
+    new_page(&s, &a, lang, v, vec![]).await
+}
+
+pub async fn new_submit(
+    State(s): State<AppState>,
+    WebAuth(a): WebAuth,
+    lang: Lang,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let values = Values(pairs);
+    if let Err(e) = a.check_csrf(values.get("csrf")) {
+        return error_page(lang, Some(&a), &e);
+    }
+    if !may_file(&a) {
+        return error_page(lang, Some(&a), &not_allowed());
+    }
+    let parsed = parse(&values);
+    if !parsed.errors.is_empty() {
+        let mut errors = parsed.errors.clone();
+        errors.extend(prevalidate(&parsed, s.app.reference, s.app.now()));
+        return new_page(&s, &a, lang, values, errors).await;
+    }
+    let req = FileRequest {
+        form: parsed.form,
+        statutory: parsed.route.statutory,
+        via_ceptoar: parsed.route.via_ceptoar,
+        urgent: parsed.route.urgent,
+        added_recipients: parsed.route.added_recipients,
+        exercise: false,
+    };
+    match Outcome::from(s.app.file_liaison(&a.actor, req).await) {
+        Outcome::Sent(chain) => Redirect::to(&format!("/chains/{}", chain.0)).into_response(),
+        Outcome::Invalid(errors) => new_page(&s, &a, lang, values, errors).await,
+        Outcome::Failed(e) => error_page(lang, Some(&a), &e),
+    }
+}

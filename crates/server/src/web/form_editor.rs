@@ -1,0 +1,738 @@
+//! The editable 情報連絡様式 (図４), laid out like the official sheet, shared by a first report,
+//! a forward and a follow-up. It renders from the raw submitted [`Values`], so a re-rendered
+//! form keeps every character typed, and shows each error next to its input and in a summary.
+
+use super::form_parse::{FieldErr, Values};
+use super::layout::org_name;
+use crate::auth::Authed;
+use crate::i18n::Lang;
+use kakehashi_app::App;
+use kakehashi_domain::liaison::{field_label, NextSteps};
+use kakehashi_domain::{Importance, OrgKind, Tlp};
+use kakehashi_reference::EventClass;
+use maud::{html, Markup};
+
+/// What the editor is for; decides the read-only 報数/識別番号 and the extra choices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// 第1報.
+    New,
+    /// 続報: the system assigns the report number and quotes the chain's number.
+    FollowUp {
+        report_no: u32,
+        ident: Option<String>,
+    },
+    /// Sending a received copy on; `ceptoar` offers anonymisation.
+    Forward {
+        report_no: u32,
+        ident: Option<String>,
+        ceptoar: bool,
+    },
+}
+
+pub struct Editor<'a> {
+    pub app: &'a App,
+    pub lang: Lang,
+    pub authed: &'a Authed,
+    pub mode: Mode,
+    /// Where the form posts.
+    pub action: String,
+    pub values: &'a Values,
+    pub errors: &'a [FieldErr],
+    /// Sector codes offered in ③; ignored when `sector_fixed`.
+    pub sectors: Vec<String>,
+    /// ③ is the chain's and cannot change (follow-ups, forwards).
+    pub sector_fixed: bool,
+    /// Organisations offered as 追加の共有先, `(id, name)`.
+    pub recipients: Vec<(String, String)>,
+}
+
+/// The `id` of an input, safe in CSS selectors; a few have short names browser tests use.
+pub fn dom_id(name: &str) -> String {
+    match name {
+        "summary.discovered_at" => "discovered".into(),
+        "summary.occurred_at" => "occurred".into(),
+        "summary.occurred_note" => "occurred_note".into(),
+        "summary.affected_system" => "affected_system".into(),
+        "summary.description" => "description".into(),
+        _ => name.replace('.', "-"),
+    }
+}
+
+fn radio_id(name: &str, value: &str) -> String {
+    let v: String = value
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "{}-{}",
+        dom_id(name),
+        if v.is_empty() { "none".into() } else { v }
+    )
+}
+
+/// Where the error summary links to for a field.
+fn anchor(field: &str) -> String {
+    if field.starts_with("timeline") {
+        "f-timeline".into()
+    } else if field.starts_with("sender") {
+        "f-sender".into()
+    } else if field == "report_no" || field == "ident_number" {
+        "f-numbering".into()
+    } else {
+        format!("f-{}", dom_id(field))
+    }
+}
+
+fn field_name(lang: Lang, field: &str) -> String {
+    match field_label(field) {
+        Some((ja, en)) => lang.t(ja, en).to_owned(),
+        None => match field {
+            "statutory" => lang.t("法令等報告対象", "Statutory report").into(),
+            "via_ceptoar" => lang.t("セプター経由", "Via CEPTOAR").into(),
+            "urgent" => lang.t("緊急", "Urgent").into(),
+            "added_recipients" => lang.t("追加の共有先", "Added recipients").into(),
+            "anonymise" => lang.t("匿名化", "Anonymise").into(),
+            other => other.to_owned(),
+        },
+    }
+}
+
+impl Editor<'_> {
+    fn t<'s>(&self, ja: &'s str, en: &'s str) -> &'s str {
+        self.lang.t(ja, en)
+    }
+
+    fn invalid(&self, field: &str) -> Option<&'static str> {
+        self.errors
+            .iter()
+            .any(|e| e.field == field)
+            .then_some("true")
+    }
+
+    /// The messages for one field (or, for `timeline`, every row's), next to the input.
+    fn errs(&self, field: &str) -> Markup {
+        let mine = |e: &&FieldErr| {
+            if field == "timeline" {
+                e.field.starts_with("timeline")
+            } else if field == "sender" {
+                e.field.starts_with("sender")
+            } else if field == "numbering" {
+                e.field == "report_no" || e.field == "ident_number"
+            } else {
+                e.field == field
+            }
+        };
+        html! {
+            @for e in self.errors.iter().filter(mine) {
+                p.err { (self.t(&e.message_ja, &e.message_en)) }
+            }
+        }
+    }
+
+    fn summary(&self) -> Markup {
+        if self.errors.is_empty() {
+            return html! {};
+        }
+        html! {
+            div.errbox #form-errors role="alert" tabindex="-1" {
+                h2 {
+                    @match self.lang {
+                        Lang::Ja => { "入力内容に" (self.errors.len()) "件の誤りがあります。送信されていません。" }
+                        Lang::En => { "The form has " (self.errors.len()) " problem(s). Nothing was sent." }
+                    }
+                }
+                ul {
+                    @for e in self.errors {
+                        li {
+                            a href={ "#" (anchor(&e.field)) } { (field_name(self.lang, &e.field)) }
+                            (super::layout::colon(self.lang)) (self.t(&e.message_ja, &e.message_en))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn radio(&self, name: &str, value: &str, label: &str, def: Option<&str>) -> Markup {
+        let id = radio_id(name, value);
+        let checked = self.values.get(name) == value;
+        html! {
+            span.opt {
+                label for=(id) {
+                    input type="radio" id=(id) name=(name) value=(value) checked[checked]
+                        aria-invalid=[self.invalid(name)];
+                    " " (label)
+                }
+                @if let Some(d) = def { span.opt-def { (d) } }
+            }
+        }
+    }
+
+    /// 有 / 無 (and 未選択 when the item is optional, so a choice can be taken back).
+    fn yes_no(&self, name: &str, optional: bool) -> Markup {
+        html! {
+            span.opts {
+                (self.radio(name, "true", self.t("有", "Yes"), None))
+                (self.radio(name, "false", self.t("無", "No"), None))
+                @if optional { (self.radio(name, "", self.t("未選択", "Not stated"), None)) }
+            }
+        }
+    }
+
+    fn text(&self, name: &str, label: &str, visible: bool) -> Markup {
+        let id = dom_id(name);
+        html! {
+            div.field id={"f-" (id)} {
+                label.lbl[visible].sr[!visible] for=(id) { (label) }
+                input type="text" id=(id) name=(name) value=(self.values.get(name))
+                    aria-invalid=[self.invalid(name)];
+                (self.errs(name))
+            }
+        }
+    }
+
+    fn area(&self, name: &str, label: &str, rows: u32) -> Markup {
+        self.area_l(name, label, rows, true)
+    }
+
+    /// A textarea; `visible` false keeps the label for screen readers only (the row heading
+    /// already says it).
+    fn area_l(&self, name: &str, label: &str, rows: u32, visible: bool) -> Markup {
+        let id = dom_id(name);
+        html! {
+            div.field id={"f-" (id)} {
+                label.lbl[visible].sr[!visible] for=(id) { (label) }
+                textarea id=(id) name=(name) rows=(rows) aria-invalid=[self.invalid(name)] {
+                    (self.values.get(name))
+                }
+                (self.errs(name))
+            }
+        }
+    }
+
+    fn when(&self, name: &str, label: &str, required: bool, hint: Option<&str>) -> Markup {
+        let id = dom_id(name);
+        html! {
+            div.field id={"f-" (id)} {
+                label.lbl.req[required] for=(id) { (label) }
+                input type="datetime-local" id=(id) name=(name) value=(self.values.get(name))
+                    aria-invalid=[self.invalid(name)];
+                " " span.muted { (self.t("日本時間・24時間表記", "JST, 24-hour clock")) }
+                @if let Some(h) = hint { div.muted { (h) } }
+                (self.errs(name))
+            }
+        }
+    }
+
+    fn numbering(&self) -> Markup {
+        let (k, ident) = match &self.mode {
+            Mode::New => (1, None),
+            Mode::FollowUp { report_no, ident }
+            | Mode::Forward {
+                report_no, ident, ..
+            } => (*report_no, ident.clone()),
+        };
+        html! {
+            tr #f-numbering {
+                th { span.req { (self.t("報数", "Report number")) } }
+                td {
+                    output #form-report-no { (super::layout::report_no_text(self.lang, k)) }
+                    (self.errs("numbering"))
+                }
+                th { span.req { (self.t("識別番号", "Identification number")) } }
+                td {
+                    output #form-ident {
+                        @match (&self.mode, ident) {
+                            (Mode::New, _) => { span.muted { (self.t("（第1報の識別番号は空欄）", "(blank on the 1st report)")) } }
+                            (_, Some(i)) => { (i) }
+                            (_, None) => { span.muted { (self.t("未採番（NISC受領時に採番）", "Not yet numbered (NISC numbers on receipt)")) } }
+                        }
+                    }
+                    div.muted.small { (self.t("システムが付与します", "Assigned by the system")) }
+                }
+            }
+        }
+    }
+
+    fn sender(&self) -> Markup {
+        let a = &self.authed.actor;
+        let r = &a.record;
+        let cell = |v: &str| html! { @if v.trim().is_empty() { span.muted { "—" } } @else { (v) } };
+        html! {
+            tr #f-sender {
+                th { span.req { (self.t("情報連絡元", "Sender")) } }
+                td colspan="3" {
+                    div.muted.small { (self.t("送信者の登録情報から記入されます。", "Filled in from the sender's profile.")) }
+                    span.opts {
+                        span { (self.t("組織名", "Organisation")) (super::layout::colon(self.lang)) (cell(&a.org.name_ja)) }
+                        span { (self.t("部局名", "Department")) (super::layout::colon(self.lang)) (cell(&r.department)) }
+                        span { (self.t("担当者名", "Person")) (super::layout::colon(self.lang)) (cell(&r.display_name)) }
+                        span { (self.t("電話番号", "Phone")) (super::layout::colon(self.lang)) (cell(&r.phone)) }
+                        span { (self.t("電子メールアドレス", "E-mail")) (super::layout::colon(self.lang)) (cell(&r.email)) }
+                    }
+                    (self.errs("sender"))
+                }
+            }
+        }
+    }
+
+    fn importance(&self) -> Markup {
+        let levels = self.app.reference.importance_levels();
+        html! {
+            tr #f-importance {
+                th { (self.t("重要度", "Importance")) }
+                td colspan="3" {
+                    div.opts.col role="radiogroup" aria-label=(self.t("重要度", "Importance")) {
+                        @for i in Importance::ALL {
+                            @let def = levels.iter().find(|l| l.code == i.code())
+                                .map(|l| self.t(&l.liaison.definition_ja, &l.liaison.definition_en));
+                            (self.radio("importance", i.code(), self.t(i.label_ja(), i.label_en()), def))
+                        }
+                        (self.radio("importance", "", self.t("指定なし", "Not rated"), None))
+                    }
+                    (self.errs("importance"))
+                }
+            }
+        }
+    }
+
+    fn tlp(&self) -> Markup {
+        let levels = self.app.reference.tlp_levels();
+        let footnote = self
+            .app
+            .reference
+            .tlp_additional_rules()
+            .iter()
+            .find_map(|r| r.liaison_form_footnote.as_ref());
+        html! {
+            tr #f-tlp {
+                th { span.req { (self.t("情報共有範囲", "Sharing scope (TLP)")) } }
+                td colspan="3" {
+                    div.opts.col role="radiogroup" aria-label=(self.t("情報共有範囲", "Sharing scope")) {
+                        @for t in Tlp::ALL {
+                            @let def = levels.iter().find(|l| l.code == t.code())
+                                .map(|l| self.t(&l.liaison.body.ja, &l.liaison.body.en));
+                            @let label = format!("TLP:{} = {}", t.code(), self.t(t.label_ja(), t.label_en()));
+                            (self.radio("tlp", t.code(), &label, def))
+                        }
+                    }
+                    @if let Some(f) = footnote {
+                        p.muted.small { (self.t(&f.ja, &f.en)) }
+                    }
+                    (self.errs("tlp"))
+                    (self.area("tlp_notes", self.t("特記事項（選択したTLPに関する補足。例: 企業名等を除いて他分野への情報提供可）",
+                        "Special notes on the chosen TLP (e.g. what may be shared more widely)"), 2))
+                }
+            }
+        }
+    }
+
+    fn events(&self) -> Markup {
+        let r = self.app.reference;
+        let class_name = |c: EventClass| match c {
+            EventClass::NotOccurred => self.t("未発生の事象", "Events not (yet) occurred"),
+            EventClass::Occurred => self.t("発生した事象", "Events that occurred"),
+        };
+        html! {
+            tr #f-event {
+                th { (self.t("①発生した事象の類型", "① Type of event")) }
+                td colspan="3" {
+                    div.muted.small { (self.t("最初に検知した事象を1つのみ選択（※２）", "Choose only the first event detected (*2)")) }
+                    @for class in [EventClass::NotOccurred, EventClass::Occurred] {
+                        div.grp { (class_name(class)) }
+                        @for cat in r.event_categories().iter().filter(|c| c.class == class) {
+                            div.field {
+                                div.small { (self.t(&cat.name_ja, &cat.name_en)) }
+                                div.opts.col {
+                                    @for e in r.events().iter().filter(|e| e.category == cat.id) {
+                                        @let label = format!("{} {}", e.code, self.t(&e.label_ja, &e.label_en));
+                                        (self.radio("event", &e.code, &label, Some(self.t(&e.description_ja, &e.description_en))))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    (self.radio("event", "", self.t("未選択", "Not stated"), None))
+                    (self.errs("event"))
+                }
+            }
+        }
+    }
+
+    fn causes(&self) -> Markup {
+        let r = self.app.reference;
+        html! {
+            tr #f-causes {
+                th { (self.t("②上記事象における原因の類型", "② Type of cause")) }
+                td colspan="3" {
+                    div.muted.small { (self.t("複数選択可", "Several may be chosen")) }
+                    @for g in r.cause_groups() {
+                        fieldset {
+                            legend { (self.t(&g.name_ja, &g.name_en)) }
+                            div.opts {
+                                @for c in r.causes_in_group(g.id) {
+                                    @let id = radio_id("causes", &c.code);
+                                    label for=(id) title=(c.code) {
+                                        input type="checkbox" id=(id) name="causes" value=(c.code)
+                                            checked[self.values.has("causes", &c.code)]
+                                            aria-invalid=[self.invalid("causes")];
+                                        " " (self.t(&c.label_ja, &c.label_en))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    (self.errs("causes"))
+                }
+            }
+        }
+    }
+
+    fn sector(&self) -> Markup {
+        let chosen = self.values.get("sector");
+        let name = |id: &str| super::layout::sector_name(self.app, self.lang, id);
+        html! {
+            tr #f-sector {
+                th { label.req for="sector" { (self.t("③分野名", "③ Sector")) } }
+                td colspan="3" {
+                    @if self.sector_fixed {
+                        input type="hidden" name="sector" value=(chosen);
+                        output #sector { (name(chosen)) }
+                        span.muted.small { " " (self.t("（事案の分野。変更できません）", "(the case's sector; fixed)")) }
+                    } @else {
+                        select #sector name="sector" aria-invalid=[self.invalid("sector")] {
+                            option value="" { (self.t("選択してください", "Choose")) }
+                            @for s in &self.sectors {
+                                option value=(s) selected[chosen == s] { (name(s)) }
+                            }
+                        }
+                    }
+                    (self.errs("sector"))
+                }
+            }
+        }
+    }
+
+    fn impact(&self) -> Markup {
+        let statuses = [
+            ("no_impact", "影響なし", "No impact"),
+            ("stopped", "停止中", "Stopped"),
+            ("partly_running", "一部稼働中", "Partly running"),
+            ("restored", "復旧済", "Restored"),
+        ];
+        let press = [
+            ("done", "済", "Done"),
+            ("planned", "予定有", "Planned"),
+            ("none", "無", "None"),
+        ];
+        let ppc = [
+            ("done", "済", "Done"),
+            ("checking", "確認中", "Checking"),
+            ("not_needed", "不要", "Not needed"),
+        ];
+        let choices = |name: &str, list: &[(&str, &str, &str)]| {
+            html! {
+                span.opts {
+                    @for (code, ja, en) in list { (self.radio(name, code, self.t(ja, en), None)) }
+                    (self.radio(name, "", self.t("未選択", "Not stated"), None))
+                }
+            }
+        };
+        html! {
+            tr {
+                th rowspan="2" { (self.t("⑥重要インフラサービス等への影響", "⑥ Impact on CI services")) }
+                td colspan="3" {
+                    div.field #f-impact-system_status {
+                        div.lbl { (self.t("システムの稼働状況", "System status")) }
+                        (choices("impact.system_status", &statuses))
+                        (self.errs("impact.system_status"))
+                    }
+                    div.field #f-impact-sml_deviation {
+                        div.lbl { (self.t("重要インフラサービスのサービス維持レベル（※６）逸脱の有無", "Deviation from the service maintenance level (*6)")) }
+                        (self.yes_no("impact.sml_deviation", true))
+                        (self.errs("impact.sml_deviation"))
+                    }
+                    div.field #f-impact-spread_to_others {
+                        div.lbl { (self.t("他の事業者等への波及の可能性", "Possible spread to other operators")) }
+                        (self.yes_no("impact.spread_to_others", true))
+                        (self.errs("impact.spread_to_others"))
+                    }
+                }
+            }
+            tr {
+                td colspan="3" {
+                    div.grp { (self.t("対外的な対応状況", "External response")) }
+                    div.field #f-external-press {
+                        div.lbl { (self.t("報道発表、報道等への掲載", "Press release / coverage")) }
+                        (choices("external.press", &press))
+                        (self.errs("external.press"))
+                    }
+                    (self.area("external.press_detail", self.t("（済・予定有では日時・件名、掲載ページのアドレス等）", "(when done or planned: date/time and title, or the page address)"), 2))
+                    div.field #f-external-ppc {
+                        div.lbl { (self.t("個人情報保護委員会への連絡", "Notification to the Personal Information Protection Commission")) }
+                        (choices("external.ppc", &ppc))
+                        (self.errs("external.ppc"))
+                    }
+                    (self.area("external.ppc_detail", self.t("（済では日時・件名）", "(when done: date/time and title)"), 2))
+                    (self.area("external.other_contacts", self.t("その他NISC以外に連絡を行った先", "Other parties contacted besides NISC"), 2))
+                }
+            }
+        }
+    }
+
+    fn timeline(&self) -> Markup {
+        let mut rows = self.values.timeline();
+        let mut next = rows.last().map(|r| r.0 + 1).unwrap_or(0);
+        while rows.len() < 3 {
+            rows.push((next, String::new(), String::new()));
+            next += 1;
+        }
+        let invalid = self
+            .errors
+            .iter()
+            .any(|e| e.field.starts_with("timeline"))
+            .then_some("true");
+        html! {
+            tr #f-timeline {
+                th { (self.t("⑦当該事象に係る推移等", "⑦ Course of events")) }
+                td colspan="3" {
+                    table {
+                        thead { tr {
+                            th scope="col" style="width:11rem" { (self.t("日時", "Date/time")) }
+                            th scope="col" { (self.t("事象・対応状況等", "Event / response")) }
+                        } }
+                        tbody #timeline-rows data-next=(next) {
+                            @for (i, at, ev) in &rows {
+                                @let at_name = format!("timeline.{i}.at");
+                                @let ev_name = format!("timeline.{i}.event");
+                                @let at_id = format!("timeline-{i}-at");
+                                @let ev_id = format!("timeline-{i}-event");
+                                tr {
+                                    td {
+                                        label.sr for=(at_id) { (self.t("日時", "Date/time")) " (" (i + 1) ")" }
+                                        input type="text" id=(at_id) name=(at_name) value=(at) placeholder="XX/XX 00:00" aria-invalid=[invalid];
+                                    }
+                                    td {
+                                        label.sr for=(ev_id) { (self.t("事象・対応状況等", "Event / response")) " (" (i + 1) ")" }
+                                        textarea id=(ev_id) name=(ev_name) rows="2" aria-invalid=[invalid] { (ev) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    button.secondary.small #add-row type="button" hidden { (self.t("行を追加", "Add row")) }
+                    span.muted.small { " " (self.t("必要に応じて行を追加して経緯を記載。", "Add rows as needed.")) }
+                    (self.errs("timeline"))
+                }
+            }
+        }
+    }
+
+    fn next_steps(&self) -> Markup {
+        html! {
+            tr #f-next_steps {
+                th { (self.t("⑧今後の予定", "⑧ Next steps")) }
+                td colspan="3" {
+                    div.opts.col {
+                        @for n in NextSteps::ALL {
+                            (self.radio("next_steps", n.code(), self.t(n.label_ja(), n.label_en()), None))
+                        }
+                        (self.radio("next_steps", "", self.t("未選択", "Not stated"), None))
+                    }
+                    (self.errs("next_steps"))
+                }
+            }
+        }
+    }
+
+    fn route(&self) -> Markup {
+        let kind = self.authed.actor.org.kind;
+        let check = |name: &str, ja: &str, en: &str, hint_ja: &str, hint_en: &str| {
+            html! {
+                div.field id={"f-" (name)} {
+                    label for=(name) {
+                        input type="checkbox" id=(name) name=(name) value="true"
+                            checked[self.values.flag(name)] aria-invalid=[self.invalid(name)];
+                        " " (self.t(ja, en))
+                    }
+                    span.opt-def { (self.t(hint_ja, hint_en)) }
+                    (self.errs(name))
+                }
+            }
+        };
+        let recipients = html! {
+            div.field #f-added_recipients {
+                label.lbl for="added_recipients" { (self.t("追加の共有先（任意・複数選択可）", "Added recipients (optional, several allowed)")) }
+                select.wide #added_recipients name="added_recipients" multiple aria-invalid=[self.invalid("added_recipients")] {
+                    @for (id, name) in &self.recipients {
+                        option value=(id) selected[self.values.has("added_recipients", id)] { (name) }
+                    }
+                }
+                div.muted.small { (self.t("選択したTLPの範囲外に共有したい組織を送信者として追加します。",
+                    "Organisations outside the chosen TLP scope that you, the sender, add.")) }
+                (self.errs("added_recipients"))
+            }
+        };
+        html! {
+            fieldset #route {
+                legend { (self.t("送信経路", "Route")) }
+                @match &self.mode {
+                    Mode::Forward { ceptoar, .. } => {
+                        @if *ceptoar {
+                            (check("anonymise", "匿名化して転送する", "Anonymise before forwarding",
+                                "事業者名・連絡先等を伏せてから所管省庁へ送ります（上のプレビュー参照）。",
+                                "Masks the operator's name and contacts before it goes to the ministry (see the preview above)."))
+                        }
+                        p.muted.small {
+                            @if kind == OrgKind::Ceptoar { (self.t("転送先: 分野の所管省庁", "Goes to: the sector's ministry")) }
+                            @else { (self.t("転送先: 内閣官房（NISC）", "Goes to: the Cabinet Secretariat (NISC)")) }
+                        }
+                    }
+                    Mode::FollowUp { .. } => {
+                        (check("statutory", "法令等報告対象", "Statutory report",
+                            "続報の経路区分は第1報のものを引き継ぎます。",
+                            "A follow-up keeps the first report's route classification."))
+                        @if kind == OrgKind::Operator {
+                            (check("via_ceptoar", "セプター経由（匿名化）", "Via the CEPTOAR (anonymised)",
+                                "法令等報告対象外の場合に限り、セプター事務局が匿名化して所管省庁へ送ります。",
+                                "Non-statutory only: the CEPTOAR secretariat anonymises it and sends it to the ministry."))
+                            (check("urgent", "緊急（NISCへ同報）", "Urgent (copy NISC at once)",
+                                "特に緊急の場合、NISCにも同時に送ります。",
+                                "When especially urgent, NISC receives a copy at the same time."))
+                        }
+                    }
+                    Mode::New => {
+                        (check("statutory", "法令等報告対象", "Statutory report",
+                            "法令等で報告が求められる事象。所管省庁へ直接送ります（セプター経由は不可）。",
+                            "An event a law requires to be reported; goes straight to the ministry (not via a CEPTOAR)."))
+                        @if kind == OrgKind::Operator {
+                            (check("via_ceptoar", "セプター経由（匿名化）", "Via the CEPTOAR (anonymised)",
+                                "法令等報告対象外の場合に限り、セプター事務局が匿名化して所管省庁へ送ります。",
+                                "Non-statutory only: the CEPTOAR secretariat anonymises it and sends it to the ministry."))
+                            (check("urgent", "緊急（NISCへ同報）", "Urgent (copy NISC at once)",
+                                "特に緊急の場合、NISCにも同時に送ります。",
+                                "When especially urgent, NISC receives a copy at the same time."))
+                        }
+                    }
+                }
+                (recipients)
+            }
+        }
+    }
+
+    fn submit_label(&self) -> &str {
+        match self.mode {
+            Mode::New => self.t("送信する", "Send"),
+            Mode::FollowUp { .. } => self.t("続報を送信する", "Send follow-up"),
+            Mode::Forward { .. } => self.t("転送する", "Forward"),
+        }
+    }
+
+    /// The whole form.
+    pub fn render(&self) -> Markup {
+        let operator_label = self.t(
+            "④事象が発生した重要インフラ事業者等名",
+            "④ Affected CI operator",
+        );
+        html! {
+            (self.summary())
+            form.liaison method="post" action=(self.action) novalidate {
+                input type="hidden" name="csrf" value=(self.authed.csrf());
+                p.muted.small {
+                    (self.t("*が付与された項目は必須事項。情報連絡の迅速性を優先するため、必ずしも全ての項目を記載する必要はありません（※４）。",
+                        "Items marked * are required. Speed comes first: not every item must be filled (*4)."))
+                }
+                table.sheet-form {
+                    tbody {
+                        (self.importance())
+                        (self.numbering())
+                        tr #f-reported_at {
+                            th { label.req for="reported_at" { (self.t("情報連絡日時", "Liaison date/time")) } }
+                            td colspan="3" {
+                                input type="datetime-local" #reported_at name="reported_at" value=(self.values.get("reported_at"))
+                                    aria-invalid=[self.invalid("reported_at")];
+                                " " span.muted.small { (self.t("いつ時点での内容か（日本時間・24時間表記）。空欄なら送信時刻。",
+                                    "As of when the content holds (JST, 24-hour). Blank = time of sending.")) }
+                                (self.errs("reported_at"))
+                            }
+                        }
+                        (self.sender())
+                        (self.tlp())
+                        (self.events())
+                        (self.causes())
+                        tr #f-has_attachments {
+                            th { span.req { (self.t("別紙有無", "Attachments")) } }
+                            td colspan="3" {
+                                (self.yes_no("has_attachments", false))
+                                (self.errs("has_attachments"))
+                            }
+                        }
+                    }
+                }
+                h2 { (self.t("◆情報連絡の内容", "◆ Content of the liaison")) }
+                table.sheet-form {
+                    tbody {
+                        (self.sector())
+                        tr {
+                            th { (operator_label) }
+                            td colspan="3" { (self.text("operator_name", operator_label, false)) }
+                        }
+                        tr {
+                            th { (self.t("⑤概要", "⑤ Summary")) }
+                            td colspan="3" {
+                                (self.when("summary.discovered_at", self.t("判明日時", "Discovered at"), false, None))
+                                (self.when("summary.occurred_at", self.t("（発生日時）", "(Occurred at)"), false, None))
+                                (self.text("summary.occurred_note", self.t("発生日時の注記（例: サーバログ等より推測）", "Note on the occurrence time (e.g. estimated from server logs)"), true))
+                                (self.area("summary.affected_system", self.t("事象が発生したシステム・委託先業者等", "Affected system / contractor"), 2))
+                                (self.area("summary.description", self.t("発生事象の概要", "Description of the event"), 5))
+                            }
+                        }
+                        tr {
+                            th { (self.t("（補足情報）", "(Supplementary information)")) }
+                            td colspan="3" { (self.area_l("supplementary", self.t("補足情報", "Supplementary information"), 3, false)) }
+                        }
+                        (self.impact())
+                        (self.timeline())
+                        (self.next_steps())
+                        tr {
+                            th { (self.t("⑨その他・得られた教訓等", "⑨ Other / lessons learned")) }
+                            td colspan="3" { (self.area_l("lessons", self.t("その他・得られた教訓等", "Other / lessons learned"), 3, false)) }
+                        }
+                    }
+                }
+                (self.route())
+                div.actions {
+                    button #submit type="submit" { (self.submit_label()) }
+                    a href="/inbox" { (self.t("取り消す", "Cancel")) }
+                }
+            }
+        }
+    }
+}
+
+/// Organisations offered as added recipients: everyone but the sender's own organisation.
+pub fn recipient_options(
+    lang: Lang,
+    orgs: &[kakehashi_store::OrgRecord],
+    own: &str,
+) -> Vec<(String, String)> {
+    let mut list: Vec<(String, String)> = orgs
+        .iter()
+        .filter(|o| o.id.0 != own)
+        .map(|o| {
+            (
+                o.id.0.clone(),
+                org_name(lang, &o.name_ja, &o.name_en).to_owned(),
+            )
+        })
+        .collect();
+    list.sort_by(|a, b| a.1.cmp(&b.1));
+    list
+}

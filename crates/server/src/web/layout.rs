@@ -1,0 +1,221 @@
+//! The page frame (header, navigation, language switch) and small pieces every page uses:
+//! badges, the error page, and who may see which navigation entry.
+
+use crate::auth::Authed;
+use crate::error::{messages, status_of};
+use crate::i18n::Lang;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kakehashi_app::AppError;
+use kakehashi_domain::{Importance, OrgKind, Role};
+use maud::{html, Markup, DOCTYPE};
+
+/// Which navigation entry is current (for `aria-current`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    Inbox,
+    Search,
+    New,
+    Reference,
+    Admin,
+    Tokens,
+    Audit,
+    None,
+}
+
+/// Operators, CEPTOARs and ministries file liaisons, through a reporter or approver.
+pub fn may_file(a: &Authed) -> bool {
+    (a.actor.has(Role::Reporter) || a.actor.has(Role::Approver))
+        && matches!(
+            a.actor.org.kind,
+            OrgKind::Operator | OrgKind::Ceptoar | OrgKind::CiMinistry
+        )
+}
+
+pub fn may_admin(a: &Authed) -> bool {
+    a.actor.is_org_admin() || a.actor.is_platform_admin()
+}
+
+/// Separator of an inline list: 、 in Japanese, a comma in English.
+pub fn sep(lang: Lang) -> &'static str {
+    lang.t("、", ", ")
+}
+
+/// The colon after an inline label.
+pub fn colon(lang: Lang) -> &'static str {
+    lang.t("： ", ": ")
+}
+
+/// The organisation name in the page's language.
+pub fn org_name<'a>(lang: Lang, ja: &'a str, en: &'a str) -> &'a str {
+    if lang == Lang::En && !en.trim().is_empty() {
+        en
+    } else {
+        ja
+    }
+}
+
+/// A page: `authed` is absent on the sign-in and error pages of signed-out visitors.
+pub fn page(lang: Lang, title: &str, authed: Option<&Authed>, nav: Nav, body: Markup) -> Markup {
+    let other = match lang {
+        Lang::Ja => ("en", "English"),
+        Lang::En => ("ja", "日本語"),
+    };
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " — 架け橋 Kakehashi" }
+                link rel="stylesheet" href="/static/app.css";
+                script src="/static/app.js" defer {}
+            }
+            body {
+                a.sr href="#content" { (lang.t("本文へ移動", "Skip to content")) }
+                header.top {
+                    a.brand href="/" { "架け橋 Kakehashi" }
+                    @if let Some(a) = authed {
+                        (navigation(lang, a, nav))
+                    }
+                    div.who {
+                        @if let Some(a) = authed {
+                            span #whoami {
+                                (a.actor.record.display_name) (lang.t("（", " ("))
+                                (org_name(lang, &a.actor.org.name_ja, &a.actor.org.name_en)) (lang.t("）", ")"))
+                            }
+                        }
+                        span.lang {
+                            a #lang-switch href={ "?lang=" (other.0) } lang=(other.0) { (other.1) }
+                        }
+                        @if let Some(a) = authed {
+                            form method="post" action="/signout" {
+                                input type="hidden" name="csrf" value=(a.csrf());
+                                button #signout type="submit" { (lang.t("ログアウト", "Sign out")) }
+                            }
+                        }
+                    }
+                }
+                main #content { (body) }
+                footer.foot {
+                    (lang.t(
+                        "重要インフラのサイバーセキュリティに係る行動計画に基づく情報共有基盤",
+                        "Information-sharing platform of Japan's critical-infrastructure cybersecurity framework"
+                    ))
+                }
+            }
+        }
+    }
+}
+
+fn navigation(lang: Lang, a: &Authed, nav: Nav) -> Markup {
+    let item = |id: &str, href: &str, me: Nav, ja: &str, en: &str| {
+        html! {
+            a id=(id) href=(href) aria-current=[(nav == me).then_some("page")] { (lang.t(ja, en)) }
+        }
+    };
+    html! {
+        nav aria-label=(lang.t("メインメニュー", "Main menu")) {
+            (item("nav-inbox", "/inbox", Nav::Inbox, "受信箱", "Inbox"))
+            (item("nav-search", "/search", Nav::Search, "検索", "Search"))
+            @if may_file(a) {
+                (item("nav-new", "/liaison/new", Nav::New, "情報連絡の作成", "New liaison"))
+            }
+            (item("nav-reference", "/reference", Nav::Reference, "参照データ", "Reference"))
+            @if may_admin(a) {
+                (item("nav-admin", "/admin", Nav::Admin, "管理", "Admin"))
+            }
+            (item("nav-tokens", "/account/tokens", Nav::Tokens, "APIトークン", "Tokens"))
+            @if a.actor.is_platform_admin() {
+                (item("nav-audit", "/admin/audit", Nav::Audit, "監査", "Audit"))
+            }
+        }
+    }
+}
+
+/// `TLP:RED` etc., coloured as TLP 2.0 prescribes; unknown codes are shown as stored.
+pub fn tlp_badge(code: &str) -> Markup {
+    let class = format!("badge tlp-{}", code.replace('+', "_"));
+    html! { span class=(class) { "TLP:" (code) } }
+}
+
+/// Importance (重要度) badge; nothing when the sender left it unset.
+pub fn importance_badge(lang: Lang, code: Option<&str>) -> Markup {
+    match code.and_then(Importance::from_code) {
+        Some(i) => {
+            let class = format!("badge imp-{}", i.code());
+            html! { span class=(class) { (lang.t(i.label_ja(), i.label_en())) } }
+        }
+        None => html! { span.muted { "—" } },
+    }
+}
+
+/// Chain status badge: open while ⑧ announces a follow-up.
+pub fn status_badge(lang: Lang, status: &str) -> Markup {
+    if status == "closed" {
+        html! { span class="badge st-closed" { (lang.t("完了（続報なし）", "Closed (no follow-up)")) } }
+    } else {
+        html! { span class="badge st-open" { (lang.t("継続（続報あり）", "Open (follow-up expected)")) } }
+    }
+}
+
+/// 識別番号 as shown: the number, or 未採番 until NISC has received the report.
+pub fn ident_text(lang: Lang, ident: Option<&str>) -> String {
+    match ident.filter(|s| !s.trim().is_empty()) {
+        Some(i) => i.to_owned(),
+        None => lang.t("未採番", "Not yet numbered").to_owned(),
+    }
+}
+
+pub fn report_no_text(lang: Lang, k: u32) -> String {
+    match lang {
+        Lang::Ja => format!("第{k}報"),
+        Lang::En => format!("Report {k}"),
+    }
+}
+
+pub fn hop_label(lang: Lang, kind: &str) -> &'static str {
+    match kind {
+        "file" => lang.t("報告", "Filed"),
+        "file_via_ceptoar" => lang.t("報告（セプター経由）", "Filed via CEPTOAR"),
+        "urgent_copy" => lang.t("同報（緊急）", "Urgent copy"),
+        "forward" => lang.t("転送", "Forwarded"),
+        _ => lang.t("その他", "Other"),
+    }
+}
+
+pub fn sector_name(app: &kakehashi_app::App, lang: Lang, id: &str) -> String {
+    match app.reference.sector(id) {
+        Some(s) => org_name(lang, &s.name_ja, &s.name_en).to_owned(),
+        None if id.is_empty() => "—".to_owned(),
+        None => id.to_owned(),
+    }
+}
+
+/// Any application error as a page: sign-in redirect, bilingual message and the right status.
+pub fn error_page(lang: Lang, authed: Option<&Authed>, e: &AppError) -> Response {
+    if matches!(e, AppError::Unauthenticated) {
+        return Redirect::to("/signin").into_response();
+    }
+    if let AppError::Internal(m) = e {
+        tracing::error!("internal error: {m}");
+    }
+    let (status, _) = status_of(e);
+    let (ja, en) = messages(e);
+    let title = match status {
+        StatusCode::NOT_FOUND => lang.t("見つかりません", "Not found"),
+        StatusCode::FORBIDDEN => lang.t("権限がありません", "Forbidden"),
+        StatusCode::TOO_MANY_REQUESTS => lang.t("しばらくお待ちください", "Too many requests"),
+        StatusCode::CONFLICT => lang.t("競合しました", "Conflict"),
+        _ => lang.t("エラー", "Error"),
+    };
+    let body = html! {
+        h1 { (title) }
+        div.errbox #error role="alert" {
+            p lang="ja" { (ja) }
+            p lang="en" { (en) }
+        }
+        p { a href="/inbox" { (lang.t("受信箱へ戻る", "Back to the inbox")) } }
+    };
+    (status, page(lang, title, authed, Nav::None, body)).into_response()
+}

@@ -1,0 +1,105 @@
+//! The server-rendered web UI (maud, no JavaScript build chain): sign-in, inbox and search, the
+//! liaison form laid out like the official sheet (図４), copies printable on A4, forwarding with
+//! the CEPTOAR's anonymisation preview, chains and follow-ups, reference data, administration,
+//! API tokens and the audit log. Every page reads and writes through the same use cases as the
+//! HTTP API, so the sharing policy is enforced in one place.
+//!
+//! Pages are Japanese first; `?lang=en` / `?lang=ja` switches and remembers the choice in the
+//! `kkh_lang` cookie. Every POST checks the session's CSRF token from the form's `csrf` field.
+
+mod admin;
+mod assets;
+mod audit;
+mod chains;
+mod copies;
+mod filing;
+mod form_editor;
+mod form_parse;
+mod form_view;
+mod layout;
+mod lists;
+mod reference;
+mod signin;
+mod tokens;
+
+use crate::AppState;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+
+/// Every UI route.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(signin::home))
+        .route("/signin", get(signin::signin_page).post(signin::signin))
+        .route("/signout", post(signin::signout))
+        .route("/static/app.css", get(assets::css))
+        .route("/static/app.js", get(assets::js))
+        .route("/inbox", get(lists::inbox))
+        .route("/search", get(lists::search))
+        .route(
+            "/liaison/new",
+            get(filing::new_form).post(filing::new_submit),
+        )
+        .route("/copies/{id}", get(copies::copy_page))
+        .route(
+            "/copies/{id}/forward",
+            get(copies::forward_form).post(copies::forward_submit),
+        )
+        .route("/chains/{id}", get(chains::chain_page))
+        .route(
+            "/chains/{id}/follow-up",
+            get(chains::follow_up_form).post(chains::follow_up_submit),
+        )
+        .route("/reference", get(reference::index))
+        .route("/reference/{section}", get(reference::section))
+        .route("/admin", get(admin::orgs))
+        .route("/admin/orgs", post(admin::create_org))
+        .route("/admin/orgs/{id}", get(admin::org_people))
+        .route("/admin/orgs/{id}/people", post(admin::create_person))
+        .route("/admin/people/{id}/active", post(admin::set_active))
+        .route("/account/tokens", get(tokens::list).post(tokens::create))
+        .route("/account/tokens/{id}/revoke", post(tokens::revoke))
+        .route("/admin/audit", get(audit::recent))
+        .route("/admin/audit/verify", post(audit::verify))
+        .layer(axum::middleware::from_fn(ui_headers))
+}
+
+/// The `lang` query value, when it names a language we have.
+fn lang_param(req: &Request) -> Option<&'static str> {
+    let q = req.uri().query()?;
+    serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| match v.as_str() {
+            "en" => Some("en"),
+            "ja" => Some("ja"),
+            _ => None,
+        })
+}
+
+/// Remembers `?lang=` in the `kkh_lang` cookie (readable by scripts; it holds no secret), and
+/// keeps pages — which may carry restricted information — out of every cache.
+async fn ui_headers(req: Request, next: Next) -> Response {
+    let lang = lang_param(&req);
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    if let Some(l) = lang {
+        let cookie = crate::auth::set_cookie("kkh_lang", l, 365 * 24 * 3600, false, false);
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            h.append(header::SET_COOKIE, v);
+        }
+    }
+    let html = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}

@@ -1,0 +1,325 @@
+//! 参照データ — the framework's reference data as people read it: sectors and services with their
+//! service maintenance levels, the event/cause taxonomy, importance and TLP definitions, the
+//! glossary. One subpage per subject keeps each page light; the data version is on every page.
+
+use super::layout::{colon, error_page, page, sep, Nav};
+use crate::auth::WebAuth;
+use crate::i18n::Lang;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use kakehashi_app::AppError;
+use kakehashi_reference::{Condition, Metric, Reference};
+use maud::{html, Markup};
+
+const SECTIONS: [(&str, &str, &str); 4] = [
+    (
+        "sectors",
+        "分野・サービス・サービス維持レベル",
+        "Sectors, services and service maintenance levels",
+    ),
+    ("taxonomy", "事象と原因の類型", "Event and cause types"),
+    (
+        "markings",
+        "重要度と情報共有範囲（TLP）",
+        "Importance and sharing scope (TLP)",
+    ),
+    ("glossary", "用語集", "Glossary"),
+];
+
+fn toc(lang: Lang, r: &Reference) -> Markup {
+    html! {
+        p.muted { (lang.t("参照データの版", "Reference data version")) (colon(lang)) span #ref-version { (r.version()) } }
+        nav aria-label=(lang.t("参照データの目次", "Reference contents")) {
+            ul.toc {
+                li { a href="/reference" { (lang.t("概要・所管省庁", "Overview and ministries")) } }
+                @for (id, ja, en) in SECTIONS { li { a href={ "/reference/" (id) } { (lang.t(ja, en)) } } }
+            }
+        }
+    }
+}
+
+fn text(lang: Lang, ja: &str, en: &str) -> String {
+    if lang == Lang::En && !en.trim().is_empty() {
+        en.to_owned()
+    } else {
+        ja.to_owned()
+    }
+}
+
+/// 30000 → "30,000".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+fn metric(lang: Lang, c: &Condition) -> String {
+    let n = thousands(c.at_least);
+    let m = c.at_least;
+    match (c.metric, lang) {
+        (Metric::AffectedUsers, Lang::Ja) => format!("利用者数 {n} 以上"),
+        (Metric::AffectedUsers, Lang::En) => format!("≥ {n} users"),
+        (Metric::DurationMinutes, Lang::Ja) if m >= 60 && m.is_multiple_of(60) => {
+            format!("継続時間 {} 時間以上", m / 60)
+        }
+        (Metric::DurationMinutes, Lang::En) if m >= 60 && m.is_multiple_of(60) => {
+            format!("≥ {} hours", m / 60)
+        }
+        (Metric::DurationMinutes, Lang::Ja) => format!("継続時間 {n} 分以上"),
+        (Metric::DurationMinutes, Lang::En) => format!("≥ {n} minutes"),
+        (Metric::SupplyLossKw, Lang::Ja) => format!("供給支障電力 {n} kW 以上"),
+        (Metric::SupplyLossKw, Lang::En) => format!("≥ {n} kW of supply lost"),
+        (Metric::Households, Lang::Ja) => format!("供給支障戸数 {n} 戸以上"),
+        (Metric::Households, Lang::En) => format!("≥ {n} households"),
+    }
+}
+
+fn conditions(lang: Lang, cs: &[Condition]) -> String {
+    cs.iter()
+        .map(|c| metric(lang, c))
+        .collect::<Vec<_>>()
+        .join(lang.t(" かつ ", " and "))
+}
+
+fn overview(lang: Lang, r: &Reference) -> Markup {
+    let cat = r.ci_ministries_category();
+    html! {
+        h2 { (text(lang, &cat.term_ja, &cat.term_en)) }
+        p { (text(lang, &cat.definition_ja, cat.definition_en.as_deref().unwrap_or(""))) }
+        @if let Some(m) = r.sector_mapping() {
+            p.muted.small { (lang.t("分野との対応", "Sector mapping")) (colon(lang)) (m.as_of) " / " (m.source) }
+        }
+        table.list #ministries {
+            thead { tr { th { (lang.t("省庁", "Ministry")) } th { (lang.t("所管する重要インフラ分野", "Sectors overseen")) } } }
+            tbody {
+                @for m in r.ci_ministries() {
+                    tr {
+                        td { (text(lang, &m.name_ja, &m.name_en)) }
+                        td {
+                            @for (i, a) in m.sectors.iter().enumerate() {
+                                @if i > 0 { (sep(lang)) }
+                                (r.sector(&a.sector_id).map(|s| text(lang, &s.name_ja, &s.name_en)).unwrap_or_else(|| a.label_as_printed.clone()))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @for c in r.organisation_categories().into_iter().skip(1) {
+            h3 { (text(lang, &c.term_ja, &c.term_en)) }
+            p.small { (text(lang, &c.definition_ja, c.definition_en.as_deref().unwrap_or(""))) }
+            @if !c.members.is_empty() {
+                p { @for (i, m) in c.members.iter().enumerate() { @if i > 0 { (sep(lang)) } (text(lang, &m.name_ja, &m.name_en)) } }
+            }
+        }
+        h3 { (r.ceptoar_list().title_ja) " (" (r.ceptoar_list().as_of) ")" }
+        table.list {
+            thead { tr { th { (lang.t("セプター", "CEPTOAR")) } th { (lang.t("分野", "Sector")) } th { (lang.t("事務局", "Secretariat")) } } }
+            tbody {
+                @for c in r.ceptoars() {
+                    tr {
+                        td { (c.name) }
+                        td { (r.sector(&c.sector_id).map(|s| text(lang, &s.name_ja, &s.name_en)).unwrap_or_default()) }
+                        td { (c.secretariat_ja.join(sep(lang))) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn sectors(lang: Lang, r: &Reference) -> Markup {
+    let dml = r.default_maintenance_level();
+    html! {
+        p.small { strong { (lang.t("注２（数値基準のないサービス）", "Note 2 (services without numeric criteria)")) } (colon(lang)) (text(lang, &dml.ja, &dml.en)) }
+        ul.toc { @for s in r.sectors() { li { a href={ "#sector-" (s.id) } { (text(lang, &s.name_ja, &s.name_en)) } } } }
+        @for s in r.sectors() {
+            section id={ "sector-" (s.id) } {
+                h2 { (s.order) ". " (text(lang, &s.name_ja, &s.name_en)) }
+                @if !s.subsectors.is_empty() {
+                    p { strong { (lang.t("業態", "Sub-sectors")) } (colon(lang))
+                        @for (i, x) in s.subsectors.iter().enumerate() { @if i > 0 { (sep(lang)) } (text(lang, &x.name_ja, &x.name_en)) } }
+                }
+                p { strong { (lang.t("対象となる重要インフラ事業者等（例）", "CI operators (examples)")) } (colon(lang))
+                    @for (i, x) in s.operators.iter().enumerate() { @if i > 0 { (sep(lang)) } (text(lang, &x.ja, &x.en)) }
+                    @if s.operators_open_ended { (lang.t(" 等", " etc.")) } }
+                p { strong { (lang.t("重要システム例", "Critical systems (examples)")) } (colon(lang))
+                    @for (i, x) in s.critical_systems.iter().enumerate() { @if i > 0 { (sep(lang)) } (text(lang, &x.ja, &x.en)) } }
+                @for svc in &s.services {
+                    h3 id={ "service-" (svc.id) } { (text(lang, &svc.name_ja, &svc.name_en)) }
+                    @for d in &svc.descriptions { p.small { (text(lang, &d.ja, &d.en)) } }
+                    table {
+                        tbody {
+                            tr {
+                                th { (lang.t("サービス維持レベル", "Service maintenance level")) }
+                                td.pre { (text(lang, &svc.maintenance_level.ja, &svc.maintenance_level.en)) }
+                            }
+                            @if !svc.maintenance_level.thresholds.is_empty() {
+                                tr {
+                                    th { (lang.t("数値基準（いずれかに該当で逸脱）", "Numeric criteria (any one met = deviation)")) }
+                                    td {
+                                        ul {
+                                            @for t in &svc.maintenance_level.thresholds {
+                                                li {
+                                                    (conditions(lang, &t.conditions))
+                                                    @if lang == Lang::Ja { span.muted.small { "（" (t.rule_ja) "）" } }
+                                                    @for e in &t.exceptions {
+                                                        br; span.small { (text(lang, &e.scope_ja, &e.scope_en)) (colon(lang)) (conditions(lang, &e.conditions)) }
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                            @if !svc.outage_examples.is_empty() {
+                                tr {
+                                    th { (lang.t("障害の例", "Outage examples")) }
+                                    td { @for (i, x) in svc.outage_examples.iter().enumerate() { @if i > 0 { (sep(lang)) } (text(lang, &x.ja, &x.en)) } }
+                                }
+                            }
+                            @if !svc.reporting_references.is_empty() {
+                                tr {
+                                    th { (lang.t("報告に係る法令等", "Reporting laws and guidelines")) }
+                                    td { @for (i, x) in svc.reporting_references.iter().enumerate() { @if i > 0 { (sep(lang)) } (text(lang, &x.ja, &x.en)) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn taxonomy(lang: Lang, r: &Reference) -> Markup {
+    let rules = r.selection_rules();
+    html! {
+        h2 { (lang.t("事象の類型", "Event types")) }
+        p.small { (text(lang, &rules.event.ja, &rules.event.en)) }
+        table.list #events {
+            thead { tr { th { (lang.t("コード", "Code")) } th { (lang.t("類型", "Category")) } th { (lang.t("事象", "Event")) } th { (lang.t("説明", "Description")) } } }
+            tbody {
+                @for e in r.events() {
+                    tr {
+                        td.mono { (e.code) }
+                        td { (r.event_category(&e.category).map(|c| text(lang, &c.name_ja, &c.name_en)).unwrap_or_default()) }
+                        td { (text(lang, &e.label_ja, &e.label_en)) }
+                        td.small { (text(lang, &e.description_ja, &e.description_en)) }
+                    }
+                }
+            }
+        }
+        h2 { (lang.t("原因の類型", "Cause types")) }
+        p.small { (text(lang, &rules.cause.ja, &rules.cause.en)) }
+        @for g in r.cause_groups() {
+            h3 { (text(lang, &g.name_ja, &g.name_en)) }
+            table.list {
+                thead { tr { th { (lang.t("コード", "Code")) } th { (lang.t("原因", "Cause")) } th { (lang.t("例", "Examples")) } } }
+                tbody {
+                    @for c in r.causes_in_group(g.id) {
+                        tr {
+                            td.mono { (c.code) }
+                            td { (text(lang, &c.label_ja, &c.label_en)) }
+                            td.small { @for (i, x) in c.examples.iter().enumerate() { @if i > 0 { br; } (text(lang, &x.ja, &x.en)) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn markings(lang: Lang, r: &Reference) -> Markup {
+    html! {
+        h2 { (lang.t("重要度", "Importance")) }
+        table.list #importance {
+            thead { tr { th { (lang.t("重要度", "Level")) } th { (lang.t("情報連絡での説明", "In a liaison")) } th { (lang.t("情報提供での説明", "In a provision")) } } }
+            tbody {
+                @for l in r.importance_levels() {
+                    tr {
+                        td.nowrap { (text(lang, &l.label_ja, &l.label_en)) }
+                        td { (text(lang, &l.liaison.definition_ja, &l.liaison.definition_en)) }
+                        td { (text(lang, &l.provision.definition_ja, &l.provision.definition_en)) }
+                    }
+                }
+            }
+        }
+        h2 { (lang.t("情報共有範囲（TLP）", "Sharing scope (TLP)")) }
+        table.list #tlp {
+            thead { tr { th { "TLP" } th { (lang.t("情報連絡での定義", "In a liaison")) } th { (lang.t("情報提供での定義", "In a provision")) } } }
+            tbody {
+                @for l in r.tlp_levels() {
+                    tr {
+                        td.nowrap { (super::layout::tlp_badge(&l.code)) br; (text(lang, &l.label_ja, &l.label_en)) }
+                        td { (text(lang, &l.liaison.body.ja, &l.liaison.body.en)) }
+                        td { (text(lang, &l.provision.body.ja, &l.provision.body.en)) }
+                    }
+                }
+            }
+        }
+        h3 { (lang.t("TLPに加えて適用される規則", "Rules on top of the TLP")) }
+        ul {
+            @for rule in r.tlp_additional_rules() {
+                li { (text(lang, &rule.liaison.ja, &rule.liaison.en)) }
+            }
+        }
+        p.small { (text(lang, &r.tlp_originator().liaison.ja, &r.tlp_originator().liaison.en)) }
+    }
+}
+
+fn glossary(lang: Lang, r: &Reference) -> Markup {
+    html! {
+        table.list #glossary {
+            thead { tr { th { "#" } th { (lang.t("用語", "Term")) } th { (lang.t("定義", "Definition")) } } }
+            tbody {
+                @for t in r.glossary() {
+                    tr id={ "term-" (t.number) } {
+                        td.num { (t.number) }
+                        td {
+                            strong { (text(lang, &t.term_ja, &t.term_en)) }
+                            @if let Some(a) = &t.abbreviation { br; span.muted.small { (a) } }
+                            @if lang == Lang::Ja { br; span.muted.small { (t.term_en) } }
+                        }
+                        td.small.pre { (text(lang, &t.definition_ja, &t.definition_en)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub async fn index(State(s): State<AppState>, WebAuth(a): WebAuth, lang: Lang) -> Response {
+    let r = s.app.reference;
+    let title = lang.t("参照データ", "Reference data");
+    let body = html! { h1 { (title) } (toc(lang, r)) (overview(lang, r)) };
+    page(lang, title, Some(&a), Nav::Reference, body).into_response()
+}
+
+pub async fn section(
+    State(s): State<AppState>,
+    WebAuth(a): WebAuth,
+    lang: Lang,
+    Path(name): Path<String>,
+) -> Response {
+    let r = s.app.reference;
+    let Some((_, ja, en)) = SECTIONS.iter().find(|(id, _, _)| *id == name) else {
+        return error_page(lang, Some(&a), &AppError::NotFound);
+    };
+    let content = match name.as_str() {
+        "sectors" => sectors(lang, r),
+        "taxonomy" => taxonomy(lang, r),
+        "markings" => markings(lang, r),
+        _ => glossary(lang, r),
+    };
+    let title = lang.t(ja, en);
+    let body = html! { h1 { (title) } (toc(lang, r)) (content) };
+    page(lang, title, Some(&a), Nav::Reference, body).into_response()
+}
