@@ -1,6 +1,9 @@
 //! One integration binary (faster to link than many): HTTP tests through the real router on
-//! port 0, on both storage backends, and the browser journey in headless Chromium.
+//! port 0, on both storage backends, the browser journey in headless Chromium, random worlds
+//! through every read path, and crash durability of the real binary.
 
 mod browser;
 mod common;
+mod crash;
 mod http;
+mod read_paths;
