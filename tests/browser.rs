@@ -223,7 +223,16 @@ impl Driver {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn liaison_journey_in_a_real_browser() {
+async fn liaison_journey_in_a_real_browser_sqlite() {
+    journey(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn liaison_journey_in_a_real_browser_postgres() {
+    journey(Backend::Postgres).await
+}
+
+async fn journey(backend: Backend) {
     let Some(d) = Driver::start().await else {
         if std::env::var("KAKEHASHI_REQUIRE_BROWSER").is_ok() {
             panic!("headless Chromium / chromedriver not available");
@@ -231,7 +240,7 @@ async fn liaison_journey_in_a_real_browser() {
         eprintln!("SKIPPED: chromium and chromedriver are not installed (run .ci/run)");
         return;
     };
-    let srv = TestServer::start(Backend::Sqlite).await;
+    let srv = TestServer::start(backend).await;
     let base = srv.base.clone();
 
     // 1. The operator files an AMBER statutory report; a bad date is refused by field first.
