@@ -90,6 +90,24 @@ impl TestServer {
         }
     }
 
+    /// Runs SQL directly on the server's database, bypassing the application (to simulate
+    /// tampering by someone with database access).
+    pub async fn raw_sql(&self, sql: &str) {
+        use sqlx::Connection;
+        if let Some(dir) = &self.dir {
+            let url = format!("sqlite://{}", dir.join("db.sqlite3").display());
+            let mut c = sqlx::SqliteConnection::connect(&url).await.expect("sqlite");
+            sqlx::query(sql).execute(&mut c).await.expect("raw sql");
+        } else if let Some(name) = &self.pg_name {
+            let base = pg_admin_url();
+            let i = base.rfind('/').expect("db in url");
+            let mut c = sqlx::PgConnection::connect(&format!("{}/{name}", &base[..i]))
+                .await
+                .expect("pg");
+            sqlx::query(sql).execute(&mut c).await.expect("raw sql");
+        }
+    }
+
     /// A signed-in API client (cookie session + CSRF header).
     pub async fn login(&self, login: &str) -> Session {
         self.login_with(login, PASSWORD).await

@@ -23,6 +23,7 @@ on_both_backends!(
     csrf_scopes_and_rate_limit,
     audit_records_restricted_reads_and_verifies,
     follow_up_before_numbering_is_numbered_on_receipt,
+    audit_truncation_is_detected,
 );
 
 fn items(v: &Value) -> Vec<Value> {
@@ -440,6 +441,28 @@ async fn audit_records_restricted_reads_and_verifies(b: Backend) {
     let n = v["entries"].as_u64().expect("entries");
     assert!(n > 10);
     assert_eq!(srv.app.verify_audit().await.expect("verify"), Ok(n));
+    // Changing one stored entry behind the application's back is detected, and named.
+    srv.raw_sql("UPDATE audit_log SET action = 'copy.read.hidden' WHERE seq = 5")
+        .await;
+    let (_, v) = admin.get("/api/v1/audit/verify").await;
+    assert_eq!(v["ok"], false, "{v}");
+    assert!(v["error"].as_str().is_some_and(|e| e.contains('5')), "{v}");
+}
+
+async fn audit_truncation_is_detected(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let before = srv
+        .app
+        .verify_audit()
+        .await
+        .expect("verify")
+        .expect("sound log");
+    srv.raw_sql(&format!("DELETE FROM audit_log WHERE seq = {before}"))
+        .await;
+    assert!(
+        srv.app.verify_audit().await.expect("verify").is_err(),
+        "a removed newest entry is found"
+    );
 }
 
 /// A follow-up filed before NISC has numbered the chain carries no number yet; each report is
