@@ -21,7 +21,7 @@ pub struct OrgRecord {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersonRecord {
     pub id: PersonId,
     pub org: OrgId,
@@ -44,7 +44,7 @@ pub struct PersonRecord {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionRecord {
     pub token_hash: String,
     pub person: PersonId,
@@ -53,7 +53,7 @@ pub struct SessionRecord {
     pub expires_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiTokenRecord {
     pub id: String,
     pub person: PersonId,
@@ -190,4 +190,70 @@ pub struct HopBatch {
 pub struct HopOutcome {
     pub chain_number: Option<u64>,
     pub ident: Option<String>,
+}
+
+// Hand-written Debug: secrets (password hashes, token hashes, CSRF tokens) never reach a log.
+impl std::fmt::Debug for PersonRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PersonRecord")
+            .field("id", &self.id)
+            .field("org", &self.org)
+            .field("login", &self.login)
+            .field("roles", &self.roles)
+            .field("employment", &self.employment)
+            .field("need_to_know", &self.need_to_know)
+            .field("active", &self.active)
+            .field("password_hash", &"***")
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for SessionRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionRecord")
+            .field("person", &self.person)
+            .field("expires_at", &self.expires_at)
+            .field("token_hash", &"***")
+            .field("csrf_token", &"***")
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for ApiTokenRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiTokenRecord")
+            .field("id", &self.id)
+            .field("person", &self.person)
+            .field("name", &self.name)
+            .field("scopes", &self.scopes)
+            .field("revoked", &self.revoked)
+            .field("token_hash", &"***")
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let p = crate::conformance::person("p", "o");
+        let shown = format!("{p:?}");
+        assert!(
+            shown.contains("***") && !shown.contains("$argon2id$"),
+            "{shown}"
+        );
+        let t = ApiTokenRecord {
+            id: "t".into(),
+            person: PersonId("p".into()),
+            name: "n".into(),
+            token_hash: "secret-hash".into(),
+            scopes: vec![],
+            created_at: chrono::Utc::now(),
+            expires_at: None,
+            revoked: false,
+        };
+        assert!(!format!("{t:?}").contains("secret-hash"));
+    }
 }
