@@ -17,8 +17,6 @@ use kakehashi_domain::PersonId;
 use kakehashi_store::{ApiTokenRecord, SessionRecord, StoreError};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::sync::Mutex;
 
 /// Scopes an API token may carry.
 pub const SCOPES: [&str; 3] = ["read", "write", "admin"];
@@ -64,45 +62,28 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Failed sign-ins per login name: after `MAX_FAILURES` within `WINDOW`, further attempts are
-/// refused until the window passes. Kept per node; the audit log records every failure.
-#[derive(Default)]
-pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, Vec<DateTime<Utc>>>>,
-}
+/// Failed sign-ins per login name allowed within [`WINDOW_MINUTES`] before further attempts
+/// are refused until the window passes. The failures are stored, so every node applies the
+/// same limit; the audit log records each one as well.
+pub const MAX_FAILURES: usize = 5;
+pub const WINDOW_MINUTES: i64 = 15;
 
-const MAX_FAILURES: usize = 5;
-const WINDOW_MINUTES: i64 = 15;
-
-impl LoginLimiter {
-    fn check(&self, key: &str, now: DateTime<Utc>) -> AppResult<()> {
-        let mut map = self
-            .failures
-            .lock()
-            .map_err(|_| AppError::Internal("limiter poisoned".into()))?;
-        let list = map.entry(key.to_owned()).or_default();
-        list.retain(|t| *t > now - Duration::minutes(WINDOW_MINUTES));
-        if list.len() >= MAX_FAILURES {
-            let oldest = list.first().copied().unwrap_or(now);
-            let retry = (oldest + Duration::minutes(WINDOW_MINUTES) - now)
-                .num_seconds()
-                .max(1);
-            return Err(AppError::RateLimited {
-                retry_after_secs: retry as u64,
-            });
-        }
-        Ok(())
+/// The rate-limit decision over the failures within the window (oldest first).
+pub fn login_allowed(failures: &[DateTime<Utc>], now: DateTime<Utc>) -> AppResult<()> {
+    let recent: Vec<_> = failures
+        .iter()
+        .filter(|t| **t > now - Duration::minutes(WINDOW_MINUTES))
+        .collect();
+    if recent.len() >= MAX_FAILURES {
+        let oldest = recent.first().map(|t| **t).unwrap_or(now);
+        let retry = (oldest + Duration::minutes(WINDOW_MINUTES) - now)
+            .num_seconds()
+            .max(1);
+        return Err(AppError::RateLimited {
+            retry_after_secs: retry as u64,
+        });
     }
-    fn fail(&self, key: &str, now: DateTime<Utc>) {
-        if let Ok(mut map) = self.failures.lock() {
-            map.entry(key.to_owned()).or_default().push(now);
-        }
-    }
-    fn clear(&self, key: &str) {
-        if let Ok(mut map) = self.failures.lock() {
-            map.remove(key);
-        }
-    }
+    Ok(())
 }
 
 /// A new session: the raw token goes into the cookie and is never stored.
@@ -117,11 +98,12 @@ impl App {
     pub async fn sign_in(&self, login: &str, password: &str) -> AppResult<NewSession> {
         let now = self.now();
         let key = login.trim().to_lowercase();
-        self.limiter.check(&key, now)?;
+        let since = now - Duration::minutes(WINDOW_MINUTES);
+        login_allowed(&self.store.login_failures_since(&key, since).await?, now)?;
         let person = match self.store.person_by_login(&key).await {
             Ok(p) if p.active && verify_password(password, &p.password_hash) => p,
             Ok(_) | Err(StoreError::NotFound) => {
-                self.limiter.fail(&key, now);
+                self.store.record_login_failure(&key, now).await?;
                 self.store
                     .append_audit(vec![AuditDraft {
                         actor: None,
@@ -140,7 +122,7 @@ impl App {
             }
             Err(e) => return Err(e.into()),
         };
-        self.limiter.clear(&key);
+        self.store.clear_login_failures(&key).await?;
         let token = random_token(32);
         let csrf = random_token(24);
         let expires_at = now + Duration::hours(self.config.session_hours);
@@ -324,20 +306,21 @@ mod tests {
 
     #[test]
     fn limiter_blocks_after_five_failures_and_recovers() {
-        let l = LoginLimiter::default();
         let t0 = Utc::now();
+        let mut failures = Vec::new();
         for _ in 0..MAX_FAILURES {
-            assert!(l.check("a", t0).is_ok());
-            l.fail("a", t0);
+            assert!(login_allowed(&failures, t0).is_ok());
+            failures.push(t0);
         }
         assert!(matches!(
-            l.check("a", t0),
-            Err(AppError::RateLimited { .. })
+            login_allowed(&failures, t0),
+            Err(AppError::RateLimited { retry_after_secs }) if retry_after_secs == 900
         ));
-        assert!(l.check("b", t0).is_ok());
-        assert!(l
-            .check("a", t0 + Duration::minutes(WINDOW_MINUTES + 1))
-            .is_ok());
+        assert!(login_allowed(
+            &failures,
+            t0 + Duration::minutes(WINDOW_MINUTES) + Duration::seconds(1)
+        )
+        .is_ok());
     }
 
     #[test]

@@ -59,7 +59,6 @@ pub struct App {
     pub reference: &'static Reference,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<AppConfig>,
-    pub limiter: Arc<auth::LoginLimiter>,
 }
 
 impl App {
@@ -69,7 +68,6 @@ impl App {
             reference: kakehashi_reference::embedded(),
             clock: Arc::new(SystemClock),
             config: Arc::new(config),
-            limiter: Arc::new(auth::LoginLimiter::default()),
         }
     }
 

@@ -467,6 +467,35 @@ impl Store for SqlStore {
         tx.commit().await.map_err(map_err)
     }
 
+    async fn record_login_failure(&self, login: &str, at: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query("INSERT INTO login_failures (login, at) VALUES ($1, $2)")
+            .bind(login)
+            .bind(micros(at))
+            .execute(&self.writer)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn login_failures_since(&self, login: &str, since: DateTime<Utc>) -> StoreResult<Vec<DateTime<Utc>>> {
+        let rows = sqlx::query("SELECT at FROM login_failures WHERE login = $1 AND at >= $2 ORDER BY at")
+            .bind(login)
+            .bind(micros(since))
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(|r| Ok(from_micros(r.try_get("at").map_err(map_err)?))).collect()
+    }
+
+    async fn clear_login_failures(&self, login: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM login_failures WHERE login = $1")
+            .bind(login)
+            .execute(&self.writer)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
     async fn record_hops(&self, b: HopBatch) -> StoreResult<HopOutcome> {
         let mut tx = self.begin().await?;
         let at = micros(b.at);

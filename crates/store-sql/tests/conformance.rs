@@ -113,4 +113,5 @@ cases!(
     listing_follows_audience_keys,
     failed_batch_changes_nothing,
     audit_chain_verifies,
+    login_failures_window,
 );

@@ -20,6 +20,7 @@ pub const CASES: &[&str] = &[
     "listing_follows_audience_keys",
     "failed_batch_changes_nothing",
     "audit_chain_verifies",
+    "login_failures_window",
 ];
 
 /// Runs one case by name.
@@ -36,6 +37,7 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
         "listing_follows_audience_keys" => listing_follows_audience_keys(store).await,
         "failed_batch_changes_nothing" => failed_batch_changes_nothing(store).await,
         "audit_chain_verifies" => audit_chain_verifies(store).await,
+        "login_failures_window" => login_failures_window(store).await,
         other => panic!("unknown conformance case {other}"),
     }
 }
@@ -591,4 +593,36 @@ pub async fn audit_chain_verifies(store: Arc<dyn Store>) {
     );
     assert_eq!(store.audit_entries(13, 10).await.expect("tail").len(), 2);
     assert_eq!(entries[4].detail, serde_json::json!({ "case": "a0" }));
+}
+
+pub async fn login_failures_window(store: Arc<dyn Store>) {
+    for m in [0, 5, 10] {
+        store
+            .record_login_failure("a", t0() + Duration::minutes(m))
+            .await
+            .expect("record");
+    }
+    store.record_login_failure("b", t0()).await.expect("record");
+    let since = store
+        .login_failures_since("a", t0() + Duration::minutes(5))
+        .await
+        .expect("since");
+    assert_eq!(
+        since,
+        vec![t0() + Duration::minutes(5), t0() + Duration::minutes(10)]
+    );
+    store.clear_login_failures("a").await.expect("clear");
+    assert!(store
+        .login_failures_since("a", t0())
+        .await
+        .expect("since")
+        .is_empty());
+    assert_eq!(
+        store
+            .login_failures_since("b", t0())
+            .await
+            .expect("since")
+            .len(),
+        1
+    );
 }

@@ -66,6 +66,16 @@ pub trait Store: Send + Sync + 'static {
         audit: AuditDraft,
     ) -> StoreResult<()>;
 
+    // --- sign-in rate limit (shared by all nodes) ---------------------------------------
+    async fn record_login_failure(&self, login: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Failures for `login` at or after `since`, oldest first.
+    async fn login_failures_since(
+        &self,
+        login: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Vec<DateTime<Utc>>>;
+    async fn clear_login_failures(&self, login: &str) -> StoreResult<()>;
+
     // --- liaison --------------------------------------------------------------------------
     /// Records hop copies atomically: optionally a new chain and/or a new report, the copies with
     /// their audience keys, NISC numbering on receipt, and the audit entries.
