@@ -753,6 +753,430 @@ impl Store for SqlStore {
             .collect()
     }
 
+    // --- provision (情報提供) ------------------------------------------------------------
+
+    async fn insert_source_item(&self, item: &SourceItemRecord, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO source_items (id, title, origin, url, tlp, allowed_sectors, identifiers, created_by, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&item.id)
+        .bind(&item.title)
+        .bind(&item.origin)
+        .bind(&item.url)
+        .bind(&item.tlp)
+        .bind(item.allowed_sectors.as_ref().map(|v| json_list(v)))
+        .bind(&item.identifiers)
+        .bind(item.created_by.as_str())
+        .bind(micros(item.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        Self::audit_in(&mut tx, vec![audit], item.created_at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn source_item(&self, id: &str) -> StoreResult<SourceItemRecord> {
+        let r = sqlx::query("SELECT * FROM source_items WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(map_err)?;
+        source_item_from_row(&r)
+    }
+
+    async fn source_items(&self) -> StoreResult<Vec<SourceItemRecord>> {
+        let rows = sqlx::query("SELECT * FROM source_items ORDER BY created_at DESC, id DESC")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(source_item_from_row).collect()
+    }
+
+    async fn save_provision_draft(&self, p: &ProvisionRecord, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        // A draft may open a new chain: its row exists (unnumbered) from the first save on.
+        sqlx::query(
+            "INSERT INTO provision_chains (id, number, created_at) VALUES ($1, NULL, $2) \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&p.chain)
+        .bind(micros(p.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        // Replace the content of a draft; creation metadata, state, ident and sent_at stay.
+        // On PostgreSQL the update locks the row, so a concurrent send cannot slip in between.
+        let updated = sqlx::query(
+            "UPDATE provisions SET chain_id = $1, report_no = $2, form = $3, tlp = $4, importance = $5, \
+             sectors = $6, sources = $7, resolutions = $8, urgent = $9 WHERE id = $10 AND state = 'draft'",
+        )
+        .bind(&p.chain)
+        .bind(i64::from(p.report_no))
+        .bind(&p.form)
+        .bind(&p.tlp)
+        .bind(p.importance.clone())
+        .bind(json_list(&p.sectors))
+        .bind(&p.sources)
+        .bind(&p.resolutions)
+        .bind(flag(p.urgent))
+        .bind(&p.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if updated.rows_affected() == 0 {
+            let existing = sqlx::query("SELECT state FROM provisions WHERE id = $1")
+                .bind(&p.id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            if existing.is_some() {
+                return Err(StoreError::Conflict("provision already sent".into()));
+            }
+            // Always stored as a draft: only `send_provision` numbers and sends.
+            sqlx::query(
+                "INSERT INTO provisions (id, chain_id, report_no, ident, state, form, tlp, importance, sectors, \
+                 sources, resolutions, urgent, created_by, created_at, sent_at) \
+                 VALUES ($1, $2, $3, NULL, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL)",
+            )
+            .bind(&p.id)
+            .bind(&p.chain)
+            .bind(i64::from(p.report_no))
+            .bind(&p.form)
+            .bind(&p.tlp)
+            .bind(p.importance.clone())
+            .bind(json_list(&p.sectors))
+            .bind(&p.sources)
+            .bind(&p.resolutions)
+            .bind(flag(p.urgent))
+            .bind(p.created_by.as_str())
+            .bind(micros(p.created_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        }
+        Self::audit_in(&mut tx, vec![audit], Utc::now()).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn provision(&self, id: &str) -> StoreResult<ProvisionRecord> {
+        let r = sqlx::query("SELECT * FROM provisions WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(map_err)?;
+        provision_from_row(&r)
+    }
+
+    async fn provisions_of_chain(&self, chain: &str) -> StoreResult<Vec<ProvisionRecord>> {
+        let rows = sqlx::query("SELECT * FROM provisions WHERE chain_id = $1 ORDER BY report_no")
+            .bind(chain)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(provision_from_row).collect()
+    }
+
+    async fn send_provision(
+        &self,
+        id: &str,
+        audience: Vec<String>,
+        deliveries: Vec<DeliveryRecord>,
+        at: DateTime<Utc>,
+        audit: Vec<AuditDraft>,
+    ) -> StoreResult<String> {
+        let mut tx = self.begin().await?;
+        let sent_at = micros(at);
+        // Check-and-set in one statement: only a draft becomes sent. On PostgreSQL a concurrent
+        // send of the same provision waits for the row lock and then finds it no longer a draft.
+        let row = sqlx::query(
+            "UPDATE provisions SET state = 'sent', sent_at = $1 WHERE id = $2 AND state = 'draft' \
+             RETURNING chain_id, report_no",
+        )
+        .bind(sent_at)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        let Some(row) = row else {
+            let exists = sqlx::query("SELECT state FROM provisions WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            return Err(match exists {
+                Some(_) => StoreError::Conflict("provision already sent".into()),
+                None => StoreError::NotFound,
+            });
+        };
+        let chain: String = row.try_get("chain_id").map_err(map_err)?;
+        let k: i64 = row.try_get("report_no").map_err(map_err)?;
+        // Lock the chain row (PostgreSQL) before reading its number, so that two nodes sending
+        // reports of the same unnumbered chain at once cannot both number it.
+        let touched = sqlx::query("UPDATE provision_chains SET number = number WHERE id = $1")
+            .bind(&chain)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        if touched.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let number: Option<i64> = sqlx::query("SELECT number FROM provision_chains WHERE id = $1")
+            .bind(&chain)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_err)?
+            .try_get("number")
+            .map_err(map_err)?;
+        let n = match number {
+            Some(n) => n,
+            None => {
+                let n: i64 = sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'T' RETURNING value")
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(map_err)?
+                    .try_get("value")
+                    .map_err(map_err)?;
+                sqlx::query("UPDATE provision_chains SET number = $1 WHERE id = $2")
+                    .bind(n)
+                    .bind(&chain)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                n
+            }
+        };
+        let ident = kakehashi_domain::numbering::IdentNumber::new(
+            kakehashi_domain::numbering::Series::Provision,
+            n as u64,
+            k as u32,
+        )
+        .to_string();
+        sqlx::query("UPDATE provisions SET ident = $1 WHERE id = $2")
+            .bind(&ident)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        for chunk in audience.chunks(INSERT_CHUNK) {
+            let mut qb: QueryBuilder<Db> =
+                QueryBuilder::new("INSERT INTO provision_audience (key, created_at, provision_id) ");
+            qb.push_values(chunk, |mut row, key| {
+                row.push_bind(key.clone()).push_bind(sent_at).push_bind(id.to_owned());
+            });
+            qb.build().execute(&mut *tx).await.map_err(map_err)?;
+        }
+        insert_deliveries(&mut tx, id, &deliveries, false).await?;
+        Self::audit_in(&mut tx, audit, at).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(ident)
+    }
+
+    async fn record_relay(&self, relay: &RelayRecord, deliveries: Vec<DeliveryRecord>, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        // Only a sent provision travels on (a sent provision never returns to draft).
+        let state = sqlx::query("SELECT state FROM provisions WHERE id = $1")
+            .bind(&relay.provision)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        match state {
+            None => return Err(StoreError::NotFound),
+            Some(r) => {
+                let s: String = r.try_get("state").map_err(map_err)?;
+                if s != "sent" {
+                    return Err(StoreError::Conflict("provision not sent".into()));
+                }
+            }
+        }
+        sqlx::query(
+            "INSERT INTO provision_relays (id, provision_id, from_org, by_person, recipients, at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&relay.id)
+        .bind(&relay.provision)
+        .bind(relay.from_org.as_str())
+        .bind(relay.by_person.as_str())
+        .bind(json_list(&relay.recipients))
+        .bind(micros(relay.at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        insert_deliveries(&mut tx, &relay.provision, &deliveries, true).await?;
+        Self::audit_in(&mut tx, vec![audit], relay.at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn deliveries_of(&self, provision: &str) -> StoreResult<Vec<DeliveryRecord>> {
+        let rows = sqlx::query(
+            "SELECT * FROM provision_deliveries WHERE provision_id = $1 ORDER BY delivered_at, org_id",
+        )
+        .bind(provision)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(delivery_from_row).collect()
+    }
+
+    async fn mark_delivery_read(&self, provision: &str, org: &OrgId, at: DateTime<Utc>) -> StoreResult<()> {
+        // COALESCE keeps the first read; the row still counts as matched, so 0 means no delivery.
+        let done = sqlx::query(
+            "UPDATE provision_deliveries SET read_at = COALESCE(read_at, $1) WHERE provision_id = $2 AND org_id = $3",
+        )
+        .bind(micros(at))
+        .bind(provision)
+        .bind(org.as_str())
+        .execute(&self.writer)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn acknowledge_delivery(
+        &self,
+        provision: &str,
+        org: &OrgId,
+        at: DateTime<Utc>,
+        note: &str,
+        audit: AuditDraft,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE provision_deliveries SET acked_at = $1, ack_note = $2, read_at = COALESCE(read_at, $3) \
+             WHERE provision_id = $4 AND org_id = $5",
+        )
+        .bind(micros(at))
+        .bind(note)
+        .bind(micros(at))
+        .bind(provision)
+        .bind(org.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Self::audit_in(&mut tx, vec![audit], at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn list_provisions(&self, keys: &[String], limit: u32) -> StoreResult<Vec<ProvisionSummary>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+            "SELECT p.id, p.chain_id, p.report_no, p.ident, p.tlp, p.importance, p.sectors, p.sent_at \
+             FROM provisions p WHERE p.state = 'sent' AND EXISTS (SELECT 1 FROM provision_audience a \
+             WHERE a.provision_id = p.id AND a.key IN (",
+        );
+        let mut sep = qb.separated(", ");
+        for k in keys {
+            sep.push_bind(k.clone());
+        }
+        qb.push(")) ORDER BY p.sent_at DESC, p.id DESC LIMIT ")
+            .push_bind(i64::from(limit.clamp(1, 500)));
+        let rows = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
+        rows.iter().map(provision_summary_from_row).collect()
+    }
+
+    async fn provision_drafts(&self) -> StoreResult<Vec<ProvisionSummary>> {
+        let rows = sqlx::query(
+            "SELECT p.id, p.chain_id, p.report_no, p.ident, p.tlp, p.importance, p.sectors, p.sent_at \
+             FROM provisions p WHERE p.state = 'draft' ORDER BY p.created_at DESC, p.id DESC",
+        )
+        .fetch_all(&self.reader)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(provision_summary_from_row).collect()
+    }
+
+    async fn insert_consent(&self, c: &ConsentRecord, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO consent_requests (id, provision_id, source, decider_org, sectors, tlp, status, note, \
+             decided_by, decided_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(&c.id)
+        .bind(&c.provision)
+        .bind(&c.source)
+        .bind(c.decider_org.as_str())
+        .bind(json_list(&c.sectors))
+        .bind(c.tlp.clone())
+        .bind(&c.status)
+        .bind(&c.note)
+        .bind(c.decided_by.as_ref().map(|p| p.0.clone()))
+        .bind(c.decided_at.map(micros))
+        .bind(micros(c.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        Self::audit_in(&mut tx, vec![audit], c.created_at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn consents_of(&self, provision: &str) -> StoreResult<Vec<ConsentRecord>> {
+        let rows = sqlx::query("SELECT * FROM consent_requests WHERE provision_id = $1 ORDER BY created_at, id")
+            .bind(provision)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(consent_from_row).collect()
+    }
+
+    async fn consents_for_org(&self, org: &OrgId) -> StoreResult<Vec<ConsentRecord>> {
+        let rows = sqlx::query(
+            "SELECT * FROM consent_requests WHERE decider_org = $1 \
+             ORDER BY CASE WHEN status = 'pending' THEN 0 ELSE 1 END, created_at DESC, id DESC",
+        )
+        .bind(org.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(consent_from_row).collect()
+    }
+
+    async fn decide_consent(
+        &self,
+        id: &str,
+        approve: bool,
+        by: &PersonId,
+        at: DateTime<Utc>,
+        note: &str,
+        audit: AuditDraft,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        // Check-and-set: only a pending request is decided, and only once.
+        let done = sqlx::query(
+            "UPDATE consent_requests SET status = $1, decided_by = $2, decided_at = $3, note = $4 \
+             WHERE id = $5 AND status = 'pending'",
+        )
+        .bind(if approve { "approved" } else { "refused" })
+        .bind(by.as_str())
+        .bind(micros(at))
+        .bind(note)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            let exists = sqlx::query("SELECT status FROM consent_requests WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            return Err(match exists {
+                Some(_) => StoreError::Conflict("consent already decided".into()),
+                None => StoreError::NotFound,
+            });
+        }
+        Self::audit_in(&mut tx, vec![audit], at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
     async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         Self::audit_in(&mut tx, drafts, Utc::now()).await?;
@@ -801,5 +1225,120 @@ fn token_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<ApiTokenRecord
         created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
         expires_at: r.try_get::<Option<i64>, _>("expires_at").map_err(map_err)?.map(from_micros),
         revoked: r.try_get::<i64, _>("revoked").map_err(map_err)? != 0,
+    })
+}
+
+/// Rows per multi-row INSERT: fan-out may reach thousands of organisations, and one statement
+/// per chunk keeps well under both backends' bind-parameter limits (8 columns × 500 = 4,000).
+const INSERT_CHUNK: usize = 500;
+
+/// Inserts deliveries of `provision` set-based, one multi-row INSERT per chunk. With `keep_first`
+/// an organisation already reached keeps its first delivery; without it a repeat is a conflict.
+async fn insert_deliveries(
+    tx: &mut Tx<'_>,
+    provision: &str,
+    deliveries: &[DeliveryRecord],
+    keep_first: bool,
+) -> StoreResult<()> {
+    for chunk in deliveries.chunks(INSERT_CHUNK) {
+        let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+            "INSERT INTO provision_deliveries (provision_id, org_id, via_org, relay_id, delivered_at, read_at, \
+             acked_at, ack_note) ",
+        );
+        qb.push_values(chunk, |mut row, d| {
+            row.push_bind(provision.to_owned())
+                .push_bind(d.org.0.clone())
+                .push_bind(d.via_org.as_ref().map(|o| o.0.clone()))
+                .push_bind(d.relay.clone())
+                .push_bind(micros(d.delivered_at))
+                .push_bind(d.read_at.map(micros))
+                .push_bind(d.acked_at.map(micros))
+                .push_bind(d.ack_note.clone());
+        });
+        if keep_first {
+            qb.push(" ON CONFLICT (provision_id, org_id) DO NOTHING");
+        }
+        qb.build().execute(&mut **tx).await.map_err(map_err)?;
+    }
+    Ok(())
+}
+
+fn source_item_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<SourceItemRecord> {
+    let allowed: Option<String> = r.try_get("allowed_sectors").map_err(map_err)?;
+    Ok(SourceItemRecord {
+        id: r.try_get("id").map_err(map_err)?,
+        title: r.try_get("title").map_err(map_err)?,
+        origin: r.try_get("origin").map_err(map_err)?,
+        url: r.try_get("url").map_err(map_err)?,
+        tlp: r.try_get("tlp").map_err(map_err)?,
+        allowed_sectors: match allowed {
+            Some(s) => Some(parse_list(&s)?),
+            None => None,
+        },
+        identifiers: r.try_get("identifiers").map_err(map_err)?,
+        created_by: PersonId(r.try_get("created_by").map_err(map_err)?),
+        created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
+    })
+}
+
+fn provision_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<ProvisionRecord> {
+    Ok(ProvisionRecord {
+        id: r.try_get("id").map_err(map_err)?,
+        chain: r.try_get("chain_id").map_err(map_err)?,
+        report_no: r.try_get::<i64, _>("report_no").map_err(map_err)? as u32,
+        ident: r.try_get("ident").map_err(map_err)?,
+        state: r.try_get("state").map_err(map_err)?,
+        form: r.try_get("form").map_err(map_err)?,
+        tlp: r.try_get("tlp").map_err(map_err)?,
+        importance: r.try_get("importance").map_err(map_err)?,
+        sectors: parse_list(&r.try_get::<String, _>("sectors").map_err(map_err)?)?,
+        sources: r.try_get("sources").map_err(map_err)?,
+        resolutions: r.try_get("resolutions").map_err(map_err)?,
+        urgent: r.try_get::<i64, _>("urgent").map_err(map_err)? != 0,
+        created_by: PersonId(r.try_get("created_by").map_err(map_err)?),
+        created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
+        sent_at: r.try_get::<Option<i64>, _>("sent_at").map_err(map_err)?.map(from_micros),
+    })
+}
+
+fn provision_summary_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<ProvisionSummary> {
+    Ok(ProvisionSummary {
+        id: r.try_get("id").map_err(map_err)?,
+        chain: r.try_get("chain_id").map_err(map_err)?,
+        report_no: r.try_get::<i64, _>("report_no").map_err(map_err)? as u32,
+        ident: r.try_get("ident").map_err(map_err)?,
+        tlp: r.try_get("tlp").map_err(map_err)?,
+        importance: r.try_get("importance").map_err(map_err)?,
+        sectors: parse_list(&r.try_get::<String, _>("sectors").map_err(map_err)?)?,
+        sent_at: r.try_get::<Option<i64>, _>("sent_at").map_err(map_err)?.map(from_micros),
+    })
+}
+
+fn delivery_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<DeliveryRecord> {
+    Ok(DeliveryRecord {
+        provision: r.try_get("provision_id").map_err(map_err)?,
+        org: OrgId(r.try_get("org_id").map_err(map_err)?),
+        via_org: r.try_get::<Option<String>, _>("via_org").map_err(map_err)?.map(OrgId),
+        relay: r.try_get("relay_id").map_err(map_err)?,
+        delivered_at: from_micros(r.try_get("delivered_at").map_err(map_err)?),
+        read_at: r.try_get::<Option<i64>, _>("read_at").map_err(map_err)?.map(from_micros),
+        acked_at: r.try_get::<Option<i64>, _>("acked_at").map_err(map_err)?.map(from_micros),
+        ack_note: r.try_get("ack_note").map_err(map_err)?,
+    })
+}
+
+fn consent_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<ConsentRecord> {
+    Ok(ConsentRecord {
+        id: r.try_get("id").map_err(map_err)?,
+        provision: r.try_get("provision_id").map_err(map_err)?,
+        source: r.try_get("source").map_err(map_err)?,
+        decider_org: OrgId(r.try_get("decider_org").map_err(map_err)?),
+        sectors: parse_list(&r.try_get::<String, _>("sectors").map_err(map_err)?)?,
+        tlp: r.try_get("tlp").map_err(map_err)?,
+        status: r.try_get("status").map_err(map_err)?,
+        note: r.try_get("note").map_err(map_err)?,
+        decided_by: r.try_get::<Option<String>, _>("decided_by").map_err(map_err)?.map(PersonId),
+        decided_at: r.try_get::<Option<i64>, _>("decided_at").map_err(map_err)?.map(from_micros),
+        created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
     })
 }

@@ -21,6 +21,16 @@ pub const CASES: &[&str] = &[
     "failed_batch_changes_nothing",
     "audit_chain_verifies",
     "login_failures_window",
+    "provision_source_items",
+    "provision_drafts_save_and_refuse_after_send",
+    "provision_numbering",
+    "provision_numbering_is_unique_under_concurrency",
+    "provision_fan_out_is_set_based",
+    "provision_relay_keeps_first_delivery",
+    "provision_read_and_ack",
+    "provision_listing_follows_audience_keys",
+    "consent_decided_once",
+    "failed_send_changes_nothing",
 ];
 
 /// Runs one case by name.
@@ -38,6 +48,22 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
         "failed_batch_changes_nothing" => failed_batch_changes_nothing(store).await,
         "audit_chain_verifies" => audit_chain_verifies(store).await,
         "login_failures_window" => login_failures_window(store).await,
+        "provision_source_items" => provision_source_items(store).await,
+        "provision_drafts_save_and_refuse_after_send" => {
+            provision_drafts_save_and_refuse_after_send(store).await
+        }
+        "provision_numbering" => provision_numbering(store).await,
+        "provision_numbering_is_unique_under_concurrency" => {
+            provision_numbering_is_unique_under_concurrency(store).await
+        }
+        "provision_fan_out_is_set_based" => provision_fan_out_is_set_based(store).await,
+        "provision_relay_keeps_first_delivery" => provision_relay_keeps_first_delivery(store).await,
+        "provision_read_and_ack" => provision_read_and_ack(store).await,
+        "provision_listing_follows_audience_keys" => {
+            provision_listing_follows_audience_keys(store).await
+        }
+        "consent_decided_once" => consent_decided_once(store).await,
+        "failed_send_changes_nothing" => failed_send_changes_nothing(store).await,
         other => panic!("unknown conformance case {other}"),
     }
 }
@@ -624,5 +650,804 @@ pub async fn login_failures_window(store: Arc<dyn Store>) {
             .expect("since")
             .len(),
         1
+    );
+}
+
+// --- provision (情報提供) ----------------------------------------------------------------
+
+fn provision_rec(
+    id: &str,
+    chain: &str,
+    report_no: u32,
+    at: chrono::DateTime<Utc>,
+) -> ProvisionRecord {
+    ProvisionRecord {
+        id: id.into(),
+        chain: chain.into(),
+        report_no,
+        ident: None,
+        state: "draft".into(),
+        form: format!(r#"{{"title":"{id}"}}"#),
+        tlp: "AMBER".into(),
+        importance: Some("caution".into()),
+        sectors: vec!["electric_power".into()],
+        sources: r#"[{"kind":"item","id":"s1"}]"#.into(),
+        resolutions: "[]".into(),
+        urgent: false,
+        created_by: PersonId("p1".into()),
+        created_at: at,
+        sent_at: None,
+    }
+}
+
+fn delivery(provision: &str, org: &str, at: chrono::DateTime<Utc>) -> DeliveryRecord {
+    DeliveryRecord {
+        provision: provision.into(),
+        org: OrgId(org.into()),
+        via_org: None,
+        relay: None,
+        delivered_at: at,
+        read_at: None,
+        acked_at: None,
+        ack_note: String::new(),
+    }
+}
+
+fn keys(ks: &[&str]) -> Vec<String> {
+    ks.iter().map(|k| k.to_string()).collect()
+}
+
+async fn save_draft(store: &dyn Store, p: &ProvisionRecord) {
+    store
+        .save_provision_draft(p, draft("provision.draft"))
+        .await
+        .expect("save draft");
+}
+
+/// Sends `id` to `orgs` (delivered at `at`) with audience `ks` and one audit entry.
+async fn send_to(
+    store: &dyn Store,
+    id: &str,
+    ks: &[&str],
+    orgs: &[&str],
+    at: chrono::DateTime<Utc>,
+) -> StoreResult<String> {
+    store
+        .send_provision(
+            id,
+            keys(ks),
+            orgs.iter().map(|o| delivery(id, o, at)).collect(),
+            at,
+            vec![draft("provision.send")],
+        )
+        .await
+}
+
+async fn head_seq(store: &dyn Store) -> u64 {
+    store.audit_head().await.expect("head").map_or(0, |h| h.0)
+}
+
+pub async fn provision_source_items(store: Arc<dyn Store>) {
+    world(&*store).await;
+    let s1 = SourceItemRecord {
+        id: "s1".into(),
+        title: "Vendor advisory".into(),
+        origin: "JPCERT/CC".into(),
+        url: "https://example.jp/adv/1".into(),
+        tlp: "CLEAR".into(),
+        allowed_sectors: None,
+        identifiers: r#"["example.jp"]"#.into(),
+        created_by: PersonId("p1".into()),
+        created_at: t0(),
+    };
+    let mut s2 = s1.clone();
+    s2.id = "s2".into();
+    s2.allowed_sectors = Some(vec!["gas".into(), "electric_power".into()]);
+    s2.created_at = t0() + Duration::minutes(1);
+    let before = head_seq(&*store).await;
+    for s in [&s1, &s2] {
+        store
+            .insert_source_item(s, draft("source"))
+            .await
+            .expect("insert source");
+    }
+    assert_eq!(head_seq(&*store).await, before + 2, "audited");
+    assert_eq!(store.source_item("s1").await.expect("s1"), s1);
+    assert_eq!(store.source_item("s2").await.expect("s2"), s2);
+    assert_eq!(
+        store.source_items().await.expect("items"),
+        vec![s2.clone(), s1.clone()],
+        "newest first"
+    );
+    assert!(matches!(
+        store.source_item("nope").await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.insert_source_item(&s1, draft("dup")).await,
+        Err(StoreError::Conflict(_))
+    ));
+}
+
+pub async fn provision_drafts_save_and_refuse_after_send(store: Arc<dyn Store>) {
+    world(&*store).await;
+    let p = provision_rec("pv1", "tc1", 1, t0());
+    let before = head_seq(&*store).await;
+    save_draft(&*store, &p).await;
+    assert_eq!(head_seq(&*store).await, before + 1, "the save is audited");
+    assert_eq!(store.provision("pv1").await.expect("pv1"), p);
+    // Whatever the record says, saving stores a draft: only sending numbers and sends.
+    let mut sneaky = provision_rec("pv2", "tc1", 2, t0() + Duration::minutes(1));
+    sneaky.state = "sent".into();
+    sneaky.ident = Some("T99".into());
+    sneaky.sent_at = Some(t0());
+    save_draft(&*store, &sneaky).await;
+    let back = store.provision("pv2").await.expect("pv2");
+    assert_eq!(
+        (back.state.as_str(), back.ident, back.sent_at),
+        ("draft", None, None)
+    );
+    // Saving again replaces the draft's content.
+    let mut p2 = p.clone();
+    p2.form = r#"{"title":"改訂"}"#.into();
+    p2.tlp = "GREEN".into();
+    p2.importance = None;
+    p2.sectors = vec!["electric_power".into(), "gas".into()];
+    p2.resolutions = r#"[{"field":"name","action":"remove"}]"#.into();
+    p2.urgent = true;
+    save_draft(&*store, &p2).await;
+    assert_eq!(store.provision("pv1").await.expect("pv1"), p2);
+    let drafts = store.provision_drafts().await.expect("drafts");
+    assert_eq!(
+        drafts.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+        vec!["pv2", "pv1"],
+        "newest first"
+    );
+    assert_eq!(drafts[1].sectors, p2.sectors);
+    assert_eq!(
+        store
+            .provisions_of_chain("tc1")
+            .await
+            .expect("chain")
+            .iter()
+            .map(|p| (p.id.as_str(), p.report_no))
+            .collect::<Vec<_>>(),
+        vec![("pv1", 1), ("pv2", 2)]
+    );
+    // Report numbers are unique within a chain.
+    assert!(matches!(
+        store
+            .save_provision_draft(&provision_rec("pv3", "tc1", 1, t0()), draft("dup"))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.provision("nope").await,
+        Err(StoreError::NotFound)
+    ));
+    // Once sent, the provision can no longer be saved as a draft.
+    assert_eq!(
+        send_to(&*store, "pv1", &["k"], &["op"], t0() + Duration::hours(1))
+            .await
+            .expect("send"),
+        "T1"
+    );
+    let head = store.audit_head().await.expect("head");
+    let mut late = p2.clone();
+    late.form = r#"{"title":"too late"}"#.into();
+    match store.save_provision_draft(&late, draft("late")).await {
+        Err(StoreError::Conflict(m)) => assert_eq!(m, "provision already sent"),
+        other => panic!("expected Conflict, got {other:?}"),
+    }
+    assert_eq!(
+        store.audit_head().await.expect("head"),
+        head,
+        "no audit entry"
+    );
+    let sent = store.provision("pv1").await.expect("pv1");
+    assert_eq!(sent.form, p2.form, "the sent content is unchanged");
+    assert_eq!(sent.state, "sent");
+    assert_eq!(sent.ident.as_deref(), Some("T1"));
+    assert_eq!(sent.sent_at, Some(t0() + Duration::hours(1)));
+    assert_eq!(
+        store
+            .provision_drafts()
+            .await
+            .expect("drafts")
+            .iter()
+            .map(|d| d.id.as_str())
+            .collect::<Vec<_>>(),
+        vec!["pv2"]
+    );
+}
+
+pub async fn provision_numbering(store: Arc<dyn Store>) {
+    world(&*store).await;
+    for p in [
+        provision_rec("a1", "ta", 1, t0()),
+        provision_rec("a2", "ta", 2, t0()),
+        provision_rec("b1", "tb", 1, t0()),
+        provision_rec("c1", "tc", 1, t0()),
+        provision_rec("c2", "tc", 2, t0()),
+    ] {
+        save_draft(&*store, &p).await;
+    }
+    let at = t0() + Duration::minutes(1);
+    let before = head_seq(&*store).await;
+    assert_eq!(
+        send_to(&*store, "a1", &["k"], &["op"], at)
+            .await
+            .expect("a1"),
+        "T1"
+    );
+    assert_eq!(
+        send_to(&*store, "a2", &["k"], &["op"], at)
+            .await
+            .expect("a2"),
+        "T1-2"
+    );
+    assert_eq!(
+        send_to(&*store, "b1", &["k"], &["op"], at)
+            .await
+            .expect("b1"),
+        "T2"
+    );
+    // The chain is numbered by whichever of its reports is sent first.
+    assert_eq!(
+        send_to(&*store, "c2", &["k"], &["op"], at)
+            .await
+            .expect("c2"),
+        "T3-2"
+    );
+    assert_eq!(
+        send_to(&*store, "c1", &["k"], &["op"], at)
+            .await
+            .expect("c1"),
+        "T3"
+    );
+    assert_eq!(head_seq(&*store).await, before + 5, "each send is audited");
+    let chain = store.provisions_of_chain("ta").await.expect("chain");
+    assert_eq!(
+        chain
+            .iter()
+            .map(|p| (p.ident.as_deref(), p.state.as_str(), p.sent_at))
+            .collect::<Vec<_>>(),
+        vec![
+            (Some("T1"), "sent", Some(at)),
+            (Some("T1-2"), "sent", Some(at))
+        ]
+    );
+    assert!(matches!(
+        send_to(&*store, "nope", &["k"], &["op"], at).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+pub async fn provision_numbering_is_unique_under_concurrency(store: Arc<dyn Store>) {
+    world(&*store).await;
+    // 16 chains with two reports each, all 32 sent at once: report 1 and 2 of one chain race to
+    // number the chain, and the chains race for the counter.
+    for i in 0..16 {
+        for k in 1..=2 {
+            save_draft(
+                &*store,
+                &provision_rec(&format!("q{i}-{k}"), &format!("tq{i}"), k, t0()),
+            )
+            .await;
+        }
+    }
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        for k in 1..=2 {
+            let s = store.clone();
+            tasks.push(tokio::spawn(async move {
+                let id = format!("q{i}-{k}");
+                let ident = send_to(&*s, &id, &["k"], &["op"], t0())
+                    .await
+                    .expect("concurrent send");
+                (i, k, ident)
+            }));
+        }
+    }
+    let mut per_chain = std::collections::BTreeMap::<i32, Vec<(u32, String)>>::new();
+    for t in tasks {
+        let (i, k, ident) = t.await.expect("join");
+        per_chain.entry(i).or_default().push((k, ident));
+    }
+    let mut numbers = Vec::new();
+    for (i, mut idents) in per_chain {
+        idents.sort();
+        let n: u64 = idents[0].1[1..].parse().expect("T<n>");
+        assert_eq!(
+            idents,
+            vec![(1, format!("T{n}")), (2, format!("T{n}-2"))],
+            "both reports of chain {i} carry the same number"
+        );
+        numbers.push(n);
+    }
+    numbers.sort();
+    assert_eq!(
+        numbers,
+        (1..=16).collect::<Vec<_>>(),
+        "numbers are dense, no gaps or repeats"
+    );
+}
+
+pub async fn provision_fan_out_is_set_based(store: Arc<dyn Store>) {
+    world(&*store).await;
+    save_draft(&*store, &provision_rec("big", "tbig", 1, t0())).await;
+    // More than 3,000 recipients, not a multiple of the chunk size.
+    let orgs: Vec<String> = (0..3001).map(|i| format!("org{i:05}")).collect();
+    let at = t0() + Duration::minutes(1);
+    let audience: Vec<String> = (0..700).map(|i| format!("key{i:04}")).collect();
+    let before = head_seq(&*store).await;
+    let started = std::time::Instant::now();
+    let ident = store
+        .send_provision(
+            "big",
+            audience,
+            orgs.iter().map(|o| delivery("big", o, at)).collect(),
+            at,
+            vec![draft("provision.send"), draft("provision.fanout")],
+        )
+        .await
+        .expect("send to thousands");
+    let took = started.elapsed();
+    assert_eq!(ident, "T1");
+    assert!(
+        took < std::time::Duration::from_secs(5),
+        "fan-out to 3,001 organisations took {took:?}"
+    );
+    let stored = store.deliveries_of("big").await.expect("deliveries");
+    assert_eq!(stored.len(), orgs.len(), "every delivery is stored");
+    assert_eq!(
+        stored.iter().map(|d| d.org.0.clone()).collect::<Vec<_>>(),
+        orgs,
+        "ordered by delivered_at, then organisation"
+    );
+    assert!(stored.iter().all(|d| *d == delivery("big", &d.org.0, at)));
+    assert_eq!(head_seq(&*store).await, before + 2);
+    // Every audience key was stored, also past the first chunk.
+    for k in ["key0000", "key0499", "key0500", "key0699"] {
+        assert_eq!(
+            store
+                .list_provisions(&keys(&[k]), 10)
+                .await
+                .expect("list")
+                .len(),
+            1,
+            "{k}"
+        );
+    }
+}
+
+pub async fn provision_relay_keeps_first_delivery(store: Arc<dyn Store>) {
+    world(&*store).await;
+    save_draft(&*store, &provision_rec("rp", "trp", 1, t0())).await;
+    let t1 = t0() + Duration::minutes(1);
+    send_to(&*store, "rp", &["k"], &["ceptoar", "op-a"], t1)
+        .await
+        .expect("send");
+    store
+        .mark_delivery_read("rp", &OrgId("op-a".into()), t1 + Duration::minutes(1))
+        .await
+        .expect("read");
+    // The CEPTOAR relays to op-a (already reached) and op-b (new).
+    let t2 = t0() + Duration::minutes(10);
+    let relay = RelayRecord {
+        id: "rl1".into(),
+        provision: "rp".into(),
+        from_org: OrgId("ceptoar".into()),
+        by_person: PersonId("p1".into()),
+        recipients: vec![OrgId("op-a".into()), OrgId("op-b".into())],
+        at: t2,
+    };
+    let via = |org: &str, from: &str, relay: &str, at| DeliveryRecord {
+        via_org: Some(OrgId(from.into())),
+        relay: Some(relay.into()),
+        ..delivery("rp", org, at)
+    };
+    let before = head_seq(&*store).await;
+    store
+        .record_relay(
+            &relay,
+            vec![
+                via("op-a", "ceptoar", "rl1", t2),
+                via("op-b", "ceptoar", "rl1", t2),
+            ],
+            draft("provision.relay"),
+        )
+        .await
+        .expect("relay");
+    assert_eq!(head_seq(&*store).await, before + 1, "the relay is audited");
+    let mut op_a = delivery("rp", "op-a", t1);
+    op_a.read_at = Some(t1 + Duration::minutes(1));
+    let expected = vec![
+        delivery("rp", "ceptoar", t1),
+        op_a.clone(),
+        via("op-b", "ceptoar", "rl1", t2),
+    ];
+    assert_eq!(
+        store.deliveries_of("rp").await.expect("deliveries"),
+        expected
+    );
+    // op-b relays on to op-b's peer op-c and back to the CEPTOAR: only op-c is new.
+    let t3 = t0() + Duration::minutes(20);
+    let relay2 = RelayRecord {
+        id: "rl2".into(),
+        from_org: OrgId("op-b".into()),
+        recipients: vec![OrgId("op-c".into()), OrgId("ceptoar".into())],
+        at: t3,
+        ..relay.clone()
+    };
+    store
+        .record_relay(
+            &relay2,
+            vec![
+                via("op-c", "op-b", "rl2", t3),
+                via("ceptoar", "op-b", "rl2", t3),
+            ],
+            draft("provision.relay"),
+        )
+        .await
+        .expect("relay 2");
+    let mut expected2 = expected.clone();
+    expected2.push(via("op-c", "op-b", "rl2", t3));
+    assert_eq!(
+        store.deliveries_of("rp").await.expect("deliveries"),
+        expected2
+    );
+    // A relay of a provision that does not exist, or was not sent, changes nothing.
+    let head = store.audit_head().await.expect("head");
+    let ghost = RelayRecord {
+        id: "rl3".into(),
+        provision: "nope".into(),
+        ..relay.clone()
+    };
+    assert!(matches!(
+        store.record_relay(&ghost, vec![], draft("x")).await,
+        Err(StoreError::NotFound)
+    ));
+    save_draft(&*store, &provision_rec("rp-draft", "trp", 2, t0())).await;
+    let head = {
+        assert_eq!(head_seq(&*store).await, head.map_or(0, |h| h.0) + 1);
+        store.audit_head().await.expect("head")
+    };
+    let early = RelayRecord {
+        id: "rl4".into(),
+        provision: "rp-draft".into(),
+        ..relay.clone()
+    };
+    assert!(matches!(
+        store
+            .record_relay(&early, vec![via("op-a", "ceptoar", "rl4", t3)], draft("x"))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(store
+        .deliveries_of("rp-draft")
+        .await
+        .expect("deliveries")
+        .is_empty());
+    assert_eq!(store.audit_head().await.expect("head"), head);
+}
+
+pub async fn provision_read_and_ack(store: Arc<dyn Store>) {
+    world(&*store).await;
+    save_draft(&*store, &provision_rec("ra", "tra", 1, t0())).await;
+    let t1 = t0() + Duration::minutes(1);
+    send_to(&*store, "ra", &["k"], &["op-a", "op-b"], t1)
+        .await
+        .expect("send");
+    let (a, b, c) = (
+        OrgId("op-a".into()),
+        OrgId("op-b".into()),
+        OrgId("op-c".into()),
+    );
+    let m = |n: i64| t0() + Duration::minutes(n);
+    let before = head_seq(&*store).await;
+    store
+        .mark_delivery_read("ra", &a, m(2))
+        .await
+        .expect("read");
+    store
+        .mark_delivery_read("ra", &a, m(3))
+        .await
+        .expect("read again");
+    let get = |rows: Vec<DeliveryRecord>, org: &OrgId| {
+        rows.into_iter()
+            .find(|d| &d.org == org)
+            .expect("delivery row")
+    };
+    let da = get(store.deliveries_of("ra").await.expect("rows"), &a);
+    assert_eq!(da.read_at, Some(m(2)), "the first read is kept");
+    assert_eq!(da.acked_at, None);
+    assert_eq!(head_seq(&*store).await, before, "reads are not audited");
+    // Acknowledging a read delivery keeps its read time.
+    store
+        .acknowledge_delivery("ra", &a, m(4), "対応済み", draft("provision.ack"))
+        .await
+        .expect("ack a");
+    let da = get(store.deliveries_of("ra").await.expect("rows"), &a);
+    assert_eq!(
+        (da.read_at, da.acked_at, da.ack_note.as_str()),
+        (Some(m(2)), Some(m(4)), "対応済み")
+    );
+    // Acknowledging an unread delivery also marks it read.
+    store
+        .acknowledge_delivery("ra", &b, m(5), "", draft("provision.ack"))
+        .await
+        .expect("ack b");
+    let db = get(store.deliveries_of("ra").await.expect("rows"), &b);
+    assert_eq!((db.read_at, db.acked_at), (Some(m(5)), Some(m(5))));
+    assert_eq!(head_seq(&*store).await, before + 2, "acks are audited");
+    // Not a recipient: NotFound, and nothing recorded.
+    let head = store.audit_head().await.expect("head");
+    assert!(matches!(
+        store.mark_delivery_read("ra", &c, m(6)).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store
+            .acknowledge_delivery("ra", &c, m(6), "", draft("x"))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.mark_delivery_read("nope", &a, m(6)).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store
+            .acknowledge_delivery("nope", &a, m(6), "", draft("x"))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.audit_head().await.expect("head"), head);
+    assert_eq!(store.deliveries_of("ra").await.expect("rows").len(), 2);
+}
+
+pub async fn provision_listing_follows_audience_keys(store: Arc<dyn Store>) {
+    world(&*store).await;
+    for p in [
+        provision_rec("s1", "t1", 1, t0()),
+        provision_rec("s2", "t2", 1, t0()),
+        provision_rec("s3", "t3", 1, t0()),
+        provision_rec("d4", "t4", 1, t0() + Duration::minutes(9)),
+    ] {
+        save_draft(&*store, &p).await;
+    }
+    let m = |n: i64| t0() + Duration::minutes(n);
+    // Sent out of order: the listing follows sent_at, not the order of sending.
+    send_to(&*store, "s3", &["k-c"], &["op"], m(3))
+        .await
+        .expect("s3");
+    send_to(&*store, "s1", &["k-a"], &["op"], m(1))
+        .await
+        .expect("s1");
+    send_to(&*store, "s2", &["k-b", "k-a"], &["op"], m(2))
+        .await
+        .expect("s2");
+    let ids = |ks: &[&str], limit: u32| {
+        let store = store.clone();
+        let ks = keys(ks);
+        async move {
+            store
+                .list_provisions(&ks, limit)
+                .await
+                .expect("list")
+                .into_iter()
+                .map(|s| s.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(ids(&["k-a"], 50).await, vec!["s2", "s1"]);
+    assert_eq!(ids(&["k-c", "k-b"], 50).await, vec!["s3", "s2"]);
+    assert_eq!(
+        ids(&["k-a", "k-b", "k-c"], 50).await,
+        vec!["s3", "s2", "s1"]
+    );
+    assert_eq!(ids(&["k-a", "k-b", "k-c"], 2).await, vec!["s3", "s2"]);
+    assert!(ids(&[], 50).await.is_empty(), "no keys, nothing");
+    assert!(ids(&["other"], 50).await.is_empty());
+    let row = store
+        .list_provisions(&keys(&["k-c"]), 10)
+        .await
+        .expect("list")
+        .remove(0);
+    assert_eq!(
+        row,
+        ProvisionSummary {
+            id: "s3".into(),
+            chain: "t3".into(),
+            report_no: 1,
+            ident: Some("T1".into()),
+            tlp: "AMBER".into(),
+            importance: Some("caution".into()),
+            sectors: vec!["electric_power".into()],
+            sent_at: Some(m(3)),
+        }
+    );
+    let drafts = store.provision_drafts().await.expect("drafts");
+    assert_eq!(
+        drafts.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+        vec!["d4"],
+        "drafts are never listed as sent, sent ones never as drafts"
+    );
+}
+
+pub async fn consent_decided_once(store: Arc<dyn Store>) {
+    world(&*store).await;
+    save_draft(&*store, &provision_rec("cp", "tcp", 1, t0())).await;
+    let consent = |id: &str, org: &str, n: i64| ConsentRecord {
+        id: id.into(),
+        provision: "cp".into(),
+        source: format!("chain:{id}"),
+        decider_org: OrgId(org.into()),
+        sectors: vec!["gas".into()],
+        tlp: Some("GREEN".into()),
+        status: "pending".into(),
+        note: "範囲拡大のお願い".into(),
+        decided_by: None,
+        decided_at: None,
+        created_at: t0() + Duration::minutes(n),
+    };
+    let (c1, c2, c3) = (
+        consent("c1", "op", 1),
+        consent("c2", "op", 2),
+        consent("c3", "meti", 3),
+    );
+    let before = head_seq(&*store).await;
+    for c in [&c1, &c2, &c3] {
+        store
+            .insert_consent(c, draft("consent.request"))
+            .await
+            .expect("insert consent");
+    }
+    assert_eq!(head_seq(&*store).await, before + 3);
+    assert_eq!(
+        store.consents_of("cp").await.expect("of"),
+        vec![c1.clone(), c2.clone(), c3.clone()],
+        "oldest first"
+    );
+    let op = OrgId("op".into());
+    assert_eq!(
+        store.consents_for_org(&op).await.expect("for org"),
+        vec![c2.clone(), c1.clone()],
+        "newest first"
+    );
+    let at = t0() + Duration::minutes(5);
+    store
+        .decide_consent(
+            "c2",
+            true,
+            &PersonId("p1".into()),
+            at,
+            "了承",
+            draft("consent.decide"),
+        )
+        .await
+        .expect("decide");
+    let decided = ConsentRecord {
+        status: "approved".into(),
+        decided_by: Some(PersonId("p1".into())),
+        decided_at: Some(at),
+        note: "了承".into(),
+        ..c2.clone()
+    };
+    assert_eq!(
+        store.consents_for_org(&op).await.expect("for org"),
+        vec![c1.clone(), decided.clone()],
+        "pending first"
+    );
+    assert_eq!(head_seq(&*store).await, before + 4);
+    // Decided once: a second decision is refused and changes nothing.
+    let head = store.audit_head().await.expect("head");
+    assert!(matches!(
+        store
+            .decide_consent(
+                "c2",
+                false,
+                &PersonId("p1".into()),
+                at + Duration::minutes(1),
+                "やはり不可",
+                draft("x")
+            )
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store
+            .decide_consent("nope", true, &PersonId("p1".into()), at, "", draft("x"))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.audit_head().await.expect("head"), head);
+    assert_eq!(store.consents_of("cp").await.expect("of")[1], decided);
+    store
+        .decide_consent(
+            "c3",
+            false,
+            &PersonId("p1".into()),
+            at,
+            "不可",
+            draft("consent.decide"),
+        )
+        .await
+        .expect("refuse");
+    assert_eq!(
+        store.consents_of("cp").await.expect("of")[2].status,
+        "refused"
+    );
+}
+
+pub async fn failed_send_changes_nothing(store: Arc<dyn Store>) {
+    world(&*store).await;
+    save_draft(&*store, &provision_rec("f1", "tf", 1, t0())).await;
+    save_draft(&*store, &provision_rec("g1", "tg", 1, t0())).await;
+    let head_before = store.audit_head().await.expect("head");
+    let at = t0() + Duration::minutes(1);
+    // The same organisation twice in one batch: the delivery insert fails after the number was
+    // taken, so everything must roll back.
+    assert!(send_to(&*store, "f1", &["k-f"], &["op", "meti", "op"], at)
+        .await
+        .is_err());
+    let f1 = store.provision("f1").await.expect("f1");
+    assert_eq!(
+        (f1.state.as_str(), f1.ident, f1.sent_at),
+        ("draft", None, None)
+    );
+    assert!(store.deliveries_of("f1").await.expect("rows").is_empty());
+    assert!(store
+        .list_provisions(&keys(&["k-f"]), 10)
+        .await
+        .expect("list")
+        .is_empty());
+    assert_eq!(
+        store.audit_head().await.expect("head"),
+        head_before,
+        "no audit entry for a failed send"
+    );
+    // Unknown provision.
+    assert!(matches!(
+        send_to(&*store, "nope", &["k-f"], &["op"], at).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.audit_head().await.expect("head"), head_before);
+    // The counter was not consumed: the retry is T1.
+    assert_eq!(
+        send_to(&*store, "f1", &["k-f"], &["op", "meti"], at)
+            .await
+            .expect("retry"),
+        "T1"
+    );
+    // Sending it again is refused and changes nothing either.
+    let head = store.audit_head().await.expect("head");
+    match send_to(
+        &*store,
+        "f1",
+        &["k-again"],
+        &["nisc"],
+        at + Duration::minutes(1),
+    )
+    .await
+    {
+        Err(StoreError::Conflict(m)) => assert_eq!(m, "provision already sent"),
+        other => panic!("expected Conflict, got {other:?}"),
+    }
+    assert_eq!(store.audit_head().await.expect("head"), head);
+    let f1 = store.provision("f1").await.expect("f1");
+    assert_eq!((f1.ident.as_deref(), f1.sent_at), (Some("T1"), Some(at)));
+    assert_eq!(store.deliveries_of("f1").await.expect("rows").len(), 2);
+    assert!(store
+        .list_provisions(&keys(&["k-again"]), 10)
+        .await
+        .expect("list")
+        .is_empty());
+    assert_eq!(
+        send_to(&*store, "g1", &["k-g"], &["op"], at)
+            .await
+            .expect("next chain"),
+        "T2"
     );
 }

@@ -6,8 +6,10 @@
 //! are durable together or not at all.
 
 pub mod conformance;
+mod provision;
 mod records;
 
+pub use provision::*;
 pub use records::*;
 
 use async_trait::async_trait;
@@ -88,6 +90,74 @@ pub trait Store: Send + Sync + 'static {
     async fn copies_of_chain(&self, id: &ChainId) -> StoreResult<Vec<CopyRecord>>;
     /// Copies whose audience intersects `keys`, newest first: the indexed form of the policy.
     async fn list_copies(&self, query: &CopyQuery) -> StoreResult<Vec<CopySummary>>;
+
+    // --- provision (情報提供) ------------------------------------------------------------
+    async fn insert_source_item(
+        &self,
+        item: &SourceItemRecord,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    async fn source_item(&self, id: &str) -> StoreResult<SourceItemRecord>;
+    async fn source_items(&self) -> StoreResult<Vec<SourceItemRecord>>;
+    /// Inserts or replaces a draft; refuses (`Conflict`) once the provision was sent.
+    async fn save_provision_draft(&self, p: &ProvisionRecord, audit: AuditDraft)
+        -> StoreResult<()>;
+    async fn provision(&self, id: &str) -> StoreResult<ProvisionRecord>;
+    async fn provisions_of_chain(&self, chain: &str) -> StoreResult<Vec<ProvisionRecord>>;
+    /// Sends a draft atomically: numbers it T<n> (new chain) or T<n>-<k>, stores its audience
+    /// keys and the first deliveries, and the audit entries. Returns the identification number.
+    async fn send_provision(
+        &self,
+        id: &str,
+        audience: Vec<String>,
+        deliveries: Vec<DeliveryRecord>,
+        at: DateTime<Utc>,
+        audit: Vec<AuditDraft>,
+    ) -> StoreResult<String>;
+    /// Records a relay and its new deliveries (set-based); recipients already reached are kept.
+    async fn record_relay(
+        &self,
+        relay: &RelayRecord,
+        deliveries: Vec<DeliveryRecord>,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    async fn deliveries_of(&self, provision: &str) -> StoreResult<Vec<DeliveryRecord>>;
+    /// Marks read (first time only); `NotFound` if the organisation is not a recipient.
+    async fn mark_delivery_read(
+        &self,
+        provision: &str,
+        org: &OrgId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    async fn acknowledge_delivery(
+        &self,
+        provision: &str,
+        org: &OrgId,
+        at: DateTime<Utc>,
+        note: &str,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    /// Sent provisions whose audience intersects `keys`, newest first.
+    async fn list_provisions(
+        &self,
+        keys: &[String],
+        limit: u32,
+    ) -> StoreResult<Vec<ProvisionSummary>>;
+    /// Drafts (NISC's work list), newest first.
+    async fn provision_drafts(&self) -> StoreResult<Vec<ProvisionSummary>>;
+    async fn insert_consent(&self, c: &ConsentRecord, audit: AuditDraft) -> StoreResult<()>;
+    async fn consents_of(&self, provision: &str) -> StoreResult<Vec<ConsentRecord>>;
+    async fn consents_for_org(&self, org: &OrgId) -> StoreResult<Vec<ConsentRecord>>;
+    /// Decides a pending request; `Conflict` if it was already decided.
+    async fn decide_consent(
+        &self,
+        id: &str,
+        approve: bool,
+        by: &PersonId,
+        at: DateTime<Utc>,
+        note: &str,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
 
     // --- audit ----------------------------------------------------------------------------
     async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()>;

@@ -1,0 +1,107 @@
+//! Records of 情報提供 (information provision): NISC's notices, their sources, sanitisation
+//! decisions, consent requests, relays, per-recipient receipts and inquiries.
+
+use chrono::{DateTime, Utc};
+use kakehashi_domain::{OrgId, PersonId};
+use serde::{Deserialize, Serialize};
+
+/// A source NISC recorded that is not a liaison chain: a vendor advisory, a JPCERT/CC alert…
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceItemRecord {
+    pub id: String,
+    pub title: String,
+    /// Who published or provided it.
+    pub origin: String,
+    pub url: String,
+    pub tlp: String,
+    /// Sectors the source allows sharing with; `None` = no sector restriction.
+    pub allowed_sectors: Option<Vec<String>>,
+    /// Identifying details to keep out of provisions (names, e-mails, phones, URLs, domains), JSON.
+    pub identifiers: String,
+    pub created_by: PersonId,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One report (第k報) of a provision chain T<n>; a draft until sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProvisionRecord {
+    pub id: String,
+    pub chain: String,
+    pub report_no: u32,
+    /// T<n> / T<n>-<k>, assigned when sent.
+    pub ident: Option<String>,
+    /// "draft" or "sent".
+    pub state: String,
+    /// The `ProvisionForm` as JSON.
+    pub form: String,
+    pub tlp: String,
+    pub importance: Option<String>,
+    /// Target sectors (情報提供先).
+    pub sectors: Vec<String>,
+    /// The sources it draws on, JSON (`[{ "kind": "chain"|"item", "id": … }]`).
+    pub sources: String,
+    /// Sanitisation decisions, JSON.
+    pub resolutions: String,
+    /// 早期警戒: sent directly to CEPTOARs/operators with a copy to the ministries.
+    pub urgent: bool,
+    pub created_by: PersonId,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// Per-recipient organisation state of a sent provision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryRecord {
+    pub provision: String,
+    pub org: OrgId,
+    /// The organisation that relayed it here (None = NISC sent it).
+    pub via_org: Option<OrgId>,
+    pub relay: Option<String>,
+    pub delivered_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+    pub acked_at: Option<DateTime<Utc>>,
+    pub ack_note: String,
+}
+
+/// An explicit relay action: one organisation passing a provision on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelayRecord {
+    pub id: String,
+    pub provision: String,
+    pub from_org: OrgId,
+    pub by_person: PersonId,
+    pub recipients: Vec<OrgId>,
+    pub at: DateTime<Utc>,
+}
+
+/// A request to a source's sender to widen the scope it allowed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsentRecord {
+    pub id: String,
+    pub provision: String,
+    /// The source: `chain:<id>` or `item:<id>`.
+    pub source: String,
+    /// The organisation that decides (the source's sender).
+    pub decider_org: OrgId,
+    pub sectors: Vec<String>,
+    pub tlp: Option<String>,
+    /// "pending", "approved", "refused".
+    pub status: String,
+    pub note: String,
+    pub decided_by: Option<PersonId>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What provision listings show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProvisionSummary {
+    pub id: String,
+    pub chain: String,
+    pub report_no: u32,
+    pub ident: Option<String>,
+    pub tlp: String,
+    pub importance: Option<String>,
+    pub sectors: Vec<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
