@@ -24,6 +24,7 @@ on_both_backends!(
     audit_records_restricted_reads_and_verifies,
     follow_up_before_numbering_is_numbered_on_receipt,
     audit_truncation_is_detected,
+    org_admins_manage_their_own_people_only,
 );
 
 fn items(v: &Value) -> Vec<Value> {
@@ -517,4 +518,97 @@ async fn follow_up_before_numbering_is_numbered_on_receipt(b: Backend) {
         .await;
     assert_eq!(st, 201, "{fwd}");
     assert_eq!(fwd["ident"], "R1");
+}
+
+/// Platform admins manage organisations; org admins manage their own organisation's people.
+async fn org_admins_manage_their_own_people_only(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let op = srv.login("op-power").await; // org admin of 東都電力
+    let (_, me) = op.get("/api/v1/me").await;
+    let own = me["org"]["id"].as_str().expect("org").to_owned();
+    let person = |login: &str| {
+        json!({
+            "login": login, "display_name": "新人 一郎", "password": "correct-horse-battery",
+            "roles": ["reader"], "employment": "nda_contractor", "need_to_know": ["electric_power"]
+        })
+    };
+    let (st, v) = op
+        .post(&format!("/api/v1/orgs/{own}/people"), person("newcomer"))
+        .await;
+    assert_eq!(st, 201, "{v}");
+    let (st, _) = op
+        .post("/api/v1/orgs/meti/people", person("intruder"))
+        .await;
+    assert_eq!(st, 403, "not another organisation's people");
+    let (st, v) = op
+        .post(
+            &format!("/api/v1/orgs/{own}/people"),
+            json!({
+                "login": "boss", "display_name": "x", "password": "correct-horse-battery",
+                "roles": ["platform_admin"], "employment": "staff"
+            }),
+        )
+        .await;
+    assert_eq!(st, 403, "no escalation to platform admin: {v}");
+    let (st, v) = op.post(&format!("/api/v1/orgs/{own}/people"), json!({
+        "login": "x", "display_name": "x", "password": "short", "roles": ["reader"], "employment": "staff"
+    })).await;
+    assert_eq!(st, 422, "{v}");
+    let fields: Vec<_> = v["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].clone())
+        .collect();
+    assert_eq!(
+        fields,
+        vec![json!("login")],
+        "the first bad field is named: {v}"
+    );
+    let meti = srv.login("meti").await; // no org-admin role
+    let (st, _) = meti
+        .post("/api/v1/orgs/meti/people", person("nobody"))
+        .await;
+    assert_eq!(st, 403);
+    let (st, _) = op
+        .post(
+            "/api/v1/orgs",
+            json!({ "kind": "operator", "name_ja": "新電力", "sectors": ["electric_power"] }),
+        )
+        .await;
+    assert_eq!(st, 403, "only platform admins create organisations");
+    let admin = srv.login_with("admin", &srv.admin_password).await;
+    let (st, v) = admin.post("/api/v1/orgs", json!({ "kind": "operator", "name_ja": "新電力株式会社", "sectors": ["electric_power"] })).await;
+    assert_eq!(st, 201, "{v}");
+    let (st, v) = admin
+        .post(
+            "/api/v1/orgs",
+            json!({ "kind": "operator", "name_ja": "x", "sectors": ["atlantis"] }),
+        )
+        .await;
+    assert_eq!(
+        (st, v["errors"][0]["field"].clone()),
+        (422, json!("sectors"))
+    );
+    // The new person signs in; deactivating them ends their session.
+    let newcomer = srv.login_with("newcomer", "correct-horse-battery").await;
+    let (st, _) = newcomer.get("/api/v1/me").await;
+    assert_eq!(st, 200);
+    let (_, people) = op.get(&format!("/api/v1/orgs/{own}/people")).await;
+    let id = items(&people)
+        .into_iter()
+        .find(|p| p["login"] == "newcomer")
+        .expect("listed")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let (st, _) = op
+        .post(
+            &format!("/api/v1/people/{id}/active"),
+            json!({ "active": false }),
+        )
+        .await;
+    assert_eq!(st, 204);
+    let (st, _) = newcomer.get("/api/v1/me").await;
+    assert_eq!(st, 401, "deactivated: session ended");
 }

@@ -19,6 +19,8 @@ pub const CRISIS_ORG: &str = "crisis-management";
 pub struct NewOrg {
     pub kind: String,
     pub name_ja: String,
+    /// Defaults to the Japanese name.
+    #[serde(default)]
     pub name_en: String,
     #[serde(default)]
     pub sectors: Vec<String>,
@@ -35,6 +37,8 @@ pub struct NewOrg {
 /// Input for a new person.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct NewPerson {
+    /// Taken from the URL by the API; optional in the body.
+    #[serde(default)]
     pub org: String,
     pub login: String,
     pub display_name: String,
