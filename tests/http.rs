@@ -286,10 +286,20 @@ async fn invalid_form_names_field_and_rule_and_stores_nothing(b: Backend) {
         (422, json!("sector"))
     );
     // Malformed JSON types are refused without a server error.
-    let (st, _) = op
+    let (st, v) = op
         .post("/api/v1/liaisons", json!({ "form": { "tlp": 5 } }))
         .await;
-    assert!((400..500).contains(&st), "{st}");
+    assert_eq!(st, 422, "{v}");
+    assert_eq!(
+        v["errors"][0]["field"], "body",
+        "problem+json, not plain text: {v}"
+    );
+    assert!(
+        v["errors"][0]["message_en"]
+            .as_str()
+            .is_some_and(|m| m.contains("form.tlp")),
+        "names the path: {v}"
+    );
 }
 
 async fn csrf_scopes_and_rate_limit(b: Backend) {

@@ -2,6 +2,7 @@
 
 use crate::auth::ApiAuth;
 use crate::error::ApiError;
+use crate::json::ApiJson;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -24,7 +25,7 @@ pub async fn orgs(State(s): State<AppState>, ApiAuth(a): ApiAuth) -> Result<Json
 pub async fn create_org(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
-    Json(body): Json<NewOrg>,
+    ApiJson(body): ApiJson<NewOrg>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     a.require_scope("admin")?;
     Ok((
@@ -52,7 +53,7 @@ pub async fn create_person(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
     Path(id): Path<String>,
-    Json(mut body): Json<NewPerson>,
+    ApiJson(mut body): ApiJson<NewPerson>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     a.require_scope("admin")?;
     body.org = id;
@@ -73,7 +74,7 @@ pub async fn set_active(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
     Path(id): Path<String>,
-    Json(body): Json<Active>,
+    ApiJson(body): ApiJson<Active>,
 ) -> Result<StatusCode, ApiError> {
     a.require_scope("admin")?;
     s.app
@@ -104,7 +105,7 @@ pub struct NewToken {
 pub async fn create_token(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
-    Json(body): Json<NewToken>,
+    ApiJson(body): ApiJson<NewToken>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     // A token cannot mint tokens: only a signed-in person can.
     if !matches!(a.via, crate::auth::Via::Session { .. }) {

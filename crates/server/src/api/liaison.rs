@@ -2,6 +2,7 @@
 
 use crate::auth::ApiAuth;
 use crate::error::ApiError;
+use crate::json::ApiJson;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -56,7 +57,7 @@ fn page(rows: Vec<kakehashi_app::liaison::ListRow>, limit: Option<u32>) -> Value
 pub async fn file(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
-    Json(req): Json<FileRequest>,
+    ApiJson(req): ApiJson<FileRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     a.require_scope("write")?;
     let filed = s.app.file_liaison(&a.actor, req).await?;
@@ -111,7 +112,7 @@ pub async fn follow_up(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
     Path(id): Path<String>,
-    Json(req): Json<FileRequest>,
+    ApiJson(req): ApiJson<FileRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     a.require_scope("write")?;
     let filed = s.app.follow_up(&a.actor, &ChainId(id), req).await?;
@@ -136,7 +137,7 @@ pub async fn forward(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
     Path(id): Path<String>,
-    Json(req): Json<ForwardRequest>,
+    ApiJson(req): ApiJson<ForwardRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     a.require_scope("write")?;
     let filed = s.app.forward(&a.actor, &CopyId(id), req).await?;

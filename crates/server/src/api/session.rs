@@ -1,5 +1,6 @@
 use crate::auth::{set_cookie, ApiAuth, Via, SESSION_COOKIE};
 use crate::error::ApiError;
+use crate::json::ApiJson;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
@@ -19,7 +20,7 @@ pub struct SignIn {
     responses((status = 200, description = "Signed in"), (status = 422, description = "Wrong credentials"), (status = 429, description = "Too many attempts")))]
 pub async fn sign_in(
     State(s): State<AppState>,
-    Json(body): Json<SignIn>,
+    ApiJson(body): ApiJson<SignIn>,
 ) -> Result<Response, ApiError> {
     let sess = s.app.sign_in(&body.login, &body.password).await?;
     let max_age = (sess.expires_at - s.app.now()).num_seconds();
