@@ -25,6 +25,7 @@ on_both_backends!(
     follow_up_before_numbering_is_numbered_on_receipt,
     audit_truncation_is_detected,
     org_admins_manage_their_own_people_only,
+    provision_is_sanitised_consented_sent_relayed_and_acknowledged,
 );
 
 fn items(v: &Value) -> Vec<Value> {
@@ -621,4 +622,193 @@ async fn org_admins_manage_their_own_people_only(b: Backend) {
     assert_eq!(st, 204);
     let (st, _) = newcomer.get("/api/v1/me").await;
     assert_eq!(st, 401, "deactivated: session ended");
+}
+
+/// 情報提供: NISC drafts from a liaison chain; sending is blocked while identifying details of
+/// the source remain and while a target sector lies outside the source's scope; the source's
+/// sender consents; T1 goes to the ministries, is relayed to CEPTOARs and operators, read and
+/// acknowledged — and an operator outside the scope never sees it.
+async fn provision_is_sanitised_consented_sent_relayed_and_acknowledged(b: Backend) {
+    let srv = TestServer::start(b).await;
+    // The source: an AMBER liaison that reached NISC through METI, numbered R1.
+    let op = srv.login("op-power").await;
+    let (_, filed) = op
+        .post(
+            "/api/v1/liaisons",
+            json!({ "form": power_form("AMBER"), "statutory": true }),
+        )
+        .await;
+    let chain = filed["chain"].as_str().expect("chain").to_owned();
+    let meti = srv.login("meti").await;
+    let copy = filed["copies"][0].as_str().expect("copy").to_owned();
+    let (_, c) = meti.get(&format!("/api/v1/copies/{copy}")).await;
+    let (st, _) = meti
+        .post(
+            &format!("/api/v1/copies/{copy}/forward"),
+            json!({ "form": c["form"] }),
+        )
+        .await;
+    assert_eq!(st, 201);
+
+    let nisc = srv.login("nisc").await;
+    let form = |summary: &str| {
+        json!({
+            "importance": "alert", "tlp": "AMBER", "has_attachments": false,
+            "recipients": [ { "ministry": "meti", "sector": "electric_power" }, { "ministry": "mlit", "sector": "railway" } ],
+            "summary": summary,
+            "targets": "制御系ネットワークに接続された給電指令システム",
+            "countermeasures": "通信先 203.0.113.7 をブロックし、ログを確認すること。",
+            "contact": { "person": "提供 花子", "email": "teikyo.hanako@nisc.example.go.jp" }
+        })
+    };
+    let leaky = "東都電力株式会社（R1）で大量アクセスが確認された。担当 東都 花子。";
+    let (st, draft) = nisc
+        .post(
+            "/api/v1/provisions",
+            json!({ "form": form(leaky), "sources": [ { "kind": "chain", "id": chain } ] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{draft}");
+    let id = draft["id"].as_str().expect("id").to_owned();
+    let (_, check) = nisc.get(&format!("/api/v1/provisions/{id}/check")).await;
+    let matched: Vec<String> = check["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["matched"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert!(matched.iter().any(|m| m.contains("東都電力")), "{check}");
+    assert!(matched.iter().any(|m| m.contains("R1")), "{check}");
+    assert!(
+        matched
+            .iter()
+            .any(|m| m.contains("東都 花子") || m.contains("東都花子")),
+        "{check}"
+    );
+    let blockers = check["blockers"].to_string();
+    assert!(
+        blockers.contains("railway"),
+        "railway is outside the AMBER source's sector: {blockers}"
+    );
+    let (st, v) = nisc
+        .post(&format!("/api/v1/provisions/{id}/send"), json!({}))
+        .await;
+    assert_eq!(st, 422, "blocked: {v}");
+    // Nobody outside NISC can see a draft.
+    let (st, _) = meti.get(&format!("/api/v1/provisions/{id}")).await;
+    assert_eq!(st, 404);
+
+    // Consent to widen to railway, asked of the source's sender (METI).
+    let (st, req) = nisc
+        .post(
+            &format!("/api/v1/provisions/{id}/consents"),
+            json!({ "source": { "kind": "chain", "id": chain }, "sectors": ["railway"] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{req}");
+    let (_, mine) = meti.get("/api/v1/consents").await;
+    let cid = items(&mine)[0]["id"].as_str().expect("consent").to_owned();
+    let (st, _) = meti
+        .post(
+            &format!("/api/v1/consents/{cid}/decision"),
+            json!({ "approve": true, "note": "匿名化を条件に同意" }),
+        )
+        .await;
+    assert_eq!(st, 204);
+    let (st, _) = meti
+        .post(
+            &format!("/api/v1/consents/{cid}/decision"),
+            json!({ "approve": false }),
+        )
+        .await;
+    assert_eq!(st, 409, "decided once");
+
+    // Sanitised text: nothing identifying remains; now it can go.
+    let res = nisc
+        .client
+        .put(format!("{}/api/v1/provisions/{id}", srv.base))
+        .header("x-csrf-token", &nisc.csrf)
+        .json(&json!({ "form": form("電力分野の事業者において給電指令システムへの大量アクセスが確認された。"), "sources": [ { "kind": "chain", "id": chain } ] }))
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(res.status(), 200);
+    let (_, check) = nisc.get(&format!("/api/v1/provisions/{id}/check")).await;
+    assert_eq!(check["blockers"], json!([]), "{check}");
+    let (st, sent) = nisc
+        .post(&format!("/api/v1/provisions/{id}/send"), json!({}))
+        .await;
+    assert_eq!((st, sent["ident"].clone()), (200, json!("T1")), "{sent}");
+
+    // Relay: METI → 電力セプター; the CEPTOAR → its member operators; MLIT → 鉄道セプター.
+    let (st, r) = meti
+        .post(&format!("/api/v1/provisions/{id}/relay"), json!({}))
+        .await;
+    assert_eq!(st, 200, "{r}");
+    let cep = srv.login("ceptoar-power").await;
+    let (st, _) = cep.get(&format!("/api/v1/provisions/{id}")).await;
+    assert_eq!(st, 200);
+    let (st, r) = cep
+        .post(&format!("/api/v1/provisions/{id}/relay"), json!({}))
+        .await;
+    assert_eq!(st, 200, "{r}");
+    assert_eq!(
+        r["recipients"].as_array().map(|a| a.len()),
+        Some(2),
+        "both power operators: {r}"
+    );
+    let mlit = srv.login("mlit").await;
+    let (st, _) = mlit
+        .post(&format!("/api/v1/provisions/{id}/relay"), json!({}))
+        .await;
+    assert_eq!(st, 200);
+    let op2 = srv.login("op-power2").await;
+    let (_, list) = op2.get("/api/v1/provisions").await;
+    assert_eq!(items(&list).len(), 1);
+    let (st, view) = op2.get(&format!("/api/v1/provisions/{id}")).await;
+    assert_eq!(st, 200);
+    assert!(
+        view["receipt"]["read_at"].is_string(),
+        "reading marks it read: {view}"
+    );
+    let (st, _) = op2
+        .post(
+            &format!("/api/v1/provisions/{id}/ack"),
+            json!({ "note": "ブロック設定済み" }),
+        )
+        .await;
+    assert_eq!(st, 204);
+
+    // NISC's receipt table: every recipient's state; op-power has not read it yet.
+    let (_, rec) = nisc.get(&format!("/api/v1/provisions/{id}/receipts")).await;
+    let rows = items(&rec);
+    assert!(
+        rows.len() >= 6,
+        "2 ministries, 2 CEPTOARs, 2 operators: {rec}"
+    );
+    let acked = rows
+        .iter()
+        .find(|r| r["org_name"] == "北浜電力株式会社")
+        .expect("op-power2 row");
+    assert_eq!(acked["delivery"]["ack_note"], "ブロック設定済み");
+    let unread = rows
+        .iter()
+        .find(|r| r["org_name"] == "東都電力株式会社")
+        .expect("op-power row");
+    assert!(unread["delivery"]["read_at"].is_null());
+    let (st, _) = meti.get(&format!("/api/v1/provisions/{id}/receipts")).await;
+    assert_eq!(st, 403, "the receipt table is NISC's");
+
+    // Outside the scope: a bank and a vendor see nothing; a non-recipient cannot acknowledge.
+    for login in ["op-bank", "vendor"] {
+        let s = srv.login(login).await;
+        let (_, list) = s.get("/api/v1/provisions").await;
+        assert!(items(&list).is_empty(), "{login}: {list}");
+        let (st, _) = s.get(&format!("/api/v1/provisions/{id}")).await;
+        assert_eq!(st, 404, "{login}");
+        let (st, _) = s
+            .post(&format!("/api/v1/provisions/{id}/ack"), json!({}))
+            .await;
+        assert_eq!(st, 404, "{login}");
+    }
 }

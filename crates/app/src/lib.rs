@@ -9,6 +9,7 @@ pub mod error;
 pub mod identity;
 pub mod liaison;
 pub mod orgs;
+pub mod provision;
 pub mod taxonomy;
 
 use chrono::{DateTime, Utc};

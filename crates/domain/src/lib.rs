@@ -8,6 +8,7 @@ pub mod ids;
 pub mod liaison;
 pub mod numbering;
 pub mod org;
+pub mod provision;
 pub mod sharing;
 
 pub use ids::*;

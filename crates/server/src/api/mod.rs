@@ -3,6 +3,7 @@
 
 mod admin;
 mod liaison;
+mod provision;
 mod reference;
 mod session;
 
@@ -21,8 +22,12 @@ use utoipa::OpenApi;
         liaison::copy, liaison::forward, liaison::anonymise_preview,
         admin::orgs, admin::create_org, admin::people, admin::create_person, admin::set_active,
         admin::tokens, admin::create_token, admin::revoke_token, admin::audit, admin::audit_verify,
+        provision::create_source_item, provision::source_items, provision::create, provision::update,
+        provision::list, provision::get, provision::check, provision::send, provision::relay,
+        provision::ack, provision::receipts, provision::ask_consent, provision::my_consents,
+        provision::decide,
     ),
-    tags((name = "liaison", description = "情報連絡 — information liaison"))
+    tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"))
 )]
 pub struct ApiDoc;
 
@@ -65,4 +70,27 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tokens/{id}", delete(admin::revoke_token))
         .route("/api/v1/audit", get(admin::audit))
         .route("/api/v1/audit/verify", get(admin::audit_verify))
+        .route(
+            "/api/v1/source-items",
+            get(provision::source_items).post(provision::create_source_item),
+        )
+        .route(
+            "/api/v1/provisions",
+            get(provision::list).post(provision::create),
+        )
+        .route(
+            "/api/v1/provisions/{id}",
+            get(provision::get).put(provision::update),
+        )
+        .route("/api/v1/provisions/{id}/check", get(provision::check))
+        .route("/api/v1/provisions/{id}/send", post(provision::send))
+        .route("/api/v1/provisions/{id}/relay", post(provision::relay))
+        .route("/api/v1/provisions/{id}/ack", post(provision::ack))
+        .route("/api/v1/provisions/{id}/receipts", get(provision::receipts))
+        .route(
+            "/api/v1/provisions/{id}/consents",
+            post(provision::ask_consent),
+        )
+        .route("/api/v1/consents", get(provision::my_consents))
+        .route("/api/v1/consents/{id}/decision", post(provision::decide))
 }

@@ -1,9 +1,9 @@
 //! 情報提供 over JSON: NISC drafts from sources, checks, asks consent, sends; ministries and
 //! CEPTOARs relay; recipients read and acknowledge; NISC sees the receipt table.
 
-use crate::json::ApiJson;
 use crate::auth::ApiAuth;
 use crate::error::ApiError;
+use crate::json::ApiJson;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -15,60 +15,119 @@ use serde_json::{json, Value};
 
 /// Record an external source item (NISC).
 #[utoipa::path(post, path = "/api/v1/source-items", tag = "provision", request_body = Value, responses((status = 201, description = "Recorded")))]
-pub async fn create_source_item(State(s): State<AppState>, ApiAuth(a): ApiAuth, ApiJson(body): ApiJson<NewSourceItem>) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create_source_item(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    ApiJson(body): ApiJson<NewSourceItem>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     a.require_scope("write")?;
-    Ok((StatusCode::CREATED, Json(json!(s.app.record_source_item(&a.actor, body).await?))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!(s.app.record_source_item(&a.actor, body).await?)),
+    ))
 }
 
 /// Source items NISC recorded.
 #[utoipa::path(get, path = "/api/v1/source-items", tag = "provision", responses((status = 200, description = "Items")))]
-pub async fn source_items(State(s): State<AppState>, ApiAuth(a): ApiAuth) -> Result<Json<Value>, ApiError> {
+pub async fn source_items(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
-    Ok(Json(json!({ "items": s.app.source_items(&a.actor).await? })))
+    Ok(Json(
+        json!({ "items": s.app.source_items(&a.actor).await? }),
+    ))
 }
 
 /// Create a draft provision (NISC).
 #[utoipa::path(post, path = "/api/v1/provisions", tag = "provision", request_body = Value, responses((status = 201, description = "Draft saved")))]
-pub async fn create(State(s): State<AppState>, ApiAuth(a): ApiAuth, ApiJson(body): ApiJson<DraftRequest>) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    ApiJson(body): ApiJson<DraftRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     a.require_scope("write")?;
-    Ok((StatusCode::CREATED, Json(json!(s.app.save_provision_draft(&a.actor, None, body).await?))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!(
+            s.app.save_provision_draft(&a.actor, None, body).await?
+        )),
+    ))
 }
 
 /// Update a draft (refused once sent).
 #[utoipa::path(put, path = "/api/v1/provisions/{id}", tag = "provision", params(("id" = String, Path)), request_body = Value, responses((status = 200, description = "Draft saved"), (status = 409, description = "Already sent")))]
-pub async fn update(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id): Path<String>, ApiJson(body): ApiJson<DraftRequest>) -> Result<Json<Value>, ApiError> {
+pub async fn update(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<DraftRequest>,
+) -> Result<Json<Value>, ApiError> {
     a.require_scope("write")?;
-    Ok(Json(json!(s.app.save_provision_draft(&a.actor, Some(&id), body).await?)))
+    Ok(Json(json!(
+        s.app
+            .save_provision_draft(&a.actor, Some(&id), body)
+            .await?
+    )))
 }
 
 /// Sent provisions the caller may read.
 #[utoipa::path(get, path = "/api/v1/provisions", tag = "provision", responses((status = 200, description = "Provisions")))]
 pub async fn list(State(s): State<AppState>, ApiAuth(a): ApiAuth) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
-    Ok(Json(json!({ "items": s.app.provisions(&a.actor, 100).await? })))
+    Ok(Json(
+        json!({ "items": s.app.provisions(&a.actor, 100).await? }),
+    ))
 }
 
 /// One provision (a recipient's first view marks it read).
 #[utoipa::path(get, path = "/api/v1/provisions/{id}", tag = "provision", params(("id" = String, Path)), responses((status = 200, description = "Provision"), (status = 404, description = "Not found or not readable")))]
-pub async fn get(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn get(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
     Ok(Json(json!(s.app.view_provision(&a.actor, &id).await?)))
 }
 
 /// What still blocks sending a draft (scope, TLP, consent).
 #[utoipa::path(get, path = "/api/v1/provisions/{id}/check", tag = "provision", params(("id" = String, Path)), responses((status = 200, description = "Blockers")))]
-pub async fn check(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn check(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
     let p = s.app.view_provision(&a.actor, &id).await?.record;
-    let blockers: Vec<Value> = s.app.provision_blockers(&p).await?.into_iter().map(|(ja, en)| json!({ "message_ja": ja, "message_en": en })).collect();
-    Ok(Json(json!({ "blockers": blockers })))
+    let blockers: Vec<Value> = s
+        .app
+        .provision_blockers(&p)
+        .await?
+        .into_iter()
+        .map(|(ja, en)| json!({ "message_ja": ja, "message_en": en }))
+        .collect();
+    let findings: Vec<Value> = s
+        .app
+        .provision_findings(&p)
+        .await?
+        .into_iter()
+        .map(|f| json!({ "key": f.key(), "field": f.field, "row": f.row, "source": f.source_label, "matched": f.matched }))
+        .collect();
+    Ok(Json(json!({ "blockers": blockers, "findings": findings })))
 }
 
 /// Send a draft: numbered T<n> / T<n>-<k> and delivered.
 #[utoipa::path(post, path = "/api/v1/provisions/{id}/send", tag = "provision", params(("id" = String, Path)), responses((status = 200, description = "Sent; `ident` is the T-number"), (status = 422, description = "Blocked")))]
-pub async fn send(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn send(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     a.require_scope("write")?;
-    Ok(Json(json!({ "ident": s.app.send_provision(&a.actor, &id).await? })))
+    Ok(Json(
+        json!({ "ident": s.app.send_provision(&a.actor, &id).await? }),
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -79,9 +138,16 @@ pub struct Relay {
 
 /// Relay a received provision (ministry → CEPTOARs, CEPTOAR → member operators).
 #[utoipa::path(post, path = "/api/v1/provisions/{id}/relay", tag = "provision", params(("id" = String, Path)), request_body = Relay, responses((status = 200, description = "Relayed")))]
-pub async fn relay(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id): Path<String>, ApiJson(body): ApiJson<Relay>) -> Result<Json<Value>, ApiError> {
+pub async fn relay(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Relay>,
+) -> Result<Json<Value>, ApiError> {
     a.require_scope("write")?;
-    Ok(Json(json!({ "recipients": s.app.relay_provision(&a.actor, &id, body.recipients).await? })))
+    Ok(Json(
+        json!({ "recipients": s.app.relay_provision(&a.actor, &id, body.recipients).await? }),
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -92,17 +158,30 @@ pub struct Ack {
 
 /// Acknowledge receipt, with an optional response note.
 #[utoipa::path(post, path = "/api/v1/provisions/{id}/ack", tag = "provision", params(("id" = String, Path)), request_body = Ack, responses((status = 204, description = "Acknowledged")))]
-pub async fn ack(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id): Path<String>, ApiJson(body): ApiJson<Ack>) -> Result<StatusCode, ApiError> {
+pub async fn ack(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Ack>,
+) -> Result<StatusCode, ApiError> {
     a.require_scope("write")?;
-    s.app.acknowledge_provision(&a.actor, &id, &body.note).await?;
+    s.app
+        .acknowledge_provision(&a.actor, &id, &body.note)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// NISC's receipt table: delivered / read / acknowledged per recipient organisation.
 #[utoipa::path(get, path = "/api/v1/provisions/{id}/receipts", tag = "provision", params(("id" = String, Path)), responses((status = 200, description = "Receipts")))]
-pub async fn receipts(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn receipts(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
-    Ok(Json(json!({ "items": s.app.provision_receipts(&a.actor, &id).await? })))
+    Ok(Json(
+        json!({ "items": s.app.provision_receipts(&a.actor, &id).await? }),
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -121,17 +200,37 @@ pub struct SourceRefBody {
 
 /// Ask a source's sender to widen the scope it allowed.
 #[utoipa::path(post, path = "/api/v1/provisions/{id}/consents", tag = "provision", params(("id" = String, Path)), request_body = ConsentAsk, responses((status = 201, description = "Requested")))]
-pub async fn ask_consent(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id): Path<String>, ApiJson(body): ApiJson<ConsentAsk>) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn ask_consent(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ConsentAsk>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     a.require_scope("write")?;
-    let src = SourceRef { kind: body.source.kind, id: body.source.id };
-    Ok((StatusCode::CREATED, Json(json!(s.app.request_consent(&a.actor, &id, &src, body.sectors, body.tlp).await?))))
+    let src = SourceRef {
+        kind: body.source.kind,
+        id: body.source.id,
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(json!(
+            s.app
+                .request_consent(&a.actor, &id, &src, body.sectors, body.tlp)
+                .await?
+        )),
+    ))
 }
 
 /// Consent requests addressed to the caller's organisation.
 #[utoipa::path(get, path = "/api/v1/consents", tag = "provision", responses((status = 200, description = "Requests")))]
-pub async fn my_consents(State(s): State<AppState>, ApiAuth(a): ApiAuth) -> Result<Json<Value>, ApiError> {
+pub async fn my_consents(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
-    Ok(Json(json!({ "items": s.app.my_consent_requests(&a.actor).await? })))
+    Ok(Json(
+        json!({ "items": s.app.my_consent_requests(&a.actor).await? }),
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -143,9 +242,22 @@ pub struct Decision {
 
 /// Approve or refuse a consent request (the source's sender).
 #[utoipa::path(post, path = "/api/v1/consents/{id}/decision", tag = "provision", params(("id" = String, Path)), request_body = Decision, responses((status = 204, description = "Decided"), (status = 409, description = "Already decided")))]
-pub async fn decide(State(s): State<AppState>, ApiAuth(a): ApiAuth, Path(id): Path<String>, ApiJson(body): ApiJson<Decision>) -> Result<StatusCode, ApiError> {
+pub async fn decide(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Decision>,
+) -> Result<StatusCode, ApiError> {
     a.require_scope("write")?;
-    let c = s.app.my_consent_requests(&a.actor).await?.into_iter().find(|c| c.id == id).ok_or(AppError::NotFound)?;
-    s.app.decide_consent(&a.actor, &c, body.approve, &body.note).await?;
+    let c = s
+        .app
+        .my_consent_requests(&a.actor)
+        .await?
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or(AppError::NotFound)?;
+    s.app
+        .decide_consent(&a.actor, &c, body.approve, &body.note)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,0 +1,802 @@
+//! 情報提供 — NISC's provisions: drafting on the form 図７ from recorded sources, the
+//! sanitisation and scope checks that gate sending, consent to widen, sending (T-numbers),
+//! relays ministry → CEPTOAR → operators, and per-recipient receipts. Every read asks the policy.
+
+use crate::error::{AppError, AppResult};
+use crate::identity::Actor;
+use crate::orgs::NISC_ORG;
+use crate::{new_id, App};
+use chrono::{DateTime, Timelike, Utc};
+use kakehashi_domain::provision::validate::{Jurisdiction, ProvisionContext};
+use kakehashi_domain::provision::{
+    check_form_scope, scan, sending_blockers, Consent, Finding, ProvisionForm, Resolution, Source,
+    SourceKind, SourceScope,
+};
+use kakehashi_domain::{Importance, OrgId, OrgKind, Role, SectorId, Tlp};
+use kakehashi_policy::{audience, decide, ItemScope};
+use kakehashi_store::{
+    ConsentRecord, DeliveryRecord, OrgRecord, ProvisionRecord, ProvisionSummary, RelayRecord,
+    SourceItemRecord,
+};
+use serde::{Deserialize, Serialize};
+
+/// A source a provision draws on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRef {
+    /// "chain" (a liaison chain) or "item" (recorded by NISC).
+    pub kind: String,
+    pub id: String,
+}
+
+/// Input for a draft.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct DraftRequest {
+    pub form: ProvisionForm,
+    #[serde(default)]
+    pub sources: Vec<SourceRef>,
+    #[serde(default)]
+    pub resolutions: Vec<Resolution>,
+    /// 早期警戒: deliver directly to CEPTOARs and operators with a copy to the ministries.
+    #[serde(default)]
+    pub urgent: bool,
+    /// Draft a follow-up (T<n>-<k>) of this provision's chain.
+    #[serde(default)]
+    pub follow_up_of: Option<String>,
+}
+
+/// A new source item recorded by NISC.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct NewSourceItem {
+    pub title: String,
+    #[serde(default)]
+    pub origin: String,
+    #[serde(default)]
+    pub url: String,
+    pub tlp: String,
+    #[serde(default)]
+    pub allowed_sectors: Option<Vec<String>>,
+    /// Identifying details: names, people, e-mails, phones, domains.
+    #[serde(default)]
+    pub identifiers: Vec<String>,
+}
+
+/// A provision as its reader sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProvisionView {
+    pub record: ProvisionRecord,
+    pub form: ProvisionForm,
+    /// The reader's organisation's receipt, if it is a recipient.
+    pub receipt: Option<DeliveryRecord>,
+}
+
+/// One row of NISC's receipt table.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReceiptRow {
+    pub delivery: DeliveryRecord,
+    pub org_name: String,
+    pub org_kind: String,
+}
+
+fn minute(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.with_second(0)
+        .and_then(|t| t.with_nanosecond(0))
+        .unwrap_or(t)
+}
+
+fn nisc_only(actor: &Actor) -> AppResult<()> {
+    if actor.org.kind != OrgKind::Nisc || !actor.has(Role::Approver) {
+        return Err(AppError::forbidden(
+            "情報提供の作成・送信はNISC（承認・送信者）のみ可能です。",
+            "Only NISC approvers draft and send provisions.",
+        ));
+    }
+    Ok(())
+}
+
+/// The policy's scope of a provision: NISC sends; the ministries of the 情報提供先 are addressees.
+pub fn provision_scope(p: &ProvisionRecord, form: &ProvisionForm) -> AppResult<ItemScope> {
+    let tlp = Tlp::from_code(&p.tlp)
+        .ok_or_else(|| AppError::Internal(format!("stored TLP {}", p.tlp)))?;
+    let mut ministries: Vec<OrgId> = form.recipients.iter().map(|r| r.ministry.clone()).collect();
+    ministries.sort();
+    ministries.dedup();
+    Ok(ItemScope {
+        tlp,
+        sectors: p.sectors.iter().map(|s| SectorId(s.clone())).collect(),
+        sender_org: OrgId(NISC_ORG.into()),
+        addressees: ministries,
+        added_recipients: vec![],
+        held_by_nisc: true,
+    })
+}
+
+fn parse_form(p: &ProvisionRecord) -> AppResult<ProvisionForm> {
+    serde_json::from_str(&p.form)
+        .map_err(|e| AppError::Internal(format!("stored provision form: {e}")))
+}
+
+impl App {
+    /// Records an external source (vendor advisory, JPCERT/CC alert…) with what identifies it.
+    pub async fn record_source_item(
+        &self,
+        actor: &Actor,
+        input: NewSourceItem,
+    ) -> AppResult<SourceItemRecord> {
+        nisc_only(actor)?;
+        if input.title.trim().is_empty() {
+            return Err(AppError::bad_field(
+                "title",
+                "required",
+                "件名は必須です。",
+                "Title is required.",
+            ));
+        }
+        let tlp = Tlp::from_code(&input.tlp).ok_or_else(|| {
+            AppError::bad_field("tlp", "unknown_code", "TLPが不明です。", "Unknown TLP.")
+        })?;
+        let rec = SourceItemRecord {
+            id: new_id(),
+            title: input.title.trim().into(),
+            origin: input.origin.trim().into(),
+            url: input.url.trim().into(),
+            tlp: tlp.code().into(),
+            allowed_sectors: input.allowed_sectors,
+            identifiers: serde_json::to_string(&input.identifiers).unwrap_or_else(|_| "[]".into()),
+            created_by: actor.person.id.clone(),
+            created_at: self.now(),
+        };
+        let audit = actor.audit(
+            "source_item.create",
+            Some(rec.id.clone()),
+            serde_json::json!({ "tlp": rec.tlp }),
+        );
+        self.store.insert_source_item(&rec, audit).await?;
+        Ok(rec)
+    }
+
+    pub async fn source_items(&self, actor: &Actor) -> AppResult<Vec<SourceItemRecord>> {
+        nisc_only(actor)?;
+        Ok(self.store.source_items().await?)
+    }
+
+    /// Saves a draft (new, or an update of an unsent draft).
+    pub async fn save_provision_draft(
+        &self,
+        actor: &Actor,
+        id: Option<&str>,
+        mut req: DraftRequest,
+    ) -> AppResult<ProvisionRecord> {
+        nisc_only(actor)?;
+        let now = self.now();
+        let (pid, chain, report_no, created_at) = match id {
+            Some(id) => {
+                let old = self.store.provision(id).await?;
+                (old.id, old.chain, old.report_no, old.created_at)
+            }
+            None => match &req.follow_up_of {
+                Some(of) => {
+                    let base = self.store.provision(of).await?;
+                    let k = self
+                        .store
+                        .provisions_of_chain(&base.chain)
+                        .await?
+                        .iter()
+                        .map(|p| p.report_no)
+                        .max()
+                        .unwrap_or(0)
+                        + 1;
+                    (new_id(), base.chain, k, now)
+                }
+                None => (new_id(), new_id(), 1, now),
+            },
+        };
+        req.form.report_no = report_no;
+        req.form.ident_number = None;
+        for s in &req.sources {
+            self.source_of(s, &[]).await?;
+        }
+        let rec = ProvisionRecord {
+            id: pid,
+            chain,
+            report_no,
+            ident: None,
+            state: "draft".into(),
+            tlp: req.form.tlp.map(|t| t.code()).unwrap_or("RED").into(),
+            importance: req.form.importance.map(|i| i.code().to_owned()),
+            sectors: req.form.target_sectors().into_iter().map(|s| s.0).collect(),
+            form: serde_json::to_string(&req.form)
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            sources: serde_json::to_string(&req.sources)
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            resolutions: serde_json::to_string(&req.resolutions)
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            urgent: req.urgent,
+            created_by: actor.person.id.clone(),
+            created_at,
+            sent_at: None,
+        };
+        let audit = actor.audit(
+            "provision.draft",
+            Some(rec.id.clone()),
+            serde_json::json!({ "report_no": report_no }),
+        );
+        self.store.save_provision_draft(&rec, audit).await?;
+        Ok(rec)
+    }
+
+    /// A source as the rules see it: what it allows (TLP, sectors, consents so far), what
+    /// identifies it, and who decides on widening it.
+    async fn source_of(
+        &self,
+        s: &SourceRef,
+        consents: &[ConsentRecord],
+    ) -> AppResult<(Source, Option<OrgId>)> {
+        let key = format!("{}:{}", s.kind, s.id);
+        let consents: Vec<Consent> = consents
+            .iter()
+            .filter(|c| c.source == key && c.status == "approved")
+            .flat_map(|c| {
+                c.sectors
+                    .iter()
+                    .map(|x| Consent::Sector(SectorId(x.clone())))
+                    .chain(c.tlp.as_deref().and_then(Tlp::from_code).map(Consent::Tlp))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        match s.kind.as_str() {
+            "chain" => {
+                let chain = self
+                    .store
+                    .chain(&kakehashi_domain::ChainId(s.id.clone()))
+                    .await
+                    .map_err(|_| {
+                        AppError::bad_field(
+                            "sources",
+                            "unknown",
+                            format!("情報源の案件「{}」が見つかりません。", s.id),
+                            format!("Source chain '{}' not found.", s.id),
+                        )
+                    })?;
+                let copies = self.store.copies_of_chain(&chain.id).await?;
+                // NISC's own copies carry the scope the ministry chose for it.
+                let held: Vec<_> = copies
+                    .iter()
+                    .filter(|c| c.addressee_org.0 == NISC_ORG)
+                    .collect();
+                let Some(strictest) = held.iter().filter_map(|c| Tlp::from_code(&c.tlp)).min()
+                else {
+                    return Err(AppError::bad_field(
+                        "sources",
+                        "not_received",
+                        "NISCが受領していない案件は情報源にできません。",
+                        "NISC has not received this chain.",
+                    ));
+                };
+                let sender = held.last().map(|c| c.sender_org.clone());
+                let allowed = match strictest {
+                    Tlp::Red => Some(vec![]),
+                    Tlp::AmberStrict | Tlp::Amber => Some(vec![SectorId(chain.sector.clone())]),
+                    Tlp::Green | Tlp::Clear => None,
+                };
+                let label = chain
+                    .number
+                    .map(|n| format!("R{n}"))
+                    .unwrap_or_else(|| key.clone());
+                let mut src = Source::new(SourceScope {
+                    label: label.clone(),
+                    tlp: strictest,
+                    allowed_sectors: allowed,
+                    consents,
+                });
+                src.kind = SourceKind::LiaisonChain;
+                if chain.number.is_some() {
+                    src.r_numbers.push(label);
+                }
+                // Everything that names the reporter: the operator, every hop's sender block.
+                let origin = self.store.org(&chain.origin_org).await?;
+                src.organisation_names
+                    .extend([origin.name_ja, origin.name_en]);
+                src.organisation_names.extend(origin.aliases);
+                src.domains.extend(origin.domains);
+                for c in &copies {
+                    if let Ok(f) =
+                        serde_json::from_str::<kakehashi_domain::liaison::LiaisonForm>(&c.form)
+                    {
+                        let push = |v: &mut Vec<String>, x: &str| {
+                            if !x.trim().is_empty() && !v.iter().any(|y| y == x) {
+                                v.push(x.trim().to_owned());
+                            }
+                        };
+                        push(&mut src.organisation_names, &f.operator_name);
+                        push(&mut src.person_names, &f.sender.person);
+                        push(&mut src.emails, &f.sender.email);
+                        push(&mut src.phones, &f.sender.phone);
+                        push(&mut src.phones, &f.sender.fax);
+                    }
+                }
+                src.organisation_names.retain(|n| !n.contains("匿名化"));
+                Ok((src, sender))
+            }
+            "item" => {
+                let item = self.store.source_item(&s.id).await.map_err(|_| {
+                    AppError::bad_field(
+                        "sources",
+                        "unknown",
+                        format!("情報源「{}」が見つかりません。", s.id),
+                        format!("Source item '{}' not found.", s.id),
+                    )
+                })?;
+                let tlp = Tlp::from_code(&item.tlp).unwrap_or(Tlp::Red);
+                let allowed = item
+                    .allowed_sectors
+                    .clone()
+                    .map(|v| v.into_iter().map(SectorId).collect());
+                let mut src = Source::new(SourceScope {
+                    label: item.title.clone(),
+                    tlp,
+                    allowed_sectors: allowed,
+                    consents,
+                });
+                src.kind = SourceKind::External;
+                if !item.url.is_empty() {
+                    src.urls.push(item.url.clone());
+                }
+                let ids: Vec<String> = serde_json::from_str(&item.identifiers).unwrap_or_default();
+                for id in ids {
+                    if id.contains('@') {
+                        src.emails.push(id);
+                    } else {
+                        src.other_terms.push(id);
+                    }
+                }
+                Ok((src, None))
+            }
+            _ => Err(AppError::bad_field(
+                "sources",
+                "unknown_kind",
+                "情報源の種別は chain または item です。",
+                "Source kind is chain or item.",
+            )),
+        }
+    }
+
+    async fn sources_of(&self, p: &ProvisionRecord) -> AppResult<Vec<Source>> {
+        let refs: Vec<SourceRef> = serde_json::from_str(&p.sources).unwrap_or_default();
+        let consents = self.store.consents_of(&p.id).await?;
+        let mut out = Vec::new();
+        for r in &refs {
+            out.push(self.source_of(r, &consents).await?.0);
+        }
+        Ok(out)
+    }
+
+    /// Every identifying detail of the sources found in the draft's text.
+    pub async fn provision_findings(&self, p: &ProvisionRecord) -> AppResult<Vec<Finding>> {
+        Ok(scan(&parse_form(p)?, &self.sources_of(p).await?))
+    }
+
+    /// The reasons a draft cannot be sent yet, as (ja, en): the form's rules, scope and TLP
+    /// beyond what the sources (and consents) allow, and identifying details neither removed nor
+    /// kept with a recorded reason. Empty = may be sent.
+    pub async fn provision_blockers(
+        &self,
+        p: &ProvisionRecord,
+    ) -> AppResult<Vec<(String, String)>> {
+        let form = parse_form(p)?;
+        let sources = self.sources_of(p).await?;
+        let mut out = Vec::new();
+        let orgs = self.orgs_all().await?;
+        let j = OrgJurisdiction {
+            orgs: &orgs,
+            reference: self.reference,
+        };
+        let mut check = form.clone();
+        if check.provided_at.is_none() {
+            check.provided_at = Some(minute(self.now()));
+        }
+        if let Err(errs) = kakehashi_domain::provision::validate::validate(
+            &check,
+            &j,
+            &ProvisionContext {
+                now: self.now(),
+                require_ident: false,
+            },
+        ) {
+            out.extend(errs.0.into_iter().map(|e| (e.message_ja, e.message_en)));
+        }
+        let scopes: Vec<SourceScope> = sources.iter().map(|s| s.scope.clone()).collect();
+        if let Err(v) = check_form_scope(&form, &scopes) {
+            out.extend(v.into_iter().map(|v| (v.message_ja, v.message_en)));
+        }
+        let resolutions: Vec<Resolution> = serde_json::from_str(&p.resolutions).unwrap_or_default();
+        out.extend(
+            sending_blockers(&scan(&form, &sources), &resolutions)
+                .into_iter()
+                .map(|b| (b.message_ja, b.message_en)),
+        );
+        Ok(out)
+    }
+
+    /// Asks a chain source's sender to widen its scope for this provision.
+    pub async fn request_consent(
+        &self,
+        actor: &Actor,
+        provision: &str,
+        source: &SourceRef,
+        sectors: Vec<String>,
+        tlp: Option<String>,
+    ) -> AppResult<ConsentRecord> {
+        nisc_only(actor)?;
+        let p = self.store.provision(provision).await?;
+        let (_, decider) = self.source_of(source, &[]).await?;
+        let decider = decider.ok_or_else(|| {
+            AppError::bad_field(
+                "source",
+                "no_sender",
+                "この情報源には同意を求める送信者がいません。",
+                "This source has no sender to ask.",
+            )
+        })?;
+        if let Some(t) = &tlp {
+            Tlp::from_code(t).ok_or_else(|| {
+                AppError::bad_field("tlp", "unknown_code", "TLPが不明です。", "Unknown TLP.")
+            })?;
+        }
+        let rec = ConsentRecord {
+            id: new_id(),
+            provision: p.id.clone(),
+            source: format!("{}:{}", source.kind, source.id),
+            decider_org: decider,
+            sectors,
+            tlp,
+            status: "pending".into(),
+            note: String::new(),
+            decided_by: None,
+            decided_at: None,
+            created_at: self.now(),
+        };
+        let audit = actor.audit(
+            "consent.request",
+            Some(rec.id.clone()),
+            serde_json::json!({ "provision": p.id, "to": rec.decider_org }),
+        );
+        self.store.insert_consent(&rec, audit).await?;
+        Ok(rec)
+    }
+
+    /// The source's sender approves or refuses; decision and time are recorded.
+    pub async fn decide_consent(
+        &self,
+        actor: &Actor,
+        consent: &ConsentRecord,
+        approve: bool,
+        note: &str,
+    ) -> AppResult<()> {
+        actor.require(Role::Approver)?;
+        if consent.decider_org != actor.org.id {
+            return Err(AppError::NotFound);
+        }
+        let audit = actor.audit(
+            "consent.decide",
+            Some(consent.id.clone()),
+            serde_json::json!({ "approve": approve }),
+        );
+        self.store
+            .decide_consent(
+                &consent.id,
+                approve,
+                &actor.person.id,
+                self.now(),
+                note,
+                audit,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Consent requests addressed to the actor's organisation.
+    pub async fn my_consent_requests(&self, actor: &Actor) -> AppResult<Vec<ConsentRecord>> {
+        Ok(self.store.consents_for_org(&actor.org.id).await?)
+    }
+
+    async fn orgs_all(&self) -> AppResult<Vec<OrgRecord>> {
+        Ok(self.store.orgs().await?)
+    }
+
+    /// Sends a draft: refuses while blockers remain, numbers it T<n> / T<n>-<k>, delivers to
+    /// the ministries (and, when urgent, directly to the sectors' CEPTOARs and operators).
+    pub async fn send_provision(&self, actor: &Actor, id: &str) -> AppResult<String> {
+        nisc_only(actor)?;
+        let p = self.store.provision(id).await?;
+        let mut form = parse_form(&p)?;
+        if form.provided_at.is_none() {
+            form.provided_at = Some(minute(self.now()));
+        }
+        let blockers = self.provision_blockers(&p).await?;
+        if let Some((ja, en)) = blockers.first() {
+            return Err(AppError::bad_field(
+                "scope",
+                "blocked",
+                format!("送信できません: {ja}"),
+                format!("Cannot send: {en}"),
+            ));
+        }
+        let scope = provision_scope(&p, &form)?;
+        let now = self.now();
+        let orgs = self.orgs_all().await?;
+        let mut to: Vec<OrgId> = scope.addressees.clone();
+        if p.urgent {
+            for o in &orgs {
+                let in_sector = o.sectors.iter().any(|s| p.sectors.contains(s));
+                if in_sector
+                    && (o.kind == OrgKind::Ceptoar.code() || o.kind == OrgKind::Operator.code())
+                {
+                    to.push(o.id.clone());
+                }
+            }
+        }
+        to.sort();
+        to.dedup();
+        let deliveries: Vec<DeliveryRecord> = to
+            .into_iter()
+            .map(|org| DeliveryRecord {
+                provision: p.id.clone(),
+                org,
+                via_org: None,
+                relay: None,
+                delivered_at: now,
+                read_at: None,
+                acked_at: None,
+                ack_note: String::new(),
+            })
+            .collect();
+        let keys = audience(&scope)
+            .into_iter()
+            .map(|k| k.into_string())
+            .collect();
+        let audit = actor.audit(
+            "provision.send",
+            Some(p.id.clone()),
+            serde_json::json!({ "recipients": deliveries.len(), "urgent": p.urgent }),
+        );
+        Ok(self
+            .store
+            .send_provision(&p.id, keys, deliveries, now, vec![audit])
+            .await?)
+    }
+
+    /// Relays a received provision on: a ministry to the CEPTOARs of the target sectors it
+    /// oversees, a CEPTOAR to its member operators. RED stays with the ministries.
+    pub async fn relay_provision(
+        &self,
+        actor: &Actor,
+        id: &str,
+        recipients: Option<Vec<String>>,
+    ) -> AppResult<Vec<OrgId>> {
+        actor.require(Role::Approver)?;
+        let p = self.store.provision(id).await?;
+        let deliveries = self.store.deliveries_of(&p.id).await?;
+        if !deliveries.iter().any(|d| d.org == actor.org.id) {
+            return Err(AppError::NotFound);
+        }
+        if p.tlp == Tlp::Red.code() {
+            return Err(AppError::forbidden(
+                "TLP:RED の情報提供は宛先の省庁限りです。",
+                "A TLP:RED provision stays with the addressed ministries.",
+            ));
+        }
+        let orgs = self.orgs_all().await?;
+        let eligible: Vec<&OrgRecord> = orgs
+            .iter()
+            .filter(|o| match actor.org.kind {
+                OrgKind::CiMinistry => {
+                    o.kind == OrgKind::Ceptoar.code()
+                        && o.sectors.iter().any(|s| {
+                            p.sectors.contains(s) && actor.org.sectors.iter().any(|m| &m.0 == s)
+                        })
+                }
+                OrgKind::Ceptoar => {
+                    o.kind == OrgKind::Operator.code() && o.ceptoars.contains(&actor.org.id)
+                }
+                _ => false,
+            })
+            .collect();
+        let chosen: Vec<OrgId> = match recipients {
+            None => eligible.iter().map(|o| o.id.clone()).collect(),
+            Some(list) => {
+                let mut out = Vec::new();
+                for r in list {
+                    if !eligible.iter().any(|o| o.id.0 == r) {
+                        return Err(AppError::bad_field(
+                            "recipients",
+                            "not_eligible",
+                            format!("「{r}」へは中継できません。"),
+                            format!("Cannot relay to '{r}'."),
+                        ));
+                    }
+                    out.push(OrgId(r));
+                }
+                out
+            }
+        };
+        if chosen.is_empty() {
+            return Err(AppError::bad_field(
+                "recipients",
+                "none",
+                "中継先がありません。",
+                "Nobody to relay to.",
+            ));
+        }
+        let now = self.now();
+        let relay = RelayRecord {
+            id: new_id(),
+            provision: p.id.clone(),
+            from_org: actor.org.id.clone(),
+            by_person: actor.person.id.clone(),
+            recipients: chosen.clone(),
+            at: now,
+        };
+        let new: Vec<DeliveryRecord> = chosen
+            .iter()
+            .map(|org| DeliveryRecord {
+                provision: p.id.clone(),
+                org: org.clone(),
+                via_org: Some(actor.org.id.clone()),
+                relay: Some(relay.id.clone()),
+                delivered_at: now,
+                read_at: None,
+                acked_at: None,
+                ack_note: String::new(),
+            })
+            .collect();
+        let audit = actor.audit(
+            "provision.relay",
+            Some(p.id.clone()),
+            serde_json::json!({ "to": chosen }),
+        );
+        self.store.record_relay(&relay, new, audit).await?;
+        Ok(chosen)
+    }
+
+    /// A provision, if the policy allows; a recipient's first view marks it read.
+    pub async fn view_provision(&self, actor: &Actor, id: &str) -> AppResult<ProvisionView> {
+        let p = self.store.provision(id).await?;
+        if p.state != "sent" && actor.org.kind != OrgKind::Nisc {
+            return Err(AppError::NotFound);
+        }
+        let form = parse_form(&p)?;
+        if p.state == "sent" && !decide(&actor.viewer()?, &provision_scope(&p, &form)?).allowed {
+            return Err(AppError::NotFound);
+        }
+        let now = self.now();
+        let mut receipt = self
+            .store
+            .deliveries_of(&p.id)
+            .await?
+            .into_iter()
+            .find(|d| d.org == actor.org.id);
+        if let Some(d) = &mut receipt {
+            if d.read_at.is_none() {
+                self.store
+                    .mark_delivery_read(&p.id, &actor.org.id, now)
+                    .await?;
+                d.read_at = Some(now);
+            }
+        }
+        if matches!(
+            Tlp::from_code(&p.tlp),
+            Some(Tlp::Red | Tlp::AmberStrict | Tlp::Amber)
+        ) {
+            self.store
+                .append_audit(vec![actor.audit(
+                    "provision.read",
+                    Some(p.id.clone()),
+                    serde_json::json!({ "tlp": p.tlp }),
+                )])
+                .await?;
+        }
+        Ok(ProvisionView {
+            record: p,
+            form,
+            receipt,
+        })
+    }
+
+    /// The recipient organisation acknowledges, with an optional response note.
+    pub async fn acknowledge_provision(
+        &self,
+        actor: &Actor,
+        id: &str,
+        note: &str,
+    ) -> AppResult<()> {
+        let p = self.store.provision(id).await?;
+        let audit = actor.audit(
+            "provision.ack",
+            Some(p.id.clone()),
+            serde_json::json!({ "note": !note.is_empty() }),
+        );
+        self.store
+            .acknowledge_delivery(&p.id, &actor.org.id, self.now(), note.trim(), audit)
+            .await
+            .map_err(|e| match e {
+                kakehashi_store::StoreError::NotFound => AppError::NotFound,
+                e => e.into(),
+            })
+    }
+
+    /// NISC's receipt table: every recipient organisation and its state, unread first.
+    pub async fn provision_receipts(&self, actor: &Actor, id: &str) -> AppResult<Vec<ReceiptRow>> {
+        nisc_only(actor)?;
+        let orgs = self.orgs_all().await?;
+        let mut rows: Vec<ReceiptRow> = self
+            .store
+            .deliveries_of(id)
+            .await?
+            .into_iter()
+            .map(|d| {
+                let o = orgs.iter().find(|o| o.id == d.org);
+                ReceiptRow {
+                    org_name: o.map(|o| o.name_ja.clone()).unwrap_or_default(),
+                    org_kind: o.map(|o| o.kind.clone()).unwrap_or_default(),
+                    delivery: d,
+                }
+            })
+            .collect();
+        rows.sort_by_key(|r| {
+            (
+                r.delivery.read_at.is_some(),
+                r.delivery.acked_at.is_some(),
+                r.org_name.clone(),
+            )
+        });
+        Ok(rows)
+    }
+
+    /// Sent provisions the policy lets the actor read, newest first.
+    pub async fn provisions(&self, actor: &Actor, limit: u32) -> AppResult<Vec<ProvisionSummary>> {
+        let keys: Vec<String> =
+            kakehashi_policy::viewer_keys(&actor.viewer()?, &self.all_sectors())
+                .into_iter()
+                .map(|k| k.into_string())
+                .collect();
+        Ok(self
+            .store
+            .list_provisions(&keys, limit.clamp(1, 500))
+            .await?)
+    }
+
+    /// NISC's drafts.
+    pub async fn provision_drafts(&self, actor: &Actor) -> AppResult<Vec<ProvisionSummary>> {
+        nisc_only(actor)?;
+        Ok(self.store.provision_drafts().await?)
+    }
+}
+
+/// Whether an importance is a 警報 (receipt tables single out who has not read one).
+pub fn is_alert(p: &ProvisionRecord) -> bool {
+    p.importance.as_deref() == Some(Importance::Alert.code())
+}
+
+/// The ministry→sector mapping as registered organisations record it (dated reference data).
+struct OrgJurisdiction<'a> {
+    orgs: &'a [OrgRecord],
+    reference: &'a kakehashi_reference::Reference,
+}
+
+impl Jurisdiction for OrgJurisdiction<'_> {
+    fn is_ministry(&self, ministry: &str) -> bool {
+        self.orgs
+            .iter()
+            .any(|o| o.id.0 == ministry && o.kind == OrgKind::CiMinistry.code())
+    }
+    fn is_sector(&self, sector: &str) -> bool {
+        self.reference.sector(sector).is_some()
+    }
+    fn oversees(&self, ministry: &str, sector: &str) -> bool {
+        self.orgs.iter().any(|o| {
+            o.id.0 == ministry
+                && o.kind == OrgKind::CiMinistry.code()
+                && o.sectors.iter().any(|s| s == sector)
+        })
+    }
+}
