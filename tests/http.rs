@@ -26,6 +26,7 @@ on_both_backends!(
     audit_truncation_is_detected,
     org_admins_manage_their_own_people_only,
     provision_is_sanitised_consented_sent_relayed_and_acknowledged,
+    nisc_shares_under_note_1_with_partners_only,
 );
 
 fn items(v: &Value) -> Vec<Value> {
@@ -811,4 +812,87 @@ async fn provision_is_sanitised_consented_sent_relayed_and_acknowledged(b: Backe
             .await;
         assert_eq!(st, 404, "{login}");
     }
+}
+
+/// ※１: NISC may share what it received with pre-arranged agencies; nobody else may, and
+/// nobody else is a valid partner.
+async fn nisc_shares_under_note_1_with_partners_only(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let op = srv.login("op-power").await;
+    let (_, filed) = op
+        .post(
+            "/api/v1/liaisons",
+            json!({ "form": power_form("RED"), "statutory": true }),
+        )
+        .await;
+    let first = filed["copies"][0].as_str().expect("copy").to_owned();
+    let meti = srv.login("meti").await;
+    let (_, c) = meti.get(&format!("/api/v1/copies/{first}")).await;
+    let (st, fwd) = meti
+        .post(
+            &format!("/api/v1/copies/{first}/forward"),
+            json!({ "form": c["form"] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{fwd}");
+    let at_nisc = fwd["copies"][0].as_str().expect("copy").to_owned();
+    let (_, orgs) = meti.get("/api/v1/orgs").await;
+    let org_id = |kind: &str| {
+        items(&orgs)
+            .into_iter()
+            .find(|o| o["kind"] == kind)
+            .expect(kind)["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    };
+    let (jpcert, vendor) = (
+        org_id("cybersecurity_agency"),
+        org_id("cyberspace_business"),
+    );
+
+    let analyst = srv.login("jpcert").await;
+    let (st, _) = analyst.get(&format!("/api/v1/copies/{at_nisc}")).await;
+    assert_eq!(st, 404, "RED: not before NISC shares it");
+    let (st, _) = meti
+        .post(
+            &format!("/api/v1/copies/{at_nisc}/share"),
+            json!({ "org": jpcert }),
+        )
+        .await;
+    assert_eq!(st, 403, "only NISC shares under ※1");
+    let nisc = srv.login("nisc").await;
+    let (st, v) = nisc
+        .post(
+            &format!("/api/v1/copies/{at_nisc}/share"),
+            json!({ "org": vendor }),
+        )
+        .await;
+    assert_eq!(
+        (st, v["errors"][0]["field"].clone()),
+        (422, json!("org")),
+        "a vendor is no ※1 partner: {v}"
+    );
+    let (st, shared) = nisc
+        .post(
+            &format!("/api/v1/copies/{at_nisc}/share"),
+            json!({ "org": jpcert }),
+        )
+        .await;
+    assert_eq!(st, 201, "{shared}");
+    let sid = shared["copies"][0].as_str().expect("copy").to_owned();
+    let (st, v) = analyst.get(&format!("/api/v1/copies/{sid}")).await;
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(
+        v["record"]["tlp"], "RED",
+        "the sender's TLP travels with it"
+    );
+    let (st, _) = analyst.get(&format!("/api/v1/copies/{first}")).await;
+    assert_eq!(st, 404, "the operator's own hop stays out of reach");
+    let (st, _) = srv
+        .login("vendor")
+        .await
+        .get(&format!("/api/v1/copies/{sid}"))
+        .await;
+    assert_eq!(st, 404);
 }

@@ -32,6 +32,9 @@ pub mod hop {
     pub const URGENT_COPY: &str = "urgent_copy";
     /// An onward hop (CEPTOAR → ministry, ministry → NISC).
     pub const FORWARD: &str = "forward";
+    /// ※１ — NISC sharing what it received with the crisis-management office or an agency it
+    /// asked in advance to cooperate, for incident handling and analysis.
+    pub const NISC_SHARE: &str = "nisc_share";
 }
 
 /// Filing a first report or a follow-up.
@@ -644,6 +647,82 @@ impl App {
             report_no: parent.report_no,
             copies: vec![id],
             ident: outcome.ident,
+        })
+    }
+
+    /// ※１: NISC shares a copy it received, unchanged, with the crisis-management office or a
+    /// pre-arranged cybersecurity agency. The new hop keeps the TLP the sender chose; it names
+    /// the partner as addressee, which is what lets the partner read it.
+    pub async fn share_with_partner(
+        &self,
+        actor: &Actor,
+        copy_id: &CopyId,
+        partner: &OrgId,
+    ) -> AppResult<Filed> {
+        actor.require(Role::Approver)?;
+        let parent = self.store.copy(copy_id).await?;
+        if actor.org.kind != OrgKind::Nisc || parent.addressee_org != actor.org.id {
+            return Err(AppError::forbidden(
+                "※１の共有はNISCが受領した情報連絡についてのみ行えます。",
+                "Only NISC shares, under ※1, a copy it received.",
+            ));
+        }
+        let target = self.store.org(partner).await.map_err(|_| {
+            AppError::bad_field(
+                "org",
+                "unknown",
+                "共有先が見つかりません。",
+                "Partner organisation not found.",
+            )
+        })?;
+        let ok = target.kind == OrgKind::CrisisManagement.code()
+            || (target.kind == OrgKind::CybersecurityAgency.code() && target.nisc_partner);
+        if !ok {
+            return Err(AppError::bad_field(
+                "org",
+                "not_partner",
+                "※１の共有先は内閣官房（事態対処・危機管理担当）とあらかじめ連携を要請したサイバーセキュリティ関係機関に限られます。",
+                "Under ※1 NISC shares only with the crisis-management office and agencies it asked in advance to cooperate.",
+            ));
+        }
+        let form: LiaisonForm =
+            serde_json::from_str(&parent.form).map_err(|e| AppError::Internal(e.to_string()))?;
+        let at = self.now();
+        let copy = self.new_copy(
+            actor,
+            &parent.chain,
+            &parent.report,
+            &form,
+            hop::NISC_SHARE,
+            &target.id,
+            &[],
+            Some(parent.id.clone()),
+            parent.anonymised,
+            at,
+        )?;
+        let id = copy.record.id.clone();
+        let audit = actor.audit(
+            "liaison.nisc_share",
+            Some(parent.chain.0.clone()),
+            serde_json::json!({ "from": parent.id, "copy": id, "to": target.id }),
+        );
+        self.store
+            .record_hops(HopBatch {
+                chain: parent.chain.clone(),
+                new_chain: None,
+                report: parent.report.clone(),
+                new_report: None,
+                copies: vec![copy],
+                chain_status: None,
+                audit: vec![audit],
+                at,
+            })
+            .await?;
+        Ok(Filed {
+            chain: parent.chain,
+            report_no: parent.report_no,
+            copies: vec![id],
+            ident: None,
         })
     }
 

@@ -155,3 +155,26 @@ pub async fn anonymise_preview(
     let p = s.app.anonymise_preview(&a.actor, &CopyId(id)).await?;
     Ok(Json(json!({ "form": p.form, "maskings": p.maskings })))
 }
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct Share {
+    /// The partner organisation's id.
+    pub org: String,
+}
+
+/// ※１: NISC shares a copy it received with the crisis-management office or a pre-arranged agency.
+#[utoipa::path(post, path = "/api/v1/copies/{id}/share", tag = "liaison", params(("id" = String, Path)), request_body = Share,
+    responses((status = 201, description = "Shared"), (status = 422, description = "Not a partner")))]
+pub async fn share(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Share>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    a.require_scope("write")?;
+    let filed = s
+        .app
+        .share_with_partner(&a.actor, &CopyId(id), &kakehashi_domain::OrgId(body.org))
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!(filed))))
+}

@@ -19,7 +19,7 @@ use utoipa::OpenApi;
         session::sign_in, session::sign_out, session::me,
         reference::sectors, reference::taxonomy, reference::tlp, reference::importance, reference::glossary,
         liaison::file, liaison::inbox, liaison::search, liaison::chain, liaison::follow_up,
-        liaison::copy, liaison::forward, liaison::anonymise_preview,
+        liaison::copy, liaison::forward, liaison::anonymise_preview, liaison::share,
         admin::orgs, admin::create_org, admin::people, admin::create_person, admin::set_active,
         admin::tokens, admin::create_token, admin::revoke_token, admin::audit, admin::audit_verify,
         provision::create_source_item, provision::source_items, provision::create, provision::update,
@@ -53,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/chains/{id}/follow-ups", post(liaison::follow_up))
         .route("/api/v1/copies/{id}", get(liaison::copy))
         .route("/api/v1/copies/{id}/forward", post(liaison::forward))
+        .route("/api/v1/copies/{id}/share", post(liaison::share))
         .route(
             "/api/v1/copies/{id}/anonymise-preview",
             get(liaison::anonymise_preview),
