@@ -800,6 +800,60 @@ async fn provision_is_sanitised_consented_sent_relayed_and_acknowledged(b: Backe
     let (st, _) = meti.get(&format!("/api/v1/provisions/{id}/receipts")).await;
     assert_eq!(st, 403, "the receipt table is NISC's");
 
+    // 問合せ: METI (in scope) asks NISC; NISC answers; a ministry outside the scope may not ask,
+    // and other ministries do not see the thread.
+    let (st, inq) = meti
+        .post(
+            &format!("/api/v1/provisions/{id}/inquiries"),
+            json!({ "body": "対象システムの範囲を確認したい。" }),
+        )
+        .await;
+    assert_eq!(st, 201, "{inq}");
+    let iid = inq["id"].as_str().expect("inquiry").to_owned();
+    let (st, _) = nisc
+        .post(
+            &format!("/api/v1/inquiries/{iid}/messages"),
+            json!({ "body": "給電指令システムに限ります。" }),
+        )
+        .await;
+    assert_eq!(st, 201);
+    let (_, threads) = meti
+        .get(&format!("/api/v1/provisions/{id}/inquiries"))
+        .await;
+    assert_eq!(
+        items(&threads)[0]["messages"].as_array().map(|m| m.len()),
+        Some(2)
+    );
+    let fsa = srv.login("fsa").await;
+    let (st, _) = fsa
+        .post(
+            &format!("/api/v1/provisions/{id}/inquiries"),
+            json!({ "body": "質問" }),
+        )
+        .await;
+    assert_eq!(st, 403, "FSA is not among the 情報提供先");
+    let (st, _) = fsa
+        .post(
+            &format!("/api/v1/inquiries/{iid}/messages"),
+            json!({ "body": "割り込み" }),
+        )
+        .await;
+    assert_eq!(st, 404);
+    let (_, threads) = mlit
+        .get(&format!("/api/v1/provisions/{id}/inquiries"))
+        .await;
+    assert!(
+        items(&threads).is_empty(),
+        "MLIT does not see METI's thread"
+    );
+    let (st, _) = cep
+        .post(
+            &format!("/api/v1/provisions/{id}/inquiries"),
+            json!({ "body": "質問" }),
+        )
+        .await;
+    assert_eq!(st, 403, "only ministries inquire");
+
     // Outside the scope: a bank and a vendor see nothing; a non-recipient cannot acknowledge.
     for login in ["op-bank", "vendor"] {
         let s = srv.login(login).await;

@@ -15,8 +15,8 @@ use kakehashi_domain::provision::{
 use kakehashi_domain::{Importance, OrgId, OrgKind, Role, SectorId, Tlp};
 use kakehashi_policy::{audience, decide, ItemScope};
 use kakehashi_store::{
-    ConsentRecord, DeliveryRecord, OrgRecord, ProvisionRecord, ProvisionSummary, RelayRecord,
-    SourceItemRecord,
+    ConsentRecord, DeliveryRecord, InquiryMessageRecord, InquiryRecord, OrgRecord, ProvisionRecord,
+    ProvisionSummary, RelayRecord, SourceItemRecord,
 };
 use serde::{Deserialize, Serialize};
 
@@ -765,6 +765,100 @@ impl App {
             .await?)
     }
 
+    /// 問合せ: only a ministry inside the provision's scope (one of its 情報提供先) opens an
+    /// inquiry thread with NISC.
+    pub async fn open_inquiry(
+        &self,
+        actor: &Actor,
+        provision: &str,
+        body: &str,
+    ) -> AppResult<InquiryRecord> {
+        let p = self.store.provision(provision).await?;
+        if p.state != "sent" {
+            return Err(AppError::NotFound);
+        }
+        let form = parse_form(&p)?;
+        let in_scope = actor.org.kind == OrgKind::CiMinistry
+            && form.recipients.iter().any(|r| r.ministry == actor.org.id);
+        if !in_scope {
+            return Err(AppError::forbidden(
+                "情報提供へのNISCへの問合せは、情報共有範囲内の重要インフラ所管省庁に限ります。",
+                "Only CI ministries inside the provision's scope may send inquiries to NISC.",
+            ));
+        }
+        let body = check_body(body)?;
+        let now = self.now();
+        let rec = InquiryRecord {
+            id: new_id(),
+            provision: p.id.clone(),
+            ministry_org: actor.org.id.clone(),
+            created_by: actor.person.id.clone(),
+            created_at: now,
+        };
+        let first = InquiryMessageRecord {
+            id: new_id(),
+            inquiry: rec.id.clone(),
+            author: actor.person.id.clone(),
+            author_org: actor.org.id.clone(),
+            body,
+            at: now,
+        };
+        let audit = actor.audit(
+            "inquiry.open",
+            Some(rec.id.clone()),
+            serde_json::json!({ "provision": p.id }),
+        );
+        self.store.insert_inquiry(&rec, &first, audit).await?;
+        Ok(rec)
+    }
+
+    /// A reply on a thread: by NISC or by the ministry that opened it.
+    pub async fn reply_inquiry(
+        &self,
+        actor: &Actor,
+        inquiry: &str,
+        body: &str,
+    ) -> AppResult<InquiryMessageRecord> {
+        let i = self.inquiry_for(actor, inquiry).await?;
+        let body = check_body(body)?;
+        let m = InquiryMessageRecord {
+            id: new_id(),
+            inquiry: i.id.clone(),
+            author: actor.person.id.clone(),
+            author_org: actor.org.id.clone(),
+            body,
+            at: self.now(),
+        };
+        let audit = actor.audit("inquiry.reply", Some(i.id.clone()), serde_json::json!({}));
+        self.store.add_inquiry_message(&m, audit).await?;
+        Ok(m)
+    }
+
+    async fn inquiry_for(&self, actor: &Actor, id: &str) -> AppResult<InquiryRecord> {
+        let i = self.store.inquiry(id).await?;
+        if actor.org.kind == OrgKind::Nisc || i.ministry_org == actor.org.id {
+            Ok(i)
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// The threads on a provision the actor takes part in (NISC: all), with their messages.
+    pub async fn inquiries(
+        &self,
+        actor: &Actor,
+        provision: &str,
+    ) -> AppResult<Vec<(InquiryRecord, Vec<InquiryMessageRecord>)>> {
+        let mut out = Vec::new();
+        for i in self.store.inquiries_of(provision).await? {
+            if actor.org.kind == OrgKind::Nisc || i.ministry_org == actor.org.id {
+                let msgs = self.store.inquiry_messages(&i.id).await?;
+                out.push((i, msgs));
+            }
+        }
+        Ok(out)
+    }
+
     /// NISC's drafts.
     pub async fn provision_drafts(&self, actor: &Actor) -> AppResult<Vec<ProvisionSummary>> {
         nisc_only(actor)?;
@@ -799,4 +893,17 @@ impl Jurisdiction for OrgJurisdiction<'_> {
                 && o.sectors.iter().any(|s| s == sector)
         })
     }
+}
+
+fn check_body(body: &str) -> AppResult<String> {
+    let b = body.trim();
+    if b.is_empty() || b.chars().count() > 20_000 {
+        return Err(AppError::bad_field(
+            "body",
+            "length",
+            "本文は1〜20,000文字で入力してください。",
+            "The message must be 1 to 20,000 characters.",
+        ));
+    }
+    Ok(b.to_owned())
 }

@@ -67,6 +67,20 @@ impl SqlStore {
         Ok(())
     }
 
+    async fn insert_message(tx: &mut Tx<'_>, m: &InquiryMessageRecord) -> StoreResult<()> {
+        sqlx::query("INSERT INTO inquiry_messages (id, inquiry_id, author, author_org, body, at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&m.id)
+            .bind(&m.inquiry)
+            .bind(m.author.as_str())
+            .bind(m.author_org.as_str())
+            .bind(&m.body)
+            .bind(micros(m.at))
+            .execute(&mut **tx)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
     async fn begin(&self) -> StoreResult<Tx<'static>> {
         self.writer.begin().await.map_err(map_err)
     }
@@ -1177,6 +1191,67 @@ impl Store for SqlStore {
         tx.commit().await.map_err(map_err)
     }
 
+    async fn insert_inquiry(&self, i: &InquiryRecord, first: &InquiryMessageRecord, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("INSERT INTO inquiries (id, provision_id, ministry_org, created_by, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&i.id)
+            .bind(&i.provision)
+            .bind(i.ministry_org.as_str())
+            .bind(i.created_by.as_str())
+            .bind(micros(i.created_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        Self::insert_message(&mut tx, first).await?;
+        Self::audit_in(&mut tx, vec![audit], i.created_at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn add_inquiry_message(&self, m: &InquiryMessageRecord, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        Self::insert_message(&mut tx, m).await?;
+        Self::audit_in(&mut tx, vec![audit], m.at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn inquiry(&self, id: &str) -> StoreResult<InquiryRecord> {
+        let r = sqlx::query("SELECT * FROM inquiries WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(map_err)?;
+        inquiry_from_row(&r)
+    }
+
+    async fn inquiries_of(&self, provision: &str) -> StoreResult<Vec<InquiryRecord>> {
+        let rows = sqlx::query("SELECT * FROM inquiries WHERE provision_id = $1 ORDER BY created_at, id")
+            .bind(provision)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(inquiry_from_row).collect()
+    }
+
+    async fn inquiry_messages(&self, inquiry: &str) -> StoreResult<Vec<InquiryMessageRecord>> {
+        let rows = sqlx::query("SELECT * FROM inquiry_messages WHERE inquiry_id = $1 ORDER BY at, id")
+            .bind(inquiry)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(InquiryMessageRecord {
+                    id: r.try_get("id").map_err(map_err)?,
+                    inquiry: r.try_get("inquiry_id").map_err(map_err)?,
+                    author: PersonId(r.try_get("author").map_err(map_err)?),
+                    author_org: OrgId(r.try_get("author_org").map_err(map_err)?),
+                    body: r.try_get("body").map_err(map_err)?,
+                    at: from_micros(r.try_get("at").map_err(map_err)?),
+                })
+            })
+            .collect()
+    }
+
     async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         Self::audit_in(&mut tx, drafts, Utc::now()).await?;
@@ -1339,6 +1414,16 @@ fn consent_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<ConsentRecor
         note: r.try_get("note").map_err(map_err)?,
         decided_by: r.try_get::<Option<String>, _>("decided_by").map_err(map_err)?.map(PersonId),
         decided_at: r.try_get::<Option<i64>, _>("decided_at").map_err(map_err)?.map(from_micros),
+        created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
+    })
+}
+
+fn inquiry_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<InquiryRecord> {
+    Ok(InquiryRecord {
+        id: r.try_get("id").map_err(map_err)?,
+        provision: r.try_get("provision_id").map_err(map_err)?,
+        ministry_org: OrgId(r.try_get("ministry_org").map_err(map_err)?),
+        created_by: PersonId(r.try_get("created_by").map_err(map_err)?),
         created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
     })
 }

@@ -114,6 +114,7 @@ cases!(
     failed_batch_changes_nothing,
     audit_chain_verifies,
     login_failures_window,
+    inquiry_threads,
     provision_source_items,
     provision_drafts_save_and_refuse_after_send,
     provision_numbering,

@@ -21,6 +21,7 @@ pub const CASES: &[&str] = &[
     "failed_batch_changes_nothing",
     "audit_chain_verifies",
     "login_failures_window",
+    "inquiry_threads",
     "provision_source_items",
     "provision_drafts_save_and_refuse_after_send",
     "provision_numbering",
@@ -48,6 +49,7 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
         "failed_batch_changes_nothing" => failed_batch_changes_nothing(store).await,
         "audit_chain_verifies" => audit_chain_verifies(store).await,
         "login_failures_window" => login_failures_window(store).await,
+        "inquiry_threads" => inquiry_threads(store).await,
         "provision_source_items" => provision_source_items(store).await,
         "provision_drafts_save_and_refuse_after_send" => {
             provision_drafts_save_and_refuse_after_send(store).await
@@ -1450,4 +1452,61 @@ pub async fn failed_send_changes_nothing(store: Arc<dyn Store>) {
             .expect("next chain"),
         "T2"
     );
+}
+
+pub async fn inquiry_threads(store: Arc<dyn Store>) {
+    world(&*store).await;
+    save_draft(&*store, &provision_rec("pq", "cq", 1, t0())).await;
+    send_to(&*store, "pq", &["k"], &["meti"], t0())
+        .await
+        .expect("send");
+    let msg = |id: &str, inquiry: &str, org: &str, m: i64| InquiryMessageRecord {
+        id: id.into(),
+        inquiry: inquiry.into(),
+        author: PersonId("p1".into()),
+        author_org: OrgId(org.into()),
+        body: format!("本文 {id}"),
+        at: t0() + Duration::minutes(m),
+    };
+    let i = InquiryRecord {
+        id: "i1".into(),
+        provision: "pq".into(),
+        ministry_org: OrgId("meti".into()),
+        created_by: PersonId("p1".into()),
+        created_at: t0(),
+    };
+    let before = head_seq(&*store).await;
+    store
+        .insert_inquiry(&i, &msg("m1", "i1", "meti", 0), draft("inquiry.open"))
+        .await
+        .expect("open");
+    store
+        .add_inquiry_message(&msg("m2", "i1", "nisc", 5), draft("inquiry.reply"))
+        .await
+        .expect("reply");
+    assert_eq!(head_seq(&*store).await, before + 2, "both audited");
+    assert_eq!(store.inquiry("i1").await.expect("get"), i);
+    assert_eq!(
+        store.inquiries_of("pq").await.expect("list"),
+        vec![i.clone()]
+    );
+    let ids: Vec<String> = store
+        .inquiry_messages("i1")
+        .await
+        .expect("messages")
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(ids, vec!["m1", "m2"]);
+    assert!(matches!(
+        store.inquiry("nope").await,
+        Err(StoreError::NotFound)
+    ));
+    // A message on a thread that does not exist is refused and leaves no audit entry.
+    let head = head_seq(&*store).await;
+    assert!(store
+        .add_inquiry_message(&msg("m3", "nope", "nisc", 9), draft("x"))
+        .await
+        .is_err());
+    assert_eq!(head_seq(&*store).await, head);
 }

@@ -159,6 +159,22 @@ pub trait Store: Send + Sync + 'static {
         audit: AuditDraft,
     ) -> StoreResult<()>;
 
+    /// Opens a thread with its first message.
+    async fn insert_inquiry(
+        &self,
+        i: &InquiryRecord,
+        first: &InquiryMessageRecord,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    async fn add_inquiry_message(
+        &self,
+        m: &InquiryMessageRecord,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    async fn inquiry(&self, id: &str) -> StoreResult<InquiryRecord>;
+    async fn inquiries_of(&self, provision: &str) -> StoreResult<Vec<InquiryRecord>>;
+    async fn inquiry_messages(&self, inquiry: &str) -> StoreResult<Vec<InquiryMessageRecord>>;
+
     // --- audit ----------------------------------------------------------------------------
     async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()>;
     /// Entries with seq in `[from, from + limit)`, in order.

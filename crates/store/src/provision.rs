@@ -105,3 +105,23 @@ pub struct ProvisionSummary {
     pub sectors: Vec<String>,
     pub sent_at: Option<DateTime<Utc>>,
 }
+
+/// 問合せ — an inquiry thread a ministry in the provision's scope opened with NISC.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InquiryRecord {
+    pub id: String,
+    pub provision: String,
+    pub ministry_org: OrgId,
+    pub created_by: PersonId,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InquiryMessageRecord {
+    pub id: String,
+    pub inquiry: String,
+    pub author: PersonId,
+    pub author_org: OrgId,
+    pub body: String,
+    pub at: DateTime<Utc>,
+}

@@ -25,7 +25,7 @@ use utoipa::OpenApi;
         provision::create_source_item, provision::source_items, provision::create, provision::update,
         provision::list, provision::get, provision::check, provision::send, provision::relay,
         provision::ack, provision::receipts, provision::ask_consent, provision::my_consents,
-        provision::decide,
+        provision::decide, provision::open_inquiry, provision::inquiries, provision::reply,
     ),
     tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"))
 )]
@@ -93,5 +93,10 @@ pub fn routes() -> Router<AppState> {
             post(provision::ask_consent),
         )
         .route("/api/v1/consents", get(provision::my_consents))
+        .route(
+            "/api/v1/provisions/{id}/inquiries",
+            get(provision::inquiries).post(provision::open_inquiry),
+        )
+        .route("/api/v1/inquiries/{id}/messages", post(provision::reply))
         .route("/api/v1/consents/{id}/decision", post(provision::decide))
 }

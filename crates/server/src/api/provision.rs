@@ -261,3 +261,56 @@ pub async fn decide(
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct Message {
+    pub body: String,
+}
+
+/// Open an inquiry with NISC (ministries inside the provision's scope only).
+#[utoipa::path(post, path = "/api/v1/provisions/{id}/inquiries", tag = "provision", params(("id" = String, Path)), request_body = Message, responses((status = 201, description = "Opened"), (status = 403, description = "Outside the scope")))]
+pub async fn open_inquiry(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Message>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    a.require_scope("write")?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!(s.app.open_inquiry(&a.actor, &id, &body.body).await?)),
+    ))
+}
+
+/// The inquiry threads on a provision the caller takes part in.
+#[utoipa::path(get, path = "/api/v1/provisions/{id}/inquiries", tag = "provision", params(("id" = String, Path)), responses((status = 200, description = "Threads")))]
+pub async fn inquiries(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    a.require_scope("read")?;
+    let items: Vec<Value> = s
+        .app
+        .inquiries(&a.actor, &id)
+        .await?
+        .into_iter()
+        .map(|(i, m)| json!({ "inquiry": i, "messages": m }))
+        .collect();
+    Ok(Json(json!({ "items": items })))
+}
+
+/// Reply on an inquiry thread (NISC or the ministry that opened it).
+#[utoipa::path(post, path = "/api/v1/inquiries/{id}/messages", tag = "provision", params(("id" = String, Path)), request_body = Message, responses((status = 201, description = "Posted")))]
+pub async fn reply(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Message>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    a.require_scope("write")?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!(s.app.reply_inquiry(&a.actor, &id, &body.body).await?)),
+    ))
+}
