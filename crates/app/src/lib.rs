@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 pub mod identity;
 pub mod liaison;
+pub mod notify;
 pub mod orgs;
 pub mod provision;
 pub mod taxonomy;

@@ -45,6 +45,17 @@ pub mod sqlite {
                 name: "sqlite",
             })
         }
+
+        /// One node only: live events stay inside the process.
+        async fn publish_impl(&self, _payload: &str) -> kakehashi_store::StoreResult<bool> {
+            Ok(false)
+        }
+
+        async fn subscribe_impl(
+            &self,
+        ) -> kakehashi_store::StoreResult<Option<tokio::sync::mpsc::Receiver<String>>> {
+            Ok(None)
+        }
     }
 }
 
@@ -69,6 +80,46 @@ pub mod postgres {
                 writer: pool,
                 name: "postgres",
             })
+        }
+
+        /// NOTIFY reaches every node listening on the same database.
+        async fn publish_impl(&self, payload: &str) -> kakehashi_store::StoreResult<bool> {
+            sqlx::query("SELECT pg_notify('kakehashi_events', $1)")
+                .bind(payload)
+                .execute(&self.writer)
+                .await
+                .map_err(crate::convert::map_err)?;
+            Ok(true)
+        }
+
+        /// A LISTEN connection forwarding payloads (sqlx's listener reconnects by itself).
+        async fn subscribe_impl(
+            &self,
+        ) -> kakehashi_store::StoreResult<Option<tokio::sync::mpsc::Receiver<String>>> {
+            let mut listener = sqlx::postgres::PgListener::connect_with(&self.writer)
+                .await
+                .map_err(crate::convert::map_err)?;
+            listener
+                .listen("kakehashi_events")
+                .await
+                .map_err(crate::convert::map_err)?;
+            let (tx, rx) = tokio::sync::mpsc::channel(1024);
+            tokio::spawn(async move {
+                loop {
+                    match listener.recv().await {
+                        Ok(n) => {
+                            if tx.send(n.payload().to_owned()).await.is_err() {
+                                break;
+                            }
+                        }
+                        Err(e) => {
+                            tracing::warn!("event listener: {e}");
+                            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                        }
+                    }
+                }
+            });
+            Ok(Some(rx))
         }
     }
 }

@@ -1252,6 +1252,81 @@ impl Store for SqlStore {
             .collect()
     }
 
+    async fn notify(&self, audience: &NotifyAudience, kind: &str, ref_id: &str, title: &str, importance: Option<&str>, at: DateTime<Utc>) -> StoreResult<u64> {
+        let mut total = 0;
+        let mut tx = self.begin().await?;
+        for chunk in audience.orgs.chunks(500) {
+            let mut qb: QueryBuilder<Db> = QueryBuilder::new("INSERT INTO notifications (person_id, kind, ref_id, title, importance, created_at, read_at) SELECT p.id, ");
+            qb.push_bind(kind.to_owned()).push(", ");
+            qb.push_bind(ref_id.to_owned()).push(", ");
+            qb.push_bind(title.to_owned()).push(", ");
+            qb.push_bind(importance.map(str::to_owned)).push(", ");
+            qb.push_bind(micros(at)).push(", NULL FROM people p WHERE p.active = 1 AND p.org_id IN (");
+            let mut sep = qb.separated(", ");
+            for o in chunk {
+                sep.push_bind(o.0.clone());
+            }
+            qb.push(")");
+            if audience.staff_only {
+                qb.push(" AND p.employment = 'staff'");
+            }
+            if !audience.need_to_know_any.is_empty() {
+                // need_to_know is NULL (all sectors) or a JSON list of sector ids.
+                qb.push(" AND (p.need_to_know IS NULL");
+                for s in &audience.need_to_know_any {
+                    qb.push(" OR p.need_to_know LIKE ").push_bind(format!("%\"{s}\"%"));
+                }
+                qb.push(")");
+            }
+            qb.push(" ON CONFLICT (person_id, kind, ref_id) DO NOTHING");
+            total += qb.build().execute(&mut *tx).await.map_err(map_err)?.rows_affected();
+        }
+        tx.commit().await.map_err(map_err)?;
+        Ok(total)
+    }
+
+    async fn notifications(&self, person: &PersonId, limit: u32) -> StoreResult<Vec<NotificationRecord>> {
+        let rows = sqlx::query("SELECT * FROM notifications WHERE person_id = $1 ORDER BY created_at DESC, ref_id LIMIT $2")
+            .bind(person.as_str())
+            .bind(i64::from(limit.clamp(1, 500)))
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(NotificationRecord {
+                    person: PersonId(r.try_get("person_id").map_err(map_err)?),
+                    kind: r.try_get("kind").map_err(map_err)?,
+                    ref_id: r.try_get("ref_id").map_err(map_err)?,
+                    title: r.try_get("title").map_err(map_err)?,
+                    importance: r.try_get("importance").map_err(map_err)?,
+                    created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
+                    read_at: r.try_get::<Option<i64>, _>("read_at").map_err(map_err)?.map(from_micros),
+                })
+            })
+            .collect()
+    }
+
+    async fn mark_notification_read(&self, person: &PersonId, kind: &str, ref_id: &str, at: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query("UPDATE notifications SET read_at = $1 WHERE person_id = $2 AND kind = $3 AND ref_id = $4 AND read_at IS NULL")
+            .bind(micros(at))
+            .bind(person.as_str())
+            .bind(kind)
+            .bind(ref_id)
+            .execute(&self.writer)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn publish(&self, payload: &str) -> StoreResult<bool> {
+        self.publish_impl(payload).await
+    }
+
+    async fn subscribe(&self) -> StoreResult<Option<tokio::sync::mpsc::Receiver<String>>> {
+        self.subscribe_impl().await
+    }
+
     async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         Self::audit_in(&mut tx, drafts, Utc::now()).await?;

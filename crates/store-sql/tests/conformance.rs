@@ -115,6 +115,8 @@ cases!(
     audit_chain_verifies,
     login_failures_window,
     inquiry_threads,
+    notifications_fan_out,
+    events_cross_nodes,
     provision_source_items,
     provision_drafts_save_and_refuse_after_send,
     provision_numbering,

@@ -22,6 +22,8 @@ pub const CASES: &[&str] = &[
     "audit_chain_verifies",
     "login_failures_window",
     "inquiry_threads",
+    "notifications_fan_out",
+    "events_cross_nodes",
     "provision_source_items",
     "provision_drafts_save_and_refuse_after_send",
     "provision_numbering",
@@ -50,6 +52,8 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
         "audit_chain_verifies" => audit_chain_verifies(store).await,
         "login_failures_window" => login_failures_window(store).await,
         "inquiry_threads" => inquiry_threads(store).await,
+        "notifications_fan_out" => notifications_fan_out(store).await,
+        "events_cross_nodes" => events_cross_nodes(store).await,
         "provision_source_items" => provision_source_items(store).await,
         "provision_drafts_save_and_refuse_after_send" => {
             provision_drafts_save_and_refuse_after_send(store).await
@@ -1509,4 +1513,115 @@ pub async fn inquiry_threads(store: Arc<dyn Store>) {
         .await
         .is_err());
     assert_eq!(head_seq(&*store).await, head);
+}
+
+pub async fn notifications_fan_out(store: Arc<dyn Store>) {
+    world(&*store).await; // p1: staff of "op", need-to-know electric_power
+    let mut p2 = person("p2", "op");
+    p2.employment = "nda_contractor".into();
+    let mut p3 = person("p3", "op");
+    p3.need_to_know = Some(vec!["railway".into()]);
+    let mut p4 = person("p4", "meti");
+    p4.need_to_know = None;
+    let mut p5 = person("p5", "op");
+    p5.active = false;
+    for p in [&p2, &p3, &p4, &p5] {
+        store
+            .insert_person(p, draft("person"))
+            .await
+            .expect("person");
+    }
+    let orgs = vec![OrgId("op".into()), OrgId("meti".into())];
+    let aud = |staff_only, ntk: &[&str]| NotifyAudience {
+        orgs: orgs.clone(),
+        staff_only,
+        need_to_know_any: ntk.iter().map(|s| s.to_string()).collect(),
+    };
+    let n = store
+        .notify(
+            &aud(true, &["electric_power"]),
+            "provision",
+            "x1",
+            "情報提供 T1",
+            Some("alert"),
+            t0(),
+        )
+        .await
+        .expect("notify");
+    assert_eq!(
+        n, 2,
+        "p1 and p4 (all sectors); not the contractor, not railway-only, not inactive"
+    );
+    let again = store
+        .notify(
+            &aud(true, &["electric_power"]),
+            "provision",
+            "x1",
+            "情報提供 T1",
+            Some("alert"),
+            t0(),
+        )
+        .await
+        .expect("again");
+    assert_eq!(again, 0, "one row per person and item");
+    let n = store
+        .notify(
+            &aud(false, &[]),
+            "provision",
+            "x2",
+            "情報提供 T2",
+            None,
+            t0() + Duration::minutes(1),
+        )
+        .await
+        .expect("notify");
+    assert_eq!(n, 4, "GREEN: everyone active");
+    let rows = store
+        .notifications(&PersonId("p1".into()), 10)
+        .await
+        .expect("list");
+    assert_eq!(
+        rows.iter().map(|r| r.ref_id.as_str()).collect::<Vec<_>>(),
+        vec!["x2", "x1"]
+    );
+    assert!(store
+        .notifications(&PersonId("p2".into()), 10)
+        .await
+        .expect("list")
+        .iter()
+        .all(|r| r.ref_id == "x2"));
+    store
+        .mark_notification_read(&PersonId("p1".into()), "provision", "x1", t0())
+        .await
+        .expect("read");
+    let rows = store
+        .notifications(&PersonId("p1".into()), 10)
+        .await
+        .expect("list");
+    assert!(rows
+        .iter()
+        .find(|r| r.ref_id == "x1")
+        .expect("x1")
+        .read_at
+        .is_some());
+    assert!(rows
+        .iter()
+        .find(|r| r.ref_id == "x2")
+        .expect("x2")
+        .read_at
+        .is_none());
+}
+
+/// Backends with a cross-node channel deliver what any node publishes; others say they have none.
+pub async fn events_cross_nodes(store: Arc<dyn Store>) {
+    match store.subscribe().await.expect("subscribe") {
+        Some(mut rx) => {
+            assert!(store.publish("hello-nodes").await.expect("publish"));
+            let got = tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv())
+                .await
+                .expect("in time");
+            assert_eq!(got.as_deref(), Some("hello-nodes"));
+        }
+        None => assert!(!store.publish("x").await.expect("publish")),
+    }
 }

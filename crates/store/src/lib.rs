@@ -175,6 +175,36 @@ pub trait Store: Send + Sync + 'static {
     async fn inquiries_of(&self, provision: &str) -> StoreResult<Vec<InquiryRecord>>;
     async fn inquiry_messages(&self, inquiry: &str) -> StoreResult<Vec<InquiryMessageRecord>>;
 
+    /// Writes inbox rows for every active person of the audience's organisations that it
+    /// admits, in set-based statements; an existing row for the same item is kept. Returns how
+    /// many rows were written.
+    async fn notify(
+        &self,
+        audience: &NotifyAudience,
+        kind: &str,
+        ref_id: &str,
+        title: &str,
+        importance: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<u64>;
+    async fn notifications(
+        &self,
+        person: &PersonId,
+        limit: u32,
+    ) -> StoreResult<Vec<NotificationRecord>>;
+    async fn mark_notification_read(
+        &self,
+        person: &PersonId,
+        kind: &str,
+        ref_id: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Tells every server node (PostgreSQL NOTIFY); `false` when the backend has no cross-node
+    /// channel (SQLite serves one node).
+    async fn publish(&self, payload: &str) -> StoreResult<bool>;
+    /// A stream of payloads published by any node, if the backend supports it.
+    async fn subscribe(&self) -> StoreResult<Option<tokio::sync::mpsc::Receiver<String>>>;
+
     // --- audit ----------------------------------------------------------------------------
     async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()>;
     /// Entries with seq in `[from, from + limit)`, in order.

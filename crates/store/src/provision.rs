@@ -125,3 +125,27 @@ pub struct InquiryMessageRecord {
     pub body: String,
     pub at: DateTime<Utc>,
 }
+
+/// One row of a person's in-app inbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotificationRecord {
+    pub person: PersonId,
+    /// e.g. "provision".
+    pub kind: String,
+    pub ref_id: String,
+    /// Marking and number only (e.g. 「情報提供 T1」), never content.
+    pub title: String,
+    pub importance: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// Who among the recipient organisations' people is told: those the item's TLP admits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotifyAudience {
+    pub orgs: Vec<OrgId>,
+    /// Only staff (RED, AMBER+STRICT); otherwise staff and NDA contractors.
+    pub staff_only: bool,
+    /// People need need-to-know for one of these sectors; empty = no need-to-know required.
+    pub need_to_know_any: Vec<String>,
+}
