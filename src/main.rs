@@ -151,6 +151,9 @@ async fn serve(args: ServeArgs, demo: bool) -> anyhow::Result<()> {
             }
         }
     }
+    app.start_event_relay()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let secure = args.secure_cookies || !args.bind.ip().is_loopback();
     let router = kakehashi_server::router(
         app.clone(),

@@ -16,6 +16,8 @@ pub enum Backend {
 
 pub struct TestServer {
     pub base: String,
+    /// The database URL, for starting more nodes on the same database.
+    pub url: String,
     pub app: App,
     pub admin_password: String,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -63,6 +65,7 @@ impl TestServer {
             .expect("bootstrap")
             .expect("fresh database");
         app.load_demo().await.expect("demo world");
+        app.start_event_relay().await.expect("event relay");
         let router = kakehashi_server::router(
             app.clone(),
             kakehashi_server::ServerConfig {
@@ -82,12 +85,41 @@ impl TestServer {
         });
         TestServer {
             base,
+            url,
             app,
             admin_password,
             shutdown: Some(tx),
             dir,
             pg_name,
         }
+    }
+
+    /// Starts another server node on the same database (scale-out); returns its base URL and
+    /// a guard that stops it.
+    pub async fn another_node(&self) -> (String, tokio::sync::oneshot::Sender<()>) {
+        let store = kakehashi_store_sql::open(&self.url)
+            .await
+            .expect("open store");
+        let app = App::new(store, AppConfig::default());
+        app.start_event_relay().await.expect("event relay");
+        let router = kakehashi_server::router(
+            app,
+            kakehashi_server::ServerConfig {
+                secure_cookies: false,
+            },
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = kakehashi_server::serve(listener, router, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        (base, tx)
     }
 
     /// Runs SQL directly on the server's database, bypassing the application (to simulate

@@ -27,6 +27,7 @@ on_both_backends!(
     org_admins_manage_their_own_people_only,
     provision_is_sanitised_consented_sent_relayed_and_acknowledged,
     nisc_shares_under_note_1_with_partners_only,
+    live_inbox_hears_a_provision_sent_on_another_node,
 );
 
 fn items(v: &Value) -> Vec<Value> {
@@ -949,4 +950,63 @@ async fn nisc_shares_under_note_1_with_partners_only(b: Backend) {
         .get(&format!("/api/v1/copies/{sid}"))
         .await;
     assert_eq!(st, 404);
+}
+
+/// A 警報 provision sent on one node reaches a client connected to another node live (server-sent
+/// events; PostgreSQL carries it between nodes, SQLite serves a single node), with a durable
+/// inbox row — and nobody outside the recipients is told.
+async fn live_inbox_hears_a_provision_sent_on_another_node(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let (other, _stop) = match b {
+        Backend::Postgres => srv.another_node().await,
+        Backend::Sqlite => (srv.base.clone(), tokio::sync::oneshot::channel().0),
+    };
+    let mut meti = srv.login("meti").await;
+    meti.base = other.clone();
+    let mut sse = meti
+        .client
+        .get(format!("{other}/api/v1/events"))
+        .send()
+        .await
+        .expect("events");
+    assert_eq!(sse.status(), 200);
+    let nisc = srv.login("nisc").await;
+    let form = json!({
+        "importance": "alert", "tlp": "GREEN", "has_attachments": false,
+        "recipients": [ { "ministry": "meti", "sector": "electric_power" } ],
+        "summary": "制御系機器の脆弱性を悪用した攻撃が観測されている。"
+    });
+    let (st, draft) = nisc
+        .post("/api/v1/provisions", json!({ "form": form }))
+        .await;
+    assert_eq!(st, 201, "{draft}");
+    let id = draft["id"].as_str().expect("id").to_owned();
+    let sent_at = std::time::Instant::now();
+    let (st, sent) = nisc
+        .post(&format!("/api/v1/provisions/{id}/send"), json!({}))
+        .await;
+    assert_eq!(st, 200, "{sent}");
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !seen.contains("event: notification") {
+        let chunk = tokio::time::timeout_at(deadline, sse.chunk())
+            .await
+            .expect("live event in time")
+            .expect("stream");
+        seen.push_str(&String::from_utf8_lossy(&chunk.expect("open stream")));
+    }
+    assert!(seen.contains(&id), "{seen}");
+    eprintln!("live event after {:?}", sent_at.elapsed());
+    let (_, inbox) = meti.get("/api/v1/notifications").await;
+    let rows = items(&inbox);
+    assert_eq!(rows.len(), 1, "{inbox}");
+    assert_eq!(rows[0]["title"], "情報提供 T1");
+    assert!(rows[0]["read_at"].is_null());
+    let (st, _) = meti.get(&format!("/api/v1/provisions/{id}")).await;
+    assert_eq!(st, 200);
+    let (_, inbox) = meti.get("/api/v1/notifications").await;
+    assert!(items(&inbox)[0]["read_at"].is_string(), "reading clears it");
+    let rail = srv.login("op-rail").await;
+    let (_, inbox) = rail.get("/api/v1/notifications").await;
+    assert!(items(&inbox).is_empty(), "not a recipient: {inbox}");
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod identity;
 pub mod liaison;
 pub mod notify;
@@ -42,6 +43,8 @@ pub struct AppConfig {
     pub nisc_name_en: String,
     /// Session lifetime.
     pub session_hours: i64,
+    /// Public address of the UI, for links in mail.
+    pub base_url: String,
 }
 
 impl Default for AppConfig {
@@ -50,6 +53,7 @@ impl Default for AppConfig {
             nisc_name_ja: "内閣サイバーセキュリティセンター（重要インフラ防護担当）".into(),
             nisc_name_en: "NISC (Critical Infrastructure Protection)".into(),
             session_hours: 12,
+            base_url: "http://127.0.0.1:8080".into(),
         }
     }
 }
@@ -61,6 +65,8 @@ pub struct App {
     pub reference: &'static Reference,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<AppConfig>,
+    pub events: Arc<events::Events>,
+    pub mailer: Arc<dyn notify::Mailer>,
 }
 
 impl App {
@@ -70,7 +76,14 @@ impl App {
             reference: kakehashi_reference::embedded(),
             clock: Arc::new(SystemClock),
             config: Arc::new(config),
+            events: Arc::new(events::Events::default()),
+            mailer: Arc::new(notify::NoMail),
         }
+    }
+
+    pub fn with_mailer(mut self, mailer: Arc<dyn notify::Mailer>) -> Self {
+        self.mailer = mailer;
+        self
     }
 
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {

@@ -3,6 +3,7 @@
 //! relays ministry → CEPTOAR → operators, and per-recipient receipts. Every read asks the policy.
 
 use crate::error::{AppError, AppResult};
+use crate::events::Event;
 use crate::identity::Actor;
 use crate::orgs::NISC_ORG;
 use crate::{new_id, App};
@@ -15,8 +16,8 @@ use kakehashi_domain::provision::{
 use kakehashi_domain::{Importance, OrgId, OrgKind, Role, SectorId, Tlp};
 use kakehashi_policy::{audience, decide, ItemScope};
 use kakehashi_store::{
-    ConsentRecord, DeliveryRecord, InquiryMessageRecord, InquiryRecord, OrgRecord, ProvisionRecord,
-    ProvisionSummary, RelayRecord, SourceItemRecord,
+    ConsentRecord, DeliveryRecord, InquiryMessageRecord, InquiryRecord, NotificationRecord,
+    NotifyAudience, OrgRecord, ProvisionRecord, ProvisionSummary, RelayRecord, SourceItemRecord,
 };
 use serde::{Deserialize, Serialize};
 
@@ -559,10 +560,13 @@ impl App {
             Some(p.id.clone()),
             serde_json::json!({ "recipients": deliveries.len(), "urgent": p.urgent }),
         );
-        Ok(self
+        let orgs: Vec<OrgId> = deliveries.iter().map(|d| d.org.clone()).collect();
+        let ident = self
             .store
             .send_provision(&p.id, keys, deliveries, now, vec![audit])
-            .await?)
+            .await?;
+        self.announce_provision(&p, &ident, &form, &orgs).await?;
+        Ok(ident)
     }
 
     /// Relays a received provision on: a ministry to the CEPTOARs of the target sectors it
@@ -655,7 +659,92 @@ impl App {
             serde_json::json!({ "to": chosen }),
         );
         self.store.record_relay(&relay, new, audit).await?;
+        let form = parse_form(&p)?;
+        let ident = p.ident.clone().unwrap_or_default();
+        self.announce_provision(&p, &ident, &form, &chosen).await?;
         Ok(chosen)
+    }
+
+    /// Tells the people of newly reached organisations: durable inbox rows first (set-based),
+    /// then a live event to every node, then — for 警報 — mail, in the background. Only people
+    /// the TLP admits are told; mail carries no RED/AMBER content.
+    async fn announce_provision(
+        &self,
+        p: &ProvisionRecord,
+        ident: &str,
+        form: &ProvisionForm,
+        orgs: &[OrgId],
+    ) -> AppResult<()> {
+        let tlp = Tlp::from_code(&p.tlp).unwrap_or(Tlp::Red);
+        let restricted = matches!(tlp, Tlp::Red | Tlp::AmberStrict | Tlp::Amber);
+        let audience = NotifyAudience {
+            orgs: orgs.to_vec(),
+            staff_only: matches!(tlp, Tlp::Red | Tlp::AmberStrict),
+            need_to_know_any: if restricted {
+                p.sectors.clone()
+            } else {
+                vec![]
+            },
+        };
+        let title = format!("情報提供 {ident}");
+        self.store
+            .notify(
+                &audience,
+                "provision",
+                &p.id,
+                &title,
+                p.importance.as_deref(),
+                self.now(),
+            )
+            .await?;
+        self.emit(Event {
+            kind: "provision".into(),
+            ref_id: p.id.clone(),
+            orgs: orgs.iter().map(|o| o.0.clone()).collect(),
+        })
+        .await;
+        if is_alert(p) {
+            let app = self.clone();
+            let (p, ident, summary) = (p.clone(), ident.to_owned(), form.summary.clone());
+            tokio::spawn(async move {
+                for org in &audience.orgs {
+                    let Ok(people) = app.store.people_of_org(org).await else {
+                        continue;
+                    };
+                    for person in people
+                        .into_iter()
+                        .filter(|x| x.active && !x.email.is_empty())
+                    {
+                        let staff = person.employment == "staff";
+                        let knows = audience.need_to_know_any.is_empty()
+                            || person.need_to_know.as_ref().is_none_or(|l| {
+                                l.iter().any(|s| audience.need_to_know_any.contains(s))
+                            });
+                        if (audience.staff_only && !staff) || !knows {
+                            continue;
+                        }
+                        let mail = crate::notify::provision_mail(
+                            &person.email,
+                            &app.config.base_url,
+                            &p.id,
+                            &ident,
+                            tlp,
+                            "警報",
+                            &summary,
+                        );
+                        if let Err(e) = app.mailer.send(mail).await {
+                            tracing::warn!("mail to a person of {org} failed: {e}");
+                        }
+                    }
+                }
+            });
+        }
+        Ok(())
+    }
+
+    /// The actor's in-app inbox, newest first.
+    pub async fn notifications(&self, actor: &Actor) -> AppResult<Vec<NotificationRecord>> {
+        Ok(self.store.notifications(&actor.person.id, 100).await?)
     }
 
     /// A provision, if the policy allows; a recipient's first view marks it read.
@@ -675,6 +764,9 @@ impl App {
             .await?
             .into_iter()
             .find(|d| d.org == actor.org.id);
+        self.store
+            .mark_notification_read(&actor.person.id, "provision", &p.id, now)
+            .await?;
         if let Some(d) = &mut receipt {
             if d.read_at.is_none() {
                 self.store

@@ -3,6 +3,7 @@
 
 mod admin;
 mod liaison;
+mod live;
 mod provision;
 mod reference;
 mod session;
@@ -26,6 +27,7 @@ use utoipa::OpenApi;
         provision::list, provision::get, provision::check, provision::send, provision::relay,
         provision::ack, provision::receipts, provision::ask_consent, provision::my_consents,
         provision::decide, provision::open_inquiry, provision::inquiries, provision::reply,
+        live::notifications, live::events,
     ),
     tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"))
 )]
@@ -93,6 +95,8 @@ pub fn routes() -> Router<AppState> {
             post(provision::ask_consent),
         )
         .route("/api/v1/consents", get(provision::my_consents))
+        .route("/api/v1/notifications", get(live::notifications))
+        .route("/api/v1/events", get(live::events))
         .route(
             "/api/v1/provisions/{id}/inquiries",
             get(provision::inquiries).post(provision::open_inquiry),

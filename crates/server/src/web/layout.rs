@@ -16,6 +16,7 @@ pub enum Nav {
     Inbox,
     Search,
     New,
+    Provisions,
     Reference,
     Admin,
     Tokens,
@@ -121,6 +122,7 @@ fn navigation(lang: Lang, a: &Authed, nav: Nav) -> Markup {
             @if may_file(a) {
                 (item("nav-new", "/liaison/new", Nav::New, "情報連絡の作成", "New liaison"))
             }
+            (item("nav-provisions", "/provisions", Nav::Provisions, "情報提供", "Provisions"))
             (item("nav-reference", "/reference", Nav::Reference, "参照データ", "Reference"))
             @if may_admin(a) {
                 (item("nav-admin", "/admin", Nav::Admin, "管理", "Admin"))

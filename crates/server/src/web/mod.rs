@@ -18,6 +18,9 @@ mod form_parse;
 mod form_view;
 mod layout;
 mod lists;
+mod provision;
+mod provision_act;
+mod provision_edit;
 mod reference;
 mod signin;
 mod tokens;
@@ -54,6 +57,29 @@ pub fn routes() -> Router<AppState> {
             "/chains/{id}/follow-up",
             get(chains::follow_up_form).post(chains::follow_up_submit),
         )
+        .route("/provisions", get(provision::list))
+        .route(
+            "/provisions/new",
+            get(provision_edit::new_form).post(provision_edit::new_submit),
+        )
+        .route("/provisions/{id}", get(provision::view))
+        .route(
+            "/provisions/{id}/edit",
+            get(provision_edit::edit_form).post(provision_edit::edit_submit),
+        )
+        .route(
+            "/provisions/{id}/resolutions",
+            post(provision_act::resolutions),
+        )
+        .route(
+            "/provisions/{id}/consents",
+            post(provision_act::ask_consent),
+        )
+        .route("/provisions/{id}/send", post(provision_act::send))
+        .route("/provisions/{id}/ack", post(provision_act::ack))
+        .route("/provisions/{id}/relay", post(provision_act::relay))
+        .route("/consents", get(provision_act::consents))
+        .route("/consents/{id}/decision", post(provision_act::decide))
         .route("/reference", get(reference::index))
         .route("/reference/{section}", get(reference::section))
         .route("/admin", get(admin::orgs))
