@@ -1327,6 +1327,127 @@ impl Store for SqlStore {
         self.subscribe_impl().await
     }
 
+    async fn insert_webhook(&self, w: &WebhookRecord, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("INSERT INTO webhooks (id, org_id, url, secret, active, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(&w.id)
+            .bind(w.org.as_str())
+            .bind(&w.url)
+            .bind(&w.secret)
+            .bind(flag(w.active))
+            .bind(w.created_by.as_str())
+            .bind(micros(w.created_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        Self::audit_in(&mut tx, vec![audit], w.created_at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn webhooks_of_org(&self, org: &OrgId) -> StoreResult<Vec<WebhookRecord>> {
+        let rows = sqlx::query("SELECT * FROM webhooks WHERE org_id = $1 ORDER BY created_at")
+            .bind(org.as_str())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(webhook_from_row).collect()
+    }
+
+    async fn webhooks_for_orgs(&self, orgs: &[OrgId]) -> StoreResult<Vec<WebhookRecord>> {
+        let mut out = Vec::new();
+        for chunk in orgs.chunks(500) {
+            let mut qb: QueryBuilder<Db> = QueryBuilder::new("SELECT * FROM webhooks WHERE active = 1 AND org_id IN (");
+            let mut sep = qb.separated(", ");
+            for o in chunk {
+                sep.push_bind(o.0.clone());
+            }
+            qb.push(")");
+            for r in qb.build().fetch_all(&self.reader).await.map_err(map_err)? {
+                out.push(webhook_from_row(&r)?);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn enqueue_webhook_deliveries(&self, d: &[WebhookDeliveryRecord]) -> StoreResult<()> {
+        if d.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        for chunk in d.chunks(500) {
+            let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+                "INSERT INTO webhook_deliveries (id, webhook_id, payload, status, attempts, next_at, last_error, created_at) ",
+            );
+            qb.push_values(chunk, |mut row, x| {
+                row.push_bind(x.id.clone())
+                    .push_bind(x.webhook.clone())
+                    .push_bind(x.payload.clone())
+                    .push_bind(x.status.clone())
+                    .push_bind(i64::from(x.attempts))
+                    .push_bind(micros(x.next_at))
+                    .push_bind(x.last_error.clone())
+                    .push_bind(micros(x.created_at));
+            });
+            qb.build().execute(&mut *tx).await.map_err(map_err)?;
+        }
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn due_webhook_deliveries(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<(WebhookDeliveryRecord, WebhookRecord)>> {
+        let rows = sqlx::query(
+            "SELECT d.*, w.org_id, w.url, w.secret, w.active, w.created_by AS w_created_by, w.created_at AS w_created_at \
+             FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id \
+             WHERE d.status = 'pending' AND d.next_at <= $1 ORDER BY d.next_at, d.id LIMIT $2",
+        )
+        .bind(micros(now))
+        .bind(i64::from(limit.clamp(1, 500)))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                let d = webhook_delivery_from_row(r)?;
+                let w = WebhookRecord {
+                    id: d.webhook.clone(),
+                    org: OrgId(r.try_get("org_id").map_err(map_err)?),
+                    url: r.try_get("url").map_err(map_err)?,
+                    secret: r.try_get("secret").map_err(map_err)?,
+                    active: r.try_get::<i64, _>("active").map_err(map_err)? != 0,
+                    created_by: PersonId(r.try_get("w_created_by").map_err(map_err)?),
+                    created_at: from_micros(r.try_get("w_created_at").map_err(map_err)?),
+                };
+                Ok((d, w))
+            })
+            .collect()
+    }
+
+    async fn update_webhook_delivery(&self, d: &WebhookDeliveryRecord) -> StoreResult<()> {
+        sqlx::query("UPDATE webhook_deliveries SET status = $1, attempts = $2, next_at = $3, last_error = $4 WHERE id = $5")
+            .bind(&d.status)
+            .bind(i64::from(d.attempts))
+            .bind(micros(d.next_at))
+            .bind(&d.last_error)
+            .bind(&d.id)
+            .execute(&self.writer)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn webhook_deliveries_of_org(&self, org: &OrgId, status: &str, limit: u32) -> StoreResult<Vec<WebhookDeliveryRecord>> {
+        let rows = sqlx::query(
+            "SELECT d.* FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id \
+             WHERE w.org_id = $1 AND d.status = $2 ORDER BY d.created_at DESC, d.id LIMIT $3",
+        )
+        .bind(org.as_str())
+        .bind(status)
+        .bind(i64::from(limit.clamp(1, 500)))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(webhook_delivery_from_row).collect()
+    }
+
     async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         Self::audit_in(&mut tx, drafts, Utc::now()).await?;
@@ -1499,6 +1620,31 @@ fn inquiry_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<InquiryRecor
         provision: r.try_get("provision_id").map_err(map_err)?,
         ministry_org: OrgId(r.try_get("ministry_org").map_err(map_err)?),
         created_by: PersonId(r.try_get("created_by").map_err(map_err)?),
+        created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
+    })
+}
+
+fn webhook_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<WebhookRecord> {
+    Ok(WebhookRecord {
+        id: r.try_get("id").map_err(map_err)?,
+        org: OrgId(r.try_get("org_id").map_err(map_err)?),
+        url: r.try_get("url").map_err(map_err)?,
+        secret: r.try_get("secret").map_err(map_err)?,
+        active: r.try_get::<i64, _>("active").map_err(map_err)? != 0,
+        created_by: PersonId(r.try_get("created_by").map_err(map_err)?),
+        created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
+    })
+}
+
+fn webhook_delivery_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<WebhookDeliveryRecord> {
+    Ok(WebhookDeliveryRecord {
+        id: r.try_get("id").map_err(map_err)?,
+        webhook: r.try_get("webhook_id").map_err(map_err)?,
+        payload: r.try_get("payload").map_err(map_err)?,
+        status: r.try_get("status").map_err(map_err)?,
+        attempts: r.try_get::<i64, _>("attempts").map_err(map_err)? as u32,
+        next_at: from_micros(r.try_get("next_at").map_err(map_err)?),
+        last_error: r.try_get("last_error").map_err(map_err)?,
         created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
     })
 }

@@ -117,6 +117,7 @@ cases!(
     inquiry_threads,
     notifications_fan_out,
     events_cross_nodes,
+    webhook_outbox,
     provision_source_items,
     provision_drafts_save_and_refuse_after_send,
     provision_numbering,

@@ -205,6 +205,18 @@ pub trait Store: Send + Sync + 'static {
     /// A stream of payloads published by any node, if the backend supports it.
     async fn subscribe(&self) -> StoreResult<Option<tokio::sync::mpsc::Receiver<String>>>;
 
+    async fn insert_webhook(&self, w: &WebhookRecord, audit: AuditDraft) -> StoreResult<()>;
+    async fn webhooks_of_org(&self, org: &OrgId) -> StoreResult<Vec<WebhookRecord>>;
+    /// Active webhooks of any of these organisations.
+    async fn webhooks_for_orgs(&self, orgs: &[OrgId]) -> StoreResult<Vec<WebhookRecord>>;
+    /// Queues deliveries (set-based).
+    async fn enqueue_webhook_deliveries(&self, d: &[WebhookDeliveryRecord]) -> StoreResult<()>;
+    /// Pending deliveries due at `now`, oldest first, with their webhook.
+    async fn due_webhook_deliveries(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<(WebhookDeliveryRecord, WebhookRecord)>>;
+    async fn update_webhook_delivery(&self, d: &WebhookDeliveryRecord) -> StoreResult<()>;
+    /// An organisation's deliveries in a state ("dead" = the dead-letter list), newest first.
+    async fn webhook_deliveries_of_org(&self, org: &OrgId, status: &str, limit: u32) -> StoreResult<Vec<WebhookDeliveryRecord>>;
+
     // --- audit ----------------------------------------------------------------------------
     async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()>;
     /// Entries with seq in `[from, from + limit)`, in order.

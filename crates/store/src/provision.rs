@@ -149,3 +149,42 @@ pub struct NotifyAudience {
     /// People need need-to-know for one of these sectors; empty = no need-to-know required.
     pub need_to_know_any: Vec<String>,
 }
+
+/// A webhook an organisation registered: events about items reaching it are POSTed, signed.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookRecord {
+    pub id: String,
+    pub org: OrgId,
+    pub url: String,
+    /// HMAC-SHA256 key; shown once at creation, never logged.
+    #[serde(skip_serializing)]
+    pub secret: String,
+    pub active: bool,
+    pub created_by: PersonId,
+    pub created_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for WebhookRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookRecord")
+            .field("id", &self.id)
+            .field("org", &self.org)
+            .field("url", &self.url)
+            .field("secret", &"***")
+            .finish_non_exhaustive()
+    }
+}
+
+/// One queued POST of an event to a webhook.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookDeliveryRecord {
+    pub id: String,
+    pub webhook: String,
+    pub payload: String,
+    /// "pending", "done", "dead".
+    pub status: String,
+    pub attempts: u32,
+    pub next_at: DateTime<Utc>,
+    pub last_error: String,
+    pub created_at: DateTime<Utc>,
+}
