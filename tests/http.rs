@@ -28,6 +28,7 @@ on_both_backends!(
     provision_is_sanitised_consented_sent_relayed_and_acknowledged,
     nisc_shares_under_note_1_with_partners_only,
     live_inbox_hears_a_provision_sent_on_another_node,
+    webhooks_are_signed_retried_and_dead_lettered,
 );
 
 fn items(v: &Value) -> Vec<Value> {
@@ -1009,4 +1010,134 @@ async fn live_inbox_hears_a_provision_sent_on_another_node(b: Backend) {
     let rail = srv.login("op-rail").await;
     let (_, inbox) = rail.get("/api/v1/notifications").await;
     assert!(items(&inbox).is_empty(), "not a recipient: {inbox}");
+}
+
+/// Webhooks: signed with the secret shown once, retried with backoff until the receiver accepts,
+/// and dead-lettered (visibly) when it never does. The payload carries no content.
+async fn webhooks_are_signed_retried_and_dead_lettered(b: Backend) {
+    use std::sync::{Arc, Mutex};
+    let srv = TestServer::start(b).await;
+    // A receiver on loopback: /flaky fails twice then accepts; /down always fails.
+    let seen: Arc<Mutex<Vec<(String, String, String)>>> = Arc::default();
+    let calls = Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let (seen2, calls2) = (seen.clone(), calls.clone());
+    let app = axum::Router::new()
+        .route(
+            "/flaky",
+            axum::routing::post(move |h: axum::http::HeaderMap, body: String| {
+                let (seen, calls) = (seen2.clone(), calls2.clone());
+                async move {
+                    let sig = h
+                        .get("x-kakehashi-signature")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("")
+                        .to_owned();
+                    let id = h
+                        .get("x-kakehashi-delivery")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("")
+                        .to_owned();
+                    seen.lock().expect("lock").push((sig, id, body));
+                    if calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < 2 {
+                        axum::http::StatusCode::INTERNAL_SERVER_ERROR
+                    } else {
+                        axum::http::StatusCode::OK
+                    }
+                }
+            }),
+        )
+        .route(
+            "/down",
+            axum::routing::post(|| async { axum::http::StatusCode::SERVICE_UNAVAILABLE }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let recv = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .ok()
+    });
+
+    let meti = srv.login("meti").await; // no org-admin role
+    let (st, _) = meti
+        .post(
+            "/api/v1/webhooks",
+            json!({ "url": format!("{recv}/flaky") }),
+        )
+        .await;
+    assert_eq!(st, 403, "org admins only");
+    let op = srv.login("op-power").await; // org admin of 東都電力
+    let (st, v) = op
+        .post("/api/v1/webhooks", json!({ "url": "ftp://example.jp/x" }))
+        .await;
+    assert_eq!((st, v["errors"][0]["field"].clone()), (422, json!("url")));
+    let (st, hook) = op
+        .post(
+            "/api/v1/webhooks",
+            json!({ "url": format!("{recv}/flaky") }),
+        )
+        .await;
+    assert_eq!(st, 201, "{hook}");
+    let secret = hook["secret"]
+        .as_str()
+        .expect("secret shown once")
+        .to_owned();
+    let (_, list) = op.get("/api/v1/webhooks").await;
+    assert!(!list.to_string().contains(&secret), "never listed again");
+    let (st, _) = op
+        .post("/api/v1/webhooks", json!({ "url": format!("{recv}/down") }))
+        .await;
+    assert_eq!(st, 201);
+
+    // An AMBER 警報 reaching 東都電力 directly (urgent early warning).
+    let nisc = srv.login("nisc").await;
+    let summary = "東都系統の制御サーバに対する攻撃予告";
+    let (_, draft) = nisc
+        .post("/api/v1/provisions", json!({ "urgent": true, "form": {
+            "importance": "alert", "tlp": "AMBER", "has_attachments": false,
+            "recipients": [ { "ministry": "meti", "sector": "electric_power" } ], "summary": summary } }))
+        .await;
+    let id = draft["id"].as_str().expect("id").to_owned();
+    let (st, _) = nisc
+        .post(&format!("/api/v1/provisions/{id}/send"), json!({}))
+        .await;
+    assert_eq!(st, 200);
+
+    let client = reqwest::Client::new();
+    for _ in 0..12 {
+        srv.app
+            .deliver_due_webhooks(&client, 1)
+            .await
+            .expect("deliver");
+        tokio::time::sleep(std::time::Duration::from_millis(40)).await;
+    }
+    let seen = seen.lock().expect("lock").clone();
+    assert_eq!(
+        seen.len(),
+        3,
+        "two failures, then accepted, then no more: {seen:?}"
+    );
+    for (sig, _, body) in &seen {
+        assert_eq!(
+            sig,
+            &kakehashi_app::webhooks::signature(&secret, body.as_bytes()),
+            "signed with the secret"
+        );
+        assert!(!body.contains(summary), "no content in the payload: {body}");
+        assert!(body.contains("T1") && body.contains(&id));
+    }
+    assert!(
+        seen.iter().all(|(_, d, _)| d == &seen[0].1),
+        "the same delivery retried"
+    );
+    let (_, dead) = op.get("/api/v1/webhooks/dead-letters").await;
+    let dead = items(&dead);
+    assert_eq!(dead.len(), 1, "the /down delivery is dead-lettered");
+    assert_eq!(dead[0]["attempts"], 6);
+    assert_eq!(dead[0]["last_error"], "HTTP 503");
 }

@@ -13,6 +13,7 @@ pub mod notify;
 pub mod orgs;
 pub mod provision;
 pub mod taxonomy;
+pub mod webhooks;
 
 use chrono::{DateTime, Utc};
 use kakehashi_reference::Reference;

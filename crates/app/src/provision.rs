@@ -703,6 +703,15 @@ impl App {
             orgs: orgs.iter().map(|o| o.0.clone()).collect(),
         })
         .await;
+        let payload = serde_json::json!({
+            "event": "provision",
+            "id": p.id,
+            "ident": ident,
+            "importance": p.importance,
+            "tlp": p.tlp,
+            "url": format!("{}/provisions/{}", self.config.base_url.trim_end_matches('/'), p.id),
+        });
+        self.enqueue_webhooks(orgs, &payload).await?;
         if is_alert(p) {
             let app = self.clone();
             let (p, ident, summary) = (p.clone(), ident.to_owned(), form.summary.clone());

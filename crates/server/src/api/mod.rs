@@ -2,6 +2,7 @@
 //! from these annotations (`/api/openapi.json`).
 
 mod admin;
+mod hooks;
 mod liaison;
 mod live;
 mod provision;
@@ -27,7 +28,7 @@ use utoipa::OpenApi;
         provision::list, provision::get, provision::check, provision::send, provision::relay,
         provision::ack, provision::receipts, provision::ask_consent, provision::my_consents,
         provision::decide, provision::open_inquiry, provision::inquiries, provision::reply,
-        live::notifications, live::events,
+        live::notifications, live::events, hooks::create, hooks::list, hooks::dead_letters,
     ),
     tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"))
 )]
@@ -97,6 +98,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/consents", get(provision::my_consents))
         .route("/api/v1/notifications", get(live::notifications))
         .route("/api/v1/events", get(live::events))
+        .route("/api/v1/webhooks", get(hooks::list).post(hooks::create))
+        .route("/api/v1/webhooks/dead-letters", get(hooks::dead_letters))
         .route(
             "/api/v1/provisions/{id}/inquiries",
             get(provision::inquiries).post(provision::open_inquiry),

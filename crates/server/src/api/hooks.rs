@@ -1,0 +1,51 @@
+//! Webhooks of the caller's organisation and their dead-letter list.
+
+use crate::auth::ApiAuth;
+use crate::error::ApiError;
+use crate::json::ApiJson;
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct NewWebhook {
+    pub url: String,
+}
+
+/// Register a webhook (org admins). The signing secret is shown once; deliveries carry
+/// `X-Kakehashi-Signature: sha256=<HMAC-SHA256 of the body>`.
+#[utoipa::path(post, path = "/api/v1/webhooks", tag = "live", request_body = NewWebhook, responses((status = 201, description = "Registered; `secret` shown once")))]
+pub async fn create(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    ApiJson(body): ApiJson<NewWebhook>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    a.require_scope("admin")?;
+    let (rec, secret) = s.app.create_webhook(&a.actor, &body.url).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "webhook": rec, "secret": secret })),
+    ))
+}
+
+/// The organisation's webhooks (without secrets).
+#[utoipa::path(get, path = "/api/v1/webhooks", tag = "live", responses((status = 200, description = "Webhooks")))]
+pub async fn list(State(s): State<AppState>, ApiAuth(a): ApiAuth) -> Result<Json<Value>, ApiError> {
+    a.require_scope("read")?;
+    Ok(Json(json!({ "items": s.app.webhooks(&a.actor).await? })))
+}
+
+/// Deliveries that failed every attempt.
+#[utoipa::path(get, path = "/api/v1/webhooks/dead-letters", tag = "live", responses((status = 200, description = "Dead letters")))]
+pub async fn dead_letters(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+) -> Result<Json<Value>, ApiError> {
+    a.require_scope("read")?;
+    Ok(Json(
+        json!({ "items": s.app.webhook_dead_letters(&a.actor).await? }),
+    ))
+}
