@@ -1639,13 +1639,38 @@ pub async fn webhook_outbox(store: Arc<dyn Store>) {
         created_by: PersonId("p1".into()),
         created_at: t0(),
     };
-    store.insert_webhook(&hook("w1", "op", true), draft("webhook")).await.expect("w1");
-    store.insert_webhook(&hook("w2", "op", false), draft("webhook")).await.expect("w2");
-    store.insert_webhook(&hook("w3", "meti", true), draft("webhook")).await.expect("w3");
-    let active = store.webhooks_for_orgs(&[OrgId("op".into())]).await.expect("for orgs");
-    assert_eq!(active.iter().map(|w| w.id.as_str()).collect::<Vec<_>>(), vec!["w1"]);
-    assert_eq!(store.webhooks_of_org(&OrgId("op".into())).await.expect("of org").len(), 2);
-    assert_eq!(active[0].secret, "s3cret", "the secret is stored for signing");
+    store
+        .insert_webhook(&hook("w1", "op", true), draft("webhook"))
+        .await
+        .expect("w1");
+    store
+        .insert_webhook(&hook("w2", "op", false), draft("webhook"))
+        .await
+        .expect("w2");
+    store
+        .insert_webhook(&hook("w3", "meti", true), draft("webhook"))
+        .await
+        .expect("w3");
+    let active = store
+        .webhooks_for_orgs(&[OrgId("op".into())])
+        .await
+        .expect("for orgs");
+    assert_eq!(
+        active.iter().map(|w| w.id.as_str()).collect::<Vec<_>>(),
+        vec!["w1"]
+    );
+    assert_eq!(
+        store
+            .webhooks_of_org(&OrgId("op".into()))
+            .await
+            .expect("of org")
+            .len(),
+        2
+    );
+    assert_eq!(
+        active[0].secret, "s3cret",
+        "the secret is stored for signing"
+    );
     let d = |id: &str, hook: &str, m: i64| WebhookDeliveryRecord {
         id: id.into(),
         webhook: hook.into(),
@@ -1656,17 +1681,33 @@ pub async fn webhook_outbox(store: Arc<dyn Store>) {
         last_error: String::new(),
         created_at: t0(),
     };
-    store.enqueue_webhook_deliveries(&[d("d1", "w1", 0), d("d2", "w1", 10), d("d3", "w3", 0)]).await.expect("enqueue");
+    store
+        .enqueue_webhook_deliveries(&[d("d1", "w1", 0), d("d2", "w1", 10), d("d3", "w3", 0)])
+        .await
+        .expect("enqueue");
     let due = store.due_webhook_deliveries(t0(), 10).await.expect("due");
-    assert_eq!(due.iter().map(|(x, _)| x.id.as_str()).collect::<Vec<_>>(), vec!["d1", "d3"]);
+    assert_eq!(
+        due.iter().map(|(x, _)| x.id.as_str()).collect::<Vec<_>>(),
+        vec!["d1", "d3"]
+    );
     assert_eq!(due[0].1.url, "http://127.0.0.1:9/w1");
     let mut dead = due[0].0.clone();
     dead.status = "dead".into();
     dead.attempts = 6;
     dead.last_error = "HTTP 500".into();
     store.update_webhook_delivery(&dead).await.expect("update");
-    let letters = store.webhook_deliveries_of_org(&OrgId("op".into()), "dead", 10).await.expect("dead letters");
+    let letters = store
+        .webhook_deliveries_of_org(&OrgId("op".into()), "dead", 10)
+        .await
+        .expect("dead letters");
     assert_eq!(letters, vec![dead]);
-    let due = store.due_webhook_deliveries(t0() + Duration::minutes(10), 10).await.expect("due later");
-    assert_eq!(due.iter().map(|(x, _)| x.id.as_str()).collect::<Vec<_>>(), vec!["d3", "d2"], "oldest due first");
+    let due = store
+        .due_webhook_deliveries(t0() + Duration::minutes(10), 10)
+        .await
+        .expect("due later");
+    assert_eq!(
+        due.iter().map(|(x, _)| x.id.as_str()).collect::<Vec<_>>(),
+        vec!["d3", "d2"],
+        "oldest due first"
+    );
 }

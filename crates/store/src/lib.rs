@@ -212,10 +212,19 @@ pub trait Store: Send + Sync + 'static {
     /// Queues deliveries (set-based).
     async fn enqueue_webhook_deliveries(&self, d: &[WebhookDeliveryRecord]) -> StoreResult<()>;
     /// Pending deliveries due at `now`, oldest first, with their webhook.
-    async fn due_webhook_deliveries(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<(WebhookDeliveryRecord, WebhookRecord)>>;
+    async fn due_webhook_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<(WebhookDeliveryRecord, WebhookRecord)>>;
     async fn update_webhook_delivery(&self, d: &WebhookDeliveryRecord) -> StoreResult<()>;
     /// An organisation's deliveries in a state ("dead" = the dead-letter list), newest first.
-    async fn webhook_deliveries_of_org(&self, org: &OrgId, status: &str, limit: u32) -> StoreResult<Vec<WebhookDeliveryRecord>>;
+    async fn webhook_deliveries_of_org(
+        &self,
+        org: &OrgId,
+        status: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<WebhookDeliveryRecord>>;
 
     // --- audit ----------------------------------------------------------------------------
     async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()>;
