@@ -32,6 +32,14 @@ fn pg_admin_url() -> String {
 
 impl TestServer {
     pub async fn start(backend: Backend) -> TestServer {
+        Self::start_with_mailer(backend, None).await
+    }
+
+    /// As [`TestServer::start`], with mail going to `mailer`.
+    pub async fn start_with_mailer(
+        backend: Backend,
+        mailer: Option<std::sync::Arc<dyn kakehashi_app::notify::Mailer>>,
+    ) -> TestServer {
         let (url, dir, pg_name) = match backend {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir().join(format!("kkh-it-{}", uuid_like()));
@@ -58,7 +66,10 @@ impl TestServer {
             }
         };
         let store = kakehashi_store_sql::open(&url).await.expect("open store");
-        let app = App::new(store, AppConfig::default());
+        let mut app = App::new(store, AppConfig::default());
+        if let Some(m) = mailer {
+            app = app.with_mailer(m);
+        }
         let admin_password = app
             .bootstrap("admin")
             .await

@@ -29,6 +29,7 @@ on_both_backends!(
     nisc_shares_under_note_1_with_partners_only,
     live_inbox_hears_a_provision_sent_on_another_node,
     webhooks_are_signed_retried_and_dead_lettered,
+    mail_follows_each_persons_preference,
 );
 
 fn items(v: &Value) -> Vec<Value> {
@@ -1140,4 +1141,119 @@ async fn webhooks_are_signed_retried_and_dead_lettered(b: Backend) {
     assert_eq!(dead.len(), 1, "the /down delivery is dead-lettered");
     assert_eq!(dead[0]["attempts"], 6);
     assert_eq!(dead[0]["last_error"], "HTTP 503");
+}
+
+/// Collects mail instead of sending it; the SMTP adapter itself is tested against a real SMTP
+/// server in `mail.rs`.
+#[derive(Default)]
+struct Outbox(std::sync::Mutex<Vec<kakehashi_app::notify::OutgoingMail>>);
+
+#[async_trait::async_trait]
+impl kakehashi_app::notify::Mailer for Outbox {
+    async fn send(&self, mail: kakehashi_app::notify::OutgoingMail) -> Result<(), String> {
+        self.0.lock().map_err(|e| e.to_string())?.push(mail);
+        Ok(())
+    }
+}
+
+/// 警報 go to everyone admitted at once; other levels at once only to those who chose it, to
+/// the others in one digest; "none" gets no digest. Nobody outside the recipients gets mail.
+async fn mail_follows_each_persons_preference(b: Backend) {
+    let outbox = std::sync::Arc::new(Outbox::default());
+    let srv = TestServer::start_with_mailer(b, Some(outbox.clone())).await;
+    let meti = srv.login("meti").await;
+    let (st, _) = meti
+        .client
+        .put(format!("{}/api/v1/me/mail-preference", srv.base))
+        .header("x-csrf-token", &meti.csrf)
+        .json(&json!({ "pref": "immediate" }))
+        .send()
+        .await
+        .map(|r| (r.status().as_u16(), ()))
+        .expect("put");
+    assert_eq!(st, 204);
+    let mlit = srv.login("mlit").await; // keeps the default: digest
+    let fsa = srv.login("fsa").await;
+    let res = fsa
+        .client
+        .put(format!("{}/api/v1/me/mail-preference", srv.base))
+        .header("x-csrf-token", &fsa.csrf)
+        .json(&json!({ "pref": "weekly" }))
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(res.status(), 422);
+    drop((mlit, fsa));
+    let nisc = srv.login("nisc").await;
+    let send = |importance: &str, summary: &str| {
+        json!({ "form": { "importance": importance, "tlp": "GREEN", "has_attachments": false,
+            "recipients": [ { "ministry": "meti", "sector": "electric_power" }, { "ministry": "mlit", "sector": "railway" } ],
+            "summary": summary } })
+    };
+    let (_, d) = nisc
+        .post("/api/v1/provisions", send("caution", "注意喚起の概要"))
+        .await;
+    let id = d["id"].as_str().expect("id").to_owned();
+    let (st, _) = nisc
+        .post(&format!("/api/v1/provisions/{id}/send"), json!({}))
+        .await;
+    assert_eq!(st, 200);
+    let wait = || async {
+        for _ in 0..50 {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    };
+    wait().await;
+    let to = |o: &Outbox| {
+        o.0.lock()
+            .expect("lock")
+            .iter()
+            .map(|m| m.to.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        to(&outbox),
+        vec!["meti@demo.example.jp".to_string()],
+        "caution: only the 'immediate' person at once"
+    );
+    assert_eq!(
+        srv.app.send_digests().await.expect("digest"),
+        1,
+        "one digest, for MLIT"
+    );
+    let all = outbox.0.lock().expect("lock").clone();
+    assert_eq!(all[1].to, "mlit@demo.example.jp");
+    assert!(
+        all[1].body.contains(&id) && all[1].body.contains("T1"),
+        "{}",
+        all[1].body
+    );
+    assert_eq!(
+        srv.app.send_digests().await.expect("digest"),
+        0,
+        "nothing twice"
+    );
+    // A 警報 goes to everyone admitted at once, whatever they chose.
+    let (_, d) = nisc
+        .post("/api/v1/provisions", send("alert", "警報の概要"))
+        .await;
+    let id2 = d["id"].as_str().expect("id").to_owned();
+    nisc.post(&format!("/api/v1/provisions/{id2}/send"), json!({}))
+        .await;
+    wait().await;
+    let mut after: Vec<String> = to(&outbox).into_iter().skip(2).collect();
+    after.sort();
+    assert_eq!(
+        after,
+        vec![
+            "meti@demo.example.jp".to_string(),
+            "mlit@demo.example.jp".to_string()
+        ]
+    );
+    assert!(
+        to(&outbox)
+            .iter()
+            .all(|t| !t.starts_with("op-") && !t.starts_with("fsa")),
+        "only recipients"
+    );
 }

@@ -99,3 +99,89 @@ mod tests {
         }
     }
 }
+
+/// Mail preferences a person can choose for non-alert provisions.
+pub const MAIL_PREFS: [&str; 3] = ["immediate", "digest", "none"];
+
+impl crate::App {
+    /// Sets how the actor wants non-alert provisions by mail (警報 always go at once).
+    pub async fn set_mail_preference(
+        &self,
+        actor: &crate::Actor,
+        pref: &str,
+    ) -> crate::AppResult<()> {
+        if !MAIL_PREFS.contains(&pref) {
+            return Err(crate::AppError::bad_field(
+                "mail_pref",
+                "unknown_code",
+                "メール設定は immediate（即時）、digest（まとめ）、none（なし）のいずれかです。",
+                "Mail preference is immediate, digest or none.",
+            ));
+        }
+        let mut p = self.store.person(&actor.person.id).await?;
+        p.mail_pref = pref.to_owned();
+        let audit = actor.audit(
+            "person.mail_pref",
+            Some(p.id.0.clone()),
+            serde_json::json!({ "pref": pref }),
+        );
+        self.store.update_person(&p, audit).await?;
+        Ok(())
+    }
+
+    /// Sends one digest mail per person who chose "digest" and has unread, unmailed inbox rows;
+    /// returns how many mails went out. Titles and links only — never content.
+    pub async fn send_digests(&self) -> crate::AppResult<usize> {
+        let rows = self.store.unmailed_notifications("digest", 10_000).await?;
+        let mut sent = 0;
+        let mut i = 0;
+        while i < rows.len() {
+            let person = rows[i].0.person.clone();
+            let email = rows[i].1.clone();
+            let mut lines = Vec::new();
+            let mut refs = Vec::new();
+            while i < rows.len() && rows[i].0.person == person {
+                let n = &rows[i].0;
+                lines.push(format!(
+                    "・{} {}/provisions/{}",
+                    n.title,
+                    self.config.base_url.trim_end_matches('/'),
+                    n.ref_id
+                ));
+                refs.push(n.ref_id.clone());
+                i += 1;
+            }
+            let mail = OutgoingMail {
+                to: email,
+                subject: format!("[架け橋] 未読の情報提供 {}件", refs.len()),
+                body: format!(
+                    "未読の情報提供があります。内容は架け橋にログインして確認してください。\nUnread provisions — sign in to read them.\n\n{}\n",
+                    lines.join("\n")
+                ),
+            };
+            match self.mailer.send(mail).await {
+                Ok(()) => {
+                    self.store
+                        .mark_notifications_mailed(&person, &refs, self.now())
+                        .await?;
+                    sent += 1;
+                }
+                Err(e) => tracing::warn!("digest mail failed: {e}"),
+            }
+        }
+        Ok(sent)
+    }
+
+    /// Runs [`crate::App::send_digests`] every `interval`.
+    pub fn spawn_digest_worker(&self, interval: std::time::Duration) {
+        let app = self.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(interval).await;
+                if let Err(e) = app.send_digests().await {
+                    tracing::warn!("digest worker: {e}");
+                }
+            }
+        });
+    }
+}

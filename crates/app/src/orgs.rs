@@ -144,6 +144,7 @@ impl App {
             need_to_know: Some(vec![]),
             active: true,
             locale: "ja".into(),
+            mail_pref: "digest".into(),
             created_at: now,
         };
         self.store
@@ -341,6 +342,7 @@ impl App {
             need_to_know: input.need_to_know,
             active: true,
             locale: "ja".into(),
+            mail_pref: "digest".into(),
             created_at: self.now(),
         };
         let detail = serde_json::json!({ "login": rec.login, "roles": rec.roles, "employment": rec.employment });

@@ -712,7 +712,10 @@ impl App {
             "url": format!("{}/provisions/{}", self.config.base_url.trim_end_matches('/'), p.id),
         });
         self.enqueue_webhooks(orgs, &payload).await?;
-        if is_alert(p) {
+        // Mail: 警報 to everyone admitted at once; other levels to those who chose "immediate"
+        // (the rest get them in the digest).
+        {
+            let alert = is_alert(p);
             let app = self.clone();
             let (p, ident, summary) = (p.clone(), ident.to_owned(), form.summary.clone());
             tokio::spawn(async move {
@@ -729,20 +732,38 @@ impl App {
                             || person.need_to_know.as_ref().is_none_or(|l| {
                                 l.iter().any(|s| audience.need_to_know_any.contains(s))
                             });
-                        if (audience.staff_only && !staff) || !knows {
+                        if (audience.staff_only && !staff)
+                            || !knows
+                            || !(alert || person.mail_pref == "immediate")
+                        {
                             continue;
                         }
+                        let level = match p.importance.as_deref() {
+                            Some("alert") => "警報",
+                            Some("caution") => "注意喚起",
+                            _ => "参考情報",
+                        };
                         let mail = crate::notify::provision_mail(
                             &person.email,
                             &app.config.base_url,
                             &p.id,
                             &ident,
                             tlp,
-                            "警報",
+                            level,
                             &summary,
                         );
-                        if let Err(e) = app.mailer.send(mail).await {
-                            tracing::warn!("mail to a person of {org} failed: {e}");
+                        match app.mailer.send(mail).await {
+                            Ok(()) => {
+                                let _ = app
+                                    .store
+                                    .mark_notifications_mailed(
+                                        &person.id,
+                                        std::slice::from_ref(&p.id),
+                                        app.now(),
+                                    )
+                                    .await;
+                            }
+                            Err(e) => tracing::warn!("mail to a person of {org} failed: {e}"),
                         }
                     }
                 }

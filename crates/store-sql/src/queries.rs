@@ -120,6 +120,7 @@ fn person_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<PersonRecord>
         },
         active: r.try_get::<i64, _>("active").map_err(map_err)? != 0,
         locale: r.try_get("locale").map_err(map_err)?,
+        mail_pref: r.try_get("mail_pref").map_err(map_err)?,
         created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
     })
 }
@@ -292,8 +293,8 @@ impl Store for SqlStore {
         let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO people (id, org_id, login, display_name, email, phone, department, \
-             password_hash, roles, employment, need_to_know, active, locale, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+             password_hash, roles, employment, need_to_know, active, locale, created_at, mail_pref) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         )
         .bind(p.id.as_str())
         .bind(p.org.as_str())
@@ -309,6 +310,7 @@ impl Store for SqlStore {
         .bind(flag(p.active))
         .bind(&p.locale)
         .bind(micros(p.created_at))
+        .bind(&p.mail_pref)
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
@@ -321,7 +323,7 @@ impl Store for SqlStore {
         let done = sqlx::query(
             "UPDATE people SET display_name = $1, email = $2, phone = $3, department = $4, \
              password_hash = $5, roles = $6, employment = $7, need_to_know = $8, active = $9, \
-             locale = $10 WHERE id = $11",
+             locale = $10, mail_pref = $11 WHERE id = $12",
         )
         .bind(&p.display_name)
         .bind(&p.email)
@@ -333,6 +335,7 @@ impl Store for SqlStore {
         .bind(p.need_to_know.as_ref().map(|v| json_list(v)))
         .bind(flag(p.active))
         .bind(&p.locale)
+        .bind(&p.mail_pref)
         .bind(p.id.as_str())
         .execute(&mut *tx)
         .await
@@ -1446,6 +1449,50 @@ impl Store for SqlStore {
         .await
         .map_err(map_err)?;
         rows.iter().map(webhook_delivery_from_row).collect()
+    }
+
+    async fn unmailed_notifications(&self, mail_pref: &str, limit: u32) -> StoreResult<Vec<(NotificationRecord, String)>> {
+        let rows = sqlx::query(
+            "SELECT n.*, p.email FROM notifications n JOIN people p ON p.id = n.person_id \
+             WHERE n.mailed_at IS NULL AND n.read_at IS NULL AND p.active = 1 AND p.mail_pref = $1 AND p.email <> '' \
+             ORDER BY n.person_id, n.created_at LIMIT $2",
+        )
+        .bind(mail_pref)
+        .bind(i64::from(limit.clamp(1, 10_000)))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    NotificationRecord {
+                        person: PersonId(r.try_get("person_id").map_err(map_err)?),
+                        kind: r.try_get("kind").map_err(map_err)?,
+                        ref_id: r.try_get("ref_id").map_err(map_err)?,
+                        title: r.try_get("title").map_err(map_err)?,
+                        importance: r.try_get("importance").map_err(map_err)?,
+                        created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
+                        read_at: None,
+                    },
+                    r.try_get::<String, _>("email").map_err(map_err)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn mark_notifications_mailed(&self, person: &PersonId, ref_ids: &[String], at: DateTime<Utc>) -> StoreResult<()> {
+        if ref_ids.is_empty() {
+            return Ok(());
+        }
+        let mut qb: QueryBuilder<Db> = QueryBuilder::new("UPDATE notifications SET mailed_at = ");
+        qb.push_bind(micros(at)).push(" WHERE person_id = ").push_bind(person.0.clone()).push(" AND ref_id IN (");
+        let mut sep = qb.separated(", ");
+        for r in ref_ids {
+            sep.push_bind(r.clone());
+        }
+        qb.push(")");
+        qb.build().execute(&self.writer).await.map_err(map_err)?;
+        Ok(())
     }
 
     async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()> {

@@ -122,6 +122,7 @@ pub fn person(id: &str, org: &str) -> PersonRecord {
         need_to_know: Some(vec!["electric_power".into()]),
         active: true,
         locale: "ja".into(),
+        mail_pref: "digest".into(),
         created_at: t0(),
     }
 }

@@ -226,6 +226,20 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> StoreResult<Vec<WebhookDeliveryRecord>>;
 
+    /// Unread, not yet mailed inbox rows of active people with this mail preference, with their
+    /// e-mail address, grouped by person.
+    async fn unmailed_notifications(
+        &self,
+        mail_pref: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<(NotificationRecord, String)>>;
+    async fn mark_notifications_mailed(
+        &self,
+        person: &PersonId,
+        ref_ids: &[String],
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
     // --- audit ----------------------------------------------------------------------------
     async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()>;
     /// Entries with seq in `[from, from + limit)`, in order.

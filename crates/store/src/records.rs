@@ -41,6 +41,8 @@ pub struct PersonRecord {
     pub need_to_know: Option<Vec<String>>,
     pub active: bool,
     pub locale: String,
+    /// Mail for non-alert provisions: "immediate", "digest" or "none" (警報 always at once).
+    pub mail_pref: String,
     pub created_at: DateTime<Utc>,
 }
 

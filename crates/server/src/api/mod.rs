@@ -18,7 +18,7 @@ use utoipa::OpenApi;
 #[openapi(
     info(title = "Kakehashi API", version = "1", description = "Information sharing for Japan's critical-infrastructure cybersecurity framework. Authenticate with a personal API token (`Authorization: Bearer kkh_…`) or a session cookie plus the `X-CSRF-Token` header. Errors are RFC 9457 problem+json naming the field and rule."),
     paths(
-        session::sign_in, session::sign_out, session::me,
+        session::sign_in, session::sign_out, session::me, session::mail_preference,
         reference::sectors, reference::taxonomy, reference::tlp, reference::importance, reference::glossary,
         liaison::file, liaison::inbox, liaison::search, liaison::chain, liaison::follow_up,
         liaison::copy, liaison::forward, liaison::anonymise_preview, liaison::share,
@@ -45,6 +45,10 @@ pub fn routes() -> Router<AppState> {
             post(session::sign_in).delete(session::sign_out),
         )
         .route("/api/v1/me", get(session::me))
+        .route(
+            "/api/v1/me/mail-preference",
+            axum::routing::put(session::mail_preference),
+        )
         .route("/api/v1/reference/sectors", get(reference::sectors))
         .route("/api/v1/reference/taxonomy", get(reference::taxonomy))
         .route("/api/v1/reference/tlp", get(reference::tlp))

@@ -64,3 +64,21 @@ pub async fn me(ApiAuth(a): ApiAuth) -> Json<serde_json::Value> {
         "csrf_token": a.csrf(),
     }))
 }
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct MailPreference {
+    /// "immediate", "digest" or "none" — for non-alert provisions; 警報 always go at once.
+    pub pref: String,
+}
+
+/// Choose how non-alert provisions reach you by mail.
+#[utoipa::path(put, path = "/api/v1/me/mail-preference", tag = "session", request_body = MailPreference, responses((status = 204, description = "Saved")))]
+pub async fn mail_preference(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    ApiJson(body): ApiJson<MailPreference>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    a.require_scope("write")?;
+    s.app.set_mail_preference(&a.actor, &body.pref).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
