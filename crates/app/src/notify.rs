@@ -62,44 +62,6 @@ pub fn provision_mail(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn restricted_content_never_leaves_in_mail() {
-        let secret = "東都電力の給電指令システムに侵入";
-        for tlp in [Tlp::Red, Tlp::AmberStrict, Tlp::Amber] {
-            let m = provision_mail(
-                "a@example.jp",
-                "https://k.example",
-                "p1",
-                "T1",
-                tlp,
-                "警報",
-                secret,
-            );
-            assert!(
-                !m.body.contains(secret) && !m.subject.contains(secret),
-                "{tlp:?}"
-            );
-            assert!(m.body.contains("https://k.example/provisions/p1"));
-        }
-        for tlp in [Tlp::Green, Tlp::Clear] {
-            let m = provision_mail(
-                "a@example.jp",
-                "https://k.example/",
-                "p1",
-                "T1",
-                tlp,
-                "注意喚起",
-                secret,
-            );
-            assert!(m.body.contains(secret), "{tlp:?}");
-        }
-    }
-}
-
 /// Mail preferences a person can choose for non-alert provisions.
 pub const MAIL_PREFS: [&str; 3] = ["immediate", "digest", "none"];
 
@@ -183,5 +145,43 @@ impl crate::App {
                 }
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restricted_content_never_leaves_in_mail() {
+        let secret = "東都電力の給電指令システムに侵入";
+        for tlp in [Tlp::Red, Tlp::AmberStrict, Tlp::Amber] {
+            let m = provision_mail(
+                "a@example.jp",
+                "https://k.example",
+                "p1",
+                "T1",
+                tlp,
+                "警報",
+                secret,
+            );
+            assert!(
+                !m.body.contains(secret) && !m.subject.contains(secret),
+                "{tlp:?}"
+            );
+            assert!(m.body.contains("https://k.example/provisions/p1"));
+        }
+        for tlp in [Tlp::Green, Tlp::Clear] {
+            let m = provision_mail(
+                "a@example.jp",
+                "https://k.example/",
+                "p1",
+                "T1",
+                tlp,
+                "注意喚起",
+                secret,
+            );
+            assert!(m.body.contains(secret), "{tlp:?}");
+        }
     }
 }

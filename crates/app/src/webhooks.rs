@@ -144,16 +144,9 @@ impl App {
                 other => {
                     d.last_error = match other {
                         Ok(r) => format!("HTTP {}", r.status().as_u16()),
-                        Err(e) => format!(
-                            "{}",
-                            if e.is_timeout() {
-                                "timeout".to_string()
-                            } else if e.is_connect() {
-                                "connection failed".into()
-                            } else {
-                                "request failed".into()
-                            }
-                        ),
+                        Err(e) if e.is_timeout() => "timeout".into(),
+                        Err(e) if e.is_connect() => "connection failed".into(),
+                        Err(_) => "request failed".into(),
                     };
                     if d.attempts >= MAX_ATTEMPTS {
                         d.status = "dead".into();

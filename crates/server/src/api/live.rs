@@ -35,7 +35,7 @@ pub async fn events(
     let stream = futures_util::stream::unfold((rx, org), |(mut rx, org)| async move {
         loop {
             match rx.recv().await {
-                Ok(e) if e.orgs.iter().any(|o| *o == org) => {
+                Ok(e) if e.orgs.contains(&org) => {
                     let ev = Event::default()
                         .event("notification")
                         .data(json!({ "kind": e.kind, "ref_id": e.ref_id }).to_string());
