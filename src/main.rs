@@ -5,6 +5,7 @@ use clap::{Args, Parser, Subcommand};
 use kakehashi_app::{App, AppConfig};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(
@@ -57,6 +58,21 @@ struct ServeArgs {
     /// Login name of the platform administrator created on first start.
     #[arg(long, default_value = "admin")]
     admin_login: String,
+    /// SMTP relay for notification mail: `smtp://127.0.0.1:2525` (plain, local relay),
+    /// `smtp://host:587?tls=starttls` or `smtps://host:465`, optionally with `user:password@`.
+    /// Without it no mail is sent.
+    #[arg(long, env = "KAKEHASHI_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// Sender address of notification mail.
+    #[arg(
+        long,
+        env = "KAKEHASHI_MAIL_FROM",
+        default_value = "kakehashi@localhost"
+    )]
+    mail_from: String,
+    /// Public base URL used in links in mail (default: `http://<bind>`).
+    #[arg(long, env = "KAKEHASHI_BASE_URL")]
+    base_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -117,15 +133,32 @@ enum AuditCommand {
 }
 
 async fn open_app(db: &DbArgs) -> anyhow::Result<App> {
+    open_app_with(db, AppConfig::default()).await
+}
+
+async fn open_app_with(db: &DbArgs, config: AppConfig) -> anyhow::Result<App> {
     let url = db.url()?;
     let store = kakehashi_store_sql::open(&url)
         .await
         .map_err(anyhow::Error::msg)?;
-    Ok(App::new(store, AppConfig::default()))
+    Ok(App::new(store, config))
 }
 
 async fn serve(args: ServeArgs, demo: bool) -> anyhow::Result<()> {
-    let app = open_app(&args.db).await?;
+    let config = AppConfig {
+        base_url: args
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", args.bind)),
+        ..AppConfig::default()
+    };
+    let mut app = open_app_with(&args.db, config).await?;
+    if let Some(smtp_url) = &args.smtp_url {
+        let mailer = kakehashi_notify_smtp::SmtpMailer::new(smtp_url, &args.mail_from)
+            .map_err(|e| anyhow::anyhow!("--smtp-url / --mail-from: {e}"))?;
+        tracing::info!(relay = %mailer.config().display_target(), "notification mail via SMTP");
+        app = app.with_mailer(Arc::new(mailer));
+    }
     if let Some(password) = app
         .bootstrap(&args.admin_login)
         .await
@@ -154,6 +187,10 @@ async fn serve(args: ServeArgs, demo: bool) -> anyhow::Result<()> {
     app.start_event_relay()
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    // Signed webhook deliveries: attempted every second, backing off 2 s, 4 s, 8 s… per failure.
+    app.spawn_webhook_worker(std::time::Duration::from_secs(1), 2000);
+    // Digest mail for people who chose it: unread, not yet mailed provisions, hourly.
+    app.spawn_digest_worker(std::time::Duration::from_secs(3600));
     let secure = args.secure_cookies || !args.bind.ip().is_loopback();
     let router = kakehashi_server::router(
         app.clone(),

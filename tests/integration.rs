@@ -6,4 +6,5 @@ mod browser;
 mod common;
 mod crash;
 mod http;
+mod mail;
 mod read_paths;
