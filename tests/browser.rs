@@ -203,6 +203,21 @@ impl Driver {
             .to_owned()
     }
 
+    /// Waits up to five seconds for an element's text to become `want`.
+    async fn wait_text(&self, css: &str, want: &str) {
+        let mut last = String::new();
+        for _ in 0..50 {
+            if self.count(css).await > 0 {
+                last = self.text(css).await;
+                if last.trim() == want {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} is {last:?}, not {want:?} on {}", self.url().await);
+    }
+
     async fn sign_in(&self, base: &str, login: &str) {
         self.cmd(reqwest::Method::DELETE, "/cookie", None).await;
         self.goto(&format!("{base}/signin")).await;
@@ -351,5 +366,143 @@ async fn journey(backend: Backend) {
     assert!(
         !d.source().await.contains("給電指令システム"),
         "not readable by another sector"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provision_journey_with_live_updates_sqlite() {
+    provision_journey(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provision_journey_with_live_updates_postgres() {
+    provision_journey(Backend::Postgres).await
+}
+
+/// NISC drafts and sends a 情報提供 (T1); METI and the electric-power CEPTOAR relay it; an
+/// operator whose `/provisions` page was already open sees T1 arrive without reloading (server-
+/// sent events), opens and acknowledges it, and NISC's receipt table shows the acknowledgement.
+/// A bank operator, outside the scope, sees nothing.
+async fn provision_journey(backend: Backend) {
+    let (Some(d), Some(op)) = (Driver::start().await, Driver::start().await) else {
+        if std::env::var("KAKEHASHI_REQUIRE_BROWSER").is_ok() {
+            panic!("headless Chromium / chromedriver not available");
+        }
+        eprintln!("SKIPPED: chromium and chromedriver are not installed (run .ci/run)");
+        return;
+    };
+    let srv = TestServer::start(backend).await;
+    let base = srv.base.clone();
+    let summary = "電力分野の事業者において給電指令システムへの大量アクセスが確認された。";
+
+    // The operator's provisions page is open, connected to the live feed, and still empty.
+    op.sign_in(&base, "op-power").await;
+    op.goto(&format!("{base}/provisions")).await;
+    op.wait("#provisions-live #provisions-empty").await;
+    op.wait("body[data-live-state=open]").await;
+    op.wait("#live-count:not([data-unread=''])").await;
+
+    // 1. NISC drafts (警報, AMBER, 別紙 無, METI × 電力 and MLIT × 鉄道), saves and sends: T1.
+    d.sign_in(&base, "nisc").await;
+    d.goto(&format!("{base}/provisions/new")).await;
+    d.wait("#provision-save").await;
+    d.click("input[name=importance][value=alert]").await;
+    d.click("input[name=tlp][value=AMBER]").await;
+    d.click("input[name=has_attachments][value=false]").await;
+    d.click(r#"input[name=recipient][value="meti|electric_power"]"#)
+        .await;
+    d.click(r#"input[name=recipient][value="mlit|railway"]"#)
+        .await;
+    d.type_in("#f-summary", summary).await;
+    d.type_in(
+        "#f-targets",
+        "制御系ネットワークに接続された給電指令システム",
+    )
+    .await;
+    d.type_in(
+        "#f-countermeasures",
+        "不審な通信先をブロックし、ログを確認すること。",
+    )
+    .await;
+    d.click("#provision-save").await;
+    d.wait("#send-submit").await;
+    assert_eq!(
+        d.count("#send-submit[disabled]").await,
+        0,
+        "blocked: {}",
+        d.source().await
+    );
+    assert_eq!(d.text("#ident").await, "未採番");
+    d.click("#send-submit").await;
+    d.wait_text("#ident", "T1").await;
+    let url = d.url().await;
+    let url = url.split('?').next().unwrap_or_default().to_owned();
+    assert!(url.contains("/provisions/"), "{url}");
+    assert_eq!(
+        op.count("#provisions-live a.provision-link").await,
+        0,
+        "not yet relayed to the operator"
+    );
+
+    // 2. METI relays to 電力セプター; the CEPTOAR relays to its member operators.
+    d.sign_in(&base, "meti").await;
+    d.goto(&format!("{base}/provisions")).await;
+    d.click("a.provision-link").await;
+    d.wait("#relay-submit").await;
+    assert_eq!(d.text("#ident").await, "T1");
+    d.click("#relay-submit").await;
+    d.wait("#notice").await;
+    d.sign_in(&base, "ceptoar-power").await;
+    d.goto(&url).await;
+    d.wait("#relay-submit").await;
+    d.click("#relay-submit").await;
+    d.wait("#notice").await;
+
+    // 3. The operator's open page shows T1 without a reload, and the header counts it.
+    op.wait("#provisions-live[data-live-updated] a.provision-link")
+        .await;
+    assert_eq!(op.text("#provisions-live a.provision-link").await, "T1");
+    assert_eq!(
+        op.count("#provisions tr.alert").await,
+        1,
+        "警報 highlighted"
+    );
+    op.wait("#live-count:not([data-unread='']):not([data-unread='0'])")
+        .await;
+    let unread: u32 = op.text("#live-count").await.parse().expect("a number");
+    assert!(unread >= 1, "{unread}");
+
+    // 4. The operator opens it and acknowledges.
+    op.click("#provisions-live a.provision-link").await;
+    op.wait("#ack-submit").await;
+    assert_eq!(op.text("#ident").await, "T1");
+    assert!(op.text("#summary").await.contains("給電指令システム"));
+    op.type_in("#ack-note", "ブロック設定済み").await;
+    op.click("#ack-submit").await;
+    op.wait("#ack-state").await;
+
+    // 5. NISC's receipt table shows the operator's acknowledgement.
+    d.sign_in(&base, "nisc").await;
+    d.goto(&url).await;
+    d.wait("#receipts").await;
+    let receipts = d.text("#receipts").await;
+    let row = receipts
+        .lines()
+        .find(|l| l.contains("東都電力株式会社"))
+        .unwrap_or_else(|| panic!("operator row: {receipts}"));
+    assert!(row.contains("ブロック設定済み"), "{row}");
+
+    // 6. Outside the scope: a bank operator sees no T1 and the provision is not found.
+    d.sign_in(&base, "op-bank").await;
+    d.goto(&format!("{base}/provisions")).await;
+    d.wait("#provisions-live").await;
+    assert_eq!(d.count("a.provision-link").await, 0);
+    assert_eq!(d.count("#provisions-empty").await, 1);
+    d.goto(&url).await;
+    d.wait("#error").await;
+    let src = d.source().await;
+    assert!(
+        src.contains("見つかりません") && !src.contains("給電指令システム"),
+        "not found for another sector"
     );
 }

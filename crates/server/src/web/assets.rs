@@ -91,6 +91,9 @@ table.sheet-form>tbody>tr>th{width:13rem}
 .sheet .inline-marks{display:inline-flex;flex-wrap:wrap;gap:0 1rem;vertical-align:top}
 .sheet .inline-marks>span{white-space:nowrap}
 .sheet table.tl th{width:9rem}
+#live-link{color:#fff;text-decoration:none}
+#live-count{background:#f2b400;color:#1b1f24;border-color:#1b1f24}
+#live-count:empty,#live-count[data-unread="0"]{display:none}
 footer.foot{max-width:1120px;margin:0 auto 2rem;color:var(--muted);font-size:.8rem;padding:0 1rem}
 @media (max-width:700px){main{padding:.6rem}table.sheet-form>tbody>tr>th{width:auto}.toc{columns:1}}
 @media print{
@@ -111,7 +114,11 @@ footer.foot{max-width:1120px;margin:0 auto 2rem;color:var(--muted);font-size:.8r
 "#;
 
 /// Adds ⑦ timeline rows on demand and opens the print dialog; the form works without it
-/// (three empty rows are always rendered).
+/// (three empty rows are always rendered). On signed-in pages (`body[data-live="1"]`) it also
+/// listens to `/api/v1/events`: the header's unread counter (`#live-count`) is refreshed from
+/// `/api/v1/notifications`, and elements marked `data-live-refresh` (e.g. `#provisions-live`
+/// on `/provisions`) are swapped for a fresh copy of the page, gaining `data-live-updated="1"`
+/// and an incremented `data-live-version`.
 pub const JS: &str = r#"(function () {
   'use strict';
   function addRow() {
@@ -140,7 +147,74 @@ pub const JS: &str = r#"(function () {
     body.setAttribute('data-next', String(next + 1));
     tr.querySelector('input').focus();
   }
+  // Live updates: on pages whose body carries data-live="1", a server-sent event stream tells
+  // of anything new reaching the person's organisation; the unread counter in the header
+  // (#live-count) is re-counted from /api/v1/notifications and every element marked
+  // data-live-refresh (with an id) is swapped for its fresh copy from this same URL.
+  // body[data-live-state] says whether the stream is connected ("open") for tests and styles.
+  function liveCount() {
+    var el = document.getElementById('live-count');
+    if (!el || !window.fetch) { return; }
+    fetch('/api/v1/notifications', { credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (j) {
+        if (!j || !j.items) { return; }
+        var n = j.items.filter(function (i) { return !i.read_at; }).length;
+        el.setAttribute('data-unread', String(n));
+        el.textContent = n > 0 ? String(n) : '';
+      })
+      .catch(function () {});
+  }
+  var refreshing = false, again = false;
+  function liveRefresh() {
+    var targets = document.querySelectorAll('[data-live-refresh][id]');
+    if (!targets.length || !window.fetch || !window.DOMParser) { return; }
+    if (refreshing) { again = true; return; }
+    refreshing = true;
+    fetch(window.location.href, { credentials: 'same-origin', headers: { 'Accept': 'text/html' } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (html === null) { return; }
+        var doc = new DOMParser().parseFromString(html, 'text/html');
+        Array.prototype.forEach.call(document.querySelectorAll('[data-live-refresh][id]'), function (old) {
+          var fresh = doc.getElementById(old.id);
+          if (!fresh) { return; }
+          var v = parseInt(old.getAttribute('data-live-version') || '0', 10) + 1;
+          fresh.setAttribute('data-live-version', String(v));
+          fresh.setAttribute('data-live-updated', '1');
+          old.parentNode.replaceChild(document.importNode(fresh, true), old);
+        });
+      })
+      .catch(function () {})
+      .then(function () {
+        refreshing = false;
+        if (again) { again = false; liveRefresh(); }
+      });
+  }
+  function live() {
+    var body = document.body;
+    if (!body || body.getAttribute('data-live') !== '1') { return; }
+    liveCount();
+    if (!window.EventSource) { return; }
+    var es = new EventSource('/api/v1/events', { withCredentials: true });
+    var opened = false;
+    es.addEventListener('open', function () {
+      body.setAttribute('data-live-state', 'open');
+      // After a reconnect something may have been missed: catch up.
+      if (opened) { liveCount(); liveRefresh(); }
+      opened = true;
+    });
+    es.addEventListener('error', function () {
+      body.setAttribute('data-live-state', es.readyState === 2 ? 'closed' : 'connecting');
+    });
+    es.addEventListener('notification', function () {
+      liveCount();
+      liveRefresh();
+    });
+    window.addEventListener('pagehide', function () { es.close(); });
+  }
   document.addEventListener('DOMContentLoaded', function () {
+    live();
     var add = document.getElementById('add-row');
     if (add) { add.hidden = false; add.addEventListener('click', addRow); }
     var print = document.getElementById('print-link');

@@ -72,7 +72,7 @@ pub fn page(lang: Lang, title: &str, authed: Option<&Authed>, nav: Nav, body: Ma
                 link rel="stylesheet" href="/static/app.css";
                 script src="/static/app.js" defer {}
             }
-            body {
+            body data-live=[authed.map(|_| "1")] {
                 a.sr href="#content" { (lang.t("本文へ移動", "Skip to content")) }
                 header.top {
                     a.brand href="/" { "架け橋 Kakehashi" }
@@ -80,6 +80,13 @@ pub fn page(lang: Lang, title: &str, authed: Option<&Authed>, nav: Nav, body: Ma
                         (navigation(lang, a, nav))
                     }
                     div.who {
+                        @if authed.is_some() {
+                            // Unread in-app notifications, kept current by app.js (live feed).
+                            a #live-link href="/provisions" title=(lang.t("未読の通知", "Unread notifications")) {
+                                span.sr { (lang.t("未読の通知", "Unread notifications")) }
+                                span.badge #live-count aria-live="polite" data-unread="" {}
+                            }
+                        }
                         @if let Some(a) = authed {
                             span #whoami {
                                 (a.actor.record.display_name) (lang.t("（", " ("))

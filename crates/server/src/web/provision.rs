@@ -103,6 +103,8 @@ pub async fn list(State(s): State<AppState>, WebAuth(a): WebAuth, lang: Lang) ->
             p { a #consents-link href="/consents" { (lang.t("同意依頼（自組織宛て）", "Consent requests to my organisation")) } }
         }
         h2 { (lang.t("送信済みの情報提供", "Sent provisions")) }
+        // app.js re-fetches this page and swaps this container when a notification arrives.
+        div #provisions-live data-live-refresh="1" data-live-version="0" {
         @if items.is_empty() {
             p.empty #provisions-empty { (lang.t("閲覧できる情報提供はありません。", "No provisions you may read.")) }
         } @else {
@@ -131,6 +133,7 @@ pub async fn list(State(s): State<AppState>, WebAuth(a): WebAuth, lang: Lang) ->
                     }
                 }
             }
+        }
         }
         @if nisc {
             h2 { (lang.t("下書き", "Drafts")) }
