@@ -204,6 +204,21 @@ impl Driver {
     }
 
     /// Waits up to five seconds for an element's text to become `want`.
+    /// Waits until the element's text contains `part`.
+    async fn wait_contains(&self, css: &str, part: &str) {
+        let mut last = String::new();
+        for _ in 0..50 {
+            if self.count(css).await > 0 {
+                last = self.text(css).await;
+                if last.contains(part) {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} is {last:?}, without {part:?}");
+    }
+
     async fn wait_text(&self, css: &str, want: &str) {
         let mut last = String::new();
         for _ in 0..50 {
@@ -452,6 +467,18 @@ async fn provision_journey(backend: Backend) {
     assert_eq!(d.text("#ident").await, "T1");
     d.click("#relay-submit").await;
     d.wait("#notice").await;
+    // METI, inside the scope, asks NISC a question on the provision (問合せ).
+    d.click("#inquiries-link").await;
+    d.wait("#inquiry-body").await;
+    d.type_in("#inquiry-body", "対象システムの範囲を確認したい。")
+        .await;
+    d.click("#inquiry-submit").await;
+    d.wait_contains("section.thread", "対象システムの範囲を確認したい。")
+        .await;
+    assert!(d
+        .source()
+        .await
+        .contains("対象システムの範囲を確認したい。"));
     d.sign_in(&base, "ceptoar-power").await;
     d.goto(&url).await;
     d.wait("#relay-submit").await;
@@ -491,6 +518,19 @@ async fn provision_journey(backend: Backend) {
         .find(|l| l.contains("東都電力株式会社"))
         .unwrap_or_else(|| panic!("operator row: {receipts}"));
     assert!(row.contains("ブロック設定済み"), "{row}");
+    // NISC answers METI's inquiry.
+    d.click("#inquiries-link").await;
+    d.wait("button.reply-submit").await;
+    d.type_in("section.thread textarea", "給電指令システムに限ります。")
+        .await;
+    d.click("button.reply-submit").await;
+    d.wait_contains("section.thread", "給電指令システムに限ります。")
+        .await;
+    let thread = d.text("section.thread").await;
+    assert!(
+        thread.contains("対象システムの範囲") && thread.contains("給電指令システムに限ります。"),
+        "{thread}"
+    );
 
     // 6. Outside the scope: a bank operator sees no T1 and the provision is not found.
     d.sign_in(&base, "op-bank").await;

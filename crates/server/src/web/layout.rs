@@ -135,6 +135,7 @@ fn navigation(lang: Lang, a: &Authed, nav: Nav) -> Markup {
                 (item("nav-admin", "/admin", Nav::Admin, "管理", "Admin"))
             }
             (item("nav-tokens", "/account/tokens", Nav::Tokens, "APIトークン", "Tokens"))
+            (item("nav-notifications", "/account/notifications", Nav::None, "通知設定", "Notifications"))
             @if a.actor.is_platform_admin() {
                 (item("nav-audit", "/admin/audit", Nav::Audit, "監査", "Audit"))
             }

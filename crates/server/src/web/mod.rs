@@ -7,6 +7,7 @@
 //! Pages are Japanese first; `?lang=en` / `?lang=ja` switches and remembers the choice in the
 //! `kkh_lang` cookie. Every POST checks the session's CSRF token from the form's `csrf` field.
 
+mod account;
 mod admin;
 mod assets;
 mod audit;
@@ -88,6 +89,17 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/orgs/{id}/people", post(admin::create_person))
         .route("/admin/people/{id}/active", post(admin::set_active))
         .route("/account/tokens", get(tokens::list).post(tokens::create))
+        .route("/account/notifications", get(account::settings))
+        .route(
+            "/account/mail-preference",
+            post(account::set_mail_preference),
+        )
+        .route("/account/webhooks", post(account::create_webhook))
+        .route(
+            "/provisions/{id}/inquiries",
+            get(account::inquiries).post(account::open_inquiry),
+        )
+        .route("/inquiries/{id}/reply", post(account::reply))
         .route("/account/tokens/{id}/revoke", post(tokens::revoke))
         .route("/admin/audit", get(audit::recent))
         .route("/admin/audit/verify", post(audit::verify))

@@ -483,6 +483,7 @@ async fn sent_panel(
                 }
             }
         }
+        p { a #inquiries-link href={ "/provisions/" (id) "/inquiries" } { (lang.t("問合せ（所管省庁とNISC）", "Inquiries (ministries and NISC)")) } }
         @if may_relay {
             h2 { (lang.t("中継", "Relay")) }
             form method="post" action={ "/provisions/" (id) "/relay" } {
