@@ -8,3 +8,4 @@ mod crash;
 mod http;
 mod mail;
 mod read_paths;
+mod text_input;

@@ -13,6 +13,7 @@ use argon2::Argon2;
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use kakehashi_audit::AuditDraft;
+use kakehashi_domain::text::{self, Subject};
 use kakehashi_domain::PersonId;
 use kakehashi_store::{ApiTokenRecord, SessionRecord, StoreError};
 use rand::RngCore;
@@ -200,15 +201,7 @@ impl App {
         scopes: &[String],
         days: Option<i64>,
     ) -> AppResult<(ApiTokenRecord, String)> {
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(AppError::bad_field(
-                "name",
-                "required",
-                "トークン名は1〜100文字で入力してください。",
-                "Token name must be 1 to 100 characters.",
-            ));
-        }
+        let name = &text::clean(Subject::Token, "name", name)?;
         if scopes.is_empty() || scopes.iter().any(|s| !SCOPES.contains(&s.as_str())) {
             return Err(AppError::bad_field(
                 "scopes",

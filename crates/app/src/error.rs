@@ -1,7 +1,7 @@
 //! The application's errors. Each says, in Japanese and English, what went wrong and — for bad
 //! input — which field and which rule; the HTTP layer maps each kind to a status once.
 
-use kakehashi_domain::liaison::ValidationErrors;
+use kakehashi_domain::liaison::{FieldError, ValidationErrors};
 use kakehashi_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +57,18 @@ impl AppError {
             rule,
             message_ja: ja.into(),
             message_en: en.into(),
+        }
+    }
+}
+
+/// A text field broke its rule in the table of `kakehashi_domain::text`.
+impl From<FieldError> for AppError {
+    fn from(e: FieldError) -> Self {
+        AppError::BadField {
+            field: e.field,
+            rule: e.rule,
+            message_ja: e.message_ja,
+            message_en: e.message_en,
         }
     }
 }

@@ -5,6 +5,7 @@ use crate::error::{AppError, AppResult};
 use crate::identity::{org_from_record, Actor};
 use crate::{new_id, App};
 use kakehashi_audit::AuditDraft;
+use kakehashi_domain::text::{clean, clean_list, Subject};
 use kakehashi_domain::{Employment, OrgId, OrgKind, PersonId, Role};
 use kakehashi_store::{OrgRecord, PersonRecord, StoreError};
 use serde::{Deserialize, Serialize};
@@ -54,6 +55,51 @@ pub struct NewPerson {
     /// `None` = all sectors.
     #[serde(default)]
     pub need_to_know: Option<Vec<String>>,
+}
+
+/// Changes to an organisation; fields left out stay as they are.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct OrgUpdate {
+    #[serde(default)]
+    pub name_ja: Option<String>,
+    #[serde(default)]
+    pub name_en: Option<String>,
+    #[serde(default)]
+    pub aliases: Option<Vec<String>>,
+    #[serde(default)]
+    pub domains: Option<Vec<String>>,
+}
+
+/// Changes to a person's profile; fields left out stay as they are.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct PersonUpdate {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// A person's profile, cleaned and checked by the table in `kakehashi_domain::text`.
+struct Profile {
+    display_name: String,
+    department: String,
+    email: String,
+    phone: String,
+}
+
+impl Profile {
+    fn cleaned(display_name: &str, department: &str, email: &str, phone: &str) -> AppResult<Self> {
+        Ok(Profile {
+            display_name: clean(Subject::Person, "display_name", display_name)?,
+            department: clean(Subject::Person, "department", department)?,
+            email: clean(Subject::Person, "email", email)?,
+            phone: clean(Subject::Person, "phone", phone)?,
+        })
+    }
 }
 
 fn system_audit(action: &str, target: &str) -> AuditDraft {
@@ -170,14 +216,10 @@ impl App {
                 "Unknown organisation kind.",
             )
         })?;
-        if input.name_ja.trim().is_empty() {
-            return Err(AppError::bad_field(
-                "name_ja",
-                "required",
-                "組織名（日本語）は必須です。",
-                "Japanese name is required.",
-            ));
-        }
+        let name_ja = clean(Subject::Organisation, "name_ja", &input.name_ja)?;
+        let name_en = clean(Subject::Organisation, "name_en", &input.name_en)?;
+        let aliases = clean_list(Subject::Organisation, "aliases", &input.aliases)?;
+        let domains = clean_list(Subject::Organisation, "domains", &input.domains)?;
         for s in &input.sectors {
             if self.reference.sector(s).is_none() {
                 return Err(AppError::bad_field(
@@ -217,25 +259,17 @@ impl App {
         let rec = OrgRecord {
             id: OrgId(new_id()),
             kind: kind.code().into(),
-            name_ja: input.name_ja.trim().into(),
-            name_en: if input.name_en.trim().is_empty() {
-                input.name_ja.trim().into()
+            name_en: if name_en.is_empty() {
+                name_ja.clone()
             } else {
-                input.name_en.trim().into()
+                name_en
             },
+            name_ja,
             sectors: input.sectors,
             ceptoars: input.ceptoars.into_iter().map(OrgId).collect(),
             nisc_partner: input.nisc_partner,
-            aliases: input
-                .aliases
-                .into_iter()
-                .filter(|a| !a.trim().is_empty())
-                .collect(),
-            domains: input
-                .domains
-                .into_iter()
-                .filter(|a| !a.trim().is_empty())
-                .collect(),
+            aliases,
+            domains,
             created_at: self.now(),
         };
         let audit = match actor {
@@ -279,27 +313,13 @@ impl App {
                 "Organisation not found.",
             )
         })?;
-        let login = input.login.trim().to_lowercase();
-        let ok_login = (3..=64).contains(&login.chars().count())
-            && login
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c));
-        if !ok_login {
-            return Err(AppError::bad_field(
-                "login",
-                "format",
-                "ログイン名は3〜64文字の英数字と . _ - @ で入力してください。",
-                "Login must be 3-64 characters of letters, digits and . _ - @.",
-            ));
-        }
-        if input.display_name.trim().is_empty() {
-            return Err(AppError::bad_field(
-                "display_name",
-                "required",
-                "氏名は必須です。",
-                "Display name is required.",
-            ));
-        }
+        let login = clean(Subject::Person, "login", &input.login)?;
+        let profile = Profile::cleaned(
+            &input.display_name,
+            &input.department,
+            &input.email,
+            &input.phone,
+        )?;
         check_password_rule(&input.password)?;
         let roles: Vec<String> = input.roles.iter().map(|r| r.trim().to_owned()).collect();
         if roles.is_empty() || roles.iter().any(|r| Role::from_code(r).is_none()) {
@@ -332,10 +352,10 @@ impl App {
             id: PersonId(new_id()),
             org,
             login,
-            display_name: input.display_name.trim().into(),
-            email: input.email.trim().into(),
-            phone: input.phone.trim().into(),
-            department: input.department.trim().into(),
+            display_name: profile.display_name,
+            email: profile.email,
+            phone: profile.phone,
+            department: profile.department,
             password_hash: hash_password(&input.password)?,
             roles,
             employment: input.employment,
@@ -387,6 +407,103 @@ impl App {
         );
         self.store.update_person(&p, audit).await?;
         Ok(())
+    }
+
+    /// Changes an organisation's names (platform administrators) or its identifying details
+    /// (aliases, domains: also its own organisation administrators). Fields left out stay.
+    pub async fn update_org(
+        &self,
+        actor: &Actor,
+        id: &OrgId,
+        input: OrgUpdate,
+    ) -> AppResult<OrgRecord> {
+        let mut rec = self.store.org(id).await?;
+        let renames = input.name_ja.is_some() || input.name_en.is_some();
+        let allowed = if renames {
+            actor.is_platform_admin()
+        } else {
+            actor.may_manage_people_of(id)
+        };
+        if !allowed {
+            return Err(AppError::forbidden(
+                "組織名の変更はプラットフォーム管理者、識別情報の変更は自組織の管理者のみ可能です。",
+                "Only platform administrators rename organisations; an organisation's own administrators edit its identifying details.",
+            ));
+        }
+        let mut changed: Vec<&str> = Vec::new();
+        if let Some(v) = &input.name_ja {
+            rec.name_ja = clean(Subject::Organisation, "name_ja", v)?;
+            changed.push("name_ja");
+        }
+        if let Some(v) = &input.name_en {
+            let v = clean(Subject::Organisation, "name_en", v)?;
+            rec.name_en = if v.is_empty() { rec.name_ja.clone() } else { v };
+            changed.push("name_en");
+        }
+        if let Some(v) = &input.aliases {
+            rec.aliases = clean_list(Subject::Organisation, "aliases", v)?;
+            changed.push("aliases");
+        }
+        if let Some(v) = &input.domains {
+            rec.domains = clean_list(Subject::Organisation, "domains", v)?;
+            changed.push("domains");
+        }
+        let audit = actor.audit(
+            "org.update",
+            Some(rec.id.0.clone()),
+            serde_json::json!({ "fields": changed }),
+        );
+        self.store.update_org(&rec, audit).await?;
+        Ok(rec)
+    }
+
+    /// Changes a person's profile (name, department, contact details): the person themself,
+    /// or an administrator of their organisation (a platform administrator's profile only by
+    /// a platform administrator). Fields left out stay.
+    pub async fn update_person(
+        &self,
+        actor: &Actor,
+        id: &PersonId,
+        input: PersonUpdate,
+    ) -> AppResult<PersonRecord> {
+        let mut p = self.store.person(id).await?;
+        let is_self = actor.person.id == p.id;
+        let target_is_platform_admin = p.roles.iter().any(|r| r == Role::PlatformAdmin.code());
+        let allowed = is_self
+            || (actor.may_manage_people_of(&p.org)
+                && (!target_is_platform_admin || actor.is_platform_admin()));
+        if !allowed {
+            return Err(AppError::forbidden(
+                "この利用者を管理する権限がありません。",
+                "You may not manage this person.",
+            ));
+        }
+        let profile = Profile::cleaned(
+            input.display_name.as_deref().unwrap_or(&p.display_name),
+            input.department.as_deref().unwrap_or(&p.department),
+            input.email.as_deref().unwrap_or(&p.email),
+            input.phone.as_deref().unwrap_or(&p.phone),
+        )?;
+        p.display_name = profile.display_name;
+        p.department = profile.department;
+        p.email = profile.email;
+        p.phone = profile.phone;
+        let changed: Vec<&str> = [
+            ("display_name", input.display_name.is_some()),
+            ("department", input.department.is_some()),
+            ("email", input.email.is_some()),
+            ("phone", input.phone.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(f, c)| c.then_some(f))
+        .collect();
+        let audit = actor.audit(
+            "person.update",
+            Some(p.id.0.clone()),
+            serde_json::json!({ "fields": changed }),
+        );
+        self.store.update_person(&p, audit).await?;
+        Ok(p)
     }
 
     pub async fn people_of(&self, actor: &Actor, org: &OrgId) -> AppResult<Vec<PersonRecord>> {

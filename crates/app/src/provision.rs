@@ -13,6 +13,7 @@ use kakehashi_domain::provision::{
     check_form_scope, scan, sending_blockers, Consent, Finding, ProvisionForm, Resolution, Source,
     SourceKind, SourceScope,
 };
+use kakehashi_domain::text::{self, Subject};
 use kakehashi_domain::{Importance, OrgId, OrgKind, Role, SectorId, Tlp};
 use kakehashi_policy::{audience, decide, ItemScope};
 use kakehashi_store::{
@@ -124,25 +125,21 @@ impl App {
         input: NewSourceItem,
     ) -> AppResult<SourceItemRecord> {
         nisc_only(actor)?;
-        if input.title.trim().is_empty() {
-            return Err(AppError::bad_field(
-                "title",
-                "required",
-                "件名は必須です。",
-                "Title is required.",
-            ));
-        }
+        let title = text::clean(Subject::SourceItem, "title", &input.title)?;
+        let origin = text::clean(Subject::SourceItem, "origin", &input.origin)?;
+        let url = text::clean(Subject::SourceItem, "url", &input.url)?;
+        let identifiers = text::clean_list(Subject::SourceItem, "identifiers", &input.identifiers)?;
         let tlp = Tlp::from_code(&input.tlp).ok_or_else(|| {
             AppError::bad_field("tlp", "unknown_code", "TLPが不明です。", "Unknown TLP.")
         })?;
         let rec = SourceItemRecord {
             id: new_id(),
-            title: input.title.trim().into(),
-            origin: input.origin.trim().into(),
-            url: input.url.trim().into(),
+            title,
+            origin,
+            url,
             tlp: tlp.code().into(),
             allowed_sectors: input.allowed_sectors,
-            identifiers: serde_json::to_string(&input.identifiers).unwrap_or_else(|_| "[]".into()),
+            identifiers: serde_json::to_string(&identifiers).unwrap_or_else(|_| "[]".into()),
             created_by: actor.person.id.clone(),
             created_at: self.now(),
         };
@@ -193,6 +190,11 @@ impl App {
         };
         req.form.report_no = report_no;
         req.form.ident_number = None;
+        // A draft is held to the text limits even before the whole form is checked for sending.
+        let bounds = kakehashi_domain::provision::validate::check_text(&req.form);
+        if !bounds.is_empty() {
+            return Err(AppError::Invalid(bounds.into()));
+        }
         for s in &req.sources {
             self.source_of(s, &[]).await?;
         }
@@ -477,6 +479,7 @@ impl App {
         if consent.decider_org != actor.org.id {
             return Err(AppError::NotFound);
         }
+        let note = &text::clean(Subject::Consent, "note", note)?;
         let audit = actor.audit(
             "consent.decide",
             Some(consent.id.clone()),
@@ -831,6 +834,7 @@ impl App {
         id: &str,
         note: &str,
     ) -> AppResult<()> {
+        let note = &text::clean(Subject::Receipt, "note", note)?;
         let p = self.store.provision(id).await?;
         let audit = actor.audit(
             "provision.ack",
@@ -1018,14 +1022,5 @@ impl Jurisdiction for OrgJurisdiction<'_> {
 }
 
 fn check_body(body: &str) -> AppResult<String> {
-    let b = body.trim();
-    if b.is_empty() || b.chars().count() > 20_000 {
-        return Err(AppError::bad_field(
-            "body",
-            "length",
-            "本文は1〜20,000文字で入力してください。",
-            "The message must be 1 to 20,000 characters.",
-        ));
-    }
-    Ok(b.to_owned())
+    Ok(text::clean(Subject::Inquiry, "body", body)?)
 }

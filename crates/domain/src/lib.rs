@@ -10,6 +10,7 @@ pub mod numbering;
 pub mod org;
 pub mod provision;
 pub mod sharing;
+pub mod text;
 
 pub use ids::*;
 pub use org::*;

@@ -52,6 +52,45 @@ pub struct LiaisonForm {
     pub lessons: String,
 }
 
+impl LiaisonForm {
+    /// Every typed text item in form order, as `(field path, row, text)`: the sender block,
+    /// 特記事項, ④, ⑤, 補足情報, ⑥, ⑦ (日時 and 事象 per row) and ⑨. 識別番号 has its own format.
+    pub fn text_fields(&self) -> Vec<(&'static str, Option<usize>, &str)> {
+        let s = &self.sender;
+        let mut out: Vec<(&'static str, Option<usize>, &str)> = vec![
+            ("sender.organisation", None, &s.organisation),
+            ("sender.department", None, &s.department),
+            ("sender.person", None, &s.person),
+            ("sender.phone", None, &s.phone),
+            ("sender.fax", None, &s.fax),
+            ("sender.email", None, &s.email),
+            ("tlp_notes", None, &self.tlp_notes),
+            ("operator_name", None, &self.operator_name),
+            ("summary.occurred_note", None, &self.summary.occurred_note),
+            (
+                "summary.affected_system",
+                None,
+                &self.summary.affected_system,
+            ),
+            ("summary.description", None, &self.summary.description),
+            ("supplementary", None, &self.supplementary),
+            ("external.press_detail", None, &self.external.press_detail),
+            ("external.ppc_detail", None, &self.external.ppc_detail),
+            (
+                "external.other_contacts",
+                None,
+                &self.external.other_contacts,
+            ),
+        ];
+        for (i, row) in self.timeline.iter().enumerate() {
+            out.push(("timeline.at", Some(i), &row.at));
+            out.push(("timeline.event", Some(i), &row.event));
+        }
+        out.push(("lessons", None, &self.lessons));
+        out
+    }
+}
+
 /// 情報連絡元 — sender block (省庁名 is printed; any organisation may send a hop here).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

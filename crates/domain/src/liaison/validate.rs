@@ -12,11 +12,8 @@ use serde::Serialize;
 use std::collections::HashSet;
 use std::fmt;
 
-/// Maximum length, in characters, of names, phone numbers, e-mail addresses and other one-line
-/// items (including a timeline row's 日時).
-pub const MAX_SHORT_CHARS: usize = 200;
-/// Maximum length, in characters, of one free-text item.
-pub const MAX_TEXT_CHARS: usize = 20_000;
+/// Lengths and formats of every text item come from the one table in [`crate::text`].
+pub use crate::text::{MAX_SHORT_CHARS, MAX_TEXT_CHARS};
 /// Maximum number of rows in ⑦当該事象に係る推移等.
 pub const MAX_TIMELINE_ROWS: usize = 200;
 /// How far 情報連絡日時 may lie ahead of the server clock (the sender's clock may be off).
@@ -231,13 +228,6 @@ impl Collector {
             format!("{en}{row_en} must be at most {max} characters (now {len})."),
         );
     }
-
-    fn check_len(&mut self, field: &'static str, value: &str, max: usize) {
-        let len = value.chars().count();
-        if len > max {
-            self.too_long(field, max, len, None);
-        }
-    }
 }
 
 fn row_suffix(row: Option<usize>) -> (String, String) {
@@ -285,21 +275,8 @@ pub fn validate(
     check_external(form, &mut c);
     check_timeline(form, &mut c);
 
-    // Free text.
-    c.check_len("operator_name", &form.operator_name, MAX_SHORT_CHARS);
-    for (field, value) in [
-        ("tlp_notes", &form.tlp_notes),
-        ("summary.occurred_note", &form.summary.occurred_note),
-        ("summary.affected_system", &form.summary.affected_system),
-        ("summary.description", &form.summary.description),
-        ("supplementary", &form.supplementary),
-        ("external.press_detail", &form.external.press_detail),
-        ("external.ppc_detail", &form.external.ppc_detail),
-        ("external.other_contacts", &form.external.other_contacts),
-        ("lessons", &form.lessons),
-    ] {
-        c.check_len(field, value, MAX_TEXT_CHARS);
-    }
+    // Every text item: length, characters and format, from the one table.
+    c.0.extend(check_text(form));
 
     if c.0.is_empty() {
         Ok(())
@@ -462,42 +439,18 @@ fn check_sender(form: &LiaisonForm, c: &mut Collector) {
     if blank(&s.organisation) {
         c.required("sender.organisation");
     }
-    for (field, value) in [
-        ("sender.organisation", &s.organisation),
-        ("sender.department", &s.department),
-        ("sender.person", &s.person),
-        ("sender.phone", &s.phone),
-        ("sender.fax", &s.fax),
-        ("sender.email", &s.email),
-    ] {
-        c.check_len(field, value, MAX_SHORT_CHARS);
-    }
-    for (field, value) in [("sender.phone", &s.phone), ("sender.fax", &s.fax)] {
-        if !blank(value) && !is_phone(value) {
-            let (ja, en) = labels(field);
-            c.push(
-                field,
-                "format",
-                format!("「{ja}」には数字・空白・+・-・括弧のみ使えます: {value}"),
-                format!("{en} may contain only digits, spaces, +, - and parentheses: {value}"),
-            );
-        }
-    }
-    if !blank(&s.email) && !is_email(s.email.trim()) {
-        let (ja, en) = labels("sender.email");
-        c.push(
-            "sender.email",
-            "format",
-            format!(
-                "「{ja}」の形式が正しくありません（半角で name@example.go.jp の形）: {}",
-                s.email
-            ),
-            format!(
-                "{en} is not a valid address (half-width, like name@example.go.jp): {}",
-                s.email
-            ),
-        );
-    }
+    // Lengths and phone / e-mail syntax: [`check_text`].
+}
+
+/// Length, characters and format of every text item ([`LiaisonForm::text_fields`]) by the table
+/// in [`crate::text`]: at most one problem per item.
+pub fn check_text(form: &LiaisonForm) -> Vec<FieldError> {
+    form.text_fields()
+        .into_iter()
+        .filter_map(|(field, row, value)| {
+            crate::text::form_problem(crate::text::Subject::LiaisonForm, field, value, row)
+        })
+        .collect()
 }
 
 /// Digits (half- or full-width), spaces, `+`, `-` and parentheses, with at least one digit.
@@ -625,14 +578,6 @@ fn check_timeline(form: &LiaisonForm, c: &mut Collector) {
                 format!("「{ja}」{rja}は必須です（日時を記入した行）。"),
                 format!("{en}{ren} is required when the row has a date/time."),
             );
-        }
-        let at = row.at.chars().count();
-        if at > MAX_SHORT_CHARS {
-            c.too_long("timeline.at", MAX_SHORT_CHARS, at, Some(i));
-        }
-        let ev = row.event.chars().count();
-        if ev > MAX_TEXT_CHARS {
-            c.too_long("timeline.event", MAX_TEXT_CHARS, ev, Some(i));
         }
     }
 }

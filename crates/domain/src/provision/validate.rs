@@ -5,10 +5,7 @@
 
 use super::defang::{canonical_indicator, is_valid_indicator};
 use super::form::{IndicatorKind, ProvisionForm};
-use crate::liaison::validate::{
-    is_email, is_phone, FieldError, ValidationErrors, CLOCK_SKEW_MINUTES, MAX_SHORT_CHARS,
-    MAX_TEXT_CHARS,
-};
+use crate::liaison::validate::{FieldError, ValidationErrors, CLOCK_SKEW_MINUTES, MAX_SHORT_CHARS};
 use crate::numbering::{IdentNumber, Series};
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use serde::Serialize;
@@ -19,10 +16,8 @@ use std::fmt;
 pub const MAX_RECIPIENTS: usize = 100;
 /// Maximum number of indicators on one form.
 pub const MAX_INDICATORS: usize = 1_000;
-/// Maximum length, in characters, of one indicator value (long URLs).
-pub const MAX_INDICATOR_CHARS: usize = 2_048;
-/// Maximum length, in characters, of an indicator's note.
-pub const MAX_INDICATOR_NOTE_CHARS: usize = 1_000;
+/// Lengths and formats of every text item come from the one table in [`crate::text`].
+pub use crate::text::{MAX_INDICATOR_CHARS, MAX_INDICATOR_NOTE_CHARS};
 
 /// Which ministry oversees which sector (重要インフラ所管省庁と所管分野). The mapping is dated
 /// reference data, so it is handed in.
@@ -332,17 +327,9 @@ pub fn validate(
     if form.has_attachments.is_none() {
         c.required("has_attachments", None);
     }
-    for (field, value) in [
-        ("tlp_notes", &form.tlp_notes),
-        ("summary", &form.summary),
-        ("targets", &form.targets),
-        ("countermeasures", &form.countermeasures),
-    ] {
-        c.check_len(field, value, MAX_TEXT_CHARS, None);
-    }
     check_indicators(form, &mut c);
-    c.check_len("other", &form.other, MAX_TEXT_CHARS, None);
-    check_contact(form, &mut c);
+    // Every text item: length, characters and format, from the one table.
+    c.0.extend(check_text(form).0);
 
     if c.0.is_empty() {
         Ok(())
@@ -517,12 +504,9 @@ fn check_indicators(form: &ProvisionForm, c: &mut Collector) {
             }
             continue;
         }
-        let len = ind.value.chars().count();
-        if len > MAX_INDICATOR_CHARS {
-            c.check_len("indicators.value", &ind.value, MAX_INDICATOR_CHARS, row);
-            continue;
+        if ind.value.chars().count() > MAX_INDICATOR_CHARS {
+            continue; // Too long: reported by [`check_text`].
         }
-        c.check_len("indicators.note", &ind.note, MAX_INDICATOR_NOTE_CHARS, row);
         if !is_valid_indicator(ind.kind, &ind.value) {
             let (ja, en) = labels("indicators.value");
             let (rja, ren) = row_suffix(row);
@@ -564,43 +548,18 @@ fn check_indicators(form: &ProvisionForm, c: &mut Collector) {
     }
 }
 
-/// 本件問合せ先: optional; lengths, and phone / e-mail syntax when given.
-fn check_contact(form: &ProvisionForm, c: &mut Collector) {
-    let k = &form.contact;
-    for (field, value) in [
-        ("contact.person", &k.person),
-        ("contact.phone", &k.phone),
-        ("contact.fax", &k.fax),
-        ("contact.email", &k.email),
-    ] {
-        c.check_len(field, value, MAX_SHORT_CHARS, None);
-    }
-    for (field, value) in [("contact.phone", &k.phone), ("contact.fax", &k.fax)] {
-        if !blank(value) && !is_phone(value) {
-            let (ja, en) = labels(field);
-            c.push(
-                field,
-                "format",
-                format!("「{ja}」には数字・空白・+・-・括弧のみ使えます: {value}"),
-                format!("{en} may contain only digits, spaces, +, - and parentheses: {value}"),
-            );
-        }
-    }
-    if !blank(&k.email) && !is_email(k.email.trim()) {
-        let (ja, en) = labels("contact.email");
-        c.push(
-            "contact.email",
-            "format",
-            format!(
-                "「{ja}」の形式が正しくありません（半角で name@example.go.jp の形）: {}",
-                k.email
-            ),
-            format!(
-                "{en} is not a valid address (half-width, like name@example.go.jp): {}",
-                k.email
-            ),
-        );
-    }
+/// Length, characters and format of every text item ([`ProvisionForm::text_fields`]) by the
+/// table in [`crate::text`], at most one problem per item. Drafts are held to this much even
+/// before the whole form is checked for sending.
+pub fn check_text(form: &ProvisionForm) -> ProvisionErrors {
+    ProvisionErrors(
+        form.text_fields()
+            .into_iter()
+            .filter_map(|(field, row, value)| {
+                crate::text::form_problem(crate::text::Subject::ProvisionForm, field, value, row)
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -609,6 +568,7 @@ mod tests {
     use crate::provision::fixtures::{official_fig8_example, reference_jurisdiction};
     use crate::provision::form::{Indicator, IndicatorOrigin, Recipient};
     use crate::sharing::Tlp;
+    use crate::text::MAX_TEXT_CHARS;
     use chrono::TimeZone;
 
     fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {

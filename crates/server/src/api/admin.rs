@@ -7,7 +7,7 @@ use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use kakehashi_app::orgs::{NewOrg, NewPerson};
+use kakehashi_app::orgs::{NewOrg, NewPerson, OrgUpdate, PersonUpdate};
 use kakehashi_app::AppError;
 use kakehashi_domain::{OrgId, PersonId};
 use serde::Deserialize;
@@ -32,6 +32,42 @@ pub async fn create_org(
         StatusCode::CREATED,
         Json(json!(s.app.create_org(Some(&a.actor), body).await?)),
     ))
+}
+
+/// Change an organisation: names (platform administrators) or identifying details such as
+/// aliases and domains (also its own organisation administrators). Fields left out stay.
+#[utoipa::path(patch, path = "/api/v1/orgs/{id}", tag = "admin", params(("id" = String, Path)), request_body = Value,
+    responses((status = 200, description = "Updated organisation"), (status = 403, description = "Not allowed"), (status = 422, description = "A field breaks its rule; nothing changed")))]
+pub async fn update_org(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<OrgUpdate>,
+) -> Result<Json<Value>, ApiError> {
+    a.require_scope("admin")?;
+    Ok(Json(json!(
+        s.app.update_org(&a.actor, &OrgId(id), body).await?
+    )))
+}
+
+/// Change a person's profile (display name, department, e-mail, phone): the person themself
+/// (`write` scope) or an administrator of their organisation (`admin` scope).
+#[utoipa::path(patch, path = "/api/v1/people/{id}", tag = "admin", params(("id" = String, Path)), request_body = Value,
+    responses((status = 200, description = "Updated person"), (status = 403, description = "Not allowed"), (status = 422, description = "A field breaks its rule; nothing changed")))]
+pub async fn update_person(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PersonUpdate>,
+) -> Result<Json<Value>, ApiError> {
+    if a.actor.person.id.0 == id {
+        a.require_scope("write")?;
+    } else {
+        a.require_scope("admin")?;
+    }
+    Ok(Json(json!(
+        s.app.update_person(&a.actor, &PersonId(id), body).await?
+    )))
 }
 
 /// People of an organisation (its org admins and platform admins).

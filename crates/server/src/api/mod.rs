@@ -22,7 +22,7 @@ use utoipa::OpenApi;
         reference::sectors, reference::taxonomy, reference::tlp, reference::importance, reference::glossary,
         liaison::file, liaison::inbox, liaison::search, liaison::chain, liaison::follow_up,
         liaison::copy, liaison::forward, liaison::anonymise_preview, liaison::share,
-        admin::orgs, admin::create_org, admin::people, admin::create_person, admin::set_active,
+        admin::orgs, admin::create_org, admin::update_org, admin::update_person, admin::people, admin::create_person, admin::set_active,
         admin::tokens, admin::create_token, admin::revoke_token, admin::audit, admin::audit_verify,
         provision::create_source_item, provision::source_items, provision::create, provision::update,
         provision::list, provision::get, provision::check, provision::send, provision::relay,
@@ -66,6 +66,11 @@ pub fn routes() -> Router<AppState> {
             get(liaison::anonymise_preview),
         )
         .route("/api/v1/orgs", get(admin::orgs).post(admin::create_org))
+        .route("/api/v1/orgs/{id}", axum::routing::patch(admin::update_org))
+        .route(
+            "/api/v1/people/{id}",
+            axum::routing::patch(admin::update_person),
+        )
         .route(
             "/api/v1/orgs/{id}/people",
             get(admin::people).post(admin::create_person),
