@@ -170,7 +170,7 @@ async fn serve(args: ServeArgs, demo: bool) -> anyhow::Result<()> {
             "  Sign in at http://{}/signin as '{}' with password: {password}",
             args.bind, args.admin_login
         );
-        println!("  (change it after signing in; it is not shown again)");
+        println!("  (you choose your own at the first sign-in; it is not shown again)");
     }
     if demo {
         let logins = app.load_demo().await.map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -6,7 +6,7 @@
 //! Needs `chromium` and `chromedriver` (`.ci/run` installs them). Without them the test says so
 //! and passes, unless `KAKEHASHI_REQUIRE_BROWSER` is set (as CI does), where it fails.
 
-use crate::common::{Backend, TestServer, PASSWORD};
+use crate::common::{Backend, TestServer, ADMIN_PASSWORD, PASSWORD};
 use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -545,4 +545,58 @@ async fn provision_journey(backend: Backend) {
         src.contains("見つかりません") && !src.contains("給電指令システム"),
         "not found for another sector"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_sign_in_changes_the_one_time_password_sqlite() {
+    first_sign_in(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_sign_in_changes_the_one_time_password_postgres() {
+    first_sign_in(Backend::Postgres).await
+}
+
+/// The platform administrator signs in with the printed one-time password: every page leads to
+/// the change-password page until a password of their own is set there; then the menu opens.
+async fn first_sign_in(backend: Backend) {
+    let Some(d) = Driver::start().await else {
+        if std::env::var("KAKEHASHI_REQUIRE_BROWSER").is_ok() {
+            panic!("headless Chromium / chromedriver not available");
+        }
+        eprintln!("SKIPPED: chromium and chromedriver are not installed (run .ci/run)");
+        return;
+    };
+    let srv = TestServer::start(backend).await;
+    let base = srv.base.clone();
+    d.goto(&format!("{base}/signin")).await;
+    d.type_in("#login", "admin").await;
+    d.type_in("#password", &srv.admin_password).await;
+    d.click("#signin-submit").await;
+    d.wait("#must-change").await;
+    assert!(d.url().await.ends_with("/account/password"));
+    assert_eq!(d.count("#nav-inbox").await, 0, "no menu yet");
+    d.goto(&format!("{base}/admin")).await;
+    d.wait("#must-change").await;
+    assert!(
+        d.url().await.ends_with("/account/password"),
+        "still sent here"
+    );
+
+    // A mismatched confirmation is refused with the reason next to the field.
+    d.type_in("#current_password", &srv.admin_password).await;
+    d.type_in("#new_password", ADMIN_PASSWORD).await;
+    d.type_in("#new_password_confirm", "something-else-entirely")
+        .await;
+    d.click("#password-submit").await;
+    d.wait("#form-errors").await;
+    d.type_in("#current_password", &srv.admin_password).await;
+    d.type_in("#new_password", ADMIN_PASSWORD).await;
+    d.type_in("#new_password_confirm", ADMIN_PASSWORD).await;
+    d.click("#password-submit").await;
+    d.wait("#notice").await;
+    assert_eq!(d.count("#must-change").await, 0);
+    d.click("#nav-admin").await;
+    d.wait("#orgs").await;
+    assert!(d.url().await.ends_with("/admin"));
 }

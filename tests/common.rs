@@ -7,6 +7,8 @@ use serde_json::{json, Value};
 use std::path::PathBuf;
 
 pub const PASSWORD: &str = kakehashi_app::demo::DEMO_PASSWORD;
+/// What the bootstrap administrator's one-time password is changed to at its first sign-in.
+pub const ADMIN_PASSWORD: &str = "admin-chosen-password-2026";
 
 #[derive(Clone, Copy, Debug)]
 pub enum Backend {
@@ -19,7 +21,10 @@ pub struct TestServer {
     /// The database URL, for starting more nodes on the same database.
     pub url: String,
     pub app: App,
+    /// The bootstrap administrator's one-time password (as printed on first start).
     pub admin_password: String,
+    /// Whether the administrator has already replaced it with [`ADMIN_PASSWORD`].
+    admin_changed: tokio::sync::Mutex<bool>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     dir: Option<PathBuf>,
     pg_name: Option<String>,
@@ -99,6 +104,7 @@ impl TestServer {
             url,
             app,
             admin_password,
+            admin_changed: tokio::sync::Mutex::new(false),
             shutdown: Some(tx),
             dir,
             pg_name,
@@ -156,7 +162,52 @@ impl TestServer {
         self.login_with(login, PASSWORD).await
     }
 
-    pub async fn login_with(&self, login: &str, password: &str) -> Session {
+    /// The bootstrap platform administrator, signed in. The first time, it signs in with the
+    /// printed one-time password and changes it to [`ADMIN_PASSWORD`] as every newcomer must;
+    /// later calls sign in with that.
+    pub async fn login_admin(&self) -> Session {
+        let mut changed = self.admin_changed.lock().await;
+        if *changed {
+            return self.login_with("admin", ADMIN_PASSWORD).await;
+        }
+        let s = self
+            .login_changing_password("admin", &self.admin_password, ADMIN_PASSWORD)
+            .await;
+        *changed = true;
+        s
+    }
+
+    /// Signs in with a password someone else chose (it must be flagged so), changes it to
+    /// `new_password` through `PUT /api/v1/me/password`, and returns the session, which stays.
+    pub async fn login_changing_password(
+        &self,
+        login: &str,
+        one_time: &str,
+        new_password: &str,
+    ) -> Session {
+        let (s, must_change) = self.sign_in(login, one_time).await;
+        assert!(must_change, "{login}'s password was set by someone else");
+        let (st, v) = s.get("/api/v1/liaisons").await;
+        assert_eq!(
+            (st, v["type"].as_str()),
+            (403, Some("/problems/password-change-required")),
+            "nothing else before the change: {v}"
+        );
+        let (st, v) = s
+            .put(
+                "/api/v1/me/password",
+                json!({ "current_password": one_time, "new_password": new_password }),
+            )
+            .await;
+        assert_eq!(st, 204, "password change of {login}: {v}");
+        let (st, me) = s.get("/api/v1/me").await;
+        assert_eq!(st, 200);
+        assert_eq!(me["person"]["must_change_password"], json!(false), "{me}");
+        s
+    }
+
+    /// Signs in; also says whether the password must be changed first.
+    pub async fn sign_in(&self, login: &str, password: &str) -> (Session, bool) {
         let client = Client::builder()
             .cookie_store(true)
             .build()
@@ -169,11 +220,24 @@ impl TestServer {
             .expect("sign in");
         assert_eq!(res.status(), 200, "sign-in of {login}");
         let body: Value = res.json().await.expect("json");
-        Session {
-            client,
-            base: self.base.clone(),
-            csrf: body["csrf_token"].as_str().expect("csrf").to_owned(),
-        }
+        let must_change = body["must_change_password"]
+            .as_bool()
+            .expect("must_change_password in the sign-in answer");
+        (
+            Session {
+                client,
+                base: self.base.clone(),
+                csrf: body["csrf_token"].as_str().expect("csrf").to_owned(),
+            },
+            must_change,
+        )
+    }
+
+    /// A signed-in API client for a person whose password is their own (not flagged).
+    pub async fn login_with(&self, login: &str, password: &str) -> Session {
+        let (s, must_change) = self.sign_in(login, password).await;
+        assert!(!must_change, "{login} must change their password first");
+        s
     }
 }
 
@@ -206,6 +270,24 @@ impl Drop for TestServer {
             .join();
         }
     }
+}
+
+/// Replaces the bootstrap administrator's one-time password through the self-service use case
+/// (for worlds built on the application directly).
+pub async fn change_bootstrap_password(app: &App, one_time: &str, new_password: &str) {
+    let admin = app
+        .store
+        .person_by_login("admin")
+        .await
+        .expect("administrator");
+    assert!(
+        admin.must_change_password,
+        "bootstrap flags the one-time password"
+    );
+    let actor = app.actor(&admin.id).await.expect("actor");
+    app.change_own_password(&actor, one_time, new_password, None)
+        .await
+        .expect("password change");
 }
 
 fn uuid_like() -> String {
@@ -257,6 +339,18 @@ impl Session {
             .send()
             .await
             .expect("put");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn delete(&self, path: &str) -> (u16, Value) {
+        let res = self
+            .client
+            .delete(format!("{}{path}", self.base))
+            .header("x-csrf-token", &self.csrf)
+            .send()
+            .await
+            .expect("delete");
         let status = res.status().as_u16();
         (status, res.json().await.unwrap_or(Value::Null))
     }

@@ -166,7 +166,7 @@ async fn statutory_route_numbers_r1_and_follow_up_r1_2(b: Backend) {
     let (_, s) = vendor.get("/api/v1/liaisons").await;
     assert!(items(&s).is_empty(), "a cyberspace business sees no AMBER");
     // The platform administrator reads nothing by virtue of the role.
-    let admin = srv.login_with("admin", &srv.admin_password).await;
+    let admin = srv.login_admin().await;
     let (_, s) = admin.get("/api/v1/liaisons").await;
     assert!(items(&s).is_empty(), "{s}");
 }
@@ -436,7 +436,7 @@ async fn audit_records_restricted_reads_and_verifies(b: Backend) {
     let meti = srv.login("meti").await;
     let (st, _) = meti.get(&format!("/api/v1/copies/{copy}")).await;
     assert_eq!(st, 200);
-    let admin = srv.login_with("admin", &srv.admin_password).await;
+    let admin = srv.login_admin().await;
     let (st, log) = admin.get("/api/v1/audit?limit=50").await;
     assert_eq!(st, 200);
     let actions: Vec<String> = items(&log)
@@ -592,7 +592,7 @@ async fn org_admins_manage_their_own_people_only(b: Backend) {
         )
         .await;
     assert_eq!(st, 403, "only platform admins create organisations");
-    let admin = srv.login_with("admin", &srv.admin_password).await;
+    let admin = srv.login_admin().await;
     let (st, v) = admin.post("/api/v1/orgs", json!({ "kind": "operator", "name_ja": "新電力株式会社", "sectors": ["electric_power"] })).await;
     assert_eq!(st, 201, "{v}");
     let (st, v) = admin
@@ -605,8 +605,13 @@ async fn org_admins_manage_their_own_people_only(b: Backend) {
         (st, v["errors"][0]["field"].clone()),
         (422, json!("sectors"))
     );
-    // The new person signs in; deactivating them ends their session.
-    let newcomer = srv.login_with("newcomer", "correct-horse-battery").await;
+    // The new person signs in (the password an administrator chose must be changed first, but
+    // they may see who they are); deactivating them ends their session.
+    let (newcomer, must_change) = srv.sign_in("newcomer", "correct-horse-battery").await;
+    assert!(
+        must_change,
+        "a password set by an administrator is one-time"
+    );
     let (st, _) = newcomer.get("/api/v1/me").await;
     assert_eq!(st, 200);
     let (_, people) = op.get(&format!("/api/v1/orgs/{own}/people")).await;

@@ -7,5 +7,6 @@ mod common;
 mod crash;
 mod http;
 mod mail;
+mod people;
 mod read_paths;
 mod text_input;

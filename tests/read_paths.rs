@@ -302,6 +302,8 @@ impl World {
             .await
             .expect("bootstrap")
             .expect("fresh database");
+        // The one-time password is changed first, as at every real first sign-in.
+        crate::common::change_bootstrap_password(&app, &admin_password, PASSWORD).await;
 
         let org = |kind: &str, name: String, sectors: Vec<String>, ceptoars: Vec<String>| NewOrg {
             kind: kind.into(),
@@ -385,7 +387,7 @@ impl World {
         let mut people = vec![Person {
             id: admin.id,
             login: "admin".into(),
-            password: admin_password,
+            password: PASSWORD.into(),
             org: admin.org,
         }];
         let mut acting = BTreeMap::new();

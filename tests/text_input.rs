@@ -48,7 +48,7 @@ fn refused(st: u16, v: &Value, field: &str, rule: &str) {
 
 async fn names_refuse_overlong_and_invisible_text_and_nothing_changes(b: Backend) {
     let srv = TestServer::start(b).await;
-    let admin = srv.login_with("admin", &srv.admin_password).await;
+    let admin = srv.login_admin().await;
     let before = items(&admin, "/api/v1/orgs").await;
     assert!(!before.is_empty());
 

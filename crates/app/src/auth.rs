@@ -14,7 +14,6 @@ use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use kakehashi_audit::AuditDraft;
 use kakehashi_domain::text::{self, Subject};
-use kakehashi_domain::PersonId;
 use kakehashi_store::{ApiTokenRecord, SessionRecord, StoreError};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -201,6 +200,9 @@ impl App {
         scopes: &[String],
         days: Option<i64>,
     ) -> AppResult<(ApiTokenRecord, String)> {
+        if actor.record.must_change_password {
+            return Err(AppError::PasswordChangeRequired);
+        }
         let name = &text::clean(Subject::Token, "name", name)?;
         if scopes.is_empty() || scopes.iter().any(|s| !SCOPES.contains(&s.as_str())) {
             return Err(AppError::bad_field(
@@ -259,27 +261,81 @@ impl App {
         Ok(self.store.api_tokens_of(&actor.person.id).await?)
     }
 
-    pub async fn change_password(
+    /// A signed-in person changes their own password: the current one is required (and a wrong
+    /// one counts as a failed sign-in), the new one follows [`check_password_rule`] and differs
+    /// from it. Every other session of the person ends, their sign-in failures are cleared, the
+    /// must-change flag is lifted, and the change is audited — in one transaction.
+    /// `session_token` is the raw token of the session making the change, which stays.
+    pub async fn change_own_password(
         &self,
         actor: &Actor,
-        person: &PersonId,
+        current: &str,
         new_password: &str,
+        session_token: Option<&str>,
     ) -> AppResult<()> {
-        check_password_rule(new_password)?;
-        let mut p = self.store.person(person).await?;
-        if p.id != actor.person.id && !actor.may_manage_people_of(&p.org) {
-            return Err(AppError::forbidden(
-                "このユーザーを管理する権限がありません。",
-                "You may not manage this person.",
+        check_password_rule(new_password).map_err(|e| match e {
+            AppError::BadField {
+                rule,
+                message_ja,
+                message_en,
+                ..
+            } => AppError::BadField {
+                field: "new_password",
+                rule,
+                message_ja,
+                message_en,
+            },
+            e => e,
+        })?;
+        if new_password == current {
+            return Err(AppError::bad_field(
+                "new_password",
+                "unchanged",
+                "新しいパスワードは現在のパスワードと異なるものにしてください。",
+                "The new password must differ from the current one.",
             ));
         }
-        p.password_hash = hash_password(new_password)?;
+        let now = self.now();
+        let person = self.store.person(&actor.person.id).await?;
+        let since = now - Duration::minutes(WINDOW_MINUTES);
+        login_allowed(
+            &self
+                .store
+                .login_failures_since(&person.login, since)
+                .await?,
+            now,
+        )?;
+        if !verify_password(current, &person.password_hash) {
+            self.store.record_login_failure(&person.login, now).await?;
+            self.store
+                .append_audit(vec![actor.audit(
+                    "person.password_change_failed",
+                    Some(person.id.0.clone()),
+                    serde_json::json!({}),
+                )])
+                .await?;
+            return Err(AppError::bad_field(
+                "current_password",
+                "credentials",
+                "現在のパスワードが正しくありません。",
+                "The current password is incorrect.",
+            ));
+        }
+        let keep = session_token.map(token_hash);
         let audit = actor.audit(
-            "person.password",
-            Some(p.id.0.clone()),
-            serde_json::json!({}),
+            "person.password_change",
+            Some(person.id.0.clone()),
+            serde_json::json!({ "other_sessions_ended": true }),
         );
-        self.store.update_person(&p, audit).await?;
+        self.store
+            .set_password(
+                &person.id,
+                &hash_password(new_password)?,
+                false,
+                keep.as_deref(),
+                audit,
+            )
+            .await?;
         Ok(())
     }
 }

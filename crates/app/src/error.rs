@@ -24,6 +24,10 @@ pub enum AppError {
         message_ja: String,
         message_en: String,
     },
+    /// The person's password was chosen by someone else (bootstrap, an administrator) and must
+    /// be changed before anything else.
+    #[error("password change required")]
+    PasswordChangeRequired,
     #[error("not found")]
     NotFound,
     #[error("conflict: {message_en}")]

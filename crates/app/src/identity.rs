@@ -3,6 +3,7 @@
 use crate::error::{AppError, AppResult};
 use crate::App;
 use kakehashi_audit::AuditDraft;
+use kakehashi_domain::administration;
 use kakehashi_domain::{
     Employment, NeedToKnow, OrgId, OrgKind, Organisation, Person, PersonId, Role, SectorId,
 };
@@ -32,9 +33,17 @@ impl Actor {
     pub fn is_org_admin(&self) -> bool {
         self.has(Role::OrgAdmin)
     }
-    /// Platform admins manage everyone; org admins manage their own organisation's people.
+    /// Platform admins manage everyone; org admins manage their own organisation's people
+    /// (the reach rule of [`kakehashi_domain::administration`]).
     pub fn may_manage_people_of(&self, org: &OrgId) -> bool {
-        self.is_platform_admin() || (self.is_org_admin() && &self.org.id == org)
+        administration::administers(&self.administrator(), org)
+    }
+    /// This person as the people-administration rule sees them.
+    pub fn administrator(&self) -> administration::Administrator<'_> {
+        administration::Administrator {
+            org: &self.org.id,
+            roles: &self.person.roles,
+        }
     }
     pub fn audit(
         &self,
@@ -63,13 +72,7 @@ impl Actor {
 }
 
 pub fn role_label_ja(r: Role) -> &'static str {
-    match r {
-        Role::Reporter => "報告者",
-        Role::Approver => "承認・送信者",
-        Role::Reader => "閲覧者",
-        Role::OrgAdmin => "組織管理者",
-        Role::PlatformAdmin => "プラットフォーム管理者",
-    }
+    r.label_ja()
 }
 
 pub fn org_from_record(r: &OrgRecord) -> AppResult<Organisation> {

@@ -5,6 +5,7 @@ use crate::error::{AppError, AppResult};
 use crate::identity::{org_from_record, Actor};
 use crate::{new_id, App};
 use kakehashi_audit::AuditDraft;
+use kakehashi_domain::administration::{may_administer, Administered, PeopleChange, Refusal};
 use kakehashi_domain::text::{clean, clean_list, Subject};
 use kakehashi_domain::{Employment, OrgId, OrgKind, PersonId, Role};
 use kakehashi_store::{OrgRecord, PersonRecord, StoreError};
@@ -102,6 +103,50 @@ impl Profile {
     }
 }
 
+/// What an administrator may do to one person (for pages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct AdminOptions {
+    pub set_active: bool,
+    pub set_roles: bool,
+    pub reset_password: bool,
+}
+
+/// The roles among `codes` that exist.
+fn known_roles(codes: &[String]) -> Vec<Role> {
+    codes
+        .iter()
+        .filter_map(|c| Role::from_code(c.trim()))
+        .collect()
+}
+
+/// One or more roles, every one of them known.
+fn valid_roles(codes: &[String]) -> AppResult<Vec<String>> {
+    let roles: Vec<String> = codes.iter().map(|r| r.trim().to_owned()).collect();
+    if roles.is_empty() || roles.iter().any(|r| Role::from_code(r).is_none()) {
+        return Err(AppError::bad_field(
+            "roles",
+            "unknown_code",
+            "役割を1つ以上正しく選んでください。",
+            "Choose one or more valid roles.",
+        ));
+    }
+    let mut unique: Vec<String> = Vec::with_capacity(roles.len());
+    for r in roles {
+        if !unique.contains(&r) {
+            unique.push(r);
+        }
+    }
+    Ok(unique)
+}
+
+fn administered<'a>(p: &'a PersonRecord, roles: &'a [Role]) -> Administered<'a> {
+    Administered {
+        org: &p.org,
+        roles,
+        active: p.active,
+    }
+}
+
 fn system_audit(action: &str, target: &str) -> AuditDraft {
     AuditDraft {
         actor: None,
@@ -191,6 +236,8 @@ impl App {
             active: true,
             locale: "ja".into(),
             mail_pref: "digest".into(),
+            // The printed one-time password must be changed at the first sign-in.
+            must_change_password: true,
             created_at: now,
         };
         self.store
@@ -291,19 +338,13 @@ impl App {
     ) -> AppResult<PersonRecord> {
         let org = OrgId(input.org.clone());
         if let Some(a) = actor {
-            if !a.may_manage_people_of(&org) {
-                return Err(AppError::forbidden(
-                    "この組織の利用者を管理する権限がありません。",
-                    "You may not manage the people of this organisation.",
-                ));
-            }
-            if input.roles.iter().any(|r| r == Role::PlatformAdmin.code()) && !a.is_platform_admin()
-            {
-                return Err(AppError::forbidden(
-                    "プラットフォーム管理者の役割は付与できません。",
-                    "You may not grant the platform-admin role.",
-                ));
-            }
+            // Unknown role codes grant nothing here; validation below refuses them.
+            let roles = known_roles(&input.roles);
+            let change = PeopleChange::Create {
+                org: &org,
+                roles: &roles,
+            };
+            self.administer(a, None, &change).await?;
         }
         self.store.org(&org).await.map_err(|_| {
             AppError::bad_field(
@@ -321,15 +362,7 @@ impl App {
             &input.phone,
         )?;
         check_password_rule(&input.password)?;
-        let roles: Vec<String> = input.roles.iter().map(|r| r.trim().to_owned()).collect();
-        if roles.is_empty() || roles.iter().any(|r| Role::from_code(r).is_none()) {
-            return Err(AppError::bad_field(
-                "roles",
-                "unknown_code",
-                "役割を1つ以上正しく選んでください。",
-                "Choose one or more valid roles.",
-            ));
-        }
+        let roles = valid_roles(&input.roles)?;
         if Employment::from_code(&input.employment).is_none() {
             return Err(AppError::bad_field(
                 "employment",
@@ -363,6 +396,9 @@ impl App {
             active: true,
             locale: "ja".into(),
             mail_pref: "digest".into(),
+            // A password an administrator chose is changed by its holder at the first sign-in;
+            // people created by the system itself (the demo world) keep theirs.
+            must_change_password: actor.is_some(),
             created_at: self.now(),
         };
         let detail = serde_json::json!({ "login": rec.login, "roles": rec.roles, "employment": rec.employment });
@@ -392,20 +428,76 @@ impl App {
         id: &PersonId,
         active: bool,
     ) -> AppResult<()> {
-        let mut p = self.store.person(id).await?;
-        if !actor.may_manage_people_of(&p.org) {
-            return Err(AppError::forbidden(
-                "この利用者を管理する権限がありません。",
-                "You may not manage this person.",
-            ));
-        }
-        p.active = active;
+        let p = self.store.person(id).await?;
+        let roles = known_roles(&p.roles);
+        let change = PeopleChange::SetActive {
+            person: administered(&p, &roles),
+            active,
+        };
+        self.administer(actor, Some(&p), &change).await?;
+        let updated = PersonRecord {
+            active,
+            ..p.clone()
+        };
         let audit = actor.audit(
             "person.active",
             Some(p.id.0.clone()),
             serde_json::json!({ "active": active }),
         );
-        self.store.update_person(&p, audit).await?;
+        self.update_administered(actor, &updated, &change, audit)
+            .await
+    }
+
+    /// Replaces a person's roles.
+    pub async fn set_person_roles(
+        &self,
+        actor: &Actor,
+        id: &PersonId,
+        roles: &[String],
+    ) -> AppResult<PersonRecord> {
+        let p = self.store.person(id).await?;
+        let before = known_roles(&p.roles);
+        let after = known_roles(roles);
+        let change = PeopleChange::SetRoles {
+            person: administered(&p, &before),
+            roles: &after,
+        };
+        self.administer(actor, Some(&p), &change).await?;
+        let roles = valid_roles(roles)?;
+        let audit = actor.audit(
+            "person.roles",
+            Some(p.id.0.clone()),
+            serde_json::json!({ "from": p.roles, "to": roles }),
+        );
+        let updated = PersonRecord { roles, ..p.clone() };
+        self.update_administered(actor, &updated, &change, audit)
+            .await?;
+        Ok(updated)
+    }
+
+    /// An administrator sets a new one-time password: the person must change it at their next
+    /// sign-in, and every session they have ends now.
+    pub async fn reset_person_password(
+        &self,
+        actor: &Actor,
+        id: &PersonId,
+        password: &str,
+    ) -> AppResult<()> {
+        let p = self.store.person(id).await?;
+        let roles = known_roles(&p.roles);
+        let change = PeopleChange::ResetPassword {
+            person: administered(&p, &roles),
+        };
+        self.administer(actor, Some(&p), &change).await?;
+        check_password_rule(password)?;
+        let audit = actor.audit(
+            "person.password_reset",
+            Some(p.id.0.clone()),
+            serde_json::json!({ "must_change": true }),
+        );
+        self.store
+            .set_password(&p.id, &hash_password(password)?, true, None, audit)
+            .await?;
         Ok(())
     }
 
@@ -458,8 +550,8 @@ impl App {
     }
 
     /// Changes a person's profile (name, department, contact details): the person themself,
-    /// or an administrator of their organisation (a platform administrator's profile only by
-    /// a platform administrator). Fields left out stay.
+    /// or whoever the administration rule lets administer them (never an organisation admin
+    /// over a platform administrator). Fields left out stay.
     pub async fn update_person(
         &self,
         actor: &Actor,
@@ -467,16 +559,12 @@ impl App {
         input: PersonUpdate,
     ) -> AppResult<PersonRecord> {
         let mut p = self.store.person(id).await?;
-        let is_self = actor.person.id == p.id;
-        let target_is_platform_admin = p.roles.iter().any(|r| r == Role::PlatformAdmin.code());
-        let allowed = is_self
-            || (actor.may_manage_people_of(&p.org)
-                && (!target_is_platform_admin || actor.is_platform_admin()));
-        if !allowed {
-            return Err(AppError::forbidden(
-                "この利用者を管理する権限がありません。",
-                "You may not manage this person.",
-            ));
+        if actor.person.id != p.id {
+            let roles = known_roles(&p.roles);
+            let change = PeopleChange::UpdateProfile {
+                person: administered(&p, &roles),
+            };
+            self.administer(actor, Some(&p), &change).await?;
         }
         let profile = Profile::cleaned(
             input.display_name.as_deref().unwrap_or(&p.display_name),
@@ -504,6 +592,94 @@ impl App {
         );
         self.store.update_person(&p, audit).await?;
         Ok(p)
+    }
+
+    /// Which changes `actor` may make to `person`, for pages that hide what would be refused
+    /// (the use cases decide again when the change is asked for).
+    pub async fn administration_options(
+        &self,
+        actor: &Actor,
+        people: &[PersonRecord],
+    ) -> AppResult<Vec<AdminOptions>> {
+        let count = self.store.active_platform_admins().await? as usize;
+        let me = actor.administrator();
+        Ok(people
+            .iter()
+            .map(|p| {
+                let roles = known_roles(&p.roles);
+                let person = administered(p, &roles);
+                let ok = |c: PeopleChange| may_administer(&me, &c, count).is_ok();
+                AdminOptions {
+                    set_active: ok(PeopleChange::SetActive {
+                        person,
+                        active: !p.active,
+                    }),
+                    set_roles: ok(PeopleChange::SetRoles {
+                        person,
+                        roles: &roles,
+                    }),
+                    reset_password: ok(PeopleChange::ResetPassword { person }),
+                }
+            })
+            .collect())
+    }
+
+    /// Applies the people-administration rule of the domain; a refusal is audited and answered
+    /// 403 (404 when the person lies outside the actor's reach: they cannot see them at all).
+    async fn administer(
+        &self,
+        actor: &Actor,
+        person: Option<&PersonRecord>,
+        change: &PeopleChange<'_>,
+    ) -> AppResult<()> {
+        let count = self.store.active_platform_admins().await? as usize;
+        match may_administer(&actor.administrator(), change, count) {
+            Ok(()) => Ok(()),
+            Err(r) => Err(self.refused(actor, person, change, r).await),
+        }
+    }
+
+    /// Stores an administrative update; the store's own last-platform-admin guard (a concurrent
+    /// change got there first) is answered like the domain's refusal.
+    async fn update_administered(
+        &self,
+        actor: &Actor,
+        p: &PersonRecord,
+        change: &PeopleChange<'_>,
+        audit: AuditDraft,
+    ) -> AppResult<()> {
+        match self.store.update_person(p, audit).await {
+            Err(StoreError::Conflict(c)) if c == "last_platform_admin" => Err(self
+                .refused(actor, Some(p), change, Refusal::LastPlatformAdmin)
+                .await),
+            other => Ok(other?),
+        }
+    }
+
+    async fn refused(
+        &self,
+        actor: &Actor,
+        person: Option<&PersonRecord>,
+        change: &PeopleChange<'_>,
+        r: Refusal,
+    ) -> AppError {
+        let target = match (person, change) {
+            (Some(p), _) => Some(p.id.0.clone()),
+            (None, PeopleChange::Create { org, .. }) => Some(org.0.clone()),
+            (None, _) => None,
+        };
+        let audit = actor.audit(
+            "person.admin_refused",
+            target,
+            serde_json::json!({ "change": change.code(), "refusal": r }),
+        );
+        if let Err(e) = self.store.append_audit(vec![audit]).await {
+            return e.into();
+        }
+        match (r, person) {
+            (Refusal::OutOfReach, Some(_)) => AppError::NotFound,
+            _ => AppError::forbidden(r.message_ja(), r.message_en()),
+        }
     }
 
     pub async fn people_of(&self, actor: &Actor, org: &OrgId) -> AppResult<Vec<PersonRecord>> {

@@ -165,6 +165,24 @@ impl Role {
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.code() == code)
     }
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Role::Reporter => "報告者",
+            Role::Approver => "承認・送信者",
+            Role::Reader => "閲覧者",
+            Role::OrgAdmin => "組織管理者",
+            Role::PlatformAdmin => "プラットフォーム管理者",
+        }
+    }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Role::Reporter => "Reporter",
+            Role::Approver => "Approver / sender",
+            Role::Reader => "Reader",
+            Role::OrgAdmin => "Organisation admin",
+            Role::PlatformAdmin => "Platform admin",
+        }
+    }
 }
 
 /// Need-to-know designation (業務上知る必要): the sectors whose restricted information a person's

@@ -126,8 +126,27 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Authed, AppErro
     })
 }
 
+/// While a person must change a password someone else chose, the only API calls left to them:
+/// who am I, change the password, sign out.
+fn api_open_before_password_change(method: &Method, path: &str) -> bool {
+    matches!(
+        (method, path),
+        (&Method::GET, "/api/v1/me")
+            | (&Method::PUT, "/api/v1/me/password")
+            | (&Method::DELETE, "/api/v1/session")
+    )
+}
+
+/// The UI pages open to them: the change-password page and sign-out (static assets need no
+/// sign-in at all).
+pub const WEB_PASSWORD_PAGE: &str = "/account/password";
+fn web_open_before_password_change(path: &str) -> bool {
+    matches!(path, WEB_PASSWORD_PAGE | "/signout")
+}
+
 /// API authentication: problem+json 401 when absent; for cookie sessions, unsafe methods must
-/// carry the `X-CSRF-Token` header.
+/// carry the `X-CSRF-Token` header. A person who must change their password gets a 403
+/// (`password-change-required`) on every other route.
 pub struct ApiAuth(pub Authed);
 
 impl FromRequestParts<AppState> for ApiAuth {
@@ -137,6 +156,11 @@ impl FromRequestParts<AppState> for ApiAuth {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let authed = authenticate(parts, state).await?;
+        if authed.actor.record.must_change_password
+            && !api_open_before_password_change(&parts.method, parts.uri.path())
+        {
+            return Err(AppError::PasswordChangeRequired.into());
+        }
         if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
             if let Via::Session { .. } = authed.via {
                 let given = parts
@@ -151,8 +175,9 @@ impl FromRequestParts<AppState> for ApiAuth {
     }
 }
 
-/// UI authentication: redirects to the sign-in page when absent. Handlers of unsafe requests
-/// check the form's `csrf` field with [`Authed::check_csrf`].
+/// UI authentication: redirects to the sign-in page when absent, and to the change-password
+/// page while the person must change their password. Handlers of unsafe requests check the
+/// form's `csrf` field with [`Authed::check_csrf`].
 pub struct WebAuth(pub Authed);
 
 pub struct ToSignIn;
@@ -170,6 +195,12 @@ impl FromRequestParts<AppState> for WebAuth {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         match authenticate(parts, state).await {
+            Ok(a)
+                if a.actor.record.must_change_password
+                    && !web_open_before_password_change(parts.uri.path()) =>
+            {
+                Err(Redirect::to(WEB_PASSWORD_PAGE).into_response())
+            }
             Ok(a) => Ok(WebAuth(a)),
             Err(AppError::Unauthenticated) => Err(ToSignIn.into_response()),
             Err(e) => Err(ApiError::from(e).into_response()),

@@ -23,6 +23,7 @@ pub fn status_of(e: &AppError) -> (StatusCode, &'static str) {
         }
         AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
         AppError::Forbidden { .. } => (StatusCode::FORBIDDEN, "forbidden"),
+        AppError::PasswordChangeRequired => (StatusCode::FORBIDDEN, "password-change-required"),
         AppError::NotFound => (StatusCode::NOT_FOUND, "not-found"),
         AppError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
         AppError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate-limited"),
@@ -57,6 +58,10 @@ pub fn field_errors(e: &AppError) -> Vec<(String, String, String, String)> {
                 message_en.clone(),
             )]
         }
+        AppError::PasswordChangeRequired => {
+            let (ja, en) = messages(e);
+            vec![("password".into(), "change_required".into(), ja, en)]
+        }
         _ => vec![],
     }
 }
@@ -78,6 +83,10 @@ pub fn messages(e: &AppError) -> (String, String) {
             message_ja,
             message_en,
         } => (message_ja.clone(), message_en.clone()),
+        AppError::PasswordChangeRequired => (
+            "パスワードの変更が必要です。PUT /api/v1/me/password（画面では /account/password）で変更してください。".into(),
+            "A password change is required: change it with PUT /api/v1/me/password (in the UI, /account/password).".into(),
+        ),
         AppError::NotFound => ("見つかりません。".into(), "Not found.".into()),
         AppError::Conflict {
             message_ja,

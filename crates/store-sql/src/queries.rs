@@ -121,9 +121,14 @@ fn person_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<PersonRecord>
         active: r.try_get::<i64, _>("active").map_err(map_err)? != 0,
         locale: r.try_get("locale").map_err(map_err)?,
         mail_pref: r.try_get("mail_pref").map_err(map_err)?,
+        must_change_password: r.try_get::<i64, _>("must_change_password").map_err(map_err)? != 0,
         created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
     })
 }
+
+/// Active people holding the platform-admin role (roles are a JSON list of codes).
+const ACTIVE_PLATFORM_ADMINS: &str =
+    "SELECT COUNT(*) AS n FROM people WHERE active = 1 AND roles LIKE '%\"platform_admin\"%'";
 
 fn chain_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<ChainRecord> {
     Ok(ChainRecord {
@@ -293,8 +298,9 @@ impl Store for SqlStore {
         let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO people (id, org_id, login, display_name, email, phone, department, \
-             password_hash, roles, employment, need_to_know, active, locale, created_at, mail_pref) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+             password_hash, roles, employment, need_to_know, active, locale, created_at, mail_pref, \
+             must_change_password) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
         .bind(p.id.as_str())
         .bind(p.org.as_str())
@@ -311,6 +317,7 @@ impl Store for SqlStore {
         .bind(&p.locale)
         .bind(micros(p.created_at))
         .bind(&p.mail_pref)
+        .bind(flag(p.must_change_password))
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
@@ -319,11 +326,21 @@ impl Store for SqlStore {
     }
 
     async fn update_person(&self, p: &PersonRecord, audit: AuditDraft) -> StoreResult<()> {
+        let is_platform_admin = |active: bool, roles: &[String]| active && roles.iter().any(|r| r == "platform_admin");
         let mut tx = self.begin().await?;
+        let before = sqlx::query("SELECT active, roles FROM people WHERE id = $1")
+            .bind(p.id.as_str())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        let was_platform_admin = is_platform_admin(
+            before.try_get::<i64, _>("active").map_err(map_err)? != 0,
+            &parse_list::<String>(&before.try_get::<String, _>("roles").map_err(map_err)?)?,
+        );
         let done = sqlx::query(
             "UPDATE people SET display_name = $1, email = $2, phone = $3, department = $4, \
              password_hash = $5, roles = $6, employment = $7, need_to_know = $8, active = $9, \
-             locale = $10, mail_pref = $11 WHERE id = $12",
+             locale = $10, mail_pref = $11, must_change_password = $12 WHERE id = $13",
         )
         .bind(&p.display_name)
         .bind(&p.email)
@@ -336,6 +353,7 @@ impl Store for SqlStore {
         .bind(flag(p.active))
         .bind(&p.locale)
         .bind(&p.mail_pref)
+        .bind(flag(p.must_change_password))
         .bind(p.id.as_str())
         .execute(&mut *tx)
         .await
@@ -350,8 +368,64 @@ impl Store for SqlStore {
                 .await
                 .map_err(map_err)?;
         }
+        // The audit append takes the chain's head lock, serialising writers: the count below
+        // therefore sees every concurrent change committed before this one.
+        Self::audit_in(&mut tx, vec![audit], Utc::now()).await?;
+        if was_platform_admin && !is_platform_admin(p.active, &p.roles) {
+            let left: i64 = sqlx::query(ACTIVE_PLATFORM_ADMINS)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(map_err)?
+                .try_get("n")
+                .map_err(map_err)?;
+            if left == 0 {
+                // Dropping the transaction rolls everything back.
+                return Err(StoreError::Conflict("last_platform_admin".into()));
+            }
+        }
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn set_password(
+        &self,
+        person: &PersonId,
+        password_hash: &str,
+        must_change: bool,
+        keep_session: Option<&str>,
+        audit: AuditDraft,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let row = sqlx::query(
+            "UPDATE people SET password_hash = $1, must_change_password = $2 WHERE id = $3 RETURNING login",
+        )
+        .bind(password_hash)
+        .bind(flag(must_change))
+        .bind(person.as_str())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        let login: String = row.try_get("login").map_err(map_err)?;
+        sqlx::query("DELETE FROM sessions WHERE person_id = $1 AND token_hash <> $2")
+            .bind(person.as_str())
+            .bind(keep_session.unwrap_or(""))
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        sqlx::query("DELETE FROM login_failures WHERE login = $1")
+            .bind(&login)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
         Self::audit_in(&mut tx, vec![audit], Utc::now()).await?;
         tx.commit().await.map_err(map_err)
+    }
+
+    async fn active_platform_admins(&self) -> StoreResult<u64> {
+        let r = sqlx::query(ACTIVE_PLATFORM_ADMINS)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(map_err)?;
+        Ok(r.try_get::<i64, _>("n").map_err(map_err)? as u64)
     }
 
     async fn person(&self, id: &PersonId) -> StoreResult<PersonRecord> {

@@ -128,4 +128,6 @@ cases!(
     provision_listing_follows_audience_keys,
     consent_decided_once,
     failed_send_changes_nothing,
+    password_change_ends_other_sessions,
+    last_platform_admin_is_kept,
 );

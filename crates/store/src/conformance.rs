@@ -35,6 +35,8 @@ pub const CASES: &[&str] = &[
     "provision_listing_follows_audience_keys",
     "consent_decided_once",
     "failed_send_changes_nothing",
+    "password_change_ends_other_sessions",
+    "last_platform_admin_is_kept",
 ];
 
 /// Runs one case by name.
@@ -72,6 +74,8 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
         }
         "consent_decided_once" => consent_decided_once(store).await,
         "failed_send_changes_nothing" => failed_send_changes_nothing(store).await,
+        "password_change_ends_other_sessions" => password_change_ends_other_sessions(store).await,
+        "last_platform_admin_is_kept" => last_platform_admin_is_kept(store).await,
         other => panic!("unknown conformance case {other}"),
     }
 }
@@ -123,6 +127,7 @@ pub fn person(id: &str, org: &str) -> PersonRecord {
         active: true,
         locale: "ja".into(),
         mail_pref: "digest".into(),
+        must_change_password: false,
         created_at: t0(),
     }
 }
@@ -1711,4 +1716,205 @@ pub async fn webhook_outbox(store: Arc<dyn Store>) {
         vec!["d3", "d2"],
         "oldest due first"
     );
+}
+
+/// A password change is one transaction: new hash and must-change flag, every other session of
+/// the person ended (theirs only), their sign-in failures cleared (theirs only), audited.
+pub async fn password_change_ends_other_sessions(store: Arc<dyn Store>) {
+    world(&*store).await;
+    let mut flagged = person("p2", "op");
+    flagged.must_change_password = true;
+    store
+        .insert_person(&flagged, draft("person"))
+        .await
+        .expect("insert flagged");
+    assert!(
+        store
+            .person(&flagged.id)
+            .await
+            .expect("p2")
+            .must_change_password
+    );
+    assert!(
+        !store
+            .person(&PersonId("p1".into()))
+            .await
+            .expect("p1")
+            .must_change_password
+    );
+    let session = |hash: &str, who: &str| SessionRecord {
+        token_hash: hash.into(),
+        person: PersonId(who.into()),
+        csrf_token: "c".into(),
+        created_at: t0(),
+        expires_at: t0() + Duration::hours(1),
+    };
+    for (h, who) in [("a1", "p2"), ("a2", "p2"), ("a3", "p2"), ("b1", "p1")] {
+        store
+            .insert_session(&session(h, who))
+            .await
+            .expect("session");
+    }
+    for login in ["p2-login", "p2-login", "p1-login"] {
+        store
+            .record_login_failure(login, t0())
+            .await
+            .expect("failure");
+    }
+    let head = store.audit_head().await.expect("head").expect("some").0;
+
+    store
+        .set_password(&flagged.id, "$argon2id$new", false, Some("a1"), draft("pw"))
+        .await
+        .expect("set password");
+    let back = store.person(&flagged.id).await.expect("p2");
+    assert_eq!(back.password_hash, "$argon2id$new");
+    assert!(!back.must_change_password, "flag cleared");
+    assert!(
+        store.session("a1", t0()).await.is_ok(),
+        "the current session stays"
+    );
+    for h in ["a2", "a3"] {
+        assert!(
+            matches!(store.session(h, t0()).await, Err(StoreError::NotFound)),
+            "other session {h} ended"
+        );
+    }
+    assert!(
+        store.session("b1", t0()).await.is_ok(),
+        "another person's session stays"
+    );
+    let since = t0() - Duration::hours(1);
+    assert!(store
+        .login_failures_since("p2-login", since)
+        .await
+        .expect("failures")
+        .is_empty());
+    assert_eq!(
+        store
+            .login_failures_since("p1-login", since)
+            .await
+            .expect("failures")
+            .len(),
+        1,
+        "another login's failures stay"
+    );
+    assert_eq!(
+        store.audit_head().await.expect("head").expect("some").0,
+        head + 1,
+        "audited"
+    );
+
+    // Set by someone else (no session kept): flagged again, every session ended.
+    store
+        .set_password(&flagged.id, "$argon2id$reset", true, None, draft("reset"))
+        .await
+        .expect("reset");
+    let back = store.person(&flagged.id).await.expect("p2");
+    assert!(back.must_change_password);
+    assert!(matches!(
+        store.session("a1", t0()).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store
+            .set_password(&PersonId("nobody".into()), "x", false, None, draft("x"))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    // update_person carries the flag too.
+    let mut p = store.person(&flagged.id).await.expect("p2");
+    p.must_change_password = false;
+    store.update_person(&p, draft("upd")).await.expect("update");
+    assert!(!store.person(&p.id).await.expect("p2").must_change_password);
+}
+
+/// The platform never loses its last active platform administrator through an update, even when
+/// two administrators are deactivated at the same moment; other updates are unaffected.
+pub async fn last_platform_admin_is_kept(store: Arc<dyn Store>) {
+    world(&*store).await;
+    // Without any platform administrator, updates are not constrained.
+    let mut p1 = store.person(&PersonId("p1".into())).await.expect("p1");
+    p1.active = false;
+    store
+        .update_person(&p1, draft("upd"))
+        .await
+        .expect("plain update");
+    assert_eq!(store.active_platform_admins().await.expect("count"), 0);
+
+    let admin = |id: &str| {
+        let mut p = person(id, "nisc");
+        p.roles = vec!["platform_admin".into(), "org_admin".into()];
+        p
+    };
+    for id in ["pa1", "pa2"] {
+        store
+            .insert_person(&admin(id), draft("person"))
+            .await
+            .expect("admin");
+    }
+    assert_eq!(store.active_platform_admins().await.expect("count"), 2);
+    let mut off = admin("pa1");
+    off.active = false;
+    store
+        .update_person(&off, draft("off"))
+        .await
+        .expect("one of two");
+    assert_eq!(store.active_platform_admins().await.expect("count"), 1);
+
+    let head = store.audit_head().await.expect("head");
+    let mut last = admin("pa2");
+    last.active = false;
+    assert!(matches!(
+        store.update_person(&last, draft("off")).await,
+        Err(StoreError::Conflict(c)) if c == "last_platform_admin"
+    ));
+    let mut demoted = admin("pa2");
+    demoted.roles = vec!["org_admin".into()];
+    assert!(matches!(
+        store.update_person(&demoted, draft("demote")).await,
+        Err(StoreError::Conflict(c)) if c == "last_platform_admin"
+    ));
+    let back = store.person(&PersonId("pa2".into())).await.expect("pa2");
+    assert!(back.active && back.roles.iter().any(|r| r == "platform_admin"));
+    assert_eq!(
+        store.audit_head().await.expect("head"),
+        head,
+        "nothing stored"
+    );
+    // Other changes to the last one are fine.
+    let mut renamed = admin("pa2");
+    renamed.display_name = "renamed".into();
+    store
+        .update_person(&renamed, draft("rename"))
+        .await
+        .expect("rename");
+
+    // Two administrators deactivated concurrently: exactly one succeeds.
+    let mut on = admin("pa1");
+    on.display_name = "back".into();
+    store
+        .update_person(&on, draft("on"))
+        .await
+        .expect("reactivate");
+    assert_eq!(store.active_platform_admins().await.expect("count"), 2);
+    let mut tasks = Vec::new();
+    for id in ["pa1", "pa2"] {
+        let s = store.clone();
+        let mut p = admin(id);
+        p.active = false;
+        tasks.push(tokio::spawn(async move {
+            s.update_person(&p, draft("race")).await
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.expect("join") {
+            Ok(()) => ok += 1,
+            Err(StoreError::Conflict(c)) => assert_eq!(c, "last_platform_admin"),
+            Err(e) => panic!("unexpected {e}"),
+        }
+    }
+    assert_eq!(ok, 1, "one deactivation wins, the other is refused");
+    assert_eq!(store.active_platform_admins().await.expect("count"), 1);
 }

@@ -47,7 +47,24 @@ pub trait Store: Send + Sync + 'static {
     async fn org(&self, id: &OrgId) -> StoreResult<OrgRecord>;
     async fn orgs(&self) -> StoreResult<Vec<OrgRecord>>;
     async fn insert_person(&self, person: &PersonRecord, audit: AuditDraft) -> StoreResult<()>;
+    /// Replaces a person's record (the login and organisation stay); deactivation ends their
+    /// sessions. Refuses (`Conflict("last_platform_admin")`, nothing changed) an update that
+    /// would leave no active platform administrator where the person was one: the storage
+    /// backstop of the domain's continuity rule against two concurrent changes.
     async fn update_person(&self, person: &PersonRecord, audit: AuditDraft) -> StoreResult<()>;
+    /// Sets a new password hash and the must-change flag in one transaction: ends every session
+    /// of the person except `keep_session` (a token hash), clears their sign-in failures, and
+    /// appends the audit entry. `NotFound` if there is no such person.
+    async fn set_password(
+        &self,
+        person: &PersonId,
+        password_hash: &str,
+        must_change: bool,
+        keep_session: Option<&str>,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    /// How many active people hold the platform-admin role.
+    async fn active_platform_admins(&self) -> StoreResult<u64>;
     async fn person(&self, id: &PersonId) -> StoreResult<PersonRecord>;
     async fn person_by_login(&self, login: &str) -> StoreResult<PersonRecord>;
     async fn people_of_org(&self, org: &OrgId) -> StoreResult<Vec<PersonRecord>>;

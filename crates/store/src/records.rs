@@ -43,6 +43,10 @@ pub struct PersonRecord {
     pub locale: String,
     /// Mail for non-alert provisions: "immediate", "digest" or "none" (警報 always at once).
     pub mail_pref: String,
+    /// The password was chosen by someone else (bootstrap, an administrator): its holder must
+    /// change it before doing anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -205,6 +209,7 @@ impl std::fmt::Debug for PersonRecord {
             .field("employment", &self.employment)
             .field("need_to_know", &self.need_to_know)
             .field("active", &self.active)
+            .field("must_change_password", &self.must_change_password)
             .field("password_hash", &"***")
             .finish_non_exhaustive()
     }

@@ -119,6 +119,54 @@ pub async fn set_active(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct Roles {
+    /// `reporter`, `approver`, `reader`, `org_admin`, `platform_admin`: only roles the caller
+    /// holds (a platform administrator holds them all).
+    pub roles: Vec<String>,
+}
+
+/// Replace a person's roles. Nobody reaches a person with more rights than their own, and the
+/// last active platform administrator keeps the role.
+#[utoipa::path(put, path = "/api/v1/people/{id}/roles", tag = "admin", params(("id" = String, Path)), request_body = Roles,
+    responses((status = 200, description = "The person"), (status = 403, description = "Refused by the administration rule"), (status = 404, description = "No such person within reach"), (status = 422, description = "Unknown role")))]
+pub async fn set_roles(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Roles>,
+) -> Result<Json<Value>, ApiError> {
+    a.require_scope("admin")?;
+    Ok(Json(json!(
+        s.app
+            .set_person_roles(&a.actor, &PersonId(id), &body.roles)
+            .await?
+    )))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct OneTimePassword {
+    /// At least 12 characters; the person must change it at their next sign-in.
+    pub password: String,
+}
+
+/// Set a one-time password for a person: their sessions end and they must change it at the
+/// next sign-in.
+#[utoipa::path(put, path = "/api/v1/people/{id}/password", tag = "admin", params(("id" = String, Path)), request_body = OneTimePassword,
+    responses((status = 204, description = "Set"), (status = 403, description = "Refused by the administration rule"), (status = 404, description = "No such person within reach"), (status = 422, description = "Password breaks the rule")))]
+pub async fn reset_password(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<OneTimePassword>,
+) -> Result<StatusCode, ApiError> {
+    a.require_scope("admin")?;
+    s.app
+        .reset_person_password(&a.actor, &PersonId(id), &body.password)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// The caller's API tokens (never their values).
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", responses((status = 200, description = "Tokens")))]
 pub async fn tokens(

@@ -18,11 +18,12 @@ use utoipa::OpenApi;
 #[openapi(
     info(title = "Kakehashi API", version = "1", description = "Information sharing for Japan's critical-infrastructure cybersecurity framework. Authenticate with a personal API token (`Authorization: Bearer kkh_…`) or a session cookie plus the `X-CSRF-Token` header. Errors are RFC 9457 problem+json naming the field and rule."),
     paths(
-        session::sign_in, session::sign_out, session::me, session::mail_preference,
+        session::sign_in, session::sign_out, session::me, session::mail_preference, session::change_password,
         reference::sectors, reference::taxonomy, reference::tlp, reference::importance, reference::glossary,
         liaison::file, liaison::inbox, liaison::search, liaison::chain, liaison::follow_up,
         liaison::copy, liaison::forward, liaison::anonymise_preview, liaison::share,
         admin::orgs, admin::create_org, admin::update_org, admin::update_person, admin::people, admin::create_person, admin::set_active,
+        admin::set_roles, admin::reset_password,
         admin::tokens, admin::create_token, admin::revoke_token, admin::audit, admin::audit_verify,
         provision::create_source_item, provision::source_items, provision::create, provision::update,
         provision::list, provision::get, provision::check, provision::send, provision::relay,
@@ -48,6 +49,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/me/mail-preference",
             axum::routing::put(session::mail_preference),
+        )
+        .route(
+            "/api/v1/me/password",
+            axum::routing::put(session::change_password),
         )
         .route("/api/v1/reference/sectors", get(reference::sectors))
         .route("/api/v1/reference/taxonomy", get(reference::taxonomy))
@@ -76,6 +81,14 @@ pub fn routes() -> Router<AppState> {
             get(admin::people).post(admin::create_person),
         )
         .route("/api/v1/people/{id}/active", post(admin::set_active))
+        .route(
+            "/api/v1/people/{id}/roles",
+            axum::routing::put(admin::set_roles),
+        )
+        .route(
+            "/api/v1/people/{id}/password",
+            axum::routing::put(admin::reset_password),
+        )
         .route(
             "/api/v1/tokens",
             get(admin::tokens).post(admin::create_token),

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use kakehashi_app::AppError;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -15,7 +16,9 @@ pub struct SignIn {
     pub password: String,
 }
 
-/// Sign in; sets the session cookie and returns the CSRF token for unsafe requests.
+/// Sign in; sets the session cookie and returns the CSRF token for unsafe requests. When
+/// `must_change_password` is true (a one-time password), only `GET /api/v1/me`,
+/// `PUT /api/v1/me/password` and sign-out answer until the password is changed.
 #[utoipa::path(post, path = "/api/v1/session", request_body = SignIn, tag = "session",
     responses((status = 200, description = "Signed in"), (status = 422, description = "Wrong credentials"), (status = 429, description = "Too many attempts")))]
 pub async fn sign_in(
@@ -36,7 +39,17 @@ pub async fn sign_in(
     {
         headers.insert(header::SET_COOKIE, v);
     }
-    Ok((headers, Json(json!({ "csrf_token": sess.csrf, "person": sess.actor.person.id, "org": sess.actor.org.id }))).into_response())
+    Ok((
+        headers,
+        Json(json!({
+            "csrf_token": sess.csrf,
+            "person": sess.actor.person.id,
+            "org": sess.actor.org.id,
+            // True: every other call answers 403 until PUT /api/v1/me/password.
+            "must_change_password": sess.actor.record.must_change_password,
+        })),
+    )
+        .into_response())
 }
 
 /// Sign out: ends the session.
@@ -80,5 +93,40 @@ pub async fn mail_preference(
 ) -> Result<axum::http::StatusCode, ApiError> {
     a.require_scope("write")?;
     s.app.set_mail_preference(&a.actor, &body.pref).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct PasswordChange {
+    pub current_password: String,
+    /// At least 12 characters, different from the current one.
+    pub new_password: String,
+}
+
+/// Change your own password (a signed-in session only: an API token cannot). Your other
+/// sessions end, failed sign-ins are cleared, and a one-time password's restriction is lifted.
+#[utoipa::path(put, path = "/api/v1/me/password", tag = "session", request_body = PasswordChange,
+    responses((status = 204, description = "Changed"), (status = 403, description = "Called with an API token"),
+        (status = 422, description = "Wrong current password or a new password breaking the rule"), (status = 429, description = "Too many attempts")))]
+pub async fn change_password(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    ApiJson(body): ApiJson<PasswordChange>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    let Via::Session { token, .. } = &a.via else {
+        return Err(AppError::forbidden(
+            "パスワードの変更にはログインが必要です（APIトークンでは変更できません）。",
+            "Changing a password requires a signed-in session; an API token cannot.",
+        )
+        .into());
+    };
+    s.app
+        .change_own_password(
+            &a.actor,
+            &body.current_password,
+            &body.new_password,
+            Some(token),
+        )
+        .await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

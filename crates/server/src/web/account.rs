@@ -1,8 +1,8 @@
-//! Notification settings (mail preference), the organisation's webhooks with their dead-letter
-//! list, and inquiry threads (問合せ) on a provision.
+//! The person's own password, notification settings (mail preference), the organisation's
+//! webhooks with their dead-letter list, and inquiry threads (問合せ) on a provision.
 
 use super::layout::{error_page, page, Nav};
-use crate::auth::{Authed, WebAuth};
+use crate::auth::{Authed, Via, WebAuth};
 use crate::i18n::{show_time, Lang};
 use crate::AppState;
 use axum::extract::{Form, Path, State};
@@ -17,6 +17,120 @@ fn field<'a>(pairs: &'a [(String, String)], k: &str) -> &'a str {
         .find(|(n, _)| n == k)
         .map(|(_, v)| v.as_str())
         .unwrap_or("")
+}
+
+/// The change-password form. A person holding a password someone else chose (the bootstrap
+/// administrator's, one an administrator set) is sent here from every page until they change it.
+fn password_page(
+    a: &Authed,
+    lang: Lang,
+    notice: Option<&str>,
+    errors: &[(String, String, String, String)],
+    status: StatusCode,
+) -> Response {
+    let err_at = |f: &str| {
+        html! { @for (_, _, ja, en) in errors.iter().filter(|e| e.0 == f) { p.err { (lang.t(ja, en)) } } }
+    };
+    let invalid = |f: &str| errors.iter().any(|e| e.0 == f).then_some("true");
+    let title = lang.t("パスワードの変更", "Change password");
+    let body = html! {
+        div style="max-width:32rem" {
+            h1 { (title) }
+            @if a.actor.record.must_change_password {
+                div.errbox #must-change role="alert" {
+                    p { (lang.t("このパスワードは他の人（初期設定または管理者）が設定したものです。続けるには、自分だけが知る新しいパスワードに変更してください。",
+                        "This password was set by someone else (at setup or by an administrator). Change it to one only you know to continue.")) }
+                }
+            }
+            @if let Some(n) = notice { div.okbox #notice role="status" { (n) } }
+            @if !errors.is_empty() {
+                div.errbox #form-errors role="alert" { ul { @for (_, _, ja, en) in errors { li { (lang.t(ja, en)) } } } }
+            }
+            form method="post" action="/account/password" {
+                input type="hidden" name="csrf" value=(a.csrf());
+                input type="text" name="username" value=(a.actor.record.login) autocomplete="username" hidden;
+                div.field {
+                    label.lbl.req for="current_password" { (lang.t("現在のパスワード", "Current password")) }
+                    input #current_password type="password" name="current_password" autocomplete="current-password" required aria-invalid=[invalid("current_password")];
+                    (err_at("current_password"))
+                }
+                div.field {
+                    label.lbl.req for="new_password" { (lang.t("新しいパスワード（12文字以上）", "New password (12+ characters)")) }
+                    input #new_password type="password" name="new_password" autocomplete="new-password" required minlength="12" aria-invalid=[invalid("new_password")];
+                    (err_at("new_password"))
+                }
+                div.field {
+                    label.lbl.req for="new_password_confirm" { (lang.t("新しいパスワード（確認）", "New password (again)")) }
+                    input #new_password_confirm type="password" name="new_password_confirm" autocomplete="new-password" required aria-invalid=[invalid("new_password_confirm")];
+                    (err_at("new_password_confirm"))
+                }
+                p.muted.small { (lang.t("変更すると、この画面以外でのログイン（他のブラウザや端末）はすべて終了します。",
+                    "Changing it ends every other sign-in (other browsers and devices).")) }
+                div.actions { button #password-submit type="submit" { (lang.t("変更する", "Change")) } }
+            }
+        }
+    };
+    (status, page(lang, title, Some(a), Nav::None, body)).into_response()
+}
+
+pub async fn password_form(
+    WebAuth(a): WebAuth,
+    lang: Lang,
+    axum::extract::Query(q): axum::extract::Query<Vec<(String, String)>>,
+) -> Response {
+    let changed = q.iter().any(|(k, v)| k == "changed" && v == "1");
+    let notice =
+        changed.then(|| lang.t("パスワードを変更しました。", "Your password was changed."));
+    password_page(&a, lang, notice, &[], StatusCode::OK)
+}
+
+pub async fn change_password(
+    State(s): State<AppState>,
+    WebAuth(a): WebAuth,
+    lang: Lang,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Err(e) = a.check_csrf(field(&pairs, "csrf")) {
+        return error_page(lang, Some(&a), &e);
+    }
+    // The UI is for signed-in sessions only; a token never changes a password.
+    let Via::Session { token, .. } = &a.via else {
+        return error_page(
+            lang,
+            Some(&a),
+            &AppError::forbidden(
+                "パスワードの変更にはログインが必要です。",
+                "Changing a password requires a signed-in session.",
+            ),
+        );
+    };
+    let new = field(&pairs, "new_password");
+    if new != field(&pairs, "new_password_confirm") {
+        let e = (
+            "new_password_confirm".to_owned(),
+            "mismatch".to_owned(),
+            "確認のパスワードが一致しません。".to_owned(),
+            "The two new passwords differ.".to_owned(),
+        );
+        return password_page(&a, lang, None, &[e], StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    match s
+        .app
+        .change_own_password(
+            &a.actor,
+            field(&pairs, "current_password"),
+            new,
+            Some(token),
+        )
+        .await
+    {
+        Ok(()) => Redirect::to("/account/password?changed=1").into_response(),
+        Err(e @ AppError::BadField { .. }) => {
+            let errors = crate::error::field_errors(&e);
+            password_page(&a, lang, None, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(e) => error_page(lang, Some(&a), &e),
+    }
 }
 
 async fn settings_page(

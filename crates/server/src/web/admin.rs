@@ -24,13 +24,15 @@ fn kind_label(lang: Lang, code: &str) -> String {
 }
 
 fn role_label(lang: Lang, r: Role) -> &'static str {
-    match r {
-        Role::Reporter => lang.t("報告者", "Reporter"),
-        Role::Approver => lang.t("承認・送信者", "Approver / sender"),
-        Role::Reader => lang.t("閲覧者", "Reader"),
-        Role::OrgAdmin => lang.t("組織管理者", "Organisation admin"),
-        Role::PlatformAdmin => lang.t("プラットフォーム管理者", "Platform admin"),
-    }
+    lang.t(r.label_ja(), r.label_en())
+}
+
+/// Roles the actor could give (their own; every role for a platform administrator). The use
+/// cases decide; this only keeps the forms from offering what would be refused.
+fn grantable(a: &Authed) -> impl Iterator<Item = Role> + '_ {
+    Role::ALL
+        .into_iter()
+        .filter(|r| a.actor.is_platform_admin() || a.actor.has(*r))
 }
 
 /// Comma- (or 、-) separated text to a list.
@@ -236,6 +238,10 @@ async fn people_page(
         Ok(p) => p,
         Err(e) => return error_page(lang, Some(a), &e),
     };
+    let options = match s.app.administration_options(&a.actor, &people).await {
+        Ok(o) => o,
+        Err(e) => return error_page(lang, Some(a), &e),
+    };
     let record = match s.app.organisations().await {
         Ok(list) => list.into_iter().find(|o| o.id == org),
         Err(e) => return error_page(lang, Some(a), &e),
@@ -261,10 +267,11 @@ async fn people_page(
                     th { (lang.t("雇用形態", "Employment")) }
                     th { (lang.t("業務上知る必要", "Need to know")) }
                     th { (lang.t("状態", "State")) }
+                    th { (lang.t("操作", "Manage")) }
                 } }
                 tbody {
-                    @for p in &people {
-                        tr {
+                    @for (p, may) in people.iter().zip(&options) {
+                        tr data-login=(p.login) {
                             td.mono { (p.login) }
                             td { (p.display_name) @if !p.department.is_empty() { br; span.muted.small { (p.department) } } }
                             td.small { @for (i, r) in p.roles.iter().filter_map(|c| Role::from_code(c)).enumerate() { @if i > 0 { (sep(lang)) } (role_label(lang, r)) } }
@@ -277,18 +284,55 @@ async fn people_page(
                                 }
                             }
                             td {
-                                form method="post" action={ "/admin/people/" (p.id.0) "/active" } {
-                                    input type="hidden" name="csrf" value=(a.csrf());
-                                    input type="hidden" name="org" value=(o.id.0);
-                                    @if p.active {
-                                        span { (lang.t("有効", "Active")) } " "
-                                        input type="hidden" name="active" value="false";
-                                        button.danger.small type="submit" { (lang.t("無効にする", "Deactivate")) }
-                                    } @else {
-                                        span.muted { (lang.t("無効", "Inactive")) } " "
-                                        input type="hidden" name="active" value="true";
-                                        button.secondary.small type="submit" { (lang.t("有効にする", "Activate")) }
+                                @if p.active { span { (lang.t("有効", "Active")) } } @else { span.muted { (lang.t("無効", "Inactive")) } }
+                                @if p.must_change_password { br; span.muted.small.must-change { (lang.t("パスワード変更待ち", "Password change pending")) } }
+                                @if may.set_active {
+                                    form method="post" action={ "/admin/people/" (p.id.0) "/active" } {
+                                        input type="hidden" name="csrf" value=(a.csrf());
+                                        input type="hidden" name="org" value=(o.id.0);
+                                        @if p.active {
+                                            input type="hidden" name="active" value="false";
+                                            button.danger.small.deactivate type="submit" { (lang.t("無効にする", "Deactivate")) }
+                                        } @else {
+                                            input type="hidden" name="active" value="true";
+                                            button.secondary.small.activate type="submit" { (lang.t("有効にする", "Activate")) }
+                                        }
                                     }
+                                }
+                            }
+                            td.small {
+                                @if may.set_roles {
+                                    details.roles {
+                                        summary { (lang.t("役割の変更", "Change roles")) }
+                                        form method="post" action={ "/admin/people/" (p.id.0) "/roles" } {
+                                            input type="hidden" name="csrf" value=(a.csrf());
+                                            input type="hidden" name="org" value=(o.id.0);
+                                            @for r in grantable(a) {
+                                                @let id = format!("role-{}-{}", p.id.0, r.code());
+                                                label for=(id) {
+                                                    input type="checkbox" id=(id) name="roles" value=(r.code()) checked[p.roles.iter().any(|c| c == r.code())];
+                                                    " " (role_label(lang, r))
+                                                } " "
+                                            }
+                                            button.small type="submit" { (lang.t("保存", "Save")) }
+                                        }
+                                    }
+                                }
+                                @if may.reset_password {
+                                    details.reset {
+                                        summary { (lang.t("パスワードの再設定", "Reset password")) }
+                                        form method="post" action={ "/admin/people/" (p.id.0) "/password" } {
+                                            input type="hidden" name="csrf" value=(a.csrf());
+                                            input type="hidden" name="org" value=(o.id.0);
+                                            @let id = format!("reset-{}", p.id.0);
+                                            label.lbl for=(id) { (lang.t("一時パスワード（12文字以上。本人が次回ログイン時に変更）", "One-time password (12+ characters; changed by the person at next sign-in)")) }
+                                            input type="password" id=(id) name="password" autocomplete="new-password";
+                                            button.small type="submit" { (lang.t("設定", "Set")) }
+                                        }
+                                    }
+                                }
+                                @if !may.set_active && !may.set_roles && !may.reset_password {
+                                    span.muted { (lang.t("管理できません", "Not yours to manage")) }
                                 }
                             }
                         }
@@ -323,20 +367,18 @@ async fn people_page(
                 input #p-department type="text" name="department" value=(v.get("department"));
             }
             div.field {
-                label.lbl.req for="p-password" { (lang.t("初期パスワード（12文字以上）", "Initial password (12+ characters)")) }
+                label.lbl.req for="p-password" { (lang.t("初期パスワード（12文字以上。本人が初回ログイン時に変更）", "Initial password (12+ characters; changed by the person at first sign-in)")) }
                 input #p-password type="password" name="password" autocomplete="new-password";
                 (err_at(lang, errors, "password"))
             }
             fieldset {
                 legend.req { (lang.t("役割", "Roles")) }
                 div.opts {
-                    @for r in Role::ALL {
-                        @if r != Role::PlatformAdmin || a.actor.is_platform_admin() {
-                            @let id = format!("p-role-{}", r.code());
-                            label for=(id) {
-                                input type="checkbox" id=(id) name="roles" value=(r.code()) checked[v.has("roles", r.code())];
-                                " " (role_label(lang, r))
-                            }
+                    @for r in grantable(a) {
+                        @let id = format!("p-role-{}", r.code());
+                        label for=(id) {
+                            input type="checkbox" id=(id) name="roles" value=(r.code()) checked[v.has("roles", r.code())];
+                            " " (role_label(lang, r))
                         }
                     }
                 }
@@ -447,7 +489,54 @@ pub async fn set_active(
     {
         return error_page(lang, Some(&a), &e);
     }
-    // Back to the organisation's page; the id only goes into our own path.
+    back_to_org(&v)
+}
+
+pub async fn set_roles(
+    State(s): State<AppState>,
+    WebAuth(a): WebAuth,
+    lang: Lang,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let v = Values(pairs);
+    if let Err(e) = a.check_csrf(v.get("csrf")) {
+        return error_page(lang, Some(&a), &e);
+    }
+    let roles: Vec<String> = v.all("roles").map(str::to_owned).collect();
+    if let Err(e) = s
+        .app
+        .set_person_roles(&a.actor, &PersonId(id), &roles)
+        .await
+    {
+        return error_page(lang, Some(&a), &e);
+    }
+    back_to_org(&v)
+}
+
+pub async fn reset_password(
+    State(s): State<AppState>,
+    WebAuth(a): WebAuth,
+    lang: Lang,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let v = Values(pairs);
+    if let Err(e) = a.check_csrf(v.get("csrf")) {
+        return error_page(lang, Some(&a), &e);
+    }
+    if let Err(e) = s
+        .app
+        .reset_person_password(&a.actor, &PersonId(id), v.get("password"))
+        .await
+    {
+        return error_page(lang, Some(&a), &e);
+    }
+    back_to_org(&v)
+}
+
+/// Back to the organisation's page; the id only goes into our own path.
+fn back_to_org(v: &Values) -> Response {
     let org = v.get("org");
     let safe = !org.is_empty()
         && org

@@ -72,11 +72,12 @@ pub fn page(lang: Lang, title: &str, authed: Option<&Authed>, nav: Nav, body: Ma
                 link rel="stylesheet" href="/static/app.css";
                 script src="/static/app.js" defer {}
             }
-            body data-live=[authed.map(|_| "1")] {
+            // No live feed (nor menu) while a password must be changed: the API refuses it then.
+            body data-live=[authed.filter(|a| !a.actor.record.must_change_password).map(|_| "1")] {
                 a.sr href="#content" { (lang.t("本文へ移動", "Skip to content")) }
                 header.top {
                     a.brand href="/" { "架け橋 Kakehashi" }
-                    @if let Some(a) = authed {
+                    @if let Some(a) = authed.filter(|a| !a.actor.record.must_change_password) {
                         (navigation(lang, a, nav))
                     }
                     div.who {
@@ -136,6 +137,7 @@ fn navigation(lang: Lang, a: &Authed, nav: Nav) -> Markup {
             }
             (item("nav-tokens", "/account/tokens", Nav::Tokens, "APIトークン", "Tokens"))
             (item("nav-notifications", "/account/notifications", Nav::None, "通知設定", "Notifications"))
+            (item("nav-password", "/account/password", Nav::None, "パスワード変更", "Password"))
             @if a.actor.is_platform_admin() {
                 (item("nav-audit", "/admin/audit", Nav::Audit, "監査", "Audit"))
             }

@@ -88,7 +88,13 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/orgs/{id}", get(admin::org_people))
         .route("/admin/orgs/{id}/people", post(admin::create_person))
         .route("/admin/people/{id}/active", post(admin::set_active))
+        .route("/admin/people/{id}/roles", post(admin::set_roles))
+        .route("/admin/people/{id}/password", post(admin::reset_password))
         .route("/account/tokens", get(tokens::list).post(tokens::create))
+        .route(
+            crate::auth::WEB_PASSWORD_PAGE,
+            get(account::password_form).post(account::change_password),
+        )
         .route("/account/notifications", get(account::settings))
         .route(
             "/account/mail-preference",
