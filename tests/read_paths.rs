@@ -314,6 +314,7 @@ impl World {
             sectors,
             ceptoars,
             nisc_partner: kind == "cybersecurity_agency",
+            ..Default::default()
         };
         let mut ceptoars = Vec::new();
         for (i, &s) in spec.ceptoars.iter().enumerate() {
@@ -667,6 +668,7 @@ impl World {
                     form,
                     anonymise,
                     added_recipients: added.iter().map(|o| o.0.clone()).collect(),
+                    ..Default::default()
                 },
             )
             .await

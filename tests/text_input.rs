@@ -21,6 +21,7 @@ macro_rules! on_both_backends {
 on_both_backends!(
     names_refuse_overlong_and_invisible_text_and_nothing_changes,
     form_and_message_fields_are_bounded_and_nothing_is_stored,
+    ceptoar_masks_the_reporter_and_keeps_the_attacker,
 );
 
 /// A successful listing's `items` (the call must have succeeded and returned an array).
@@ -290,4 +291,184 @@ async fn form_and_message_fields_are_bounded_and_nothing_is_stored(b: Backend) {
         .await;
     refused(st, &v, "name", "control_char");
     assert_eq!(items(&op, "/api/v1/tokens").await.len(), tokens.len());
+}
+
+/// The CEPTOAR route: what identifies the reporter (an address, its own domain defanged, its
+/// IP range, its people, its phone number) is masked; the attacker's URL is kept for the other
+/// operators, and the CEPTOAR can mask a kept indicator too. The ministry's copy holds none of
+/// the reporter's identifiers but does hold the attacker's URL.
+async fn ceptoar_masks_the_reporter_and_keeps_the_attacker(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let op = srv.login("op-power").await; // org admin of 東都電力 (domain tohto-epco.example.jp)
+    let (st, me) = op.get("/api/v1/me").await;
+    assert_eq!(st, 200, "{me}");
+    let own = me["org"]["id"].as_str().expect("org").to_owned();
+    let (st, v) = op
+        .patch(
+            &format!("/api/v1/orgs/{own}"),
+            json!({ "ip_ranges": ["192.0.2.0/24"], "addresses": ["〒100-0011 東京都千代田区内幸町一丁目1番3号"] }),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    // Other operators do not see the registered details; the organisation's own admin does.
+    let others = items(&srv.login("op-power2").await, "/api/v1/orgs").await;
+    let seen = others
+        .iter()
+        .find(|o| o["id"] == own.as_str())
+        .expect("listed");
+    assert_eq!(seen["ip_ranges"], json!([]), "{seen}");
+    let mine = items(&op, "/api/v1/orgs").await;
+    let seen = mine
+        .iter()
+        .find(|o| o["id"] == own.as_str())
+        .expect("listed");
+    assert_eq!(seen["ip_ranges"], json!(["192.0.2.0/24"]), "{seen}");
+
+    let mut form = power_form("GREEN");
+    form["summary"]["affected_system"] = json!("社内ポータル portal[.]tohto-epco[.]example[.]jp");
+    form["summary"]["description"] = json!(
+        "東都電力の本社（東京都千代田区丸の内1-1-1）で、社内の 192.0.2[.]10 から \
+         hxxps://evil-c2[.]example/gate.php への通信を検知。送信元 attacker@phish.example。\
+         担当 東都 花子（０３－１２３４－５６７８）。"
+    );
+    form["timeline"] =
+        json!([{ "at": "11/20 10:00", "event": "委託 次郎が内幸町一丁目1番3号の拠点で確認" }]);
+    form["lessons"] = json!("東\u{200D}都電力として再発防止に努める");
+    let (st, filed) = op
+        .post(
+            "/api/v1/liaisons",
+            json!({ "form": form, "via_ceptoar": true }),
+        )
+        .await;
+    assert_eq!(st, 201, "{filed}");
+    let chain = filed["chain"].as_str().expect("chain").to_owned();
+
+    let cep = srv.login("ceptoar-power").await;
+    let rows = items(&cep, "/api/v1/liaisons/inbox").await;
+    assert_eq!(rows.len(), 1);
+    let first = rows[0]["summary"]["id"].as_str().expect("id").to_owned();
+    let (st, preview) = cep
+        .get(&format!("/api/v1/copies/{first}/anonymise-preview"))
+        .await;
+    assert_eq!(st, 200, "{preview}");
+    let maskings = preview["maskings"].as_array().expect("maskings array");
+    let kept = preview["kept"].as_array().expect("kept array");
+    let masked = |kind: &str, original: &str| {
+        maskings.iter().any(|m| {
+            m["kind"] == kind && m["original"].as_str().is_some_and(|o| o.contains(original))
+        })
+    };
+    assert!(masked("address", "東京都千代田区丸の内1-1-1"), "{preview}");
+    assert!(masked("address", "内幸町一丁目1番3号"), "{preview}");
+    assert!(
+        masked("domain", "portal[.]tohto-epco[.]example[.]jp"),
+        "{preview}"
+    );
+    assert!(masked("ip", "192.0.2[.]10"), "{preview}");
+    assert!(masked("person", "東都 花子"), "{preview}");
+    assert!(masked("person", "委託 次郎"), "{preview}");
+    assert!(masked("phone", "０３－１２３４－５６７８"), "{preview}");
+    assert!(masked("operator", "東\u{200D}都電力"), "{preview}");
+    let kept_value = |value: &str| kept.iter().any(|k| k["value"] == value);
+    assert!(kept_value("https://evil-c2.example/gate.php"), "{preview}");
+    assert!(kept_value("attacker@phish.example"), "{preview}");
+    let text = preview["form"].to_string();
+    for gone in [
+        "東都",
+        "丸の内",
+        "内幸町",
+        "tohto-epco",
+        "192.0.2",
+        "花子",
+        "次郎",
+        "１２３４",
+    ] {
+        assert!(!text.contains(gone), "{gone} in {text}");
+    }
+    assert!(
+        text.contains("hxxps://evil-c2[.]example/gate.php"),
+        "{text}"
+    );
+
+    // One more term masked on request: the kept e-mail address.
+    let (st, again) = cep
+        .get(&format!(
+            "/api/v1/copies/{first}/anonymise-preview?mask=attacker%40phish.example"
+        ))
+        .await;
+    assert_eq!(st, 200, "{again}");
+    assert!(again["kept"]
+        .as_array()
+        .expect("kept")
+        .iter()
+        .all(|k| k["value"] != "attacker@phish.example"));
+    assert!(
+        !again["form"].to_string().contains("phish.example"),
+        "{again}"
+    );
+    // The forward page offers the same, one click per kept indicator.
+    let res = cep
+        .client
+        .get(format!(
+            "{}/copies/{first}/forward?mask=attacker%40phish.example",
+            cep.base
+        ))
+        .send()
+        .await
+        .expect("forward page");
+    assert_eq!(res.status().as_u16(), 200);
+    let html = res.text().await.expect("html");
+    assert!(
+        html.contains("id=\"kept\"") && html.contains("mask-this"),
+        "{html}"
+    );
+    assert!(
+        html.contains("name=\"mask\" value=\"attacker@phish.example\""),
+        "{html}"
+    );
+
+    // Extra terms only with anonymisation.
+    let (st, v) = cep
+        .post(
+            &format!("/api/v1/copies/{first}/forward"),
+            json!({ "form": again["form"], "anonymise": false, "mask": ["attacker@phish.example"] }),
+        )
+        .await;
+    refused(st, &v, "mask", "needs_anonymise");
+    let meti = srv.login("meti").await;
+    let (st, _) = meti.get(&format!("/api/v1/chains/{chain}")).await;
+    assert_eq!(st, 404, "nothing reached the ministry");
+
+    // The ministry's copy: none of the reporter's identifiers, the attacker's URL intact.
+    let (st, fwd) = cep
+        .post(
+            &format!("/api/v1/copies/{first}/forward"),
+            json!({ "form": preview["form"], "anonymise": true, "mask": ["attacker@phish.example"] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{fwd}");
+    let (st, ch) = meti.get(&format!("/api/v1/chains/{chain}")).await;
+    assert_eq!(st, 200, "{ch}");
+    let copies = ch["copies"].as_array().expect("copies");
+    assert_eq!(copies.len(), 1, "{ch}");
+    let copy = copies[0].to_string();
+    for gone in [
+        "東都",
+        "丸の内",
+        "内幸町",
+        "tohto-epco",
+        "tohto",
+        "192.0.2",
+        "花子",
+        "次郎",
+        "１２３４",
+        "phish.example",
+        "op-power@demo",
+    ] {
+        assert!(!copy.contains(gone), "{gone} reached the ministry: {copy}");
+    }
+    assert!(
+        copy.contains("hxxps://evil-c2[.]example/gate.php"),
+        "{copy}"
+    );
 }

@@ -414,6 +414,7 @@ impl App {
                 nisc_partner,
                 aliases: aliases.iter().map(|s| s.to_string()).collect(),
                 domains: domains.iter().map(|s| s.to_string()).collect(),
+                ..Default::default()
             },
         )
         .await

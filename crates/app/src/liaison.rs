@@ -4,14 +4,15 @@
 use crate::error::{AppError, AppResult};
 use crate::identity::Actor;
 use crate::orgs::NISC_ORG;
+use crate::reporter::reporter_identifiers;
 use crate::taxonomy::RefTaxonomy;
 use crate::{new_id, App};
 use chrono::{DateTime, Timelike, Utc};
 use kakehashi_domain::liaison::{
-    self, anonymise, plan_first_hop, HopTarget, Identifiers, LiaisonForm, RouteRequest,
-    ValidationContext,
+    self, anonymise, plan_first_hop, HopTarget, LiaisonForm, RouteRequest, ValidationContext,
 };
 use kakehashi_domain::numbering::{IdentNumber, Series};
+use kakehashi_domain::text;
 use kakehashi_domain::{ChainId, CopyId, OrgId, OrgKind, Role, SectorId, Tlp};
 use kakehashi_policy::{audience, reveal, viewer_keys, ItemScope, Visible};
 use kakehashi_store::{
@@ -67,6 +68,10 @@ pub struct ForwardRequest {
     pub anonymise: bool,
     #[serde(default)]
     pub added_recipients: Vec<String>,
+    /// CEPTOAR only, with `anonymise`: more terms to mask besides what identifies the reporter
+    /// (typically indicators the preview listed as kept).
+    #[serde(default)]
+    pub mask: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -495,48 +500,35 @@ impl App {
         &self,
         actor: &Actor,
         copy_id: &CopyId,
+        mask: &[String],
     ) -> AppResult<liaison::Anonymised> {
         let parent = self.store.copy(copy_id).await?;
         self.check_forwarder(actor, &parent)?;
         let form: LiaisonForm =
             serde_json::from_str(&parent.form).map_err(|e| AppError::Internal(e.to_string()))?;
-        let mut out = self.anonymised(&parent, &form).await?;
+        let mut out = self.anonymised(&parent, &form, mask).await?;
         // The forwarded hop carries the CEPTOAR's own sender block, so the preview shows it too.
         self.fill_sender(actor, &mut out.form);
         Ok(out)
     }
 
+    /// Anonymises `form` (a copy of `parent`'s report) against everything that identifies the
+    /// reporter, plus the extra terms in `mask`.
     async fn anonymised(
         &self,
         parent: &CopyRecord,
         form: &LiaisonForm,
+        mask: &[String],
     ) -> AppResult<liaison::Anonymised> {
+        let mask = text::clean_list(text::Subject::Forward, "mask", mask)?;
         let chain = self.store.chain(&parent.chain).await?;
         let origin = self.store.org(&chain.origin_org).await?;
-        let original: LiaisonForm =
+        let people = self.store.people_of_org(&origin.id).await?;
+        let filed: LiaisonForm =
             serde_json::from_str(&parent.form).map_err(|e| AppError::Internal(e.to_string()))?;
-        let mut names = vec![origin.name_ja.clone(), origin.name_en.clone()];
-        names.extend(origin.aliases.iter().cloned());
-        if !original.operator_name.trim().is_empty() {
-            names.push(original.operator_name.clone());
-        }
-        let extra: Vec<String> = [
-            &original.sender.person,
-            &original.sender.email,
-            &original.sender.phone,
-            &original.sender.fax,
-        ]
-        .into_iter()
-        .filter(|s| !s.trim().is_empty())
-        .cloned()
-        .collect();
         Ok(anonymise(
             form,
-            &Identifiers {
-                operator_names: names,
-                extra_terms: extra,
-                domains: origin.domains.clone(),
-            },
+            &reporter_identifiers(&origin, &people, &filed, &mask),
         ))
     }
 
@@ -601,8 +593,16 @@ impl App {
         req.form.report_no = parent.report_no;
         req.form.ident_number = ident;
         req.form.sector = Some(SectorId(parent.sector.clone()));
+        if !req.mask.is_empty() && !req.anonymise {
+            return Err(AppError::bad_field(
+                "mask",
+                "needs_anonymise",
+                "追加で伏せる語は、匿名化して転送する場合に指定します。",
+                "Extra terms to mask apply only when anonymising before forwarding.",
+            ));
+        }
         if req.anonymise {
-            req.form = self.anonymised(&parent, &req.form).await?.form;
+            req.form = self.anonymised(&parent, &req.form, &req.mask).await?.form;
         }
         self.fill_sender(actor, &mut req.form);
         if req.form.reported_at.is_none() {

@@ -12,6 +12,7 @@ pub mod liaison;
 pub mod notify;
 pub mod orgs;
 pub mod provision;
+pub mod reporter;
 pub mod taxonomy;
 pub mod webhooks;
 

@@ -34,6 +34,16 @@ pub struct NewOrg {
     pub aliases: Vec<String>,
     #[serde(default)]
     pub domains: Vec<String>,
+    /// Postal addresses, phone and fax numbers, e-mail addresses and IP addresses or ranges of
+    /// the organisation itself: masked when it reports through its CEPTOAR.
+    #[serde(default)]
+    pub addresses: Vec<String>,
+    #[serde(default)]
+    pub phones: Vec<String>,
+    #[serde(default)]
+    pub emails: Vec<String>,
+    #[serde(default)]
+    pub ip_ranges: Vec<String>,
 }
 
 /// Input for a new person.
@@ -69,6 +79,14 @@ pub struct OrgUpdate {
     pub aliases: Option<Vec<String>>,
     #[serde(default)]
     pub domains: Option<Vec<String>>,
+    #[serde(default)]
+    pub addresses: Option<Vec<String>>,
+    #[serde(default)]
+    pub phones: Option<Vec<String>>,
+    #[serde(default)]
+    pub emails: Option<Vec<String>>,
+    #[serde(default)]
+    pub ip_ranges: Option<Vec<String>>,
 }
 
 /// Changes to a person's profile; fields left out stay as they are.
@@ -177,6 +195,10 @@ impl App {
                 nisc_partner: false,
                 aliases: vec![],
                 domains: vec![],
+                addresses: vec![],
+                phones: vec![],
+                emails: vec![],
+                ip_ranges: vec![],
                 created_at: now,
             },
             OrgRecord {
@@ -189,6 +211,10 @@ impl App {
                 nisc_partner: false,
                 aliases: vec![],
                 domains: vec![],
+                addresses: vec![],
+                phones: vec![],
+                emails: vec![],
+                ip_ranges: vec![],
                 created_at: now,
             },
         ];
@@ -203,6 +229,10 @@ impl App {
                 nisc_partner: false,
                 aliases: vec![],
                 domains: vec![],
+                addresses: vec![],
+                phones: vec![],
+                emails: vec![],
+                ip_ranges: vec![],
                 created_at: now,
             });
         }
@@ -267,6 +297,10 @@ impl App {
         let name_en = clean(Subject::Organisation, "name_en", &input.name_en)?;
         let aliases = clean_list(Subject::Organisation, "aliases", &input.aliases)?;
         let domains = clean_list(Subject::Organisation, "domains", &input.domains)?;
+        let addresses = clean_list(Subject::Organisation, "addresses", &input.addresses)?;
+        let phones = clean_list(Subject::Organisation, "phones", &input.phones)?;
+        let emails = clean_list(Subject::Organisation, "emails", &input.emails)?;
+        let ip_ranges = clean_list(Subject::Organisation, "ip_ranges", &input.ip_ranges)?;
         for s in &input.sectors {
             if self.reference.sector(s).is_none() {
                 return Err(AppError::bad_field(
@@ -317,6 +351,10 @@ impl App {
             nisc_partner: input.nisc_partner,
             aliases,
             domains,
+            addresses,
+            phones,
+            emails,
+            ip_ranges,
             created_at: self.now(),
         };
         let audit = match actor {
@@ -502,7 +540,8 @@ impl App {
     }
 
     /// Changes an organisation's names (platform administrators) or its identifying details
-    /// (aliases, domains: also its own organisation administrators). Fields left out stay.
+    /// (aliases, domains, addresses, phones, e-mail addresses, IP ranges: also its own
+    /// organisation administrators). Fields left out stay; nothing changes on a bad field.
     pub async fn update_org(
         &self,
         actor: &Actor,
@@ -532,13 +571,18 @@ impl App {
             rec.name_en = if v.is_empty() { rec.name_ja.clone() } else { v };
             changed.push("name_en");
         }
-        if let Some(v) = &input.aliases {
-            rec.aliases = clean_list(Subject::Organisation, "aliases", v)?;
-            changed.push("aliases");
-        }
-        if let Some(v) = &input.domains {
-            rec.domains = clean_list(Subject::Organisation, "domains", v)?;
-            changed.push("domains");
+        for (field, given, stored) in [
+            ("aliases", &input.aliases, &mut rec.aliases),
+            ("domains", &input.domains, &mut rec.domains),
+            ("addresses", &input.addresses, &mut rec.addresses),
+            ("phones", &input.phones, &mut rec.phones),
+            ("emails", &input.emails, &mut rec.emails),
+            ("ip_ranges", &input.ip_ranges, &mut rec.ip_ranges),
+        ] {
+            if let Some(v) = given {
+                *stored = clean_list(Subject::Organisation, field, v)?;
+                changed.push(field);
+            }
         }
         let audit = actor.audit(
             "org.update",
@@ -695,6 +739,33 @@ impl App {
     /// The directory of organisations (names and kinds are not restricted information).
     pub async fn organisations(&self) -> AppResult<Vec<OrgRecord>> {
         Ok(self.store.orgs().await?)
+    }
+
+    /// The directory as `actor` may see it: names, kinds and sectors of every organisation;
+    /// the identifying details (aliases, domains, addresses, phones, e-mail addresses, IP
+    /// ranges) only of organisations the actor administers.
+    pub async fn directory(&self, actor: &Actor) -> AppResult<Vec<OrgRecord>> {
+        Ok(self
+            .store
+            .orgs()
+            .await?
+            .into_iter()
+            .map(|mut o| {
+                if !actor.may_manage_people_of(&o.id) {
+                    for list in [
+                        &mut o.aliases,
+                        &mut o.domains,
+                        &mut o.addresses,
+                        &mut o.phones,
+                        &mut o.emails,
+                        &mut o.ip_ranges,
+                    ] {
+                        list.clear();
+                    }
+                }
+                o
+            })
+            .collect())
     }
 
     pub async fn organisation(&self, id: &OrgId) -> AppResult<kakehashi_domain::Organisation> {

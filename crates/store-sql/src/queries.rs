@@ -97,6 +97,10 @@ fn org_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<OrgRecord> {
         nisc_partner: r.try_get::<i64, _>("nisc_partner").map_err(map_err)? != 0,
         aliases: parse_list(&r.try_get::<String, _>("aliases").map_err(map_err)?)?,
         domains: parse_list(&r.try_get::<String, _>("domains").map_err(map_err)?)?,
+        addresses: parse_list(&r.try_get::<String, _>("addresses").map_err(map_err)?)?,
+        phones: parse_list(&r.try_get::<String, _>("phones").map_err(map_err)?)?,
+        emails: parse_list(&r.try_get::<String, _>("emails").map_err(map_err)?)?,
+        ip_ranges: parse_list(&r.try_get::<String, _>("ip_ranges").map_err(map_err)?)?,
         created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
     })
 }
@@ -233,7 +237,8 @@ impl Store for SqlStore {
         let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO organisations (id, kind, name_ja, name_en, sectors, ceptoars, nisc_partner, \
-             aliases, domains, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             aliases, domains, created_at, addresses, phones, emails, ip_ranges) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
         .bind(o.id.as_str())
         .bind(&o.kind)
@@ -245,6 +250,10 @@ impl Store for SqlStore {
         .bind(json_list(&o.aliases))
         .bind(json_list(&o.domains))
         .bind(micros(o.created_at))
+        .bind(json_list(&o.addresses))
+        .bind(json_list(&o.phones))
+        .bind(json_list(&o.emails))
+        .bind(json_list(&o.ip_ranges))
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
@@ -256,7 +265,8 @@ impl Store for SqlStore {
         let mut tx = self.begin().await?;
         let done = sqlx::query(
             "UPDATE organisations SET kind = $1, name_ja = $2, name_en = $3, sectors = $4, \
-             ceptoars = $5, nisc_partner = $6, aliases = $7, domains = $8 WHERE id = $9",
+             ceptoars = $5, nisc_partner = $6, aliases = $7, domains = $8, addresses = $9, \
+             phones = $10, emails = $11, ip_ranges = $12 WHERE id = $13",
         )
         .bind(&o.kind)
         .bind(&o.name_ja)
@@ -266,6 +276,10 @@ impl Store for SqlStore {
         .bind(flag(o.nisc_partner))
         .bind(json_list(&o.aliases))
         .bind(json_list(&o.domains))
+        .bind(json_list(&o.addresses))
+        .bind(json_list(&o.phones))
+        .bind(json_list(&o.emails))
+        .bind(json_list(&o.ip_ranges))
         .bind(o.id.as_str())
         .execute(&mut *tx)
         .await

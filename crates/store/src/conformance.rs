@@ -107,6 +107,10 @@ pub fn org(id: &str, kind: &str, sectors: &[&str]) -> OrgRecord {
         nisc_partner: false,
         aliases: vec![],
         domains: vec![],
+        addresses: vec![],
+        phones: vec![],
+        emails: vec![],
+        ip_ranges: vec![],
         created_at: t0(),
     }
 }
@@ -220,6 +224,25 @@ pub async fn orgs_and_people(store: Arc<dyn Store>) {
     assert_eq!(store.orgs().await.expect("orgs").len(), 3);
     assert!(matches!(
         store.org(&OrgId("nope".into())).await,
+        Err(StoreError::NotFound)
+    ));
+    // Identifying details round-trip through an update, Japanese text and all.
+    let mut o2 = o.clone();
+    o2.aliases = vec!["経産".into()];
+    o2.domains = vec!["meti.example.go.jp".into()];
+    o2.addresses = vec!["東京都千代田区霞が関1-3-1".into()];
+    o2.phones = vec!["03-0000-0000".into()];
+    o2.emails = vec!["soc@meti.example.go.jp".into()];
+    o2.ip_ranges = vec!["192.0.2.0/24".into(), "2001:db8::/32".into()];
+    store
+        .update_org(&o2, draft("org-upd"))
+        .await
+        .expect("update org");
+    assert_eq!(store.org(&o.id).await.expect("org"), o2);
+    assert!(matches!(
+        store
+            .update_org(&org("nope", "operator", &[]), draft("missing"))
+            .await,
         Err(StoreError::NotFound)
     ));
 

@@ -18,6 +18,13 @@ pub struct OrgRecord {
     /// Known name variants and domains, used by CEPTOAR anonymisation.
     pub aliases: Vec<String>,
     pub domains: Vec<String>,
+    /// The organisation's own postal addresses, phone and fax numbers, e-mail addresses and IP
+    /// addresses or ranges: what identifies it as a reporter, masked by the CEPTOAR's
+    /// anonymisation. Only its own administrators and platform administrators see them.
+    pub addresses: Vec<String>,
+    pub phones: Vec<String>,
+    pub emails: Vec<String>,
+    pub ip_ranges: Vec<String>,
     pub created_at: DateTime<Utc>,
 }
 

@@ -15,8 +15,8 @@ pub mod taxonomy;
 pub mod validate;
 
 pub use anonymise::{
-    anonymise, Anonymised, Identifiers, MaskKind, MaskedSpan, MaskedText, Masker, Masking,
-    ANONYMISED_OPERATOR_NAME,
+    anonymise, Anonymised, Identifiers, Kept, KeptIndicator, MaskKind, MaskedSpan, MaskedText,
+    Masker, Masking, ANONYMISED_OPERATOR_NAME,
 };
 pub use chain::{ident_for, next_report_no, ChainStatus};
 pub use form::*;

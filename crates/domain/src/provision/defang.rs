@@ -9,8 +9,8 @@
 //!   free text, defanged or not (the official 図８ writes `http://example.co.jp/top(.)html`).
 
 use super::form::{Indicator, IndicatorKind, IndicatorOrigin, ProvisionForm};
-use super::text::{self, is_label_char, starts_with_ci, Unit};
 use crate::liaison::validate::is_email;
+use crate::text::normal::{self, is_label_char, Unit};
 use serde::Serialize;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::ops::Range;
@@ -157,7 +157,7 @@ pub fn detect_kind(value: &str) -> Option<IndicatorKind> {
 /// `hxxp`/`hxxps`/`fxp` schemes back into `http`/`https`/`ftp`. Meant for indicator values, not
 /// for prose (it folds full-width punctuation too).
 pub fn refang(s: &str) -> String {
-    let folded = text::chars(&text::stream(s.trim()));
+    let folded = normal::cased(&normal::normalise(s.trim()));
     let lower = folded.to_ascii_lowercase();
     let mut out = String::with_capacity(folded.len());
     let mut i = 0;
@@ -338,9 +338,13 @@ const KNOWN_TLDS: &[&str] = &[
 /// not, in text order. Overlaps go to the first finder in that order (a URL's host is not
 /// reported again as a domain).
 pub fn extract_indicators(text: &str) -> Vec<Extracted> {
-    let u = text::stream(text);
+    extract_from_units(&normal::normalise(text))
+}
+
+/// [`extract_indicators`] on text already normalised with [`crate::text::normal::normalise`].
+pub fn extract_from_units(u: &[Unit]) -> Vec<Extracted> {
     let mut x = Extractor {
-        u: &u,
+        u,
         taken: Vec::new(),
         out: Vec::new(),
     };
@@ -421,7 +425,7 @@ impl Extractor<'_> {
         if a >= b || !self.free(a, b) {
             return false;
         }
-        let value = canonical_indicator(kind, &text::chars(&self.u[a..b]));
+        let value = canonical_indicator(kind, &normal::cased(&self.u[a..b]));
         if !is_valid_indicator(kind, &value) {
             return false;
         }
@@ -445,7 +449,7 @@ impl Extractor<'_> {
             let boundary = i == 0 || !self.ch(i - 1).is_ascii_alphanumeric();
             let Some(scheme) = SCHEMES
                 .iter()
-                .find(|s| boundary && starts_with_ci(self.u, i, s))
+                .find(|s| boundary && normal::starts_with(self.u, i, s))
             else {
                 i += 1;
                 continue;
@@ -523,7 +527,8 @@ impl Extractor<'_> {
                 b -= 1;
             }
             let colons = (i..b).filter(|&k| self.ch(k) == ':').count();
-            if colons < 2 {
+            // `::` alone (full-width colons in prose become ASCII) is not an address.
+            if colons < 2 || !(i..b).any(|k| self.ch(k).is_ascii_hexdigit()) {
                 continue;
             }
             let b = self.with_prefix(b);
@@ -601,7 +606,7 @@ impl Extractor<'_> {
             while j < n && self.ch(j).is_ascii_alphanumeric() {
                 j += 1;
             }
-            let word = text::chars(&self.u[i..j]);
+            let word = normal::chars(&self.u[i..j]);
             // Not a label of a host name or part of a hyphenated word.
             let prev_bad = i > 0 && matches!(self.ch(i - 1), '.' | '-');
             let next_bad = j < n
@@ -634,7 +639,7 @@ impl Extractor<'_> {
             while b > i && matches!(self.ch(b - 1), '.' | '-') {
                 b -= 1;
             }
-            let candidate = text::chars(&self.u[i..b]).to_ascii_lowercase();
+            let candidate = normal::chars(&self.u[i..b]);
             let defanged = self.u[i..b].iter().any(|x| x.defanged);
             let tld = candidate.rsplit('.').next().unwrap_or("");
             if candidate.contains('.') && (defanged || KNOWN_TLDS.contains(&tld)) {

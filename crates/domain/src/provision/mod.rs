@@ -16,7 +16,7 @@ pub mod fixtures;
 pub mod form;
 pub mod sanitise;
 pub mod scope;
-mod text;
+
 pub mod validate;
 
 pub use chain::{follow_up, ident_for, ident_of};

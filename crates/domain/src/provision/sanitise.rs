@@ -13,9 +13,10 @@
 
 use super::form::ProvisionForm;
 use super::scope::SourceScope;
-use super::text::{self, is_label_char, starts_with_ci, Unit};
 use super::validate::field_label;
-use crate::liaison::anonymise::{Identifiers, MaskKind, Masker};
+use crate::liaison::anonymise::{Identifiers, Masker};
+use crate::text::find::{self, Find};
+use crate::text::normal::{self, is_label_char, Unit};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
@@ -264,34 +265,44 @@ const SHARED_DOMAINS: &[&str] = &[
     "amazon.com",
 ];
 
-/// Words that end a company's English name and may be left out (`Minato Logistics Co., Ltd.`).
-const EN_LEGAL_WORDS: &[&str] = &[
-    "co",
-    "ltd",
-    "inc",
-    "corp",
-    "corporation",
-    "limited",
-    "company",
-    "incorporated",
-    "kk",
-    "k",
-    "llc",
-    "plc",
-    "gk",
-];
+/// Listed details of one kind: what was listed (for the finding) and the matching key.
+struct Listed<K> {
+    idents: Vec<String>,
+    keys: Vec<K>,
+}
 
-/// A listed name that is ASCII, as a compact key (`minatologistics`), looked for inside host
-/// names, URLs and addresses (`minato-logistics.example`).
-const MIN_COMPACT_NAME: usize = 4;
+impl<K: PartialEq> Listed<K> {
+    fn new() -> Self {
+        Listed {
+            idents: Vec::new(),
+            keys: Vec::new(),
+        }
+    }
+    fn push(&mut self, ident: &str, key: K) {
+        if !self.keys.contains(&key) {
+            self.idents.push(ident.to_owned());
+            self.keys.push(key);
+        }
+    }
+    fn hits(&self, finds: Vec<Find>, u: &[Unit], kind: FindingKind, hits: &mut Hits) {
+        for f in finds {
+            if let Some(ident) = self.idents.get(f.item) {
+                hits.push((find::span(u, f.a, f.b), kind, ident.clone()));
+            }
+        }
+    }
+}
 
 struct Compiled {
-    names: Vec<(FindingKind, String, Masker, MaskKind)>,
-    compact_names: Vec<(FindingKind, String, String)>,
-    emails: Vec<(String, Vec<char>)>,
-    phones: Vec<(String, String)>,
+    /// Names, people, addresses and other terms, each with its own masker.
+    names: Vec<(FindingKind, String, Masker)>,
+    /// ASCII organisation and person names looked for inside host names.
+    compact_names: Vec<(FindingKind, String)>,
+    compact_keys: Vec<String>,
+    emails: Listed<Vec<char>>,
+    phones: Listed<String>,
     urls: Vec<(String, Vec<char>)>,
-    domains: Vec<(String, Vec<char>)>,
+    domains: Listed<Vec<char>>,
     chains: Vec<(String, u64)>,
 }
 
@@ -315,21 +326,41 @@ impl Sanitiser {
         if text.trim().is_empty() {
             return Vec::new();
         }
-        let units = text::stream(text);
+        let units = normal::normalise(text);
+        let u = units.as_slice();
         let mut out = Vec::new();
         for (i, c) in self.sources.iter().enumerate() {
-            let mut hits: Vec<(Range<usize>, FindingKind, String)> = Vec::new();
-            find_emails(&units, &c.emails, &mut hits);
-            find_urls(&units, &c.urls, &mut hits);
-            find_phones(&units, &c.phones, &mut hits);
-            find_chains(&units, &c.chains, &mut hits);
-            find_domains(&units, &c.domains, &mut hits);
-            for (kind, ident, masker, want) in &c.names {
-                for span in masker_spans(masker, text, *want) {
-                    hits.push((span, *kind, ident.clone()));
+            let mut hits: Hits = Vec::new();
+            c.emails.hits(
+                find::emails(u, &c.emails.keys),
+                u,
+                FindingKind::Email,
+                &mut hits,
+            );
+            find_urls(u, &c.urls, &mut hits);
+            c.phones.hits(
+                find::phones(u, &c.phones.keys),
+                u,
+                FindingKind::Phone,
+                &mut hits,
+            );
+            find_chains(u, &c.chains, &mut hits);
+            c.domains.hits(
+                find::domains(u, &c.domains.keys),
+                u,
+                FindingKind::Domain,
+                &mut hits,
+            );
+            for (kind, ident, masker) in &c.names {
+                for h in masker.registered_in(u) {
+                    hits.push((h.span, *kind, ident.clone()));
                 }
             }
-            find_compact_names(&units, &c.compact_names, &mut hits);
+            for f in find::compact_names(u, &c.compact_keys) {
+                if let Some((kind, ident)) = c.compact_names.get(f.item) {
+                    hits.push((find::span(u, f.a, f.b), *kind, ident.clone()));
+                }
+            }
             for (span, kind, identifier) in outermost(hits) {
                 out.push(TextHit {
                     source: i,
@@ -441,127 +472,68 @@ fn blocker_message(f: &Finding, reason: BlockerReason) -> (String, String) {
 
 // ---- compiling the details --------------------------------------------------------------------
 
-fn lower_chars(s: &str) -> Vec<char> {
-    s.chars().map(|c| c.to_ascii_lowercase()).collect()
-}
-
-/// Host of a URL or domain as typed: refanged, lower case, without scheme, user, port, path,
-/// `www.` or `*.`.
-fn host_of(s: &str) -> String {
-    let r = super::defang::refang(s).to_lowercase();
-    let r = r.split_once("://").map_or(r.as_str(), |(_, rest)| rest);
-    let r = r.split(['/', '?', '#']).next().unwrap_or("");
-    let r = r.rsplit('@').next().unwrap_or("");
-    let r = if r.starts_with('[') {
-        r
-    } else {
-        r.split(':').next().unwrap_or("")
-    };
-    r.trim_start_matches("*.")
-        .trim_start_matches("www.")
-        .trim_end_matches('.')
-        .to_owned()
-}
-
-/// Digits of a phone number, domestic form (`+81 3-1234-5678` → `0312345678`).
-fn phone_key(s: &str) -> String {
-    let folded: String = s.chars().map(text::fold).collect();
-    let digits: String = folded.chars().filter(char::is_ascii_digit).collect();
-    if folded.trim_start().starts_with('+') {
-        if let Some(rest) = digits.strip_prefix("81") {
-            return if rest.starts_with('0') {
-                rest.to_owned()
-            } else {
-                format!("0{rest}")
-            };
-        }
-    }
-    digits
-}
-
-/// Compact key of an ASCII name without legal-form words; `None` when not ASCII or too short.
-fn compact_name(s: &str) -> Option<String> {
-    let folded: String = s
-        .chars()
-        .map(text::fold)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if !folded.is_ascii() {
-        return None;
-    }
-    let mut words: Vec<&str> = folded
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    while words.len() > 1 && words.last().is_some_and(|w| EN_LEGAL_WORDS.contains(w)) {
-        words.pop();
-    }
-    let key = words.concat();
-    (key.len() >= MIN_COMPACT_NAME).then_some(key)
-}
-
-fn masker_for(kind: FindingKind, text: &str) -> (Masker, MaskKind) {
+/// A masker that finds one name, person, address or term (the anonymisation's own matching).
+fn masker_for(kind: FindingKind, text: &str) -> Masker {
     let mut ids = Identifiers::default();
-    if kind == FindingKind::Organisation {
-        ids.operator_names.push(text.to_owned());
-        return (Masker::new(&ids), MaskKind::Operator);
-    }
-    ids.extra_terms.push(text.to_owned());
-    if kind == FindingKind::Person {
-        let parts: Vec<&str> = text.split_whitespace().collect();
-        if parts.len() == 2 {
-            ids.extra_terms.push(format!("{} {}", parts[1], parts[0]));
+    match kind {
+        FindingKind::Organisation => ids.operator_names.push(text.to_owned()),
+        FindingKind::Person => ids.people.push(text.to_owned()),
+        FindingKind::Address if !find::address_keys(text).is_empty() => {
+            ids.addresses.push(text.to_owned())
         }
+        _ => ids.extra_terms.push(text.to_owned()),
     }
-    (Masker::new(&ids), MaskKind::Term)
+    Masker::new(&ids)
 }
 
 fn compile(s: &Source) -> Compiled {
     let mut c = Compiled {
         names: Vec::new(),
         compact_names: Vec::new(),
-        emails: Vec::new(),
-        phones: Vec::new(),
+        compact_keys: Vec::new(),
+        emails: Listed::new(),
+        phones: Listed::new(),
         urls: Vec::new(),
-        domains: Vec::new(),
+        domains: Listed::new(),
         chains: Vec::new(),
     };
     let add_domain = |c: &mut Compiled, ident: &str, host: String, derived: bool| {
         if derived && SHARED_DOMAINS.contains(&host.as_str()) {
             return;
         }
-        let key = lower_chars(&host);
-        if super::defang::is_domain(&host) && !c.domains.iter().any(|(_, k)| *k == key) {
+        if super::defang::is_domain(&host) {
+            let key: Vec<char> = host.chars().collect();
             c.domains
-                .push((if derived { host } else { ident.to_owned() }, key));
+                .push(if derived { host.as_str() } else { ident }, key);
         }
     };
     let add_term = |c: &mut Compiled, kind: FindingKind, t: &str| {
         if t.trim().is_empty() {
             return;
         }
-        let (m, want) = masker_for(kind, t);
-        c.names.push((kind, t.to_owned(), m, want));
+        c.names.push((kind, t.to_owned(), masker_for(kind, t)));
         if matches!(kind, FindingKind::Organisation | FindingKind::Person) {
-            if let Some(k) = compact_name(t) {
-                c.compact_names.push((kind, t.to_owned(), k));
+            if let Some(k) = find::compact_name(t) {
+                c.compact_names.push((kind, t.to_owned()));
+                c.compact_keys.push(k);
             }
         }
     };
 
     for e in s.emails.iter().filter(|e| !e.trim().is_empty()) {
-        let r = super::defang::refang(e).to_lowercase();
+        let key = find::value_key(e);
+        let r: String = key.iter().collect();
         match r.rsplit_once('@') {
             Some((local, domain)) if !local.is_empty() && domain.contains('.') => {
-                c.emails.push((e.clone(), r.chars().collect()));
-                add_domain(&mut c, e, host_of(domain), true);
+                c.emails.push(e, key.clone());
+                add_domain(&mut c, e, find::host_key(domain), true);
             }
             _ => add_term(&mut c, FindingKind::Term, e),
         }
     }
     for u in s.urls.iter().filter(|u| !u.trim().is_empty()) {
-        let host = host_of(u);
-        let r = super::defang::refang(u).to_lowercase();
+        let host = find::host_key(u);
+        let r: String = find::value_key(u).into_iter().collect();
         let rest = r.split_once("://").map_or(r.as_str(), |(_, x)| x);
         let rest = rest.trim_start_matches("www.").trim_end_matches('/');
         if rest.contains('/') || rest.contains('?') {
@@ -574,7 +546,7 @@ fn compile(s: &Source) -> Compiled {
         }
     }
     for d in s.domains.iter().filter(|d| !d.trim().is_empty()) {
-        let host = host_of(d);
+        let host = find::host_key(d);
         if super::defang::is_domain(&host) {
             add_domain(&mut c, d, host, false);
         } else {
@@ -582,9 +554,9 @@ fn compile(s: &Source) -> Compiled {
         }
     }
     for p in s.phones.iter().filter(|p| !p.trim().is_empty()) {
-        let key = phone_key(p);
+        let key = find::phone_key(p);
         if key.len() >= 6 {
-            c.phones.push((p.clone(), key));
+            c.phones.push(p, key);
         } else {
             add_term(&mut c, FindingKind::Term, p);
         }
@@ -614,83 +586,21 @@ fn compile(s: &Source) -> Compiled {
 
 type Hits = Vec<(Range<usize>, FindingKind, String)>;
 
-fn byte_span(u: &[Unit], a: usize, b: usize) -> Range<usize> {
-    u[a].start..u[b - 1].end
-}
-
-/// Start positions where `key` occurs (ASCII case-insensitive).
-fn occurrences<'a>(u: &'a [Unit], key: &'a [char]) -> impl Iterator<Item = usize> + 'a {
-    (0..(u.len() + 1).saturating_sub(key.len())).filter(move |&s| {
-        !key.is_empty()
-            && key
-                .iter()
-                .enumerate()
-                .all(|(k, c)| u[s + k].ch.to_ascii_lowercase() == *c)
-    })
-}
-
-/// The unit after `e` does not continue a host name.
-fn host_ends(u: &[Unit], e: usize) -> bool {
-    e >= u.len()
-        || !(is_label_char(u[e].ch)
-            || (u[e].ch == '.' && e + 1 < u.len() && is_label_char(u[e + 1].ch)))
-}
-
-fn find_emails(u: &[Unit], emails: &[(String, Vec<char>)], hits: &mut Hits) {
-    let is_local = |c: char| c.is_ascii_alphanumeric() || "._%+-".contains(c);
-    for (ident, key) in emails {
-        for s in occurrences(u, key) {
-            let e = s + key.len();
-            if (s == 0 || !is_local(u[s - 1].ch)) && host_ends(u, e) {
-                hits.push((byte_span(u, s, e), FindingKind::Email, ident.clone()));
-            }
-        }
-    }
-}
-
-fn find_domains(u: &[Unit], domains: &[(String, Vec<char>)], hits: &mut Hits) {
-    for (ident, key) in domains {
-        for s in occurrences(u, key) {
-            let e = s + key.len();
-            if e < u.len() && is_label_char(u[e].ch) {
-                continue;
-            }
-            let mut a = s;
-            if s > 0 {
-                let p = u[s - 1].ch;
-                if is_label_char(p) {
-                    continue;
-                }
-                if p == '.' {
-                    // A subdomain: take it whole.
-                    while a > 0 && (is_label_char(u[a - 1].ch) || u[a - 1].ch == '.') {
-                        a -= 1;
-                    }
-                    while u[a].ch == '.' {
-                        a += 1;
-                    }
-                }
-            }
-            hits.push((byte_span(u, a, e), FindingKind::Domain, ident.clone()));
-        }
-    }
-}
-
 fn is_url_char(c: char) -> bool {
     c.is_ascii_graphic() && !"<>\"{}|\\^`".contains(c)
 }
 
 fn find_urls(u: &[Unit], urls: &[(String, Vec<char>)], hits: &mut Hits) {
     for (ident, key) in urls {
-        for s in occurrences(u, key) {
+        for s in find::occurrences(u, key) {
             let mut a = s;
-            if a >= 4 && starts_with_ci(u, a - 4, "www.") {
+            if a >= 4 && normal::starts_with(u, a - 4, "www.") {
                 a -= 4;
             }
             if a > 0 && (is_label_char(u[a - 1].ch) || u[a - 1].ch == '.') {
                 continue;
             }
-            if a >= 3 && starts_with_ci(u, a - 3, "://") {
+            if a >= 3 && normal::starts_with(u, a - 3, "://") {
                 a -= 3;
                 while a > 0 && u[a - 1].ch.is_ascii_alphabetic() {
                     a -= 1;
@@ -713,76 +623,8 @@ fn find_urls(u: &[Unit], urls: &[(String, Vec<char>)], hits: &mut Hits) {
                     break;
                 }
             }
-            hits.push((byte_span(u, a, e), FindingKind::Url, ident.clone()));
+            hits.push((find::span(u, a, e), FindingKind::Url, ident.clone()));
         }
-    }
-}
-
-/// Phone numbers written with `-`, spaces, dots, brackets or 「ー」 between digit groups, in
-/// either width, domestic or `+81`; a listed number matches whole digit groups only.
-fn find_phones(u: &[Unit], phones: &[(String, String)], hits: &mut Hits) {
-    if phones.is_empty() {
-        return;
-    }
-    let is_sep = |c: char| matches!(c, '-' | ' ' | '(' | ')' | '.' | 'ー' | 'ｰ');
-    let n = u.len();
-    let mut i = 0;
-    while i < n {
-        let c = u[i].ch;
-        let starts = (c.is_ascii_digit() || c == '+' || c == '(')
-            && (i == 0 || !u[i - 1].ch.is_ascii_digit());
-        if !starts {
-            i += 1;
-            continue;
-        }
-        // The run: digits and separators (at most two in a row).
-        let mut j = i;
-        let mut seps = 0;
-        let mut digits: Vec<(char, usize)> = Vec::new();
-        if c == '+' {
-            j += 1;
-        }
-        while j < n {
-            let ch = u[j].ch;
-            if ch.is_ascii_digit() {
-                digits.push((ch, j));
-                seps = 0;
-            } else if is_sep(ch) && seps < 2 {
-                seps += 1;
-            } else {
-                break;
-            }
-            j += 1;
-        }
-        // Domestic form of the run: +81 3 … → 0 3 …
-        let mut seq: Vec<(char, usize)> = digits.clone();
-        if c == '+' && seq.len() > 2 && seq[0].0 == '8' && seq[1].0 == '1' {
-            let rest: Vec<(char, usize)> = seq[2..].to_vec();
-            seq = if rest.first().is_some_and(|d| d.0 == '0') {
-                rest
-            } else {
-                std::iter::once(('0', i)).chain(rest).collect()
-            };
-        }
-        let text: String = seq.iter().map(|d| d.0).collect();
-        let group_break = |p: usize| p == 0 || p >= seq.len() || seq[p].1 > seq[p - 1].1 + 1;
-        for (ident, key) in phones {
-            let mut from = 0;
-            while let Some(off) = text[from..].find(key.as_str()) {
-                let p = from + off;
-                let q = p + key.len();
-                if group_break(p) && group_break(q) {
-                    let mut a = seq[p].1;
-                    let b = seq[q - 1].1 + 1;
-                    if a > 0 && u[a - 1].ch == '(' && (a..b).any(|k| u[k].ch == ')') {
-                        a -= 1;
-                    }
-                    hits.push((byte_span(u, a, b), FindingKind::Phone, ident.clone()));
-                }
-                from = p + 1;
-            }
-        }
-        i = j.max(i + 1);
     }
 }
 
@@ -793,7 +635,7 @@ fn find_chains(u: &[Unit], chains: &[(String, u64)], hits: &mut Hits) {
     }
     let n = u.len();
     for i in 0..n {
-        if !matches!(u[i].ch, 'R' | 'r') || (i > 0 && u[i - 1].ch.is_ascii_alphanumeric()) {
+        if u[i].ch != 'r' || (i > 0 && u[i - 1].ch.is_ascii_alphanumeric()) {
             continue;
         }
         let mut j = i + 1;
@@ -822,82 +664,9 @@ fn find_chains(u: &[Unit], chains: &[(String, u64)], hits: &mut Hits) {
             continue;
         }
         if let Some((ident, _)) = chains.iter().find(|(_, c)| *c == chain) {
-            hits.push((byte_span(u, i, e), FindingKind::RNumber, ident.clone()));
+            hits.push((find::span(u, i, e), FindingKind::RNumber, ident.clone()));
         }
     }
-}
-
-/// ASCII names inside host names, URLs and addresses (`minato-logistics.example`), where the
-/// separators break an ordinary name match.
-fn find_compact_names(u: &[Unit], names: &[(FindingKind, String, String)], hits: &mut Hits) {
-    if names.is_empty() {
-        return;
-    }
-    let n = u.len();
-    let mut i = 0;
-    while i < n {
-        if !u[i].ch.is_ascii_graphic() {
-            i += 1;
-            continue;
-        }
-        let mut j = i;
-        while j < n && u[j].ch.is_ascii_graphic() {
-            j += 1;
-        }
-        let token = &u[i..j];
-        if token.iter().any(|x| matches!(x.ch, '.' | '@')) {
-            let compact: String = token
-                .iter()
-                .map(|x| x.ch.to_ascii_lowercase())
-                .filter(char::is_ascii_alphanumeric)
-                .collect();
-            for (kind, ident, key) in names {
-                if compact.contains(key.as_str()) {
-                    hits.push((byte_span(u, i, j), *kind, ident.clone()));
-                }
-            }
-        }
-        i = j;
-    }
-}
-
-/// The byte ranges [`Masker::mask`] replaced with `want`'s label. The masked text equals the
-/// original up to each replaced span, so each span starts where the two first differ.
-fn masker_spans(m: &Masker, text: &str, want: MaskKind) -> Vec<Range<usize>> {
-    let masked = m.mask(text);
-    let mt = masked.text.as_str();
-    let mut out = Vec::new();
-    let (mut op, mut mp) = (0, 0);
-    for span in &masked.spans {
-        let label = span.kind.label();
-        let Some(d) = locate(&text[op..], &mt[mp..], &span.original, label) else {
-            break;
-        };
-        let start = op + d;
-        if span.kind == want {
-            out.push(start..start + span.original.len());
-        }
-        op = start + span.original.len();
-        mp += d + label.len();
-    }
-    out
-}
-
-fn locate(o: &str, m: &str, original: &str, label: &str) -> Option<usize> {
-    let fits = |d: usize| o[d..].starts_with(original) && m[d..].starts_with(label);
-    let common: usize = o
-        .chars()
-        .zip(m.chars())
-        .take_while(|(a, b)| a == b)
-        .map(|(a, _)| a.len_utf8())
-        .sum();
-    if fits(common) {
-        return Some(common);
-    }
-    o.char_indices()
-        .map(|(i, _)| i)
-        .take_while(|i| *i <= common)
-        .find(|&d| fits(d))
 }
 
 /// Drops finds inside a larger find of the same source (and exact repeats).
@@ -1109,6 +878,43 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(hits(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn invisible_characters_widths_and_defanging_do_not_hide_a_source() {
+        use FindingKind::*;
+        let cases: Vec<(&str, FindingKind, &str)> = vec![
+            (
+                "ミナト\u{200B}物流の倉庫",
+                Organisation,
+                "ミナト\u{200B}物流",
+            ),
+            (
+                "\u{202E}ミナト物流\u{202C}の倉庫",
+                Organisation,
+                "ミナト物流",
+            ),
+            ("ﾐﾅﾄ\u{200D}物流(株)", Organisation, "ﾐﾅﾄ\u{200D}物流(株)"),
+            ("担当 山田\u{2060}太郎", Person, "山田\u{2060}太郎"),
+            (
+                "０３ー１２３４ー５６７８",
+                Phone,
+                "０３ー１２３４ー５６７８",
+            ),
+            (
+                "portal.minato-logi(.)co(.)jp",
+                Domain,
+                "portal.minato-logi(.)co(.)jp",
+            ),
+            (
+                "東京都千代田区霞が関一丁目2番3号",
+                Address,
+                "東京都千代田区霞が関一丁目2番3号",
+            ),
+        ];
+        for (text, kind, matched) in cases {
+            assert_eq!(hits(text), vec![(0, kind, matched.to_owned())], "{text:?}");
         }
     }
 

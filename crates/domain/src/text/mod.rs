@@ -28,6 +28,7 @@
 //! Errors name the field and the rule (`control_char`, `invisible_char`, `line_break`,
 //! `required`, `too_long`, `too_many`, `format`) in Japanese and English.
 
+pub mod find;
 pub mod normal;
 
 pub use normal::{is_format_char, key, normalise, Unit};

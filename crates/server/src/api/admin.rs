@@ -13,11 +13,12 @@ use kakehashi_domain::{OrgId, PersonId};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-/// The directory of organisations.
+/// The directory of organisations; identifying details only of the caller's own (or, for
+/// platform administrators, of all).
 #[utoipa::path(get, path = "/api/v1/orgs", tag = "admin", responses((status = 200, description = "Organisations")))]
 pub async fn orgs(State(s): State<AppState>, ApiAuth(a): ApiAuth) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
-    Ok(Json(json!({ "items": s.app.organisations().await? })))
+    Ok(Json(json!({ "items": s.app.directory(&a.actor).await? })))
 }
 
 /// Create an organisation (platform administrators).

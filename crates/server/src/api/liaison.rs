@@ -144,16 +144,32 @@ pub async fn forward(
     Ok((StatusCode::CREATED, Json(json!(filed))))
 }
 
-/// What the CEPTOAR's anonymisation would mask, field by field.
-#[utoipa::path(get, path = "/api/v1/copies/{id}/anonymise-preview", tag = "liaison", params(("id" = String, Path)), responses((status = 200, description = "Masked form and maskings")))]
+/// What the CEPTOAR's anonymisation would mask, field by field: `maskings` (what identifies the
+/// reporter, replaced by labels) and `kept` (indicators that are not the reporter's, left for
+/// the other operators; pass a kept `value` back as `mask` to mask it too). Repeat `mask` for
+/// extra terms, as in the forward request.
+#[utoipa::path(get, path = "/api/v1/copies/{id}/anonymise-preview", tag = "liaison",
+    params(("id" = String, Path), ("mask" = Option<Vec<String>>, Query, description = "Extra terms to mask (repeatable)")),
+    responses((status = 200, description = "Masked form, maskings and kept indicators"), (status = 422, description = "An extra term breaks its rule")))]
 pub async fn anonymise_preview(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
     Path(id): Path<String>,
+    Query(q): Query<Vec<(String, String)>>,
 ) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
-    let p = s.app.anonymise_preview(&a.actor, &CopyId(id)).await?;
-    Ok(Json(json!({ "form": p.form, "maskings": p.maskings })))
+    let mask: Vec<String> = q
+        .into_iter()
+        .filter(|(k, _)| k == "mask")
+        .map(|(_, v)| v)
+        .collect();
+    let p = s
+        .app
+        .anonymise_preview(&a.actor, &CopyId(id), &mask)
+        .await?;
+    Ok(Json(
+        json!({ "form": p.form, "maskings": p.maskings, "kept": p.kept }),
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -154,6 +154,7 @@ fn org_form(
             div.field {
                 label.lbl for="org-name_en" { (lang.t("組織名（英語）", "Name (English)")) }
                 input #org-name_en type="text" name="name_en" value=(v.get("name_en"));
+                (err_at(lang, errors, "name_en"))
             }
             div.field {
                 label.lbl for="org-sectors" { (lang.t("分野（事業者・セプターは必須。所管省庁は所管分野）", "Sectors (required for operators and CEPTOARs; a ministry's overseen sectors)")) }
@@ -182,10 +183,36 @@ fn org_form(
             div.field {
                 label.lbl for="org-aliases" { (lang.t("別名（カンマ区切り。匿名化に使用）", "Aliases (comma-separated; used for anonymisation)")) }
                 input #org-aliases type="text" name="aliases" value=(v.get("aliases"));
+                (err_at(lang, errors, "aliases"))
             }
             div.field {
                 label.lbl for="org-domains" { (lang.t("ドメイン（カンマ区切り）", "Domains (comma-separated)")) }
                 input #org-domains type="text" name="domains" value=(v.get("domains"));
+                (err_at(lang, errors, "domains"))
+            }
+            p.muted.small {
+                (lang.t("以下は、この組織がセプター経由で報告する際に匿名化で伏せる識別情報です（本組織と管理者以外には表示されません）。",
+                    "The details below identify the organisation when it reports through its CEPTOAR and are masked by the anonymisation (shown only to the organisation and administrators)."))
+            }
+            div.field {
+                label.lbl for="org-addresses" { (lang.t("所在地（1行に1件）", "Postal addresses (one per line)")) }
+                textarea #org-addresses name="addresses" rows="2" { (v.get("addresses")) }
+                (err_at(lang, errors, "addresses"))
+            }
+            div.field {
+                label.lbl for="org-phones" { (lang.t("電話・FAX番号（カンマ区切り）", "Phone and fax numbers (comma-separated)")) }
+                input #org-phones type="text" name="phones" value=(v.get("phones"));
+                (err_at(lang, errors, "phones"))
+            }
+            div.field {
+                label.lbl for="org-emails" { (lang.t("メールアドレス（カンマ区切り）", "E-mail addresses (comma-separated)")) }
+                input #org-emails type="text" name="emails" value=(v.get("emails"));
+                (err_at(lang, errors, "emails"))
+            }
+            div.field {
+                label.lbl for="org-ip_ranges" { (lang.t("IPアドレス・範囲（カンマ区切り、例: 192.0.2.0/24）", "IP addresses and ranges (comma-separated, e.g. 192.0.2.0/24)")) }
+                input #org-ip_ranges type="text" name="ip_ranges" value=(v.get("ip_ranges"));
+                (err_at(lang, errors, "ip_ranges"))
             }
             div.actions { button #create-org-submit type="submit" { (lang.t("作成する", "Create")) } }
         }
@@ -215,6 +242,15 @@ pub async fn create_org(
         nisc_partner: v.flag("nisc_partner"),
         aliases: list(v.get("aliases")),
         domains: list(v.get("domains")),
+        addresses: v
+            .get("addresses")
+            .lines()
+            .map(|x| x.trim().to_owned())
+            .filter(|x| !x.is_empty())
+            .collect(),
+        phones: list(v.get("phones")),
+        emails: list(v.get("emails")),
+        ip_ranges: list(v.get("ip_ranges")),
     };
     match s.app.create_org(Some(&a.actor), input).await {
         Ok(o) => Redirect::to(&format!("/admin/orgs/{}", o.id.0)).into_response(),

@@ -10,12 +10,12 @@ use super::layout::{
 use crate::auth::{Authed, WebAuth};
 use crate::i18n::{local_value, show_time, Lang};
 use crate::AppState;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kakehashi_app::liaison::{CopyView, ForwardRequest};
 use kakehashi_app::AppError;
-use kakehashi_domain::liaison::{field_label, Masking};
+use kakehashi_domain::liaison::{field_label, Anonymised};
 use kakehashi_domain::{CopyId, OrgKind, Role};
 use maud::{html, Markup};
 
@@ -90,18 +90,54 @@ pub async fn copy_page(
     .into_response()
 }
 
-fn preview(lang: Lang, maskings: &[Masking]) -> Markup {
+/// A one-click form that reloads the forward page with `masks` as the extra terms.
+fn mask_form(copy: &CopyId, masks: &[String], button: Markup) -> Markup {
+    html! {
+        form.inline method="get" action={ "/copies/" (copy.0) "/forward" } {
+            @for m in masks { input type="hidden" name="mask" value=(m); }
+            (button)
+        }
+    }
+}
+
+/// `masks` with `value` added (once).
+fn with_mask(masks: &[String], value: &str) -> Vec<String> {
+    let mut out = masks.to_vec();
+    if !out.iter().any(|m| m == value) {
+        out.push(value.to_owned());
+    }
+    out
+}
+
+/// `masks` without the `i`-th.
+fn without_mask(masks: &[String], i: usize) -> Vec<String> {
+    masks
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| *j != i)
+        .map(|(_, m)| m.clone())
+        .collect()
+}
+
+fn where_label(lang: Lang, field: &'static str, row: Option<usize>) -> Markup {
+    html! {
+        (field_label(field).map(|(ja, en)| lang.t(ja, en)).unwrap_or(field))
+        @if let Some(row) = row { " " (lang.t("行", "row")) " " (row + 1) }
+    }
+}
+
+fn preview(lang: Lang, copy: &CopyId, an: &Anonymised, masks: &[String]) -> Markup {
     html! {
         section #anonymise-preview {
             h2 { (lang.t("匿名化プレビュー", "Anonymisation preview")) }
             p.muted.small {
-                (lang.t("「匿名化して転送する」を選ぶと、次の箇所が置き換えられます。下の様式は置換後の内容です。",
-                    "With 'Anonymise before forwarding' these spans are replaced. The form below already shows the result."))
+                (lang.t("「匿名化して転送する」を選ぶと、報告した事業者を特定し得る箇所（名称・担当者・住所・電話番号・自社のドメイン・メールアドレス・IPアドレス）が置き換えられます。下の様式は置換後の内容です。",
+                    "With 'Anonymise before forwarding', whatever identifies the reporting operator (names, people, addresses, phone numbers, its own domains, e-mail addresses and IP addresses) is replaced. The form below already shows the result."))
             }
-            @if maskings.is_empty() {
-                p.empty { (lang.t("置き換える箇所はありません。", "Nothing needs masking.")) }
+            @if an.maskings.is_empty() {
+                p.empty #no-maskings { (lang.t("置き換える箇所はありません。", "Nothing needs masking.")) }
             } @else {
-                table.list {
+                table.list #maskings {
                     thead { tr {
                         th scope="col" { (lang.t("項目", "Field")) }
                         th scope="col" { (lang.t("種別", "Kind")) }
@@ -109,15 +145,56 @@ fn preview(lang: Lang, maskings: &[Masking]) -> Markup {
                         th scope="col" { (lang.t("置換後", "Replacement")) }
                     } }
                     tbody {
-                        @for m in maskings {
+                        @for m in &an.maskings {
                             tr {
-                                td {
-                                    (field_label(m.field).map(|(ja, en)| lang.t(ja, en)).unwrap_or(m.field))
-                                    @if let Some(row) = m.row { " " (lang.t("行", "row")) " " (row + 1) }
-                                }
+                                td { (where_label(lang, m.field, m.row)) }
                                 td { (lang.t(m.kind.label(), m.kind.label_en())) }
                                 td.pre { (m.original) }
                                 td { "→ " (m.replacement) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !masks.is_empty() {
+                h3 { (lang.t("追加で伏せる語", "Extra terms masked")) }
+                ul #extra-masks {
+                    @for (i, m) in masks.iter().enumerate() {
+                        li {
+                            span.mono { (m) } " "
+                            (mask_form(copy, &without_mask(masks, i), html! {
+                                button.secondary.small type="submit" { (lang.t("戻す", "Unmask")) }
+                            }))
+                        }
+                    }
+                }
+            }
+            h3 { (lang.t("残す指標（攻撃者側の情報）", "Indicators kept (the attacker's)")) }
+            p.muted.small {
+                (lang.t("報告者のものではないURL・ドメイン・メールアドレス・IPアドレス・ハッシュ値は、他の事業者の対策に必要なため残します。報告者を特定し得るものは「これも伏せる」で伏せてください。",
+                    "URLs, domains, e-mail addresses, IP addresses and hashes that are not the reporter's stay: other operators need them. Mask any that could identify the reporter with 'Mask this too'."))
+            }
+            @if an.kept.is_empty() {
+                p.empty #no-kept { (lang.t("残す指標はありません。", "No indicators are kept.")) }
+            } @else {
+                table.list #kept {
+                    thead { tr {
+                        th scope="col" { (lang.t("項目", "Field")) }
+                        th scope="col" { (lang.t("種別", "Kind")) }
+                        th scope="col" { (lang.t("記載", "As written")) }
+                        th scope="col" { span.sr-only { (lang.t("操作", "Action")) } }
+                    } }
+                    tbody {
+                        @for k in &an.kept {
+                            tr {
+                                td { (where_label(lang, k.field, k.row)) }
+                                td { (lang.t(k.kind.label_ja(), k.kind.label_en())) }
+                                td.pre.mono { (k.original) }
+                                td {
+                                    (mask_form(copy, &with_mask(masks, &k.value), html! {
+                                        button.secondary.small.mask-this type="submit" { (lang.t("これも伏せる", "Mask this too")) }
+                                    }))
+                                }
                             }
                         }
                     }
@@ -134,6 +211,7 @@ async fn forward_page(
     lang: Lang,
     id: &CopyId,
     values: Option<Values>,
+    masks: Vec<String>,
     errors: Vec<FieldErr>,
 ) -> Response {
     let v = match s.app.view_copy(&a.actor, id).await {
@@ -149,9 +227,9 @@ async fn forward_page(
         return error_page(lang, Some(a), &e);
     }
     let ceptoar = a.actor.org.kind == OrgKind::Ceptoar;
-    let (form, maskings) = if ceptoar {
-        match s.app.anonymise_preview(&a.actor, id).await {
-            Ok(an) => (an.form, Some(an.maskings)),
+    let (form, anonymised) = if ceptoar {
+        match s.app.anonymise_preview(&a.actor, id, &masks).await {
+            Ok(an) => (an.form.clone(), Some(an)),
             Err(e) => return error_page(lang, Some(a), &e),
         }
     } else {
@@ -164,6 +242,9 @@ async fn forward_page(
         v.set("sector", c.record.sector.clone());
         if ceptoar {
             v.set("anonymise", "true");
+            for m in &masks {
+                v.push("mask", m.clone());
+            }
         }
         v
     });
@@ -204,7 +285,7 @@ async fn forward_page(
                     "Goes to the Cabinet Secretariat (NISC). Complete or correct the content, then set the importance and your own TLP."))
             }
         }
-        @if let Some(m) = &maskings { (preview(lang, m)) }
+        @if let Some(an) = &anonymised { (preview(lang, &c.record.id, an, &masks)) }
         @if fresh && ceptoar {
             p.small { (lang.t("※ 下の様式は匿名化後の内容で記入済みです。", "* The form below is prefilled with the anonymised content.")) }
         }
@@ -218,13 +299,21 @@ async fn forward_page(
     (status, page(lang, title, Some(a), Nav::None, body)).into_response()
 }
 
+/// The forward page; `?mask=…` (repeatable) adds extra terms to mask, chosen in the preview.
 pub async fn forward_form(
     State(s): State<AppState>,
     WebAuth(a): WebAuth,
     lang: Lang,
     Path(id): Path<String>,
+    Query(q): Query<Vec<(String, String)>>,
 ) -> Response {
-    forward_page(&s, &a, lang, &CopyId(id), None, vec![]).await
+    let mut masks: Vec<String> = Vec::new();
+    for (k, v) in q {
+        if k == "mask" && !v.trim().is_empty() && !masks.contains(&v) {
+            masks.push(v);
+        }
+    }
+    forward_page(&s, &a, lang, &CopyId(id), None, masks, vec![]).await
 }
 
 pub async fn forward_submit(
@@ -239,20 +328,28 @@ pub async fn forward_submit(
         return error_page(lang, Some(&a), &e);
     }
     let id = CopyId(id);
+    let masks: Vec<String> = values.all("mask").map(str::to_owned).collect();
     let parsed = parse(&values);
     if !parsed.errors.is_empty() {
         let mut errors = parsed.errors.clone();
         errors.extend(prevalidate(&parsed, s.app.reference, s.app.now()));
-        return forward_page(&s, &a, lang, &id, Some(values), errors).await;
+        return forward_page(&s, &a, lang, &id, Some(values), masks, errors).await;
     }
     let req = ForwardRequest {
         form: parsed.form,
         anonymise: parsed.route.anonymise,
         added_recipients: parsed.route.added_recipients,
+        mask: if parsed.route.anonymise {
+            masks.clone()
+        } else {
+            vec![]
+        },
     };
     match Outcome::from(s.app.forward(&a.actor, &id, req).await) {
         Outcome::Sent(chain) => Redirect::to(&format!("/chains/{}", chain.0)).into_response(),
-        Outcome::Invalid(errors) => forward_page(&s, &a, lang, &id, Some(values), errors).await,
+        Outcome::Invalid(errors) => {
+            forward_page(&s, &a, lang, &id, Some(values), masks, errors).await
+        }
         Outcome::Failed(e) => error_page(lang, Some(&a), &e),
     }
 }

@@ -589,6 +589,10 @@ impl Editor<'_> {
                             (check("anonymise", "匿名化して転送する", "Anonymise before forwarding",
                                 "事業者名・連絡先等を伏せてから所管省庁へ送ります（上のプレビュー参照）。",
                                 "Masks the operator's name and contacts before it goes to the ministry (see the preview above)."))
+                            // The extra terms chosen in the preview travel with the form.
+                            @for m in self.values.all("mask") {
+                                input type="hidden" name="mask" value=(m);
+                            }
                         }
                         p.muted.small {
                             @if kind == OrgKind::Ceptoar { (self.t("転送先: 分野の所管省庁", "Goes to: the sector's ministry")) }
