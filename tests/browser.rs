@@ -234,10 +234,14 @@ impl Driver {
     }
 
     async fn sign_in(&self, base: &str, login: &str) {
+        self.sign_in_with(base, login, PASSWORD).await
+    }
+
+    async fn sign_in_with(&self, base: &str, login: &str, password: &str) {
         self.cmd(reqwest::Method::DELETE, "/cookie", None).await;
         self.goto(&format!("{base}/signin")).await;
         self.type_in("#login", login).await;
-        self.type_in("#password", PASSWORD).await;
+        self.type_in("#password", password).await;
         self.click("#signin-submit").await;
         // The click returns when the POST is sent; wait for the redirect to land.
         let mut url = String::new();
@@ -277,6 +281,20 @@ async fn journey(backend: Backend) {
     d.sign_in(&base, "op-power").await;
     d.click("#nav-new").await;
     d.wait("#submit").await;
+    // Before sending, the form says where the report goes, and follows the route choices.
+    d.wait_text("#route-names", "経済産業省").await;
+    d.click("#via_ceptoar").await;
+    d.wait_text("#route-names", "電力セプター").await;
+    assert!(d.text("#route-preview").await.contains("匿名化"));
+    d.click("#via_ceptoar").await;
+    d.wait_text("#route-names", "経済産業省").await;
+    d.click("#urgent").await;
+    d.wait_contains("#route-names", "内閣サイバーセキュリティセンター")
+        .await;
+    d.click("#urgent").await;
+    d.wait_text("#route-names", "経済産業省").await;
+    // The sender block starts from the profile and may be edited.
+    d.type_in("#sender-person", "連絡 太郎").await;
     d.click("#tlp-AMBER").await;
     d.click("#has_attachments-false").await;
     d.click("#event-EV-04").await;
@@ -302,23 +320,53 @@ async fn journey(backend: Backend) {
     d.click("#submit").await;
     d.wait("#chain-number").await;
     let chain_url = d.url().await;
+    let chain_url = chain_url.split('?').next().unwrap_or_default().to_owned();
     assert!(
         chain_url.contains("/chains/"),
         "filed: {chain_url} {}",
         d.text("#form-errors").await
     );
     assert!(d.text("#chain-number").await.contains("未採番"));
+    // After sending: a message naming the recipient.
+    assert!(d.text("#sent-recipients").await.contains("経済産業省"));
+    d.click("a.hop-link").await;
+    d.wait("#print-link").await;
+    assert!(
+        d.source().await.contains("連絡 太郎"),
+        "the edited sender block"
+    );
 
-    // 2. The ministry forwards to NISC, raising importance.
+    // 2. The ministry forwards to NISC, raising importance: a 警報 forward is confirmed first,
+    //    and "back to edit" keeps what was entered.
     d.sign_in(&base, "meti").await;
     d.click("a.copy-link").await;
     d.wait("#forward-link").await;
     d.click("#forward-link").await;
     d.wait("#submit").await;
     d.click("#importance-alert").await;
+    d.type_in("#supplementary", "所管省庁にて確認済み。").await;
     d.click("#submit").await;
+    d.wait("#confirm-send").await;
+    assert!(d
+        .text("#confirm-recipients")
+        .await
+        .contains("内閣サイバーセキュリティセンター"));
+    assert!(d.text("#confirm-importance").await.contains("警報"));
+    assert!(d.text("#confirm-tlp").await.contains("TLP:AMBER"));
+    d.click("#confirm-back").await;
+    d.wait("#submit").await;
+    assert_eq!(d.count("#importance-alert:checked").await, 1, "kept");
+    assert!(d.source().await.contains("所管省庁にて確認済み。"));
+    d.click("#submit").await;
+    d.wait("#confirm-send").await;
+    d.click("#confirm-send").await;
     d.wait("#chain-number").await;
     assert_eq!(d.text("#chain-number").await, "R1");
+    assert!(d
+        .text("#sent-recipients")
+        .await
+        .contains("内閣サイバーセキュリティセンター"));
+    assert_eq!(d.text("#sent-ident").await, "R1");
 
     // 3. NISC has it, numbered R1.
     d.sign_in(&base, "nisc").await;
@@ -332,9 +380,15 @@ async fn journey(backend: Backend) {
     assert_eq!(d.text("#chain-number").await, "R1");
     d.click("#follow-up-link").await;
     d.wait("#submit").await;
+    // The inherited route: statutory, fixed.
+    let statutory = d.text("#inherited-statutory").await;
+    assert!(
+        statutory.contains("該当") && !statutory.contains("非該当"),
+        "{statutory}"
+    );
+    d.wait_text("#route-names", "経済産業省").await;
     d.type_in("#supplementary", "原因はDDoS攻撃と判明。").await;
     d.click("#next_steps-completed").await;
-    d.click("#statutory").await;
     d.click("#submit").await;
     d.wait("#chain-number").await;
     d.sign_in(&base, "meti").await;
@@ -349,7 +403,10 @@ async fn journey(backend: Backend) {
     d.click("#forward-link").await;
     d.wait("#submit").await;
     d.click("#submit").await;
+    d.wait("#confirm-send").await;
+    d.click("#confirm-send").await;
     d.wait("#chain-number").await;
+    assert_eq!(d.text("#sent-ident").await, "R1-2");
     let reports = d.text("#reports").await;
     assert!(reports.contains("R1-2"), "{reports}");
     assert!(
@@ -371,6 +428,20 @@ async fn journey(backend: Backend) {
         .await
         .expect("api");
     assert_eq!(r.status(), 200);
+
+    // The audit log names people, organisations and the case; it prints no ids.
+    d.sign_in_with(&base, "admin", &srv.admin_password).await;
+    d.goto(&format!("{base}/admin/audit")).await;
+    d.wait("#audit").await;
+    let log = d.text("#audit").await;
+    assert!(
+        log.contains("東都 花子") && log.contains("経済 産業"),
+        "{log}"
+    );
+    assert!(log.contains("東都電力株式会社") && log.contains("経済産業省"));
+    assert!(log.contains("事案 R1"), "{log}");
+    let chain_id = chain_url.rsplit('/').next().unwrap_or_default();
+    assert!(!chain_id.is_empty() && !log.contains(chain_id), "no ids");
 
     // 5. Outside the TLP: a railway operator sees nothing, and the chain is not found.
     d.sign_in(&base, "op-rail").await;

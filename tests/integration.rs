@@ -5,6 +5,7 @@
 mod browser;
 mod common;
 mod crash;
+mod forms;
 mod http;
 mod mail;
 mod people;

@@ -81,6 +81,200 @@ pub struct Filed {
     pub copies: Vec<CopyId>,
     /// R<n> / R<n>-<k> when this write reached NISC.
     pub ident: Option<String>,
+    /// Who received it and what each sees, as planned by [`App::plan_route`] before the write.
+    pub recipients: Vec<PlannedRecipient>,
+}
+
+/// Which filing a route is planned for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilingKind {
+    /// 第1報.
+    #[default]
+    First,
+    /// 続報 on a case (`chain`).
+    FollowUp,
+    /// Sending a received copy (`copy`) on.
+    Forward,
+}
+
+/// What decides where a filing goes: the kind of filing (with its case or copy) and the route
+/// choices on the form. Nothing else on the form changes the route.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct RouteQuery {
+    pub kind: FilingKind,
+    /// Follow-ups: the case.
+    pub chain: Option<ChainId>,
+    /// Forwards: the received copy.
+    pub copy: Option<CopyId>,
+    /// ③ on a first report (a follow-up or forward keeps the case's sector).
+    pub sector: Option<String>,
+    /// The TLP the sender chose, if any yet.
+    pub tlp: Option<String>,
+    pub importance: Option<String>,
+    /// First reports only: a follow-up keeps the case's classification.
+    pub statutory: bool,
+    pub via_ceptoar: bool,
+    pub urgent: bool,
+    /// Forwards by a CEPTOAR.
+    pub anonymise: bool,
+    pub added_recipients: Vec<String>,
+}
+
+impl RouteQuery {
+    fn of_file(kind: FilingKind, chain: Option<ChainId>, req: &FileRequest) -> Self {
+        RouteQuery {
+            kind,
+            chain,
+            copy: None,
+            sector: req.form.sector.as_ref().map(|s| s.0.clone()),
+            tlp: req.form.tlp.map(|t| t.code().to_owned()),
+            importance: req.form.importance.map(|i| i.code().to_owned()),
+            statutory: req.statutory,
+            via_ceptoar: req.via_ceptoar,
+            urgent: req.urgent,
+            anonymise: false,
+            added_recipients: req.added_recipients.clone(),
+        }
+    }
+
+    fn of_forward(copy: &CopyId, req: &ForwardRequest) -> Self {
+        RouteQuery {
+            kind: FilingKind::Forward,
+            chain: None,
+            copy: Some(copy.clone()),
+            sector: req.form.sector.as_ref().map(|s| s.0.clone()),
+            tlp: req.form.tlp.map(|t| t.code().to_owned()),
+            importance: req.form.importance.map(|i| i.code().to_owned()),
+            anonymise: req.anonymise,
+            added_recipients: req.added_recipients.clone(),
+            ..Default::default()
+        }
+    }
+}
+
+/// What one recipient of a filing receives, in the sender's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reception {
+    /// The sector's ministry receives the report as written, completes it and sends it to NISC.
+    MinistryThenNisc,
+    /// Only the CEPTOAR secretariat reads this hop (with the reporter), whatever its TLP; it
+    /// anonymises before anything goes to the ministry.
+    CeptoarAnonymises,
+    /// The ministry receives the CEPTOAR's anonymised version.
+    MinistryAnonymised,
+    /// The ministry receives it with the reporter's name: the CEPTOAR does not anonymise.
+    MinistryNamed,
+    /// NISC receives it and numbers it (R<n> / R<n>-<k>).
+    NiscNumbers,
+    /// 同報: NISC receives the same report at once, from the reporter, not anonymised.
+    NiscUrgentCopy,
+    /// ※１: the crisis-management office or a pre-arranged agency receives NISC's share.
+    Partner,
+    /// A recipient the sender added beyond the TLP scope: named on every copy of this filing.
+    Added,
+}
+
+impl Reception {
+    pub fn code(self) -> &'static str {
+        match self {
+            Reception::MinistryThenNisc => "ministry_then_nisc",
+            Reception::CeptoarAnonymises => "ceptoar_anonymises",
+            Reception::MinistryAnonymised => "ministry_anonymised",
+            Reception::MinistryNamed => "ministry_named",
+            Reception::NiscNumbers => "nisc_numbers",
+            Reception::NiscUrgentCopy => "nisc_urgent_copy",
+            Reception::Partner => "partner",
+            Reception::Added => "added",
+        }
+    }
+
+    pub fn note_ja(self) -> &'static str {
+        match self {
+            Reception::MinistryThenNisc => "記載のとおり受信し、確認・補完のうえ内閣官房（NISC）へ転送します。",
+            Reception::CeptoarAnonymises => "セプター事務局だけが受信します（TLPにかかわらず事業者とセプターの2組織限り）。事業者名・連絡先等を匿名化してから所管省庁へ転送するため、所管省庁は匿名化後の内容だけを見ます。",
+            Reception::MinistryAnonymised => "匿名化後の内容を受信します（事業者名・連絡先等は伏せられます）。",
+            Reception::MinistryNamed => "匿名化されていない内容を受信します。事業者名が所管省庁に伝わります。",
+            Reception::NiscNumbers => "受信して識別番号（R番号）を採番します。",
+            Reception::NiscUrgentCopy => "同じ報告を同時に受信します（緊急の同報）。事業者が直接送る写しのため匿名化されません。",
+            Reception::Partner => "※１の共有先として、NISCが受領した内容をそのまま受信します。",
+            Reception::Added => "送信者が追加した共有先として、この送信の写しを閲覧できます（選択したTLPの範囲外）。",
+        }
+    }
+
+    pub fn note_en(self) -> &'static str {
+        match self {
+            Reception::MinistryThenNisc => "Receives it as written, checks and completes it, then forwards it to the Cabinet Secretariat (NISC).",
+            Reception::CeptoarAnonymises => "Only the CEPTOAR secretariat receives it (confined to the operator and the CEPTOAR, whatever the TLP). It masks the operator's name and contacts before forwarding, so the ministry sees only the anonymised version.",
+            Reception::MinistryAnonymised => "Receives the anonymised version (the operator's name and contacts masked).",
+            Reception::MinistryNamed => "Receives it without anonymisation: the ministry learns the operator's name.",
+            Reception::NiscNumbers => "Receives it and assigns the identification number (R-number).",
+            Reception::NiscUrgentCopy => "Receives the same report at once (urgent copy). The operator sends this copy itself, so it is not anonymised.",
+            Reception::Partner => "Receives what NISC received, unchanged, as a partner under *1.",
+            Reception::Added => "Added by the sender beyond the chosen TLP scope: may read the copies of this sending.",
+        }
+    }
+}
+
+/// One organisation a filing reaches.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedRecipient {
+    pub org: OrgId,
+    pub name_ja: String,
+    pub name_en: String,
+    /// The hop kind of the copy addressed to it; `None` for an added recipient.
+    pub hop_kind: Option<String>,
+    /// The TLP its copy is kept under, as the policy applies it (RED on the anonymising route's
+    /// confined hop whatever was chosen); `None` while no TLP is chosen and the route forces none.
+    pub tlp: Option<String>,
+    pub reception: Reception,
+    pub note_ja: &'static str,
+    pub note_en: &'static str,
+}
+
+/// How a case's first report travelled; what a follow-up inherits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct InheritedRoute {
+    /// 法令等報告対象: fixed for the whole case.
+    pub statutory: bool,
+    /// The first report went through the CEPTOAR (anonymised). The reporter may change this
+    /// per report; going direct tells the ministry who reported.
+    pub via_ceptoar: bool,
+    /// The first report was copied to NISC at once. Decided per report.
+    pub urgent: bool,
+}
+
+/// A remark about the planned route, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RouteNote {
+    pub code: &'static str,
+    pub ja: &'static str,
+    pub en: &'static str,
+}
+
+/// Where a filing goes and what each recipient sees: computed by [`App::plan_route`], the same
+/// function the filing use cases route with, so a preview cannot differ from what is sent.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedRoute {
+    pub kind: FilingKind,
+    /// The copies, in sending order, then the added recipients.
+    pub recipients: Vec<PlannedRecipient>,
+    pub tlp: Option<String>,
+    pub importance: Option<String>,
+    /// The route as it will be applied (a follow-up's statutory flag is the case's).
+    pub statutory: bool,
+    pub via_ceptoar: bool,
+    pub urgent: bool,
+    pub anonymise: bool,
+    /// Follow-ups: how the case's first report went.
+    pub inherited: Option<InheritedRoute>,
+    pub notes: Vec<RouteNote>,
+    #[serde(skip)]
+    hops: Vec<(String, OrgId)>,
+    #[serde(skip)]
+    added: Vec<OrgId>,
 }
 
 /// A copy as its reader sees it.
@@ -169,13 +363,37 @@ impl App {
         .map_err(AppError::Invalid)
     }
 
+    /// 情報連絡元. The organisation is always the sending organisation: it identifies the hop's
+    /// sender. Department, person, phone, FAX and e-mail are what the sender entered (checked by
+    /// validation like every field); the person's profile fills them when none was entered, and
+    /// also when the block names another organisation — a block copied from the form being
+    /// forwarded or followed up is the previous sender's, never this one's (on the anonymising
+    /// route it would name the reporter).
     fn fill_sender(&self, actor: &Actor, form: &mut LiaisonForm) {
-        // Each hop's sender block is its own sender's, whatever the previous hop wrote.
-        form.sender.organisation = actor.org.name_ja.clone();
-        form.sender.department = actor.record.department.clone();
-        form.sender.person = actor.record.display_name.clone();
-        form.sender.phone = actor.record.phone.clone();
-        form.sender.email = actor.record.email.clone();
+        let s = &mut form.sender;
+        let given = s.organisation.trim();
+        let foreign = !given.is_empty() && given != actor.org.name_ja.trim();
+        let entered = [&s.department, &s.person, &s.phone, &s.fax, &s.email]
+            .iter()
+            .any(|v| !v.trim().is_empty());
+        if foreign || !entered {
+            s.department = actor.record.department.clone();
+            s.person = actor.record.display_name.clone();
+            s.phone = actor.record.phone.clone();
+            s.fax = String::new();
+            s.email = actor.record.email.clone();
+        } else {
+            for v in [
+                &mut s.department,
+                &mut s.person,
+                &mut s.phone,
+                &mut s.fax,
+                &mut s.email,
+            ] {
+                *v = v.trim().to_owned();
+            }
+        }
+        s.organisation = actor.org.name_ja.clone();
     }
 
     async fn ministry_of(&self, sector: &str) -> AppResult<OrgRecord> {
@@ -329,6 +547,243 @@ impl App {
         }
     }
 
+    /// A follow-up's case, if the actor's organisation took part in it (else not found, as for
+    /// a missing id), and how its first report travelled.
+    async fn follow_up_context(
+        &self,
+        actor: &Actor,
+        chain_id: &ChainId,
+    ) -> AppResult<(ChainRecord, InheritedRoute)> {
+        let chain = self.store.chain(chain_id).await?;
+        let copies = self.store.copies_of_chain(chain_id).await?;
+        // Only organisations that took part in the chain may extend it.
+        let involved = chain.origin_org == actor.org.id
+            || copies
+                .iter()
+                .any(|c| c.sender_org == actor.org.id || c.addressee_org == actor.org.id);
+        if !involved {
+            return Err(AppError::NotFound);
+        }
+        let first = |kind: &str| {
+            copies
+                .iter()
+                .any(|c| c.report_no == 1 && c.sender_org == chain.origin_org && c.hop_kind == kind)
+        };
+        let inherited = InheritedRoute {
+            statutory: chain.statutory,
+            via_ceptoar: first(hop::FILE_VIA_CEPTOAR),
+            urgent: first(hop::URGENT_COPY),
+        };
+        Ok((chain, inherited))
+    }
+
+    /// How a case's first report travelled, for a follow-up form: not found unless the actor's
+    /// organisation took part in the case.
+    pub async fn inherited_route(
+        &self,
+        actor: &Actor,
+        chain_id: &ChainId,
+    ) -> AppResult<InheritedRoute> {
+        Ok(self.follow_up_context(actor, chain_id).await?.1)
+    }
+
+    /// The onward hop from a received copy: CEPTOAR → the sector's ministry, ministry → NISC.
+    async fn forward_target(
+        &self,
+        actor: &Actor,
+        parent: &CopyRecord,
+        anonymise: bool,
+    ) -> AppResult<OrgId> {
+        let target = match actor.org.kind {
+            OrgKind::Ceptoar => self.ministry_of(&parent.sector).await?.id,
+            OrgKind::CiMinistry => OrgId(NISC_ORG.into()),
+            _ => {
+                return Err(AppError::forbidden(
+                    "この組織からの転送先はありません。",
+                    "Your organisation has no onward hop for liaisons.",
+                ))
+            }
+        };
+        let target_org = self.organisation(&target).await?;
+        if !liaison::may_forward(actor.org.kind, target_org.kind) {
+            return Err(AppError::forbidden(
+                "この転送経路は許可されていません。",
+                "This forwarding route is not allowed.",
+            ));
+        }
+        if anonymise && actor.org.kind != OrgKind::Ceptoar {
+            return Err(AppError::bad_field(
+                "anonymise",
+                "ceptoar_only",
+                "匿名化はセプター事務局のみが行います。",
+                "Only a CEPTOAR secretariat anonymises.",
+            ));
+        }
+        Ok(target)
+    }
+
+    /// Where a filing goes and what each recipient sees. The filing use cases route with this
+    /// very function (and a preview asks it the same question), so what the form announces is
+    /// what is sent. Checks what routing needs — the sector, the route choices, the case or copy
+    /// (not found unless the actor may extend or forward it), the added recipients — but not the
+    /// rest of the form.
+    pub async fn plan_route(&self, actor: &Actor, q: &RouteQuery) -> AppResult<PlannedRoute> {
+        let mut statutory = q.statutory;
+        let mut inherited = None;
+        let mut notes = Vec::new();
+        let added: Vec<OrgId>;
+        let hops = match q.kind {
+            FilingKind::First => {
+                let sector = q.sector.as_deref().map(str::trim).unwrap_or_default();
+                if sector.is_empty() {
+                    return Err(AppError::bad_field(
+                        "sector",
+                        "required",
+                        "③分野名を選択すると送信先が決まります。",
+                        "Choose ③ the sector to see where the report goes.",
+                    ));
+                }
+                self.check_operator_sector(actor, sector)?;
+                added = self.checked_recipients(&q.added_recipients).await?;
+                self.first_hops(actor, &route_only(q, statutory), sector)
+                    .await?
+            }
+            FilingKind::FollowUp => {
+                let id = q.chain.as_ref().ok_or(AppError::NotFound)?;
+                let (chain, from) = self.follow_up_context(actor, id).await?;
+                statutory = chain.statutory;
+                if actor.org.kind == OrgKind::Operator
+                    && from.via_ceptoar
+                    && !q.via_ceptoar
+                    && chain.origin_org == actor.org.id
+                {
+                    notes.push(RouteNote {
+                        code: "reveals_reporter",
+                        ja: "この事案の第1報はセプター経由（匿名化）でした。この続報を直接送ると、所管省庁に貴社名が伝わります。",
+                        en: "This case's first report went through the CEPTOAR (anonymised). Sending this follow-up directly tells the ministry who you are.",
+                    });
+                }
+                inherited = Some(from);
+                added = self.checked_recipients(&q.added_recipients).await?;
+                self.first_hops(actor, &route_only(q, statutory), &chain.sector)
+                    .await?
+            }
+            FilingKind::Forward => {
+                let id = q.copy.as_ref().ok_or(AppError::NotFound)?;
+                let parent = self.store.copy(id).await?;
+                self.check_forwarder(actor, &parent)?;
+                let to = self.forward_target(actor, &parent, q.anonymise).await?;
+                added = self.checked_recipients(&q.added_recipients).await?;
+                vec![(hop::FORWARD.to_owned(), to)]
+            }
+        };
+        let tlp = match q.tlp.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(code) => Some(Tlp::from_code(code).ok_or_else(|| {
+                AppError::bad_field(
+                    "tlp",
+                    "unknown_code",
+                    format!("TLP「{code}」は選択肢にありません。"),
+                    format!("TLP '{code}' is not one of the choices."),
+                )
+            })?),
+        };
+        let importance = q
+            .importance
+            .as_deref()
+            .and_then(kakehashi_domain::Importance::from_code);
+        let names = self.names_both().await?;
+        let name = |o: &OrgId| names.get(o).cloned().unwrap_or_default();
+        let mut recipients = Vec::new();
+        for (kind, to) in &hops {
+            let reception = reception_of(actor.org.kind, kind, to, q.anonymise);
+            let (name_ja, name_en) = name(to);
+            recipients.push(PlannedRecipient {
+                org: to.clone(),
+                name_ja,
+                name_en,
+                hop_kind: Some(kind.clone()),
+                tlp: self.kept_tlp(actor, kind, to, &added, tlp, q.anonymise)?,
+                reception,
+                note_ja: reception.note_ja(),
+                note_en: reception.note_en(),
+            });
+        }
+        for o in &added {
+            let (name_ja, name_en) = name(o);
+            recipients.push(PlannedRecipient {
+                org: o.clone(),
+                name_ja,
+                name_en,
+                hop_kind: None,
+                tlp: tlp.map(|t| t.code().to_owned()),
+                reception: Reception::Added,
+                note_ja: Reception::Added.note_ja(),
+                note_en: Reception::Added.note_en(),
+            });
+        }
+        Ok(PlannedRoute {
+            kind: q.kind,
+            recipients,
+            tlp: tlp.map(|t| t.code().to_owned()),
+            importance: importance.map(|i| i.code().to_owned()),
+            statutory,
+            via_ceptoar: q.via_ceptoar,
+            urgent: q.urgent,
+            anonymise: q.anonymise,
+            inherited,
+            notes,
+            hops,
+            added,
+        })
+    }
+
+    /// The TLP a planned copy is kept under: the scope the policy will apply to the copy the use
+    /// case creates (built the same way), so a hop confined by the route shows as such. With no
+    /// TLP chosen yet, only a TLP the route forces is reported.
+    fn kept_tlp(
+        &self,
+        actor: &Actor,
+        kind: &str,
+        to: &OrgId,
+        added: &[OrgId],
+        chosen: Option<Tlp>,
+        anonymise: bool,
+    ) -> AppResult<Option<String>> {
+        let form = LiaisonForm {
+            tlp: Some(chosen.unwrap_or(Tlp::Clear)),
+            ..LiaisonForm::default()
+        };
+        let probe = self.new_copy(
+            actor,
+            &ChainId(String::new()),
+            &kakehashi_domain::ReportId(String::new()),
+            &form,
+            kind,
+            to,
+            added,
+            None,
+            anonymise,
+            self.now(),
+        )?;
+        let kept = scope_of(&probe.record)?.tlp;
+        Ok(match chosen {
+            None if kept == Tlp::Clear => None,
+            _ => Some(kept.code().to_owned()),
+        })
+    }
+
+    /// Organisation names in both languages.
+    async fn names_both(&self) -> AppResult<std::collections::HashMap<OrgId, (String, String)>> {
+        Ok(self
+            .store
+            .orgs()
+            .await?
+            .into_iter()
+            .map(|o| (o.id, (o.name_ja, o.name_en)))
+            .collect())
+    }
+
     async fn ceptoar_of(&self, actor: &Actor, sector: &str) -> AppResult<Option<OrgId>> {
         for c in &actor.org.ceptoars {
             if let Ok(org) = self.store.org(c).await {
@@ -364,8 +819,13 @@ impl App {
         Ok(())
     }
 
-    /// 第1報: files a new liaison chain.
-    pub async fn file_liaison(&self, actor: &Actor, mut req: FileRequest) -> AppResult<Filed> {
+    /// 第1報 checked but not sent: the prepared form (sender block, date, operator filled in)
+    /// after validation, and where it would go. [`App::file_liaison`] sends exactly this.
+    async fn prepare_file(
+        &self,
+        actor: &Actor,
+        mut req: FileRequest,
+    ) -> AppResult<(FileRequest, PlannedRoute)> {
         if !actor.has(Role::Reporter) && !actor.has(Role::Approver) {
             actor.require(Role::Reporter)?;
         }
@@ -373,18 +833,40 @@ impl App {
         req.form.ident_number = None;
         self.prepare_form(actor, &mut req.form);
         self.validate_form(&req.form, false)?;
+        let plan = self
+            .plan_route(actor, &RouteQuery::of_file(FilingKind::First, None, &req))
+            .await?;
+        Ok((req, plan))
+    }
+
+    /// Everything [`App::file_liaison`] checks, without sending: the route it would take. For a
+    /// confirmation step before a 警報 goes out.
+    pub async fn check_liaison(&self, actor: &Actor, req: FileRequest) -> AppResult<PlannedRoute> {
+        Ok(self.prepare_file(actor, req).await?.1)
+    }
+
+    /// 第1報: files a new liaison chain.
+    pub async fn file_liaison(&self, actor: &Actor, req: FileRequest) -> AppResult<Filed> {
+        let (req, plan) = self.prepare_file(actor, req).await?;
         let sector = req.form.sector.clone().map(|s| s.0).unwrap_or_default();
-        self.check_operator_sector(actor, &sector)?;
-        let added = self.checked_recipients(&req.added_recipients).await?;
-        let hops = self.first_hops(actor, &req, &sector).await?;
         let at = self.now();
         let chain = ChainId(new_id());
         let report = kakehashi_domain::ReportId(new_id());
-        let copies = hops
+        let copies = plan
+            .hops
             .iter()
             .map(|(kind, to)| {
                 self.new_copy(
-                    actor, &chain, &report, &req.form, kind, to, &added, None, false, at,
+                    actor,
+                    &chain,
+                    &report,
+                    &req.form,
+                    kind,
+                    to,
+                    &plan.added,
+                    None,
+                    false,
+                    at,
                 )
             })
             .collect::<AppResult<Vec<_>>>()?;
@@ -421,29 +903,23 @@ impl App {
             report_no: 1,
             copies: ids,
             ident: outcome.ident,
+            recipients: plan.recipients,
         })
     }
 
-    /// 続報: a follow-up on an existing chain, the only way to correct or extend it.
-    pub async fn follow_up(
+    /// 続報 checked but not sent. The case's classification (法令等報告対象) and sector are
+    /// the case's whatever the request says; the route choices are the request's.
+    async fn prepare_follow_up(
         &self,
         actor: &Actor,
         chain_id: &ChainId,
         mut req: FileRequest,
-    ) -> AppResult<Filed> {
+    ) -> AppResult<(FileRequest, PlannedRoute, ChainRecord)> {
         if !actor.has(Role::Reporter) && !actor.has(Role::Approver) {
             actor.require(Role::Reporter)?;
         }
-        let chain = self.store.chain(chain_id).await?;
-        let copies = self.store.copies_of_chain(chain_id).await?;
-        // Only organisations that took part in the chain may extend it.
-        let involved = chain.origin_org == actor.org.id
-            || copies
-                .iter()
-                .any(|c| c.sender_org == actor.org.id || c.addressee_org == actor.org.id);
-        if !involved {
-            return Err(AppError::NotFound);
-        }
+        // Not found before anything else for an organisation that did not take part.
+        let (chain, _) = self.follow_up_context(actor, chain_id).await?;
         let k = chain.latest_report_no + 1;
         req.form.report_no = k;
         req.form.ident_number = chain
@@ -453,15 +929,51 @@ impl App {
         req.statutory = chain.statutory;
         self.prepare_form(actor, &mut req.form);
         self.validate_form(&req.form, chain.number.is_none())?;
-        let added = self.checked_recipients(&req.added_recipients).await?;
-        let hops = self.first_hops(actor, &req, &chain.sector).await?;
+        let plan = self
+            .plan_route(
+                actor,
+                &RouteQuery::of_file(FilingKind::FollowUp, Some(chain_id.clone()), &req),
+            )
+            .await?;
+        Ok((req, plan, chain))
+    }
+
+    /// Everything [`App::follow_up`] checks, without sending.
+    pub async fn check_follow_up(
+        &self,
+        actor: &Actor,
+        chain_id: &ChainId,
+        req: FileRequest,
+    ) -> AppResult<PlannedRoute> {
+        Ok(self.prepare_follow_up(actor, chain_id, req).await?.1)
+    }
+
+    /// 続報: a follow-up on an existing chain, the only way to correct or extend it.
+    pub async fn follow_up(
+        &self,
+        actor: &Actor,
+        chain_id: &ChainId,
+        req: FileRequest,
+    ) -> AppResult<Filed> {
+        let (req, plan, chain) = self.prepare_follow_up(actor, chain_id, req).await?;
+        let k = chain.latest_report_no + 1;
         let at = self.now();
         let report = kakehashi_domain::ReportId(new_id());
-        let new_copies = hops
+        let new_copies = plan
+            .hops
             .iter()
             .map(|(kind, to)| {
                 self.new_copy(
-                    actor, chain_id, &report, &req.form, kind, to, &added, None, false, at,
+                    actor,
+                    chain_id,
+                    &report,
+                    &req.form,
+                    kind,
+                    to,
+                    &plan.added,
+                    None,
+                    false,
+                    at,
                 )
             })
             .collect::<AppResult<Vec<_>>>()?;
@@ -492,6 +1004,7 @@ impl App {
             report_no: k,
             copies: ids,
             ident: outcome.ident,
+            recipients: plan.recipients,
         })
     }
 
@@ -543,41 +1056,19 @@ impl App {
         Ok(())
     }
 
-    /// Sends a received copy on: CEPTOAR → ministry (optionally anonymised), ministry → NISC
-    /// (completed or edited). The new hop has its own sender, TLP and immutable copy.
-    pub async fn forward(
+    /// A forward checked but not sent: the prepared form (numbering, anonymisation, sender
+    /// block) after validation, and where it goes.
+    async fn prepare_forward(
         &self,
         actor: &Actor,
         copy_id: &CopyId,
         mut req: ForwardRequest,
-    ) -> AppResult<Filed> {
+    ) -> AppResult<(ForwardRequest, PlannedRoute, CopyRecord)> {
         let parent = self.store.copy(copy_id).await?;
         self.check_forwarder(actor, &parent)?;
-        let target = match actor.org.kind {
-            OrgKind::Ceptoar => self.ministry_of(&parent.sector).await?.id,
-            OrgKind::CiMinistry => OrgId(NISC_ORG.into()),
-            _ => {
-                return Err(AppError::forbidden(
-                    "この組織からの転送先はありません。",
-                    "Your organisation has no onward hop for liaisons.",
-                ))
-            }
-        };
-        let target_org = self.organisation(&target).await?;
-        if !liaison::may_forward(actor.org.kind, target_org.kind) {
-            return Err(AppError::forbidden(
-                "この転送経路は許可されていません。",
-                "This forwarding route is not allowed.",
-            ));
-        }
-        if req.anonymise && actor.org.kind != OrgKind::Ceptoar {
-            return Err(AppError::bad_field(
-                "anonymise",
-                "ceptoar_only",
-                "匿名化はセプター事務局のみが行います。",
-                "Only a CEPTOAR secretariat anonymises.",
-            ));
-        }
+        let plan = self
+            .plan_route(actor, &RouteQuery::of_forward(copy_id, &req))
+            .await?;
         let reports = self.store.reports_of_chain(&parent.chain).await?;
         // The report's own number if NISC has it already, else the one a numbered chain implies.
         let chain = self.store.chain(&parent.chain).await?;
@@ -609,25 +1100,53 @@ impl App {
             req.form.reported_at = Some(minute(self.now()));
         }
         self.validate_form(&req.form, chain.number.is_none())?;
-        let added = self.checked_recipients(&req.added_recipients).await?;
+        Ok((req, plan, parent))
+    }
+
+    /// Everything [`App::forward`] checks, without sending: for the confirmation step.
+    pub async fn check_forward(
+        &self,
+        actor: &Actor,
+        copy_id: &CopyId,
+        req: ForwardRequest,
+    ) -> AppResult<PlannedRoute> {
+        Ok(self.prepare_forward(actor, copy_id, req).await?.1)
+    }
+
+    /// Sends a received copy on: CEPTOAR → ministry (optionally anonymised), ministry → NISC
+    /// (completed or edited). The new hop has its own sender, TLP and immutable copy.
+    pub async fn forward(
+        &self,
+        actor: &Actor,
+        copy_id: &CopyId,
+        req: ForwardRequest,
+    ) -> AppResult<Filed> {
+        let (req, plan, parent) = self.prepare_forward(actor, copy_id, req).await?;
         let at = self.now();
-        let copy = self.new_copy(
-            actor,
-            &parent.chain,
-            &parent.report,
-            &req.form,
-            hop::FORWARD,
-            &target,
-            &added,
-            Some(parent.id.clone()),
-            req.anonymise || parent.anonymised,
-            at,
-        )?;
-        let id = copy.record.id.clone();
+        let copies = plan
+            .hops
+            .iter()
+            .map(|(kind, to)| {
+                self.new_copy(
+                    actor,
+                    &parent.chain,
+                    &parent.report,
+                    &req.form,
+                    kind,
+                    to,
+                    &plan.added,
+                    Some(parent.id.clone()),
+                    req.anonymise || parent.anonymised,
+                    at,
+                )
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        let ids: Vec<CopyId> = copies.iter().map(|c| c.record.id.clone()).collect();
+        let to: Vec<&OrgId> = plan.hops.iter().map(|(_, o)| o).collect();
         let audit = actor.audit(
             "liaison.forward",
             Some(parent.chain.0.clone()),
-            serde_json::json!({ "from": parent.id, "copy": id, "to": target, "anonymised": req.anonymise }),
+            serde_json::json!({ "from": parent.id, "copy": ids.first(), "to": to.first(), "anonymised": req.anonymise }),
         );
         let outcome = self
             .store
@@ -636,7 +1155,7 @@ impl App {
                 new_chain: None,
                 report: parent.report.clone(),
                 new_report: None,
-                copies: vec![copy],
+                copies,
                 chain_status: None,
                 audit: vec![audit],
                 at,
@@ -645,8 +1164,9 @@ impl App {
         Ok(Filed {
             chain: parent.chain,
             report_no: parent.report_no,
-            copies: vec![id],
+            copies: ids,
             ident: outcome.ident,
+            recipients: plan.recipients,
         })
     }
 
@@ -723,6 +1243,16 @@ impl App {
             report_no: parent.report_no,
             copies: vec![id],
             ident: None,
+            recipients: vec![PlannedRecipient {
+                org: target.id,
+                name_ja: target.name_ja,
+                name_en: target.name_en,
+                hop_kind: Some(hop::NISC_SHARE.to_owned()),
+                tlp: Some(parent.tlp),
+                reception: Reception::Partner,
+                note_ja: Reception::Partner.note_ja(),
+                note_en: Reception::Partner.note_en(),
+            }],
         })
     }
 
@@ -872,6 +1402,29 @@ impl App {
             reports,
             copies,
         })
+    }
+}
+
+/// The route facts of a query as the first-hop planner takes them.
+fn route_only(q: &RouteQuery, statutory: bool) -> FileRequest {
+    FileRequest {
+        statutory,
+        via_ceptoar: q.via_ceptoar,
+        urgent: q.urgent,
+        ..FileRequest::default()
+    }
+}
+
+/// What a hop's addressee receives, in the sender's terms.
+fn reception_of(from: OrgKind, kind: &str, to: &OrgId, anonymise: bool) -> Reception {
+    match kind {
+        hop::FILE_VIA_CEPTOAR => Reception::CeptoarAnonymises,
+        hop::URGENT_COPY => Reception::NiscUrgentCopy,
+        hop::NISC_SHARE => Reception::Partner,
+        _ if to.0 == NISC_ORG => Reception::NiscNumbers,
+        hop::FORWARD if from == OrgKind::Ceptoar && anonymise => Reception::MinistryAnonymised,
+        hop::FORWARD if from == OrgKind::Ceptoar => Reception::MinistryNamed,
+        _ => Reception::MinistryThenNisc,
     }
 }
 

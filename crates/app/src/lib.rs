@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod identity;
+pub mod labels;
 pub mod liaison;
 pub mod notify;
 pub mod orgs;

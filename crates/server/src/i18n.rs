@@ -52,6 +52,11 @@ pub fn jst() -> FixedOffset {
         .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
 }
 
+/// The JST calendar day of a stored UTC time (`2026-11-20`).
+pub fn show_date(t: DateTime<Utc>) -> String {
+    t.with_timezone(&jst()).format("%Y-%m-%d").to_string()
+}
+
 /// Formats a stored UTC time for display in JST.
 pub fn show_time(t: DateTime<Utc>) -> String {
     t.with_timezone(&jst())

@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use kakehashi_app::liaison::{FileRequest, ForwardRequest, ListFilter};
+use kakehashi_app::liaison::{FileRequest, ForwardRequest, ListFilter, RouteQuery};
 use kakehashi_domain::{ChainId, CopyId};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -62,6 +62,25 @@ pub async fn file(
     a.require_scope("write")?;
     let filed = s.app.file_liaison(&a.actor, req).await?;
     Ok((StatusCode::CREATED, Json(json!(filed))))
+}
+
+/// Where a filing would go, without filing it: each recipient organisation by name, the TLP its
+/// copy is kept under and what it receives (e.g. the CEPTOAR anonymises before the ministry sees
+/// it; the urgent copy goes to NISC). `kind` is `first` (with `sector`), `follow_up` (with
+/// `chain`) or `forward` (with `copy`); the route choices are those of the filing request
+/// (`statutory`, `via_ceptoar`, `urgent`, `anonymise`, `added_recipients`), plus `tlp` and
+/// `importance`. Planned by the same function the filing endpoints route with. A case or copy the
+/// caller may not follow up or forward is not found.
+#[utoipa::path(post, path = "/api/v1/liaisons/route-preview", tag = "liaison", request_body = Value,
+    responses((status = 200, description = "Planned recipients"), (status = 404, description = "Case or copy not found"),
+        (status = 422, description = "The route cannot be taken; `errors` names the field and rule")))]
+pub async fn route_preview(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    ApiJson(q): ApiJson<RouteQuery>,
+) -> Result<Json<Value>, ApiError> {
+    a.require_scope("read")?;
+    Ok(Json(json!(s.app.plan_route(&a.actor, &q).await?)))
 }
 
 /// The caller's inbox: copies addressed to or sent by their organisation that they may read.

@@ -20,7 +20,7 @@ use utoipa::OpenApi;
     paths(
         session::sign_in, session::sign_out, session::me, session::mail_preference, session::change_password,
         reference::sectors, reference::taxonomy, reference::tlp, reference::importance, reference::glossary,
-        liaison::file, liaison::inbox, liaison::search, liaison::chain, liaison::follow_up,
+        liaison::file, liaison::route_preview, liaison::inbox, liaison::search, liaison::chain, liaison::follow_up,
         liaison::copy, liaison::forward, liaison::anonymise_preview, liaison::share,
         admin::orgs, admin::create_org, admin::update_org, admin::update_person, admin::people, admin::create_person, admin::set_active,
         admin::set_roles, admin::reset_password,
@@ -61,6 +61,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/reference/glossary", get(reference::glossary))
         .route("/api/v1/liaisons", post(liaison::file).get(liaison::search))
         .route("/api/v1/liaisons/inbox", get(liaison::inbox))
+        .route(
+            "/api/v1/liaisons/route-preview",
+            post(liaison::route_preview),
+        )
         .route("/api/v1/chains/{id}", get(liaison::chain))
         .route("/api/v1/chains/{id}/follow-ups", post(liaison::follow_up))
         .route("/api/v1/copies/{id}", get(liaison::copy))

@@ -91,6 +91,10 @@ table.sheet-form>tbody>tr>th{width:13rem}
 .sheet .inline-marks{display:inline-flex;flex-wrap:wrap;gap:0 1rem;vertical-align:top}
 .sheet .inline-marks>span{white-space:nowrap}
 .sheet table.tl th{width:9rem}
+.sender-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:0 1rem}
+#route-preview-box{border:1px solid var(--line);border-left:6px solid var(--brand);background:#f8fafc;padding:.2rem .9rem .4rem;margin:.8rem 0}
+#route-preview-box h3{margin:.5rem 0 .2rem}
+#route-preview[aria-busy=true]{opacity:.6}
 #live-link{color:#fff;text-decoration:none}
 #live-count{background:#f2b400;color:#1b1f24;border-color:#1b1f24}
 #live-count:empty,#live-count[data-unread="0"]{display:none}
@@ -118,7 +122,10 @@ footer.foot{max-width:1120px;margin:0 auto 2rem;color:var(--muted);font-size:.8r
 /// listens to `/api/v1/events`: the header's unread counter (`#live-count`) is refreshed from
 /// `/api/v1/notifications`, and elements marked `data-live-refresh` (e.g. `#provisions-live`
 /// on `/provisions`) are swapped for a fresh copy of the page, gaining `data-live-updated="1"`
-/// and an incremented `data-live-version`.
+/// and an incremented `data-live-version`. On the liaison forms it keeps the "送信先" box
+/// (`#route-preview`) current: when a route choice, the TLP, the importance, the sector or the
+/// added recipients change, the form is posted to `/liaison/route-preview` and the box replaced
+/// with the server's answer (its `data-version` incremented).
 pub const JS: &str = r#"(function () {
   'use strict';
   function addRow() {
@@ -213,8 +220,45 @@ pub const JS: &str = r#"(function () {
     });
     window.addEventListener('pagehide', function () { es.close(); });
   }
+  // Where the report goes: re-planned by the server whenever a choice that decides it changes.
+  var ROUTE_FIELDS = ['statutory', 'via_ceptoar', 'urgent', 'anonymise', 'added_recipients', 'tlp', 'importance', 'sector'];
+  function routePreview() {
+    var box = document.getElementById('route-preview');
+    if (!box || !window.fetch || !window.FormData || !window.URLSearchParams) { return; }
+    var form = box.closest('form');
+    if (!form) { return; }
+    var seq = 0;
+    function refresh() {
+      var mine = ++seq;
+      var body = new URLSearchParams();
+      new FormData(form).forEach(function (v, k) { if (typeof v === 'string') { body.append(k, v); } });
+      body.append('filing_kind', box.getAttribute('data-kind') || 'first');
+      body.append('filing_target', box.getAttribute('data-target') || '');
+      box.setAttribute('aria-busy', 'true');
+      fetch('/liaison/route-preview', {
+        method: 'POST', credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Accept': 'text/html' },
+        body: body.toString()
+      })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          // A slower answer to an earlier change must not replace a newer one.
+          if (html === null || mine !== seq) { return; }
+          box.innerHTML = html;
+          var v = parseInt(box.getAttribute('data-version') || '0', 10) + 1;
+          box.setAttribute('data-version', String(v));
+        })
+        .catch(function () {})
+        .then(function () { if (mine === seq) { box.removeAttribute('aria-busy'); } });
+    }
+    form.addEventListener('change', function (e) {
+      var name = e.target && e.target.name;
+      if (ROUTE_FIELDS.indexOf(name) >= 0) { refresh(); }
+    });
+  }
   document.addEventListener('DOMContentLoaded', function () {
     live();
+    routePreview();
     var add = document.getElementById('add-row');
     if (add) { add.hidden = false; add.addEventListener('click', addRow); }
     var print = document.getElementById('print-link');

@@ -1,7 +1,8 @@
-//! 監査 — the newest entries of the tamper-evident audit log and a button that re-verifies the
-//! whole hash chain (platform administrators only).
+//! 監査 — the newest entries of the tamper-evident audit log, with people, organisations and
+//! targets by name (never stored ids), and a button that re-verifies the whole hash chain
+//! (platform administrators only).
 
-use super::layout::{error_page, org_name, page, Nav};
+use super::layout::{error_page, label_text, org_name, page, Nav};
 use crate::auth::{Authed, WebAuth};
 use crate::i18n::{show_time, Lang};
 use crate::AppState;
@@ -11,7 +12,6 @@ use axum::response::{IntoResponse, Response};
 use kakehashi_app::AppError;
 use maud::html;
 use serde::Deserialize;
-use std::collections::HashMap;
 
 const LIMIT: u64 = 200;
 
@@ -28,18 +28,8 @@ async fn audit_page(
     lang: Lang,
     verified: Option<Result<u64, String>>,
 ) -> Response {
-    let entries = match s.app.audit_recent(&a.actor, LIMIT).await {
+    let entries = match s.app.audit_recent_named(&a.actor, LIMIT).await {
         Ok(e) => e,
-        Err(e) => return error_page(lang, Some(a), &e),
-    };
-    let orgs: HashMap<String, String> = match s.app.organisations().await {
-        Ok(list) => list
-            .into_iter()
-            .map(|o| {
-                let name = org_name(lang, &o.name_ja, &o.name_en).to_owned();
-                (o.id.0, name)
-            })
-            .collect(),
         Err(e) => return error_page(lang, Some(a), &e),
     };
     let title = lang.t("監査ログ", "Audit log");
@@ -79,14 +69,26 @@ async fn audit_page(
                 th { (lang.t("ハッシュ", "Hash")) }
             } }
             tbody {
-                @for e in &entries {
+                @for n in &entries {
+                    @let e = &n.entry;
                     tr {
                         td.num { (e.seq) }
                         td.nowrap { (show_time(e.at)) }
-                        td.mono { (e.actor.as_deref().unwrap_or(lang.t("システム", "system"))) }
-                        td.small { @if let Some(o) = &e.actor_org { (orgs.get(o).cloned().unwrap_or_else(|| o.clone())) } }
+                        td.audit-actor {
+                            @match (&e.actor, &n.actor_name) {
+                                (None, _) => span.muted { (lang.t("システム", "system")) },
+                                (Some(_), Some(name)) => (name),
+                                (Some(_), None) => span.muted { (lang.t("（不明な利用者）", "(unknown person)")) },
+                            }
+                        }
+                        td.small.audit-org {
+                            @if let (Some(ja), Some(en)) = (&n.org_name_ja, &n.org_name_en) { (org_name(lang, ja, en)) }
+                            @else if e.actor_org.is_some() { span.muted { (lang.t("（不明な組織）", "(unknown organisation)")) } }
+                        }
                         td.mono { (e.action) }
-                        td.mono.small { (e.target.as_deref().unwrap_or("")) }
+                        td.small.audit-target {
+                            @if let Some(t) = &n.target { (label_text(&s.app, lang, t)) }
+                        }
                         td.mono.small title=(e.hash) { (e.hash.chars().take(12).collect::<String>()) }
                     }
                 }

@@ -1,22 +1,77 @@
 //! A case (chain) as the person may see it — its number, reports and the hops they can read —
 //! and 続報 (follow-ups), the only way to correct or extend a case.
 
-use super::form_editor::{recipient_options, Editor, Mode};
-use super::form_parse::{parse, prevalidate, to_values, FieldErr, Outcome, Values};
+use super::form_editor::{profile_sender, recipient_options, Editor, Mode};
+use super::form_parse::{
+    from_app_errors, parse, prevalidate, to_values, FieldErr, Outcome, Values,
+};
 use super::layout::{
     error_page, hop_label, ident_text, importance_badge, may_file, page, report_no_text,
     sector_name, status_badge, tlp_badge, Nav,
 };
+use super::route_view::{
+    confirm_page, needs_confirmation, route_box, sent_location, sent_notice, what, Filing,
+};
 use crate::auth::{Authed, WebAuth};
 use crate::i18n::{local_value, show_time, Lang};
 use crate::AppState;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kakehashi_app::liaison::{ChainView, CopyView, FileRequest};
+use kakehashi_app::AppError;
 use kakehashi_domain::liaison::ident_for;
 use kakehashi_domain::ChainId;
 use maud::html;
+
+/// `?sent=<copy ids>` after a filing: the copies just sent, for the message naming recipients.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SentParam {
+    #[serde(default)]
+    sent: String,
+}
+
+/// The message after sending: the addressees of the copies just sent (those the person may
+/// read), the added recipients, and the report's R-number if NISC has numbered it.
+fn sent_message(
+    lang: Lang,
+    c: &ChainView,
+    sent: &str,
+    orgs: &[kakehashi_store::OrgRecord],
+) -> Option<maud::Markup> {
+    let ids: Vec<&str> = sent.split(',').filter(|s| !s.is_empty()).collect();
+    let mine: Vec<&CopyView> = copies(c)
+        .into_iter()
+        .filter(|v| ids.contains(&v.record.id.0.as_str()))
+        .collect();
+    let first = mine.first()?;
+    let name = |id: &kakehashi_domain::OrgId| {
+        orgs.iter()
+            .find(|o| &o.id == id)
+            .map(|o| super::layout::org_name(lang, &o.name_ja, &o.name_en).to_owned())
+            .unwrap_or_default()
+    };
+    let mut names: Vec<String> = Vec::new();
+    let mut added: Vec<String> = Vec::new();
+    for v in &mine {
+        let n = name(&v.record.addressee_org);
+        if !names.contains(&n) {
+            names.push(n);
+        }
+        for o in &v.record.added_recipients {
+            let n = name(o);
+            if !added.contains(&n) {
+                added.push(n);
+            }
+        }
+    }
+    let ident = c
+        .reports
+        .iter()
+        .find(|r| r.id == first.record.report)
+        .and_then(|r| r.ident.clone());
+    Some(sent_notice(lang, &names, &added, ident.as_deref()))
+}
 
 /// R<n>, or 未採番 until NISC has received the first report.
 fn chain_number(lang: Lang, n: Option<u64>) -> String {
@@ -39,10 +94,19 @@ pub async fn chain_page(
     WebAuth(a): WebAuth,
     lang: Lang,
     Path(id): Path<String>,
+    Query(q): Query<SentParam>,
 ) -> Response {
     let c = match s.app.view_chain(&a.actor, &ChainId(id)).await {
         Ok(c) => c,
         Err(e) => return error_page(lang, Some(&a), &e),
+    };
+    let notice = if q.sent.is_empty() {
+        None
+    } else {
+        match s.app.organisations().await {
+            Ok(orgs) => sent_message(lang, &c, &q.sent, &orgs),
+            Err(e) => return error_page(lang, Some(&a), &e),
+        }
     };
     let hops = copies(&c);
     // Only organisations that took part in the case may extend it (the use case checks too).
@@ -51,6 +115,7 @@ pub async fn chain_page(
         .any(|v| v.record.sender_org == a.actor.org.id || v.record.addressee_org == a.actor.org.id);
     let title = lang.t("事案", "Case");
     let body = html! {
+        @if let Some(n) = notice { (n) }
         h1 { (lang.t("事案 ", "Case: ")) span #chain-number { (chain_number(lang, c.number)) } }
         table {
             tbody {
@@ -126,9 +191,20 @@ async fn follow_up_page(
         .find(|v| v.record.sender_org == a.actor.org.id)
         .or(hops.last())
         .copied();
+    let inherited = s.app.inherited_route(&a.actor, id).await.ok();
     let values = values.unwrap_or_else(|| {
         let mut v = base.map(|b| to_values(&b.form)).unwrap_or_default();
         v.set("reported_at", local_value(Some(s.app.now())));
+        profile_sender(&mut v, a);
+        // The route choices start as the case's first report went.
+        if let Some(r) = &inherited {
+            for (name, on) in [("via_ceptoar", r.via_ceptoar), ("urgent", r.urgent)] {
+                v.remove(name);
+                if on {
+                    v.set(name, "true");
+                }
+            }
+        }
         v
     });
     let mut values = values;
@@ -152,6 +228,8 @@ async fn follow_up_page(
         sectors: vec![],
         sector_fixed: true,
         recipients: recipient_options(lang, &orgs, &a.actor.org.id.0),
+        route_preview: route_box(s, a, lang, &values, &Filing::follow_up(id)).await,
+        inherited,
     };
     let title = lang.t("続報の作成", "File a follow-up");
     let body = html! {
@@ -187,11 +265,18 @@ pub async fn follow_up_submit(
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let values = Values(pairs);
+    let mut values = Values(pairs);
     if let Err(e) = a.check_csrf(values.get("csrf")) {
         return error_page(lang, Some(&a), &e);
     }
     let id = ChainId(id);
+    if values.flag("back") {
+        values.remove("back");
+        values.remove("confirmed");
+        return follow_up_page(&s, &a, lang, &id, Some(values), vec![]).await;
+    }
+    let confirmed = values.flag("confirmed");
+    values.remove("confirmed");
     let parsed = parse(&values);
     if !parsed.errors.is_empty() {
         let mut errors = parsed.errors.clone();
@@ -206,8 +291,32 @@ pub async fn follow_up_submit(
         added_recipients: parsed.route.added_recipients,
         exercise: false,
     };
+    let filing = Filing::follow_up(&id);
+    if needs_confirmation(&filing, &values) && !confirmed {
+        return match s.app.check_follow_up(&a.actor, &id, req).await {
+            Ok(plan) => {
+                let k = match s.app.view_chain(&a.actor, &id).await {
+                    Ok(c) => c.latest_report_no + 1,
+                    Err(e) => return error_page(lang, Some(&a), &e),
+                };
+                confirm_page(
+                    &s,
+                    &a,
+                    lang,
+                    &format!("/chains/{}/follow-up", id.0),
+                    &what(lang, &filing, k),
+                    &values,
+                    &plan,
+                )
+            }
+            Err(e @ (AppError::Invalid(_) | AppError::BadField { .. })) => {
+                follow_up_page(&s, &a, lang, &id, Some(values), from_app_errors(&e)).await
+            }
+            Err(e) => error_page(lang, Some(&a), &e),
+        };
+    }
     match Outcome::from(s.app.follow_up(&a.actor, &id, req).await) {
-        Outcome::Sent(chain) => Redirect::to(&format!("/chains/{}", chain.0)).into_response(),
+        Outcome::Sent(filed) => Redirect::to(&sent_location(&filed)).into_response(),
         Outcome::Invalid(errors) => follow_up_page(&s, &a, lang, &id, Some(values), errors).await,
         Outcome::Failed(e) => error_page(lang, Some(&a), &e),
     }

@@ -1,12 +1,15 @@
 //! One hop's copy, printed like the official sheet under a banner of its markings, and
 //! forwarding it on (CEPTOAR → ministry with the anonymisation preview, ministry → NISC).
 
-use super::form_editor::{recipient_options, Editor, Mode};
-use super::form_parse::{parse, prevalidate, to_values, FieldErr, Outcome, Values};
+use super::form_editor::{profile_sender, recipient_options, Editor, Mode};
+use super::form_parse::{
+    from_app_errors, parse, prevalidate, to_values, FieldErr, Outcome, Values,
+};
 use super::layout::{
     colon, error_page, hop_label, ident_text, importance_badge, page, report_no_text, sector_name,
     sep, tlp_badge, Nav,
 };
+use super::route_view::{confirm_page, route_box, sent_location, what, Filing};
 use crate::auth::{Authed, WebAuth};
 use crate::i18n::{local_value, show_time, Lang};
 use crate::AppState;
@@ -246,6 +249,7 @@ async fn forward_page(
                 v.push("mask", m.clone());
             }
         }
+        profile_sender(&mut v, a);
         v
     });
     let orgs = match s.app.organisations().await {
@@ -267,6 +271,8 @@ async fn forward_page(
         sectors: vec![],
         sector_fixed: true,
         recipients: recipient_options(lang, &orgs, &a.actor.org.id.0),
+        route_preview: route_box(s, a, lang, &values, &Filing::forward(id)).await,
+        inherited: None,
     };
     let title = lang.t("転送", "Forward");
     let body = html! {
@@ -323,12 +329,19 @@ pub async fn forward_submit(
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let values = Values(pairs);
+    let mut values = Values(pairs);
     if let Err(e) = a.check_csrf(values.get("csrf")) {
         return error_page(lang, Some(&a), &e);
     }
     let id = CopyId(id);
     let masks: Vec<String> = values.all("mask").map(str::to_owned).collect();
+    if values.flag("back") {
+        values.remove("back");
+        values.remove("confirmed");
+        return forward_page(&s, &a, lang, &id, Some(values), masks, vec![]).await;
+    }
+    let confirmed = values.flag("confirmed");
+    values.remove("confirmed");
     let parsed = parse(&values);
     if !parsed.errors.is_empty() {
         let mut errors = parsed.errors.clone();
@@ -345,8 +358,32 @@ pub async fn forward_submit(
             vec![]
         },
     };
+    // Every forward is confirmed first: recipients, TLP and importance on one page.
+    if !confirmed {
+        return match s.app.check_forward(&a.actor, &id, req).await {
+            Ok(plan) => {
+                let k = match s.app.view_copy(&a.actor, &id).await {
+                    Ok(v) => v.get().record.report_no,
+                    Err(e) => return error_page(lang, Some(&a), &e),
+                };
+                confirm_page(
+                    &s,
+                    &a,
+                    lang,
+                    &format!("/copies/{}/forward", id.0),
+                    &what(lang, &Filing::forward(&id), k),
+                    &values,
+                    &plan,
+                )
+            }
+            Err(e @ (AppError::Invalid(_) | AppError::BadField { .. })) => {
+                forward_page(&s, &a, lang, &id, Some(values), masks, from_app_errors(&e)).await
+            }
+            Err(e) => error_page(lang, Some(&a), &e),
+        };
+    }
     match Outcome::from(s.app.forward(&a.actor, &id, req).await) {
-        Outcome::Sent(chain) => Redirect::to(&format!("/chains/{}", chain.0)).into_response(),
+        Outcome::Sent(filed) => Redirect::to(&sent_location(&filed)).into_response(),
         Outcome::Invalid(errors) => {
             forward_page(&s, &a, lang, &id, Some(values), masks, errors).await
         }

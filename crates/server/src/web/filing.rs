@@ -1,8 +1,9 @@
 //! 情報連絡の作成 — filing a first report (第1報) from the editable sheet.
 
-use super::form_editor::{recipient_options, Editor, Mode};
-use super::form_parse::{parse, prevalidate, FieldErr, Outcome, Values};
+use super::form_editor::{profile_sender, recipient_options, Editor, Mode};
+use super::form_parse::{from_app_errors, parse, prevalidate, FieldErr, Outcome, Values};
 use super::layout::{error_page, may_file, page, Nav};
+use super::route_view::{confirm_page, needs_confirmation, route_box, sent_location, what, Filing};
 use crate::auth::{Authed, WebAuth};
 use crate::i18n::{local_value, Lang};
 use crate::AppState;
@@ -59,6 +60,8 @@ pub(super) async fn new_page(
         sectors: own_sectors(s, a),
         sector_fixed: false,
         recipients: recipient_options(lang, &orgs, &a.actor.org.id.0),
+        route_preview: route_box(s, a, lang, &values, &Filing::first()).await,
+        inherited: None,
     };
     let title = lang.t("情報連絡の作成", "New liaison");
     let body = html! {
@@ -88,6 +91,7 @@ pub async fn new_form(State(s): State<AppState>, WebAuth(a): WebAuth, lang: Lang
     if a.actor.org.kind == OrgKind::Operator {
         v.set("operator_name", a.actor.org.name_ja.clone());
     }
+    profile_sender(&mut v, &a);
     new_page(&s, &a, lang, v, vec![]).await
 }
 
@@ -97,13 +101,21 @@ pub async fn new_submit(
     lang: Lang,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let values = Values(pairs);
+    let mut values = Values(pairs);
     if let Err(e) = a.check_csrf(values.get("csrf")) {
         return error_page(lang, Some(&a), &e);
     }
     if !may_file(&a) {
         return error_page(lang, Some(&a), &not_allowed());
     }
+    // "Back to edit" from the confirmation step: the editor again, everything kept.
+    if values.flag("back") {
+        values.remove("back");
+        values.remove("confirmed");
+        return new_page(&s, &a, lang, values, vec![]).await;
+    }
+    let confirmed = values.flag("confirmed");
+    values.remove("confirmed");
     let parsed = parse(&values);
     if !parsed.errors.is_empty() {
         let mut errors = parsed.errors.clone();
@@ -118,8 +130,26 @@ pub async fn new_submit(
         added_recipients: parsed.route.added_recipients,
         exercise: false,
     };
+    let filing = Filing::first();
+    if needs_confirmation(&filing, &values) && !confirmed {
+        return match s.app.check_liaison(&a.actor, req).await {
+            Ok(plan) => confirm_page(
+                &s,
+                &a,
+                lang,
+                "/liaison/new",
+                &what(lang, &filing, 1),
+                &values,
+                &plan,
+            ),
+            Err(e @ (AppError::Invalid(_) | AppError::BadField { .. })) => {
+                new_page(&s, &a, lang, values, from_app_errors(&e)).await
+            }
+            Err(e) => error_page(lang, Some(&a), &e),
+        };
+    }
     match Outcome::from(s.app.file_liaison(&a.actor, req).await) {
-        Outcome::Sent(chain) => Redirect::to(&format!("/chains/{}", chain.0)).into_response(),
+        Outcome::Sent(filed) => Redirect::to(&sent_location(&filed)).into_response(),
         Outcome::Invalid(errors) => new_page(&s, &a, lang, values, errors).await,
         Outcome::Failed(e) => error_page(lang, Some(&a), &e),
     }

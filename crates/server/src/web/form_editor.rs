@@ -6,6 +6,7 @@ use super::form_parse::{FieldErr, Values};
 use super::layout::org_name;
 use crate::auth::Authed;
 use crate::i18n::Lang;
+use kakehashi_app::liaison::{FilingKind, InheritedRoute};
 use kakehashi_app::App;
 use kakehashi_domain::liaison::{field_label, NextSteps};
 use kakehashi_domain::{Importance, OrgKind, Tlp};
@@ -45,6 +46,18 @@ pub struct Editor<'a> {
     pub sector_fixed: bool,
     /// Organisations offered as 追加の共有先, `(id, name)`.
     pub recipients: Vec<(String, String)>,
+    /// Where the report will go, as planned for the current values (updated live by app.js).
+    pub route_preview: RouteBox,
+    /// Follow-ups: how the case's first report went.
+    pub inherited: Option<InheritedRoute>,
+}
+
+/// The "where it goes" box: which filing it plans (for app.js's refresh) and its first content.
+pub struct RouteBox {
+    pub kind: FilingKind,
+    /// The case (follow-ups) or received copy (forwards).
+    pub target: Option<String>,
+    pub content: Markup,
 }
 
 /// The `id` of an input, safe in CSS selectors; a few have short names browser tests use.
@@ -59,6 +72,10 @@ pub fn dom_id(name: &str) -> String {
     }
 }
 
+/// The `id` of one option of a choice. The empty value (未選択) gets `-unset`, which no option
+/// code maps to: it used to get `-none`, the id of 報道発表's 無 option, so the 未選択 label
+/// pointed at 無 and choosing 未選択 recorded 無. A test renders every editor and checks that
+/// ids are unique and every label points at its own input.
 fn radio_id(name: &str, value: &str) -> String {
     let v: String = value
         .chars()
@@ -73,7 +90,7 @@ fn radio_id(name: &str, value: &str) -> String {
     format!(
         "{}-{}",
         dom_id(name),
-        if v.is_empty() { "none".into() } else { v }
+        if v.is_empty() { "unset".into() } else { v }
     )
 }
 
@@ -81,7 +98,7 @@ fn radio_id(name: &str, value: &str) -> String {
 fn anchor(field: &str) -> String {
     if field.starts_with("timeline") {
         "f-timeline".into()
-    } else if field.starts_with("sender") {
+    } else if field == "sender.organisation" {
         "f-sender".into()
     } else if field == "report_no" || field == "ident_number" {
         "f-numbering".into()
@@ -122,7 +139,7 @@ impl Editor<'_> {
             if field == "timeline" {
                 e.field.starts_with("timeline")
             } else if field == "sender" {
-                e.field.starts_with("sender")
+                e.field == "sender.organisation"
             } else if field == "numbering" {
                 e.field == "report_no" || e.field == "ident_number"
             } else {
@@ -261,23 +278,40 @@ impl Editor<'_> {
         }
     }
 
+    /// 情報連絡元: the organisation is fixed (it identifies this hop's sender); department,
+    /// person, phone, FAX and e-mail start from the person's profile and may be edited.
     fn sender(&self) -> Markup {
         let a = &self.authed.actor;
-        let r = &a.record;
-        let cell = |v: &str| html! { @if v.trim().is_empty() { span.muted { "—" } } @else { (v) } };
+        let input = |name: &str, label: &str, kind: &str, auto: &str| {
+            let id = dom_id(name);
+            html! {
+                div.field.sender-field id={"f-" (id)} {
+                    label.lbl for=(id) { (label) }
+                    input type=(kind) id=(id) name=(name) value=(self.values.get(name))
+                        autocomplete=(auto) aria-invalid=[self.invalid(name)];
+                    (self.errs(name))
+                }
+            }
+        };
         html! {
             tr #f-sender {
                 th { span.req { (self.t("情報連絡元", "Sender")) } }
                 td colspan="3" {
-                    div.muted.small { (self.t("送信者の登録情報から記入されます。", "Filled in from the sender's profile.")) }
-                    span.opts {
-                        span { (self.t("組織名", "Organisation")) (super::layout::colon(self.lang)) (cell(&a.org.name_ja)) }
-                        span { (self.t("部局名", "Department")) (super::layout::colon(self.lang)) (cell(&r.department)) }
-                        span { (self.t("担当者名", "Person")) (super::layout::colon(self.lang)) (cell(&r.display_name)) }
-                        span { (self.t("電話番号", "Phone")) (super::layout::colon(self.lang)) (cell(&r.phone)) }
-                        span { (self.t("電子メールアドレス", "E-mail")) (super::layout::colon(self.lang)) (cell(&r.email)) }
+                    div.muted.small { (self.t("登録情報を初期値として記入済みです。組織名以外は変更できます。",
+                        "Prefilled from your profile; everything but the organisation may be changed.")) }
+                    div.field #f-sender-organisation {
+                        span.lbl { (self.t("組織名", "Organisation")) }
+                        " " output #sender-organisation { (super::layout::org_name(self.lang, &a.org.name_ja, &a.org.name_en)) }
+                        " " span.muted.small { (self.t("（送信組織。変更できません）", "(the sending organisation; fixed)")) }
+                        (self.errs("sender"))
                     }
-                    (self.errs("sender"))
+                    div.sender-grid {
+                        (input("sender.department", self.t("部局名", "Department"), "text", "organization-title"))
+                        (input("sender.person", self.t("担当者名", "Person in charge"), "text", "name"))
+                        (input("sender.phone", self.t("電話番号", "Phone"), "tel", "tel"))
+                        (input("sender.fax", self.t("FAX番号", "FAX"), "tel", "off"))
+                        (input("sender.email", self.t("電子メールアドレス", "E-mail"), "email", "email"))
+                    }
                 }
             }
         }
@@ -600,16 +634,14 @@ impl Editor<'_> {
                         }
                     }
                     Mode::FollowUp { .. } => {
-                        (check("statutory", "法令等報告対象", "Statutory report",
-                            "続報の経路区分は第1報のものを引き継ぎます。",
-                            "A follow-up keeps the first report's route classification."))
+                        (self.inherited_route())
                         @if kind == OrgKind::Operator {
                             (check("via_ceptoar", "セプター経由（匿名化）", "Via the CEPTOAR (anonymised)",
-                                "法令等報告対象外の場合に限り、セプター事務局が匿名化して所管省庁へ送ります。",
-                                "Non-statutory only: the CEPTOAR secretariat anonymises it and sends it to the ministry."))
+                                "第1報の経路を初期値としています。報ごとに変更できますが、直接送ると所管省庁に貴社名が伝わります。",
+                                "Starts as the first report went; may change per report, but going direct tells the ministry who you are."))
                             (check("urgent", "緊急（NISCへ同報）", "Urgent (copy NISC at once)",
-                                "特に緊急の場合、NISCにも同時に送ります。",
-                                "When especially urgent, NISC receives a copy at the same time."))
+                                "第1報の選択を初期値としています。報ごとに選べます。",
+                                "Starts as the first report chose; decided per report."))
                         }
                     }
                     Mode::New => {
@@ -627,6 +659,67 @@ impl Editor<'_> {
                     }
                 }
                 (recipients)
+                (self.preview_box())
+            }
+        }
+    }
+
+    /// 続報: the case's route as its first report went, and what is fixed.
+    fn inherited_route(&self) -> Markup {
+        let yes_no = |b: bool| {
+            if b {
+                self.t("該当", "Yes")
+            } else {
+                self.t("非該当", "No")
+            }
+        };
+        let with = |b: bool| {
+            if b {
+                self.t("あり", "Yes")
+            } else {
+                self.t("なし", "No")
+            }
+        };
+        html! {
+            div.field #inherited-route {
+                div.lbl { (self.t("第1報の経路（引き継ぎ）", "Route of the first report (inherited)")) }
+                @if let Some(r) = &self.inherited {
+                    ul.small {
+                        li #inherited-statutory {
+                            (self.t("法令等報告対象", "Statutory report")) (super::layout::colon(self.lang)) strong { (yes_no(r.statutory)) }
+                            " " span.muted { (self.t("（事案の区分のため変更できません）", "(the case's classification; fixed)")) }
+                        }
+                        li #inherited-via_ceptoar {
+                            (self.t("セプター経由（匿名化）", "Via the CEPTOAR (anonymised)")) (super::layout::colon(self.lang)) strong { (with(r.via_ceptoar)) }
+                            " " span.muted { (self.t("（報ごとに変更可）", "(may change per report)")) }
+                        }
+                        li #inherited-urgent {
+                            (self.t("緊急（NISCへ同報）", "Urgent copy to NISC")) (super::layout::colon(self.lang)) strong { (with(r.urgent)) }
+                            " " span.muted { (self.t("（報ごとに選択）", "(chosen per report)")) }
+                        }
+                    }
+                } @else {
+                    p.muted.small { (self.t("続報の経路区分は第1報のものを引き継ぎます。", "A follow-up keeps the first report's route classification.")) }
+                }
+            }
+        }
+    }
+
+    /// Where the report will go with the current choices; app.js refreshes it when they change.
+    fn preview_box(&self) -> Markup {
+        let r = &self.route_preview;
+        let kind = match r.kind {
+            FilingKind::First => "first",
+            FilingKind::FollowUp => "follow_up",
+            FilingKind::Forward => "forward",
+        };
+        html! {
+            section #route-preview-box aria-labelledby="route-preview-title" {
+                h3 #route-preview-title { (self.t("送信先（送信前の確認）", "Where it goes (before sending)")) }
+                div #route-preview data-kind=(kind) data-target=[r.target.as_deref()]
+                    data-version="0" aria-live="polite" {
+                    (r.content)
+                }
             }
         }
     }
@@ -719,6 +812,17 @@ impl Editor<'_> {
             }
         }
     }
+}
+
+/// Prefills the sender block (情報連絡元) from the person's profile: the default a fresh form
+/// starts with; the person may change it before sending.
+pub fn profile_sender(values: &mut super::form_parse::Values, a: &Authed) {
+    let r = &a.actor.record;
+    values.set("sender.department", r.department.clone());
+    values.set("sender.person", r.display_name.clone());
+    values.set("sender.phone", r.phone.clone());
+    values.set("sender.fax", "");
+    values.set("sender.email", r.email.clone());
 }
 
 /// Organisations offered as added recipients: everyone but the sender's own organisation.

@@ -57,6 +57,11 @@ impl Values {
         self.0.push((name.to_owned(), value.into()));
     }
 
+    /// Drops every value of `name`.
+    pub fn remove(&mut self, name: &str) {
+        self.0.retain(|(k, _)| k != name);
+    }
+
     /// ⑦ rows as `(index, at, event)`, by index; indices as submitted (rows may have gaps).
     pub fn timeline(&self) -> Vec<(usize, String, String)> {
         let mut rows: BTreeMap<usize, (String, String)> = BTreeMap::new();
@@ -197,7 +202,8 @@ impl Reader<'_> {
     }
 }
 
-/// Reads the editor's fields. Sender, 報数 and 識別番号 are never read: the system fills them.
+/// Reads the editor's fields. 報数, 識別番号 and the sender's organisation are never read: the
+/// system fills them.
 pub fn parse(v: &Values) -> Parsed {
     let mut r = Reader {
         v,
@@ -220,6 +226,11 @@ pub fn parse(v: &Values) -> Parsed {
         lessons: text(v, "lessons"),
         ..LiaisonForm::default()
     };
+    f.sender.department = text(v, "sender.department");
+    f.sender.person = text(v, "sender.person");
+    f.sender.phone = text(v, "sender.phone");
+    f.sender.fax = text(v, "sender.fax");
+    f.sender.email = text(v, "sender.email");
     f.summary.discovered_at = r.time("summary.discovered_at");
     f.summary.occurred_at = r.time("summary.occurred_at");
     f.summary.occurred_note = text(v, "summary.occurred_note");
@@ -257,7 +268,8 @@ pub fn parse(v: &Values) -> Parsed {
 }
 
 /// The editor's fields for a form (prefilling follow-ups and forwards); the inverse of [`parse`]
-/// for everything a person types.
+/// for everything a person types except the sender block, which is each sender's own (the
+/// pages prefill it from the person's profile).
 pub fn to_values(f: &LiaisonForm) -> Values {
     let mut v = Values::default();
     let mut put = |k: &str, s: String| {
@@ -360,8 +372,8 @@ pub fn from_app_errors(e: &kakehashi_app::AppError) -> Vec<FieldErr> {
 }
 
 /// When some inputs could not be read the form is not sent, but the domain rules still check the
-/// rest, so the person can fix everything in one pass. Fields the system fills (sender, 報数,
-/// 識別番号) are left out, as are fields that already have a reading error.
+/// rest, so the person can fix everything in one pass. Fields the system fills (the sender's
+/// organisation, 報数, 識別番号) are left out, as are fields that already have a reading error.
 pub fn prevalidate(
     parsed: &Parsed,
     reference: &kakehashi_reference::Reference,
@@ -385,7 +397,7 @@ pub fn prevalidate(
         Err(errs) => errs
             .iter()
             .filter(|e| {
-                !e.field.starts_with("sender.")
+                e.field != "sender.organisation"
                     && e.field != "report_no"
                     && e.field != "ident_number"
                     && !bad(e.field)
@@ -397,8 +409,8 @@ pub fn prevalidate(
 
 /// What a filing use case's result means for the editor.
 pub enum Outcome {
-    /// Sent: go to the chain.
-    Sent(kakehashi_domain::ChainId),
+    /// Sent: go to the chain and say where it went.
+    Sent(kakehashi_app::liaison::Filed),
     /// Bad input: re-render with these errors (422).
     Invalid(Vec<FieldErr>),
     /// Anything else: an error page.
@@ -409,7 +421,7 @@ impl From<kakehashi_app::AppResult<kakehashi_app::liaison::Filed>> for Outcome {
     fn from(r: kakehashi_app::AppResult<kakehashi_app::liaison::Filed>) -> Self {
         use kakehashi_app::AppError;
         match r {
-            Ok(f) => Outcome::Sent(f.chain),
+            Ok(f) => Outcome::Sent(f),
             Err(e @ (AppError::Invalid(_) | AppError::BadField { .. })) => {
                 Outcome::Invalid(from_app_errors(&e))
             }
@@ -469,6 +481,9 @@ mod tests {
             ("timeline.2.event", "サーバを停止。"),
             ("next_steps", "ongoing"),
             ("lessons", "エスカレーション体制の確認。"),
+            ("sender.organisation", "ignored: the sender's organisation"),
+            ("sender.person", "連絡 太郎"),
+            ("sender.fax", "03-1234-5679"),
             ("statutory", "true"),
             ("urgent", "true"),
             ("added_recipients", "org-a"),
@@ -525,8 +540,10 @@ mod tests {
         assert_eq!(f.report_no, 0, "the system numbers reports");
         assert!(
             f.sender.organisation.is_empty(),
-            "the system fills the sender"
+            "the system fills the sender's organisation"
         );
+        assert_eq!(f.sender.person, "連絡 太郎");
+        assert_eq!(f.sender.fax, "03-1234-5679");
         assert_eq!(
             p.route,
             Route {
@@ -540,11 +557,33 @@ mod tests {
     }
 
     #[test]
-    fn prefilled_values_round_trip() {
+    fn prefilled_values_round_trip_without_the_senders_block() {
         let f = parse(&filled()).form;
         let again = parse(&to_values(&f));
         assert!(again.errors.is_empty(), "{:?}", again.errors);
-        assert_eq!(again.form, f);
+        assert_eq!(
+            again.form.sender,
+            Default::default(),
+            "a prefill never carries the previous sender"
+        );
+        let mut without = f.clone();
+        without.sender = Default::default();
+        assert_eq!(again.form, without);
+    }
+
+    #[test]
+    fn a_bad_sender_phone_is_prevalidated_on_its_own_field() {
+        let mut v = filled();
+        v.set("sender.phone", "03-XXXX-YYYY");
+        v.set("summary.discovered_at", "yesterday");
+        let p = parse(&v);
+        let now = parse_local("2023-08-20T00:00").expect("now");
+        let more = prevalidate(&p, kakehashi_reference::embedded(), now);
+        assert!(
+            more.iter()
+                .any(|e| e.field == "sender.phone" && e.rule == "format"),
+            "{more:?}"
+        );
     }
 
     #[test]
@@ -593,7 +632,7 @@ mod tests {
         let more = prevalidate(&p, kakehashi_reference::embedded(), now);
         assert!(more.iter().any(|e| e.field == "event"), "{more:?}");
         assert!(!more.iter().any(|e| e.field == "summary.discovered_at"));
-        assert!(!more.iter().any(|e| e.field.starts_with("sender.")));
+        assert!(!more.iter().any(|e| e.field == "sender.organisation"));
     }
 
     #[test]

@@ -196,6 +196,60 @@ pub fn hop_label(lang: Lang, kind: &str) -> &'static str {
     }
 }
 
+/// A case as people call it: R<n>, or 未採番 with its sector and opening day until NISC numbers
+/// it. Never the stored id.
+pub fn case_text(
+    app: &kakehashi_app::App,
+    lang: Lang,
+    c: &kakehashi_app::labels::CaseLabel,
+) -> String {
+    match c.number {
+        Some(n) => format!("R{n}"),
+        None => format!(
+            "{}{}{}{}{}",
+            lang.t("未採番（", "Not yet numbered ("),
+            sector_name(app, lang, &c.sector),
+            lang.t("・", ", "),
+            crate::i18n::show_date(c.opened_at),
+            lang.t("）", ")"),
+        ),
+    }
+}
+
+/// Any labelled thing (audit targets, provision sources, consent sources) in words.
+pub fn label_text(
+    app: &kakehashi_app::App,
+    lang: Lang,
+    l: &kakehashi_app::labels::TargetLabel,
+) -> String {
+    use kakehashi_app::labels::TargetLabel as L;
+    match l {
+        L::Case(c) => format!("{}{}", lang.t("事案 ", "Case "), case_text(app, lang, c)),
+        L::Copy { case, report_no } => format!(
+            "{}{} {}",
+            lang.t("事案 ", "Case "),
+            case_text(app, lang, case),
+            report_no_text(lang, *report_no)
+        ),
+        L::Person { name } => name.clone(),
+        L::Organisation { name_ja, name_en } => org_name(lang, name_ja, name_en).to_owned(),
+        L::Provision { ident, report_no } => format!(
+            "{}{} {}",
+            lang.t("情報提供 ", "Provision "),
+            ident_text(lang, ident.as_deref()),
+            report_no_text(lang, *report_no)
+        ),
+        L::SourceItem { title } => format!("{}{}", lang.t("情報源 ", "Source "), title),
+        L::Login { login } => format!("{}{}", lang.t("ログイン名 ", "Login "), login),
+        L::Other { what } => match *what {
+            "api_token" => lang.t("APIトークン", "API token").to_owned(),
+            "webhook" => lang.t("Webhook", "Webhook").to_owned(),
+            "consent" => lang.t("同意依頼", "Consent request").to_owned(),
+            _ => lang.t("（不明）", "(unknown)").to_owned(),
+        },
+    }
+}
+
 pub fn sector_name(app: &kakehashi_app::App, lang: Lang, id: &str) -> String {
     match app.reference.sector(id) {
         Some(s) => org_name(lang, &s.name_ja, &s.name_en).to_owned(),

@@ -23,6 +23,7 @@ mod provision;
 mod provision_act;
 mod provision_edit;
 mod reference;
+mod route_view;
 mod signin;
 mod tokens;
 
@@ -48,6 +49,7 @@ pub fn routes() -> Router<AppState> {
             "/liaison/new",
             get(filing::new_form).post(filing::new_submit),
         )
+        .route("/liaison/route-preview", post(route_view::route_preview))
         .route("/copies/{id}", get(copies::copy_page))
         .route(
             "/copies/{id}/forward",

@@ -229,11 +229,15 @@ pub(super) async fn render(
     (status, page(lang, title, Some(a), Nav::Provisions, body)).into_response()
 }
 
+/// An organisation's name; an id that names no organisation is not shown as such.
 fn ministry_name(orgs: &[OrgRecord], lang: Lang, id: &str) -> String {
     orgs.iter()
         .find(|m| m.id.0 == id)
         .map(|m| super::layout::org_name(lang, &m.name_ja, &m.name_en).to_owned())
-        .unwrap_or_else(|| id.to_owned())
+        .unwrap_or_else(|| {
+            lang.t("（不明な組織）", "(unknown organisation)")
+                .to_owned()
+        })
 }
 
 fn multiline(text: &str) -> Markup {
@@ -371,6 +375,19 @@ async fn draft_panel(
     let id = &v.record.id;
     let csrf = a.csrf();
     let target = v.form.target_sectors();
+    // Sources by name (R-number, or 未採番 with sector and date; an item's title), never ids.
+    let mut source_names = Vec::with_capacity(sources.len());
+    for src in &sources {
+        let name = match s
+            .app
+            .source_label(&format!("{}:{}", src.kind, src.id))
+            .await
+        {
+            Some(l) => super::layout::label_text(&s.app, lang, &l),
+            None => lang.t("（不明な情報源）", "(unknown source)").to_owned(),
+        };
+        source_names.push(name);
+    }
     Ok(html! {
         h2 { (lang.t("無害化チェック（識別情報）", "Sanitisation findings")) }
         @if groups.is_empty() {
@@ -427,7 +444,7 @@ async fn draft_panel(
                     input type="hidden" name="csrf" value=(csrf);
                     input type="hidden" name="source" value={ (src.kind) ":" (src.id) };
                     fieldset {
-                        legend { (lang.t("情報源 ", "Source ")) (src.kind) ":" (src.id) }
+                        legend.source-name { (lang.t("情報源：", "Source: ")) (source_names[i]) }
                         div.opts {
                             @for sec in s.app.reference.sectors() {
                                 label { input type="checkbox" name="sector" value=(sec.id) checked[target.iter().any(|t| t.0 == sec.id)]; (super::layout::org_name(lang, &sec.name_ja, &sec.name_en)) }
@@ -468,6 +485,16 @@ async fn sent_panel(
         None
     };
     let alert = is_alert_code(v.record.importance.as_deref());
+    let orgs = if receipts.is_some() {
+        s.app.organisations().await?
+    } else {
+        vec![]
+    };
+    // The relaying organisation by name.
+    let via = |d: &DeliveryRecord| match &d.via_org {
+        Some(o) => ministry_name(&orgs, lang, &o.0),
+        None => lang.t("NISC（直接）", "NISC (direct)").to_owned(),
+    };
     Ok(html! {
         @if let Some(d) = &v.receipt {
             h2 { (lang.t("受領確認", "Acknowledgement")) }
@@ -511,7 +538,7 @@ async fn sent_panel(
                         @let unread = alert && r.delivery.read_at.is_none();
                         tr.unread-alert[unread] style=[unread.then_some(ALERT_ROW)] {
                             td { (r.org_name) }
-                            td { @if let Some(o) = &r.delivery.via_org { (o.0) } @else { "NISC" } }
+                            td.via { (via(&r.delivery)) }
                             td.nowrap { (show_time(r.delivery.delivered_at)) }
                             td.nowrap { @if let Some(t) = r.delivery.read_at { (show_time(t)) } @else { span.badge.flag { (lang.t("未読", "Unread")) } } }
                             td.nowrap { @if let Some(t) = r.delivery.acked_at { (show_time(t)) } @else { "—" } }

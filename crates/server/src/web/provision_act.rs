@@ -219,6 +219,15 @@ async fn consents_page(s: &AppState, a: &Authed, lang: Lang, err: Option<&AppErr
         Ok(i) => i,
         Err(e) => return error_page(lang, Some(a), &e),
     };
+    // Each source by name: a case's R-number (or 未採番 with sector and date), an item's title.
+    let mut sources = Vec::with_capacity(items.len());
+    for c in &items {
+        let name = match s.app.source_label(&c.source).await {
+            Some(l) => super::layout::label_text(&s.app, lang, &l),
+            None => lang.t("（不明な情報源）", "(unknown source)").to_owned(),
+        };
+        sources.push(name);
+    }
     let title = lang.t("同意依頼", "Consent requests");
     let body = html! {
         h1 { (title) }
@@ -240,13 +249,13 @@ async fn consents_page(s: &AppState, a: &Authed, lang: Lang, err: Option<&AppErr
                     th scope="col" { (lang.t("判断", "Decision")) }
                 } }
                 tbody {
-                    @for c in &items {
+                    @for (c, source) in items.iter().zip(&sources) {
                         tr id={ "consent-" (c.id) } {
                             td.nowrap { (show_time(c.created_at)) }
-                            td {
+                            td.consent-source {
                                 @match c.source.split_once(':') {
-                                    Some(("chain", cid)) => a href={ "/chains/" (cid) } { (lang.t("事案", "Case")) },
-                                    _ => (c.source),
+                                    Some(("chain", cid)) => a href={ "/chains/" (cid) } { (source) },
+                                    _ => (source),
                                 }
                             }
                             td { (c.sectors.iter().map(|x| sector_name(&s.app, lang, x)).collect::<Vec<_>>().join(lang.t("、", ", "))) }
