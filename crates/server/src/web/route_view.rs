@@ -56,7 +56,7 @@ pub fn query(values: &Values, filing: &Filing) -> RouteQuery {
     RouteQuery {
         kind: filing.kind,
         chain: (filing.kind == FilingKind::FollowUp).then(|| ChainId(target.clone())),
-        copy: (filing.kind == FilingKind::Forward).then(|| CopyId(target)),
+        copy: (filing.kind == FilingKind::Forward).then_some(CopyId(target)),
         sector: nonempty(values.get("sector")),
         tlp: nonempty(values.get("tlp")),
         importance: nonempty(values.get("importance")),
