@@ -203,13 +203,27 @@ impl Driver {
             .to_owned()
     }
 
-    /// Waits up to five seconds for an element's text to become `want`.
-    /// Waits until the element's text contains `part`.
+    /// An element's rendered text read in one step in the page, so a part of the page that a
+    /// script replaces meanwhile (the route preview) cannot leave a stale reference; `None`
+    /// while there is no such element.
+    async fn text_now(&self, css: &str) -> Option<String> {
+        let script = "var e = document.querySelector(arguments[0]); return e ? e.innerText : null;";
+        let v = self
+            .cmd(
+                reqwest::Method::POST,
+                "/execute/sync",
+                Some(json!({ "script": script, "args": [css] })),
+            )
+            .await;
+        v.as_str().map(str::to_owned)
+    }
+
+    /// Waits up to five seconds until the element's text contains `part`.
     async fn wait_contains(&self, css: &str, part: &str) {
         let mut last = String::new();
         for _ in 0..50 {
-            if self.count(css).await > 0 {
-                last = self.text(css).await;
+            if let Some(t) = self.text_now(css).await {
+                last = t;
                 if last.contains(part) {
                     return;
                 }
@@ -219,11 +233,12 @@ impl Driver {
         panic!("{css} is {last:?}, without {part:?}");
     }
 
+    /// Waits up to five seconds for an element's text to become `want`.
     async fn wait_text(&self, css: &str, want: &str) {
         let mut last = String::new();
         for _ in 0..50 {
-            if self.count(css).await > 0 {
-                last = self.text(css).await;
+            if let Some(t) = self.text_now(css).await {
+                last = t;
                 if last.trim() == want {
                     return;
                 }
@@ -430,7 +445,8 @@ async fn journey(backend: Backend) {
     assert_eq!(r.status(), 200);
 
     // The audit log names people, organisations and the case; it prints no ids.
-    d.sign_in_with(&base, "admin", &srv.admin_password).await;
+    srv.login_admin().await; // replaces the one-time password, as a newcomer must
+    d.sign_in_with(&base, "admin", ADMIN_PASSWORD).await;
     d.goto(&format!("{base}/admin/audit")).await;
     d.wait("#audit").await;
     let log = d.text("#audit").await;

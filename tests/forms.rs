@@ -848,7 +848,7 @@ async fn pages_name_people_organisations_and_cases_not_ids(b: Backend) {
     assert!(!via.contains(&"meti"), "{via:?}");
 
     // The audit log: people and organisations by name, targets as cases and names.
-    let admin = srv.login_with("admin", &srv.admin_password).await;
+    let admin = srv.login_admin().await;
     let (st, html) = page(&admin, "/admin/audit").await;
     assert_eq!(st, 200);
     let log = visible(element(&html, "audit"));
