@@ -73,6 +73,11 @@ struct ServeArgs {
     /// Public base URL used in links in mail (default: `http://<bind>`).
     #[arg(long, env = "KAKEHASHI_BASE_URL")]
     base_url: Option<String>,
+    /// Webhook receivers that may use http:// and internal addresses (loopback, private
+    /// networks): comma-separated `host[:port]`, e.g. `hooks.intra.example:8080`. Empty by
+    /// default: webhooks go only to https:// on public addresses.
+    #[arg(long, env = "KAKEHASHI_WEBHOOK_ALLOW", value_delimiter = ',')]
+    webhook_allow: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -150,6 +155,8 @@ async fn serve(args: ServeArgs, demo: bool) -> anyhow::Result<()> {
             .base_url
             .clone()
             .unwrap_or_else(|| format!("http://{}", args.bind)),
+        webhook_allow: kakehashi_app::egress::AllowList::parse(&args.webhook_allow)
+            .map_err(|e| anyhow::anyhow!("--webhook-allow: {e}"))?,
         ..AppConfig::default()
     };
     let mut app = open_app_with(&args.db, config).await?;
@@ -188,9 +195,10 @@ async fn serve(args: ServeArgs, demo: bool) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     // Signed webhook deliveries: attempted every second, backing off 2 s, 4 s, 8 s… per failure.
-    app.spawn_webhook_worker(std::time::Duration::from_secs(1), 2000);
+    // Every node runs the workers; rows are claimed, so each delivery and digest goes out once.
+    let _webhooks = app.spawn_webhook_worker(std::time::Duration::from_secs(1), 2000);
     // Digest mail for people who chose it: unread, not yet mailed provisions, hourly.
-    app.spawn_digest_worker(std::time::Duration::from_secs(3600));
+    let _digests = app.spawn_digest_worker(std::time::Duration::from_secs(3600));
     let secure = args.secure_cookies || !args.bind.ip().is_loopback();
     let router = kakehashi_server::router(
         app.clone(),

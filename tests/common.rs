@@ -25,6 +25,8 @@ pub struct TestServer {
     pub admin_password: String,
     /// Whether the administrator has already replaced it with [`ADMIN_PASSWORD`].
     admin_changed: tokio::sync::Mutex<bool>,
+    /// The settings the server started with (other nodes get the same).
+    pub config: AppConfig,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     dir: Option<PathBuf>,
     pg_name: Option<String>,
@@ -44,6 +46,15 @@ impl TestServer {
     pub async fn start_with_mailer(
         backend: Backend,
         mailer: Option<std::sync::Arc<dyn kakehashi_app::notify::Mailer>>,
+    ) -> TestServer {
+        Self::start_with(backend, mailer, AppConfig::default()).await
+    }
+
+    /// As [`TestServer::start_with_mailer`], with these settings (e.g. a webhook allow-list).
+    pub async fn start_with(
+        backend: Backend,
+        mailer: Option<std::sync::Arc<dyn kakehashi_app::notify::Mailer>>,
+        config: AppConfig,
     ) -> TestServer {
         let (url, dir, pg_name) = match backend {
             Backend::Sqlite => {
@@ -71,7 +82,7 @@ impl TestServer {
             }
         };
         let store = kakehashi_store_sql::open(&url).await.expect("open store");
-        let mut app = App::new(store, AppConfig::default());
+        let mut app = App::new(store, config.clone());
         if let Some(m) = mailer {
             app = app.with_mailer(m);
         }
@@ -105,6 +116,7 @@ impl TestServer {
             app,
             admin_password,
             admin_changed: tokio::sync::Mutex::new(false),
+            config,
             shutdown: Some(tx),
             dir,
             pg_name,
@@ -114,13 +126,26 @@ impl TestServer {
     /// Starts another server node on the same database (scale-out); returns its base URL and
     /// a guard that stops it.
     pub async fn another_node(&self) -> (String, tokio::sync::oneshot::Sender<()>) {
+        let (_, base, guard) = self.another_node_app(None).await;
+        (base, guard)
+    }
+
+    /// As [`TestServer::another_node`], also returning the node's application (to run its
+    /// background workers), with mail going to `mailer`.
+    pub async fn another_node_app(
+        &self,
+        mailer: Option<std::sync::Arc<dyn kakehashi_app::notify::Mailer>>,
+    ) -> (App, String, tokio::sync::oneshot::Sender<()>) {
         let store = kakehashi_store_sql::open(&self.url)
             .await
             .expect("open store");
-        let app = App::new(store, AppConfig::default());
+        let mut app = App::new(store, self.config.clone());
+        if let Some(m) = mailer {
+            app = app.with_mailer(m);
+        }
         app.start_event_relay().await.expect("event relay");
         let router = kakehashi_server::router(
-            app,
+            app.clone(),
             kakehashi_server::ServerConfig {
                 secure_cookies: false,
             },
@@ -136,7 +161,7 @@ impl TestServer {
             })
             .await;
         });
-        (base, tx)
+        (app, base, tx)
     }
 
     /// Runs SQL directly on the server's database, bypassing the application (to simulate

@@ -1022,7 +1022,6 @@ async fn live_inbox_hears_a_provision_sent_on_another_node(b: Backend) {
 /// and dead-lettered (visibly) when it never does. The payload carries no content.
 async fn webhooks_are_signed_retried_and_dead_lettered(b: Backend) {
     use std::sync::{Arc, Mutex};
-    let srv = TestServer::start(b).await;
     // A receiver on loopback: /flaky fails twice then accepts; /down always fails.
     let seen: Arc<Mutex<Vec<(String, String, String)>>> = Arc::default();
     let calls = Arc::new(std::sync::atomic::AtomicU32::new(0));
@@ -1059,7 +1058,8 @@ async fn webhooks_are_signed_retried_and_dead_lettered(b: Backend) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
-    let recv = format!("http://{}", listener.local_addr().expect("addr"));
+    let addr = listener.local_addr().expect("addr");
+    let recv = format!("http://{addr}");
     tokio::spawn(async move {
         axum::serve(
             listener,
@@ -1068,6 +1068,13 @@ async fn webhooks_are_signed_retried_and_dead_lettered(b: Backend) {
         .await
         .ok()
     });
+    // The receiver is on loopback over http: the server's allow-list admits exactly it.
+    let config = kakehashi_app::AppConfig {
+        webhook_allow: kakehashi_app::egress::AllowList::parse(&[addr.to_string()])
+            .expect("allow-list"),
+        ..kakehashi_app::AppConfig::default()
+    };
+    let srv = TestServer::start_with(b, None, config).await;
 
     let meti = srv.login("meti").await; // no org-admin role
     let (st, _) = meti
@@ -1114,7 +1121,7 @@ async fn webhooks_are_signed_retried_and_dead_lettered(b: Backend) {
         .await;
     assert_eq!(st, 200);
 
-    let client = reqwest::Client::new();
+    let client = srv.app.webhook_client().expect("webhook client");
     for _ in 0..12 {
         srv.app
             .deliver_due_webhooks(&client, 1)

@@ -11,3 +11,4 @@ mod mail;
 mod people;
 mod read_paths;
 mod text_input;
+mod webhooks;

@@ -342,3 +342,140 @@ async fn alert_mail_reaches_the_ministry_and_respects_tlp() {
     }
     eprintln!("mail test took {:?}", started.elapsed());
 }
+
+/// Lets each node's first mail through only once the other node is mailing too (or after a
+/// while), so that the two digest runs below overlap for certain.
+struct Overlap {
+    inner: SmtpMailer,
+    barrier: Arc<tokio::sync::Barrier>,
+    first: std::sync::atomic::AtomicBool,
+    sent: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl kakehashi_app::notify::Mailer for Overlap {
+    async fn send(&self, mail: kakehashi_app::notify::OutgoingMail) -> Result<(), String> {
+        if self.first.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            let _ = tokio::time::timeout(Duration::from_secs(10), self.barrier.wait()).await;
+        }
+        self.inner.send(mail).await?;
+        self.sent.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+/// Two server nodes on one PostgreSQL database run the digest at the same moment, mailing
+/// through a real SMTP server: every unread row of every person who chose digests is listed in
+/// exactly one mail, both nodes sent some, and a second run sends nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn digests_from_two_nodes_list_each_row_once() {
+    use kakehashi_store::NotifyAudience;
+    let sink = SmtpSink::start();
+    let smtp = format!("smtp://127.0.0.1:{}", sink.port);
+    let barrier = Arc::new(tokio::sync::Barrier::new(2));
+    let overlap = || {
+        Arc::new(Overlap {
+            inner: SmtpMailer::new(&smtp, "kakehashi@localhost").expect("mailer"),
+            barrier: barrier.clone(),
+            first: true.into(),
+            sent: 0.into(),
+        })
+    };
+    let (mail_a, mail_b) = (overlap(), overlap());
+    let srv = crate::common::TestServer::start_with(
+        crate::common::Backend::Postgres,
+        Some(mail_a.clone()),
+        AppConfig::default(),
+    )
+    .await;
+    let (node_b, _, _guard) = srv.another_node_app(Some(mail_b.clone())).await;
+    let store = &srv.app.store;
+    // More people than one claim takes, so both nodes find work.
+    for i in 0..(2 * kakehashi_app::notify::DIGEST_BATCH + 20) {
+        let mut p = kakehashi_store::conformance::person(&format!("digest-{i:03}"), "meti");
+        p.email = format!("digest-{i:03}@demo.example.jp");
+        p.need_to_know = None;
+        let audit = kakehashi_audit::AuditDraft {
+            actor: None,
+            actor_org: None,
+            action: "test.person".into(),
+            target: None,
+            detail: json!({}),
+        };
+        store.insert_person(&p, audit).await.expect("person");
+    }
+    let orgs: Vec<OrgId> = store
+        .orgs()
+        .await
+        .expect("orgs")
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    let audience = NotifyAudience {
+        orgs: orgs.clone(),
+        staff_only: false,
+        need_to_know_any: vec![],
+    };
+    let refs = ["dg-1", "dg-2", "dg-3"];
+    for r in refs {
+        store
+            .notify(
+                &audience,
+                "provision",
+                r,
+                &format!("情報提供 {r}"),
+                None,
+                srv.app.now(),
+            )
+            .await
+            .expect("notify");
+    }
+    // Who must get which rows: active people who chose digests and have an address.
+    let mut want: Vec<(String, String)> = Vec::new();
+    for o in &orgs {
+        for p in store.people_of_org(o).await.expect("people") {
+            if p.active && p.mail_pref == "digest" && !p.email.is_empty() {
+                for r in refs {
+                    want.push((p.email.to_lowercase(), r.to_owned()));
+                }
+            }
+        }
+    }
+    want.sort();
+    assert!(want.len() > 3 * 2 * kakehashi_app::notify::DIGEST_BATCH as usize);
+
+    let (a, b) = tokio::join!(srv.app.send_digests(), node_b.send_digests());
+    let (a, b) = (a.expect("node a"), b.expect("node b"));
+    eprintln!("digests: node a {a}, node b {b}");
+    assert!(a > 0 && b > 0, "both nodes mailed: {a} / {b}");
+    assert_eq!(a + b, want.len() / refs.len(), "one digest per person");
+    let mails = sink
+        .wait_for(Duration::from_secs(20), |m| m.len() >= a + b)
+        .await;
+    let mut got: Vec<(String, String)> = Vec::new();
+    for m in &mails {
+        let body = m["body"].as_str().expect("body");
+        for to in rcpts(m) {
+            for r in refs {
+                if body.contains(&format!("/provisions/{r}")) {
+                    got.push((to.clone(), r.to_owned()));
+                }
+            }
+        }
+    }
+    got.sort();
+    assert_eq!(got, want, "every row in exactly one digest");
+    assert_eq!(
+        (
+            srv.app.send_digests().await.expect("again"),
+            node_b.send_digests().await.expect("again")
+        ),
+        (0, 0),
+        "nothing twice"
+    );
+    assert_eq!(
+        mail_a.sent.load(std::sync::atomic::Ordering::SeqCst)
+            + mail_b.sent.load(std::sync::atomic::Ordering::SeqCst),
+        a + b
+    );
+}

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod demo;
+pub mod egress;
 pub mod error;
 pub mod events;
 pub mod identity;
@@ -48,6 +49,9 @@ pub struct AppConfig {
     pub session_hours: i64,
     /// Public address of the UI, for links in mail.
     pub base_url: String,
+    /// Webhook hosts (`host[:port]`) that may use `http` and internal addresses; empty by
+    /// default (see [`egress`]).
+    pub webhook_allow: egress::AllowList,
 }
 
 impl Default for AppConfig {
@@ -57,6 +61,7 @@ impl Default for AppConfig {
             nisc_name_en: "NISC (Critical Infrastructure Protection)".into(),
             session_hours: 12,
             base_url: "http://127.0.0.1:8080".into(),
+            webhook_allow: egress::AllowList::default(),
         }
     }
 }
@@ -70,6 +75,10 @@ pub struct App {
     pub config: Arc<AppConfig>,
     pub events: Arc<events::Events>,
     pub mailer: Arc<dyn notify::Mailer>,
+    /// Resolves webhook host names (the system resolver unless a test replaces it).
+    pub resolver: Arc<dyn egress::HostResolver>,
+    /// This node's name in row claims of the background workers (unique per process).
+    pub node: Arc<str>,
 }
 
 impl App {
@@ -81,11 +90,18 @@ impl App {
             config: Arc::new(config),
             events: Arc::new(events::Events::default()),
             mailer: Arc::new(notify::NoMail),
+            resolver: Arc::new(egress::SystemResolver),
+            node: new_id().into(),
         }
     }
 
     pub fn with_mailer(mut self, mailer: Arc<dyn notify::Mailer>) -> Self {
         self.mailer = mailer;
+        self
+    }
+
+    pub fn with_resolver(mut self, resolver: Arc<dyn egress::HostResolver>) -> Self {
+        self.resolver = resolver;
         self
     }
 

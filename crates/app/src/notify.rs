@@ -92,9 +92,35 @@ impl crate::App {
     }
 
     /// Sends one digest mail per person who chose "digest" and has unread, unmailed inbox rows;
-    /// returns how many mails went out. Titles and links only — never content.
+    /// returns how many mails went out. Titles and links only — never content. Safe on any
+    /// number of nodes: rows are claimed (a person's rows together, [`DIGEST_BATCH`] people at
+    /// a time) before they are mailed, so two nodes never mail the same rows; rows of a failed
+    /// mail stay claimed until the lease lapses and go out in a later run.
     pub async fn send_digests(&self) -> crate::AppResult<usize> {
-        let rows = self.store.unmailed_notifications("digest", 10_000).await?;
+        let mut sent = 0;
+        loop {
+            let now = self.now();
+            let lease = kakehashi_store::Lease {
+                node: self.node.to_string(),
+                now,
+                until: now + digest_lease(),
+            };
+            let rows = self
+                .store
+                .claim_unmailed_notifications("digest", &lease, DIGEST_BATCH)
+                .await?;
+            if rows.is_empty() {
+                return Ok(sent);
+            }
+            sent += self.mail_digests(rows).await?;
+        }
+    }
+
+    /// One digest per person of the claimed rows (grouped by person); marks what went out.
+    async fn mail_digests(
+        &self,
+        rows: Vec<(kakehashi_store::NotificationRecord, String)>,
+    ) -> crate::AppResult<usize> {
         let mut sent = 0;
         let mut i = 0;
         while i < rows.len() {
@@ -134,8 +160,11 @@ impl crate::App {
         Ok(sent)
     }
 
-    /// Runs [`crate::App::send_digests`] every `interval`.
-    pub fn spawn_digest_worker(&self, interval: std::time::Duration) {
+    /// Runs [`crate::App::send_digests`] every `interval`, until the returned task is aborted.
+    pub fn spawn_digest_worker(
+        &self,
+        interval: std::time::Duration,
+    ) -> tokio::task::JoinHandle<()> {
         let app = self.clone();
         tokio::spawn(async move {
             loop {
@@ -144,8 +173,17 @@ impl crate::App {
                     tracing::warn!("digest worker: {e}");
                 }
             }
-        });
+        })
     }
+}
+
+/// People whose digest rows one claim takes.
+pub const DIGEST_BATCH: u32 = 50;
+
+/// How long a digest claim holds: far beyond the time to mail a batch, shorter than the hourly
+/// run, so the rows of a node that died mid-run go out in the next run of any node.
+pub fn digest_lease() -> chrono::Duration {
+    chrono::Duration::minutes(30)
 }
 
 #[cfg(test)]

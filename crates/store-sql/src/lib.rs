@@ -19,6 +19,12 @@ pub mod sqlite {
 
     pub type Db = sqlx::Sqlite;
 
+    /// Row locks of a claiming statement: none needed, the single writer connection runs each
+    /// claiming `UPDATE … RETURNING` alone.
+    fn skip_locked(_alias: &str) -> String {
+        String::new()
+    }
+
     include!("queries.rs");
 
     impl SqlStore {
@@ -64,6 +70,12 @@ pub mod postgres {
     use sqlx::postgres::PgPoolOptions;
 
     pub type Db = sqlx::Postgres;
+
+    /// Row locks of a claiming statement: rows (of `alias`) another node is claiming right now
+    /// are skipped, not waited for, so concurrent claimers take disjoint rows.
+    fn skip_locked(alias: &str) -> String {
+        format!(" FOR UPDATE OF {alias} SKIP LOCKED")
+    }
 
     include!("queries.rs");
 

@@ -1484,45 +1484,70 @@ impl Store for SqlStore {
         tx.commit().await.map_err(map_err)
     }
 
-    async fn due_webhook_deliveries(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<(WebhookDeliveryRecord, WebhookRecord)>> {
-        let rows = sqlx::query(
-            "SELECT d.*, w.org_id, w.url, w.secret, w.active, w.created_by AS w_created_by, w.created_at AS w_created_at \
-             FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id \
-             WHERE d.status = 'pending' AND d.next_at <= $1 ORDER BY d.next_at, d.id LIMIT $2",
-        )
-        .bind(micros(now))
-        .bind(i64::from(limit.clamp(1, 500)))
-        .fetch_all(&self.reader)
-        .await
-        .map_err(map_err)?;
-        rows.iter()
-            .map(|r| {
-                let d = webhook_delivery_from_row(r)?;
-                let w = WebhookRecord {
-                    id: d.webhook.clone(),
-                    org: OrgId(r.try_get("org_id").map_err(map_err)?),
-                    url: r.try_get("url").map_err(map_err)?,
-                    secret: r.try_get("secret").map_err(map_err)?,
-                    active: r.try_get::<i64, _>("active").map_err(map_err)? != 0,
-                    created_by: PersonId(r.try_get("w_created_by").map_err(map_err)?),
-                    created_at: from_micros(r.try_get("w_created_at").map_err(map_err)?),
-                };
+    async fn claim_webhook_deliveries(&self, lease: &Lease, limit: u32) -> StoreResult<Vec<(WebhookDeliveryRecord, WebhookRecord)>> {
+        let sql = format!(
+            "UPDATE webhook_deliveries SET claimed_by = $1, claimed_until = $2 WHERE id IN (\
+             SELECT d.id FROM webhook_deliveries d WHERE d.status = 'pending' AND d.next_at <= $3 \
+             AND (d.claimed_until IS NULL OR d.claimed_until <= $4) ORDER BY d.next_at, d.id LIMIT $5{}) \
+             RETURNING *",
+            skip_locked("d")
+        );
+        let rows = sqlx::query(&sql)
+            .bind(&lease.node)
+            .bind(micros(lease.until))
+            .bind(micros(lease.now))
+            .bind(micros(lease.now))
+            .bind(i64::from(limit.clamp(1, 500)))
+            .fetch_all(&self.writer)
+            .await
+            .map_err(map_err)?;
+        let mut claimed = rows.iter().map(webhook_delivery_from_row).collect::<StoreResult<Vec<_>>>()?;
+        claimed.sort_by(|a, b| (a.next_at, &a.id).cmp(&(b.next_at, &b.id)));
+        if claimed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut qb: QueryBuilder<Db> = QueryBuilder::new("SELECT * FROM webhooks WHERE id IN (");
+        let mut sep = qb.separated(", ");
+        for d in &claimed {
+            sep.push_bind(d.webhook.clone());
+        }
+        qb.push(")");
+        let hooks = qb
+            .build()
+            .fetch_all(&self.writer)
+            .await
+            .map_err(map_err)?
+            .iter()
+            .map(webhook_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        claimed
+            .into_iter()
+            .map(|d| {
+                let w = hooks
+                    .iter()
+                    .find(|w| w.id == d.webhook)
+                    .cloned()
+                    .ok_or_else(|| StoreError::Other(format!("delivery {} has no webhook", d.id)))?;
                 Ok((d, w))
             })
             .collect()
     }
 
-    async fn update_webhook_delivery(&self, d: &WebhookDeliveryRecord) -> StoreResult<()> {
-        sqlx::query("UPDATE webhook_deliveries SET status = $1, attempts = $2, next_at = $3, last_error = $4 WHERE id = $5")
-            .bind(&d.status)
-            .bind(i64::from(d.attempts))
-            .bind(micros(d.next_at))
-            .bind(&d.last_error)
-            .bind(&d.id)
-            .execute(&self.writer)
-            .await
-            .map_err(map_err)?;
-        Ok(())
+    async fn finish_webhook_delivery(&self, d: &WebhookDeliveryRecord, node: &str) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE webhook_deliveries SET status = $1, attempts = $2, next_at = $3, last_error = $4, \
+             claimed_by = NULL, claimed_until = NULL WHERE id = $5 AND claimed_by = $6",
+        )
+        .bind(&d.status)
+        .bind(i64::from(d.attempts))
+        .bind(micros(d.next_at))
+        .bind(&d.last_error)
+        .bind(&d.id)
+        .bind(node)
+        .execute(&self.writer)
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
     }
 
     async fn webhook_deliveries_of_org(&self, org: &OrgId, status: &str, limit: u32) -> StoreResult<Vec<WebhookDeliveryRecord>> {
@@ -1539,31 +1564,67 @@ impl Store for SqlStore {
         rows.iter().map(webhook_delivery_from_row).collect()
     }
 
-    async fn unmailed_notifications(&self, mail_pref: &str, limit: u32) -> StoreResult<Vec<(NotificationRecord, String)>> {
-        let rows = sqlx::query(
-            "SELECT n.*, p.email FROM notifications n JOIN people p ON p.id = n.person_id \
-             WHERE n.mailed_at IS NULL AND n.read_at IS NULL AND p.active = 1 AND p.mail_pref = $1 AND p.email <> '' \
-             ORDER BY n.person_id, n.created_at LIMIT $2",
-        )
-        .bind(mail_pref)
-        .bind(i64::from(limit.clamp(1, 10_000)))
-        .fetch_all(&self.reader)
-        .await
-        .map_err(map_err)?;
-        rows.iter()
+    async fn claim_unmailed_notifications(&self, mail_pref: &str, lease: &Lease, people: u32) -> StoreResult<Vec<(NotificationRecord, String)>> {
+        // The people are taken first (skipping those another claimer holds), then all of their
+        // claimable rows: a person's rows go to one claimer, and a row to one claimer only
+        // (rows claimed meanwhile fail the re-checked condition of the UPDATE).
+        let sql = format!(
+            "UPDATE notifications SET mail_claimed_by = $1, mail_claimed_until = $2 \
+             WHERE mailed_at IS NULL AND read_at IS NULL AND (mail_claimed_until IS NULL OR mail_claimed_until <= $3) \
+             AND person_id IN (SELECT p.id FROM people p WHERE p.active = 1 AND p.mail_pref = $4 AND p.email <> '' \
+             AND EXISTS (SELECT 1 FROM notifications n WHERE n.person_id = p.id AND n.mailed_at IS NULL AND n.read_at IS NULL \
+             AND (n.mail_claimed_until IS NULL OR n.mail_claimed_until <= $5)) ORDER BY p.id LIMIT $6{}) \
+             RETURNING person_id, kind, ref_id, title, importance, created_at",
+            skip_locked("p")
+        );
+        let rows = sqlx::query(&sql)
+            .bind(&lease.node)
+            .bind(micros(lease.until))
+            .bind(micros(lease.now))
+            .bind(mail_pref)
+            .bind(micros(lease.now))
+            .bind(i64::from(people.clamp(1, 10_000)))
+            .fetch_all(&self.writer)
+            .await
+            .map_err(map_err)?;
+        let mut claimed = rows
+            .iter()
             .map(|r| {
-                Ok((
-                    NotificationRecord {
-                        person: PersonId(r.try_get("person_id").map_err(map_err)?),
-                        kind: r.try_get("kind").map_err(map_err)?,
-                        ref_id: r.try_get("ref_id").map_err(map_err)?,
-                        title: r.try_get("title").map_err(map_err)?,
-                        importance: r.try_get("importance").map_err(map_err)?,
-                        created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
-                        read_at: None,
-                    },
-                    r.try_get::<String, _>("email").map_err(map_err)?,
-                ))
+                Ok(NotificationRecord {
+                    person: PersonId(r.try_get("person_id").map_err(map_err)?),
+                    kind: r.try_get("kind").map_err(map_err)?,
+                    ref_id: r.try_get("ref_id").map_err(map_err)?,
+                    title: r.try_get("title").map_err(map_err)?,
+                    importance: r.try_get("importance").map_err(map_err)?,
+                    created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
+                    read_at: None,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        claimed.sort_by(|a, b| (&a.person.0, a.created_at, &a.ref_id).cmp(&(&b.person.0, b.created_at, &b.ref_id)));
+        if claimed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut ids: Vec<String> = claimed.iter().map(|n| n.person.0.clone()).collect();
+        ids.dedup();
+        let mut qb: QueryBuilder<Db> = QueryBuilder::new("SELECT id, email FROM people WHERE id IN (");
+        let mut sep = qb.separated(", ");
+        for id in &ids {
+            sep.push_bind(id.clone());
+        }
+        qb.push(")");
+        let mut emails = std::collections::HashMap::new();
+        for r in qb.build().fetch_all(&self.writer).await.map_err(map_err)? {
+            emails.insert(r.try_get::<String, _>("id").map_err(map_err)?, r.try_get::<String, _>("email").map_err(map_err)?);
+        }
+        claimed
+            .into_iter()
+            .map(|n| {
+                let email = emails
+                    .get(&n.person.0)
+                    .cloned()
+                    .ok_or_else(|| StoreError::Other(format!("no person {}", n.person)))?;
+                Ok((n, email))
             })
             .collect()
     }
@@ -1572,7 +1633,7 @@ impl Store for SqlStore {
         if ref_ids.is_empty() {
             return Ok(());
         }
-        let mut qb: QueryBuilder<Db> = QueryBuilder::new("UPDATE notifications SET mailed_at = ");
+        let mut qb: QueryBuilder<Db> = QueryBuilder::new("UPDATE notifications SET mail_claimed_by = NULL, mail_claimed_until = NULL, mailed_at = ");
         qb.push_bind(micros(at)).push(" WHERE person_id = ").push_bind(person.0.clone()).push(" AND ref_id IN (");
         let mut sep = qb.separated(", ");
         for r in ref_ids {

@@ -118,6 +118,8 @@ cases!(
     notifications_fan_out,
     events_cross_nodes,
     webhook_outbox,
+    webhook_claims_are_exclusive_and_lapse,
+    digest_claims_are_exclusive_and_lapse,
     provision_source_items,
     provision_drafts_save_and_refuse_after_send,
     provision_numbering,

@@ -25,6 +25,8 @@ pub const CASES: &[&str] = &[
     "notifications_fan_out",
     "events_cross_nodes",
     "webhook_outbox",
+    "webhook_claims_are_exclusive_and_lapse",
+    "digest_claims_are_exclusive_and_lapse",
     "provision_source_items",
     "provision_drafts_save_and_refuse_after_send",
     "provision_numbering",
@@ -58,6 +60,12 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
         "notifications_fan_out" => notifications_fan_out(store).await,
         "events_cross_nodes" => events_cross_nodes(store).await,
         "webhook_outbox" => webhook_outbox(store).await,
+        "webhook_claims_are_exclusive_and_lapse" => {
+            webhook_claims_are_exclusive_and_lapse(store).await
+        }
+        "digest_claims_are_exclusive_and_lapse" => {
+            digest_claims_are_exclusive_and_lapse(store).await
+        }
         "provision_source_items" => provision_source_items(store).await,
         "provision_drafts_save_and_refuse_after_send" => {
             provision_drafts_save_and_refuse_after_send(store).await
@@ -1714,24 +1722,37 @@ pub async fn webhook_outbox(store: Arc<dyn Store>) {
         .enqueue_webhook_deliveries(&[d("d1", "w1", 0), d("d2", "w1", 10), d("d3", "w3", 0)])
         .await
         .expect("enqueue");
-    let due = store.due_webhook_deliveries(t0(), 10).await.expect("due");
+    let lease = |node: &str, at: chrono::DateTime<Utc>| Lease {
+        node: node.into(),
+        now: at,
+        until: at + Duration::minutes(1),
+    };
+    let due = store
+        .claim_webhook_deliveries(&lease("n1", t0()), 10)
+        .await
+        .expect("due");
     assert_eq!(
         due.iter().map(|(x, _)| x.id.as_str()).collect::<Vec<_>>(),
         vec!["d1", "d3"]
     );
     assert_eq!(due[0].1.url, "http://127.0.0.1:9/w1");
+    assert_eq!(due[0].1.secret, "s3cret");
     let mut dead = due[0].0.clone();
     dead.status = "dead".into();
     dead.attempts = 6;
     dead.last_error = "HTTP 500".into();
-    store.update_webhook_delivery(&dead).await.expect("update");
+    assert!(store
+        .finish_webhook_delivery(&dead, "n1")
+        .await
+        .expect("update"));
     let letters = store
         .webhook_deliveries_of_org(&OrgId("op".into()), "dead", 10)
         .await
         .expect("dead letters");
     assert_eq!(letters, vec![dead]);
+    // d3 stays claimed by n1 (never finished); its claim lapses after the lease.
     let due = store
-        .due_webhook_deliveries(t0() + Duration::minutes(10), 10)
+        .claim_webhook_deliveries(&lease("n2", t0() + Duration::minutes(10)), 10)
         .await
         .expect("due later");
     assert_eq!(
@@ -1940,4 +1961,248 @@ pub async fn last_platform_admin_is_kept(store: Arc<dyn Store>) {
     }
     assert_eq!(ok, 1, "one deactivation wins, the other is refused");
     assert_eq!(store.active_platform_admins().await.expect("count"), 1);
+}
+
+/// Workers on several nodes: concurrent claimers never get the same delivery, a live claim is
+/// skipped, a lapsed claim is taken over, and only the holder of a claim records the attempt.
+pub async fn webhook_claims_are_exclusive_and_lapse(store: Arc<dyn Store>) {
+    world(&*store).await;
+    store
+        .insert_webhook(
+            &WebhookRecord {
+                id: "w1".into(),
+                org: OrgId("op".into()),
+                url: "https://hooks.example.jp/w1".into(),
+                secret: "s".into(),
+                active: true,
+                created_by: PersonId("p1".into()),
+                created_at: t0(),
+            },
+            draft("webhook"),
+        )
+        .await
+        .expect("webhook");
+    let total = 120;
+    let rows: Vec<WebhookDeliveryRecord> = (0..total)
+        .map(|i| WebhookDeliveryRecord {
+            id: format!("d{i:03}"),
+            webhook: "w1".into(),
+            payload: "{}".into(),
+            status: "pending".into(),
+            attempts: 0,
+            next_at: t0(),
+            last_error: String::new(),
+            created_at: t0(),
+        })
+        .collect();
+    store
+        .enqueue_webhook_deliveries(&rows)
+        .await
+        .expect("enqueue");
+    let lease = |node: &str, at: chrono::DateTime<Utc>| Lease {
+        node: node.into(),
+        now: at,
+        until: at + Duration::minutes(5),
+    };
+    // Two claimers at once, each taking small batches until nothing is left.
+    let claimer = |node: &'static str| {
+        let s = store.clone();
+        tokio::spawn(async move {
+            let mut got = Vec::new();
+            loop {
+                let batch = s
+                    .claim_webhook_deliveries(&lease(node, t0()), 7)
+                    .await
+                    .expect("claim");
+                if batch.is_empty() {
+                    return got;
+                }
+                got.extend(batch.into_iter().map(|(d, _)| d.id));
+            }
+        })
+    };
+    let (a, b) = (claimer("n1"), claimer("n2"));
+    let (a, b) = (a.await.expect("n1"), b.await.expect("n2"));
+    let mut all: Vec<String> = a.iter().chain(b.iter()).cloned().collect();
+    all.sort();
+    let before = all.len();
+    all.dedup();
+    assert_eq!(before, all.len(), "a delivery claimed twice: {a:?} / {b:?}");
+    assert_eq!(all.len(), total, "every due delivery claimed");
+    // Claims are live: nothing for a third node now.
+    let none = store
+        .claim_webhook_deliveries(&lease("n3", t0() + Duration::minutes(4)), 500)
+        .await
+        .expect("claim");
+    assert!(none.is_empty(), "live claims are skipped");
+    // Only the holder records an attempt; the holder's record releases the claim.
+    let mut d = rows[0].clone();
+    let holder = if a.contains(&d.id) { "n1" } else { "n2" };
+    let other = if holder == "n1" { "n2" } else { "n1" };
+    d.status = "done".into();
+    d.attempts = 1;
+    assert!(!store
+        .finish_webhook_delivery(&d, other)
+        .await
+        .expect("finish"));
+    let pending = store
+        .webhook_deliveries_of_org(&OrgId("op".into()), "pending", 500)
+        .await
+        .expect("pending");
+    assert_eq!(pending.len(), total, "a non-holder wrote nothing");
+    assert!(store
+        .finish_webhook_delivery(&d, holder)
+        .await
+        .expect("finish"));
+    // The nodes die; after the lease every unfinished delivery is taken over, once.
+    let later = lease("n3", t0() + Duration::minutes(6));
+    let taken = store
+        .claim_webhook_deliveries(&later, 500)
+        .await
+        .expect("take over");
+    assert_eq!(taken.len(), total - 1, "all but the finished one");
+    assert!(taken.iter().all(|(x, _)| x.id != d.id));
+    assert!(store
+        .claim_webhook_deliveries(&later, 500)
+        .await
+        .expect("again")
+        .is_empty());
+    // The old holder's late record is refused: the claim is n3's now.
+    let mut late = taken[0].0.clone();
+    late.status = "done".into();
+    assert!(!store
+        .finish_webhook_delivery(&late, holder)
+        .await
+        .expect("late"));
+    assert!(store
+        .finish_webhook_delivery(&late, "n3")
+        .await
+        .expect("n3"));
+}
+
+/// The digest worker on several nodes: concurrent claimers never get the same inbox row, a
+/// person's rows go to one claimer together, only people who chose digests (active, with an
+/// address) and only unread, unmailed rows are claimed, and a lapsed claim is taken over.
+pub async fn digest_claims_are_exclusive_and_lapse(store: Arc<dyn Store>) {
+    world(&*store).await; // p1 in "op", digest
+    let mut expected_people = vec!["p1".to_string()];
+    for i in 0..14 {
+        let id = format!("q{i:02}");
+        store
+            .insert_person(&person(&id, "op"), draft("person"))
+            .await
+            .expect("person");
+        expected_people.push(id);
+    }
+    let mut immediate = person("r-imm", "op");
+    immediate.mail_pref = "immediate".into();
+    let mut none = person("r-none", "op");
+    none.mail_pref = "none".into();
+    let mut inactive = person("r-off", "op");
+    inactive.active = false;
+    let mut no_mail = person("r-nomail", "op");
+    no_mail.email = String::new();
+    for p in [&immediate, &none, &inactive, &no_mail] {
+        store
+            .insert_person(p, draft("person"))
+            .await
+            .expect("person");
+    }
+    let audience = NotifyAudience {
+        orgs: vec![OrgId("op".into())],
+        staff_only: false,
+        need_to_know_any: vec![],
+    };
+    let refs = 6;
+    for k in 0..refs {
+        store
+            .notify(
+                &audience,
+                "provision",
+                &format!("x{k}"),
+                &format!("情報提供 T{k}"),
+                None,
+                t0() + Duration::seconds(k),
+            )
+            .await
+            .expect("notify");
+    }
+    store
+        .mark_notification_read(&PersonId("p1".into()), "provision", "x0", t0())
+        .await
+        .expect("read");
+    let lease = |node: &str, at: chrono::DateTime<Utc>| Lease {
+        node: node.into(),
+        now: at,
+        until: at + Duration::minutes(30),
+    };
+    let claimer = |node: &'static str| {
+        let s = store.clone();
+        tokio::spawn(async move {
+            let mut batches = Vec::new();
+            loop {
+                let batch = s
+                    .claim_unmailed_notifications("digest", &lease(node, t0()), 2)
+                    .await
+                    .expect("claim");
+                if batch.is_empty() {
+                    return batches;
+                }
+                batches.push(batch);
+            }
+        })
+    };
+    let (a, b) = (claimer("n1"), claimer("n2"));
+    let (a, b) = (a.await.expect("n1"), b.await.expect("n2"));
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for batch in a.iter().chain(b.iter()) {
+        let mut people: Vec<&str> = batch.iter().map(|(n, _)| n.person.as_str()).collect();
+        people.dedup();
+        assert!(people.len() <= 2, "at most the batch's people: {people:?}");
+        for p in &people {
+            let n = batch
+                .iter()
+                .filter(|(n, _)| n.person.as_str() == *p)
+                .count();
+            let want = if *p == "p1" { refs - 1 } else { refs };
+            assert_eq!(n as i64, want, "all of {p}'s rows in one claim");
+        }
+        for (n, email) in batch {
+            assert_eq!(email, &format!("{}@example.jp", n.person), "the address");
+            assert!(n.read_at.is_none());
+            rows.push((n.person.0.clone(), n.ref_id.clone()));
+        }
+    }
+    rows.sort();
+    let before = rows.len();
+    rows.dedup();
+    assert_eq!(before, rows.len(), "a row claimed twice");
+    let mut want: Vec<(String, String)> = expected_people
+        .iter()
+        .flat_map(|p| (0..refs).map(move |k| (p.clone(), format!("x{k}"))))
+        .filter(|(p, r)| !(p == "p1" && r == "x0"))
+        .collect();
+    want.sort();
+    assert_eq!(rows, want, "exactly the digest people's unread rows");
+    // Live claims are skipped; mailed rows are never claimed again; lapsed claims are.
+    assert!(store
+        .claim_unmailed_notifications("digest", &lease("n3", t0() + Duration::minutes(29)), 100)
+        .await
+        .expect("claim")
+        .is_empty());
+    let q00: Vec<String> = (0..refs).map(|k| format!("x{k}")).collect();
+    store
+        .mark_notifications_mailed(&PersonId("q00".into()), &q00, t0())
+        .await
+        .expect("mailed");
+    let later = store
+        .claim_unmailed_notifications("digest", &lease("n3", t0() + Duration::minutes(31)), 100)
+        .await
+        .expect("take over");
+    assert_eq!(
+        later.len(),
+        want.len() - refs as usize,
+        "all but q00's mailed rows"
+    );
+    assert!(later.iter().all(|(n, _)| n.person.as_str() != "q00"));
 }

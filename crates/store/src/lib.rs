@@ -228,13 +228,22 @@ pub trait Store: Send + Sync + 'static {
     async fn webhooks_for_orgs(&self, orgs: &[OrgId]) -> StoreResult<Vec<WebhookRecord>>;
     /// Queues deliveries (set-based).
     async fn enqueue_webhook_deliveries(&self, d: &[WebhookDeliveryRecord]) -> StoreResult<()>;
-    /// Pending deliveries due at `now`, oldest first, with their webhook.
-    async fn due_webhook_deliveries(
+    /// Claims for `lease.node` up to `limit` pending deliveries due at `lease.now` that no live
+    /// claim holds, oldest first, with their webhook. Two claimers never get the same row
+    /// (PostgreSQL: `FOR UPDATE SKIP LOCKED` in the claiming statement; SQLite: one writer); a
+    /// lapsed claim is taken over.
+    async fn claim_webhook_deliveries(
         &self,
-        now: DateTime<Utc>,
+        lease: &Lease,
         limit: u32,
     ) -> StoreResult<Vec<(WebhookDeliveryRecord, WebhookRecord)>>;
-    async fn update_webhook_delivery(&self, d: &WebhookDeliveryRecord) -> StoreResult<()>;
+    /// Records an attempt (status, attempts, next try, last error) and releases the claim.
+    /// `false`, and nothing written, if `node` no longer holds the claim.
+    async fn finish_webhook_delivery(
+        &self,
+        d: &WebhookDeliveryRecord,
+        node: &str,
+    ) -> StoreResult<bool>;
     /// An organisation's deliveries in a state ("dead" = the dead-letter list), newest first.
     async fn webhook_deliveries_of_org(
         &self,
@@ -243,13 +252,18 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> StoreResult<Vec<WebhookDeliveryRecord>>;
 
-    /// Unread, not yet mailed inbox rows of active people with this mail preference, with their
-    /// e-mail address, grouped by person.
-    async fn unmailed_notifications(
+    /// Claims for `lease.node` the unread, not yet mailed inbox rows that no live claim holds,
+    /// of up to `people` active people with this mail preference and an e-mail address: all of
+    /// each person's claimable rows together, with the address, ordered by person and time. Two
+    /// claimers never get the same row (PostgreSQL: the people rows are taken with
+    /// `FOR UPDATE SKIP LOCKED`; SQLite: one writer); a lapsed claim is taken over.
+    async fn claim_unmailed_notifications(
         &self,
         mail_pref: &str,
-        limit: u32,
+        lease: &Lease,
+        people: u32,
     ) -> StoreResult<Vec<(NotificationRecord, String)>>;
+    /// Marks rows mailed (and releases any claim on them).
     async fn mark_notifications_mailed(
         &self,
         person: &PersonId,

@@ -161,6 +161,17 @@ pub struct CopyQuery {
     pub limit: u32,
 }
 
+/// A worker node's claim on rows (webhook deliveries, digest rows): rows claimed are the node's
+/// until `until`; claims that lapsed at `now` (their node crashed or stalled) may be claimed
+/// again by any node. Workers run on every node, so a row goes out once only because of this.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    /// The claiming node (unique per server process).
+    pub node: String,
+    pub now: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewChain {
     pub id: ChainId,

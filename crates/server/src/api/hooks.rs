@@ -16,8 +16,16 @@ pub struct NewWebhook {
 }
 
 /// Register a webhook (org admins). The signing secret is shown once; deliveries carry
-/// `X-Kakehashi-Signature: sha256=<HMAC-SHA256 of the body>`.
-#[utoipa::path(post, path = "/api/v1/webhooks", tag = "live", request_body = NewWebhook, responses((status = 201, description = "Registered; `secret` shown once")))]
+/// `X-Kakehashi-Signature: sha256=<HMAC-SHA256 of the body>`. The URL must be `https://` to a
+/// public address: problem+json 422 on `url` with the rule (`https_required`,
+/// `loopback_address`, `private_address`, `link_local_address`, `unspecified_address`,
+/// `multicast_address`, `broadcast_address`, `shared_address`, `documentation_address`,
+/// `benchmarking_address`, `reserved_address`, `unresolvable`, `format`), except for hosts on the
+/// server's `--webhook-allow` list. Redirects are never followed.
+#[utoipa::path(post, path = "/api/v1/webhooks", tag = "live", request_body = NewWebhook, responses(
+    (status = 201, description = "Registered; `secret` shown once"),
+    (status = 422, description = "The URL is not https or names an internal address (problem+json naming `url` and the rule)")
+))]
 pub async fn create(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,

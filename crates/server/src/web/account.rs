@@ -172,7 +172,7 @@ async fn settings_page(
         @if a.actor.is_org_admin() {
             form method="post" action="/account/webhooks" {
                 input type="hidden" name="csrf" value=(a.csrf());
-                label for="webhook-url" { (lang.t("URL（https:// 推奨）", "URL (https:// recommended)")) }
+                label for="webhook-url" { (lang.t("URL（https://、内部ネットワークのアドレスは不可）", "URL (https://, no internal network addresses)")) }
                 input #webhook-url type="text" name="url";
                 div.actions { button #webhook-submit type="submit" { (lang.t("登録", "Register")) } }
             }
