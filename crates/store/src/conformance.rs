@@ -2018,6 +2018,7 @@ pub async fn webhook_claims_are_exclusive_and_lapse(store: Arc<dyn Store>) {
                     return got;
                 }
                 got.extend(batch.into_iter().map(|(d, _)| d.id));
+                assert!(got.len() <= total, "{node} claimed rows twice: {got:?}");
             }
         })
     };
@@ -2136,6 +2137,7 @@ pub async fn digest_claims_are_exclusive_and_lapse(store: Arc<dyn Store>) {
         now: at,
         until: at + Duration::minutes(30),
     };
+    let most = expected_people.len() * refs as usize;
     let claimer = |node: &'static str| {
         let s = store.clone();
         tokio::spawn(async move {
@@ -2149,6 +2151,8 @@ pub async fn digest_claims_are_exclusive_and_lapse(store: Arc<dyn Store>) {
                     return batches;
                 }
                 batches.push(batch);
+                let n: usize = batches.iter().map(Vec::len).sum();
+                assert!(n <= most, "{node} claimed rows twice");
             }
         })
     };
