@@ -127,7 +127,10 @@ impl Driver {
                 Some(json!({ "using": "css selector", "value": css })),
             )
             .await;
-        v.as_array().map(|a| a.len()).unwrap_or(0)
+        // A driver error is a failure, never "no such element".
+        v.as_array()
+            .unwrap_or_else(|| panic!("find elements {css}: {v}"))
+            .len()
     }
 
     /// Waits up to five seconds for an element: a click returns before the next page has loaded.

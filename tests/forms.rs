@@ -33,8 +33,10 @@ const CEPTOAR_POWER: &str = "電力セプター";
 const OP_POWER: &str = "東都電力株式会社";
 
 fn items(v: &Value) -> Vec<Value> {
-    assert!(v["items"].is_array(), "a listing with items: {v}");
-    v["items"].as_array().cloned().unwrap_or_default()
+    v["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a listing with items: {v}"))
+        .clone()
 }
 
 /// A page of the UI: status and HTML.
@@ -445,12 +447,17 @@ async fn route_preview_is_the_route_the_filing_takes(b: Backend) {
     assert_eq!(route[0].1, "ceptoar_anonymises");
     assert_eq!(route[0].2, json!("RED"), "the CEPTOAR hop is confined");
     assert_eq!(p["recipients"][0]["name_ja"], CEPTOAR_POWER);
-    assert_eq!(route[1].1, "nisc_urgent_copy");
+    assert_eq!(route[1].1, "nisc_urgent_copy_confined");
+    assert_eq!(
+        route[1].2,
+        json!("RED"),
+        "the urgent copy names the reporter: NISC only"
+    );
     assert!(
         p["recipients"][1]["note_ja"]
             .as_str()
             .unwrap_or("")
-            .contains("匿名化されません"),
+            .contains("NISC重要インフラ防護担当限り"),
         "{p}"
     );
     // Filing with the same choices goes exactly there.

@@ -9,6 +9,7 @@ mod forms;
 mod http;
 mod mail;
 mod people;
+mod policy_paths;
 mod read_paths;
 mod text_input;
 mod webhooks;

@@ -220,12 +220,10 @@ impl Drop for MailServer {
 fn rcpts(m: &Value) -> Vec<String> {
     m["rcpt_tos"]
         .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_lowercase))
-                .collect()
-        })
-        .unwrap_or_default()
+        .unwrap_or_else(|| panic!("a received mail with recipients: {m}"))
+        .iter()
+        .filter_map(|x| x.as_str().map(str::to_lowercase))
+        .collect()
 }
 
 async fn send_alert(nisc: &Session, tlp: &str, summary: &str) -> (String, String) {

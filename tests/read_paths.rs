@@ -579,7 +579,15 @@ impl World {
                         (hop::FILE, self.ministry_for(&sector))
                     }];
                     if f.urgent {
-                        hops.push((hop::URGENT_COPY, nisc.clone()));
+                        // On the anonymising route NISC's urgent copy is confined to NISC.
+                        hops.push((
+                            if f.via_ceptoar {
+                                hop::URGENT_COPY_CONFINED
+                            } else {
+                                hop::URGENT_COPY
+                            },
+                            nisc.clone(),
+                        ));
                     }
                     Ok(hops)
                 }
@@ -659,7 +667,9 @@ impl World {
         form.tlp = Some(Tlp::from_code(TLPS[tlp]).expect("tlp"));
         let added = self.added(added);
         let actor = self.actor_of(&holder.id).await;
-        let filed = self
+        // Whoever may not read the copy may not forward it, and learns nothing of it.
+        let may_read = decide(&actor.viewer().expect("viewer"), &stated_scope(&record)).allowed;
+        let result = self
             .app
             .forward(
                 &actor,
@@ -671,8 +681,18 @@ impl World {
                     ..Default::default()
                 },
             )
-            .await
-            .unwrap_or_else(|e| panic!("forward by {}: {e:?}", holder.name_en));
+            .await;
+        if !may_read {
+            assert!(
+                matches!(result, Err(AppError::NotFound)),
+                "forward by {} who may not read the copy: {result:?}",
+                holder.name_en
+            );
+            self.forwarded.insert(parent_id);
+            self.refusals += 1;
+            return;
+        }
+        let filed = result.unwrap_or_else(|e| panic!("forward by {}: {e:?}", holder.name_en));
         self.forwarded.insert(parent_id);
         assert_eq!(filed.copies.len(), 1);
         let id = filed.copies[0].clone();
@@ -700,8 +720,9 @@ type Ids = BTreeSet<CopyId>;
 fn stated_scope(c: &CopyRecord) -> ItemScope {
     let chosen = Tlp::from_code(&c.tlp).expect("stored TLP");
     ItemScope {
-        // The operator's hop on the anonymising route stays with the operator and its CEPTOAR.
-        tlp: if c.hop_kind == hop::FILE_VIA_CEPTOAR {
+        // The operator's hop on the anonymising route stays with the operator and its CEPTOAR;
+        // its urgent copy to NISC on that route stays with the operator and NISC.
+        tlp: if c.hop_kind == hop::FILE_VIA_CEPTOAR || c.hop_kind == hop::URGENT_COPY_CONFINED {
             Tlp::Red
         } else {
             chosen
@@ -737,6 +758,7 @@ async fn stored_copies(w: &World) -> Vec<CopyRecord> {
                 hop::FILE,
                 hop::FILE_VIA_CEPTOAR,
                 hop::URGENT_COPY,
+                hop::URGENT_COPY_CONFINED,
                 hop::FORWARD,
             ]
             .into_iter()

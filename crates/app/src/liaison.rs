@@ -31,6 +31,14 @@ pub mod hop {
     pub const FILE_VIA_CEPTOAR: &str = "file_via_ceptoar";
     /// 同報 — the urgent simultaneous copy to NISC.
     pub const URGENT_COPY: &str = "urgent_copy";
+    /// 同報 on the anonymising route: the operator's own copy names it, so it is confined to NISC
+    /// (kept RED, NISC its only addressee) whatever TLP was chosen.
+    pub const URGENT_COPY_CONFINED: &str = "urgent_copy_confined";
+
+    /// Hops confined to their sender and addressee whatever TLP was chosen.
+    pub fn is_confined(kind: &str) -> bool {
+        kind == FILE_VIA_CEPTOAR || kind == URGENT_COPY_CONFINED
+    }
     /// An onward hop (CEPTOAR → ministry, ministry → NISC).
     pub const FORWARD: &str = "forward";
     /// ※１ — NISC sharing what it received with the crisis-management office or an agency it
@@ -171,6 +179,9 @@ pub enum Reception {
     NiscNumbers,
     /// 同報: NISC receives the same report at once, from the reporter, not anonymised.
     NiscUrgentCopy,
+    /// 同報 on the anonymising route: only NISC's CI protection unit reads this copy (kept RED),
+    /// so the reporter's name reaches neither the ministry nor the sector through it.
+    NiscUrgentCopyConfined,
     /// ※１: the crisis-management office or a pre-arranged agency receives NISC's share.
     Partner,
     /// A recipient the sender added beyond the TLP scope: named on every copy of this filing.
@@ -186,6 +197,7 @@ impl Reception {
             Reception::MinistryNamed => "ministry_named",
             Reception::NiscNumbers => "nisc_numbers",
             Reception::NiscUrgentCopy => "nisc_urgent_copy",
+            Reception::NiscUrgentCopyConfined => "nisc_urgent_copy_confined",
             Reception::Partner => "partner",
             Reception::Added => "added",
         }
@@ -199,6 +211,7 @@ impl Reception {
             Reception::MinistryNamed => "匿名化されていない内容を受信します。事業者名が所管省庁に伝わります。",
             Reception::NiscNumbers => "受信して識別番号（R番号）を採番します。",
             Reception::NiscUrgentCopy => "同じ報告を同時に受信します（緊急の同報）。事業者が直接送る写しのため匿名化されません。",
+            Reception::NiscUrgentCopyConfined => "同じ報告を同時に受信します（緊急の同報）。事業者が直接送る写しのため貴社名が記載されますが、TLPにかかわらずNISC重要インフラ防護担当限り（TLP:RED、宛先はNISCのみ）とし、所管省庁・同分野の事業者等には共有されません。",
             Reception::Partner => "※１の共有先として、NISCが受領した内容をそのまま受信します。",
             Reception::Added => "送信者が追加した共有先として、この送信の写しを閲覧できます（選択したTLPの範囲外）。",
         }
@@ -212,6 +225,7 @@ impl Reception {
             Reception::MinistryNamed => "Receives it without anonymisation: the ministry learns the operator's name.",
             Reception::NiscNumbers => "Receives it and assigns the identification number (R-number).",
             Reception::NiscUrgentCopy => "Receives the same report at once (urgent copy). The operator sends this copy itself, so it is not anonymised.",
+            Reception::NiscUrgentCopyConfined => "Receives the same report at once (urgent copy). The operator sends this copy itself, so it names you, but it is kept for NISC's CI protection unit only (TLP:RED, NISC its only addressee, whatever TLP you chose): neither the ministry nor the sector sees it.",
             Reception::Partner => "Receives what NISC received, unchanged, as a partner under *1.",
             Reception::Added => "Added by the sender beyond the chosen TLP scope: may read the copies of this sending.",
         }
@@ -322,7 +336,7 @@ pub struct ListFilter {
 pub fn scope_of(c: &CopyRecord) -> AppResult<ItemScope> {
     let tlp = Tlp::from_code(&c.tlp)
         .ok_or_else(|| AppError::Internal(format!("stored TLP {}", c.tlp)))?;
-    let tlp = if c.hop_kind == hop::FILE_VIA_CEPTOAR {
+    let tlp = if hop::is_confined(&c.hop_kind) {
         Tlp::Red
     } else {
         tlp
@@ -343,11 +357,9 @@ fn minute(t: DateTime<Utc>) -> DateTime<Utc> {
         .unwrap_or(t)
 }
 
-fn is_restricted(tlp: &str) -> bool {
-    matches!(
-        Tlp::from_code(tlp),
-        Some(Tlp::Red | Tlp::AmberStrict | Tlp::Amber)
-    )
+/// Levels whose reads are audited.
+fn is_restricted(tlp: Tlp) -> bool {
+    matches!(tlp, Tlp::Red | Tlp::AmberStrict | Tlp::Amber)
 }
 
 impl App {
@@ -511,7 +523,12 @@ impl App {
                     HopTarget::CabinetSecretariat => vec![(hop::FILE.to_owned(), nisc.clone())],
                 };
                 if plan.urgent_copy_to_nisc && !hops.iter().any(|(_, o)| *o == nisc) {
-                    hops.push((hop::URGENT_COPY.to_owned(), nisc));
+                    let kind = if plan.urgent_copy_confined {
+                        hop::URGENT_COPY_CONFINED
+                    } else {
+                        hop::URGENT_COPY
+                    };
+                    hops.push((kind.to_owned(), nisc));
                 }
                 Ok(hops)
             }
@@ -572,7 +589,7 @@ impl App {
         let inherited = InheritedRoute {
             statutory: chain.statutory,
             via_ceptoar: first(hop::FILE_VIA_CEPTOAR),
-            urgent: first(hop::URGENT_COPY),
+            urgent: first(hop::URGENT_COPY) || first(hop::URGENT_COPY_CONFINED),
         };
         Ok((chain, inherited))
     }
@@ -670,7 +687,7 @@ impl App {
             }
             FilingKind::Forward => {
                 let id = q.copy.as_ref().ok_or(AppError::NotFound)?;
-                let parent = self.store.copy(id).await?;
+                let (parent, _, _) = self.readable_copy(actor, id).await?;
                 self.check_forwarder(actor, &parent)?;
                 let to = self.forward_target(actor, &parent, q.anonymise).await?;
                 added = self.checked_recipients(&q.added_recipients).await?;
@@ -1008,21 +1025,22 @@ impl App {
         })
     }
 
-    /// What a CEPTOAR's anonymisation would mask, before it sends: the masked form and the list.
+    /// What a CEPTOAR's anonymisation would mask, before it sends: the masked form and the list
+    /// (which holds the masked originals), so only for a reader of the copy who may forward it.
     pub async fn anonymise_preview(
         &self,
         actor: &Actor,
         copy_id: &CopyId,
         mask: &[String],
-    ) -> AppResult<liaison::Anonymised> {
-        let parent = self.store.copy(copy_id).await?;
+    ) -> AppResult<Visible<liaison::Anonymised>> {
+        let (parent, scope, viewer) = self.readable_copy(actor, copy_id).await?;
         self.check_forwarder(actor, &parent)?;
         let form: LiaisonForm =
             serde_json::from_str(&parent.form).map_err(|e| AppError::Internal(e.to_string()))?;
         let mut out = self.anonymised(&parent, &form, mask).await?;
         // The forwarded hop carries the CEPTOAR's own sender block, so the preview shows it too.
         self.fill_sender(actor, &mut out.form);
-        Ok(out)
+        reveal(&viewer, &scope, out).map_err(|_| AppError::NotFound)
     }
 
     /// Anonymises `form` (a copy of `parent`'s report) against everything that identifies the
@@ -1045,6 +1063,24 @@ impl App {
         ))
     }
 
+    /// A copy the actor may read, with its scope and the actor's viewer; a copy the policy
+    /// refuses is the same not-found as a missing id, so no route reveals that it exists.
+    async fn readable_copy(
+        &self,
+        actor: &Actor,
+        id: &CopyId,
+    ) -> AppResult<(CopyRecord, ItemScope, kakehashi_policy::Viewer)> {
+        let c = self.store.copy(id).await?;
+        let scope = scope_of(&c)?;
+        let viewer = actor.viewer()?;
+        if !kakehashi_policy::decide(&viewer, &scope).allowed {
+            return Err(AppError::NotFound);
+        }
+        Ok((c, scope, viewer))
+    }
+
+    /// May the actor send this (readable) copy on? Only an approver of the addressed
+    /// organisation.
     fn check_forwarder(&self, actor: &Actor, parent: &CopyRecord) -> AppResult<()> {
         actor.require(Role::Approver)?;
         if parent.addressee_org != actor.org.id {
@@ -1064,7 +1100,7 @@ impl App {
         copy_id: &CopyId,
         mut req: ForwardRequest,
     ) -> AppResult<(ForwardRequest, PlannedRoute, CopyRecord)> {
-        let parent = self.store.copy(copy_id).await?;
+        let (parent, _, _) = self.readable_copy(actor, copy_id).await?;
         self.check_forwarder(actor, &parent)?;
         let plan = self
             .plan_route(actor, &RouteQuery::of_forward(copy_id, &req))
@@ -1179,8 +1215,8 @@ impl App {
         copy_id: &CopyId,
         partner: &OrgId,
     ) -> AppResult<Filed> {
+        let (parent, _, _) = self.readable_copy(actor, copy_id).await?;
         actor.require(Role::Approver)?;
-        let parent = self.store.copy(copy_id).await?;
         if actor.org.kind != OrgKind::Nisc || parent.addressee_org != actor.org.id {
             return Err(AppError::forbidden(
                 "※１の共有はNISCが受領した情報連絡についてのみ行えます。",
@@ -1335,17 +1371,12 @@ impl App {
 
     /// One copy, if the policy allows; reads of RED and AMBER copies are audited.
     pub async fn view_copy(&self, actor: &Actor, id: &CopyId) -> AppResult<Visible<CopyView>> {
-        let c = self.store.copy(id).await?;
-        let scope = scope_of(&c)?;
-        let viewer = actor.viewer()?;
         // Deny as "not found": a refused reader learns nothing about the item's existence.
-        if !kakehashi_policy::decide(&viewer, &scope).allowed {
-            return Err(AppError::NotFound);
-        }
+        let (c, scope, viewer) = self.readable_copy(actor, id).await?;
         let chain = self.store.chain(&c.chain).await?;
         let reports = self.store.reports_of_chain(&c.chain).await?;
         let names = self.names().await?;
-        let restricted = is_restricted(&c.tlp) || c.hop_kind == hop::FILE_VIA_CEPTOAR;
+        let restricted = is_restricted(scope.tlp);
         let view = self.view_of(c, &chain, &reports, &names).await?;
         let visible = reveal(&viewer, &scope, view).map_err(|_| AppError::NotFound)?;
         if restricted {
@@ -1373,7 +1404,7 @@ impl App {
             if !kakehashi_policy::decide(&viewer, &scope).allowed {
                 continue;
             }
-            if is_restricted(&c.tlp) || c.hop_kind == hop::FILE_VIA_CEPTOAR {
+            if is_restricted(scope.tlp) {
                 restricted.push(c.id.0.clone());
             }
             let view = self.view_of(c, &chain, &reports, &names).await?;
@@ -1420,6 +1451,7 @@ fn reception_of(from: OrgKind, kind: &str, to: &OrgId, anonymise: bool) -> Recep
     match kind {
         hop::FILE_VIA_CEPTOAR => Reception::CeptoarAnonymises,
         hop::URGENT_COPY => Reception::NiscUrgentCopy,
+        hop::URGENT_COPY_CONFINED => Reception::NiscUrgentCopyConfined,
         hop::NISC_SHARE => Reception::Partner,
         _ if to.0 == NISC_ORG => Reception::NiscNumbers,
         hop::FORWARD if from == OrgKind::Ceptoar && anonymise => Reception::MinistryAnonymised,

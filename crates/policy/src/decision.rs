@@ -37,7 +37,8 @@ pub enum Reason {
     NamedOrganisation,
     /// The viewer belongs to NISC's CI protection unit, in every AMBER/AMBER+STRICT audience.
     Hub,
-    /// The viewer belongs to 内閣官房（事態対処・危機管理担当） and NISC holds the item (※１).
+    /// The viewer belongs to 内閣官房（事態対処・危機管理担当）, NISC holds the item and the
+    /// large-scale outage mode is declared (※１ without a share by NISC).
     CrisisManagementException,
     /// The viewer's ministry, CEPTOAR or operator is concerned with the item's sector.
     ConcernedSector,
@@ -107,7 +108,7 @@ impl Reason {
             }
             Reason::Hub => "NISC critical-infrastructure protection unit",
             Reason::CrisisManagementException => {
-                "Crisis-management office; the item is held by NISC (*1)"
+                "Crisis-management office during a large-scale outage; the item is held by NISC (*1)"
             }
             Reason::ConcernedSector => "Organisation of a directly concerned sector",
             Reason::Stakeholder => "CI stakeholder",
@@ -126,7 +127,7 @@ impl Reason {
             Reason::NamedOrganisation => "宛先等の組織（情報連絡元・宛先・追加共有先）",
             Reason::Hub => "NISC重要インフラ防護担当",
             Reason::CrisisManagementException => {
-                "内閣官房（事態対処・危機管理担当）へのNISCからの共有（※１）"
+                "大規模障害対応時の内閣官房（事態対処・危機管理担当）（NISCが保有する情報、※１）"
             }
             Reason::ConcernedSector => {
                 "直接関係する分野の重要インフラ所管省庁・セプター・重要インフラ事業者等"
@@ -191,7 +192,9 @@ impl Route {
         match self {
             Route::Named => item.names(&viewer.org),
             Route::Hub => viewer.org_kind == OrgKind::Nisc,
-            Route::CrisisManagement => viewer.org_kind == OrgKind::CrisisManagement,
+            Route::CrisisManagement => {
+                viewer.org_kind == OrgKind::CrisisManagement && viewer.large_scale_mode
+            }
             Route::ConcernedSector => {
                 is_sector_kind(viewer.org_kind)
                     && item.sectors.iter().any(|s| viewer.org_sectors.contains(s))
@@ -264,8 +267,8 @@ pub(crate) fn admits(tlp: Tlp, employment: Employment) -> bool {
 ///
 /// | Level | Routes | Employment | Need-to-know |
 /// |---|---|---|---|
-/// | RED 宛先限り | named organisation; crisis management if held by NISC | staff | yes |
-/// | AMBER+STRICT 特定分野・組織内関係者限り | named; NISC; crisis mgmt if held by NISC; concerned sector | staff | yes |
+/// | RED 宛先限り | named organisation; crisis management if held by NISC (large-scale mode) | staff | yes |
+/// | AMBER+STRICT 特定分野・組織内関係者限り | named; NISC; crisis mgmt if held by NISC (large-scale mode); concerned sector | staff | yes |
 /// | AMBER 特定分野・関係者限り | as AMBER+STRICT | staff or NDA contractor | yes |
 /// | GREEN 重要インフラ関係主体限り | every CI stakeholder kind | any | no |
 /// | CLEAR 公開情報 | everyone | any | no |
@@ -274,8 +277,11 @@ pub(crate) fn admits(tlp: Tlp, employment: Employment) -> bool {
 ///   added recipient. RED is literally 宛先限り: only the organisations on the item.
 /// * **Hub** — NISC's CI protection unit is in every AMBER/AMBER+STRICT audience
 ///   (「ＮＩＳＣ重要インフラ防護担当並びに…」), whether or not it is named.
-/// * **Crisis-management exception** — form footnote ※１: NISC may share what it holds with
-///   内閣官房（事態対処・危機管理担当）. It applies only when NISC is the sender or an addressee
+/// * **Crisis-management exception** — form footnote ※１: 「必要に応じ、内閣官房（事態対処・危機管理
+///   担当）…との間で情報共有を行う」. *As needed*, so in normal times the office reads only what NISC
+///   explicitly shares with it (a share hop naming it: the named route, audited). While the
+///   large-scale outage mode is declared ([`Viewer::large_scale_mode`]) the office reads what NISC
+///   holds without a share: the route applies only when NISC is the sender or an addressee
 ///   ([`ItemScope::held_by_nisc`]); it applies to RED too, since ※１ is printed beside RED.
 ///   (The other ※１ recipients, cybersecurity agencies asked in advance, are listed on the item as
 ///   added recipients and read through the named-organisation route.)

@@ -129,7 +129,7 @@ fn every_kind_reads_green_and_clear() {
 }
 
 #[test]
-fn crisis_management_reads_red_only_when_held_by_nisc() {
+fn crisis_management_reads_only_what_nisc_shares_in_normal_times() {
     let cm = viewer(
         "cas-cm",
         OrgKind::CrisisManagement,
@@ -137,6 +137,29 @@ fn crisis_management_reads_red_only_when_held_by_nisc() {
         Staff,
         NeedToKnow::All,
     );
+    // NISC holds it, but in normal times ※１ needs an act of NISC (a share naming the office).
+    let held = liaison(Tlp::Red);
+    assert!(!allowed(&cm, &held, &all()));
+    assert_eq!(decide(&cm, &held).reason, Reason::DeniedOutsideScope);
+    let shared = ItemScope {
+        addressees: vec![org("cas-cm")],
+        sender_org: org("nisc"),
+        ..held.clone()
+    };
+    assert!(allowed(&cm, &shared, &all()));
+    assert_eq!(decide(&cm, &shared).reason, Reason::NamedOrganisation);
+}
+
+#[test]
+fn crisis_management_reads_what_nisc_holds_in_large_scale_mode() {
+    let cm = viewer(
+        "cas-cm",
+        OrgKind::CrisisManagement,
+        &[],
+        Staff,
+        NeedToKnow::All,
+    )
+    .in_large_scale_mode(true);
     let held = liaison(Tlp::Red);
     assert!(allowed(&cm, &held, &all()));
     assert_eq!(decide(&cm, &held).reason, Reason::CrisisManagementException);
@@ -160,9 +183,11 @@ fn crisis_management_reads_red_only_when_held_by_nisc() {
         &[],
         NdaContractor,
         NeedToKnow::All,
-    );
+    )
+    .in_large_scale_mode(true);
     assert!(!allowed(&cm_contractor, &held, &all()));
-    let cm_no_ntk = viewer("cas-cm", OrgKind::CrisisManagement, &[], Staff, ntk(&[GAS]));
+    let cm_no_ntk = viewer("cas-cm", OrgKind::CrisisManagement, &[], Staff, ntk(&[GAS]))
+        .in_large_scale_mode(true);
     assert!(!allowed(&cm_no_ntk, &held, &all()));
 }
 

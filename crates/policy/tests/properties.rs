@@ -1,5 +1,5 @@
 //! (b) Properties over random worlds: organisations of random kinds and sectors, people with
-//! random employment and need-to-know, items with random TLP, sectors, sender, addressees, added
+//! random employment, need-to-know and large-scale mode, items with random TLP, sectors, sender, addressees, added
 //! recipients and `held_by_nisc`.
 //!
 //! * the audience index and `decide` agree for every person and item;
@@ -61,8 +61,15 @@ struct World {
 fn world() -> impl Strategy<Value = World> {
     let orgs = proptest::collection::vec((kind(), sectors()), ORG_IDS.len());
     orgs.prop_flat_map(|orgs| {
-        let people =
-            proptest::collection::vec((0..ORG_IDS.len(), employment(), need_to_know()), 1..10);
+        let people = proptest::collection::vec(
+            (
+                0..ORG_IDS.len(),
+                employment(),
+                need_to_know(),
+                any::<bool>(),
+            ),
+            1..10,
+        );
         let items = proptest::collection::vec(
             (
                 tlp(),
@@ -80,13 +87,14 @@ fn world() -> impl Strategy<Value = World> {
         let people = people
             .into_iter()
             .enumerate()
-            .map(|(n, (o, employment, need_to_know))| Viewer {
+            .map(|(n, (o, employment, need_to_know, large_scale))| Viewer {
                 person: PersonId::from(format!("p{n}").as_str()),
                 org: OrgId::from(ORG_IDS[o]),
                 org_kind: orgs[o].0,
                 org_sectors: orgs[o].1.clone(),
                 employment,
                 need_to_know,
+                large_scale_mode: large_scale,
             })
             .collect();
         let items = items

@@ -14,6 +14,10 @@
 //!   └─── viewer's organisation in the item's sector, need-to-know for it
 //! ```
 //!
+//! The table is normal times. In a declared large-scale outage only the crisis-management rows
+//! change (their held-by-NISC, not-named cells open as ※１ lets them); `large_scale_mode_table`
+//! checks that difference and that no other row changes.
+//!
 //! "Named" is checked three times: the viewer's organisation as sender, as addressee and as
 //! added recipient. Every cell also checks that the audience index agrees with `decide`.
 
@@ -47,7 +51,7 @@ table! {
     // Red
     Red,         Nisc,                       Staff         => "ADAD DDDD ADAD DDDD";
     Red,         Nisc,                       NdaContractor => "DDDD DDDD DDDD DDDD";
-    Red,         CrisisManagement,           Staff         => "ADAD DDDD ADAD ADAD";
+    Red,         CrisisManagement,           Staff         => "ADAD DDDD ADAD DDDD";
     Red,         CrisisManagement,           NdaContractor => "DDDD DDDD DDDD DDDD";
     Red,         CiMinistry,                 Staff         => "ADAD DDDD ADAD DDDD";
     Red,         CiMinistry,                 NdaContractor => "DDDD DDDD DDDD DDDD";
@@ -70,7 +74,7 @@ table! {
     // AmberStrict
     AmberStrict, Nisc,                       Staff         => "ADAD ADAD ADAD ADAD";
     AmberStrict, Nisc,                       NdaContractor => "DDDD DDDD DDDD DDDD";
-    AmberStrict, CrisisManagement,           Staff         => "ADAD DDDD ADAD ADAD";
+    AmberStrict, CrisisManagement,           Staff         => "ADAD DDDD ADAD DDDD";
     AmberStrict, CrisisManagement,           NdaContractor => "DDDD DDDD DDDD DDDD";
     AmberStrict, CiMinistry,                 Staff         => "ADAD ADDD ADAD ADDD";
     AmberStrict, CiMinistry,                 NdaContractor => "DDDD DDDD DDDD DDDD";
@@ -93,8 +97,8 @@ table! {
     // Amber
     Amber,       Nisc,                       Staff         => "ADAD ADAD ADAD ADAD";
     Amber,       Nisc,                       NdaContractor => "ADAD ADAD ADAD ADAD";
-    Amber,       CrisisManagement,           Staff         => "ADAD DDDD ADAD ADAD";
-    Amber,       CrisisManagement,           NdaContractor => "ADAD DDDD ADAD ADAD";
+    Amber,       CrisisManagement,           Staff         => "ADAD DDDD ADAD DDDD";
+    Amber,       CrisisManagement,           NdaContractor => "ADAD DDDD ADAD DDDD";
     Amber,       CiMinistry,                 Staff         => "ADAD ADDD ADAD ADDD";
     Amber,       CiMinistry,                 NdaContractor => "ADAD ADDD ADAD ADDD";
     Amber,       CybersecurityMinistry,      Staff         => "ADAD DDDD ADAD DDDD";
@@ -255,5 +259,58 @@ fn decision_table() {
         "{} cells differ:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+}
+
+/// In a declared large-scale outage the crisis-management office reads what NISC holds without
+/// a share; every other cell of the table is unchanged.
+#[test]
+fn large_scale_mode_table() {
+    let all: Vec<SectorId> = vec![sector(ITEM_SECTOR), sector(OTHER_SECTOR)];
+    let mut opened = 0;
+    for &(tlp, kind, emp, _) in TABLE {
+        for held in [false, true] {
+            for named in [
+                Named::Sender,
+                Named::Addressee,
+                Named::AddedRecipient,
+                Named::No,
+            ] {
+                for in_sector in [true, false] {
+                    for has_ntk in [true, false] {
+                        let v = viewer(
+                            VIEWER_ORG,
+                            kind,
+                            &[if in_sector { ITEM_SECTOR } else { OTHER_SECTOR }],
+                            emp,
+                            NeedToKnow::Sectors(vec![sector(if has_ntk {
+                                ITEM_SECTOR
+                            } else {
+                                OTHER_SECTOR
+                            })]),
+                        );
+                        let item = scope(tlp, held, named);
+                        let normal = allowed(&v, &item, &all);
+                        let large = allowed(&v.clone().in_large_scale_mode(true), &item, &all);
+                        let expected = normal
+                            || (kind == OrgKind::CrisisManagement
+                                && held
+                                && has_ntk
+                                && matches!(tlp, Tlp::Red | Tlp::AmberStrict | Tlp::Amber)
+                                && (emp == Employment::Staff || tlp == Tlp::Amber));
+                        assert_eq!(
+                            large, expected,
+                            "{tlp:?} {kind:?} {emp:?} held={held} named={named:?} \
+                             in_sector={in_sector} ntk={has_ntk}"
+                        );
+                        opened += usize::from(large && !normal);
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        opened > 0,
+        "the mode opened nothing: the test proves nothing"
     );
 }

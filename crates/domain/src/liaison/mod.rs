@@ -20,7 +20,9 @@ pub use anonymise::{
 };
 pub use chain::{ident_for, next_report_no, ChainStatus};
 pub use form::*;
-pub use routing::{may_forward, plan_first_hop, HopTarget, RouteError, RoutePlan, RouteRequest};
+pub use routing::{
+    may_forward, onward_tlp_allowed, plan_first_hop, HopTarget, RouteError, RoutePlan, RouteRequest,
+};
 pub use taxonomy::{CodeLists, Taxonomy};
 pub use validate::{
     field_label, validate, FieldError, ValidationContext, ValidationErrors, CLOCK_SKEW_MINUTES,

@@ -76,9 +76,13 @@ impl HopTarget {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoutePlan {
     pub first: HopTarget,
-    /// Urgent: send the same report to NISC at the same time (同報). On the CEPTOAR route this
-    /// copy comes from the operator itself and is therefore not anonymised; the app should say so.
+    /// Urgent: send the same report to NISC at the same time (同報).
     pub urgent_copy_to_nisc: bool,
+    /// The urgent copy on the CEPTOAR (anonymising) route: it comes from the operator itself, so
+    /// it names the reporter. It is confined to NISC's CI protection unit (kept RED with NISC as
+    /// its only addressee, whatever TLP was chosen), so neither the ministry nor the sector learns
+    /// from it who reported; the form says so before sending.
+    pub urgent_copy_confined: bool,
     /// A statutory event sent directly to 内閣官房 in large-scale mode still owes its report to
     /// the ministry (every normal-time rule stays in force), so the ministry gets it as well.
     pub copy_to_ministry: bool,
@@ -179,8 +183,15 @@ pub fn plan_first_hop(req: &RouteRequest) -> Result<RoutePlan, RouteError> {
     Ok(RoutePlan {
         first,
         urgent_copy_to_nisc: req.urgent,
+        urgent_copy_confined: req.urgent && first == HopTarget::Ceptoar,
         copy_to_ministry: req.statutory && first == HopTarget::CabinetSecretariat,
     })
+}
+
+/// Whether an onward hop may carry `onward` when the copy it is made from was sent at `parent`:
+/// never looser than what the sender of that copy chose, unless that sender consented.
+pub fn onward_tlp_allowed(parent: crate::Tlp, onward: crate::Tlp, consented: bool) -> bool {
+    onward.at_least_as_strict_as(parent) || consented
 }
 
 /// Whether the holder of a liaison may pass it on to `to` (the onward hops of 図３):
@@ -223,6 +234,7 @@ mod tests {
         Ok(RoutePlan {
             first,
             urgent_copy_to_nisc: urgent,
+            urgent_copy_confined: urgent && first == HopTarget::Ceptoar,
             copy_to_ministry,
         })
     }
@@ -297,6 +309,20 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn onward_tlp_never_looser_without_consent() {
+        use crate::Tlp;
+        for parent in Tlp::ALL {
+            for onward in Tlp::ALL {
+                let stricter_or_same = onward.at_least_as_strict_as(parent);
+                assert_eq!(onward_tlp_allowed(parent, onward, false), stricter_or_same);
+                assert!(onward_tlp_allowed(parent, onward, true));
+            }
+        }
+        assert!(!onward_tlp_allowed(Tlp::Red, Tlp::Clear, false));
+        assert!(onward_tlp_allowed(Tlp::Amber, Tlp::Red, false));
     }
 
     #[test]

@@ -151,7 +151,7 @@ pub async fn copy(
 
 /// Send a received copy on (CEPTOAR → ministry, ministry → NISC).
 #[utoipa::path(post, path = "/api/v1/copies/{id}/forward", tag = "liaison", params(("id" = String, Path)), request_body = Value,
-    responses((status = 201, description = "Forwarded"), (status = 403, description = "Not the addressee")))]
+    responses((status = 201, description = "Forwarded"), (status = 403, description = "Reads the copy but is not an approver of its addressee"), (status = 404, description = "Not found or not readable"), (status = 422, description = "Invalid form")))]
 pub async fn forward(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -169,7 +169,7 @@ pub async fn forward(
 /// extra terms, as in the forward request.
 #[utoipa::path(get, path = "/api/v1/copies/{id}/anonymise-preview", tag = "liaison",
     params(("id" = String, Path), ("mask" = Option<Vec<String>>, Query, description = "Extra terms to mask (repeatable)")),
-    responses((status = 200, description = "Masked form, maskings and kept indicators"), (status = 422, description = "An extra term breaks its rule")))]
+    responses((status = 200, description = "Masked form, maskings and kept indicators"), (status = 403, description = "Reads the copy but may not forward it"), (status = 404, description = "Not found or not readable"), (status = 422, description = "An extra term breaks its rule")))]
 pub async fn anonymise_preview(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -185,7 +185,8 @@ pub async fn anonymise_preview(
     let p = s
         .app
         .anonymise_preview(&a.actor, &CopyId(id), &mask)
-        .await?;
+        .await?
+        .into_inner();
     Ok(Json(
         json!({ "form": p.form, "maskings": p.maskings, "kept": p.kept }),
     ))
@@ -199,7 +200,7 @@ pub struct Share {
 
 /// ※１: NISC shares a copy it received with the crisis-management office or a pre-arranged agency.
 #[utoipa::path(post, path = "/api/v1/copies/{id}/share", tag = "liaison", params(("id" = String, Path)), request_body = Share,
-    responses((status = 201, description = "Shared"), (status = 422, description = "Not a partner")))]
+    responses((status = 201, description = "Shared"), (status = 403, description = "Not NISC's approver"), (status = 404, description = "Not found or not readable"), (status = 422, description = "Not a partner")))]
 pub async fn share(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,

@@ -232,7 +232,10 @@ async fn forward_page(
     let ceptoar = a.actor.org.kind == OrgKind::Ceptoar;
     let (form, anonymised) = if ceptoar {
         match s.app.anonymise_preview(&a.actor, id, &masks).await {
-            Ok(an) => (an.form.clone(), Some(an)),
+            Ok(an) => {
+                let an = an.into_inner();
+                (an.form.clone(), Some(an))
+            }
             Err(e) => return error_page(lang, Some(a), &e),
         }
     } else {

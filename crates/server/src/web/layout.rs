@@ -191,6 +191,8 @@ pub fn hop_label(lang: Lang, kind: &str) -> &'static str {
         "file" => lang.t("報告", "Filed"),
         "file_via_ceptoar" => lang.t("報告（セプター経由）", "Filed via CEPTOAR"),
         "urgent_copy" => lang.t("同報（緊急）", "Urgent copy"),
+        "urgent_copy_confined" => lang.t("同報（緊急・NISC限り）", "Urgent copy (NISC only)"),
+        "nisc_share" => lang.t("※１共有", "Shared under *1"),
         "forward" => lang.t("転送", "Forwarded"),
         _ => lang.t("その他", "Other"),
     }
