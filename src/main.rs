@@ -218,6 +218,10 @@ async fn serve(args: ServeArgs, demo: bool) -> anyhow::Result<()> {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
+    // Refused attempts still being counted go to the audit log before the process ends.
+    if let Err(e) = app.flush_refusals().await {
+        tracing::warn!("writing refused attempts to the audit log failed: {e}");
+    }
     Ok(())
 }
 

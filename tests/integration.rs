@@ -5,6 +5,7 @@
 mod browser;
 mod common;
 mod crash;
+mod edge;
 mod forms;
 mod http;
 mod mail;

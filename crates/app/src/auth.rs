@@ -12,7 +12,6 @@ use argon2::password_hash::{
 use argon2::Argon2;
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
-use kakehashi_audit::AuditDraft;
 use kakehashi_domain::text::{self, Subject};
 use kakehashi_store::{ApiTokenRecord, SessionRecord, StoreError};
 use rand::RngCore;
@@ -99,20 +98,17 @@ impl App {
         let now = self.now();
         let key = login.trim().to_lowercase();
         let since = now - Duration::minutes(WINDOW_MINUTES);
-        login_allowed(&self.store.login_failures_since(&key, since).await?, now)?;
+        if let Err(e) = login_allowed(&self.store.login_failures_since(&key, since).await?, now) {
+            self.note_refusal(None, "rate_limited", Some(&key));
+            return Err(e);
+        }
         let person = match self.store.person_by_login(&key).await {
             Ok(p) if p.active && verify_password(password, &p.password_hash) => p,
             Ok(_) | Err(StoreError::NotFound) => {
                 self.store.record_login_failure(&key, now).await?;
-                self.store
-                    .append_audit(vec![AuditDraft {
-                        actor: None,
-                        actor_org: None,
-                        action: "sign_in_failed".into(),
-                        target: Some(key.clone()),
-                        detail: serde_json::json!({}),
-                    }])
-                    .await?;
+                // Counted, and written once per window (an entry per attempt would let anyone
+                // flood the log with made-up logins).
+                self.note_refusal(None, "sign_in_failed", Some(&key));
                 return Err(AppError::bad_field(
                     "login",
                     "credentials",
@@ -298,13 +294,16 @@ impl App {
         let now = self.now();
         let person = self.store.person(&actor.person.id).await?;
         let since = now - Duration::minutes(WINDOW_MINUTES);
-        login_allowed(
+        if let Err(e) = login_allowed(
             &self
                 .store
                 .login_failures_since(&person.login, since)
                 .await?,
             now,
-        )?;
+        ) {
+            self.note_refusal(Some(actor), "rate_limited", Some(&person.login));
+            return Err(e);
+        }
         if !verify_password(current, &person.password_hash) {
             self.store.record_login_failure(&person.login, now).await?;
             self.store

@@ -180,6 +180,11 @@ impl App {
         orgs: &HashMap<String, (String, String)>,
     ) -> TargetLabel {
         let unknown = TargetLabel::Other { what: "unknown" };
+        if matches!(action, "refusal.sign_in_failed" | "refusal.rate_limited") {
+            return TargetLabel::Login {
+                login: target.to_owned(),
+            };
+        }
         let (kind, _) = action.split_once('.').unwrap_or((action, ""));
         match kind {
             "liaison" | "chain" => self
@@ -223,6 +228,7 @@ impl App {
             "api_token" => TargetLabel::Other { what: "api_token" },
             "webhook" => TargetLabel::Other { what: "webhook" },
             "consent" => TargetLabel::Other { what: "consent" },
+            "refusal" => TargetLabel::Other { what: "refusal" },
             _ => unknown,
         }
     }

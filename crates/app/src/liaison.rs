@@ -1070,6 +1070,19 @@ impl App {
         actor: &Actor,
         id: &CopyId,
     ) -> AppResult<(CopyRecord, ItemScope, kakehashi_policy::Viewer)> {
+        let r = self.readable_copy_checked(actor, id).await;
+        if matches!(r, Err(AppError::NotFound)) {
+            // Refused and missing alike, counted for the audit log (aggregated).
+            self.note_refusal(Some(actor), "not_found", Some(&format!("copy:{}", id.0)));
+        }
+        r
+    }
+
+    async fn readable_copy_checked(
+        &self,
+        actor: &Actor,
+        id: &CopyId,
+    ) -> AppResult<(CopyRecord, ItemScope, kakehashi_policy::Viewer)> {
         let c = self.store.copy(id).await?;
         let scope = scope_of(&c)?;
         let viewer = actor.viewer()?;
@@ -1391,8 +1404,17 @@ impl App {
         Ok(visible)
     }
 
-    /// A chain with only the copies the policy lets the actor read; not found if none.
+    /// A chain with only the copies the policy lets the actor read; not found if none (noted
+    /// as a refusal for the audit log).
     pub async fn view_chain(&self, actor: &Actor, id: &ChainId) -> AppResult<ChainView> {
+        let r = self.view_chain_checked(actor, id).await;
+        if matches!(r, Err(AppError::NotFound)) {
+            self.note_refusal(Some(actor), "not_found", Some(&format!("chain:{}", id.0)));
+        }
+        r
+    }
+
+    async fn view_chain_checked(&self, actor: &Actor, id: &ChainId) -> AppResult<ChainView> {
         let chain = self.store.chain(id).await?;
         let reports = self.store.reports_of_chain(id).await?;
         let names = self.names().await?;

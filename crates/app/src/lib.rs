@@ -14,6 +14,7 @@ pub mod liaison;
 pub mod notify;
 pub mod orgs;
 pub mod provision;
+pub mod refusals;
 pub mod reporter;
 pub mod taxonomy;
 pub mod webhooks;
@@ -79,6 +80,8 @@ pub struct App {
     pub resolver: Arc<dyn egress::HostResolver>,
     /// This node's name in row claims of the background workers (unique per process).
     pub node: Arc<str>,
+    /// Refused attempts counted for the audit log (see [`refusals`]).
+    pub refusals: Arc<refusals::Refusals>,
 }
 
 impl App {
@@ -92,6 +95,7 @@ impl App {
             mailer: Arc::new(notify::NoMail),
             resolver: Arc::new(egress::SystemResolver),
             node: new_id().into(),
+            refusals: Arc::new(refusals::Refusals::default()),
         }
     }
 
@@ -102,6 +106,12 @@ impl App {
 
     pub fn with_resolver(mut self, resolver: Arc<dyn egress::HostResolver>) -> Self {
         self.resolver = resolver;
+        self
+    }
+
+    /// Counts refused attempts for `window` before writing them (one minute by default).
+    pub fn with_refusal_window(mut self, window: std::time::Duration) -> Self {
+        self.refusals = Arc::new(refusals::Refusals::new(window));
         self
     }
 

@@ -7,7 +7,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, Method};
 use axum::response::{IntoResponse, Redirect, Response};
-use kakehashi_app::{Actor, AppError};
+use kakehashi_app::{Actor, App, AppError};
 
 pub const SESSION_COOKIE: &str = "kkh_session";
 
@@ -65,20 +65,41 @@ pub enum Via {
 pub struct Authed {
     pub actor: Actor,
     pub via: Via,
+    /// Where refusals of this caller are noted for the audit log.
+    notes: Notes,
+}
+
+/// The application, to note refused attempts (see `kakehashi_app::refusals`).
+#[derive(Clone)]
+struct Notes(App);
+
+impl std::fmt::Debug for Notes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Notes")
+    }
 }
 
 impl Authed {
     /// API tokens act only within their scopes; a browser session has the person's full rights.
+    /// A refusal is noted for the audit log.
     pub fn require_scope(&self, scope: &str) -> Result<(), ApiError> {
         match &self.via {
             Via::Session { .. } => Ok(()),
             Via::Token { scopes } if scopes.iter().any(|s| s == scope) => Ok(()),
-            Via::Token { .. } => Err(AppError::forbidden(
-                format!("このトークンには「{scope}」スコープがありません。"),
-                format!("This token lacks the '{scope}' scope."),
-            )
-            .into()),
+            Via::Token { .. } => {
+                self.note_refusal("scope", Some(scope));
+                Err(AppError::forbidden(
+                    format!("このトークンには「{scope}」スコープがありません。"),
+                    format!("This token lacks the '{scope}' scope."),
+                )
+                .into())
+            }
         }
+    }
+
+    /// Notes a refused attempt of this caller for the audit log (aggregated, non-blocking).
+    pub fn note_refusal(&self, kind: &str, target: Option<&str>) {
+        self.notes.0.note_refusal(Some(&self.actor), kind, target);
     }
 
     pub fn csrf(&self) -> &str {
@@ -92,10 +113,13 @@ impl Authed {
     pub fn check_csrf(&self, given: &str) -> Result<(), AppError> {
         match &self.via {
             Via::Session { csrf, .. } if constant_eq(csrf.as_bytes(), given.as_bytes()) => Ok(()),
-            Via::Session { .. } => Err(AppError::forbidden(
-                "フォームの有効期限が切れました。ページを再読み込みしてください。",
-                "The form has expired (CSRF check failed). Reload the page.",
-            )),
+            Via::Session { .. } => {
+                self.note_refusal("csrf", None);
+                Err(AppError::forbidden(
+                    "フォームの有効期限が切れました。ページを再読み込みしてください。",
+                    "The form has expired (CSRF check failed). Reload the page.",
+                ))
+            }
             Via::Token { .. } => Ok(()),
         }
     }
@@ -116,6 +140,7 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Authed, AppErro
         return Ok(Authed {
             actor,
             via: Via::Token { scopes },
+            notes: Notes(state.app.clone()),
         });
     }
     let token = cookie(parts, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
@@ -123,6 +148,7 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Authed, AppErro
     Ok(Authed {
         actor,
         via: Via::Session { token, csrf },
+        notes: Notes(state.app.clone()),
     })
 }
 

@@ -247,6 +247,7 @@ pub fn label_text(
             "api_token" => lang.t("APIトークン", "API token").to_owned(),
             "webhook" => lang.t("Webhook", "Webhook").to_owned(),
             "consent" => lang.t("同意依頼", "Consent request").to_owned(),
+            "refusal" => lang.t("拒否された要求", "Refused request").to_owned(),
             _ => lang.t("（不明）", "(unknown)").to_owned(),
         },
     }
