@@ -844,7 +844,10 @@ async fn provision_is_sanitised_consented_sent_relayed_and_acknowledged(b: Backe
             json!({ "body": "質問" }),
         )
         .await;
-    assert_eq!(st, 403, "FSA is not among the 情報提供先");
+    assert_eq!(
+        st, 404,
+        "FSA is not among the 情報提供先 and cannot read it: the same answer as a missing id"
+    );
     let (st, _) = fsa
         .post(
             &format!("/api/v1/inquiries/{iid}/messages"),

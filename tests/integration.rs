@@ -11,6 +11,7 @@ mod http;
 mod mail;
 mod people;
 mod policy_paths;
+mod provisions;
 mod read_paths;
 mod text_input;
 mod webhooks;

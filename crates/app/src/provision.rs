@@ -15,7 +15,9 @@ use kakehashi_domain::provision::{
 };
 use kakehashi_domain::text::{self, Subject};
 use kakehashi_domain::{Importance, OrgId, OrgKind, Role, SectorId, Tlp};
-use kakehashi_policy::{audience, decide, ItemScope};
+use kakehashi_policy::{
+    audience, decide, decide_hub_internal, reveal, reveal_hub_internal, ItemScope, Viewer, Visible,
+};
 use kakehashi_store::{
     ConsentRecord, DeliveryRecord, InquiryMessageRecord, InquiryRecord, NotificationRecord,
     NotifyAudience, OrgRecord, ProvisionRecord, ProvisionSummary, RelayRecord, SourceItemRecord,
@@ -62,13 +64,74 @@ pub struct NewSourceItem {
     pub identifiers: Vec<String>,
 }
 
-/// A provision as its reader sees it.
+/// A provision as a recipient sees it: the sent form and the delivery state, nothing of how NISC
+/// made it. NISC's working material (sources, sanitisation decisions, who drafted it) is the
+/// optional [`hub`](Self::hub) part, present for NISC staff only.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProvisionView {
-    pub record: ProvisionRecord,
+    pub id: String,
+    pub report_no: u32,
+    /// T<n> / T<n>-<k> once sent.
+    pub ident: Option<String>,
+    /// "draft" or "sent".
+    pub state: String,
+    pub tlp: String,
+    pub importance: Option<String>,
+    /// Target sectors (情報提供先).
+    pub sectors: Vec<String>,
+    /// 早期警戒: sent directly to named CEPTOARs/operators.
+    pub urgent: bool,
+    pub sent_at: Option<DateTime<Utc>>,
+    /// The form as sent (図７).
     pub form: ProvisionForm,
     /// The reader's organisation's receipt, if it is a recipient.
     pub receipt: Option<DeliveryRecord>,
+    /// NISC's working material, decided by the policy's hub-internal rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hub: Option<Visible<ProvisionHub>>,
+}
+
+impl ProvisionView {
+    pub fn is_draft(&self) -> bool {
+        self.state != "sent"
+    }
+}
+
+/// What only NISC staff see of a provision: what it draws on and how it was sanitised.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProvisionHub {
+    /// The provision chain (T<n>) it belongs to.
+    pub chain: String,
+    pub sources: Vec<SourceRef>,
+    /// The decision on each sanitisation finding (removed / kept with a reason).
+    pub resolutions: Vec<Resolution>,
+    pub created_by: kakehashi_domain::PersonId,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The sanitisation check of a provision: what still blocks sending and what identifies a
+/// source. NISC staff only.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProvisionCheck {
+    pub blockers: Vec<CheckBlocker>,
+    pub findings: Vec<Finding>,
+}
+
+/// One reason a draft cannot be sent yet.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckBlocker {
+    pub message_ja: String,
+    pub message_en: String,
+}
+
+/// A provision after the read gate: the caller may read it (the same 404 as a missing id
+/// otherwise). `scope` is the policy's scope of a sent provision; a draft has none (it is
+/// NISC's internal material).
+struct Readable {
+    p: ProvisionRecord,
+    form: ProvisionForm,
+    scope: Option<ItemScope>,
+    viewer: Viewer,
 }
 
 /// One row of NISC's receipt table.
@@ -85,14 +148,64 @@ fn minute(t: DateTime<Utc>) -> DateTime<Utc> {
         .unwrap_or(t)
 }
 
+/// Whether the actor drafts, checks and sends provisions: NISC staff (the policy's hub-internal
+/// rule) with the approver role.
+pub fn may_draft_provisions(actor: &Actor) -> bool {
+    actor
+        .viewer()
+        .is_ok_and(|v| decide_hub_internal(&v).allowed)
+        && actor.has(Role::Approver)
+}
+
+/// Whether the actor reads NISC's internal material on provisions (drafts, findings, sources).
+pub fn is_hub_staff(actor: &Actor) -> bool {
+    actor
+        .viewer()
+        .is_ok_and(|v| decide_hub_internal(&v).allowed)
+}
+
 fn nisc_only(actor: &Actor) -> AppResult<()> {
-    if actor.org.kind != OrgKind::Nisc || !actor.has(Role::Approver) {
+    if !may_draft_provisions(actor) {
         return Err(AppError::forbidden(
-            "情報提供の作成・送信はNISC（承認・送信者）のみ可能です。",
-            "Only NISC approvers draft and send provisions.",
+            "情報提供の作成・送信はNISCの職員（承認・送信者）のみ可能です。",
+            "Only NISC staff with the approver role draft and send provisions.",
         ));
     }
     Ok(())
+}
+
+fn hub_only() -> AppError {
+    AppError::forbidden(
+        "無害化の確認結果・情報源はNISCの職員のみが閲覧できます。",
+        "Sanitisation findings and sources are for NISC staff only.",
+    )
+}
+
+/// Stored JSON that the sanitisation gate depends on; unreadable = refuse (fail closed), never
+/// "nothing there".
+fn stored_json<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> AppResult<T> {
+    serde_json::from_str(text).map_err(|e| {
+        tracing::error!("stored {what} unreadable: {e}");
+        AppError::Conflict {
+            message_ja: format!(
+                "記録された{}が読み取れません（破損）。無害化の確認ができないため処理できません。",
+                what_ja(what)
+            ),
+            message_en: format!(
+                "The stored {what} cannot be read (corrupt); without it the sanitisation check cannot be made."
+            ),
+        }
+    })
+}
+
+fn what_ja(what: &str) -> &'static str {
+    match what {
+        "sources" => "情報源",
+        "resolutions" => "無害化の対応",
+        "identifiers" => "情報源の識別情報",
+        "liaison form" => "情報連絡の様式",
+        _ => "情報",
+    }
 }
 
 /// The policy's scope of a provision: NISC sends; the ministries of the 情報提供先 are addressees.
@@ -164,16 +277,17 @@ impl App {
         id: Option<&str>,
         mut req: DraftRequest,
     ) -> AppResult<ProvisionRecord> {
-        nisc_only(actor)?;
         let now = self.now();
         let (pid, chain, report_no, created_at) = match id {
             Some(id) => {
-                let old = self.store.provision(id).await?;
+                let old = self.readable(actor, id).await?.p;
+                nisc_only(actor)?;
                 (old.id, old.chain, old.report_no, old.created_at)
             }
             None => match &req.follow_up_of {
                 Some(of) => {
-                    let base = self.store.provision(of).await?;
+                    nisc_only(actor)?;
+                    let base = self.readable(actor, of).await?.p;
                     let k = self
                         .store
                         .provisions_of_chain(&base.chain)
@@ -185,7 +299,10 @@ impl App {
                         + 1;
                     (new_id(), base.chain, k, now)
                 }
-                None => (new_id(), new_id(), 1, now),
+                None => {
+                    nisc_only(actor)?;
+                    (new_id(), new_id(), 1, now)
+                }
             },
         };
         req.form.report_no = report_no;
@@ -374,17 +491,14 @@ impl App {
     }
 
     /// Every identifying detail of the sources found in the draft's text.
-    pub async fn provision_findings(&self, p: &ProvisionRecord) -> AppResult<Vec<Finding>> {
+    async fn provision_findings(&self, p: &ProvisionRecord) -> AppResult<Vec<Finding>> {
         Ok(scan(&parse_form(p)?, &self.sources_of(p).await?))
     }
 
     /// The reasons a draft cannot be sent yet, as (ja, en): the form's rules, scope and TLP
     /// beyond what the sources (and consents) allow, and identifying details neither removed nor
     /// kept with a recorded reason. Empty = may be sent.
-    pub async fn provision_blockers(
-        &self,
-        p: &ProvisionRecord,
-    ) -> AppResult<Vec<(String, String)>> {
+    async fn provision_blockers(&self, p: &ProvisionRecord) -> AppResult<Vec<(String, String)>> {
         let form = parse_form(p)?;
         let sources = self.sources_of(p).await?;
         let mut out = Vec::new();
@@ -429,8 +543,8 @@ impl App {
         sectors: Vec<String>,
         tlp: Option<String>,
     ) -> AppResult<ConsentRecord> {
+        let p = self.readable(actor, provision).await?.p;
         nisc_only(actor)?;
-        let p = self.store.provision(provision).await?;
         let (_, decider) = self.source_of(source, &[]).await?;
         let decider = decider.ok_or_else(|| {
             AppError::bad_field(
@@ -510,8 +624,8 @@ impl App {
     /// Sends a draft: refuses while blockers remain, numbers it T<n> / T<n>-<k>, delivers to
     /// the ministries (and, when urgent, directly to the sectors' CEPTOARs and operators).
     pub async fn send_provision(&self, actor: &Actor, id: &str) -> AppResult<String> {
+        let p = self.readable(actor, id).await?.p;
         nisc_only(actor)?;
-        let p = self.store.provision(id).await?;
         let mut form = parse_form(&p)?;
         if form.provided_at.is_none() {
             form.provided_at = Some(minute(self.now()));
@@ -580,11 +694,14 @@ impl App {
         id: &str,
         recipients: Option<Vec<String>>,
     ) -> AppResult<Vec<OrgId>> {
+        let p = self.readable(actor, id).await?.p;
         actor.require(Role::Approver)?;
-        let p = self.store.provision(id).await?;
         let deliveries = self.store.deliveries_of(&p.id).await?;
         if !deliveries.iter().any(|d| d.org == actor.org.id) {
-            return Err(AppError::NotFound);
+            return Err(AppError::forbidden(
+                "情報提供を受領した組織のみが中継できます。",
+                "Only an organisation that received the provision relays it.",
+            ));
         }
         if p.tlp == Tlp::Red.code() {
             return Err(AppError::forbidden(
@@ -780,16 +897,82 @@ impl App {
         Ok(self.store.notifications(&actor.person.id, 100).await?)
     }
 
-    /// A provision, if the policy allows; a recipient's first view marks it read.
-    pub async fn view_provision(&self, actor: &Actor, id: &str) -> AppResult<ProvisionView> {
+    /// The read gate of every provision route: the provision, if the caller may read it — a
+    /// sent one as its TLP admits, a draft by NISC staff only — else the same 404 as a missing
+    /// id. No side effects.
+    async fn readable(&self, actor: &Actor, id: &str) -> AppResult<Readable> {
+        let r = self.readable_checked(actor, id).await;
+        if matches!(r, Err(AppError::NotFound)) {
+            // Refused and missing alike, counted for the audit log (aggregated).
+            self.note_refusal(Some(actor), "not_found", Some(&format!("provision:{id}")));
+        }
+        r
+    }
+
+    async fn readable_checked(&self, actor: &Actor, id: &str) -> AppResult<Readable> {
         let p = self.store.provision(id).await?;
-        if p.state != "sent" && actor.org.kind != OrgKind::Nisc {
-            return Err(AppError::NotFound);
-        }
+        let viewer = actor.viewer()?;
         let form = parse_form(&p)?;
-        if p.state == "sent" && !decide(&actor.viewer()?, &provision_scope(&p, &form)?).allowed {
+        let scope = if p.state == "sent" {
+            Some(provision_scope(&p, &form)?)
+        } else {
+            None
+        };
+        let gate = match &scope {
+            Some(scope) => decide(&viewer, scope),
+            None => decide_hub_internal(&viewer),
+        };
+        if !gate.allowed {
             return Err(AppError::NotFound);
         }
+        Ok(Readable {
+            p,
+            form,
+            scope,
+            viewer,
+        })
+    }
+
+    /// The read gate alone (no side effects): `Ok` if the actor may read the provision, else
+    /// the same 404 as a missing id. For routes that act on a provision before anything else.
+    pub async fn provision_gate(&self, actor: &Actor, id: &str) -> AppResult<()> {
+        self.readable(actor, id).await.map(|_| ())
+    }
+
+    /// Wraps `value` about the provision `r` as the policy lets its viewer read it.
+    fn reveal_provision<T>(r: &Readable, value: T) -> AppResult<Visible<T>> {
+        match &r.scope {
+            Some(scope) => reveal(&r.viewer, scope, value),
+            None => reveal_hub_internal(&r.viewer, value),
+        }
+        .map_err(|_| AppError::NotFound)
+    }
+
+    /// A provision as the policy lets the actor read it: recipients get the sent form and their
+    /// delivery state; NISC staff also the hub part. A recipient's first view marks it read.
+    pub async fn view_provision(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> AppResult<Visible<ProvisionView>> {
+        let r = self.readable(actor, id).await?;
+        let p = &r.p;
+        let hub = match reveal_hub_internal(&r.viewer, ()) {
+            Ok(_) => Some(
+                reveal_hub_internal(
+                    &r.viewer,
+                    ProvisionHub {
+                        chain: p.chain.clone(),
+                        sources: stored_json("sources", &p.sources)?,
+                        resolutions: stored_json("resolutions", &p.resolutions)?,
+                        created_by: p.created_by.clone(),
+                        created_at: p.created_at,
+                    },
+                )
+                .map_err(|_| AppError::NotFound)?,
+            ),
+            Err(_) => None,
+        };
         let now = self.now();
         let mut receipt = self
             .store
@@ -811,20 +994,57 @@ impl App {
         if matches!(
             Tlp::from_code(&p.tlp),
             Some(Tlp::Red | Tlp::AmberStrict | Tlp::Amber)
-        ) {
+        ) || p.state != "sent"
+        {
             self.store
                 .append_audit(vec![actor.audit(
                     "provision.read",
                     Some(p.id.clone()),
-                    serde_json::json!({ "tlp": p.tlp }),
+                    serde_json::json!({ "tlp": p.tlp, "state": p.state }),
                 )])
                 .await?;
         }
-        Ok(ProvisionView {
-            record: p,
-            form,
+        let view = ProvisionView {
+            id: p.id.clone(),
+            report_no: p.report_no,
+            ident: p.ident.clone(),
+            state: p.state.clone(),
+            tlp: p.tlp.clone(),
+            importance: p.importance.clone(),
+            sectors: p.sectors.clone(),
+            urgent: p.urgent,
+            sent_at: p.sent_at,
+            form: r.form.clone(),
             receipt,
-        })
+            hub,
+        };
+        Self::reveal_provision(&r, view)
+    }
+
+    /// The sanitisation check of a provision (blockers and findings): NISC staff only. A caller
+    /// who may not read the provision gets the same 404 as for a missing id; one who may read
+    /// it but is not NISC staff gets 403.
+    pub async fn provision_check(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> AppResult<Visible<ProvisionCheck>> {
+        let r = self.readable(actor, id).await?;
+        if !decide_hub_internal(&r.viewer).allowed {
+            return Err(hub_only());
+        }
+        let findings = self.provision_findings(&r.p).await?;
+        let blockers = self
+            .provision_blockers(&r.p)
+            .await?
+            .into_iter()
+            .map(|(message_ja, message_en)| CheckBlocker {
+                message_ja,
+                message_en,
+            })
+            .collect();
+        reveal_hub_internal(&r.viewer, ProvisionCheck { blockers, findings })
+            .map_err(|_| hub_only())
     }
 
     /// The recipient organisation acknowledges, with an optional response note.
@@ -834,8 +1054,8 @@ impl App {
         id: &str,
         note: &str,
     ) -> AppResult<()> {
+        let p = self.readable(actor, id).await?.p;
         let note = &text::clean(Subject::Receipt, "note", note)?;
-        let p = self.store.provision(id).await?;
         let audit = actor.audit(
             "provision.ack",
             Some(p.id.clone()),
@@ -845,13 +1065,18 @@ impl App {
             .acknowledge_delivery(&p.id, &actor.org.id, self.now(), note.trim(), audit)
             .await
             .map_err(|e| match e {
-                kakehashi_store::StoreError::NotFound => AppError::NotFound,
+                // The caller reads the provision but its organisation is no recipient.
+                kakehashi_store::StoreError::NotFound => AppError::forbidden(
+                    "受領した組織のみが受領確認できます。",
+                    "Only a recipient organisation acknowledges.",
+                ),
                 e => e.into(),
             })
     }
 
     /// NISC's receipt table: every recipient organisation and its state, unread first.
     pub async fn provision_receipts(&self, actor: &Actor, id: &str) -> AppResult<Vec<ReceiptRow>> {
+        let id = &self.readable(actor, id).await?.p.id;
         nisc_only(actor)?;
         let orgs = self.orgs_all().await?;
         let mut rows: Vec<ReceiptRow> = self
@@ -899,12 +1124,9 @@ impl App {
         provision: &str,
         body: &str,
     ) -> AppResult<InquiryRecord> {
-        let p = self.store.provision(provision).await?;
-        if p.state != "sent" {
-            return Err(AppError::NotFound);
-        }
-        let form = parse_form(&p)?;
-        let in_scope = actor.org.kind == OrgKind::CiMinistry
+        let Readable { p, form, .. } = self.readable(actor, provision).await?;
+        let in_scope = p.state == "sent"
+            && actor.org.kind == OrgKind::CiMinistry
             && form.recipients.iter().any(|r| r.ministry == actor.org.id);
         if !in_scope {
             return Err(AppError::forbidden(
@@ -963,6 +1185,8 @@ impl App {
     async fn inquiry_for(&self, actor: &Actor, id: &str) -> AppResult<InquiryRecord> {
         let i = self.store.inquiry(id).await?;
         if actor.org.kind == OrgKind::Nisc || i.ministry_org == actor.org.id {
+            // Taking part in a thread needs reading its provision (the same 404 otherwise).
+            self.readable(actor, &i.provision).await?;
             Ok(i)
         } else {
             Err(AppError::NotFound)
@@ -975,6 +1199,7 @@ impl App {
         actor: &Actor,
         provision: &str,
     ) -> AppResult<Vec<(InquiryRecord, Vec<InquiryMessageRecord>)>> {
+        let provision = &self.readable(actor, provision).await?.p.id;
         let mut out = Vec::new();
         for i in self.store.inquiries_of(provision).await? {
             if actor.org.kind == OrgKind::Nisc || i.ministry_org == actor.org.id {

@@ -54,10 +54,12 @@ pub enum Reason {
     DeniedNoSector,
     /// No route opens the item to the viewer's organisation.
     DeniedOutsideScope,
+    /// NISC's own staff read NISC's internal working material (see [`decide_hub_internal`]).
+    HubStaff,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 10] = [
+    pub const ALL: [Reason; 11] = [
         Reason::NamedOrganisation,
         Reason::Hub,
         Reason::CrisisManagementException,
@@ -68,6 +70,7 @@ impl Reason {
         Reason::DeniedNeedToKnow,
         Reason::DeniedNoSector,
         Reason::DeniedOutsideScope,
+        Reason::HubStaff,
     ];
 
     /// True for the reasons that admit.
@@ -78,7 +81,8 @@ impl Reason {
             | Reason::CrisisManagementException
             | Reason::ConcernedSector
             | Reason::Stakeholder
-            | Reason::Public => true,
+            | Reason::Public
+            | Reason::HubStaff => true,
             Reason::DeniedEmployment
             | Reason::DeniedNeedToKnow
             | Reason::DeniedNoSector
@@ -98,6 +102,7 @@ impl Reason {
             Reason::DeniedNeedToKnow => "denied_need_to_know",
             Reason::DeniedNoSector => "denied_no_sector",
             Reason::DeniedOutsideScope => "denied_outside_scope",
+            Reason::HubStaff => "hub_staff",
         }
     }
 
@@ -119,6 +124,9 @@ impl Reason {
             Reason::DeniedNeedToKnow => "Denied: no need to know for the item's sector",
             Reason::DeniedNoSector => "Denied: the restricted item names no sector",
             Reason::DeniedOutsideScope => "Denied: outside the item's sharing scope",
+            Reason::HubStaff => {
+                "NISC critical-infrastructure protection unit, own staff (internal material)"
+            }
         }
     }
 
@@ -138,6 +146,7 @@ impl Reason {
             Reason::DeniedNeedToKnow => "閲覧不可：業務の遂行に当たって知る必要がない",
             Reason::DeniedNoSector => "閲覧不可：分野が指定されていない",
             Reason::DeniedOutsideScope => "閲覧不可：情報共有範囲外",
+            Reason::HubStaff => "NISC重要インフラ防護担当の職員（内部資料）",
         }
     }
 }
@@ -348,4 +357,40 @@ fn restricted(viewer: &Viewer, item: &ItemScope) -> Decision {
         }
     }
     Decision::deny(Reason::DeniedNeedToKnow)
+}
+
+/// NISC内部資料の閲覧可否 — may `viewer` read NISC's internal working material?
+///
+/// Some things are NISC's own and leave NISC with nobody, whatever a TLP would admit: a
+/// provision while it is a draft, the sanitisation findings (which source, which R-number,
+/// which of the reporter's names were found), the sources a provision draws on and the
+/// decisions taken on each finding (what was removed). They are the very link sanitisation
+/// (情報の加工) hides, so they are read by NISC's CI protection unit's own staff (その組織の職員)
+/// only:
+///
+/// * a viewer outside NISC is refused with [`Reason::DeniedOutsideScope`];
+/// * a NISC member who is a contractor or consultant under NDA is refused with
+///   [`Reason::DeniedEmployment`] — an NDA admits to TLP:AMBER, never to the source link;
+/// * NISC staff are admitted with [`Reason::HubStaff`].
+///
+/// Need-to-know plays no part: NISC's unit works across every sector (hub). Roles play no part
+/// either (acting on a draft needs the approver role on top, which is the caller's business).
+pub fn decide_hub_internal(viewer: &Viewer) -> Decision {
+    match (viewer.org_kind, viewer.employment) {
+        (OrgKind::Nisc, Employment::Staff) => Decision::allow(Reason::HubStaff),
+        (OrgKind::Nisc, Employment::NdaContractor) => Decision::deny(Reason::DeniedEmployment),
+        (
+            OrgKind::CrisisManagement
+            | OrgKind::CiMinistry
+            | OrgKind::CybersecurityMinistry
+            | OrgKind::IncidentResponseMinistry
+            | OrgKind::DisasterManagementMinistry
+            | OrgKind::CybersecurityAgency
+            | OrgKind::CyberspaceBusiness
+            | OrgKind::Ceptoar
+            | OrgKind::CeptoarCouncil
+            | OrgKind::Operator,
+            _,
+        ) => Decision::deny(Reason::DeniedOutsideScope),
+    }
 }

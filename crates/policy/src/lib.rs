@@ -13,6 +13,8 @@
 //!   by property tests over random worlds.
 //! * [`reveal`] wraps a value in [`Visible`], which only this crate can construct. Read paths
 //!   return `Visible<T>`, so no caller can hand out an item that was never checked.
+//! * [`decide_hub_internal`] / [`reveal_hub_internal`] decide NISC's internal working material
+//!   (provision drafts, sanitisation findings, sources, resolutions): NISC's own staff only.
 //!
 //! Roles ([`kakehashi_domain::Role`]) never grant reading: a [`Viewer`] does not even carry them.
 //! A platform administrator reads exactly what their organisation, employment and need-to-know
@@ -27,6 +29,6 @@ mod scope;
 mod visible;
 
 pub use audience::{audience, viewer_keys, AudienceKey};
-pub use decision::{decide, Decision, Reason};
+pub use decision::{decide, decide_hub_internal, Decision, Reason};
 pub use scope::{ItemScope, Viewer, ViewerError};
-pub use visible::{reveal, Denied, Visible};
+pub use visible::{reveal, reveal_hub_internal, Denied, Visible};

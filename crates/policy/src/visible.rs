@@ -1,6 +1,6 @@
 //! 閲覧許可済みの値 — values that have passed the access decision.
 
-use crate::decision::{decide, Decision, Reason};
+use crate::decision::{decide, decide_hub_internal, Decision, Reason};
 use crate::scope::{ItemScope, Viewer};
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -65,6 +65,16 @@ impl std::error::Error for Denied {}
 /// [`Visible`]. The value is dropped on denial.
 pub fn reveal<T>(viewer: &Viewer, item: &ItemScope, value: T) -> Result<Visible<T>, Denied> {
     let decision = decide(viewer, item);
+    if decision.allowed {
+        Ok(Visible { value, decision })
+    } else {
+        Err(Denied { decision })
+    }
+}
+
+/// As [`reveal`] for NISC's internal working material: decided by [`decide_hub_internal`].
+pub fn reveal_hub_internal<T>(viewer: &Viewer, value: T) -> Result<Visible<T>, Denied> {
+    let decision = decide_hub_internal(viewer);
     if decision.allowed {
         Ok(Visible { value, decision })
     } else {

@@ -56,7 +56,7 @@ pub async fn create(
 }
 
 /// Update a draft (refused once sent).
-#[utoipa::path(put, path = "/api/v1/provisions/{id}", tag = "provision", params(("id" = String, Path)), request_body = Value, responses((status = 200, description = "Draft saved"), (status = 409, description = "Already sent")))]
+#[utoipa::path(put, path = "/api/v1/provisions/{id}", tag = "provision", params(("id" = String, Path)), request_body = Value, responses((status = 200, description = "Draft saved"), (status = 409, description = "Already sent"), (status = 403, description = "Readable, but not for the caller to act on"), (status = 404, description = "Not found or not readable")))]
 pub async fn update(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -80,7 +80,9 @@ pub async fn list(State(s): State<AppState>, ApiAuth(a): ApiAuth) -> Result<Json
     ))
 }
 
-/// One provision (a recipient's first view marks it read).
+/// One provision as the caller may read it: the sent form and the caller's receipt; the `hub`
+/// part (sources, sanitisation decisions) for NISC staff only. A recipient's first view marks
+/// it read.
 #[utoipa::path(get, path = "/api/v1/provisions/{id}", tag = "provision", params(("id" = String, Path)), responses((status = 200, description = "Provision"), (status = 404, description = "Not found or not readable")))]
 pub async fn get(
     State(s): State<AppState>,
@@ -91,26 +93,23 @@ pub async fn get(
     Ok(Json(json!(s.app.view_provision(&a.actor, &id).await?)))
 }
 
-/// What still blocks sending a draft (scope, TLP, consent).
-#[utoipa::path(get, path = "/api/v1/provisions/{id}/check", tag = "provision", params(("id" = String, Path)), responses((status = 200, description = "Blockers")))]
+/// What still blocks sending a draft (scope, TLP, consent) and what identifies a source: NISC
+/// staff only.
+#[utoipa::path(get, path = "/api/v1/provisions/{id}/check", tag = "provision", params(("id" = String, Path)), responses((status = 200, description = "Blockers and findings"), (status = 403, description = "Readable, but the check is NISC staff's"), (status = 404, description = "Not found or not readable")))]
 pub async fn check(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
-    let p = s.app.view_provision(&a.actor, &id).await?.record;
-    let blockers: Vec<Value> = s
-        .app
-        .provision_blockers(&p)
-        .await?
+    let check = s.app.provision_check(&a.actor, &id).await?.into_inner();
+    let blockers: Vec<Value> = check
+        .blockers
         .into_iter()
-        .map(|(ja, en)| json!({ "message_ja": ja, "message_en": en }))
+        .map(|b| json!({ "message_ja": b.message_ja, "message_en": b.message_en }))
         .collect();
-    let findings: Vec<Value> = s
-        .app
-        .provision_findings(&p)
-        .await?
+    let findings: Vec<Value> = check
+        .findings
         .into_iter()
         .map(|f| json!({ "key": f.key(), "field": f.field, "row": f.row, "source": f.source_label, "matched": f.matched }))
         .collect();
@@ -118,7 +117,7 @@ pub async fn check(
 }
 
 /// Send a draft: numbered T<n> / T<n>-<k> and delivered.
-#[utoipa::path(post, path = "/api/v1/provisions/{id}/send", tag = "provision", params(("id" = String, Path)), responses((status = 200, description = "Sent; `ident` is the T-number"), (status = 422, description = "Blocked")))]
+#[utoipa::path(post, path = "/api/v1/provisions/{id}/send", tag = "provision", params(("id" = String, Path)), responses((status = 200, description = "Sent; `ident` is the T-number"), (status = 422, description = "Blocked"), (status = 403, description = "Readable, but not for the caller to act on"), (status = 404, description = "Not found or not readable")))]
 pub async fn send(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -137,7 +136,7 @@ pub struct Relay {
 }
 
 /// Relay a received provision (ministry → CEPTOARs, CEPTOAR → member operators).
-#[utoipa::path(post, path = "/api/v1/provisions/{id}/relay", tag = "provision", params(("id" = String, Path)), request_body = Relay, responses((status = 200, description = "Relayed")))]
+#[utoipa::path(post, path = "/api/v1/provisions/{id}/relay", tag = "provision", params(("id" = String, Path)), request_body = Relay, responses((status = 200, description = "Relayed"), (status = 403, description = "Readable, but not for the caller to act on"), (status = 404, description = "Not found or not readable")))]
 pub async fn relay(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -157,7 +156,7 @@ pub struct Ack {
 }
 
 /// Acknowledge receipt, with an optional response note.
-#[utoipa::path(post, path = "/api/v1/provisions/{id}/ack", tag = "provision", params(("id" = String, Path)), request_body = Ack, responses((status = 204, description = "Acknowledged")))]
+#[utoipa::path(post, path = "/api/v1/provisions/{id}/ack", tag = "provision", params(("id" = String, Path)), request_body = Ack, responses((status = 204, description = "Acknowledged"), (status = 403, description = "Readable, but not for the caller to act on"), (status = 404, description = "Not found or not readable")))]
 pub async fn ack(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -172,7 +171,7 @@ pub async fn ack(
 }
 
 /// NISC's receipt table: delivered / read / acknowledged per recipient organisation.
-#[utoipa::path(get, path = "/api/v1/provisions/{id}/receipts", tag = "provision", params(("id" = String, Path)), responses((status = 200, description = "Receipts")))]
+#[utoipa::path(get, path = "/api/v1/provisions/{id}/receipts", tag = "provision", params(("id" = String, Path)), responses((status = 200, description = "Receipts"), (status = 403, description = "Readable, but not for the caller to act on"), (status = 404, description = "Not found or not readable")))]
 pub async fn receipts(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -199,7 +198,7 @@ pub struct SourceRefBody {
 }
 
 /// Ask a source's sender to widen the scope it allowed.
-#[utoipa::path(post, path = "/api/v1/provisions/{id}/consents", tag = "provision", params(("id" = String, Path)), request_body = ConsentAsk, responses((status = 201, description = "Requested")))]
+#[utoipa::path(post, path = "/api/v1/provisions/{id}/consents", tag = "provision", params(("id" = String, Path)), request_body = ConsentAsk, responses((status = 201, description = "Requested"), (status = 403, description = "Readable, but not for the caller to act on"), (status = 404, description = "Not found or not readable")))]
 pub async fn ask_consent(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -268,7 +267,7 @@ pub struct Message {
 }
 
 /// Open an inquiry with NISC (ministries inside the provision's scope only).
-#[utoipa::path(post, path = "/api/v1/provisions/{id}/inquiries", tag = "provision", params(("id" = String, Path)), request_body = Message, responses((status = 201, description = "Opened"), (status = 403, description = "Outside the scope")))]
+#[utoipa::path(post, path = "/api/v1/provisions/{id}/inquiries", tag = "provision", params(("id" = String, Path)), request_body = Message, responses((status = 201, description = "Opened"), (status = 403, description = "Outside the scope"), (status = 404, description = "Not found or not readable")))]
 pub async fn open_inquiry(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -283,7 +282,7 @@ pub async fn open_inquiry(
 }
 
 /// The inquiry threads on a provision the caller takes part in.
-#[utoipa::path(get, path = "/api/v1/provisions/{id}/inquiries", tag = "provision", params(("id" = String, Path)), responses((status = 200, description = "Threads")))]
+#[utoipa::path(get, path = "/api/v1/provisions/{id}/inquiries", tag = "provision", params(("id" = String, Path)), responses((status = 200, description = "Threads"), (status = 404, description = "Not found or not readable")))]
 pub async fn inquiries(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -301,7 +300,7 @@ pub async fn inquiries(
 }
 
 /// Reply on an inquiry thread (NISC or the ministry that opened it).
-#[utoipa::path(post, path = "/api/v1/inquiries/{id}/messages", tag = "provision", params(("id" = String, Path)), request_body = Message, responses((status = 201, description = "Posted")))]
+#[utoipa::path(post, path = "/api/v1/inquiries/{id}/messages", tag = "provision", params(("id" = String, Path)), request_body = Message, responses((status = 201, description = "Posted"), (status = 404, description = "Not found or not readable")))]
 pub async fn reply(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,

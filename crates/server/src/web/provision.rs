@@ -25,9 +25,9 @@ use maud::{html, Markup};
 /// Highlight of an unread 警報 (and of 警報 rows in lists).
 pub(super) const ALERT_ROW: &str = "background:#fde8ea";
 
-/// NISC approvers draft, check and send provisions.
+/// NISC staff approvers draft, check and send provisions (the policy's hub-internal rule).
 pub(super) fn is_nisc_approver(a: &Authed) -> bool {
-    a.actor.org.kind == OrgKind::Nisc && a.actor.has(Role::Approver)
+    kakehashi_app::provision::may_draft_provisions(&a.actor)
 }
 
 pub(super) fn is_alert_code(code: Option<&str>) -> bool {
@@ -191,13 +191,13 @@ pub(super) async fn render(
     ok: Option<(&str, &str)>,
 ) -> Response {
     let v = match s.app.view_provision(&a.actor, id).await {
-        Ok(v) => v,
+        Ok(v) => v.into_inner(),
         Err(e) => return error_page(lang, Some(a), &e),
     };
-    let draft = v.record.state != "sent";
+    let draft = v.is_draft();
     let nisc = is_nisc_approver(a);
     let mut extra = html! {};
-    if draft && nisc {
+    if draft && nisc && v.hub.is_some() {
         extra = match draft_panel(s, a, lang, &v).await {
             Ok(m) => m,
             Err(e) => return error_page(lang, Some(a), &e),
@@ -219,7 +219,7 @@ pub(super) async fn render(
         @if draft {
             div.banner #draft-banner {
                 (lang.t("下書き（未送信）", "Draft (not sent)"))
-                @if nisc { " " a #edit-link href={ "/provisions/" (v.record.id) "/edit" } { (lang.t("編集", "Edit")) } }
+                @if nisc { " " a #edit-link href={ "/provisions/" (v.id) "/edit" } { (lang.t("編集", "Edit")) } }
             }
         }
         (sheet(s, &orgs, lang, &v))
@@ -247,7 +247,7 @@ fn multiline(text: &str) -> Markup {
 /// The form as the official sheet prints it.
 fn sheet(s: &AppState, orgs: &[OrgRecord], lang: Lang, v: &ProvisionView) -> Markup {
     let f = &v.form;
-    let tlp = f.tlp.map(|t| t.code()).unwrap_or(v.record.tlp.as_str());
+    let tlp = f.tlp.map(|t| t.code()).unwrap_or(v.tlp.as_str());
     html! {
         div.sheet #provision-sheet {
             h1 { "情報提供様式" }
@@ -258,14 +258,14 @@ fn sheet(s: &AppState, orgs: &[OrgRecord], lang: Lang, v: &ProvisionView) -> Mar
                         th { (lang.t("重要度", "Importance")) }
                         td #importance { (importance_badge(lang, f.importance.map(|i| i.code()))) }
                         th { (lang.t("報数", "Report")) }
-                        td #report-no { (report_no_text(lang, v.record.report_no)) }
+                        td #report-no { (report_no_text(lang, v.report_no)) }
                     }
                     tr {
                         th { (lang.t("識別番号", "Ident. no.")) }
-                        td #ident { (ident_text(lang, v.record.ident.as_deref())) }
+                        td #ident { (ident_text(lang, v.ident.as_deref())) }
                         th { (lang.t("情報提供日時", "Provided at")) }
                         td #provided-at {
-                            @if let Some(t) = f.provided_at.or(v.record.sent_at) { (show_form_time(t)) } @else { "—" }
+                            @if let Some(t) = f.provided_at.or(v.sent_at) { (show_form_time(t)) } @else { "—" }
                         }
                     }
                     tr {
@@ -274,7 +274,7 @@ fn sheet(s: &AppState, orgs: &[OrgRecord], lang: Lang, v: &ProvisionView) -> Mar
                             @for r in &f.recipients {
                                 div { (ministry_name(orgs, lang, &r.ministry.0)) (lang.t("（", " (")) (sector_name(&s.app, lang, &r.sector.0)) (lang.t("）", ")")) }
                             }
-                            @if v.record.urgent { span.badge.flag #urgent { (lang.t("早期警戒（直接送付）", "Early warning (direct)")) } }
+                            @if v.urgent { span.badge.flag #urgent { (lang.t("早期警戒（直接送付）", "Early warning (direct)")) } }
                         }
                     }
                     tr {
@@ -366,18 +366,25 @@ async fn draft_panel(
     lang: Lang,
     v: &ProvisionView,
 ) -> Result<Markup, AppError> {
-    let findings = s.app.provision_findings(&v.record).await?;
-    let blockers = s.app.provision_blockers(&v.record).await?;
-    let resolutions: Vec<Resolution> =
-        serde_json::from_str(&v.record.resolutions).unwrap_or_default();
-    let sources: Vec<SourceRef> = serde_json::from_str(&v.record.sources).unwrap_or_default();
+    let Some(hub) = &v.hub else {
+        return Ok(html! {});
+    };
+    let check = s.app.provision_check(&a.actor, &v.id).await?.into_inner();
+    let findings = check.findings;
+    let blockers: Vec<(String, String)> = check
+        .blockers
+        .into_iter()
+        .map(|b| (b.message_ja, b.message_en))
+        .collect();
+    let resolutions: &[Resolution] = &hub.get().resolutions;
+    let sources: &[SourceRef] = &hub.get().sources;
     let groups = finding_groups(&findings);
-    let id = &v.record.id;
+    let id = &v.id;
     let csrf = a.csrf();
     let target = v.form.target_sectors();
     // Sources by name (R-number, or 未採番 with sector and date; an item's title), never ids.
     let mut source_names = Vec::with_capacity(sources.len());
-    for src in &sources {
+    for src in sources {
         let name = match s
             .app
             .source_label(&format!("{}:{}", src.kind, src.id))
@@ -473,18 +480,18 @@ async fn sent_panel(
     lang: Lang,
     v: &ProvisionView,
 ) -> Result<Markup, AppError> {
-    let id = &v.record.id;
+    let id = &v.id;
     let csrf = a.csrf();
     let may_relay = v.receipt.is_some()
         && a.actor.has(Role::Approver)
         && matches!(a.actor.org.kind, OrgKind::CiMinistry | OrgKind::Ceptoar)
-        && v.record.tlp != Tlp::Red.code();
+        && v.tlp != Tlp::Red.code();
     let receipts = if is_nisc_approver(a) {
         Some(s.app.provision_receipts(&a.actor, id).await?)
     } else {
         None
     };
-    let alert = is_alert_code(v.record.importance.as_deref());
+    let alert = is_alert_code(v.importance.as_deref());
     let orgs = if receipts.is_some() {
         s.app.organisations().await?
     } else {

@@ -55,15 +55,24 @@ pub async fn resolutions(
 }
 
 async fn save_resolutions(s: &AppState, a: &Authed, id: &str, v: &Values) -> Result<(), AppError> {
-    let p = s.app.view_provision(&a.actor, id).await?;
-    let findings = s.app.provision_findings(&p.record).await?;
+    let p = s.app.view_provision(&a.actor, id).await?.into_inner();
+    let findings = s
+        .app
+        .provision_check(&a.actor, id)
+        .await?
+        .into_inner()
+        .findings;
+    let Some(hub) = p.hub else {
+        return Err(AppError::NotFound);
+    };
+    let hub = hub.into_inner();
     let current: Vec<FindingKey> = finding_groups(&findings)
         .into_iter()
         .map(|(k, _, _)| k)
         .collect();
     // Earlier decisions on keys not in this form stay.
-    let mut out: Vec<Resolution> = serde_json::from_str::<Vec<Resolution>>(&p.record.resolutions)
-        .unwrap_or_default()
+    let mut out: Vec<Resolution> = hub
+        .resolutions
         .into_iter()
         .filter(|r| !current.contains(&r.key))
         .collect();
@@ -86,9 +95,9 @@ async fn save_resolutions(s: &AppState, a: &Authed, id: &str, v: &Values) -> Res
     }
     let req = DraftRequest {
         form: p.form,
-        sources: serde_json::from_str::<Vec<SourceRef>>(&p.record.sources).unwrap_or_default(),
+        sources: hub.sources,
         resolutions: out,
-        urgent: p.record.urgent,
+        urgent: p.urgent,
         follow_up_of: None,
     };
     s.app

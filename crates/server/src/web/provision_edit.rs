@@ -16,7 +16,6 @@ use kakehashi_app::orgs::NISC_ORG;
 use kakehashi_app::provision::{DraftRequest, SourceRef};
 use kakehashi_app::AppError;
 use kakehashi_domain::provision::defang::{canonical_indicator, indicators_from_text};
-use kakehashi_domain::provision::sanitise::Resolution;
 use kakehashi_domain::provision::{Indicator, IndicatorKind, ProvisionForm, Recipient};
 use kakehashi_domain::{Importance, OrgKind, Tlp};
 use maud::{html, Markup};
@@ -392,24 +391,31 @@ pub async fn edit_form(
     lang: Lang,
     Path(id): Path<String>,
 ) -> Response {
+    // Unreadable: the same 404 as a missing id; readable but not NISC's approver: 403.
+    if let Err(e) = s.app.provision_gate(&a.actor, &id).await {
+        return error_page(lang, Some(&a), &e);
+    }
     if !is_nisc_approver(&a) {
         return error_page(lang, Some(&a), &not_allowed());
     }
     let v = match s.app.view_provision(&a.actor, &id).await {
-        Ok(v) => v,
+        Ok(v) => v.into_inner(),
         Err(e) => return error_page(lang, Some(&a), &e),
     };
-    if v.record.state == "sent" {
+    if !v.is_draft() {
         return error_page(lang, Some(&a), &already_sent());
     }
+    let Some(hub) = v.hub else {
+        return error_page(lang, Some(&a), &not_allowed());
+    };
     let req = DraftRequest {
         form: v.form,
-        sources: serde_json::from_str(&v.record.sources).unwrap_or_default(),
+        sources: hub.into_inner().sources,
         resolutions: vec![],
-        urgent: v.record.urgent,
+        urgent: v.urgent,
         follow_up_of: None,
     };
-    editor_page(&s, &a, lang, Some(&id), v.record.report_no, &req, None).await
+    editor_page(&s, &a, lang, Some(&id), v.report_no, &req, None).await
 }
 
 fn already_sent() -> AppError {
@@ -431,36 +437,30 @@ pub async fn edit_submit(
     if let Err(e) = a.check_csrf(v.get("csrf")) {
         return error_page(lang, Some(&a), &e);
     }
+    if let Err(e) = s.app.provision_gate(&a.actor, &id).await {
+        return error_page(lang, Some(&a), &e);
+    }
     if !is_nisc_approver(&a) {
         return error_page(lang, Some(&a), &not_allowed());
     }
     let old = match s.app.view_provision(&a.actor, &id).await {
-        Ok(v) => v,
+        Ok(v) => v.into_inner(),
         Err(e) => return error_page(lang, Some(&a), &e),
     };
-    if old.record.state == "sent" {
+    if !old.is_draft() {
         return error_page(lang, Some(&a), &already_sent());
     }
+    let Some(hub) = old.hub else {
+        return error_page(lang, Some(&a), &not_allowed());
+    };
     let mut req = parse(&v);
-    req.resolutions =
-        serde_json::from_str::<Vec<Resolution>>(&old.record.resolutions).unwrap_or_default();
+    req.resolutions = hub.into_inner().resolutions;
     match s
         .app
         .save_provision_draft(&a.actor, Some(&id), req.clone())
         .await
     {
         Ok(p) => Redirect::to(&format!("/provisions/{}", p.id)).into_response(),
-        Err(e) => {
-            editor_page(
-                &s,
-                &a,
-                lang,
-                Some(&id),
-                old.record.report_no,
-                &req,
-                Some(&e),
-            )
-            .await
-        }
+        Err(e) => editor_page(&s, &a, lang, Some(&id), old.report_no, &req, Some(&e)).await,
     }
 }
