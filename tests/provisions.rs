@@ -22,6 +22,7 @@ on_both_backends!(
     recipients_read_the_sent_form_and_nisc_staff_the_hub_part,
     findings_and_drafts_are_for_nisc_staff_only,
     refusing_an_unreadable_provision_is_the_missing_id_404_on_every_route,
+    a_corrupt_sanitisation_record_refuses_instead_of_passing,
 );
 
 fn items(v: &Value) -> Vec<Value> {
@@ -392,4 +393,98 @@ async fn refusing_an_unreadable_provision_is_the_missing_id_404_on_every_route(b
             "op-power2: {method} {suffix}: {v}"
         );
     }
+}
+
+/// Issue 6 #8: the sanitisation gate fails closed. A corrupt sources column of a draft, or a
+/// corrupt identifiers column of a source item, is a clear 409 problem+json on the check and on
+/// sending — never "no sources" or "no identifiers", which would let identifying text go out.
+async fn a_corrupt_sanitisation_record_refuses_instead_of_passing(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let chain = source_chain(&srv, "AMBER").await;
+    let nisc = srv.login("nisc").await;
+    let meti = srv.login("meti").await;
+
+    // A corrupt sources column: the draft's text names the reporter.
+    let id = save_draft(&nisc, draft(LEAKY, &chain, json!([]))).await;
+    let (st, check) = nisc.get(&format!("/api/v1/provisions/{id}/check")).await;
+    assert_eq!(st, 200, "{check}");
+    assert!(
+        check["findings"].to_string().contains("東都電力"),
+        "the intact record finds the reporter: {check}"
+    );
+    srv.raw_sql(&format!(
+        "UPDATE provisions SET sources = 'not json' WHERE id = '{id}'"
+    ))
+    .await;
+    let (st, v) = nisc.get(&format!("/api/v1/provisions/{id}/check")).await;
+    assert_eq!(
+        (st, v["type"].as_str()),
+        (409, Some("/problems/conflict")),
+        "{v}"
+    );
+    assert!(v["title"].as_str().unwrap_or("").contains("sources"), "{v}");
+    let (st, v) = nisc
+        .post(&format!("/api/v1/provisions/{id}/send"), json!({}))
+        .await;
+    assert_eq!(
+        (st, v["type"].as_str()),
+        (409, Some("/problems/conflict")),
+        "{v}"
+    );
+    let (st, list) = meti.get("/api/v1/provisions").await;
+    assert_eq!(st, 200, "{list}");
+    assert!(items(&list).is_empty(), "nothing was sent: {list}");
+
+    // A corrupt identifiers column of a source item.
+    let (st, item) = nisc
+        .post(
+            "/api/v1/source-items",
+            json!({ "title": "ベンダー提供情報", "origin": "ベンダー", "tlp": "GREEN",
+                    "identifiers": ["秘密ベンダー株式会社"] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{item}");
+    let item_id = item["id"].as_str().expect("id").to_owned();
+    let body = json!({
+        "form": {
+            "importance": "caution", "tlp": "GREEN", "has_attachments": false,
+            "recipients": [ { "ministry": "meti", "sector": "electric_power" } ],
+            "summary": "秘密ベンダー株式会社の製品に脆弱性が確認された。",
+            "targets": "制御系機器", "countermeasures": "更新を適用すること。",
+            "contact": { "person": "提供 花子" }
+        },
+        "sources": [ { "kind": "item", "id": item_id } ]
+    });
+    let id = save_draft(&nisc, body).await;
+    let (st, check) = nisc.get(&format!("/api/v1/provisions/{id}/check")).await;
+    assert_eq!(st, 200, "{check}");
+    assert!(
+        check["findings"].to_string().contains("秘密ベンダー"),
+        "{check}"
+    );
+    srv.raw_sql(&format!(
+        "UPDATE source_items SET identifiers = '{{broken' WHERE id = '{item_id}'"
+    ))
+    .await;
+    let (st, v) = nisc.get(&format!("/api/v1/provisions/{id}/check")).await;
+    assert_eq!(
+        (st, v["type"].as_str()),
+        (409, Some("/problems/conflict")),
+        "{v}"
+    );
+    assert!(
+        v["title"].as_str().unwrap_or("").contains("identifiers"),
+        "{v}"
+    );
+    let (st, v) = nisc
+        .post(&format!("/api/v1/provisions/{id}/send"), json!({}))
+        .await;
+    assert_eq!(
+        (st, v["type"].as_str()),
+        (409, Some("/problems/conflict")),
+        "{v}"
+    );
+    let (st, list) = meti.get("/api/v1/provisions").await;
+    assert_eq!(st, 200, "{list}");
+    assert!(items(&list).is_empty(), "nothing was sent: {list}");
 }

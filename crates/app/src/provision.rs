@@ -184,27 +184,28 @@ fn hub_only() -> AppError {
 /// Stored JSON that the sanitisation gate depends on; unreadable = refuse (fail closed), never
 /// "nothing there".
 fn stored_json<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> AppResult<T> {
-    serde_json::from_str(text).map_err(|e| {
-        tracing::error!("stored {what} unreadable: {e}");
-        AppError::Conflict {
-            message_ja: format!(
-                "記録された{}が読み取れません（破損）。無害化の確認ができないため処理できません。",
-                what_ja(what)
-            ),
-            message_en: format!(
-                "The stored {what} cannot be read (corrupt); without it the sanitisation check cannot be made."
-            ),
-        }
-    })
+    serde_json::from_str(text).map_err(|e| corrupt(what, &e.to_string()))
 }
 
-fn what_ja(what: &str) -> &'static str {
-    match what {
+/// The sanitisation gate's refusal when something it depends on is unreadable: 409, naming
+/// what could not be read; the detail goes to the log only.
+fn corrupt(what: &str, detail: &str) -> AppError {
+    tracing::error!("stored {what} unreadable: {detail}");
+    let ja = match what {
         "sources" => "情報源",
         "resolutions" => "無害化の対応",
         "identifiers" => "情報源の識別情報",
-        "liaison form" => "情報連絡の様式",
+        "liaison form" => "情報源の情報連絡の様式",
+        "TLP" => "情報源のTLP",
         _ => "情報",
+    };
+    AppError::Conflict {
+        message_ja: format!(
+            "記録された{ja}が読み取れません（破損）。無害化と範囲の確認ができないため、表示・送信できません。"
+        ),
+        message_en: format!(
+            "The stored {what} cannot be read (corrupt); without it the sanitisation and scope checks cannot be made, so nothing is shown or sent."
+        ),
     }
 }
 
@@ -252,7 +253,8 @@ impl App {
             url,
             tlp: tlp.code().into(),
             allowed_sectors: input.allowed_sectors,
-            identifiers: serde_json::to_string(&identifiers).unwrap_or_else(|_| "[]".into()),
+            identifiers: serde_json::to_string(&identifiers)
+                .map_err(|e| AppError::Internal(e.to_string()))?,
             created_by: actor.person.id.clone(),
             created_at: self.now(),
         };
@@ -383,8 +385,13 @@ impl App {
                     .iter()
                     .filter(|c| c.addressee_org.0 == NISC_ORG)
                     .collect();
-                let Some(strictest) = held.iter().filter_map(|c| Tlp::from_code(&c.tlp)).min()
-                else {
+                let mut tlps = Vec::with_capacity(held.len());
+                for c in &held {
+                    tlps.push(Tlp::from_code(&c.tlp).ok_or_else(|| {
+                        corrupt("TLP", &format!("copy {} has TLP {:?}", c.id.0, c.tlp))
+                    })?);
+                }
+                let Some(strictest) = tlps.into_iter().min() else {
                     return Err(AppError::bad_field(
                         "sources",
                         "not_received",
@@ -419,20 +426,18 @@ impl App {
                 src.organisation_names.extend(origin.aliases);
                 src.domains.extend(origin.domains);
                 for c in &copies {
-                    if let Ok(f) =
-                        serde_json::from_str::<kakehashi_domain::liaison::LiaisonForm>(&c.form)
-                    {
-                        let push = |v: &mut Vec<String>, x: &str| {
-                            if !x.trim().is_empty() && !v.iter().any(|y| y == x) {
-                                v.push(x.trim().to_owned());
-                            }
-                        };
-                        push(&mut src.organisation_names, &f.operator_name);
-                        push(&mut src.person_names, &f.sender.person);
-                        push(&mut src.emails, &f.sender.email);
-                        push(&mut src.phones, &f.sender.phone);
-                        push(&mut src.phones, &f.sender.fax);
-                    }
+                    let f: kakehashi_domain::liaison::LiaisonForm =
+                        stored_json("liaison form", &c.form)?;
+                    let push = |v: &mut Vec<String>, x: &str| {
+                        if !x.trim().is_empty() && !v.iter().any(|y| y == x) {
+                            v.push(x.trim().to_owned());
+                        }
+                    };
+                    push(&mut src.organisation_names, &f.operator_name);
+                    push(&mut src.person_names, &f.sender.person);
+                    push(&mut src.emails, &f.sender.email);
+                    push(&mut src.phones, &f.sender.phone);
+                    push(&mut src.phones, &f.sender.fax);
                 }
                 src.organisation_names.retain(|n| !n.contains("匿名化"));
                 Ok((src, sender))
@@ -446,7 +451,12 @@ impl App {
                         format!("Source item '{}' not found.", s.id),
                     )
                 })?;
-                let tlp = Tlp::from_code(&item.tlp).unwrap_or(Tlp::Red);
+                let tlp = Tlp::from_code(&item.tlp).ok_or_else(|| {
+                    corrupt(
+                        "TLP",
+                        &format!("source item {} has TLP {:?}", item.id, item.tlp),
+                    )
+                })?;
                 let allowed = item
                     .allowed_sectors
                     .clone()
@@ -461,7 +471,7 @@ impl App {
                 if !item.url.is_empty() {
                     src.urls.push(item.url.clone());
                 }
-                let ids: Vec<String> = serde_json::from_str(&item.identifiers).unwrap_or_default();
+                let ids: Vec<String> = stored_json("identifiers", &item.identifiers)?;
                 for id in ids {
                     if id.contains('@') {
                         src.emails.push(id);
@@ -481,7 +491,7 @@ impl App {
     }
 
     async fn sources_of(&self, p: &ProvisionRecord) -> AppResult<Vec<Source>> {
-        let refs: Vec<SourceRef> = serde_json::from_str(&p.sources).unwrap_or_default();
+        let refs: Vec<SourceRef> = stored_json("sources", &p.sources)?;
         let consents = self.store.consents_of(&p.id).await?;
         let mut out = Vec::new();
         for r in &refs {
@@ -525,7 +535,7 @@ impl App {
         if let Err(v) = check_form_scope(&form, &scopes) {
             out.extend(v.into_iter().map(|v| (v.message_ja, v.message_en)));
         }
-        let resolutions: Vec<Resolution> = serde_json::from_str(&p.resolutions).unwrap_or_default();
+        let resolutions: Vec<Resolution> = stored_json("resolutions", &p.resolutions)?;
         out.extend(
             sending_blockers(&scan(&form, &sources), &resolutions)
                 .into_iter()
