@@ -71,6 +71,24 @@ async fn statutory_route_numbers_r1_and_follow_up_r1_2(b: Backend) {
     form["importance"] = json!("alert");
     form["tlp"] = json!("AMBER");
     form["supplementary"] = json!("所管省庁にて確認済み。");
+    // AMBER is looser than the operator's AMBER+STRICT: the operator consents first.
+    let (st, asked) = meti
+        .post(
+            &format!("/api/v1/copies/{copy_id}/consents"),
+            json!({ "tlp": "AMBER", "note": "委託先の分析担当にも共有するため" }),
+        )
+        .await;
+    assert_eq!(st, 201, "{asked}");
+    let (st, v) = op
+        .post(
+            &format!(
+                "/api/v1/consents/{}/decision",
+                asked["id"].as_str().expect("id")
+            ),
+            json!({ "approve": true }),
+        )
+        .await;
+    assert_eq!(st, 204, "{v}");
     let (st, fwd) = meti
         .post(
             &format!("/api/v1/copies/{copy_id}/forward"),

@@ -23,6 +23,7 @@ on_both_backends!(
     a_ministry_approver_without_need_to_know_gets_no_preview,
     urgent_copy_on_the_anonymising_route_stays_with_nisc,
     crisis_management_reads_only_what_nisc_shares,
+    forwarding_looser_than_received_needs_the_senders_consent,
 );
 
 fn items(v: &Value) -> Vec<Value> {
@@ -333,4 +334,133 @@ async fn crisis_management_reads_only_what_nisc_shares(b: Backend) {
     assert_eq!(ids, vec![json!(sid)], "only the share: {list}");
     let (st, _) = crisis.get(&format!("/api/v1/copies/{at_nisc}")).await;
     assert_eq!(st, 404, "the share opens the shared hop only");
+}
+
+/// The rule and field of a 422 problem.
+fn refused(st: u16, v: &Value, field: &str, rule: &str) {
+    assert_eq!(st, 422, "{field}/{rule}: {v}");
+    assert_eq!(v["errors"][0]["field"], field, "{v}");
+    assert_eq!(v["errors"][0]["rule"], rule, "{v}");
+}
+
+/// Issue 6 #3: a ministry may not forward an operator's RED report onward as CLEAR (after which
+/// anyone would read it). A hop is never looser than the copy it is made from unless that copy's
+/// sender consented: the holder asks (recorded, audited), the sender decides once, and only
+/// then — and only down to the level agreed — does the forward go through.
+async fn forwarding_looser_than_received_needs_the_senders_consent(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let op = srv.login("op-power").await;
+    let (st, filed) = op
+        .post(
+            "/api/v1/liaisons",
+            json!({ "form": power_form("RED"), "statutory": true }),
+        )
+        .await;
+    assert_eq!(st, 201, "{filed}");
+    let first = filed["copies"][0].as_str().expect("copy").to_owned();
+    let chain = filed["chain"].as_str().expect("chain").to_owned();
+    let meti = srv.login("meti").await;
+    let (st, c) = meti.get(&format!("/api/v1/copies/{first}")).await;
+    assert_eq!(st, 200, "{c}");
+    let as_tlp = |tlp: &str| {
+        let mut f = c["form"].clone();
+        f["tlp"] = json!(tlp);
+        json!({ "form": f })
+    };
+    let copies_in_chain = || async {
+        let (st, v) = op.get(&format!("/api/v1/chains/{chain}")).await;
+        assert_eq!(st, 200, "{v}");
+        v["copies"].as_array().expect("copies").len()
+    };
+    let before = copies_in_chain().await;
+
+    let (st, v) = meti
+        .post(&format!("/api/v1/copies/{first}/forward"), as_tlp("CLEAR"))
+        .await;
+    refused(st, &v, "tlp", "looser_than_source");
+    assert_eq!(
+        copies_in_chain().await,
+        before,
+        "a refused forward stores nothing"
+    );
+
+    // Asking: only a looser level, only by the holder; outsiders learn nothing.
+    let (st, v) = meti
+        .post(
+            &format!("/api/v1/copies/{first}/consents"),
+            json!({ "tlp": "RED" }),
+        )
+        .await;
+    refused(st, &v, "tlp", "not_looser");
+    let (st, _) = srv
+        .login("op-power2")
+        .await
+        .post(
+            &format!("/api/v1/copies/{first}/consents"),
+            json!({ "tlp": "GREEN" }),
+        )
+        .await;
+    assert_eq!(st, 404);
+    let (st, asked) = meti
+        .post(
+            &format!("/api/v1/copies/{first}/consents"),
+            json!({ "tlp": "GREEN", "note": "他分野の事業者へ注意喚起するため" }),
+        )
+        .await;
+    assert_eq!(st, 201, "{asked}");
+    assert_eq!(asked["status"], "pending");
+    let (st, v) = meti
+        .post(&format!("/api/v1/copies/{first}/forward"), as_tlp("GREEN"))
+        .await;
+    refused(st, &v, "tlp", "looser_than_source");
+
+    // The sender decides, once.
+    let (st, mine) = op.get("/api/v1/consents").await;
+    assert_eq!(st, 200, "{mine}");
+    let request = items(&mine)
+        .into_iter()
+        .find(|r| r["id"] == asked["id"])
+        .unwrap_or_else(|| panic!("the sender sees the request: {mine}"));
+    assert_eq!(request["source"], format!("copy:{first}"));
+    assert_eq!(request["requester_org"], "meti");
+    let id = asked["id"].as_str().expect("id");
+    let (st, v) = op
+        .post(
+            &format!("/api/v1/consents/{id}/decision"),
+            json!({ "approve": true, "note": "了承" }),
+        )
+        .await;
+    assert_eq!(st, 204, "{v}");
+    let (st, _) = op
+        .post(
+            &format!("/api/v1/consents/{id}/decision"),
+            json!({ "approve": false }),
+        )
+        .await;
+    assert_eq!(st, 409, "decided once");
+
+    // Down to the agreed level, not beyond.
+    let (st, v) = meti
+        .post(&format!("/api/v1/copies/{first}/forward"), as_tlp("CLEAR"))
+        .await;
+    refused(st, &v, "tlp", "looser_than_source");
+    let (st, fwd) = meti
+        .post(&format!("/api/v1/copies/{first}/forward"), as_tlp("GREEN"))
+        .await;
+    assert_eq!(st, 201, "{fwd}");
+    let (st, list) = meti.get(&format!("/api/v1/copies/{first}/consents")).await;
+    assert_eq!(st, 200, "{list}");
+    assert_eq!(items(&list).len(), 1);
+    assert_eq!(items(&list)[0]["status"], "approved");
+
+    let admin = srv.login_admin().await;
+    let (st, log) = admin.get("/api/v1/audit?limit=500").await;
+    assert_eq!(st, 200, "{log}");
+    let actions: Vec<String> = items(&log)
+        .iter()
+        .filter_map(|e| e["action"].as_str().map(str::to_owned))
+        .collect();
+    for a in ["consent.request", "consent.decide", "liaison.forward"] {
+        assert!(actions.iter().any(|x| x == a), "{a} audited: {actions:?}");
+    }
 }

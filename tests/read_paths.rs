@@ -664,24 +664,46 @@ impl World {
         };
         let record = self.app.store.copy(&parent_id).await.expect("parent copy");
         let mut form: LiaisonForm = serde_json::from_str(&record.form).expect("stored form");
-        form.tlp = Some(Tlp::from_code(TLPS[tlp]).expect("tlp"));
+        let onward = Tlp::from_code(TLPS[tlp]).expect("tlp");
+        form.tlp = Some(onward);
         let added = self.added(added);
         let actor = self.actor_of(&holder.id).await;
         // Whoever may not read the copy may not forward it, and learns nothing of it.
         let may_read = decide(&actor.viewer().expect("viewer"), &stated_scope(&record)).allowed;
-        let result = self
-            .app
-            .forward(
-                &actor,
-                &parent_id,
-                ForwardRequest {
-                    form,
-                    anonymise,
-                    added_recipients: added.iter().map(|o| o.0.clone()).collect(),
-                    ..Default::default()
-                },
-            )
-            .await;
+        let req = ForwardRequest {
+            form,
+            anonymise,
+            added_recipients: added.iter().map(|o| o.0.clone()).collect(),
+            ..Default::default()
+        };
+        let mut result = self.app.forward(&actor, &parent_id, req.clone()).await;
+        let sent = Tlp::from_code(&record.tlp).expect("stored TLP");
+        if may_read && !onward.at_least_as_strict_as(sent) {
+            // Looser than received: refused until the copy's sender consents, then sent.
+            assert!(
+                matches!(
+                    &result,
+                    Err(AppError::BadField {
+                        field: "tlp",
+                        rule: "looser_than_source",
+                        ..
+                    })
+                ),
+                "a looser forward without consent: {result:?}"
+            );
+            self.refusals += 1;
+            let asked = self
+                .app
+                .request_forward_consent(&actor, &parent_id, onward.code(), "")
+                .await
+                .expect("ask the sender");
+            let sender = self.actor_of(&record.sender_org).await;
+            self.app
+                .decide_consent(&sender, &asked, true, "")
+                .await
+                .expect("the sender consents");
+            result = self.app.forward(&actor, &parent_id, req).await;
+        }
         if !may_read {
             assert!(
                 matches!(result, Err(AppError::NotFound)),

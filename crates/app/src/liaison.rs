@@ -16,8 +16,8 @@ use kakehashi_domain::text;
 use kakehashi_domain::{ChainId, CopyId, OrgId, OrgKind, Role, SectorId, Tlp};
 use kakehashi_policy::{audience, reveal, viewer_keys, ItemScope, Visible};
 use kakehashi_store::{
-    ChainRecord, CopyQuery, CopyRecord, CopySummary, HopBatch, NewChain, NewCopy, NewReport,
-    OrgRecord, ReportRecord,
+    ChainRecord, ConsentRecord, CopyQuery, CopyRecord, CopySummary, HopBatch, NewChain, NewCopy,
+    NewReport, OrgRecord, ReportRecord,
 };
 use serde::{Deserialize, Serialize};
 
@@ -1149,7 +1149,127 @@ impl App {
             req.form.reported_at = Some(minute(self.now()));
         }
         self.validate_form(&req.form, chain.number.is_none())?;
+        self.check_onward_tlp(&parent, req.form.tlp).await?;
         Ok((req, plan, parent))
+    }
+
+    /// An onward hop is never looser than the copy it is made from, unless that copy's sender
+    /// approved a consent request for (at least) that level.
+    async fn check_onward_tlp(&self, parent: &CopyRecord, onward: Option<Tlp>) -> AppResult<()> {
+        let Some(onward) = onward else {
+            return Ok(()); // validation has already asked for one
+        };
+        let sent = Tlp::from_code(&parent.tlp)
+            .ok_or_else(|| AppError::Internal(format!("stored TLP {}", parent.tlp)))?;
+        if onward.at_least_as_strict_as(sent) {
+            return Ok(());
+        }
+        let consented = self
+            .store
+            .consents_of_source(&copy_source(&parent.id))
+            .await?
+            .iter()
+            .any(|c| {
+                c.status == "approved"
+                    && c.tlp
+                        .as_deref()
+                        .and_then(Tlp::from_code)
+                        .is_some_and(|agreed| onward.at_least_as_strict_as(agreed))
+            });
+        if liaison::onward_tlp_allowed(sent, onward, consented) {
+            return Ok(());
+        }
+        Err(AppError::bad_field(
+            "tlp",
+            "looser_than_source",
+            format!(
+                "受信した情報連絡（TLP:{}）より緩いTLP:{}では転送できません。送信元の同意を得るか、TLP:{}以上の範囲を選んでください。",
+                sent.code(),
+                onward.code(),
+                sent.code()
+            ),
+            format!(
+                "A copy received as TLP:{} cannot be forwarded as the looser TLP:{}. Ask its sender's consent, or choose TLP:{} or stricter.",
+                sent.code(),
+                onward.code(),
+                sent.code()
+            ),
+        ))
+    }
+
+    /// Asks the sender of a received copy to let its holder forward it under a looser TLP. Only
+    /// a reader of the copy learns it exists (404 otherwise); only the holder's approver asks.
+    pub async fn request_forward_consent(
+        &self,
+        actor: &Actor,
+        copy_id: &CopyId,
+        tlp: &str,
+        note: &str,
+    ) -> AppResult<ConsentRecord> {
+        let (parent, _, _) = self.readable_copy(actor, copy_id).await?;
+        self.check_forwarder(actor, &parent)?;
+        let wanted = Tlp::from_code(tlp.trim()).ok_or_else(|| {
+            AppError::bad_field(
+                "tlp",
+                "unknown_code",
+                format!("TLP「{tlp}」は選択肢にありません。"),
+                format!("TLP '{tlp}' is not one of the choices."),
+            )
+        })?;
+        let sent = Tlp::from_code(&parent.tlp)
+            .ok_or_else(|| AppError::Internal(format!("stored TLP {}", parent.tlp)))?;
+        if wanted.at_least_as_strict_as(sent) {
+            return Err(AppError::bad_field(
+                "tlp",
+                "not_looser",
+                format!(
+                    "TLP:{}はこの情報連絡（TLP:{}）の範囲内です。同意は不要です。",
+                    wanted.code(),
+                    sent.code()
+                ),
+                format!(
+                    "TLP:{} is within this copy's TLP:{}; no consent is needed.",
+                    wanted.code(),
+                    sent.code()
+                ),
+            ));
+        }
+        let note = text::clean(text::Subject::Consent, "note", note)?;
+        let rec = ConsentRecord {
+            id: new_id(),
+            provision: None,
+            source: copy_source(&parent.id),
+            decider_org: parent.sender_org.clone(),
+            sectors: vec![],
+            tlp: Some(wanted.code().to_owned()),
+            status: "pending".into(),
+            note,
+            decided_by: None,
+            decided_at: None,
+            created_at: self.now(),
+            requester_org: Some(actor.org.id.clone()),
+        };
+        let audit = actor.audit(
+            "consent.request",
+            Some(rec.id.clone()),
+            serde_json::json!({ "copy": parent.id, "to": rec.decider_org, "tlp": rec.tlp }),
+        );
+        self.store.insert_consent(&rec, audit).await?;
+        Ok(rec)
+    }
+
+    /// The consent requests about a copy, for a reader of the copy (404 otherwise).
+    pub async fn forward_consents(
+        &self,
+        actor: &Actor,
+        copy_id: &CopyId,
+    ) -> AppResult<Visible<Vec<ConsentRecord>>> {
+        let (parent, scope, viewer) = self.readable_copy(actor, copy_id).await?;
+        let list = self
+            .store
+            .consents_of_source(&copy_source(&parent.id))
+            .await?;
+        reveal(&viewer, &scope, list).map_err(|_| AppError::NotFound)
     }
 
     /// Everything [`App::forward`] checks, without sending: for the confirmation step.
@@ -1456,6 +1576,11 @@ impl App {
             copies,
         })
     }
+}
+
+/// How a consent request names the copy it is about.
+fn copy_source(id: &CopyId) -> String {
+    format!("copy:{}", id.0)
 }
 
 /// The route facts of a query as the first-hop planner takes them.

@@ -571,7 +571,7 @@ impl App {
         }
         let rec = ConsentRecord {
             id: new_id(),
-            provision: p.id.clone(),
+            provision: Some(p.id.clone()),
             source: format!("{}:{}", source.kind, source.id),
             decider_org: decider,
             sectors,
@@ -581,6 +581,7 @@ impl App {
             decided_by: None,
             decided_at: None,
             created_at: self.now(),
+            requester_org: None,
         };
         let audit = actor.audit(
             "consent.request",

@@ -1203,10 +1203,10 @@ impl Store for SqlStore {
         let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO consent_requests (id, provision_id, source, decider_org, sectors, tlp, status, note, \
-             decided_by, decided_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             decided_by, decided_at, created_at, requester_org) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(&c.id)
-        .bind(&c.provision)
+        .bind(c.provision.clone())
         .bind(&c.source)
         .bind(c.decider_org.as_str())
         .bind(json_list(&c.sectors))
@@ -1216,6 +1216,7 @@ impl Store for SqlStore {
         .bind(c.decided_by.as_ref().map(|p| p.0.clone()))
         .bind(c.decided_at.map(micros))
         .bind(micros(c.created_at))
+        .bind(c.requester_org.as_ref().map(|o| o.0.clone()))
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
@@ -1230,6 +1231,25 @@ impl Store for SqlStore {
             .await
             .map_err(map_err)?;
         rows.iter().map(consent_from_row).collect()
+    }
+
+    async fn consents_of_source(&self, source: &str) -> StoreResult<Vec<ConsentRecord>> {
+        let rows = sqlx::query("SELECT * FROM consent_requests WHERE source = $1 ORDER BY created_at, id")
+            .bind(source)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(consent_from_row).collect()
+    }
+
+    async fn consent(&self, id: &str) -> StoreResult<ConsentRecord> {
+        let row = sqlx::query("SELECT * FROM consent_requests WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(map_err)?
+            .ok_or(StoreError::NotFound)?;
+        consent_from_row(&row)
     }
 
     async fn consents_for_org(&self, org: &OrgId) -> StoreResult<Vec<ConsentRecord>> {
@@ -1807,6 +1827,7 @@ fn consent_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<ConsentRecor
         decided_by: r.try_get::<Option<String>, _>("decided_by").map_err(map_err)?.map(PersonId),
         decided_at: r.try_get::<Option<i64>, _>("decided_at").map_err(map_err)?.map(from_micros),
         created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
+        requester_org: r.try_get::<Option<String>, _>("requester_org").map_err(map_err)?.map(OrgId),
     })
 }
 

@@ -1326,7 +1326,7 @@ pub async fn consent_decided_once(store: Arc<dyn Store>) {
     save_draft(&*store, &provision_rec("cp", "tcp", 1, t0())).await;
     let consent = |id: &str, org: &str, n: i64| ConsentRecord {
         id: id.into(),
-        provision: "cp".into(),
+        provision: Some("cp".into()),
         source: format!("chain:{id}"),
         decider_org: OrgId(org.into()),
         sectors: vec!["gas".into()],
@@ -1336,6 +1336,7 @@ pub async fn consent_decided_once(store: Arc<dyn Store>) {
         decided_by: None,
         decided_at: None,
         created_at: t0() + Duration::minutes(n),
+        requester_org: None,
     };
     let (c1, c2, c3) = (
         consent("c1", "op", 1),
@@ -1350,6 +1351,53 @@ pub async fn consent_decided_once(store: Arc<dyn Store>) {
             .expect("insert consent");
     }
     assert_eq!(head_seq(&*store).await, before + 3);
+    // A liaison copy's consent names no provision; it is found by its source and by id.
+    let of_copy = ConsentRecord {
+        id: "cc".into(),
+        provision: None,
+        source: "copy:k1".into(),
+        decider_org: OrgId("meti".into()),
+        sectors: vec![],
+        tlp: Some("CLEAR".into()),
+        requester_org: Some(OrgId("op".into())),
+        ..consent("cc", "meti", 4)
+    };
+    store
+        .insert_consent(&of_copy, draft("consent.request"))
+        .await
+        .expect("insert copy consent");
+    assert_eq!(
+        store
+            .consents_of_source("copy:k1")
+            .await
+            .expect("of source"),
+        vec![of_copy.clone()]
+    );
+    assert_eq!(store.consent("cc").await.expect("by id"), of_copy);
+    assert_eq!(of_copy.copy(), Some("k1"));
+    assert!(matches!(
+        store.consent("nope").await,
+        Err(StoreError::NotFound)
+    ));
+    // Each request has one subject: a provision's names no copy, a copy's names no provision.
+    let both = ConsentRecord {
+        id: "bad1".into(),
+        provision: Some("cp".into()),
+        ..of_copy.clone()
+    };
+    assert!(store.insert_consent(&both, draft("x")).await.is_err());
+    let neither = ConsentRecord {
+        id: "bad2".into(),
+        provision: None,
+        source: "chain:x".into(),
+        ..of_copy.clone()
+    };
+    assert!(store.insert_consent(&neither, draft("x")).await.is_err());
+    assert_eq!(
+        head_seq(&*store).await,
+        before + 4,
+        "refused inserts audit nothing"
+    );
     assert_eq!(
         store.consents_of("cp").await.expect("of"),
         vec![c1.clone(), c2.clone(), c3.clone()],
@@ -1360,6 +1408,14 @@ pub async fn consent_decided_once(store: Arc<dyn Store>) {
         store.consents_for_org(&op).await.expect("for org"),
         vec![c2.clone(), c1.clone()],
         "newest first"
+    );
+    assert_eq!(
+        store
+            .consents_for_org(&OrgId("meti".into()))
+            .await
+            .expect("for org"),
+        vec![of_copy.clone(), c3.clone()],
+        "copy consents are listed to their decider with the others"
     );
     let at = t0() + Duration::minutes(5);
     store
@@ -1385,7 +1441,7 @@ pub async fn consent_decided_once(store: Arc<dyn Store>) {
         vec![c1.clone(), decided.clone()],
         "pending first"
     );
-    assert_eq!(head_seq(&*store).await, before + 4);
+    assert_eq!(head_seq(&*store).await, before + 5);
     // Decided once: a second decision is refused and changes nothing.
     let head = store.audit_head().await.expect("head");
     assert!(matches!(

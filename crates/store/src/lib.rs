@@ -164,6 +164,9 @@ pub trait Store: Send + Sync + 'static {
     async fn provision_drafts(&self) -> StoreResult<Vec<ProvisionSummary>>;
     async fn insert_consent(&self, c: &ConsentRecord, audit: AuditDraft) -> StoreResult<()>;
     async fn consents_of(&self, provision: &str) -> StoreResult<Vec<ConsentRecord>>;
+    /// Consent requests about one source (`copy:<id>` for a liaison copy), oldest first.
+    async fn consents_of_source(&self, source: &str) -> StoreResult<Vec<ConsentRecord>>;
+    async fn consent(&self, id: &str) -> StoreResult<ConsentRecord>;
     async fn consents_for_org(&self, org: &OrgId) -> StoreResult<Vec<ConsentRecord>>;
     /// Decides a pending request; `Conflict` if it was already decided.
     async fn decide_consent(

@@ -74,12 +74,15 @@ pub struct RelayRecord {
     pub at: DateTime<Utc>,
 }
 
-/// A request to a source's sender to widen the scope it allowed.
+/// A request to a source's sender to widen the scope it allowed: for a provision (NISC asks a
+/// source's sender) or for a liaison copy (its holder asks the copy's sender before forwarding
+/// it under a looser TLP).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConsentRecord {
     pub id: String,
-    pub provision: String,
-    /// The source: `chain:<id>` or `item:<id>`.
+    /// The provision that needs it; `None` for a copy's consent.
+    pub provision: Option<String>,
+    /// The source: `chain:<id>` or `item:<id>` for a provision, `copy:<id>` for a copy.
     pub source: String,
     /// The organisation that decides (the source's sender).
     pub decider_org: OrgId,
@@ -91,6 +94,16 @@ pub struct ConsentRecord {
     pub decided_by: Option<PersonId>,
     pub decided_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// The organisation that asked (a copy's holder); `None` for NISC's provision requests.
+    #[serde(default)]
+    pub requester_org: Option<OrgId>,
+}
+
+impl ConsentRecord {
+    /// The copy a copy consent is about.
+    pub fn copy(&self) -> Option<&str> {
+        self.source.strip_prefix("copy:")
+    }
 }
 
 /// What provision listings show.

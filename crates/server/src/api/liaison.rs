@@ -214,3 +214,41 @@ pub async fn share(
         .await?;
     Ok((StatusCode::CREATED, Json(json!(filed))))
 }
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ForwardConsentAsk {
+    /// The looser TLP the holder wants to forward the copy under.
+    pub tlp: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Ask the sender of a received copy to consent to forwarding it under a looser TLP.
+#[utoipa::path(post, path = "/api/v1/copies/{id}/consents", tag = "liaison", params(("id" = String, Path)), request_body = ForwardConsentAsk,
+    responses((status = 201, description = "Requested"), (status = 403, description = "Reads the copy but may not forward it"), (status = 404, description = "Not found or not readable"), (status = 422, description = "Unknown TLP, or not looser than the copy's")))]
+pub async fn ask_forward_consent(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ForwardConsentAsk>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    a.require_scope("write")?;
+    let rec = s
+        .app
+        .request_forward_consent(&a.actor, &CopyId(id), &body.tlp, &body.note)
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!(rec))))
+}
+
+/// The consent requests about a copy (for readers of the copy).
+#[utoipa::path(get, path = "/api/v1/copies/{id}/consents", tag = "liaison", params(("id" = String, Path)),
+    responses((status = 200, description = "Requests, oldest first"), (status = 404, description = "Not found or not readable")))]
+pub async fn forward_consents(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    a.require_scope("read")?;
+    let list = s.app.forward_consents(&a.actor, &CopyId(id)).await?;
+    Ok(Json(json!({ "items": list })))
+}

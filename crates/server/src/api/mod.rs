@@ -22,6 +22,7 @@ use utoipa::OpenApi;
         reference::sectors, reference::taxonomy, reference::tlp, reference::importance, reference::glossary,
         liaison::file, liaison::route_preview, liaison::inbox, liaison::search, liaison::chain, liaison::follow_up,
         liaison::copy, liaison::forward, liaison::anonymise_preview, liaison::share,
+        liaison::ask_forward_consent, liaison::forward_consents,
         admin::orgs, admin::create_org, admin::update_org, admin::update_person, admin::people, admin::create_person, admin::set_active,
         admin::set_roles, admin::reset_password,
         admin::tokens, admin::create_token, admin::revoke_token, admin::audit, admin::audit_verify,
@@ -70,6 +71,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/copies/{id}", get(liaison::copy))
         .route("/api/v1/copies/{id}/forward", post(liaison::forward))
         .route("/api/v1/copies/{id}/share", post(liaison::share))
+        .route(
+            "/api/v1/copies/{id}/consents",
+            post(liaison::ask_forward_consent).get(liaison::forward_consents),
+        )
         .route(
             "/api/v1/copies/{id}/anonymise-preview",
             get(liaison::anonymise_preview),

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use kakehashi_app::liaison::{CopyView, ForwardRequest};
 use kakehashi_app::AppError;
 use kakehashi_domain::liaison::{field_label, Anonymised};
-use kakehashi_domain::{CopyId, OrgKind, Role};
+use kakehashi_domain::{CopyId, OrgKind, Role, Tlp};
 use maud::{html, Markup};
 
 /// The addressee's approver at a CEPTOAR or ministry sends a copy on.
@@ -295,6 +295,7 @@ async fn forward_page(
             }
         }
         @if let Some(an) = &anonymised { (preview(lang, &c.record.id, an, &masks)) }
+        (consent_panel(s, a, lang, c).await)
         @if fresh && ceptoar {
             p.small { (lang.t("※ 下の様式は匿名化後の内容で記入済みです。", "* The form below is prefilled with the anonymised content.")) }
         }
@@ -306,6 +307,91 @@ async fn forward_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     (status, page(lang, title, Some(a), Nav::None, body)).into_response()
+}
+
+/// Forwarding under a looser TLP than the copy's needs its sender's consent: the requests made
+/// so far and a form to ask for one.
+async fn consent_panel(s: &AppState, a: &Authed, lang: Lang, c: &CopyView) -> Markup {
+    let Some(sent) = Tlp::from_code(&c.record.tlp) else {
+        return html! {};
+    };
+    let looser: Vec<Tlp> = Tlp::ALL
+        .into_iter()
+        .filter(|t| !t.at_least_as_strict_as(sent))
+        .collect();
+    let asked = s
+        .app
+        .forward_consents(&a.actor, &c.record.id)
+        .await
+        .map(|v| v.into_inner())
+        .unwrap_or_default();
+    if looser.is_empty() && asked.is_empty() {
+        return html! {};
+    }
+    html! {
+        section #forward-consents {
+            h2 { (lang.t("より緩いTLPでの転送（送信元の同意）", "Forwarding under a looser TLP (sender's consent)")) }
+            p.muted.small { (lang.t(
+                "受信したTLPより緩い範囲で転送するには、この写しの送信元の同意が必要です。",
+                "To forward under a looser TLP than received, this copy's sender must consent."
+            )) }
+            @if !asked.is_empty() {
+                ul #forward-consent-list {
+                    @for r in &asked {
+                        li {
+                            (show_time(r.created_at)) " "
+                            @if let Some(t) = &r.tlp { (tlp_badge(t)) } " "
+                            @match r.status.as_str() {
+                                "approved" => span.badge.st-closed { (lang.t("同意", "Approved")) },
+                                "refused" => span.badge.flag { (lang.t("不同意", "Refused")) },
+                                _ => span.badge { (lang.t("未回答", "Pending")) },
+                            }
+                            @if !r.note.is_empty() { " " span.small { (r.note) } }
+                        }
+                    }
+                }
+            }
+            @if !looser.is_empty() {
+                form method="post" action={ "/copies/" (c.record.id.0) "/consents" } #forward-consent-form {
+                    input type="hidden" name="csrf" value=(a.csrf());
+                    label { (lang.t("希望するTLP", "TLP wanted")) " "
+                        select name="tlp" {
+                            @for t in &looser { option value=(t.code()) { "TLP:" (t.code()) } }
+                        }
+                    }
+                    " "
+                    input type="text" name="note" aria-label=(lang.t("理由", "Reason"))
+                        placeholder=(lang.t("理由（任意）", "Reason (optional)"));
+                    " " button type="submit" { (lang.t("送信元に同意を依頼", "Ask the sender to consent")) }
+                }
+            }
+        }
+    }
+}
+
+/// Asks the copy's sender to consent to a looser TLP, then returns to the forward page.
+pub async fn ask_consent_submit(
+    State(s): State<AppState>,
+    WebAuth(a): WebAuth,
+    lang: Lang,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let values = Values(pairs);
+    if let Err(e) = a.check_csrf(values.get("csrf")) {
+        return error_page(lang, Some(&a), &e);
+    }
+    let id = CopyId(id);
+    match s
+        .app
+        .request_forward_consent(&a.actor, &id, values.get("tlp"), values.get("note"))
+        .await
+    {
+        Ok(_) => {
+            Redirect::to(&format!("/copies/{}/forward#forward-consents", id.0)).into_response()
+        }
+        Err(e) => error_page(lang, Some(&a), &e),
+    }
 }
 
 /// The forward page; `?mask=…` (repeatable) adds extra terms to mask, chosen in the preview.

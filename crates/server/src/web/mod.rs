@@ -55,6 +55,7 @@ pub fn routes() -> Router<AppState> {
             "/copies/{id}/forward",
             get(copies::forward_form).post(copies::forward_submit),
         )
+        .route("/copies/{id}/consents", post(copies::ask_consent_submit))
         .route("/chains/{id}", get(chains::chain_page))
         .route(
             "/chains/{id}/follow-up",

@@ -241,8 +241,8 @@ async fn consents_page(s: &AppState, a: &Authed, lang: Lang, err: Option<&AppErr
     let body = html! {
         h1 { (title) }
         p.muted { (lang.t(
-            "NISCが情報提供の範囲（分野・TLP）を広げるため、貴組織の同意を求めています。",
-            "NISC asks your organisation's consent to share more widely (sectors, TLP)."
+            "NISCが情報提供の範囲（分野・TLP）を広げるため、または貴組織が送信した情報連絡の受信者がより緩いTLPで転送するため、貴組織の同意を求めています。",
+            "NISC asks your organisation's consent to share a provision more widely (sectors, TLP), or a recipient of a liaison you sent asks to forward it under a looser TLP."
         )) }
         @if let Some(e) = err { (err_box(e)) }
         @if items.is_empty() {
@@ -264,6 +264,7 @@ async fn consents_page(s: &AppState, a: &Authed, lang: Lang, err: Option<&AppErr
                             td.consent-source {
                                 @match c.source.split_once(':') {
                                     Some(("chain", cid)) => a href={ "/chains/" (cid) } { (source) },
+                                    Some(("copy", kid)) => a href={ "/copies/" (kid) } { (source) },
                                     _ => (source),
                                 }
                             }
