@@ -23,6 +23,7 @@ on_both_backends!(
     findings_and_drafts_are_for_nisc_staff_only,
     refusing_an_unreadable_provision_is_the_missing_id_404_on_every_route,
     a_corrupt_sanitisation_record_refuses_instead_of_passing,
+    an_anonymised_source_does_not_name_its_reporter_to_nisc,
 );
 
 fn items(v: &Value) -> Vec<Value> {
@@ -487,4 +488,83 @@ async fn a_corrupt_sanitisation_record_refuses_instead_of_passing(b: Backend) {
     let (st, list) = meti.get("/api/v1/provisions").await;
     assert_eq!(st, 200, "{list}");
     assert!(items(&list).is_empty(), "nothing was sent: {list}");
+}
+
+/// Issue 7 #3: a source that reached NISC through the anonymising (CEPTOAR) route contributes
+/// only what the anonymised hop shows. NISC's sanitisation check must not name the reporter:
+/// its identifiers come from NISC's own copies, not from the chain's origin organisation or the
+/// operator's own hop. (When NISC legitimately knows the reporter — the statutory route — the
+/// check does name it: see `findings_and_drafts_are_for_nisc_staff_only`.)
+async fn an_anonymised_source_does_not_name_its_reporter_to_nisc(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let op = srv.login("op-power").await;
+    let (st, filed) = op
+        .post(
+            "/api/v1/liaisons",
+            json!({ "form": power_form("GREEN"), "via_ceptoar": true }),
+        )
+        .await;
+    assert_eq!(st, 201, "{filed}");
+    let chain = filed["chain"].as_str().expect("chain").to_owned();
+    let first = filed["copies"][0].as_str().expect("copy").to_owned();
+    let cep = srv.login("ceptoar-power").await;
+    let (st, preview) = cep
+        .get(&format!("/api/v1/copies/{first}/anonymise-preview"))
+        .await;
+    assert_eq!(st, 200, "{preview}");
+    let (st, fwd) = cep
+        .post(
+            &format!("/api/v1/copies/{first}/forward"),
+            json!({ "form": preview["form"], "anonymise": true }),
+        )
+        .await;
+    assert_eq!(st, 201, "{fwd}");
+    let at_meti = fwd["copies"][0].as_str().expect("copy").to_owned();
+    let meti = srv.login("meti").await;
+    let (st, c) = meti.get(&format!("/api/v1/copies/{at_meti}")).await;
+    assert_eq!(st, 200, "{c}");
+    assert!(!c.to_string().contains("東都電力"), "anonymised: {c}");
+    let (st, fwd) = meti
+        .post(
+            &format!("/api/v1/copies/{at_meti}/forward"),
+            json!({ "form": c["form"] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{fwd}");
+
+    // NISC drafts from it, with text that happens to carry the reporter's details.
+    let nisc = srv.login("nisc").await;
+    let body = json!({
+        "form": {
+            "importance": "caution", "tlp": "GREEN", "has_attachments": false,
+            "recipients": [ { "ministry": "meti", "sector": "electric_power" } ],
+            "summary": "東都電力株式会社（R1）で大量アクセス。担当 東都 花子（op-power@demo.example.jp）、www.tohto-epco.example.jp。",
+            "targets": "給電指令システム", "countermeasures": "ブロックすること。",
+            "contact": { "person": "提供 花子" }
+        },
+        "sources": [ { "kind": "chain", "id": chain } ]
+    });
+    let id = save_draft(&nisc, body).await;
+    let (st, check) = nisc.get(&format!("/api/v1/provisions/{id}/check")).await;
+    assert_eq!(st, 200, "{check}");
+    let findings = check["findings"].as_array().expect("findings");
+    // Well-formed and not empty: what NISC holds (the R-number) is found …
+    assert!(
+        findings.iter().any(|f| f["matched"] == "R1"),
+        "the case's R-number is NISC's own: {check}"
+    );
+    // … but nothing that only the operator's own hop or its registration knows.
+    let text = check.to_string();
+    for hidden in [
+        "東都電力",
+        "東都 花子",
+        "東都花子",
+        "op-power@",
+        "tohto-epco",
+    ] {
+        assert!(
+            !text.contains(hidden),
+            "NISC's check names the reporter ({hidden}): {text}"
+        );
+    }
 }

@@ -419,13 +419,30 @@ impl App {
                 if chain.number.is_some() {
                     src.r_numbers.push(label);
                 }
-                // Everything that names the reporter: the operator, every hop's sender block.
-                let origin = self.store.org(&chain.origin_org).await?;
-                src.organisation_names
-                    .extend([origin.name_ja, origin.name_en]);
-                src.organisation_names.extend(origin.aliases);
-                src.domains.extend(origin.domains);
-                for c in &copies {
+                // What identifies the source, from what NISC legitimately knows: its own copies.
+                // On the anonymising (CEPTOAR) route those are the anonymised hop, and NISC
+                // learns only what that hop shows; the operator's own hop and the operator's
+                // registered details stay out. The reporter's identity is NISC's only when one of
+                // its copies did not come through anonymisation (the statutory route, the
+                // operator's urgent copy).
+                let knows_reporter = held.iter().any(|c| !c.anonymised);
+                if knows_reporter {
+                    let origin = self.store.org(&chain.origin_org).await?;
+                    src.organisation_names
+                        .extend([origin.name_ja, origin.name_en]);
+                    src.organisation_names.extend(origin.aliases);
+                    src.domains.extend(origin.domains);
+                    src.addresses.extend(origin.addresses);
+                    src.phones.extend(origin.phones);
+                    src.emails.extend(origin.emails);
+                }
+                // NISC's copies; when NISC knows the reporter, also the reporter's own hops
+                // (their sender blocks name its people).
+                let described = copies.iter().filter(|c| {
+                    c.addressee_org.0 == NISC_ORG
+                        || (knows_reporter && c.sender_org == chain.origin_org)
+                });
+                for c in described {
                     let f: kakehashi_domain::liaison::LiaisonForm =
                         stored_json("liaison form", &c.form)?;
                     let push = |v: &mut Vec<String>, x: &str| {
