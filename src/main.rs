@@ -179,6 +179,14 @@ async fn serve(args: ServeArgs, demo: bool) -> anyhow::Result<()> {
         );
         println!("  (you choose your own at the first sign-in; it is not shown again)");
     }
+    // Copies stored before keyword search existed get their search text once.
+    let indexed = app
+        .index_search_text()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if indexed > 0 {
+        tracing::info!(copies = indexed, "search text computed for earlier copies");
+    }
     if demo {
         let logins = app.load_demo().await.map_err(|e| anyhow::anyhow!("{e}"))?;
         if !logins.is_empty() {

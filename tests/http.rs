@@ -526,17 +526,29 @@ async fn follow_up_before_numbering_is_numbered_on_receipt(b: Backend) {
     assert_eq!(st, 201, "{f2}");
     assert_eq!(f2["report_no"], 2);
     let meti = srv.login("meti").await;
-    let (_, inbox) = meti.get("/api/v1/liaisons/inbox").await;
+    // The inbox shows the case once: its newest copy (report 2), waiting to be forwarded, and
+    // the copy waiting longest (report 1) as the one to forward.
+    let (st, inbox) = meti.get("/api/v1/liaisons/inbox").await;
+    assert_eq!(st, 200, "{inbox}");
     let rows = items(&inbox);
-    assert_eq!(rows.len(), 2);
+    assert_eq!(rows.len(), 1, "one row per case: {inbox}");
+    assert_eq!(rows[0]["summary"]["report_no"], 2, "{inbox}");
+    assert_eq!(rows[0]["to_forward"], true, "{inbox}");
+    assert_eq!(rows[0]["statutory"], true, "{inbox}");
+    let (st, case) = meti.get(&format!("/api/v1/chains/{chain}")).await;
+    assert_eq!(st, 200, "{case}");
     let by_no = |k: u64| {
-        rows.iter()
-            .find(|r| r["summary"]["report_no"] == k)
-            .expect("row")["summary"]["id"]
+        case["copies"]
+            .as_array()
+            .expect("copies")
+            .iter()
+            .find(|c| c["record"]["report_no"] == k && c["record"]["addressee_org"] == "meti")
+            .expect("copy")["record"]["id"]
             .as_str()
             .expect("id")
             .to_owned()
     };
+    assert_eq!(rows[0]["pending_copy"], json!(by_no(1)), "{inbox}");
     // Report 2 reaches NISC first: the chain gets R1 and this report R1-2.
     let (_, c2) = meti.get(&format!("/api/v1/copies/{}", by_no(2))).await;
     let (st, fwd) = meti
@@ -556,6 +568,13 @@ async fn follow_up_before_numbering_is_numbered_on_receipt(b: Backend) {
         .await;
     assert_eq!(st, 201, "{fwd}");
     assert_eq!(fwd["ident"], "R1");
+    // Both forwarded: nothing waits any more.
+    let (st, inbox) = meti.get("/api/v1/liaisons/inbox").await;
+    assert_eq!(st, 200, "{inbox}");
+    let rows = items(&inbox);
+    assert_eq!(rows.len(), 1, "{inbox}");
+    assert_eq!(rows[0]["to_forward"], false, "{inbox}");
+    assert!(rows[0]["pending_copy"].is_null(), "{inbox}");
 }
 
 /// Platform admins manage organisations; org admins manage their own organisation's people.

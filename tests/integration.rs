@@ -8,6 +8,7 @@ mod crash;
 mod edge;
 mod forms;
 mod http;
+mod inbox;
 mod mail;
 mod people;
 mod policy_paths;

@@ -35,22 +35,36 @@
 //! * `App::view_chain` shows exactly the allowed copies of each chain, and is `NotFound` when
 //!   there are none.
 //!
+//! * `App::listing` (the case listing: inbox and search) returns, for every filter (TLP, sector,
+//!   statutory, urgent, to forward, a keyword typed in another width or case than written, JST
+//!   date ranges, combinations), exactly one row per case with an allowed copy the filter
+//!   counts: the newest such copy, in order, with the urgent flag and the copy to forward as
+//!   the oracle states them from allowed copies only; paged by its cursor, the same rows.
+//!
 //! For a random sample of people per world, the same through the real router over HTTP, signed in
-//! with their password: `GET /api/v1/liaisons` (with and without filters, and by following
-//! `next` cursors), `/api/v1/liaisons/inbox`, `/api/v1/copies/{id}` (200 or 404) and
+//! with their password: `GET /api/v1/liaisons` and `/api/v1/liaisons/inbox` (filtered, and by
+//! following `next` cursors), their CSV exports (exactly the same rows, and an audit entry
+//! exactly when one is restricted), `/api/v1/copies/{id}` (200 or 404) and
 //! `/api/v1/chains/{id}` (the allowed copies, or 404).
+//!
+//! The world's clock moves on between actions, so its copies fall on several JST days; a GREEN
+//! report at the end and the restricted first one (which the administrator, whose need-to-know
+//! is empty, never reads) make sure every world has both allowed and denied (person, copy)
+//! pairs, which the test asserts.
 //!
 //! Six worlds of typically 12–15 organisations, 12–20 people and 13–30 copies each; about ten
 //! seconds in a debug build on two cores.
 
 use crate::common::Session;
+use chrono::{DateTime, NaiveDate, Utc};
+use kakehashi_app::inbox::{ListingFilter, Scope};
 use kakehashi_app::liaison::{hop, scope_of, FileRequest, ForwardRequest, ListFilter, ListRow};
 use kakehashi_app::orgs::{NewOrg, NewPerson, CRISIS_ORG, NISC_ORG};
 use kakehashi_app::{Actor, App, AppConfig, AppError};
 use kakehashi_domain::liaison::LiaisonForm;
 use kakehashi_domain::{ChainId, CopyId, OrgId, PersonId, SectorId, Tlp};
 use kakehashi_policy::{decide, ItemScope};
-use kakehashi_store::{CopyRecord, OrgRecord};
+use kakehashi_store::{ChainRecord, CopyRecord, OrgRecord};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -70,6 +84,13 @@ const ROLES: [&str; 5] = [
     "platform_admin",
 ];
 const PASSWORD: &str = "read-paths-password-2026";
+/// A word in each report's description, as written and as a person searches for it: keyword
+/// search must find it whatever the width or case (the oracle only looks for the written word).
+const WORDS: [(&str, &str); 3] = [
+    ("ＡＬＰＨＡ", "alpha"),
+    ("ﾍﾞｰﾀ", "ベータ"),
+    ("gamma", "GAMMA"),
+];
 
 // ---------------------------------------------------------------------------------------------
 // The random world, as plain data (indices are taken modulo what exists, so every value is
@@ -237,8 +258,24 @@ struct Intent {
     added: BTreeSet<OrgId>,
 }
 
+/// The world's clock: moved on before each action, so that copies fall on different JST days.
+struct StepClock(std::sync::Mutex<DateTime<Utc>>);
+
+impl kakehashi_app::Clock for StepClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().expect("clock")
+    }
+}
+
+impl StepClock {
+    fn advance(&self, hours: i64) {
+        *self.0.lock().expect("clock") += chrono::Duration::hours(hours);
+    }
+}
+
 struct World {
     app: App,
+    clock: std::sync::Arc<StepClock>,
     /// Every organisation, in a fixed order.
     orgs: Vec<OrgRecord>,
     ceptoars: Vec<OrgRecord>,
@@ -275,6 +312,12 @@ fn form(sector: &str, tlp: &str) -> LiaisonForm {
     .expect("valid form")
 }
 
+/// The form with the `k`-th search word (cycled) in its description.
+fn worded(mut f: LiaisonForm, k: usize) -> LiaisonForm {
+    f.summary.description = format!("{} {}", f.summary.description, WORDS[k % WORDS.len()].0);
+    f
+}
+
 fn unique_dir() -> PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
@@ -296,7 +339,8 @@ impl World {
         let store = kakehashi_store_sql::open(&format!("sqlite://{}", dir.join("db").display()))
             .await
             .expect("open store");
-        let app = App::new(store, AppConfig::default());
+        let clock = std::sync::Arc::new(StepClock(std::sync::Mutex::new(Utc::now())));
+        let app = App::new(store, AppConfig::default()).with_clock(clock.clone());
         let admin_password = app
             .bootstrap("admin")
             .await
@@ -461,6 +505,7 @@ impl World {
 
         let mut w = World {
             app,
+            clock,
             orgs,
             ceptoars,
             operators,
@@ -479,7 +524,8 @@ impl World {
             ..spec.first.clone()
         };
         w.file(&first, None).await;
-        for a in &spec.actions {
+        for (i, a) in spec.actions.iter().enumerate() {
+            w.clock.advance(1 + (i as i64 * 7) % 11);
             match a {
                 Action::File(f) => w.file(f, None).await,
                 Action::FollowUp { chain, spec } => {
@@ -494,6 +540,16 @@ impl World {
                 } => w.forward(*copy, *tlp, *anonymise, added).await,
             }
         }
+        // A GREEN report every CI stakeholder reads, so that every world has allowed cases (and
+        // the restricted first report, which the administrator never reads, denied ones).
+        let green = FileSpec {
+            tlp: 3,
+            statutory: false,
+            urgent: false,
+            added: Vec::new(),
+            ..first
+        };
+        w.file(&green, None).await;
         w
     }
 
@@ -598,7 +654,7 @@ impl World {
             k => panic!("no filer of kind {k}"),
         };
         let req = FileRequest {
-            form: form(&sector, tlp),
+            form: worded(form(&sector, tlp), self.intents.len()),
             statutory,
             via_ceptoar: f.via_ceptoar,
             urgent: f.urgent,
@@ -843,6 +899,9 @@ struct Expected<'a> {
     copies: &'a [CopyRecord],
     readable: Ids,
     org: OrgId,
+    /// The kind of the person's organisation (ministries and CEPTOARs forward).
+    org_kind: String,
+    chains: &'a BTreeMap<ChainId, ChainRecord>,
 }
 
 impl Expected<'_> {
@@ -856,6 +915,457 @@ impl Expected<'_> {
     fn inbox(&self) -> Ids {
         self.only(|c| c.sender_org == self.org || c.addressee_org == self.org)
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The case listing (inbox, search, CSV export), stated from the policy's answers.
+
+/// A listing filter, as this test applies it.
+#[derive(Debug, Clone, Default)]
+struct Lf {
+    tlp: Option<&'static str>,
+    sector: Option<&'static str>,
+    statutory: Option<bool>,
+    urgent: Option<bool>,
+    to_forward: Option<bool>,
+    /// Index into `WORDS`, or `WORDS.len()` for a word no report has.
+    word: Option<usize>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+}
+
+impl Lf {
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let b = |v: bool| v.to_string();
+        if let Some(t) = self.tlp {
+            out.push(("tlp", t.to_owned()));
+        }
+        if let Some(s) = self.sector {
+            out.push(("sector", s.to_owned()));
+        }
+        if let Some(v) = self.statutory {
+            out.push(("statutory", b(v)));
+        }
+        if let Some(v) = self.urgent {
+            out.push(("urgent", b(v)));
+        }
+        if let Some(v) = self.to_forward {
+            out.push(("to_forward", b(v)));
+        }
+        if let Some(k) = self.word {
+            out.push(("q", WORDS.get(k).map_or("zzz-nowhere", |w| w.1).to_owned()));
+        }
+        if let Some(d) = self.from {
+            out.push(("from", d.to_string()));
+        }
+        if let Some(d) = self.to {
+            out.push(("to", d.to_string()));
+        }
+        out
+    }
+
+    fn filter(&self, limit: u32) -> ListingFilter {
+        let mut f = ListingFilter {
+            limit: Some(limit.to_string()),
+            ..ListingFilter::default()
+        };
+        for (k, v) in self.pairs() {
+            let v = Some(v);
+            match k {
+                "tlp" => f.tlp = v,
+                "sector" => f.sector = v,
+                "statutory" => f.statutory = v,
+                "urgent" => f.urgent = v,
+                "to_forward" => f.to_forward = v,
+                "q" => f.q = v,
+                "from" => f.from = v,
+                "to" => f.to = v,
+                _ => unreachable!(),
+            }
+        }
+        f
+    }
+
+    fn query(&self) -> String {
+        self.pairs()
+            .into_iter()
+            .map(|(k, v)| format!("&{k}={}", enc(&v)))
+            .collect()
+    }
+}
+
+/// The JST calendar day of a stored time.
+fn jst_day(t: DateTime<Utc>) -> NaiveDate {
+    let jst = chrono::FixedOffset::east_opt(9 * 3600).expect("JST");
+    t.with_timezone(&jst).date_naive()
+}
+
+/// One expected listing row: the case's row copy and its state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Row {
+    copy: CopyId,
+    statutory: bool,
+    urgent: bool,
+    pending: Option<CopyId>,
+}
+
+fn newest(c: &CopyRecord) -> (DateTime<Utc>, &CopyId) {
+    (c.created_at, &c.id)
+}
+
+impl Expected<'_> {
+    fn reads(&self, c: &CopyRecord) -> bool {
+        self.readable.contains(&c.id)
+    }
+
+    /// The rows of a listing: per case, the newest readable copy the filter counts (in the
+    /// inbox, only the organisation's own), newest first; flags from readable copies only.
+    fn rows(&self, scope: Scope, f: &Lf) -> Vec<Row> {
+        let counted = |c: &CopyRecord| {
+            let form: LiaisonForm = serde_json::from_str(&c.form).expect("stored form");
+            self.reads(c)
+                && (scope == Scope::All || c.sender_org == self.org || c.addressee_org == self.org)
+                && f.tlp.is_none_or(|t| c.tlp == t)
+                && f.word.is_none_or(|k| {
+                    WORDS
+                        .get(k)
+                        .is_some_and(|w| form.summary.description.contains(w.0))
+                })
+                && f.from.is_none_or(|d| jst_day(c.created_at) >= d)
+                && f.to.is_none_or(|d| jst_day(c.created_at) <= d)
+        };
+        let mut rows: Vec<(&CopyRecord, Row)> = Vec::new();
+        for (id, chain) in self.chains {
+            let Some(row) = self
+                .copies
+                .iter()
+                .filter(|c| &c.chain == id && counted(c))
+                .max_by(|a, b| newest(a).cmp(&newest(b)))
+            else {
+                continue;
+            };
+            let urgent = self
+                .copies
+                .iter()
+                .any(|u| &u.chain == id && u.hop_kind == hop::URGENT_COPY && self.reads(u));
+            let forwards = matches!(self.org_kind.as_str(), "ci_ministry" | "ceptoar");
+            let pending = self
+                .copies
+                .iter()
+                .filter(|p| {
+                    forwards
+                        && &p.chain == id
+                        && p.addressee_org == self.org
+                        && self.reads(p)
+                        && !self.copies.iter().any(|o| {
+                            o.parent.as_ref() == Some(&p.id)
+                                && o.sender_org == self.org
+                                && self.reads(o)
+                        })
+                })
+                .min_by(|a, b| newest(a).cmp(&newest(b)))
+                .map(|p| p.id.clone());
+            let keep = f.sector.is_none_or(|s| row.sector == s)
+                && f.statutory.is_none_or(|v| chain.statutory == v)
+                && f.urgent.is_none_or(|v| urgent == v)
+                && f.to_forward.is_none_or(|v| pending.is_some() == v);
+            if keep {
+                rows.push((
+                    row,
+                    Row {
+                        copy: row.id.clone(),
+                        statutory: chain.statutory,
+                        urgent,
+                        pending,
+                    },
+                ));
+            }
+        }
+        rows.sort_by(|a, b| newest(b.0).cmp(&newest(a.0)));
+        rows.into_iter().map(|(_, r)| r).collect()
+    }
+}
+
+/// The filters every person's listings are checked with.
+fn listing_filters(copies: &[CopyRecord]) -> Vec<Lf> {
+    let mut days: Vec<NaiveDate> = copies.iter().map(|c| jst_day(c.created_at)).collect();
+    days.sort();
+    days.dedup();
+    let mid = days[days.len() / 2];
+    let mut out = vec![Lf::default()];
+    out.extend(TLPS.iter().map(|t| Lf {
+        tlp: Some(t),
+        ..Lf::default()
+    }));
+    out.extend(SECTORS.iter().chain([&UNRELATED]).map(|s| Lf {
+        sector: Some(s),
+        ..Lf::default()
+    }));
+    for v in [true, false] {
+        out.push(Lf {
+            statutory: Some(v),
+            ..Lf::default()
+        });
+        out.push(Lf {
+            urgent: Some(v),
+            ..Lf::default()
+        });
+        out.push(Lf {
+            to_forward: Some(v),
+            ..Lf::default()
+        });
+    }
+    out.extend((0..=WORDS.len()).map(|k| Lf {
+        word: Some(k),
+        ..Lf::default()
+    }));
+    out.push(Lf {
+        from: Some(mid),
+        to: Some(mid),
+        ..Lf::default()
+    });
+    out.push(Lf {
+        from: Some(mid),
+        ..Lf::default()
+    });
+    out.push(Lf {
+        to: Some(mid),
+        ..Lf::default()
+    });
+    out.push(Lf {
+        sector: Some(SECTORS[0]),
+        to_forward: Some(true),
+        word: Some(1),
+        ..Lf::default()
+    });
+    out.push(Lf {
+        tlp: Some("AMBER"),
+        urgent: Some(true),
+        from: days.first().copied(),
+        ..Lf::default()
+    });
+    out
+}
+
+fn same_rows(got: &[Row], want: &[Row], what: &str) {
+    let ids: Vec<&CopyId> = got.iter().map(|r| &r.copy).collect();
+    let set: BTreeSet<&CopyId> = ids.iter().copied().collect();
+    assert_eq!(set.len(), ids.len(), "{what}: a row listed twice");
+    assert!(got == want, "{what}:\n got  {got:?}\n want {want:?}");
+}
+
+/// The case listing of the application, for one person: every filter, both scopes, and paging.
+async fn check_listing_app(w: &World, p: &Person, e: &Expected<'_>, filters: &[Lf]) {
+    let app = &w.app;
+    let actor = app.actor(&p.id).await.expect("actor");
+    let who = describe(p, &actor);
+    for scope in [Scope::Inbox, Scope::All] {
+        for f in filters {
+            let listing = app
+                .listing(&actor, scope, &f.filter(500))
+                .await
+                .unwrap_or_else(|err| panic!("listing {scope:?} {f:?} for {who}: {err:?}"));
+            assert!(listing.next.is_none(), "one page holds everything");
+            let got: Vec<Row> = listing
+                .items
+                .iter()
+                .map(|v| {
+                    assert!(v.decision().allowed);
+                    let r = v.get();
+                    assert_eq!(r.to_forward, r.pending_copy.is_some());
+                    Row {
+                        copy: r.summary.id.clone(),
+                        statutory: r.statutory,
+                        urgent: r.urgent,
+                        pending: r.pending_copy.clone(),
+                    }
+                })
+                .collect();
+            same_rows(
+                &got,
+                &e.rows(scope, f),
+                &format!("listing {scope:?} {f:?} for {who}"),
+            );
+        }
+        // Paging by the keyset cursor neither leaks nor loses.
+        let mut paged = Vec::new();
+        let mut filter = Lf::default().filter(3);
+        loop {
+            let page = app.listing(&actor, scope, &filter).await.expect("page");
+            paged.extend(page.items.iter().map(|v| v.get().summary.id.clone()));
+            match page.next {
+                Some(next) => filter.cursor = Some(next),
+                None => break,
+            }
+        }
+        let want: Vec<CopyId> = e
+            .rows(scope, &Lf::default())
+            .into_iter()
+            .map(|r| r.copy)
+            .collect();
+        assert_eq!(paged, want, "listing {scope:?} paged by 3 for {who}");
+    }
+}
+
+/// The RFC 4180 records of a CSV export (after its byte-order mark).
+fn csv_records(text: &str) -> Vec<Vec<String>> {
+    let body = text.strip_prefix('\u{FEFF}').expect("UTF-8 BOM");
+    let (mut records, mut record, mut field) = (Vec::new(), Vec::new(), String::new());
+    let mut chars = body.chars().peekable();
+    let mut quoted = false;
+    while let Some(ch) = chars.next() {
+        match (quoted, ch) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\r') => {
+                assert_eq!(chars.next(), Some('\n'), "CRLF");
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => panic!("unquoted {c:?} in {text}"),
+        }
+    }
+    records
+}
+
+/// The same over HTTP: the inbox and search (filtered, and paged by `next`), and the CSV
+/// exports, which list exactly the same rows and are audited exactly when one is restricted.
+async fn check_listing_http(w: &World, s: &Session, p: &Person, e: &Expected<'_>) {
+    let who = format!("{} over HTTP", p.login);
+    let row_ids = |v: &Value| -> Vec<CopyId> {
+        v["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("items in {v}"))
+            .iter()
+            .map(|r| CopyId(r["summary"]["id"].as_str().expect("summary.id").into()))
+            .collect()
+    };
+    let want_ids = |scope: Scope, f: &Lf| -> Vec<CopyId> {
+        e.rows(scope, f).into_iter().map(|r| r.copy).collect()
+    };
+    let filters = [
+        Lf::default(),
+        Lf {
+            word: Some(0),
+            ..Lf::default()
+        },
+        Lf {
+            urgent: Some(true),
+            ..Lf::default()
+        },
+        Lf {
+            to_forward: Some(true),
+            statutory: Some(false),
+            ..Lf::default()
+        },
+    ];
+    for (scope, path) in [
+        (Scope::Inbox, "/api/v1/liaisons/inbox"),
+        (Scope::All, "/api/v1/liaisons"),
+    ] {
+        for f in &filters {
+            let url = format!("{path}?limit=500{}", f.query());
+            let (st, v) = s.get(&url).await;
+            assert_eq!(st, 200, "GET {url}: {v}");
+            assert_eq!(row_ids(&v), want_ids(scope, f), "GET {url} for {who}");
+            for (r, want) in v["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .zip(e.rows(scope, f))
+            {
+                assert_eq!(r["urgent"], json!(want.urgent), "{url} for {who}: {r}");
+                assert_eq!(
+                    r["to_forward"],
+                    json!(want.pending.is_some()),
+                    "{url} for {who}: {r}"
+                );
+                assert_eq!(
+                    r["pending_copy"],
+                    json!(want.pending),
+                    "{url} for {who}: {r}"
+                );
+            }
+        }
+        // Following `next`, 4 per page.
+        let mut paged = Vec::new();
+        let mut url = format!("{path}?limit=4");
+        loop {
+            let (st, v) = s.get(&url).await;
+            assert_eq!(st, 200, "GET {url}: {v}");
+            paged.extend(row_ids(&v));
+            match v["next"].as_str() {
+                Some(next) => url = format!("{path}?limit=4&cursor={}", enc(next)),
+                None => break,
+            }
+        }
+        assert_eq!(
+            paged,
+            want_ids(scope, &Lf::default()),
+            "{path} by cursor for {who}"
+        );
+
+        // The CSV export: the same rows; audited when one of them is restricted.
+        let export = match scope {
+            Scope::Inbox => "/api/v1/liaisons/inbox/export",
+            Scope::All => "/api/v1/liaisons/export",
+        };
+        for f in &filters[..2] {
+            let before = exports(w).await;
+            let url = format!("{export}?{}", f.query().trim_start_matches('&'));
+            let res = s
+                .client
+                .get(format!("{}{url}", s.base))
+                .send()
+                .await
+                .expect("export");
+            assert_eq!(res.status(), 200, "GET {url} for {who}");
+            let text = res.text().await.expect("csv");
+            let records = csv_records(&text);
+            let col = records[0]
+                .iter()
+                .position(|h| h == "情報連絡ID")
+                .expect("copy id column");
+            let got: Vec<CopyId> = records[1..]
+                .iter()
+                .map(|r| CopyId(r[col].clone()))
+                .collect();
+            let want = want_ids(scope, f);
+            assert_eq!(got, want, "GET {url} for {who}");
+            let restricted = want.iter().any(|id| {
+                let c = e.copies.iter().find(|c| &c.id == id).expect("copy");
+                matches!(
+                    stated_scope(c).tlp,
+                    Tlp::Red | Tlp::AmberStrict | Tlp::Amber
+                )
+            });
+            let after = exports(w).await;
+            assert_eq!(
+                after,
+                before + usize::from(restricted),
+                "GET {url} for {who}: audited exactly when a restricted copy left"
+            );
+        }
+    }
+}
+
+/// How many CSV exports the audit log records.
+async fn exports(w: &World) -> usize {
+    w.app
+        .store
+        .audit_recent(100_000)
+        .await
+        .expect("audit")
+        .iter()
+        .filter(|e| e.action == "liaison.export")
+        .count()
 }
 
 fn filter(sector: Option<&str>, tlp: Option<&str>) -> ListFilter {
@@ -1021,15 +1531,6 @@ fn enc(s: &str) -> String {
         .collect()
 }
 
-fn item_ids(v: &Value) -> Vec<CopyId> {
-    v["items"]
-        .as_array()
-        .unwrap_or_else(|| panic!("items in {v}"))
-        .iter()
-        .map(|r| CopyId(r["summary"]["id"].as_str().expect("summary.id").into()))
-        .collect()
-}
-
 async fn sign_in(base: &str, p: &Person) -> Session {
     let client = reqwest::Client::builder()
         .cookie_store(true)
@@ -1053,77 +1554,8 @@ async fn sign_in(base: &str, p: &Person) -> Session {
 async fn check_http(w: &World, base: &str, p: &Person, e: &Expected<'_>) {
     let s = sign_in(base, p).await;
     let who = format!("{} over HTTP", p.login);
-    let list = |path: String| {
-        let s = &s;
-        async move {
-            let (st, v) = s.get(&path).await;
-            assert_eq!(st, 200, "GET {path}: {v}");
-            v
-        }
-    };
 
-    let v = list("/api/v1/liaisons?limit=500".into()).await;
-    exactly(
-        &item_ids(&v),
-        &e.readable,
-        &format!("GET /api/v1/liaisons for {who}"),
-    );
-    assert!(v["next"].is_null(), "one page holds everything: {v}");
-    let v = list("/api/v1/liaisons/inbox?limit=500".into()).await;
-    exactly(
-        &item_ids(&v),
-        &e.inbox(),
-        &format!("GET /api/v1/liaisons/inbox for {who}"),
-    );
-    for sector in SECTORS {
-        let v = list(format!("/api/v1/liaisons?limit=500&sector={sector}")).await;
-        exactly(
-            &item_ids(&v),
-            &e.only(|c| c.sector == sector),
-            &format!("GET /api/v1/liaisons?sector={sector} for {who}"),
-        );
-    }
-    for t in TLPS {
-        let v = list(format!("/api/v1/liaisons?limit=500&tlp={}", enc(t))).await;
-        exactly(
-            &item_ids(&v),
-            &e.only(|c| c.tlp == t),
-            &format!("GET /api/v1/liaisons?tlp={t} for {who}"),
-        );
-    }
-    let (sector, tlp) = (SECTORS[0], TLPS[2]);
-    let v = list(format!(
-        "/api/v1/liaisons/inbox?limit=500&sector={sector}&tlp={}",
-        enc(tlp)
-    ))
-    .await;
-    let want: Ids = e
-        .inbox()
-        .intersection(&e.only(|c| c.sector == sector && c.tlp == tlp))
-        .cloned()
-        .collect();
-    exactly(
-        &item_ids(&v),
-        &want,
-        &format!("inbox sector and tlp for {who}"),
-    );
-
-    // Following `next` cursors, 4 per page.
-    let mut paged = Vec::new();
-    let mut path = "/api/v1/liaisons?limit=4".to_owned();
-    loop {
-        let v = list(path.clone()).await;
-        paged.extend(item_ids(&v));
-        match v["next"].as_str() {
-            Some(next) => path = format!("/api/v1/liaisons?limit=4&cursor={}", enc(next)),
-            None => break,
-        }
-    }
-    exactly(
-        &paged,
-        &e.readable,
-        &format!("GET /api/v1/liaisons by cursor for {who}"),
-    );
+    check_listing_http(w, &s, p, e).await;
 
     for c in e.copies {
         let (st, v) = s.get(&format!("/api/v1/copies/{}", c.id)).await;
@@ -1164,6 +1596,10 @@ async fn check_world(spec: WorldSpec) {
     let built = started.elapsed();
     let copies = stored_copies(&w).await;
 
+    let mut chains = BTreeMap::new();
+    for id in &w.chains {
+        chains.insert(id.clone(), w.app.store.chain(id).await.expect("chain"));
+    }
     let mut expected = Vec::new();
     for p in &w.people {
         let actor = w.app.actor(&p.id).await.expect("actor");
@@ -1177,10 +1613,20 @@ async fn check_world(spec: WorldSpec) {
             copies: &copies,
             readable,
             org: p.org.clone(),
+            org_kind: w.org(&p.org).kind.clone(),
+            chains: &chains,
         });
     }
+    let allowed: usize = expected.iter().map(|e| e.readable.len()).sum();
+    let denied = w.people.len() * copies.len() - allowed;
+    assert!(
+        allowed > 0 && denied > 0,
+        "the world must hold allowed and denied (person, copy) pairs: {allowed} allowed, {denied} denied"
+    );
+    let filters = listing_filters(&copies);
     for (p, e) in w.people.iter().zip(&expected) {
         check_app(&w, p, e).await;
+        check_listing_app(&w, p, e, &filters).await;
     }
 
     let router = kakehashi_server::router(
@@ -1206,7 +1652,6 @@ async fn check_world(spec: WorldSpec) {
     }
     let _ = stop.send(());
 
-    let allowed: usize = expected.iter().map(|e| e.readable.len()).sum();
     let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
     for c in &copies {
         *kinds.entry(c.hop_kind.clone()).or_default() += 1;
@@ -1222,7 +1667,7 @@ async fn check_world(spec: WorldSpec) {
         w.chains.len(),
         copies.len(),
         w.refusals,
-        w.people.len() * copies.len() - allowed,
+        denied,
         started.elapsed() - built,
     );
 }

@@ -484,6 +484,7 @@ impl App {
                 .map(|k| k.into_string())
                 .collect(),
             numbers_on_receipt: to.0 == NISC_ORG,
+            search_text: crate::inbox::search_text(form),
             record,
         })
     }

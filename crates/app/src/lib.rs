@@ -9,6 +9,7 @@ pub mod egress;
 pub mod error;
 pub mod events;
 pub mod identity;
+pub mod inbox;
 pub mod labels;
 pub mod liaison;
 pub mod notify;

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+mod csv;
 pub mod error;
 pub mod i18n;
 pub mod json;

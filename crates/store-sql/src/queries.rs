@@ -664,7 +664,8 @@ impl Store for SqlStore {
             sqlx::query(
                 "INSERT INTO copies (id, chain_id, report_id, report_no, hop_kind, sender_org, sender_person, \
                  addressee_org, added_recipients, tlp, importance, sector, held_by_nisc, anonymised, parent_id, \
-                 form, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+                 form, created_at, search_text) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
             )
             .bind(r.id.as_str())
             .bind(r.chain.as_str())
@@ -683,6 +684,7 @@ impl Store for SqlStore {
             .bind(r.parent.as_ref().map(|p| p.0.clone()))
             .bind(&r.form)
             .bind(micros(r.created_at))
+            .bind(&c.search_text)
             .execute(&mut *tx)
             .await
             .map_err(map_err)?;
@@ -856,6 +858,117 @@ impl Store for SqlStore {
                 })
             })
             .collect()
+    }
+
+    async fn list_chains(&self, q: &ListingQuery) -> StoreResult<Vec<ListingRecord>> {
+        if q.keys.is_empty() || (q.to_forward == Some(true) && q.forwarding_org.is_none()) {
+            return Ok(Vec::new());
+        }
+        let mut qb: QueryBuilder<Db> = QueryBuilder::new(format!(
+            "SELECT {COPY_COLUMNS}, r.ident, ch.number AS chain_number, ch.status AS chain_status, \
+             ch.statutory AS chain_statutory, CASE WHEN EXISTS ("
+        ));
+        push_urgent(&mut qb, q);
+        qb.push(") THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS urgent, ");
+        match &q.forwarding_org {
+            Some(org) => {
+                qb.push("(");
+                push_pending(&mut qb, q, org);
+                qb.push(" ORDER BY p.created_at, p.id LIMIT 1)");
+            }
+            None => {
+                qb.push("CAST(NULL AS TEXT)");
+            }
+        }
+        qb.push(
+            " AS pending FROM copies c JOIN reports r ON r.id = c.report_id \
+             JOIN chains ch ON ch.id = c.chain_id WHERE ",
+        );
+        push_readable(&mut qb, "c", &q.keys);
+        push_copy_filters(&mut qb, "c", q);
+        if let Some(s) = &q.sector {
+            qb.push(" AND c.sector = ").push_bind(s.clone());
+        }
+        if let Some(s) = &q.status {
+            qb.push(" AND ch.status = ").push_bind(s.clone());
+        }
+        if let Some(b) = q.statutory {
+            qb.push(" AND ch.statutory = ").push_bind(flag(b));
+        }
+        if let Some(b) = q.urgent {
+            qb.push(if b { " AND EXISTS (" } else { " AND NOT EXISTS (" });
+            push_urgent(&mut qb, q);
+            qb.push(")");
+        }
+        if let (Some(b), Some(org)) = (q.to_forward, &q.forwarding_org) {
+            qb.push(if b { " AND EXISTS (" } else { " AND NOT EXISTS (" });
+            push_pending(&mut qb, q, org);
+            qb.push(")");
+        }
+        // The row is the newest counted copy of its chain: no newer one is counted.
+        qb.push(
+            " AND NOT EXISTS (SELECT 1 FROM copies n WHERE n.chain_id = c.chain_id \
+             AND (n.created_at > c.created_at OR (n.created_at = c.created_at AND n.id > c.id)) AND ",
+        );
+        push_readable(&mut qb, "n", &q.keys);
+        push_copy_filters(&mut qb, "n", q);
+        qb.push(")");
+        if let Some((t, id)) = &q.before {
+            qb.push(" AND (c.created_at < ").push_bind(micros(*t));
+            qb.push(" OR (c.created_at = ").push_bind(micros(*t));
+            qb.push(" AND c.id < ").push_bind(id.0.clone()).push("))");
+        }
+        qb.push(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
+            .push_bind(i64::from(q.limit.clamp(1, 500)));
+        let rows = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(ListingRecord {
+                    copy: copy_from_row(r)?,
+                    ident: r.try_get("ident").map_err(map_err)?,
+                    chain_number: r
+                        .try_get::<Option<i64>, _>("chain_number")
+                        .map_err(map_err)?
+                        .map(|n| n as u64),
+                    chain_status: r.try_get("chain_status").map_err(map_err)?,
+                    statutory: r.try_get::<i64, _>("chain_statutory").map_err(map_err)? != 0,
+                    urgent: r.try_get::<i64, _>("urgent").map_err(map_err)? != 0,
+                    pending: r.try_get::<Option<String>, _>("pending").map_err(map_err)?.map(CopyId),
+                })
+            })
+            .collect()
+    }
+
+    async fn copies_without_search_text(&self, limit: u32) -> StoreResult<Vec<(CopyId, String)>> {
+        let rows = sqlx::query(
+            "SELECT id, form FROM copies WHERE search_text IS NULL ORDER BY created_at, id LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    CopyId(r.try_get("id").map_err(map_err)?),
+                    r.try_get("form").map_err(map_err)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn set_search_text(&self, texts: &[(CopyId, String)]) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        for (id, text) in texts {
+            sqlx::query("UPDATE copies SET search_text = $1 WHERE id = $2")
+                .bind(text)
+                .bind(id.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        }
+        tx.commit().await.map_err(map_err)?;
+        Ok(())
     }
 
     // --- provision (情報提供) ------------------------------------------------------------
@@ -1864,4 +1977,86 @@ fn webhook_delivery_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<Web
         last_error: r.try_get("last_error").map_err(map_err)?,
         created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
     })
+}
+
+// --- the case listing ------------------------------------------------------------------------
+
+/// `EXISTS (…)`: one of the stored audience keys of copy `alias` is among `keys` — the policy's
+/// index form, and the only access rule of every listing statement.
+fn push_readable(qb: &mut QueryBuilder<'_, Db>, alias: &str, keys: &[String]) {
+    qb.push(format!(
+        "EXISTS (SELECT 1 FROM copy_audience a_{alias} WHERE a_{alias}.copy_id = {alias}.id AND a_{alias}.key IN ("
+    ));
+    let mut sep = qb.separated(", ");
+    for k in keys {
+        sep.push_bind(k.clone());
+    }
+    qb.push("))");
+}
+
+/// The copy filters of a listing, on copy `alias` (` AND …` each).
+fn push_copy_filters(qb: &mut QueryBuilder<'_, Db>, alias: &str, q: &ListingQuery) {
+    if let Some(org) = &q.involving_org {
+        qb.push(format!(" AND ({alias}.addressee_org = ")).push_bind(org.0.clone());
+        qb.push(format!(" OR {alias}.sender_org = ")).push_bind(org.0.clone()).push(")");
+    }
+    if let Some(t) = &q.tlp {
+        qb.push(format!(" AND {alias}.tlp = ")).push_bind(t.clone());
+    }
+    if let Some(i) = &q.importance {
+        qb.push(format!(" AND {alias}.importance = ")).push_bind(i.clone());
+    }
+    if let Some(t) = q.from {
+        qb.push(format!(" AND {alias}.created_at >= ")).push_bind(micros(t));
+    }
+    if let Some(t) = q.until {
+        qb.push(format!(" AND {alias}.created_at < ")).push_bind(micros(t));
+    }
+    for term in &q.terms {
+        let pattern = like_pattern(term);
+        qb.push(format!(" AND ({alias}.search_text LIKE "))
+            .push_bind(pattern.clone())
+            .push(format!(
+                " ESCAPE '\\' OR EXISTS (SELECT 1 FROM reports t_{alias} WHERE t_{alias}.id = {alias}.report_id \
+                 AND LOWER(t_{alias}.ident) LIKE "
+            ))
+            .push_bind(pattern)
+            .push(" ESCAPE '\\'))");
+    }
+}
+
+/// `SELECT 1 FROM copies u …`: an urgent copy (同報) of the row's chain that the keys open.
+fn push_urgent(qb: &mut QueryBuilder<'_, Db>, q: &ListingQuery) {
+    qb.push("SELECT 1 FROM copies u WHERE u.chain_id = c.chain_id AND u.hop_kind = ")
+        .push_bind(URGENT_HOP.to_owned())
+        .push(" AND ");
+    push_readable(qb, "u", &q.keys);
+}
+
+/// `SELECT p.id FROM copies p …`: copies of the row's chain addressed to `org` that the keys
+/// open, from which `org` sent no onward copy the keys open.
+fn push_pending(qb: &mut QueryBuilder<'_, Db>, q: &ListingQuery, org: &OrgId) {
+    qb.push("SELECT p.id FROM copies p WHERE p.chain_id = c.chain_id AND p.addressee_org = ")
+        .push_bind(org.0.clone())
+        .push(" AND ");
+    push_readable(qb, "p", &q.keys);
+    qb.push(" AND NOT EXISTS (SELECT 1 FROM copies f WHERE f.parent_id = p.id AND f.sender_org = ")
+        .push_bind(org.0.clone())
+        .push(" AND ");
+    push_readable(qb, "f", &q.keys);
+    qb.push(")");
+}
+
+/// `%term%` with LIKE's wildcards and the escape character taken literally.
+fn like_pattern(term: &str) -> String {
+    let mut p = String::with_capacity(term.len() + 2);
+    p.push('%');
+    for ch in term.chars() {
+        if matches!(ch, '\\' | '%' | '_') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
 }

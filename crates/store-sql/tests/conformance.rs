@@ -111,6 +111,7 @@ cases!(
     numbering_on_receipt,
     numbering_is_unique_under_concurrency,
     listing_follows_audience_keys,
+    chain_listing_follows_audience_keys,
     failed_batch_changes_nothing,
     audit_chain_verifies,
     login_failures_window,

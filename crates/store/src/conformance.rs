@@ -18,6 +18,7 @@ pub const CASES: &[&str] = &[
     "numbering_on_receipt",
     "numbering_is_unique_under_concurrency",
     "listing_follows_audience_keys",
+    "chain_listing_follows_audience_keys",
     "failed_batch_changes_nothing",
     "audit_chain_verifies",
     "login_failures_window",
@@ -53,6 +54,7 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
             numbering_is_unique_under_concurrency(store).await
         }
         "listing_follows_audience_keys" => listing_follows_audience_keys(store).await,
+        "chain_listing_follows_audience_keys" => chain_listing_follows_audience_keys(store).await,
         "failed_batch_changes_nothing" => failed_batch_changes_nothing(store).await,
         "audit_chain_verifies" => audit_chain_verifies(store).await,
         "login_failures_window" => login_failures_window(store).await,
@@ -214,6 +216,7 @@ fn new_copy(rec: CopyRecord, keys: &[&str]) -> NewCopy {
     NewCopy {
         numbers_on_receipt: rec.addressee_org.0 == "nisc",
         audience: keys.iter().map(|k| k.to_string()).collect(),
+        search_text: String::new(),
         record: rec,
     }
 }
@@ -588,6 +591,227 @@ pub async fn listing_follows_audience_keys(store: Arc<dyn Store>) {
         Some("R2"),
         "the ident of the report comes with the row"
     );
+}
+
+pub async fn chain_listing_follows_audience_keys(store: Arc<dyn Store>) {
+    world(&*store).await;
+    let at = |m: i64| t0() + Duration::minutes(m);
+    let hop = |rec: CopyRecord, keys: &[&str], text: &str| NewCopy {
+        search_text: text.into(),
+        ..new_copy(rec, keys)
+    };
+    let add = |chain: &str, report: &str, c: NewCopy| HopBatch {
+        chain: ChainId(chain.into()),
+        new_chain: None,
+        report: ReportId(report.into()),
+        new_report: None,
+        copies: vec![c],
+        chain_status: None,
+        audit: vec![draft("liaison.forward")],
+        at: t0(),
+    };
+    // Case A: a1 op → meti (k1); a2 meti → nisc, forwarded from a1 (k2 only); a3 the urgent copy
+    // op → nisc (k2). Case B (statutory): b1 op → meti (k1), not forwarded, text "alpha abc".
+    // Case C: c1 with no audience at all.
+    store
+        .record_hops(batch_new_chain(
+            "A",
+            "rA",
+            vec![hop(copy("A", "rA", "a1", "meti", at(0)), &["k1"], "first")],
+            at(0),
+        ))
+        .await
+        .expect("a1");
+    let mut a2 = copy("A", "rA", "a2", "nisc", at(1));
+    a2.hop_kind = "forward".into();
+    a2.sender_org = OrgId("meti".into());
+    a2.parent = Some(CopyId("a1".into()));
+    store
+        .record_hops(add("A", "rA", hop(a2, &["k2"], "second")))
+        .await
+        .expect("a2");
+    let mut a3 = copy("A", "rA", "a3", "nisc", at(2));
+    a3.hop_kind = URGENT_HOP.into();
+    a3.tlp = "RED".into();
+    store
+        .record_hops(add("A", "rA", hop(a3, &["k2"], "third")))
+        .await
+        .expect("a3");
+    let mut b = batch_new_chain(
+        "B",
+        "rB",
+        vec![hop(
+            copy("B", "rB", "b1", "meti", at(3)),
+            &["k1"],
+            "alpha abc",
+        )],
+        at(3),
+    );
+    if let Some(c) = b.new_chain.as_mut() {
+        c.statutory = true;
+    }
+    store.record_hops(b).await.expect("b1");
+    store
+        .record_hops(batch_new_chain(
+            "C",
+            "rC",
+            vec![hop(copy("C", "rC", "c1", "meti", at(4)), &[], "alpha")],
+            at(4),
+        ))
+        .await
+        .expect("c1");
+
+    let q = |keys: &[&str]| ListingQuery {
+        keys: keys.iter().map(|k| k.to_string()).collect(),
+        limit: 50,
+        ..Default::default()
+    };
+    let list = |q: ListingQuery| {
+        let store = store.clone();
+        async move { store.list_chains(&q).await.expect("list chains") }
+    };
+    let ids = |rows: &[ListingRecord]| rows.iter().map(|r| r.copy.id.0.clone()).collect::<Vec<_>>();
+
+    // The newest copy the keys open, one row per case, newest first; never case C.
+    let rows = list(q(&["k1"])).await;
+    assert_eq!(ids(&rows), vec!["b1", "a1"]);
+    assert!(!rows[1].urgent, "the urgent copy is not open to k1");
+    assert_eq!(
+        rows[1].pending, None,
+        "nothing to forward without a forwarding org"
+    );
+    assert_eq!(rows[1].ident.as_deref(), Some("R1"), "{rows:?}");
+    assert_eq!(rows[1].chain_number, Some(1));
+    assert!(rows[0].statutory && !rows[1].statutory);
+    assert_eq!(rows[0].chain_status, "open");
+    assert_eq!(rows[1].copy.form, "{}", "the whole copy comes with the row");
+    let rows = list(q(&["k1", "k2"])).await;
+    assert_eq!(ids(&rows), vec!["b1", "a3"]);
+    assert!(rows[1].urgent);
+    assert!(list(q(&[])).await.is_empty(), "no keys, nothing");
+    assert!(list(q(&["other"])).await.is_empty());
+
+    // To forward: a received copy with no onward copy the keys open.
+    let fwd = |keys: &[&str], to_forward: Option<bool>| ListingQuery {
+        forwarding_org: Some(OrgId("meti".into())),
+        to_forward,
+        ..q(keys)
+    };
+    let rows = list(fwd(&["k1"], None)).await;
+    assert_eq!(ids(&rows), vec!["b1", "a1"]);
+    assert_eq!(rows[0].pending, Some(CopyId("b1".into())));
+    assert_eq!(
+        rows[1].pending,
+        Some(CopyId("a1".into())),
+        "the onward copy a2 is not open to k1, so it does not count"
+    );
+    let rows = list(fwd(&["k1", "k2"], None)).await;
+    assert_eq!(rows[1].pending, None, "a1 was forwarded as a2");
+    assert_eq!(ids(&list(fwd(&["k1", "k2"], Some(true))).await), vec!["b1"]);
+    assert_eq!(
+        ids(&list(fwd(&["k1", "k2"], Some(false))).await),
+        vec!["a3"]
+    );
+    let nobody = ListingQuery {
+        to_forward: Some(true),
+        ..q(&["k1", "k2"])
+    };
+    assert!(
+        list(nobody).await.is_empty(),
+        "no forwarding org, nothing to forward"
+    );
+
+    // Copy filters choose the row copy; chain filters whole cases.
+    let inbox = |org: &str| ListingQuery {
+        involving_org: Some(OrgId(org.into())),
+        ..q(&["k1", "k2"])
+    };
+    assert_eq!(ids(&list(inbox("nisc")).await), vec!["a3"]);
+    assert_eq!(ids(&list(inbox("meti")).await), vec!["b1", "a2"]);
+    let tlp = ListingQuery {
+        tlp: Some("AMBER".into()),
+        ..q(&["k1", "k2"])
+    };
+    assert_eq!(ids(&list(tlp).await), vec!["b1", "a2"]);
+    let term = |t: &str| ListingQuery {
+        terms: vec![t.into()],
+        ..q(&["k1", "k2"])
+    };
+    assert_eq!(ids(&list(term("alpha")).await), vec!["b1"]);
+    assert_eq!(ids(&list(term("abc")).await), vec!["b1"]);
+    assert_eq!(ids(&list(term("second")).await), vec!["a2"]);
+    assert!(list(term("alp%")).await.is_empty(), "wildcards are literal");
+    assert!(list(term("_")).await.is_empty(), "wildcards are literal");
+    assert_eq!(
+        ids(&list(term("r1")).await),
+        vec!["a3"],
+        "the report's R-number matches"
+    );
+    let both = ListingQuery {
+        terms: vec!["alpha".into(), "zzz".into()],
+        ..q(&["k1", "k2"])
+    };
+    assert!(list(both).await.is_empty(), "every term must occur");
+    let from = ListingQuery {
+        from: Some(at(1)),
+        ..q(&["k1", "k2"])
+    };
+    assert_eq!(ids(&list(from).await), vec!["b1", "a3"]);
+    let until = ListingQuery {
+        until: Some(at(1)),
+        ..q(&["k1", "k2"])
+    };
+    assert_eq!(ids(&list(until).await), vec!["a1"]);
+    let flags = |statutory: Option<bool>, urgent: Option<bool>| ListingQuery {
+        statutory,
+        urgent,
+        ..q(&["k1", "k2"])
+    };
+    assert_eq!(ids(&list(flags(Some(true), None)).await), vec!["b1"]);
+    assert_eq!(ids(&list(flags(Some(false), None)).await), vec!["a3"]);
+    assert_eq!(ids(&list(flags(None, Some(true))).await), vec!["a3"]);
+    assert_eq!(ids(&list(flags(None, Some(false))).await), vec!["b1"]);
+    assert!(list(ListingQuery {
+        urgent: Some(true),
+        ..q(&["k1"])
+    })
+    .await
+    .is_empty());
+    let sector = ListingQuery {
+        sector: Some("railway".into()),
+        ..q(&["k1", "k2"])
+    };
+    assert!(list(sector).await.is_empty());
+    let status = ListingQuery {
+        status: Some("closed".into()),
+        ..q(&["k1", "k2"])
+    };
+    assert!(list(status).await.is_empty());
+
+    // Keyset paging.
+    let mut page = ListingQuery {
+        limit: 1,
+        ..q(&["k1", "k2"])
+    };
+    let mut seen = Vec::new();
+    loop {
+        let rows = list(page.clone()).await;
+        let Some(last) = rows.last() else { break };
+        seen.push(last.copy.id.0.clone());
+        page.before = Some((last.copy.created_at, last.copy.id.clone()));
+    }
+    assert_eq!(seen, vec!["b1", "a3"]);
+
+    // Every copy stored through record_hops has its search text.
+    assert!(store
+        .copies_without_search_text(10)
+        .await
+        .expect("without text")
+        .is_empty());
+    store
+        .set_search_text(&[(CopyId("c1".into()), "gamma".into())])
+        .await
+        .expect("set text");
 }
 
 pub async fn failed_batch_changes_nothing(store: Arc<dyn Store>) {

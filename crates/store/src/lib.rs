@@ -6,9 +6,11 @@
 //! are durable together or not at all.
 
 pub mod conformance;
+mod listing;
 mod provision;
 mod records;
 
+pub use listing::*;
 pub use provision::*;
 pub use records::*;
 
@@ -107,6 +109,12 @@ pub trait Store: Send + Sync + 'static {
     async fn copies_of_chain(&self, id: &ChainId) -> StoreResult<Vec<CopyRecord>>;
     /// Copies whose audience intersects `keys`, newest first: the indexed form of the policy.
     async fn list_copies(&self, query: &CopyQuery) -> StoreResult<Vec<CopySummary>>;
+    /// One row per chain, newest row first: see [`ListingQuery`]. Set-based (one statement).
+    async fn list_chains(&self, query: &ListingQuery) -> StoreResult<Vec<ListingRecord>>;
+    /// Copies stored before their search text was kept (`NULL`), oldest first, with their form.
+    async fn copies_without_search_text(&self, limit: u32) -> StoreResult<Vec<(CopyId, String)>>;
+    /// Sets the search text of these copies.
+    async fn set_search_text(&self, texts: &[(CopyId, String)]) -> StoreResult<()>;
 
     // --- provision (情報提供) ------------------------------------------------------------
     async fn insert_source_item(

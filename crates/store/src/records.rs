@@ -192,6 +192,8 @@ pub struct NewCopy {
     pub record: CopyRecord,
     /// Audience keys from the policy, stored for the indexed listing.
     pub audience: Vec<String>,
+    /// What keyword search matches: the form's text, normalised (see the listing).
+    pub search_text: String,
     /// The addressee is NISC: receiving it numbers the report (and the chain, the first time).
     pub numbers_on_receipt: bool,
 }

@@ -7,48 +7,10 @@ use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::{DateTime, Utc};
-use kakehashi_app::liaison::{FileRequest, ForwardRequest, ListFilter, RouteQuery};
+use kakehashi_app::liaison::{FileRequest, ForwardRequest, RouteQuery};
 use kakehashi_domain::{ChainId, CopyId};
 use serde::Deserialize;
 use serde_json::{json, Value};
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct ListParams {
-    /// Sector code filter.
-    pub sector: Option<String>,
-    /// TLP filter (RED, AMBER+STRICT, AMBER, GREEN, CLEAR).
-    pub tlp: Option<String>,
-    /// Keyset cursor from the previous page's `next`.
-    pub cursor: Option<String>,
-    /// Page size, 1–500 (default 50).
-    pub limit: Option<u32>,
-}
-
-fn filter_of(p: ListParams) -> ListFilter {
-    let before = p.cursor.and_then(|c| {
-        let (t, id) = c.split_once('|')?;
-        let t = DateTime::parse_from_rfc3339(t).ok()?.with_timezone(&Utc);
-        Some((t, CopyId(id.to_owned())))
-    });
-    ListFilter {
-        sector: p.sector,
-        tlp: p.tlp,
-        before,
-        limit: p.limit,
-    }
-}
-
-fn page(rows: Vec<kakehashi_app::liaison::ListRow>, limit: Option<u32>) -> Value {
-    let full = rows.len() as u32 >= limit.unwrap_or(50).clamp(1, 500);
-    let next = if full {
-        rows.last()
-            .map(|r| format!("{}|{}", r.summary.created_at.to_rfc3339(), r.summary.id))
-    } else {
-        None
-    };
-    json!({ "items": rows, "next": next })
-}
 
 /// File a first report (第1報). Routed by the rules: statutory → ministry; non-statutory → CEPTOAR
 /// (anonymising) or ministry; urgent → also NISC at once.
@@ -81,36 +43,6 @@ pub async fn route_preview(
 ) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
     Ok(Json(json!(s.app.plan_route(&a.actor, &q).await?)))
-}
-
-/// The caller's inbox: copies addressed to or sent by their organisation that they may read.
-#[utoipa::path(get, path = "/api/v1/liaisons/inbox", tag = "liaison", params(ListParams), responses((status = 200, description = "Page of copies")))]
-pub async fn inbox(
-    State(s): State<AppState>,
-    ApiAuth(a): ApiAuth,
-    Query(p): Query<ListParams>,
-) -> Result<Json<Value>, ApiError> {
-    a.require_scope("read")?;
-    let limit = p.limit;
-    Ok(Json(page(
-        s.app.inbox(&a.actor, filter_of(p)).await?,
-        limit,
-    )))
-}
-
-/// Every copy the caller may read under TLP.
-#[utoipa::path(get, path = "/api/v1/liaisons", tag = "liaison", params(ListParams), responses((status = 200, description = "Page of copies")))]
-pub async fn search(
-    State(s): State<AppState>,
-    ApiAuth(a): ApiAuth,
-    Query(p): Query<ListParams>,
-) -> Result<Json<Value>, ApiError> {
-    a.require_scope("read")?;
-    let limit = p.limit;
-    Ok(Json(page(
-        s.app.search(&a.actor, filter_of(p)).await?,
-        limit,
-    )))
 }
 
 /// A chain with the reports and the copies the caller may read.

@@ -4,6 +4,7 @@
 mod admin;
 mod hooks;
 mod liaison;
+mod listing;
 mod live;
 mod provision;
 mod reference;
@@ -20,7 +21,7 @@ use utoipa::OpenApi;
     paths(
         session::sign_in, session::sign_out, session::me, session::mail_preference, session::change_password,
         reference::sectors, reference::taxonomy, reference::tlp, reference::importance, reference::glossary,
-        liaison::file, liaison::route_preview, liaison::inbox, liaison::search, liaison::chain, liaison::follow_up,
+        liaison::file, liaison::route_preview, listing::inbox, listing::search, listing::inbox_export, listing::search_export, liaison::chain, liaison::follow_up,
         liaison::copy, liaison::forward, liaison::anonymise_preview, liaison::share,
         liaison::ask_forward_consent, liaison::forward_consents,
         admin::orgs, admin::create_org, admin::update_org, admin::update_person, admin::people, admin::create_person, admin::set_active,
@@ -60,8 +61,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/reference/tlp", get(reference::tlp))
         .route("/api/v1/reference/importance", get(reference::importance))
         .route("/api/v1/reference/glossary", get(reference::glossary))
-        .route("/api/v1/liaisons", post(liaison::file).get(liaison::search))
-        .route("/api/v1/liaisons/inbox", get(liaison::inbox))
+        .route("/api/v1/liaisons", post(liaison::file).get(listing::search))
+        .route("/api/v1/liaisons/inbox", get(listing::inbox))
+        .route("/api/v1/liaisons/inbox/export", get(listing::inbox_export))
+        .route("/api/v1/liaisons/export", get(listing::search_export))
         .route(
             "/api/v1/liaisons/route-preview",
             post(liaison::route_preview),

@@ -17,7 +17,7 @@ mod filing;
 mod form_editor;
 mod form_parse;
 mod form_view;
-mod layout;
+pub(crate) mod layout;
 mod lists;
 mod provision;
 mod provision_act;
@@ -45,6 +45,8 @@ pub fn routes() -> Router<AppState> {
         .route("/static/app.js", get(assets::js))
         .route("/inbox", get(lists::inbox))
         .route("/search", get(lists::search))
+        .route("/inbox/export.csv", get(lists::inbox_export))
+        .route("/search/export.csv", get(lists::search_export))
         .route(
             "/liaison/new",
             get(filing::new_form).post(filing::new_submit),

@@ -1,0 +1,171 @@
+//! CSV出力 — a case listing as a CSV file that Excel opens with its Japanese text intact: UTF-8
+//! with a byte-order mark, CRLF line ends, every field quoted (RFC 4180, `"` doubled), and a
+//! field that a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab, CR) prefixed with
+//! `'` so that it stays text.
+//!
+//! The rows come from `App::export_listing`, which applies the sharing policy and audits the
+//! export; this module only writes them.
+
+use crate::i18n::{show_time, Lang};
+use crate::web::layout::{hop_label, ident_text, org_name, report_no_text, sector_name};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use kakehashi_app::inbox::{Export, ListingRow, Scope};
+use kakehashi_app::App;
+use kakehashi_domain::Importance;
+
+/// One field, quoted, safe from formula evaluation.
+fn field(out: &mut String, value: &str) {
+    out.push('"');
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        out.push('\'');
+    }
+    for ch in value.chars() {
+        if ch == '"' {
+            out.push('"');
+        }
+        out.push(ch);
+    }
+    out.push('"');
+}
+
+/// One record (fields separated by commas, CRLF at the end).
+fn record(out: &mut String, values: &[String]) {
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        field(out, v);
+    }
+    out.push_str("\r\n");
+}
+
+/// The CSV text (with BOM) of a listing's rows.
+pub fn listing_csv(app: &App, lang: Lang, rows: &[&ListingRow]) -> String {
+    let mut out = String::from("\u{FEFF}");
+    let header: Vec<String> = [
+        ("識別番号", "Ident. no."),
+        ("報数", "Report"),
+        ("日時（JST）", "Date (JST)"),
+        ("送信元", "From"),
+        ("宛先", "To"),
+        ("経路", "Hop"),
+        ("分野", "Sector"),
+        ("TLP", "TLP"),
+        ("重要度", "Importance"),
+        ("法令等報告対象", "Statutory"),
+        ("特に緊急", "Urgent"),
+        ("要転送", "To forward"),
+        ("判明日時（JST）", "Discovered (JST)"),
+        ("判明からの経過（分）", "Minutes since discovery"),
+        ("概要", "Summary"),
+        ("状態", "Status"),
+        ("事案ID", "Case id"),
+        ("情報連絡ID", "Copy id"),
+    ]
+    .iter()
+    .map(|(ja, en)| lang.t(ja, en).to_owned())
+    .collect();
+    record(&mut out, &header);
+    let yes = |b: bool| {
+        if b {
+            lang.t("○", "yes").to_owned()
+        } else {
+            String::new()
+        }
+    };
+    for r in rows {
+        let c = &r.summary;
+        record(
+            &mut out,
+            &[
+                ident_text(lang, c.ident.as_deref()),
+                report_no_text(lang, c.report_no),
+                show_time(c.created_at),
+                org_name(lang, &r.sender_name, &r.sender_name_en).to_owned(),
+                org_name(lang, &r.addressee_name, &r.addressee_name_en).to_owned(),
+                hop_label(lang, &c.hop_kind).to_owned(),
+                sector_name(app, lang, &c.sector),
+                c.tlp.clone(),
+                c.importance
+                    .as_deref()
+                    .and_then(Importance::from_code)
+                    .map(|i| lang.t(i.label_ja(), i.label_en()).to_owned())
+                    .unwrap_or_default(),
+                yes(r.statutory),
+                yes(r.urgent),
+                yes(r.to_forward),
+                r.discovered_at.map(show_time).unwrap_or_default(),
+                r.elapsed_minutes.map(|m| m.to_string()).unwrap_or_default(),
+                r.line.clone(),
+                if c.chain_status == "closed" {
+                    lang.t("完了", "Closed")
+                } else {
+                    lang.t("継続", "Open")
+                }
+                .to_owned(),
+                c.chain.0.clone(),
+                c.id.0.clone(),
+            ],
+        );
+    }
+    out
+}
+
+/// The HTTP response of an export: a CSV attachment, never cached; `X-Kakehashi-Truncated:
+/// true` when more rows matched than an export holds.
+pub fn response(app: &App, lang: Lang, scope: Scope, export: &Export) -> Response {
+    let rows: Vec<&ListingRow> = export.rows.iter().map(|r| r.get()).collect();
+    let body = listing_csv(app, lang, &rows);
+    let name = format!(
+        "kakehashi-{}-{}.csv",
+        match scope {
+            Scope::Inbox => "inbox",
+            Scope::All => "search",
+        },
+        app.now()
+            .with_timezone(&crate::i18n::jst())
+            .format("%Y%m%d-%H%M")
+    );
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if export.truncated {
+        h.insert("x-kakehashi-truncated", HeaderValue::from_static("true"));
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(values: &[&str]) -> String {
+        let mut out = String::new();
+        record(
+            &mut out,
+            &values.iter().map(|v| v.to_string()).collect::<Vec<_>>(),
+        );
+        out
+    }
+
+    #[test]
+    fn fields_are_quoted_and_formulas_defused() {
+        assert_eq!(line(&["a", "b,c"]), "\"a\",\"b,c\"\r\n");
+        assert_eq!(line(&["say \"hi\""]), "\"say \"\"hi\"\"\"\r\n");
+        assert_eq!(line(&["two\nlines"]), "\"two\nlines\"\r\n");
+        assert_eq!(
+            line(&["=1+2", "@x", "-3", "+4"]),
+            "\"'=1+2\",\"'@x\",\"'-3\",\"'+4\"\r\n"
+        );
+        assert_eq!(line(&["東京都千代田区"]), "\"東京都千代田区\"\r\n");
+        assert_eq!(line(&[""]), "\"\"\r\n");
+    }
+}
