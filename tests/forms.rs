@@ -719,11 +719,21 @@ async fn alert_and_forward_are_confirmed_and_the_sent_message_names_recipients(b
         "{notice}"
     );
     assert!(element(notice, "sent-ident").contains("R1"), "{notice}");
-    let (_, after) = op.get("/api/v1/liaisons/inbox").await;
+    let (st, after) = op.get("/api/v1/liaisons/inbox").await;
+    assert_eq!(st, 200, "{after}");
+    assert_eq!(items(&after).len(), 1, "one case: {after}");
+    let chain = at
+        .trim_start_matches("/chains/")
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let (st, case) = op.get(&format!("/api/v1/chains/{chain}")).await;
+    assert_eq!(st, 200, "{case}");
     assert_eq!(
-        items(&after).len(),
-        2,
-        "sent once: ministry and NISC copies"
+        case["copies"].as_array().map(Vec::len),
+        Some(2),
+        "sent once: ministry and NISC copies: {case}"
     );
 
     // A non-alert first report is sent at once, with the message.
