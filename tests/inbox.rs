@@ -24,6 +24,7 @@ on_both_backends!(
     keyword_and_dates_search_only_what_may_be_read,
     csv_export_is_quoted_with_bom_and_audited,
     bad_filters_name_the_field,
+    urgent_flag_follows_what_the_viewer_reads,
 );
 
 /// The rows of a listing answer, which must be a well-formed 200.
@@ -507,4 +508,66 @@ async fn bad_filters_name_the_field(b: Backend) {
         html.contains("id=\"filter-error\"") && html.contains("PURPLE"),
         "{html}"
     );
+}
+
+/// The urgent copy on the anonymising route is NISC's alone: NISC's row is urgent, the ministry's
+/// row of the same case (the CEPTOAR's anonymised forward) is not.
+async fn urgent_flag_follows_what_the_viewer_reads(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let op = srv.login("op-power").await;
+    file(
+        &op,
+        json!({ "form": form("AMBER", "匿名で緊急の連絡。"), "via_ceptoar": true, "urgent": true }),
+    )
+    .await;
+    let nisc = srv.login("nisc").await;
+    let inbox = rows(&nisc, "/api/v1/liaisons/inbox").await;
+    assert_eq!(inbox.len(), 1, "{inbox:?}");
+    assert_eq!(inbox[0]["urgent"], true, "{inbox:?}");
+    assert_eq!(inbox[0]["summary"]["hop_kind"], "urgent_copy_confined");
+    assert_eq!(
+        rows(&nisc, "/api/v1/liaisons/inbox?urgent=true")
+            .await
+            .len(),
+        1
+    );
+
+    let cep = srv.login("ceptoar-power").await;
+    let inbox = rows(&cep, "/api/v1/liaisons/inbox").await;
+    assert_eq!(inbox.len(), 1, "{inbox:?}");
+    assert_eq!(
+        inbox[0]["urgent"], false,
+        "the confined urgent copy is not the CEPTOAR's"
+    );
+    let id = inbox[0]["pending_copy"]
+        .as_str()
+        .expect("pending")
+        .to_owned();
+    let (_, c) = cep.get(&format!("/api/v1/copies/{id}")).await;
+    let (st, v) = cep
+        .post(
+            &format!("/api/v1/copies/{id}/forward"),
+            json!({ "form": c["form"], "anonymise": true }),
+        )
+        .await;
+    assert_eq!(st, 201, "{v}");
+    assert!(rows(&cep, "/api/v1/liaisons/inbox?to_forward=true")
+        .await
+        .is_empty());
+
+    let meti = srv.login("meti").await;
+    let inbox = rows(&meti, "/api/v1/liaisons/inbox").await;
+    assert_eq!(inbox.len(), 1, "{inbox:?}");
+    assert_eq!(inbox[0]["urgent"], false, "{inbox:?}");
+    assert_eq!(inbox[0]["to_forward"], true);
+    assert!(
+        !inbox[0]["sender_name"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("東都電力"),
+        "the ministry reads the CEPTOAR's hop: {inbox:?}"
+    );
+    assert!(rows(&meti, "/api/v1/liaisons/inbox?urgent=true")
+        .await
+        .is_empty());
 }

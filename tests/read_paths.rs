@@ -1045,10 +1045,11 @@ impl Expected<'_> {
             else {
                 continue;
             };
-            let urgent = self
-                .copies
-                .iter()
-                .any(|u| &u.chain == id && u.hop_kind == hop::URGENT_COPY && self.reads(u));
+            let urgent = self.copies.iter().any(|u| {
+                &u.chain == id
+                    && [hop::URGENT_COPY, hop::URGENT_COPY_CONFINED].contains(&u.hop_kind.as_str())
+                    && self.reads(u)
+            });
             let forwards = matches!(self.org_kind.as_str(), "ci_ministry" | "ceptoar");
             let pending = self
                 .copies

@@ -6,7 +6,7 @@
 //! * a one-line summary (from ② 概要 of that copy) and the time elapsed since 判明 (its
 //!   discovery time);
 //! * 法令等報告対象 (statutory) and 特に緊急 (urgent: the viewer may read an urgent copy, 同報, of
-//!   the case);
+//!   the case — the sector's or the one confined to NISC on the anonymising route);
 //! * 要転送 (to forward), for ministries and CEPTOARs: the viewer may read a copy addressed to
 //!   their organisation from which the organisation has sent on no copy the viewer may read.
 //!
@@ -698,10 +698,11 @@ mod tests {
     }
 
     #[test]
-    fn the_store_knows_the_urgent_hop() {
+    fn the_store_knows_the_urgent_hops() {
+        use crate::liaison::hop;
         assert_eq!(
-            kakehashi_store::URGENT_HOP,
-            crate::liaison::hop::URGENT_COPY
+            kakehashi_store::URGENT_HOPS,
+            [hop::URGENT_COPY, hop::URGENT_COPY_CONFINED]
         );
     }
 }

@@ -2027,9 +2027,12 @@ fn push_copy_filters(qb: &mut QueryBuilder<'_, Db>, alias: &str, q: &ListingQuer
 
 /// `SELECT 1 FROM copies u …`: an urgent copy (同報) of the row's chain that the keys open.
 fn push_urgent(qb: &mut QueryBuilder<'_, Db>, q: &ListingQuery) {
-    qb.push("SELECT 1 FROM copies u WHERE u.chain_id = c.chain_id AND u.hop_kind = ")
-        .push_bind(URGENT_HOP.to_owned())
-        .push(" AND ");
+    qb.push("SELECT 1 FROM copies u WHERE u.chain_id = c.chain_id AND u.hop_kind IN (");
+    let mut kinds = qb.separated(", ");
+    for k in URGENT_HOPS {
+        kinds.push_bind(k.to_owned());
+    }
+    qb.push(") AND ");
     push_readable(qb, "u", &q.keys);
 }
 

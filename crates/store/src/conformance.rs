@@ -631,7 +631,7 @@ pub async fn chain_listing_follows_audience_keys(store: Arc<dyn Store>) {
         .await
         .expect("a2");
     let mut a3 = copy("A", "rA", "a3", "nisc", at(2));
-    a3.hop_kind = URGENT_HOP.into();
+    a3.hop_kind = URGENT_HOPS[1].into();
     a3.tlp = "RED".into();
     store
         .record_hops(add("A", "rA", hop(a3, &["k2"], "third")))

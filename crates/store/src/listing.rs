@@ -56,12 +56,13 @@ pub struct ListingRecord {
     pub chain_number: Option<u64>,
     pub chain_status: String,
     pub statutory: bool,
-    /// The chain has an urgent copy (同報) the keys open.
+    /// The chain has an urgent copy (同報, of a kind in [`URGENT_HOPS`]) the keys open.
     pub urgent: bool,
     /// The oldest copy of the chain addressed to `forwarding_org` that the keys open and from
     /// which that organisation has sent no onward copy the keys open (the one waiting longest).
     pub pending: Option<CopyId>,
 }
 
-/// The stored hop kind of an urgent copy (同報), which raises a listed chain's `urgent` flag.
-pub const URGENT_HOP: &str = "urgent_copy";
+/// The stored hop kinds of an urgent copy (同報) — the sector's, and the one confined to NISC on
+/// the anonymising route — which raise a listed chain's `urgent` flag.
+pub const URGENT_HOPS: [&str; 2] = ["urgent_copy", "urgent_copy_confined"];
