@@ -357,6 +357,36 @@ async fn journey(backend: Backend) {
     // 2. The ministry forwards to NISC, raising importance: a 警報 forward is confirmed first,
     //    and "back to edit" keeps what was entered.
     d.sign_in(&base, "meti").await;
+    // The inbox row says what needs doing: statutory, to forward, with the summary line; the
+    // keyword search and the to-forward filter find it, and the listing exports as CSV.
+    d.wait("tr.case-row").await;
+    assert!(d.text("tr.case-row .flags").await.contains("要転送"));
+    assert!(d
+        .text("tr.case-row .line")
+        .await
+        .contains("給電指令システム"));
+    d.type_in("#f-q", "ＤＵＭＭＹ該当なし").await;
+    d.click("#filter-submit").await;
+    d.wait("#empty").await;
+    d.goto(&format!("{base}/inbox")).await;
+    d.type_in("#f-q", "給電指令").await;
+    d.click("#f-to-forward").await;
+    d.click("#filter-submit").await;
+    for _ in 0..50 {
+        if d.url().await.contains("to_forward=true") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    d.wait("tr.case-row").await;
+    assert_eq!(d.count("tr.case-row").await, 1);
+    assert_eq!(d.count("a.forward-pending-link").await, 1);
+    assert_eq!(
+        d.count("#f-to-forward:checked").await,
+        1,
+        "the filter is kept"
+    );
+    assert_eq!(d.count("#export-csv").await, 1);
     d.click("a.copy-link").await;
     d.wait("#forward-link").await;
     d.click("#forward-link").await;
