@@ -1152,11 +1152,13 @@ async fn webhooks_are_signed_retried_and_dead_lettered(b: Backend) {
         .await;
     assert_eq!(st, 201);
 
-    // An AMBER 警報 reaching 東都電力 directly (urgent early warning).
+    // An AMBER 警報 reaching 東都電力 directly (urgent early warning, NISC names it).
+    let (_, me) = op.get("/api/v1/me").await;
+    let tohto = me["org"]["id"].as_str().expect("org id").to_owned();
     let nisc = srv.login("nisc").await;
     let summary = "東都系統の制御サーバに対する攻撃予告";
     let (_, draft) = nisc
-        .post("/api/v1/provisions", json!({ "urgent": true, "form": {
+        .post("/api/v1/provisions", json!({ "urgent": true, "direct_recipients": [tohto], "form": {
             "importance": "alert", "tlp": "AMBER", "has_attachments": false,
             "recipients": [ { "ministry": "meti", "sector": "electric_power" } ], "summary": summary } }))
         .await;

@@ -24,6 +24,7 @@ on_both_backends!(
     refusing_an_unreadable_provision_is_the_missing_id_404_on_every_route,
     a_corrupt_sanitisation_record_refuses_instead_of_passing,
     an_anonymised_source_does_not_name_its_reporter_to_nisc,
+    urgent_provisions_go_to_the_organisations_nisc_names,
 );
 
 fn items(v: &Value) -> Vec<Value> {
@@ -567,4 +568,192 @@ async fn an_anonymised_source_does_not_name_its_reporter_to_nisc(b: Backend) {
             "NISC's check names the reporter ({hidden}): {text}"
         );
     }
+}
+
+/// The organisation id of `login`'s organisation.
+async fn org_of(srv: &TestServer, login: &str) -> String {
+    let (st, me) = srv.login(login).await.get("/api/v1/me").await;
+    assert_eq!(st, 200, "{me}");
+    me["org"]["id"].as_str().expect("org id").to_owned()
+}
+
+/// The notifications of a person: asserts a well-formed listing first.
+async fn notified(s: &Session, provision: &str) -> bool {
+    let (st, v) = s.get("/api/v1/notifications").await;
+    assert_eq!(st, 200, "{v}");
+    items(&v).iter().any(|n| n["ref_id"] == provision)
+}
+
+/// Issue 6 #6: an urgent provision goes 「直接セプター又は個別重要インフラ事業者等へ」 — to the
+/// CEPTOARs/operators NISC names (required when urgent, each a CEPTOAR/operator of the target
+/// sectors, only when urgent), who become addressees. Nobody else in the sectors gets it (no
+/// delivery, no inbox row) except through relays, within what the TLP admits: RED stays with
+/// the addressees.
+async fn urgent_provisions_go_to_the_organisations_nisc_names(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let nisc = srv.login("nisc").await;
+    let tohto = org_of(&srv, "op-power").await;
+    let rail = org_of(&srv, "op-rail").await;
+    let cep = org_of(&srv, "ceptoar-power").await;
+    let urgent = |tlp: &str, direct: Value, urgent: bool| {
+        json!({
+            "urgent": urgent,
+            "direct_recipients": direct,
+            "form": {
+                "importance": "alert", "tlp": tlp, "has_attachments": false,
+                "recipients": [ { "ministry": "meti", "sector": "electric_power" } ],
+                "summary": "制御系機器を狙った攻撃の予告が確認された。",
+                "targets": "給電指令システム", "countermeasures": "通信先をブロックすること。",
+                "contact": { "person": "提供 花子" }
+            }
+        })
+    };
+
+    // The rules, each a 422 naming the field and the rule, nothing stored.
+    for (body, rule) in [
+        (urgent("RED", json!([]), true), "required"),
+        (urgent("RED", json!([tohto]), false), "only_when_urgent"),
+        (urgent("RED", json!([rail]), true), "not_eligible"),
+        (urgent("RED", json!(["meti"]), true), "not_eligible"),
+        (urgent("RED", json!(["no-such-org"]), true), "unknown"),
+    ] {
+        let (st, v) = nisc.post("/api/v1/provisions", body).await;
+        assert_eq!(st, 422, "{rule}: {v}");
+        assert_eq!(v["errors"][0]["field"], "direct_recipients", "{v}");
+        assert_eq!(v["errors"][0]["rule"], rule, "{v}");
+    }
+    let (st, html) = page(&nisc, "/provisions").await;
+    assert_eq!(st, 200);
+    assert!(
+        html.contains("id=\"drafts-empty\""),
+        "nothing stored: {html}"
+    );
+
+    // RED, urgent, to 東都電力 directly.
+    let red = save_draft(&nisc, urgent("RED", json!([tohto]), true)).await;
+    send(&nisc, &red).await;
+    let op = srv.login("op-power").await;
+    let (st, v) = op.get(&format!("/api/v1/provisions/{red}")).await;
+    assert_eq!(st, 200, "the named operator reads its RED provision: {v}");
+    assert!(v["receipt"].is_object(), "delivered to it: {v}");
+    assert!(v["receipt"]["via_org"].is_null(), "directly by NISC: {v}");
+    assert!(notified(&op, &red).await, "and told");
+    // Nobody else in the sector: no delivery, no inbox row, no read.
+    for login in ["op-power2", "ceptoar-power", "op-power-contractor"] {
+        let s = srv.login(login).await;
+        let (st, v) = s.get(&format!("/api/v1/provisions/{red}")).await;
+        assert_eq!(st, 404, "{login}: {v}");
+        assert!(!notified(&s, &red).await, "{login} is not told");
+        let (st, list) = s.get("/api/v1/provisions").await;
+        assert_eq!(st, 200, "{list}");
+        assert!(items(&list).is_empty(), "{login}: {list}");
+    }
+    let (st, rec) = nisc
+        .get(&format!("/api/v1/provisions/{red}/receipts"))
+        .await;
+    assert_eq!(st, 200, "{rec}");
+    let mut got: Vec<String> = items(&rec)
+        .iter()
+        .map(|r| r["delivery"]["org"].as_str().unwrap_or("").to_owned())
+        .collect();
+    got.sort();
+    let mut want = vec!["meti".to_owned(), tohto.clone()];
+    want.sort();
+    assert_eq!(got, want, "the ministry and the named operator only: {rec}");
+    let (st, v) = srv
+        .login("meti")
+        .await
+        .post(&format!("/api/v1/provisions/{red}/relay"), json!({}))
+        .await;
+    assert_eq!(st, 403, "RED stays with the addressees: {v}");
+    // NISC sees whom it went to; the operator does not see the list.
+    let (st, v) = nisc.get(&format!("/api/v1/provisions/{red}")).await;
+    assert_eq!(st, 200);
+    assert_eq!(v["hub"]["direct_recipients"], json!([tohto]), "{v}");
+
+    // AMBER, urgent, to the power CEPTOAR directly: its members get it when it relays.
+    let amber = save_draft(&nisc, urgent("AMBER", json!([cep]), true)).await;
+    send(&nisc, &amber).await;
+    let ceptoar = srv.login("ceptoar-power").await;
+    let (st, v) = ceptoar.get(&format!("/api/v1/provisions/{amber}")).await;
+    assert_eq!(st, 200, "{v}");
+    assert!(v["receipt"].is_object(), "{v}");
+    let op2 = srv.login("op-power2").await;
+    assert!(!notified(&op2, &amber).await, "not before the relay");
+    let (_, v) = op2.get(&format!("/api/v1/provisions/{amber}")).await;
+    assert!(
+        v["receipt"].is_null(),
+        "not delivered before the relay: {v}"
+    );
+    let (st, r) = ceptoar
+        .post(&format!("/api/v1/provisions/{amber}/relay"), json!({}))
+        .await;
+    assert_eq!(st, 200, "{r}");
+    assert!(notified(&op2, &amber).await, "told once relayed");
+    let (_, v) = op2.get(&format!("/api/v1/provisions/{amber}")).await;
+    assert_eq!(v["receipt"]["via_org"], json!(cep), "{v}");
+    let rail = srv.login("op-rail").await;
+    assert!(
+        !notified(&rail, &amber).await,
+        "another sector is never told"
+    );
+
+    // The editor: a multi-select of the sectors' CEPTOARs and operators; a missing choice is
+    // the same 422 naming the field; the choice is kept and shown to NISC.
+    let (st, html) = page(&nisc, "/provisions/new").await;
+    assert_eq!(st, 200);
+    assert!(html.contains("id=\"f-direct-recipients\""), "{html}");
+    assert!(
+        html.contains(&format!("value=\"{tohto}\"")),
+        "operators offered"
+    );
+    assert!(
+        !html.contains("<option value=\"meti\""),
+        "ministries are not offered"
+    );
+    let form = |direct: &[&str]| {
+        let mut pairs: Vec<(String, String)> = vec![
+            ("csrf".into(), nisc.csrf.clone()),
+            ("importance".into(), "alert".into()),
+            ("tlp".into(), "RED".into()),
+            ("has_attachments".into(), "false".into()),
+            ("recipient".into(), "meti|electric_power".into()),
+            ("urgent".into(), "true".into()),
+            ("summary".into(), "攻撃の予告".into()),
+        ];
+        pairs.extend(
+            direct
+                .iter()
+                .map(|d| ("direct_recipient".to_owned(), d.to_string())),
+        );
+        pairs
+    };
+    let post = |pairs: Vec<(String, String)>| {
+        nisc.client
+            .post(format!("{}/provisions/new", nisc.base))
+            .form(&pairs)
+            .send()
+    };
+    let res = post(form(&[])).await.expect("post");
+    assert_eq!(res.status().as_u16(), 422);
+    let html = res.text().await.expect("html");
+    assert!(
+        html.contains("data-field=\"direct_recipients\" data-rule=\"required\""),
+        "{html}"
+    );
+    let res = post(form(&[&tohto, &tohto])).await.expect("post");
+    assert_eq!(res.status().as_u16(), 200, "saved, then the provision page");
+    let url = res.url().path().to_owned();
+    let html = res.text().await.expect("html");
+    assert!(url.starts_with("/provisions/"), "{url}");
+    assert!(
+        html.contains("id=\"direct-recipients\"") && html.contains("東都電力"),
+        "{html}"
+    );
+    let (st, html) = page(&nisc, &format!("{url}/edit")).await;
+    assert_eq!(st, 200);
+    assert!(
+        html.contains(&format!("value=\"{tohto}\" selected")),
+        "kept: {html}"
+    );
 }

@@ -40,9 +40,14 @@ pub struct DraftRequest {
     pub sources: Vec<SourceRef>,
     #[serde(default)]
     pub resolutions: Vec<Resolution>,
-    /// 早期警戒: deliver directly to CEPTOARs and operators with a copy to the ministries.
+    /// 早期警戒: deliver directly to the CEPTOARs and operators named in `direct_recipients`,
+    /// with a copy to the ministries.
     #[serde(default)]
     pub urgent: bool,
+    /// The CEPTOARs/operators of the target sectors an urgent provision goes to directly
+    /// (「直接セプター又は個別重要インフラ事業者等へ」); required when urgent, refused otherwise.
+    #[serde(default)]
+    pub direct_recipients: Vec<OrgId>,
     /// Draft a follow-up (T<n>-<k>) of this provision's chain.
     #[serde(default)]
     pub follow_up_of: Option<String>,
@@ -105,6 +110,8 @@ pub struct ProvisionHub {
     pub sources: Vec<SourceRef>,
     /// The decision on each sanitisation finding (removed / kept with a reason).
     pub resolutions: Vec<Resolution>,
+    /// Who an urgent provision goes to directly (addressees once sent).
+    pub direct_recipients: Vec<OrgId>,
     pub created_by: kakehashi_domain::PersonId,
     pub created_at: DateTime<Utc>,
 }
@@ -209,18 +216,22 @@ fn corrupt(what: &str, detail: &str) -> AppError {
     }
 }
 
-/// The policy's scope of a provision: NISC sends; the ministries of the 情報提供先 are addressees.
+/// The policy's scope of a provision: NISC sends; the ministries of the 情報提供先 are addressees,
+/// and so are, for an urgent provision, the CEPTOARs/operators NISC sends it to directly.
 pub fn provision_scope(p: &ProvisionRecord, form: &ProvisionForm) -> AppResult<ItemScope> {
     let tlp = Tlp::from_code(&p.tlp)
         .ok_or_else(|| AppError::Internal(format!("stored TLP {}", p.tlp)))?;
-    let mut ministries: Vec<OrgId> = form.recipients.iter().map(|r| r.ministry.clone()).collect();
-    ministries.sort();
-    ministries.dedup();
+    let mut addressees: Vec<OrgId> = form.recipients.iter().map(|r| r.ministry.clone()).collect();
+    if p.urgent {
+        addressees.extend(p.direct_recipients.iter().cloned());
+    }
+    addressees.sort();
+    addressees.dedup();
     Ok(ItemScope {
         tlp,
         sectors: p.sectors.iter().map(|s| SectorId(s.clone())).collect(),
         sender_org: OrgId(NISC_ORG.into()),
-        addressees: ministries,
+        addressees,
         added_recipients: vec![],
         held_by_nisc: true,
     })
@@ -314,6 +325,12 @@ impl App {
         if !bounds.is_empty() {
             return Err(AppError::Invalid(bounds.into()));
         }
+        let direct = self
+            .check_direct_recipients(req.urgent, &req.direct_recipients, &req.form)
+            .await?;
+        if !direct.is_empty() {
+            return Err(AppError::Invalid(direct.into()));
+        }
         for s in &req.sources {
             self.source_of(s, &[]).await?;
         }
@@ -333,6 +350,7 @@ impl App {
             resolutions: serde_json::to_string(&req.resolutions)
                 .map_err(|e| AppError::Internal(e.to_string()))?,
             urgent: req.urgent,
+            direct_recipients: req.direct_recipients.clone(),
             created_by: actor.person.id.clone(),
             created_at,
             sent_at: None,
@@ -344,6 +362,33 @@ impl App {
         );
         self.store.save_provision_draft(&rec, audit).await?;
         Ok(rec)
+    }
+
+    /// The rules on an urgent provision's direct recipients, against the organisations as
+    /// registered now.
+    async fn check_direct_recipients(
+        &self,
+        urgent: bool,
+        direct: &[OrgId],
+        form: &ProvisionForm,
+    ) -> AppResult<kakehashi_domain::provision::ProvisionErrors> {
+        let orgs = if direct.is_empty() {
+            vec![]
+        } else {
+            self.orgs_all().await?
+        };
+        Ok(kakehashi_domain::provision::check_direct_recipients(
+            urgent,
+            direct,
+            &form.target_sectors(),
+            |id| {
+                let o = orgs.iter().find(|o| &o.id == id)?;
+                Some((
+                    OrgKind::from_code(&o.kind)?,
+                    o.sectors.iter().map(|s| SectorId(s.clone())).collect(),
+                ))
+            },
+        ))
     }
 
     /// A source as the rules see it: what it allows (TLP, sectors, consents so far), what
@@ -548,6 +593,10 @@ impl App {
         ) {
             out.extend(errs.0.into_iter().map(|e| (e.message_ja, e.message_en)));
         }
+        let direct = self
+            .check_direct_recipients(p.urgent, &p.direct_recipients, &form)
+            .await?;
+        out.extend(direct.0.into_iter().map(|e| (e.message_ja, e.message_en)));
         let scopes: Vec<SourceScope> = sources.iter().map(|s| s.scope.clone()).collect();
         if let Err(v) = check_form_scope(&form, &scopes) {
             out.extend(v.into_iter().map(|v| (v.message_ja, v.message_en)));
@@ -650,7 +699,8 @@ impl App {
     }
 
     /// Sends a draft: refuses while blockers remain, numbers it T<n> / T<n>-<k>, delivers to
-    /// the ministries (and, when urgent, directly to the sectors' CEPTOARs and operators).
+    /// its addressees: the ministries and, when urgent, the CEPTOARs/operators NISC named. The
+    /// rest of the sectors get it only through relays, within what its TLP admits.
     pub async fn send_provision(&self, actor: &Actor, id: &str) -> AppResult<String> {
         let p = self.readable(actor, id).await?.p;
         nisc_only(actor)?;
@@ -669,18 +719,7 @@ impl App {
         }
         let scope = provision_scope(&p, &form)?;
         let now = self.now();
-        let orgs = self.orgs_all().await?;
         let mut to: Vec<OrgId> = scope.addressees.clone();
-        if p.urgent {
-            for o in &orgs {
-                let in_sector = o.sectors.iter().any(|s| p.sectors.contains(s));
-                if in_sector
-                    && (o.kind == OrgKind::Ceptoar.code() || o.kind == OrgKind::Operator.code())
-                {
-                    to.push(o.id.clone());
-                }
-            }
-        }
         to.sort();
         to.dedup();
         let deliveries: Vec<DeliveryRecord> = to
@@ -993,6 +1032,7 @@ impl App {
                         chain: p.chain.clone(),
                         sources: stored_json("sources", &p.sources)?,
                         resolutions: stored_json("resolutions", &p.resolutions)?,
+                        direct_recipients: p.direct_recipients.clone(),
                         created_by: p.created_by.clone(),
                         created_at: p.created_at,
                     },

@@ -1028,7 +1028,8 @@ impl Store for SqlStore {
         // On PostgreSQL the update locks the row, so a concurrent send cannot slip in between.
         let updated = sqlx::query(
             "UPDATE provisions SET chain_id = $1, report_no = $2, form = $3, tlp = $4, importance = $5, \
-             sectors = $6, sources = $7, resolutions = $8, urgent = $9 WHERE id = $10 AND state = 'draft'",
+             sectors = $6, sources = $7, resolutions = $8, urgent = $9, direct_recipients = $10 \
+             WHERE id = $11 AND state = 'draft'",
         )
         .bind(&p.chain)
         .bind(i64::from(p.report_no))
@@ -1039,6 +1040,7 @@ impl Store for SqlStore {
         .bind(&p.sources)
         .bind(&p.resolutions)
         .bind(flag(p.urgent))
+        .bind(json_list(&p.direct_recipients))
         .bind(&p.id)
         .execute(&mut *tx)
         .await
@@ -1055,8 +1057,8 @@ impl Store for SqlStore {
             // Always stored as a draft: only `send_provision` numbers and sends.
             sqlx::query(
                 "INSERT INTO provisions (id, chain_id, report_no, ident, state, form, tlp, importance, sectors, \
-                 sources, resolutions, urgent, created_by, created_at, sent_at) \
-                 VALUES ($1, $2, $3, NULL, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL)",
+                 sources, resolutions, urgent, direct_recipients, created_by, created_at, sent_at) \
+                 VALUES ($1, $2, $3, NULL, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULL)",
             )
             .bind(&p.id)
             .bind(&p.chain)
@@ -1068,6 +1070,7 @@ impl Store for SqlStore {
             .bind(&p.sources)
             .bind(&p.resolutions)
             .bind(flag(p.urgent))
+            .bind(json_list(&p.direct_recipients))
             .bind(p.created_by.as_str())
             .bind(micros(p.created_at))
             .execute(&mut *tx)
@@ -1895,6 +1898,10 @@ fn provision_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<ProvisionR
         sources: r.try_get("sources").map_err(map_err)?,
         resolutions: r.try_get("resolutions").map_err(map_err)?,
         urgent: r.try_get::<i64, _>("urgent").map_err(map_err)? != 0,
+        direct_recipients: parse_list(
+            &r.try_get::<String, _>("direct_recipients")
+                .map_err(map_err)?,
+        )?,
         created_by: PersonId(r.try_get("created_by").map_err(map_err)?),
         created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
         sent_at: r.try_get::<Option<i64>, _>("sent_at").map_err(map_err)?.map(from_micros),

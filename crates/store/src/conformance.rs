@@ -943,6 +943,7 @@ fn provision_rec(
         sources: r#"[{"kind":"item","id":"s1"}]"#.into(),
         resolutions: "[]".into(),
         urgent: false,
+        direct_recipients: vec![],
         created_by: PersonId("p1".into()),
         created_at: at,
         sent_at: None,
@@ -1064,8 +1065,14 @@ pub async fn provision_drafts_save_and_refuse_after_send(store: Arc<dyn Store>) 
     p2.sectors = vec!["electric_power".into(), "gas".into()];
     p2.resolutions = r#"[{"field":"name","action":"remove"}]"#.into();
     p2.urgent = true;
+    // The CEPTOARs/operators an urgent provision goes to directly travel with the draft, in order.
+    p2.direct_recipients = vec![OrgId("op-b".into()), OrgId("ceptoar-a".into())];
     save_draft(&*store, &p2).await;
     assert_eq!(store.provision("pv1").await.expect("pv1"), p2);
+    assert_eq!(
+        store.provision("pv1").await.expect("pv1").direct_recipients,
+        vec![OrgId("op-b".into()), OrgId("ceptoar-a".into())]
+    );
     let drafts = store.provision_drafts().await.expect("drafts");
     assert_eq!(
         drafts.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
@@ -1115,6 +1122,10 @@ pub async fn provision_drafts_save_and_refuse_after_send(store: Arc<dyn Store>) 
     );
     let sent = store.provision("pv1").await.expect("pv1");
     assert_eq!(sent.form, p2.form, "the sent content is unchanged");
+    assert_eq!(
+        sent.direct_recipients, p2.direct_recipients,
+        "and so are its direct recipients"
+    );
     assert_eq!(sent.state, "sent");
     assert_eq!(sent.ident.as_deref(), Some("T1"));
     assert_eq!(sent.sent_at, Some(t0() + Duration::hours(1)));

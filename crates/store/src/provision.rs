@@ -42,8 +42,11 @@ pub struct ProvisionRecord {
     pub sources: String,
     /// Sanitisation decisions, JSON.
     pub resolutions: String,
-    /// 早期警戒: sent directly to CEPTOARs/operators with a copy to the ministries.
+    /// 早期警戒: sent directly to the CEPTOARs/operators NISC named, with a copy to the ministries.
     pub urgent: bool,
+    /// The CEPTOARs and operators an urgent provision goes to directly (「直接セプター又は個別
+    /// 重要インフラ事業者等へ」); they are addressees of the sent provision. Empty unless urgent.
+    pub direct_recipients: Vec<OrgId>,
     pub created_by: PersonId,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,

@@ -7,11 +7,13 @@
 //! - [`sanitise`]: does the text identify a source? ([`scan`], [`sending_blockers`]).
 //! - [`scope`]: sectors ∩ the sources' allowed scope, TLP no looser than the sources'.
 //! - [`chain`]: T-numbers and follow-ups.
+//! - [`direct`]: the CEPTOARs/operators an urgent provision goes to directly.
 //!
 //! All pure: no I/O, no clock.
 
 pub mod chain;
 pub mod defang;
+pub mod direct;
 pub mod fixtures;
 pub mod form;
 pub mod sanitise;
@@ -25,6 +27,7 @@ pub use defang::{
     indicators_from_text, is_valid_indicator, normalise_indicators, refang, suggest_indicators,
     Extracted, HashAlgorithm,
 };
+pub use direct::{check_direct_recipients, MAX_DIRECT_RECIPIENTS};
 pub use form::*;
 pub use sanitise::{
     scan, sending_blockers, Blocker, BlockerReason, Finding, FindingKey, FindingKind, Resolution,

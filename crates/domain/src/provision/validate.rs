@@ -214,6 +214,10 @@ pub fn field_label(field: &str) -> Option<(&'static str, &'static str)> {
         "contact.phone" => ("本件問合せ先 電話番号", "Contact: telephone"),
         "contact.fax" => ("本件問合せ先 FAX番号", "Contact: fax"),
         "contact.email" => ("本件問合せ先 電子メールアドレス", "Contact: e-mail address"),
+        "direct_recipients" => (
+            "早期警戒の直接送付先（セプター・重要インフラ事業者等）",
+            "Early warning: direct recipients (CEPTOARs, CI operators)",
+        ),
         _ => return None,
     })
 }

@@ -8,7 +8,7 @@ use super::layout::{
     error_page, ident_text, importance_badge, page, report_no_text, sector_name, tlp_badge, Nav,
 };
 use crate::auth::{Authed, WebAuth};
-use crate::error::{messages, status_of};
+use crate::error::{field_errors, messages, status_of};
 use crate::i18n::{show_form_time, show_time, Lang};
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -37,10 +37,18 @@ pub(super) fn is_alert_code(code: Option<&str>) -> bool {
 /// An error box with both languages.
 pub(super) fn err_box(e: &AppError) -> Markup {
     let (ja, en) = messages(e);
+    let fields = field_errors(e);
     html! {
         div.errbox #error role="alert" {
             p lang="ja" { (ja) }
             p lang="en" { (en) }
+            @if !fields.is_empty() {
+                ul.field-errors {
+                    @for (field, rule, ja, en) in &fields {
+                        li data-field=(field) data-rule=(rule) { span lang="ja" { (ja) } " " span lang="en" { (en) } }
+                    }
+                }
+            }
         }
     }
 }
@@ -275,6 +283,14 @@ fn sheet(s: &AppState, orgs: &[OrgRecord], lang: Lang, v: &ProvisionView) -> Mar
                                 div { (ministry_name(orgs, lang, &r.ministry.0)) (lang.t("（", " (")) (sector_name(&s.app, lang, &r.sector.0)) (lang.t("）", ")")) }
                             }
                             @if v.urgent { span.badge.flag #urgent { (lang.t("早期警戒（直接送付）", "Early warning (direct)")) } }
+                            @if let Some(hub) = &v.hub {
+                                @if !hub.get().direct_recipients.is_empty() {
+                                    div #direct-recipients {
+                                        (lang.t("直接送付先：", "Sent directly to: "))
+                                        (hub.get().direct_recipients.iter().map(|o| ministry_name(orgs, lang, &o.0)).collect::<Vec<_>>().join(lang.t("、", ", ")))
+                                    }
+                                }
+                            }
                         }
                     }
                     tr {

@@ -98,6 +98,7 @@ async fn save_resolutions(s: &AppState, a: &Authed, id: &str, v: &Values) -> Res
         sources: hub.sources,
         resolutions: out,
         urgent: p.urgent,
+        direct_recipients: hub.direct_recipients,
         follow_up_of: None,
     };
     s.app

@@ -17,7 +17,7 @@ use kakehashi_app::provision::{DraftRequest, SourceRef};
 use kakehashi_app::AppError;
 use kakehashi_domain::provision::defang::{canonical_indicator, indicators_from_text};
 use kakehashi_domain::provision::{Indicator, IndicatorKind, ProvisionForm, Recipient};
-use kakehashi_domain::{Importance, OrgKind, Tlp};
+use kakehashi_domain::{Importance, OrgId, OrgKind, Tlp};
 use maud::{html, Markup};
 
 fn not_allowed() -> AppError {
@@ -107,11 +107,23 @@ fn parse(v: &Values) -> DraftRequest {
             id: id.to_owned(),
         })
         .collect();
+    // An organisation of several sectors is offered under each; chosen once.
+    let mut direct_recipients: Vec<OrgId> = Vec::new();
+    for id in v
+        .all("direct_recipient")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        if !direct_recipients.iter().any(|d| d.0 == id) {
+            direct_recipients.push(OrgId::from(id));
+        }
+    }
     DraftRequest {
         form,
         sources,
         resolutions: vec![],
         urgent: v.flag("urgent"),
+        direct_recipients,
         follow_up_of: None,
     }
 }
@@ -121,6 +133,9 @@ struct EditorData {
     recipients: Vec<(String, String)>,
     /// (value `chain:<id>` / `item:<id>`, label).
     sources: Vec<(String, String)>,
+    /// The CEPTOARs and operators an urgent provision may go to directly, by sector:
+    /// (sector label, [(organisation id, name)]).
+    direct: Vec<(String, Vec<(String, String)>)>,
 }
 
 async fn editor_data(s: &AppState, a: &Authed, lang: Lang) -> Result<EditorData, AppError> {
@@ -137,6 +152,33 @@ async fn editor_data(s: &AppState, a: &Authed, lang: Lang) -> Result<EditorData,
                     super::layout::sector_name(&s.app, lang, sec),
                     lang.t("）", ")")
                 ),
+            ));
+        }
+    }
+    let mut direct: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for sec in s.app.reference.sectors() {
+        let members: Vec<(String, String)> = orgs
+            .iter()
+            .filter(|o| {
+                (o.kind == OrgKind::Ceptoar.code() || o.kind == OrgKind::Operator.code())
+                    && o.sectors.contains(&sec.id)
+            })
+            .map(|o| {
+                let kind = if o.kind == OrgKind::Ceptoar.code() {
+                    lang.t("セプター", "CEPTOAR")
+                } else {
+                    lang.t("事業者", "operator")
+                };
+                (
+                    o.id.0.clone(),
+                    format!("{}（{kind}）", org_name(lang, &o.name_ja, &o.name_en)),
+                )
+            })
+            .collect();
+        if !members.is_empty() {
+            direct.push((
+                org_name(lang, &sec.name_ja, &sec.name_en).to_owned(),
+                members,
             ));
         }
     }
@@ -183,6 +225,7 @@ async fn editor_data(s: &AppState, a: &Authed, lang: Lang) -> Result<EditorData,
     Ok(EditorData {
         recipients,
         sources,
+        direct,
     })
 }
 
@@ -275,7 +318,21 @@ fn editor(
                                 }
                             }
                             label { input #f-urgent type="checkbox" name="urgent" value="true" checked[req.urgent];
-                                " " (lang.t("早期警戒（セプター・事業者へ直接送付し、所管省庁へ写し）", "Early warning (direct to CEPTOARs and operators, copy to ministries)")) }
+                                " " (lang.t("早期警戒（選んだセプター・事業者へ直接送付し、所管省庁へ写し）", "Early warning (direct to the CEPTOARs and operators chosen below, copy to ministries)")) }
+                            div.field #f-direct {
+                                label for="f-direct-recipients" { (lang.t(
+                                    "直接送付先（早期警戒のときに必須。情報提供先の分野のセプター・重要インフラ事業者等。TLP:RED は宛先限り）",
+                                    "Direct recipients (required for an early warning: CEPTOARs and CI operators of the target sectors; TLP:RED stays with them)")) }
+                                select #f-direct-recipients name="direct_recipient" multiple size="8" {
+                                    @for (sector, members) in &data.direct {
+                                        optgroup label=(sector) {
+                                            @for (id, name) in members {
+                                                option value=(id) selected[req.direct_recipients.iter().any(|d| d.0 == *id)] { (name) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                     tr { th { (lang.t("①概要", "① Summary")) } td { (text_area("summary", lang.t("①概要", "① Summary"), 5, &f.summary)) } }
@@ -408,11 +465,13 @@ pub async fn edit_form(
     let Some(hub) = v.hub else {
         return error_page(lang, Some(&a), &not_allowed());
     };
+    let hub = hub.into_inner();
     let req = DraftRequest {
         form: v.form,
-        sources: hub.into_inner().sources,
+        sources: hub.sources,
         resolutions: vec![],
         urgent: v.urgent,
+        direct_recipients: hub.direct_recipients,
         follow_up_of: None,
     };
     editor_page(&s, &a, lang, Some(&id), v.report_no, &req, None).await
