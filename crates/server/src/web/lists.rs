@@ -5,7 +5,7 @@
 
 use super::layout::{
     error_page, hop_label, ident_text, importance_badge, org_name, page, report_no_text,
-    sector_name, status_badge, tlp_badge, Nav,
+    sector_name, tlp_badge, Nav,
 };
 use crate::auth::{Authed, WebAuth};
 use crate::i18n::{show_time, Lang};
@@ -158,6 +158,15 @@ pub fn elapsed_text(lang: Lang, minutes: i64) -> String {
     }
 }
 
+/// The case status in a listing: one word (the case page says what it means).
+fn short_status(lang: Lang, status: &str) -> Markup {
+    if status == "closed" {
+        html! { span class="badge st-closed" title=(lang.t("完了（続報なし）", "Closed (no follow-up)")) { (lang.t("完了", "Closed")) } }
+    } else {
+        html! { span class="badge st-open" title=(lang.t("継続（続報あり）", "Open (follow-up expected)")) { (lang.t("継続", "Open")) } }
+    }
+}
+
 fn given(v: &Option<String>) -> &str {
     v.as_deref().map(str::trim).unwrap_or_default()
 }
@@ -269,11 +278,9 @@ fn rows(s: &AppState, lang: Lang, scope: Scope, q: &ListingFilter, l: &Listing) 
             table.list #copies {
                 thead { tr {
                     th scope="col" { (lang.t("識別番号", "Ident. no.")) }
-                    th scope="col" { (lang.t("概要", "Summary")) }
+                    th scope="col" { (lang.t("概要・分野", "Summary, sector")) }
                     th scope="col" { (lang.t("最新の連絡（JST）", "Latest liaison (JST)")) }
-                    th scope="col" { (lang.t("分野", "Sector")) }
-                    th scope="col" { "TLP" }
-                    th scope="col" { (lang.t("重要度", "Importance")) }
+                    th scope="col" { (lang.t("TLP・重要度", "TLP, importance")) }
                     th scope="col" { (lang.t("区分", "Flags")) }
                     th scope="col" { (lang.t("判明から", "Since discovery")) }
                     th scope="col" { (lang.t("状態", "Status")) }
@@ -288,7 +295,10 @@ fn rows(s: &AppState, lang: Lang, scope: Scope, q: &ListingFilter, l: &Listing) 
                                 (ident_text(lang, c.ident.as_deref()))
                                 br; span.muted.small { (report_no_text(lang, c.report_no)) }
                             }
-                            td.line { (r.line) }
+                            td.line {
+                                (r.line)
+                                br; span.muted.small.sector { (sector_name(&s.app, lang, &c.sector)) }
+                            }
                             td {
                                 span.nowrap { (show_time(c.created_at)) }
                                 br;
@@ -297,9 +307,7 @@ fn rows(s: &AppState, lang: Lang, scope: Scope, q: &ListingFilter, l: &Listing) 
                                     br; span.muted.small { (hop_label(lang, &c.hop_kind)) }
                                 }
                             }
-                            td { (sector_name(&s.app, lang, &c.sector)) }
-                            td { (tlp_badge(&c.tlp)) }
-                            td { (importance_badge(lang, c.importance.as_deref())) }
+                            td.nowrap { (tlp_badge(&c.tlp)) br; (importance_badge(lang, c.importance.as_deref())) }
                             td.flags {
                                 @if r.statutory { span.badge.flag.flag-statutory { (lang.t("法令", "Statutory")) } " " }
                                 @if r.urgent { span.badge.flag-urgent { (lang.t("緊急", "Urgent")) } " " }
@@ -311,7 +319,7 @@ fn rows(s: &AppState, lang: Lang, scope: Scope, q: &ListingFilter, l: &Listing) 
                                     _ => { span.muted { "—" } }
                                 }
                             }
-                            td { (status_badge(lang, &c.chain_status)) }
+                            td.nowrap { (short_status(lang, &c.chain_status)) }
                             td.nowrap {
                                 a.copy-link href={ "/copies/" (c.id.0) } { (lang.t("開く", "Open")) }
                                 @if let Some(p) = &r.pending_copy {
