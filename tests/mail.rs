@@ -367,7 +367,6 @@ impl kakehashi_app::notify::Mailer for Overlap {
 /// exactly one mail, both nodes sent some, and a second run sends nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn digests_from_two_nodes_list_each_row_once() {
-    use kakehashi_store::NotifyAudience;
     let sink = SmtpSink::start();
     let smtp = format!("smtp://127.0.0.1:{}", sink.port);
     let barrier = Arc::new(tokio::sync::Barrier::new(2));
@@ -409,16 +408,18 @@ async fn digests_from_two_nodes_list_each_row_once() {
         .into_iter()
         .map(|o| o.id)
         .collect();
-    let audience = NotifyAudience {
-        orgs: orgs.clone(),
-        staff_only: false,
-        need_to_know_any: vec![],
-    };
+    let everyone: Vec<kakehashi_domain::PersonId> = store
+        .people_in_orgs(&orgs)
+        .await
+        .expect("people")
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
     let refs = ["dg-1", "dg-2", "dg-3"];
     for r in refs {
         store
-            .notify(
-                &audience,
+            .insert_notifications(
+                &everyone,
                 "provision",
                 r,
                 &format!("情報提供 {r}"),

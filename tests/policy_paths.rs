@@ -24,6 +24,8 @@ on_both_backends!(
     urgent_copy_on_the_anonymising_route_stays_with_nisc,
     crisis_management_reads_only_what_nisc_shares,
     forwarding_looser_than_received_needs_the_senders_consent,
+    fan_out_tells_exactly_whom_the_policy_lets_read,
+    liaisons_notify_their_recipients_and_the_reporter,
 );
 
 fn items(v: &Value) -> Vec<Value> {
@@ -463,4 +465,166 @@ async fn forwarding_looser_than_received_needs_the_senders_consent(b: Backend) {
     for a in ["consent.request", "consent.decide", "liaison.forward"] {
         assert!(actions.iter().any(|x| x == a), "{a} audited: {actions:?}");
     }
+}
+
+/// The inbox rows of a person, as they list them.
+async fn inbox_rows(s: &Session) -> Vec<Value> {
+    let (st, v) = s.get("/api/v1/notifications").await;
+    assert_eq!(st, 200, "{v}");
+    items(&v)
+}
+
+fn has_row(rows: &[Value], kind: &str, ref_id: &str) -> bool {
+    rows.iter()
+        .any(|r| r["kind"] == kind && r["ref_id"] == ref_id)
+}
+
+/// Issue 6 #7: a multi-sector AMBER provision reaches an electric-power operator through its
+/// CEPTOAR; a member of that operator whose need-to-know is railway only reaches the provision
+/// only through electric power, which they do not need to know, so the policy refuses them —
+/// and so does the fan-out: no inbox row for them, while their colleague who needs to know is
+/// told. (The fan-out used to restate the rule in SQL as "need-to-know covers any sector of the
+/// item" and told them.)
+async fn fan_out_tells_exactly_whom_the_policy_lets_read(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let power = org_id(
+        &srv.login("op-power").await,
+        "operator",
+        Some("electric_power"),
+    )
+    .await;
+    let odd = new_person(
+        &srv,
+        &power,
+        "op-power-railway",
+        "staff",
+        Some(&["railway"]),
+    )
+    .await;
+    let nisc = srv.login("nisc").await;
+    let (st, draft) = nisc
+        .post(
+            "/api/v1/provisions",
+            json!({ "form": {
+                "importance": "alert", "tlp": "AMBER", "has_attachments": false,
+                "recipients": [ { "ministry": "meti", "sector": "electric_power" }, { "ministry": "mlit", "sector": "railway" } ],
+                "summary": "制御系ネットワークへの不審な通信が複数分野で確認された。",
+                "targets": "制御系ネットワークに接続された監視システム",
+                "countermeasures": "通信先 203.0.113.7 をブロックし、ログを確認すること。",
+                "contact": { "person": "提供 花子", "email": "teikyo.hanako@nisc.example.go.jp" }
+            }, "sources": [] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{draft}");
+    let id = draft["id"].as_str().expect("id").to_owned();
+    let (st, sent) = nisc
+        .post(&format!("/api/v1/provisions/{id}/send"), json!({}))
+        .await;
+    assert_eq!(st, 200, "{sent}");
+    let meti = srv.login("meti").await;
+    let (st, r) = meti
+        .post(&format!("/api/v1/provisions/{id}/relay"), json!({}))
+        .await;
+    assert_eq!(st, 200, "{r}");
+    let (st, r) = srv
+        .login("ceptoar-power")
+        .await
+        .post(&format!("/api/v1/provisions/{id}/relay"), json!({}))
+        .await;
+    assert_eq!(st, 200, "{r}");
+
+    let op = srv.login("op-power").await;
+    let (st, _) = op.get(&format!("/api/v1/provisions/{id}")).await;
+    assert_eq!(st, 200, "the colleague who needs to know reads it");
+    assert!(
+        has_row(&inbox_rows(&op).await, "provision", &id),
+        "and was told"
+    );
+    let (st, _) = odd.get(&format!("/api/v1/provisions/{id}")).await;
+    assert_eq!(st, 404, "the policy refuses the railway-only member");
+    assert!(
+        !has_row(&inbox_rows(&odd).await, "provision", &id),
+        "so the fan-out does not tell them"
+    );
+}
+
+/// Issue 6, "liaisons notify": a new copy in an organisation's inbox raises an inbox row for its
+/// people the policy admits — the ministry receiving a report, a CEPTOAR receiving through the
+/// anonymising route, NISC receiving the forward — and the reporter is told when NISC numbers
+/// its report. People the policy refuses (a contractor on AMBER+STRICT, another operator) are
+/// not told.
+async fn liaisons_notify_their_recipients_and_the_reporter(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let op = srv.login("op-power").await;
+    let (st, filed) = op
+        .post(
+            "/api/v1/liaisons",
+            json!({ "form": power_form("AMBER+STRICT"), "statutory": true }),
+        )
+        .await;
+    assert_eq!(st, 201, "{filed}");
+    let first = filed["copies"][0].as_str().expect("copy").to_owned();
+    let meti = srv.login("meti").await;
+    assert!(
+        has_row(&inbox_rows(&meti).await, "copy", &first),
+        "the ministry is told"
+    );
+    assert!(
+        !has_row(&inbox_rows(&op).await, "copy", &first),
+        "the sender is not told of its own report"
+    );
+    for login in ["op-power2", "op-power-contractor", "nisc"] {
+        let s = srv.login(login).await;
+        let rows = inbox_rows(&s).await;
+        assert!(!has_row(&rows, "copy", &first), "{login} is not told");
+    }
+
+    let (st, c) = meti.get(&format!("/api/v1/copies/{first}")).await;
+    assert_eq!(st, 200, "{c}");
+    let rows = inbox_rows(&meti).await;
+    let row = rows
+        .iter()
+        .find(|r| r["kind"] == "copy" && r["ref_id"] == first.as_str())
+        .expect("row");
+    assert!(
+        !row["read_at"].is_null(),
+        "reading the copy marks the row read: {row}"
+    );
+    let (st, fwd) = meti
+        .post(
+            &format!("/api/v1/copies/{first}/forward"),
+            json!({ "form": c["form"] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{fwd}");
+    let at_nisc = fwd["copies"][0].as_str().expect("copy").to_owned();
+    let nisc = srv.login("nisc").await;
+    let rows = inbox_rows(&nisc).await;
+    assert!(has_row(&rows, "copy", &at_nisc), "NISC is told: {rows:?}");
+    assert!(
+        rows.iter()
+            .any(|r| r["title"].as_str().unwrap_or("").contains("R1")),
+        "by R-number: {rows:?}"
+    );
+    let rows = inbox_rows(&op).await;
+    assert!(
+        has_row(&rows, "numbered", &first),
+        "the reporter learns R1 on its own copy: {rows:?}"
+    );
+
+    // Through the anonymising route, the CEPTOAR is told of the confined hop.
+    let (st, filed) = op
+        .post(
+            "/api/v1/liaisons",
+            json!({ "form": power_form("GREEN"), "via_ceptoar": true }),
+        )
+        .await;
+    assert_eq!(st, 201, "{filed}");
+    let hop = filed["copies"][0].as_str().expect("copy").to_owned();
+    let cep = srv.login("ceptoar-power").await;
+    assert!(has_row(&inbox_rows(&cep).await, "copy", &hop));
+    assert!(
+        !has_row(&inbox_rows(&meti).await, "copy", &hop),
+        "the ministry is not told of the confined hop"
+    );
 }

@@ -2,16 +2,23 @@
 //! for its connected clients; with PostgreSQL every event also crosses to the other nodes
 //! through the store's publish/subscribe, so a client on node B hears what node A did.
 
+use kakehashi_domain::OrgId;
+use kakehashi_policy::ItemScope;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
+/// Something new for the people of some organisations. A connected client hears it only when
+/// its organisation is among `orgs` and the policy lets its person read the item (`scope`):
+/// [`crate::App::tells`], the same answer as the inbox row written before the event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
-    /// e.g. "provision".
+    /// The inbox row kind: "copy", "numbered", "provision", "consent"…
     pub kind: String,
     pub ref_id: String,
-    /// Organisations whose people should look (their inbox rows are already written).
-    pub orgs: Vec<String>,
+    /// Organisations reached (their inbox rows are already written).
+    pub orgs: Vec<OrgId>,
+    /// The item's scope, decided again for each listener.
+    pub scope: ItemScope,
 }
 
 /// The node-local hub.

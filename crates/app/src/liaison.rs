@@ -889,6 +889,7 @@ impl App {
             })
             .collect::<AppResult<Vec<_>>>()?;
         let ids: Vec<CopyId> = copies.iter().map(|c| c.record.id.clone()).collect();
+        let records: Vec<CopyRecord> = copies.iter().map(|c| c.record.clone()).collect();
         let audit = actor.audit(
             "liaison.file",
             Some(chain.0.clone()),
@@ -916,6 +917,8 @@ impl App {
                 at,
             })
             .await?;
+        self.announce_hops(actor, &records, &req.form, outcome.ident.as_deref())
+            .await;
         Ok(Filed {
             chain,
             report_no: 1,
@@ -996,6 +999,7 @@ impl App {
             })
             .collect::<AppResult<Vec<_>>>()?;
         let ids: Vec<CopyId> = new_copies.iter().map(|c| c.record.id.clone()).collect();
+        let records: Vec<CopyRecord> = new_copies.iter().map(|c| c.record.clone()).collect();
         let audit = actor.audit(
             "liaison.follow_up",
             Some(chain_id.0.clone()),
@@ -1017,6 +1021,8 @@ impl App {
                 at,
             })
             .await?;
+        self.announce_hops(actor, &records, &req.form, outcome.ident.as_deref())
+            .await;
         Ok(Filed {
             chain: chain_id.clone(),
             report_no: k,
@@ -1256,6 +1262,20 @@ impl App {
             serde_json::json!({ "copy": parent.id, "to": rec.decider_org, "tlp": rec.tlp }),
         );
         self.store.insert_consent(&rec, audit).await?;
+        // The sender's people who may read the copy learn that a decision waits for them.
+        let notice = crate::fanout::Notice {
+            kind: "consent",
+            ref_id: rec.id.clone(),
+            title: format!("同意依頼: TLP:{} での転送", wanted.code()),
+            importance: None,
+            scope: scope_of(&parent)?,
+            orgs: vec![parent.sender_org.clone()],
+            mail: None,
+            webhook: None,
+        };
+        if let Err(e) = self.fan_out(notice).await {
+            tracing::warn!("telling the sender of a consent request failed: {e}");
+        }
         Ok(rec)
     }
 
@@ -1312,6 +1332,7 @@ impl App {
             })
             .collect::<AppResult<Vec<_>>>()?;
         let ids: Vec<CopyId> = copies.iter().map(|c| c.record.id.clone()).collect();
+        let records: Vec<CopyRecord> = copies.iter().map(|c| c.record.clone()).collect();
         let to: Vec<&OrgId> = plan.hops.iter().map(|(_, o)| o).collect();
         let audit = actor.audit(
             "liaison.forward",
@@ -1331,6 +1352,12 @@ impl App {
                 at,
             })
             .await?;
+        let ident = outcome
+            .ident
+            .clone()
+            .or_else(|| req.form.ident_number.clone());
+        self.announce_hops(actor, &records, &req.form, ident.as_deref())
+            .await;
         Ok(Filed {
             chain: parent.chain,
             report_no: parent.report_no,
@@ -1391,6 +1418,7 @@ impl App {
             at,
         )?;
         let id = copy.record.id.clone();
+        let records = vec![copy.record.clone()];
         let audit = actor.audit(
             "liaison.nisc_share",
             Some(parent.chain.0.clone()),
@@ -1408,6 +1436,9 @@ impl App {
                 at,
             })
             .await?;
+        let ident = self.report_ident(&parent).await;
+        self.announce_hops(actor, &records, &form, ident.as_deref())
+            .await;
         Ok(Filed {
             chain: parent.chain,
             report_no: parent.report_no,
@@ -1423,6 +1454,130 @@ impl App {
                 note_ja: Reception::Partner.note_ja(),
                 note_en: Reception::Partner.note_en(),
             }],
+        })
+    }
+
+    /// The report's R-number once NISC has numbered it.
+    async fn report_ident(&self, c: &CopyRecord) -> Option<String> {
+        self.store
+            .reports_of_chain(&c.chain)
+            .await
+            .ok()?
+            .into_iter()
+            .find(|r| r.id == c.report)
+            .and_then(|r| r.ident)
+    }
+
+    /// Tells the organisations a write reached whom the policy admits (see [`crate::fanout`]):
+    /// each new copy's addressee, the added recipients once per filing, and — when this write
+    /// had NISC number the report — the reporter. The write is already durable: a failure to
+    /// tell is logged, never turned into a failed filing (which a client would repeat).
+    async fn announce_hops(
+        &self,
+        actor: &Actor,
+        copies: &[CopyRecord],
+        form: &LiaisonForm,
+        ident: Option<&str>,
+    ) {
+        if let Err(e) = self.try_announce_hops(actor, copies, form, ident).await {
+            tracing::warn!("telling the recipients of a liaison failed: {e}");
+        }
+    }
+
+    async fn try_announce_hops(
+        &self,
+        actor: &Actor,
+        copies: &[CopyRecord],
+        form: &LiaisonForm,
+        ident: Option<&str>,
+    ) -> AppResult<()> {
+        let mut added_told = false;
+        for c in copies {
+            let mut orgs = vec![c.addressee_org.clone()];
+            if !added_told {
+                orgs.extend(c.added_recipients.iter().cloned());
+                added_told = true;
+            }
+            orgs.retain(|o| *o != actor.org.id);
+            orgs.sort();
+            orgs.dedup();
+            if orgs.is_empty() {
+                continue;
+            }
+            let label = match ident {
+                Some(i) => i.to_owned(),
+                None => format!("未採番 第{}報", c.report_no),
+            };
+            self.fan_out(self.copy_notice(c, "copy", &label, form, orgs)?)
+                .await?;
+        }
+        // The reporter learns its report's R-number (unless it just sent it to NISC itself).
+        let (Some(ident), Some(first)) = (ident, copies.first()) else {
+            return Ok(());
+        };
+        let chain = self.store.chain(&first.chain).await?;
+        if chain.origin_org == actor.org.id {
+            return Ok(());
+        }
+        let reporters = self.store.copies_of_chain(&first.chain).await?;
+        if let Some(own) = reporters
+            .iter()
+            .find(|c| c.report == first.report && c.sender_org == chain.origin_org)
+        {
+            let notice = self.copy_notice(
+                own,
+                "numbered",
+                &format!("{ident} 採番"),
+                form,
+                vec![chain.origin_org.clone()],
+            )?;
+            self.fan_out(notice).await?;
+        }
+        Ok(())
+    }
+
+    /// The notice of one copy: inbox title, TLP-safe mail, webhook body.
+    fn copy_notice(
+        &self,
+        c: &CopyRecord,
+        kind: &'static str,
+        label: &str,
+        form: &LiaisonForm,
+        orgs: Vec<OrgId>,
+    ) -> AppResult<crate::fanout::Notice> {
+        let scope = scope_of(c)?;
+        let tlp = scope.tlp;
+        let base = self.config.base_url.clone();
+        let (id, label_owned, summary) = (
+            c.id.0.clone(),
+            label.to_owned(),
+            form.summary.description.clone(),
+        );
+        let level = crate::notify::importance_ja(c.importance.as_deref());
+        let mail_for: crate::fanout::MailFor = std::sync::Arc::new(move |to: &str| {
+            crate::notify::liaison_mail(to, &base, &id, &label_owned, tlp, level, &summary)
+        });
+        let when = if c.importance.as_deref() == Some("alert") {
+            crate::fanout::MailWhen::Alert
+        } else {
+            crate::fanout::MailWhen::ByPreference
+        };
+        Ok(crate::fanout::Notice {
+            kind,
+            ref_id: c.id.0.clone(),
+            title: format!("情報連絡 {label}"),
+            importance: c.importance.clone(),
+            scope,
+            orgs,
+            mail: Some((when, mail_for)),
+            webhook: Some(serde_json::json!({
+                "event": if kind == "numbered" { "liaison_numbered" } else { "liaison" },
+                "id": c.id,
+                "ident": label,
+                "importance": c.importance,
+                "tlp": tlp.code(),
+                "url": format!("{}/copies/{}", self.config.base_url.trim_end_matches('/'), c.id.0),
+            })),
         })
     }
 
@@ -1511,6 +1666,11 @@ impl App {
         let reports = self.store.reports_of_chain(&c.chain).await?;
         let names = self.names().await?;
         let restricted = is_restricted(scope.tlp);
+        for kind in ["copy", "numbered"] {
+            self.store
+                .mark_notification_read(&actor.person.id, kind, &id.0, self.now())
+                .await?;
+        }
         let view = self.view_of(c, &chain, &reports, &names).await?;
         let visible = reveal(&viewer, &scope, view).map_err(|_| AppError::NotFound)?;
         if restricted {

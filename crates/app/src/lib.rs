@@ -8,6 +8,7 @@ pub mod demo;
 pub mod egress;
 pub mod error;
 pub mod events;
+pub mod fanout;
 pub mod identity;
 pub mod inbox;
 pub mod labels;

@@ -62,6 +62,58 @@ pub fn provision_mail(
     }
 }
 
+/// 重要度 as a mail subject shows it.
+pub fn importance_ja(code: Option<&str>) -> &'static str {
+    match code {
+        Some("alert") => "警報",
+        Some("caution") => "注意喚起",
+        _ => "参考情報",
+    }
+}
+
+/// What a liaison mail may carry: the marking, the report and a link; for GREEN and CLEAR also
+/// the event summary. The sender is named only by what the reader already sees on the copy.
+pub fn liaison_mail(
+    to: &str,
+    base_url: &str,
+    copy_id: &str,
+    label: &str,
+    tlp: Tlp,
+    importance_ja: &str,
+    summary: &str,
+) -> OutgoingMail {
+    let link = format!(
+        "{}{}",
+        base_url.trim_end_matches('/'),
+        link_of("copy", copy_id)
+    );
+    let subject = format!("[{importance_ja}] 情報連絡 {label} (TLP:{})", tlp.code());
+    let content = match tlp {
+        Tlp::Red | Tlp::AmberStrict | Tlp::Amber => format!(
+            "情報共有範囲が TLP:{} のため、内容はメールに記載していません。架け橋にログインして確認してください。\n\
+             The content is TLP:{} and is not included in mail. Sign in to read it.",
+            tlp.code(),
+            tlp.code()
+        ),
+        Tlp::Green | Tlp::Clear => format!("⑤事象の概要:\n{summary}"),
+    };
+    OutgoingMail {
+        to: to.to_owned(),
+        subject,
+        body: format!("{content}\n\n{link}\n"),
+    }
+}
+
+/// The page an inbox row of `kind` opens.
+pub fn link_of(kind: &str, ref_id: &str) -> String {
+    match kind {
+        "provision" => format!("/provisions/{ref_id}"),
+        "copy" | "numbered" => format!("/copies/{ref_id}"),
+        "consent" => "/consents".to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
 /// Mail preferences a person can choose for non-alert provisions.
 pub const MAIL_PREFS: [&str; 3] = ["immediate", "digest", "none"];
 
@@ -131,19 +183,19 @@ impl crate::App {
             while i < rows.len() && rows[i].0.person == person {
                 let n = &rows[i].0;
                 lines.push(format!(
-                    "・{} {}/provisions/{}",
+                    "・{} {}{}",
                     n.title,
                     self.config.base_url.trim_end_matches('/'),
-                    n.ref_id
+                    link_of(&n.kind, &n.ref_id)
                 ));
                 refs.push(n.ref_id.clone());
                 i += 1;
             }
             let mail = OutgoingMail {
                 to: email,
-                subject: format!("[架け橋] 未読の情報提供 {}件", refs.len()),
+                subject: format!("[架け橋] 未読のお知らせ {}件", refs.len()),
                 body: format!(
-                    "未読の情報提供があります。内容は架け橋にログインして確認してください。\nUnread provisions — sign in to read them.\n\n{}\n",
+                    "未読のお知らせ（情報提供・情報連絡）があります。内容は架け橋にログインして確認してください。\nUnread provisions and liaisons — sign in to read them.\n\n{}\n",
                     lines.join("\n")
                 ),
             };

@@ -3,7 +3,6 @@
 //! relays ministry → CEPTOAR → operators, and per-recipient receipts. Every read asks the policy.
 
 use crate::error::{AppError, AppResult};
-use crate::events::Event;
 use crate::identity::Actor;
 use crate::orgs::NISC_ORG;
 use crate::{new_id, App};
@@ -20,7 +19,7 @@ use kakehashi_policy::{
 };
 use kakehashi_store::{
     ConsentRecord, DeliveryRecord, InquiryMessageRecord, InquiryRecord, NotificationRecord,
-    NotifyAudience, OrgRecord, ProvisionRecord, ProvisionSummary, RelayRecord, SourceItemRecord,
+    OrgRecord, ProvisionRecord, ProvisionSummary, RelayRecord, SourceItemRecord,
 };
 use serde::{Deserialize, Serialize};
 
@@ -852,9 +851,10 @@ impl App {
         Ok(chosen)
     }
 
-    /// Tells the people of newly reached organisations: durable inbox rows first (set-based),
-    /// then a live event to every node, then — for 警報 — mail, in the background. Only people
-    /// the TLP admits are told; mail carries no RED/AMBER content.
+    /// Tells the people of newly reached organisations whom the policy admits (see
+    /// [`crate::fanout`]): inbox rows, a live event to every node, webhooks, and mail — 警報 to
+    /// everyone told at once, other levels as each person chose. Mail carries no RED/AMBER
+    /// content.
     async fn announce_provision(
         &self,
         p: &ProvisionRecord,
@@ -863,99 +863,36 @@ impl App {
         orgs: &[OrgId],
     ) -> AppResult<()> {
         let tlp = Tlp::from_code(&p.tlp).unwrap_or(Tlp::Red);
-        let restricted = matches!(tlp, Tlp::Red | Tlp::AmberStrict | Tlp::Amber);
-        let audience = NotifyAudience {
-            orgs: orgs.to_vec(),
-            staff_only: matches!(tlp, Tlp::Red | Tlp::AmberStrict),
-            need_to_know_any: if restricted {
-                p.sectors.clone()
-            } else {
-                vec![]
-            },
-        };
-        let title = format!("情報提供 {ident}");
-        self.store
-            .notify(
-                &audience,
-                "provision",
-                &p.id,
-                &title,
-                p.importance.as_deref(),
-                self.now(),
-            )
-            .await?;
-        self.emit(Event {
-            kind: "provision".into(),
-            ref_id: p.id.clone(),
-            orgs: orgs.iter().map(|o| o.0.clone()).collect(),
-        })
-        .await;
-        let payload = serde_json::json!({
-            "event": "provision",
-            "id": p.id,
-            "ident": ident,
-            "importance": p.importance,
-            "tlp": p.tlp,
-            "url": format!("{}/provisions/{}", self.config.base_url.trim_end_matches('/'), p.id),
+        let scope = provision_scope(p, form)?;
+        let level = crate::notify::importance_ja(p.importance.as_deref());
+        let base = self.config.base_url.clone();
+        let (id, ident_owned, summary) = (p.id.clone(), ident.to_owned(), form.summary.clone());
+        let mail_for: crate::fanout::MailFor = std::sync::Arc::new(move |to: &str| {
+            crate::notify::provision_mail(to, &base, &id, &ident_owned, tlp, level, &summary)
         });
-        self.enqueue_webhooks(orgs, &payload).await?;
-        // Mail: 警報 to everyone admitted at once; other levels to those who chose "immediate"
-        // (the rest get them in the digest).
-        {
-            let alert = is_alert(p);
-            let app = self.clone();
-            let (p, ident, summary) = (p.clone(), ident.to_owned(), form.summary.clone());
-            tokio::spawn(async move {
-                for org in &audience.orgs {
-                    let Ok(people) = app.store.people_of_org(org).await else {
-                        continue;
-                    };
-                    for person in people
-                        .into_iter()
-                        .filter(|x| x.active && !x.email.is_empty())
-                    {
-                        let staff = person.employment == "staff";
-                        let knows = audience.need_to_know_any.is_empty()
-                            || person.need_to_know.as_ref().is_none_or(|l| {
-                                l.iter().any(|s| audience.need_to_know_any.contains(s))
-                            });
-                        if (audience.staff_only && !staff)
-                            || !knows
-                            || !(alert || person.mail_pref == "immediate")
-                        {
-                            continue;
-                        }
-                        let level = match p.importance.as_deref() {
-                            Some("alert") => "警報",
-                            Some("caution") => "注意喚起",
-                            _ => "参考情報",
-                        };
-                        let mail = crate::notify::provision_mail(
-                            &person.email,
-                            &app.config.base_url,
-                            &p.id,
-                            &ident,
-                            tlp,
-                            level,
-                            &summary,
-                        );
-                        match app.mailer.send(mail).await {
-                            Ok(()) => {
-                                let _ = app
-                                    .store
-                                    .mark_notifications_mailed(
-                                        &person.id,
-                                        std::slice::from_ref(&p.id),
-                                        app.now(),
-                                    )
-                                    .await;
-                            }
-                            Err(e) => tracing::warn!("mail to a person of {org} failed: {e}"),
-                        }
-                    }
-                }
-            });
-        }
+        let when = if is_alert(p) {
+            crate::fanout::MailWhen::Alert
+        } else {
+            crate::fanout::MailWhen::ByPreference
+        };
+        self.fan_out(crate::fanout::Notice {
+            kind: "provision",
+            ref_id: p.id.clone(),
+            title: format!("情報提供 {ident}"),
+            importance: p.importance.clone(),
+            scope,
+            orgs: orgs.to_vec(),
+            mail: Some((when, mail_for)),
+            webhook: Some(serde_json::json!({
+                "event": "provision",
+                "id": p.id,
+                "ident": ident,
+                "importance": p.importance,
+                "tlp": p.tlp,
+                "url": format!("{}/provisions/{}", self.config.base_url.trim_end_matches('/'), p.id),
+            })),
+        })
+        .await?;
         Ok(())
     }
 

@@ -1479,32 +1479,37 @@ impl Store for SqlStore {
             .collect()
     }
 
-    async fn notify(&self, audience: &NotifyAudience, kind: &str, ref_id: &str, title: &str, importance: Option<&str>, at: DateTime<Utc>) -> StoreResult<u64> {
-        let mut total = 0;
-        let mut tx = self.begin().await?;
-        for chunk in audience.orgs.chunks(500) {
-            let mut qb: QueryBuilder<Db> = QueryBuilder::new("INSERT INTO notifications (person_id, kind, ref_id, title, importance, created_at, read_at) SELECT p.id, ");
-            qb.push_bind(kind.to_owned()).push(", ");
-            qb.push_bind(ref_id.to_owned()).push(", ");
-            qb.push_bind(title.to_owned()).push(", ");
-            qb.push_bind(importance.map(str::to_owned)).push(", ");
-            qb.push_bind(micros(at)).push(", NULL FROM people p WHERE p.active = 1 AND p.org_id IN (");
+    async fn people_in_orgs(&self, orgs: &[OrgId]) -> StoreResult<Vec<PersonRecord>> {
+        let mut out = Vec::new();
+        for chunk in orgs.chunks(500) {
+            let mut qb: QueryBuilder<Db> = QueryBuilder::new("SELECT * FROM people WHERE active = 1 AND org_id IN (");
             let mut sep = qb.separated(", ");
             for o in chunk {
                 sep.push_bind(o.0.clone());
             }
-            qb.push(")");
-            if audience.staff_only {
-                qb.push(" AND p.employment = 'staff'");
+            qb.push(") ORDER BY org_id, login");
+            let rows = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
+            for r in &rows {
+                out.push(person_from_row(r)?);
             }
-            if !audience.need_to_know_any.is_empty() {
-                // need_to_know is NULL (all sectors) or a JSON list of sector ids.
-                qb.push(" AND (p.need_to_know IS NULL");
-                for s in &audience.need_to_know_any {
-                    qb.push(" OR p.need_to_know LIKE ").push_bind(format!("%\"{s}\"%"));
-                }
-                qb.push(")");
-            }
+        }
+        Ok(out)
+    }
+
+    async fn insert_notifications(&self, people: &[PersonId], kind: &str, ref_id: &str, title: &str, importance: Option<&str>, at: DateTime<Utc>) -> StoreResult<u64> {
+        let mut total = 0;
+        let mut tx = self.begin().await?;
+        for chunk in people.chunks(500) {
+            let mut qb: QueryBuilder<Db> = QueryBuilder::new("INSERT INTO notifications (person_id, kind, ref_id, title, importance, created_at, read_at) ");
+            qb.push_values(chunk, |mut b, p| {
+                b.push_bind(p.0.clone())
+                    .push_bind(kind.to_owned())
+                    .push_bind(ref_id.to_owned())
+                    .push_bind(title.to_owned())
+                    .push_bind(importance.map(str::to_owned))
+                    .push_bind(micros(at))
+                    .push("NULL");
+            });
             qb.push(" ON CONFLICT (person_id, kind, ref_id) DO NOTHING");
             total += qb.build().execute(&mut *tx).await.map_err(map_err)?.rows_affected();
         }

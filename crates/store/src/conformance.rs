@@ -1862,14 +1862,29 @@ pub async fn notifications_fan_out(store: Arc<dyn Store>) {
             .expect("person");
     }
     let orgs = vec![OrgId("op".into()), OrgId("meti".into())];
-    let aud = |staff_only, ntk: &[&str]| NotifyAudience {
-        orgs: orgs.clone(),
-        staff_only,
-        need_to_know_any: ntk.iter().map(|s| s.to_string()).collect(),
+    // The candidates of a fan-out: every active person of the organisations, nobody else.
+    let people = store.people_in_orgs(&orgs).await.expect("people in orgs");
+    let mut ids: Vec<&str> = people.iter().map(|p| p.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, vec!["p1", "p2", "p3", "p4"], "active people only");
+    assert!(store.people_in_orgs(&[]).await.expect("no orgs").is_empty());
+    let many: Vec<OrgId> = (0..1200)
+        .map(|i| OrgId(format!("none-{i}")))
+        .chain(orgs.clone())
+        .collect();
+    assert_eq!(
+        store.people_in_orgs(&many).await.expect("chunked").len(),
+        4,
+        "more organisations than one statement takes"
+    );
+    let who = |list: &[&str]| {
+        list.iter()
+            .map(|p| PersonId((*p).into()))
+            .collect::<Vec<_>>()
     };
     let n = store
-        .notify(
-            &aud(true, &["electric_power"]),
+        .insert_notifications(
+            &who(&["p1", "p4"]),
             "provision",
             "x1",
             "情報提供 T1",
@@ -1878,13 +1893,10 @@ pub async fn notifications_fan_out(store: Arc<dyn Store>) {
         )
         .await
         .expect("notify");
-    assert_eq!(
-        n, 2,
-        "p1 and p4 (all sectors); not the contractor, not railway-only, not inactive"
-    );
+    assert_eq!(n, 2, "one row per person told");
     let again = store
-        .notify(
-            &aud(true, &["electric_power"]),
+        .insert_notifications(
+            &who(&["p1", "p4"]),
             "provision",
             "x1",
             "情報提供 T1",
@@ -1895,8 +1907,8 @@ pub async fn notifications_fan_out(store: Arc<dyn Store>) {
         .expect("again");
     assert_eq!(again, 0, "one row per person and item");
     let n = store
-        .notify(
-            &aud(false, &[]),
+        .insert_notifications(
+            &who(&["p1", "p2", "p3", "p4"]),
             "provision",
             "x2",
             "情報提供 T2",
@@ -1905,7 +1917,15 @@ pub async fn notifications_fan_out(store: Arc<dyn Store>) {
         )
         .await
         .expect("notify");
-    assert_eq!(n, 4, "GREEN: everyone active");
+    assert_eq!(n, 4);
+    let crowd: Vec<PersonId> = (0..1100).map(|i| PersonId(format!("nobody-{i}"))).collect();
+    assert_eq!(
+        store
+            .insert_notifications(&crowd, "provision", "x3", "t", None, t0())
+            .await
+            .expect("more rows than one statement takes"),
+        1100
+    );
     let rows = store
         .notifications(&PersonId("p1".into()), 10)
         .await
@@ -2400,16 +2420,18 @@ pub async fn digest_claims_are_exclusive_and_lapse(store: Arc<dyn Store>) {
             .await
             .expect("person");
     }
-    let audience = NotifyAudience {
-        orgs: vec![OrgId("op".into())],
-        staff_only: false,
-        need_to_know_any: vec![],
-    };
+    let everyone: Vec<PersonId> = store
+        .people_in_orgs(&[OrgId("op".into())])
+        .await
+        .expect("people")
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
     let refs = 6;
     for k in 0..refs {
         store
-            .notify(
-                &audience,
+            .insert_notifications(
+                &everyone,
                 "provision",
                 &format!("x{k}"),
                 &format!("情報提供 T{k}"),

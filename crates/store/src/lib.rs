@@ -203,12 +203,15 @@ pub trait Store: Send + Sync + 'static {
     async fn inquiries_of(&self, provision: &str) -> StoreResult<Vec<InquiryRecord>>;
     async fn inquiry_messages(&self, inquiry: &str) -> StoreResult<Vec<InquiryMessageRecord>>;
 
-    /// Writes inbox rows for every active person of the audience's organisations that it
-    /// admits, in set-based statements; an existing row for the same item is kept. Returns how
-    /// many rows were written.
-    async fn notify(
+    /// The active people of these organisations (any number of them), for a fan-out: the app
+    /// asks the policy which of them it tells. Ordered by organisation and login.
+    async fn people_in_orgs(&self, orgs: &[OrgId]) -> StoreResult<Vec<PersonRecord>>;
+    /// Writes one inbox row per person for the item (multi-row statements, in one
+    /// transaction); a person's existing row for the same item is kept. Returns how many rows
+    /// were written. Who is told is the caller's decision (the policy's).
+    async fn insert_notifications(
         &self,
-        audience: &NotifyAudience,
+        people: &[PersonId],
         kind: &str,
         ref_id: &str,
         title: &str,

@@ -156,16 +156,6 @@ pub struct NotificationRecord {
     pub read_at: Option<DateTime<Utc>>,
 }
 
-/// Who among the recipient organisations' people is told: those the item's TLP admits.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NotifyAudience {
-    pub orgs: Vec<OrgId>,
-    /// Only staff (RED, AMBER+STRICT); otherwise staff and NDA contractors.
-    pub staff_only: bool,
-    /// People need need-to-know for one of these sectors; empty = no need-to-know required.
-    pub need_to_know_any: Vec<String>,
-}
-
 /// A webhook an organisation registered: events about items reaching it are POSTed, signed.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookRecord {

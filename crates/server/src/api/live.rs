@@ -30,20 +30,25 @@ pub async fn events(
     ApiAuth(a): ApiAuth,
 ) -> Result<Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>>, ApiError> {
     a.require_scope("read")?;
-    let org = a.actor.org.id.0.clone();
+    let viewer = a.actor.viewer()?;
     let rx = s.app.events.subscribe();
-    let stream = futures_util::stream::unfold((rx, org), |(mut rx, org)| async move {
-        loop {
-            match rx.recv().await {
-                Ok(e) if e.orgs.contains(&org) => {
-                    let ev = Event::default()
-                        .event("notification")
-                        .data(json!({ "kind": e.kind, "ref_id": e.ref_id }).to_string());
-                    return Some((Ok(ev), (rx, org)));
+    let app = s.app.clone();
+    let stream = futures_util::stream::unfold((rx, viewer), move |(mut rx, viewer)| {
+        let app = app.clone();
+        async move {
+            loop {
+                match rx.recv().await {
+                    // Heard exactly by those the policy lets read the item (as its inbox row).
+                    Ok(e) if app.tells(&viewer, &e) => {
+                        let ev = Event::default()
+                            .event("notification")
+                            .data(json!({ "kind": e.kind, "ref_id": e.ref_id }).to_string());
+                        return Some((Ok(ev), (rx, viewer)));
+                    }
+                    Ok(_) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
                 }
-                Ok(_) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
             }
         }
     });

@@ -1,0 +1,170 @@
+//! 通知の配信 — telling people that something reached them: inbox rows, live events, webhooks
+//! and mail, for liaison copies and provisions alike.
+//!
+//! Who is told is not a rule of its own. The candidates are the active people of the
+//! organisations an item reached; each is told exactly when the one policy lets them read the
+//! item ([`kakehashi_policy::decide`] on their [`Viewer`] and the item's [`ItemScope`]). The inbox
+//! rows, the mail and the live events all come from that one answer, so none of them can drift
+//! from what a read would allow (a property test checks them against `decide` on random worlds).
+//! An organisation's webhook fires when the organisation as a whole may read the item (its staff
+//! with every need-to-know); webhook bodies carry markings and a link, never content.
+
+use crate::error::AppResult;
+use crate::events::Event;
+use crate::identity::{org_from_record, person_from_record};
+use crate::notify::OutgoingMail;
+use crate::App;
+use kakehashi_domain::{Employment, NeedToKnow, OrgId, Person, PersonId, Role};
+use kakehashi_policy::{decide, ItemScope, Viewer};
+use kakehashi_store::{OrgRecord, PersonRecord};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Whether a person is told about an item: exactly when they may read it.
+pub fn told(viewer: &Viewer, scope: &ItemScope) -> bool {
+    decide(viewer, scope).allowed
+}
+
+/// Whether an organisation as a whole is told (its webhooks): when its staff with every
+/// need-to-know may read the item.
+pub fn org_told(org: &OrgRecord, scope: &ItemScope) -> bool {
+    let Ok(org) = org_from_record(org) else {
+        return false;
+    };
+    let whole = Person {
+        id: PersonId(String::new()),
+        org: org.id.clone(),
+        roles: vec![Role::Reader],
+        employment: Employment::Staff,
+        need_to_know: NeedToKnow::All,
+    };
+    Viewer::new(&whole, &org).is_ok_and(|v| told(&v, scope))
+}
+
+/// When a told person gets mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailWhen {
+    /// 警報: everyone told, at once, whatever their preference.
+    Alert,
+    /// As each person chose: at once ("immediate"), in the digest ("digest") or never.
+    ByPreference,
+}
+
+/// Builds one person's mail from their address (the body is the same TLP-safe text for all).
+pub type MailFor = Arc<dyn Fn(&str) -> OutgoingMail + Send + Sync>;
+
+/// Something new that reached some organisations.
+pub struct Notice {
+    /// Inbox row kind: "copy", "numbered", "provision", "consent"…
+    pub kind: &'static str,
+    pub ref_id: String,
+    pub title: String,
+    pub importance: Option<String>,
+    /// The item's scope, as every read of it is decided.
+    pub scope: ItemScope,
+    /// The organisations reached; their active people are the candidates.
+    pub orgs: Vec<OrgId>,
+    pub mail: Option<(MailWhen, MailFor)>,
+    /// Webhook body for the organisations told; `None` for no webhook.
+    pub webhook: Option<serde_json::Value>,
+}
+
+/// Who was told, for the caller (and tests).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Delivery {
+    pub people: Vec<PersonId>,
+    pub orgs: Vec<OrgId>,
+}
+
+impl App {
+    /// The person as the policy sees them, with their organisation's record.
+    fn viewer_of(&self, p: &PersonRecord, org: &OrgRecord) -> Option<Viewer> {
+        let person = person_from_record(p).ok()?;
+        let org = org_from_record(org).ok()?;
+        Viewer::new(&person, &org).ok()
+    }
+
+    /// Tells the people the policy admits: inbox rows (one multi-row write), a live event to
+    /// every node, webhooks of the organisations told, and mail in the background.
+    pub async fn fan_out(&self, n: Notice) -> AppResult<Delivery> {
+        let directory: HashMap<OrgId, OrgRecord> = self
+            .store
+            .orgs()
+            .await?
+            .into_iter()
+            .filter(|o| n.orgs.contains(&o.id))
+            .map(|o| (o.id.clone(), o))
+            .collect();
+        let candidates = self.store.people_in_orgs(&n.orgs).await?;
+        let told_people: Vec<PersonRecord> = candidates
+            .into_iter()
+            .filter(|p| {
+                directory
+                    .get(&p.org)
+                    .and_then(|o| self.viewer_of(p, o))
+                    .is_some_and(|v| told(&v, &n.scope))
+            })
+            .collect();
+        let ids: Vec<PersonId> = told_people.iter().map(|p| p.id.clone()).collect();
+        self.store
+            .insert_notifications(
+                &ids,
+                n.kind,
+                &n.ref_id,
+                &n.title,
+                n.importance.as_deref(),
+                self.now(),
+            )
+            .await?;
+        let orgs: Vec<OrgId> = n
+            .orgs
+            .iter()
+            .filter(|o| directory.get(o).is_some_and(|r| org_told(r, &n.scope)))
+            .cloned()
+            .collect();
+        self.emit(Event {
+            kind: n.kind.to_owned(),
+            ref_id: n.ref_id.clone(),
+            orgs: n.orgs.clone(),
+            scope: n.scope.clone(),
+        })
+        .await;
+        if let Some(payload) = &n.webhook {
+            self.enqueue_webhooks(&orgs, payload).await?;
+        }
+        if let Some((when, mail_for)) = n.mail {
+            let app = self.clone();
+            let ref_id = n.ref_id.clone();
+            let recipients: Vec<(PersonId, String)> = told_people
+                .iter()
+                .filter(|p| !p.email.is_empty())
+                .filter(|p| when == MailWhen::Alert || p.mail_pref == "immediate")
+                .map(|p| (p.id.clone(), p.email.clone()))
+                .collect();
+            tokio::spawn(async move {
+                for (person, email) in recipients {
+                    match app.mailer.send(mail_for(&email)).await {
+                        Ok(()) => {
+                            let _ = app
+                                .store
+                                .mark_notifications_mailed(
+                                    &person,
+                                    std::slice::from_ref(&ref_id),
+                                    app.now(),
+                                )
+                                .await;
+                        }
+                        Err(e) => tracing::warn!("notification mail failed: {e}"),
+                    }
+                }
+            });
+        }
+        Ok(Delivery { people: ids, orgs })
+    }
+
+    /// Whether a connected client of `viewer` hears `event`: its organisation was reached and
+    /// the policy lets the viewer read the item — the same answer as its inbox row.
+    pub fn tells(&self, viewer: &Viewer, event: &Event) -> bool {
+        event.orgs.contains(&viewer.org) && told(viewer, &event.scope)
+    }
+}
