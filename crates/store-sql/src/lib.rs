@@ -94,10 +94,32 @@ pub mod postgres {
             })
         }
 
-        /// NOTIFY reaches every node listening on the same database.
+        /// NOTIFY reaches every node listening on the same database. A payload too large for
+        /// NOTIFY (8000 bytes) is stored in `live_events` and announced as `@<id>`.
         async fn publish_impl(&self, payload: &str) -> kakehashi_store::StoreResult<bool> {
-            sqlx::query("SELECT pg_notify('kakehashi_events', $1)")
+            let announced = if payload.len() > crate::NOTIFY_LIMIT {
+                let now = chrono::Utc::now().timestamp_micros();
+                let mut tx = self.writer.begin().await.map_err(crate::convert::map_err)?;
+                sqlx::query("DELETE FROM live_events WHERE created_at < $1")
+                    .bind(now - 3_600_000_000)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(crate::convert::map_err)?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO live_events (payload, created_at) VALUES ($1, $2) RETURNING id",
+                )
                 .bind(payload)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(crate::convert::map_err)?;
+                tx.commit().await.map_err(crate::convert::map_err)?;
+                format!("@{id}")
+            } else {
+                payload.to_owned()
+            };
+            sqlx::query("SELECT pg_notify('kakehashi_events', $1)")
+                .bind(announced)
                 .execute(&self.writer)
                 .await
                 .map_err(crate::convert::map_err)?;
@@ -116,11 +138,19 @@ pub mod postgres {
                 .await
                 .map_err(crate::convert::map_err)?;
             let (tx, rx) = tokio::sync::mpsc::channel(1024);
+            let pool = self.writer.clone();
             tokio::spawn(async move {
                 loop {
                     match listener.recv().await {
                         Ok(n) => {
-                            if tx.send(n.payload().to_owned()).await.is_err() {
+                            let payload = match n.payload().strip_prefix('@') {
+                                None => n.payload().to_owned(),
+                                Some(id) => match crate::stored_event(&pool, id).await {
+                                    Some(p) => p,
+                                    None => continue,
+                                },
+                            };
+                            if tx.send(payload).await.is_err() {
                                 break;
                             }
                         }
@@ -132,6 +162,25 @@ pub mod postgres {
                 }
             });
             Ok(Some(rx))
+        }
+    }
+}
+
+/// The largest payload sent through NOTIFY itself (PostgreSQL refuses more than 8000 bytes).
+pub const NOTIFY_LIMIT: usize = 7000;
+
+/// A stored live event, by the id a notification announced.
+async fn stored_event(pool: &sqlx::PgPool, id: &str) -> Option<String> {
+    let id: i64 = id.parse().ok()?;
+    match sqlx::query_scalar::<_, String>("SELECT payload FROM live_events WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::warn!("reading a stored live event: {e}");
+            None
         }
     }
 }

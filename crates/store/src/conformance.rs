@@ -1971,6 +1971,24 @@ pub async fn events_cross_nodes(store: Arc<dyn Store>) {
                 .await
                 .expect("in time");
             assert_eq!(got.as_deref(), Some("hello-nodes"));
+            // An event naming thousands of organisations is larger than a notification may
+            // carry; it still arrives whole, and in order with the small ones.
+            let big = format!(
+                "{{\"orgs\":[{}]}}",
+                (0..5000)
+                    .map(|i| format!("\"org-{i:05}\""))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            );
+            assert!(big.len() > 8000);
+            assert!(store.publish(&big).await.expect("publish big"));
+            assert!(store.publish("after-big").await.expect("publish"));
+            for want in [big.as_str(), "after-big"] {
+                let got = tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv())
+                    .await
+                    .expect("in time");
+                assert_eq!(got.as_deref(), Some(want));
+            }
         }
         None => assert!(!store.publish("x").await.expect("publish")),
     }
