@@ -85,6 +85,49 @@ pub fn login_allowed(failures: &[DateTime<Utc>], now: DateTime<Utc>) -> AppResul
     Ok(())
 }
 
+/// The longest lifetime of an API token, in days (a token without expiry is asked for by
+/// leaving the lifetime out).
+pub const MAX_TOKEN_DAYS: i64 = 366;
+
+/// When a token made at `now` for `days` days expires: 1 to [`MAX_TOKEN_DAYS`] days, anything
+/// else refused naming `days` (never an overflow of the date arithmetic).
+pub fn token_expiry(now: DateTime<Utc>, days: i64) -> AppResult<DateTime<Utc>> {
+    (1..=MAX_TOKEN_DAYS)
+        .contains(&days)
+        .then(|| Duration::try_days(days))
+        .flatten()
+        .and_then(|d| now.checked_add_signed(d))
+        .ok_or_else(token_days_error)
+}
+
+/// The error of a token lifetime outside 1 to [`MAX_TOKEN_DAYS`] days (or not a number).
+pub fn token_days_error() -> AppError {
+    AppError::bad_field(
+        "days",
+        "range",
+        format!("有効日数は1〜{MAX_TOKEN_DAYS}の整数で指定してください（空欄で無期限）。"),
+        format!(
+            "Days must be a whole number from 1 to {MAX_TOKEN_DAYS} (leave it out for no expiry)."
+        ),
+    )
+}
+
+/// A credential as presented: the raw session cookie value or the raw Bearer token.
+#[derive(Clone)]
+pub enum Credential {
+    Session(String),
+    Token(String),
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Credential::Session(_) => "Credential::Session(<redacted>)",
+            Credential::Token(_) => "Credential::Token(<redacted>)",
+        })
+    }
+}
+
 /// A new session: the raw token goes into the cookie and is never stored.
 pub struct NewSession {
     pub token: String,
@@ -168,8 +211,8 @@ impl App {
         Ok(())
     }
 
-    /// The person behind a Bearer token, with its scopes.
-    pub async fn token_actor(&self, token: &str) -> AppResult<(Actor, Vec<String>)> {
+    /// The person behind a Bearer token, with the token's record (id, scopes).
+    pub async fn token_actor(&self, token: &str) -> AppResult<(Actor, ApiTokenRecord)> {
         let t = self
             .store
             .api_token(&token_hash(token))
@@ -185,7 +228,25 @@ impl App {
         if !actor.record.active {
             return Err(AppError::Unauthenticated);
         }
-        Ok((actor, t.scopes))
+        Ok((actor, t))
+    }
+
+    /// Whether a credential a long-lived request (a live-event stream) was opened with still
+    /// stands: the session or token exists, has not ended, expired or been revoked, and its
+    /// person is active and not held at a password change. Two indexed reads.
+    pub async fn credential_stands(&self, c: &Credential) -> bool {
+        let now = self.now();
+        let person = match c {
+            Credential::Session(raw) => match self.store.session(&token_hash(raw), now).await {
+                Ok(s) => s.person,
+                Err(_) => return false,
+            },
+            Credential::Token(raw) => match self.store.api_token(&token_hash(raw)).await {
+                Ok(t) if !t.revoked && t.expires_at.is_none_or(|e| e > now) => t.person,
+                _ => return false,
+            },
+        };
+        matches!(self.store.person(&person).await, Ok(p) if p.active && !p.must_change_password)
     }
 
     /// Creates a personal API token; the raw value is returned once and never stored.
@@ -221,6 +282,10 @@ impl App {
             ));
         }
         let now = self.now();
+        let expires_at = match days {
+            None => None,
+            Some(d) => Some(token_expiry(now, d)?),
+        };
         let raw = format!("kkh_{}", random_token(32));
         let rec = ApiTokenRecord {
             id: new_id(),
@@ -229,7 +294,7 @@ impl App {
             token_hash: token_hash(&raw),
             scopes: scopes.to_vec(),
             created_at: now,
-            expires_at: days.map(|d| now + Duration::days(d)),
+            expires_at,
             revoked: false,
         };
         let audit = actor.audit(
@@ -369,6 +434,26 @@ mod tests {
             t0 + Duration::minutes(WINDOW_MINUTES) + Duration::seconds(1)
         )
         .is_ok());
+    }
+
+    #[test]
+    fn token_lifetime_is_bounded_and_never_overflows() {
+        let now = Utc::now();
+        assert_eq!(token_expiry(now, 1).ok(), Some(now + Duration::days(1)));
+        assert_eq!(token_expiry(now, 366).ok(), Some(now + Duration::days(366)));
+        for bad in [0, -1, 367, 100_000_000, i64::MAX, i64::MIN] {
+            assert!(
+                matches!(
+                    token_expiry(now, bad),
+                    Err(AppError::BadField {
+                        field: "days",
+                        rule: "range",
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -55,6 +55,9 @@ pub struct AppConfig {
     /// Webhook hosts (`host[:port]`) that may use `http` and internal addresses; empty by
     /// default (see [`egress`]).
     pub webhook_allow: egress::AllowList,
+    /// How often an open live-event stream re-checks the credential it was opened with (it is
+    /// also re-checked before every event it delivers).
+    pub live_recheck: std::time::Duration,
 }
 
 impl Default for AppConfig {
@@ -65,6 +68,7 @@ impl Default for AppConfig {
             session_hours: 12,
             base_url: "http://127.0.0.1:8080".into(),
             webhook_allow: egress::AllowList::default(),
+            live_recheck: std::time::Duration::from_secs(60),
         }
     }
 }

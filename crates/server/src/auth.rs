@@ -7,6 +7,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, Method};
 use axum::response::{IntoResponse, Redirect, Response};
+use kakehashi_app::auth::Credential;
 use kakehashi_app::{Actor, App, AppError};
 
 pub const SESSION_COOKIE: &str = "kkh_session";
@@ -54,10 +55,41 @@ pub fn set_cookie(
     c
 }
 
-#[derive(Debug, Clone)]
+/// How the caller authenticated. The raw secrets are kept for the request's own use (sign-out,
+/// re-checking a live stream) and never shown by `Debug`.
+#[derive(Clone)]
 pub enum Via {
+    /// A browser session: the cookie's raw token and the session's CSRF token.
     Session { token: String, csrf: String },
-    Token { scopes: Vec<String> },
+    /// A personal API token: its id, its scopes and the raw Bearer value.
+    Token {
+        id: String,
+        scopes: Vec<String>,
+        secret: String,
+    },
+}
+
+impl std::fmt::Debug for Via {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Via::Session { .. } => f.write_str("Via::Session(<redacted>)"),
+            Via::Token { id, scopes, .. } => f
+                .debug_struct("Via::Token")
+                .field("id", id)
+                .field("scopes", scopes)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+impl Via {
+    /// The credential as presented, to re-check it later.
+    pub fn credential(&self) -> Credential {
+        match self {
+            Via::Session { token, .. } => Credential::Session(token.clone()),
+            Via::Token { secret, .. } => Credential::Token(secret.clone()),
+        }
+    }
 }
 
 /// An authenticated caller.
@@ -85,7 +117,7 @@ impl Authed {
     pub fn require_scope(&self, scope: &str) -> Result<(), ApiError> {
         match &self.via {
             Via::Session { .. } => Ok(()),
-            Via::Token { scopes } if scopes.iter().any(|s| s == scope) => Ok(()),
+            Via::Token { scopes, .. } if scopes.iter().any(|s| s == scope) => Ok(()),
             Via::Token { .. } => {
                 self.note_refusal("scope", Some(scope));
                 Err(AppError::forbidden(
@@ -129,6 +161,7 @@ fn constant_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The API's caller: a Bearer token when the request carries one, else the session cookie.
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<Authed, AppError> {
     if let Some(h) = parts.headers.get(header::AUTHORIZATION) {
         let v = h.to_str().map_err(|_| AppError::Unauthenticated)?;
@@ -136,13 +169,24 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Authed, AppErro
             .strip_prefix("Bearer ")
             .ok_or(AppError::Unauthenticated)?
             .trim();
-        let (actor, scopes) = state.app.token_actor(token).await?;
+        let (actor, rec) = state.app.token_actor(token).await?;
         return Ok(Authed {
             actor,
-            via: Via::Token { scopes },
+            via: Via::Token {
+                id: rec.id,
+                scopes: rec.scopes,
+                secret: token.to_owned(),
+            },
             notes: Notes(state.app.clone()),
         });
     }
+    authenticate_session(parts, state).await
+}
+
+/// The caller of a UI route: the session cookie only. An API token is no credential here —
+/// the UI would otherwise let a `read` token do whatever its person may (file, register
+/// webhooks, mint a token with every scope).
+async fn authenticate_session(parts: &Parts, state: &AppState) -> Result<Authed, AppError> {
     let token = cookie(parts, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
     let (actor, csrf) = state.app.session_actor(&token).await?;
     Ok(Authed {
@@ -201,9 +245,10 @@ impl FromRequestParts<AppState> for ApiAuth {
     }
 }
 
-/// UI authentication: redirects to the sign-in page when absent, and to the change-password
-/// page while the person must change their password. Handlers of unsafe requests check the
-/// form's `csrf` field with [`Authed::check_csrf`].
+/// UI authentication, by session cookie only (an `Authorization` header is ignored): redirects
+/// to the sign-in page when absent, and to the change-password page while the person must
+/// change their password. Handlers of unsafe requests check the form's `csrf` field with
+/// [`Authed::check_csrf`].
 pub struct WebAuth(pub Authed);
 
 pub struct ToSignIn;
@@ -220,7 +265,7 @@ impl FromRequestParts<AppState> for WebAuth {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        match authenticate(parts, state).await {
+        match authenticate_session(parts, state).await {
             Ok(a)
                 if a.actor.record.must_change_password
                     && !web_open_before_password_change(parts.uri.path()) =>

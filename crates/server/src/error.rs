@@ -103,6 +103,79 @@ pub fn messages(e: &AppError) -> (String, String) {
     }
 }
 
+/// One entry of a problem's `errors`: the field (as the API names it), the rule it broke and
+/// the message in both languages.
+pub fn field_error(field: &str, rule: &str, ja: &str, en: &str) -> serde_json::Value {
+    json!({ "field": field, "rule": rule, "message_ja": ja, "message_en": en })
+}
+
+/// An RFC 9457 problem+json response: every error of the API has this shape.
+pub fn problem(
+    status: StatusCode,
+    slug: &str,
+    ja: &str,
+    en: &str,
+    errors: Vec<serde_json::Value>,
+) -> Response {
+    let body = json!({
+        "type": format!("/problems/{slug}"),
+        "title": en,
+        "title_ja": ja,
+        "status": status.as_u16(),
+        "errors": errors,
+    });
+    let mut res = (status, axum::Json(body)).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    res
+}
+
+/// The problem type and bilingual title of a bare HTTP status (errors the framework answers
+/// before a handler runs: unknown route, wrong method, body too large, wrong media type).
+pub fn status_problem(status: StatusCode) -> (&'static str, &'static str, &'static str) {
+    match status.as_u16() {
+        400 => ("bad-request", "リクエストが不正です。", "Bad request."),
+        401 => (
+            "unauthenticated",
+            "ログインが必要です。",
+            "Sign-in required.",
+        ),
+        403 => ("forbidden", "権限がありません。", "Forbidden."),
+        404 => ("not-found", "見つかりません。", "Not found."),
+        405 => (
+            "method-not-allowed",
+            "このメソッドは使えません。",
+            "Method not allowed.",
+        ),
+        406 => (
+            "not-acceptable",
+            "この形式では応答できません。",
+            "Not acceptable.",
+        ),
+        409 => ("conflict", "競合しました。", "Conflict."),
+        413 => (
+            "payload-too-large",
+            "リクエスト本文が大きすぎます。",
+            "The request body is too large.",
+        ),
+        415 => (
+            "unsupported-media-type",
+            "リクエスト本文の形式（Content-Type）が不正です。",
+            "Unsupported media type.",
+        ),
+        422 => ("validation", "入力内容に誤りがあります。", "Invalid input."),
+        429 => (
+            "rate-limited",
+            "試行回数が多すぎます。",
+            "Too many requests.",
+        ),
+        s if s >= 500 => ("internal", "内部エラーが発生しました。", "Internal error."),
+        _ => ("error", "エラーが発生しました。", "Error."),
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, slug) = status_of(&self.0);
@@ -112,20 +185,9 @@ impl IntoResponse for ApiError {
         let (ja, en) = messages(&self.0);
         let errors: Vec<_> = field_errors(&self.0)
             .into_iter()
-            .map(|(field, rule, ja, en)| json!({ "field": field, "rule": rule, "message_ja": ja, "message_en": en }))
+            .map(|(field, rule, ja, en)| field_error(&field, &rule, &ja, &en))
             .collect();
-        let body = json!({
-            "type": format!("/problems/{slug}"),
-            "title": en,
-            "title_ja": ja,
-            "status": status.as_u16(),
-            "errors": errors,
-        });
-        let mut res = (status, axum::Json(body)).into_response();
-        res.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
+        let mut res = problem(status, slug, &ja, &en, errors);
         if let AppError::RateLimited { retry_after_secs } = self.0 {
             if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                 res.headers_mut().insert(header::RETRY_AFTER, v);

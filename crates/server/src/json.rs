@@ -1,29 +1,238 @@
-//! A JSON body extractor whose rejections are problem+json naming the field, like every other
-//! input error (axum's own rejection is plain text).
+//! Request input of the API with rejections in the API's own shape (axum's are plain text):
+//! JSON bodies ([`ApiJson`]) and query strings ([`ApiQuery`]), each answering problem+json that
+//! names the field and the rule, with the status that fits — 415 for a body that is not JSON,
+//! 413 for one over the limit, 422 for one that does not fit the operation.
 
-use crate::error::ApiError;
-use axum::extract::{FromRequest, Request};
-use kakehashi_app::AppError;
+use crate::error::{field_error, problem, status_problem};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::Response;
+use kakehashi_domain::text::{control_char_message, first_control_char};
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
-/// `Json<T>` with RFC 9457 rejections.
+/// `Json<T>` with RFC 9457 rejections. Before the body is read as `T`, every string in it (and
+/// every key) is checked for control characters other than tab and line breaks: a 422 names
+/// the field (`control_char`), so neither backend ever sees one.
 pub struct ApiJson<T>(pub T);
 
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase())
+        .is_some_and(|m| {
+            m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+        })
+}
+
+fn bare(status: StatusCode) -> Response {
+    let (slug, ja, en) = status_problem(status);
+    problem(status, slug, ja, en, vec![])
+}
+
+/// A 422 on one field.
+pub fn invalid(field: &str, rule: &str, ja: &str, en: &str) -> Response {
+    problem(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation",
+        ja,
+        en,
+        vec![field_error(field, rule, ja, en)],
+    )
+}
+
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
+    type Rejection = Response;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
+        if !is_json(req.headers()) {
+            let (ja, en) = (
+                "リクエスト本文は JSON（Content-Type: application/json）で送ってください。",
+                "Send the request body as JSON (Content-Type: application/json).",
+            );
+            return Err(problem(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                ja,
+                en,
+                vec![field_error("body", "content_type", ja, en)],
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|r| {
+            if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                bare(StatusCode::PAYLOAD_TOO_LARGE)
+            } else {
+                bare(StatusCode::BAD_REQUEST)
+            }
+        })?;
+        if let Some((field, path, c)) = control_char_in(&bytes) {
+            let (ja, en) = control_char_message(&path, c);
+            return Err(invalid(&field, "control_char", &ja, &en));
+        }
+        match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
             Err(rejection) => {
                 let text = rejection.body_text();
-                Err(AppError::bad_field(
+                Err(invalid(
                     "body",
                     "json",
-                    format!("リクエスト本文のJSONが不正です: {text}"),
-                    format!("The request body is not valid for this operation: {text}"),
-                )
-                .into())
+                    &format!("リクエスト本文のJSONが不正です: {text}"),
+                    &format!("The request body is not valid for this operation: {text}"),
+                ))
             }
         }
+    }
+}
+
+/// Whether the raw body may hold a control character at all: JSON writes C0 controls only as
+/// `\u00XX` escapes; DEL and C1 may appear raw (UTF-8 `7F`, `C2 80`–`C2 9F`) or escaped too.
+fn may_hold_control(bytes: &[u8]) -> bool {
+    bytes.contains(&0x7F)
+        || bytes
+            .windows(2)
+            .any(|w| w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]))
+        || bytes
+            .windows(4)
+            .any(|w| w[0] == b'\\' && w[1] == b'u' && w[2] == b'0' && w[3] == b'0')
+}
+
+/// The first string (or key) holding a refused control character: the field as the API names
+/// it (keys joined by dots, list positions left out, a top-level `form` wrapper dropped — as
+/// the forms' own field errors name them), its full path for the message, and the character.
+fn control_char_in(bytes: &[u8]) -> Option<(String, String, char)> {
+    if !may_hold_control(bytes) {
+        return None;
+    }
+    let v: Value = serde_json::from_slice(bytes).ok()?;
+    let mut keys = Vec::new();
+    let mut path = String::new();
+    walk(&v, &mut keys, &mut path)
+}
+
+fn walk(v: &Value, keys: &mut Vec<String>, path: &mut String) -> Option<(String, String, char)> {
+    let found = |keys: &[String], path: &str, c: char| {
+        let named: &[String] = match keys {
+            [first, rest @ ..] if first == "form" && !rest.is_empty() => rest,
+            all => all,
+        };
+        let field = if named.is_empty() {
+            "body".to_owned()
+        } else {
+            named.join(".")
+        };
+        let path = if path.is_empty() { "body" } else { path };
+        Some((field, path.to_owned(), c))
+    };
+    match v {
+        Value::String(s) => first_control_char(s, true).and_then(|c| found(keys, path, c)),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let len = path.len();
+            path.push_str(&format!("[{i}]"));
+            let r = walk(item, keys, path);
+            path.truncate(len);
+            r
+        }),
+        Value::Object(map) => map.iter().find_map(|(k, item)| {
+            let len = path.len();
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(k);
+            keys.push(k.clone());
+            let r = match first_control_char(k, false) {
+                Some(c) => found(keys, path, c),
+                None => walk(item, keys, path),
+            };
+            keys.pop();
+            path.truncate(len);
+            r
+        }),
+        _ => None,
+    }
+}
+
+/// `Query<T>` with RFC 9457 rejections: a parameter that does not parse is a 422 naming it
+/// (rule `format`), e.g. `?limit=abc` or `?limit=-1`.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let q = parts.uri.query().unwrap_or("");
+        match serde_urlencoded::from_str::<T>(q) {
+            Ok(v) => Ok(ApiQuery(v)),
+            Err(e) => {
+                // Name the first parameter that fails on its own (every field is optional).
+                let pairs: Vec<(String, String)> =
+                    serde_urlencoded::from_str(q).unwrap_or_default();
+                let field = pairs
+                    .iter()
+                    .find(|(k, v)| {
+                        serde_urlencoded::to_string([(k, v)])
+                            .map(|one| serde_urlencoded::from_str::<T>(&one).is_err())
+                            .unwrap_or(true)
+                    })
+                    .map(|(k, _)| k.clone())
+                    .unwrap_or_else(|| "query".to_owned());
+                Err(invalid(
+                    &field,
+                    "format",
+                    &format!("クエリ引数「{field}」が不正です: {e}"),
+                    &format!("Query parameter {field} is not valid: {e}"),
+                ))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bad(body: &str) -> Option<(String, String, char)> {
+        control_char_in(body.as_bytes())
+    }
+
+    #[test]
+    fn control_characters_are_found_with_their_field() {
+        assert_eq!(bad(r#"{"login":"a","password":"b"}"#), None);
+        assert_eq!(
+            bad(r#"{"login":"ad\u0000min"}"#),
+            Some(("login".into(), "login".into(), '\0'))
+        );
+        assert_eq!(
+            bad(r#"{"form":{"timeline":[{"at":"x"},{"at":"y\u001b"}]}}"#),
+            Some(("timeline.at".into(), "form.timeline[1].at".into(), '\u{1b}'))
+        );
+        assert_eq!(
+            bad(r#"{"form":{"summary":"ok\nnext\ttab"}}"#),
+            None,
+            "free text keeps breaks"
+        );
+        assert_eq!(
+            bad("{\"note\":\"del\u{7f}\"}"),
+            Some(("note".into(), "note".into(), '\u{7f}'))
+        );
+        assert_eq!(
+            bad("{\"note\":\"c1\u{85}\"}"),
+            Some(("note".into(), "note".into(), '\u{85}'))
+        );
+        assert_eq!(
+            bad(r#"{"scopes":["read","\u0000"]}"#),
+            Some(("scopes".into(), "scopes[1]".into(), '\0'))
+        );
+        assert_eq!(
+            bad(r#""\u0000""#),
+            Some(("body".into(), "body".into(), '\0'))
+        );
+        assert_eq!(
+            bad(r#"{"k\u0001":1}"#),
+            Some(("k\u{1}".into(), "k\u{1}".into(), '\u{1}'))
+        );
+        // Japanese text, whose UTF-8 holds no C2 80–9F pair, is never parsed twice.
+        assert!(!may_hold_control("{\"s\":\"東都電力の制御系\"}".as_bytes()));
     }
 }

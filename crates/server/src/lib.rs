@@ -4,6 +4,7 @@
 pub mod api;
 pub mod auth;
 mod csv;
+pub mod edge;
 pub mod error;
 pub mod i18n;
 pub mod json;
@@ -45,6 +46,10 @@ pub fn router(app: App, config: ServerConfig) -> Router {
         .merge(api::routes())
         .merge(web::routes())
         .route("/healthz", axum::routing::get(healthz))
+        .route_layer(axum::middleware::from_fn(edge::refuse_control_chars))
+        .fallback(edge::not_found)
+        .layer(axum::middleware::from_fn(edge::error_bodies_and_caching))
+        .layer(axum::extract::DefaultBodyLimit::max(edge::BODY_LIMIT))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
 }

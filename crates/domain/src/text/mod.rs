@@ -583,6 +583,27 @@ impl FieldRule {
     }
 }
 
+/// The first control character (Unicode `Cc`: C0, DEL, C1) of a value arriving from outside
+/// the table — a path or query parameter, a JSON or form field before its own rule is applied —
+/// that no field accepts: every one, except tab and line breaks when `keep_breaks` (free text
+/// keeps them, and the field's own rule decides). The HTTP edge refuses these for every input,
+/// so no backend ever sees one (PostgreSQL cannot store NUL at all).
+pub fn first_control_char(value: &str, keep_breaks: bool) -> Option<char> {
+    value
+        .chars()
+        .find(|&c| c.is_control() && !(keep_breaks && matches!(c, '\t' | '\n' | '\r')))
+}
+
+/// The message for a control character in an input the caller names `name` (a parameter or
+/// field name as the API spells it), in Japanese and English.
+pub fn control_char_message(name: &str, c: char) -> (String, String) {
+    let cp = code_point(c);
+    (
+        format!("「{name}」に制御文字（{cp}）は使えません。"),
+        format!("{name} must not contain control characters ({cp})."),
+    )
+}
+
 /// Cleans one value of `subject.field` (see [`FieldRule::clean`]).
 pub fn clean(subject: Subject, field: &'static str, value: &str) -> Result<String, FieldError> {
     rule_of(subject, field).clean(value)
@@ -728,6 +749,23 @@ mod tests {
         let t = |v: &str| rule_code(clean(SourceItem, "title", v));
         assert_eq!(t("a\nb"), Err("line_break"));
         assert_eq!(t("a\u{200B}b"), Ok("a\u{200B}b".into()));
+    }
+
+    #[test]
+    fn control_characters_from_outside_the_table() {
+        assert_eq!(first_control_char("abc", false), None);
+        assert_eq!(first_control_char("a\u{0}b", true), Some('\u{0}'));
+        assert_eq!(first_control_char("a\nb\tc\r", true), None);
+        assert_eq!(first_control_char("a\nb", false), Some('\n'));
+        assert_eq!(first_control_char("a\u{7F}", true), Some('\u{7F}'));
+        assert_eq!(first_control_char("a\u{85}", true), Some('\u{85}'));
+        assert_eq!(
+            first_control_char("東\u{200B}都", false),
+            None,
+            "format, not control"
+        );
+        let (ja, en) = control_char_message("sector", '\u{0}');
+        assert!(ja.contains("U+0000") && en.contains("sector") && en.contains("U+0000"));
     }
 
     #[test]

@@ -2,9 +2,9 @@
 
 use crate::auth::ApiAuth;
 use crate::error::ApiError;
-use crate::json::ApiJson;
+use crate::json::{ApiJson, ApiQuery};
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use kakehashi_app::orgs::{NewOrg, NewPerson, OrgUpdate, PersonUpdate};
@@ -185,8 +185,10 @@ pub struct NewToken {
     pub days: Option<i64>,
 }
 
-/// Create a personal API token; its value is shown once.
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = NewToken, responses((status = 201, description = "Created; `token` is shown only now")))]
+/// Create a personal API token; its value is shown once. Only a signed-in session can (never
+/// a token). `days`: 1–366, or left out for no expiry.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = NewToken,
+    responses((status = 201, description = "Created; `token` is shown only now"), (status = 403, description = "Called with an API token"), (status = 422, description = "A field breaks its rule (`days`: `range`)")))]
 pub async fn create_token(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -194,6 +196,7 @@ pub async fn create_token(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     // A token cannot mint tokens: only a signed-in person can.
     if !matches!(a.via, crate::auth::Via::Session { .. }) {
+        a.note_refusal("scope", Some("token.create"));
         return Err(AppError::forbidden(
             "トークンの作成にはログインが必要です。",
             "Creating tokens requires a signed-in session.",
@@ -210,13 +213,19 @@ pub async fn create_token(
     ))
 }
 
-/// Revoke one of the caller's tokens.
-#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens", params(("id" = String, Path)), responses((status = 204, description = "Revoked")))]
+/// Revoke one of the caller's tokens: from a signed-in session, with a token holding the
+/// `write` scope, or a token revoking itself (any scope).
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens", params(("id" = String, Path)),
+    responses((status = 204, description = "Revoked"), (status = 403, description = "A token without the write scope revoking another token"), (status = 404, description = "Not one of the caller's tokens")))]
 pub async fn revoke_token(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
+    let itself = matches!(&a.via, crate::auth::Via::Token { id: own, .. } if *own == id);
+    if !itself {
+        a.require_scope("write")?;
+    }
     s.app.revoke_api_token(&a.actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -231,9 +240,18 @@ pub struct AuditParams {
 pub async fn audit(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
-    Query(p): Query<AuditParams>,
+    ApiQuery(p): ApiQuery<AuditParams>,
 ) -> Result<Json<Value>, ApiError> {
     a.require_scope("admin")?;
+    if p.limit.is_some_and(|l| !(1..=1000).contains(&l)) {
+        return Err(AppError::bad_field(
+            "limit",
+            "range",
+            "limit は1〜1000の整数で指定してください。",
+            "limit must be a whole number from 1 to 1000.",
+        )
+        .into());
+    }
     Ok(Json(
         json!({ "items": s.app.audit_recent(&a.actor, p.limit.unwrap_or(100)).await? }),
     ))

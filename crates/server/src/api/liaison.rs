@@ -2,9 +2,9 @@
 
 use crate::auth::ApiAuth;
 use crate::error::ApiError;
-use crate::json::ApiJson;
+use crate::json::{ApiJson, ApiQuery};
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use kakehashi_app::liaison::{FileRequest, ForwardRequest, RouteQuery};
@@ -106,7 +106,7 @@ pub async fn anonymise_preview(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
     Path(id): Path<String>,
-    Query(q): Query<Vec<(String, String)>>,
+    ApiQuery(q): ApiQuery<Vec<(String, String)>>,
 ) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
     let mask: Vec<String> = q

@@ -4,8 +4,9 @@
 use crate::auth::ApiAuth;
 use crate::error::ApiError;
 use crate::i18n::Lang;
+use crate::json::ApiQuery;
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
 use kakehashi_app::inbox::{ListingFilter, Scope};
@@ -97,7 +98,7 @@ async fn export(
 pub async fn inbox(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
-    Query(p): Query<ListingParams>,
+    ApiQuery(p): ApiQuery<ListingParams>,
 ) -> Result<Json<Value>, ApiError> {
     page(&s, &a, Scope::Inbox, p).await
 }
@@ -109,7 +110,7 @@ pub async fn inbox(
 pub async fn search(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
-    Query(p): Query<ListingParams>,
+    ApiQuery(p): ApiQuery<ListingParams>,
 ) -> Result<Json<Value>, ApiError> {
     page(&s, &a, Scope::All, p).await
 }
@@ -123,7 +124,7 @@ pub async fn inbox_export(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
     lang: Lang,
-    Query(p): Query<ListingParams>,
+    ApiQuery(p): ApiQuery<ListingParams>,
 ) -> Result<Response, ApiError> {
     export(&s, &a, lang, Scope::Inbox, p).await
 }
@@ -135,7 +136,7 @@ pub async fn search_export(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
     lang: Lang,
-    Query(p): Query<ListingParams>,
+    ApiQuery(p): ApiQuery<ListingParams>,
 ) -> Result<Response, ApiError> {
     export(&s, &a, lang, Scope::All, p).await
 }

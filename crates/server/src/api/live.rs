@@ -23,34 +23,61 @@ pub async fn notifications(
 }
 
 /// Server-sent events: one `notification` event whenever something new reaches the caller's
-/// organisation, from whichever server node did it. Clients then fetch their inbox.
+/// organisation, from whichever server node did it. Clients then fetch their inbox. The stream
+/// ends when the credential it was opened with no longer stands (signed out, session expired,
+/// token revoked or expired, person deactivated): that is checked before every event and at
+/// least once a minute.
 #[utoipa::path(get, path = "/api/v1/events", tag = "live", responses((status = 200, description = "text/event-stream")))]
 pub async fn events(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
 ) -> Result<Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>>, ApiError> {
     a.require_scope("read")?;
-    let viewer = a.actor.viewer()?;
-    let rx = s.app.events.subscribe();
-    let app = s.app.clone();
-    let stream = futures_util::stream::unfold((rx, viewer), move |(mut rx, viewer)| {
-        let app = app.clone();
-        async move {
-            loop {
-                match rx.recv().await {
-                    // Heard exactly by those the policy lets read the item (as its inbox row).
-                    Ok(e) if app.tells(&viewer, &e) => {
+    let every = s.app.config.live_recheck.max(Duration::from_millis(100));
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let live = Live {
+        rx: s.app.events.subscribe(),
+        viewer: a.actor.viewer()?,
+        credential: a.via.credential(),
+        app: s.app.clone(),
+        tick,
+    };
+    let stream = futures_util::stream::unfold(live, |mut l| async move {
+        loop {
+            tokio::select! {
+                _ = l.tick.tick() => {
+                    if !l.app.credential_stands(&l.credential).await {
+                        return None;
+                    }
+                }
+                r = l.rx.recv() => match r {
+                    // Heard exactly by those the policy lets read the item (as its inbox row),
+                    // while the credential the stream was opened with still stands.
+                    Ok(e) if l.app.tells(&l.viewer, &e) => {
+                        if !l.app.credential_stands(&l.credential).await {
+                            return None;
+                        }
                         let ev = Event::default()
                             .event("notification")
                             .data(json!({ "kind": e.kind, "ref_id": e.ref_id }).to_string());
-                        return Some((Ok(ev), (rx, viewer)));
+                        return Some((Ok(ev), l));
                     }
                     Ok(_) => continue,
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-                }
+                },
             }
         }
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+/// An open stream's state: what it listens to, and the credential it re-checks.
+struct Live {
+    rx: tokio::sync::broadcast::Receiver<kakehashi_app::events::Event>,
+    viewer: kakehashi_policy::Viewer,
+    credential: kakehashi_app::auth::Credential,
+    app: kakehashi_app::App,
+    tick: tokio::time::Interval,
 }

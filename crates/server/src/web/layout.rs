@@ -271,11 +271,27 @@ pub fn error_page(lang: Lang, authed: Option<&Authed>, e: &AppError) -> Response
     }
     let (status, _) = status_of(e);
     let (ja, en) = messages(e);
+    status_page_for(lang, authed, status, &ja, &en)
+}
+
+/// An error page for a bare status with its message (errors answered before a handler ran).
+pub fn status_page(lang: Lang, status: StatusCode, ja: &str, en: &str) -> Response {
+    status_page_for(lang, None, status, ja, en)
+}
+
+fn status_page_for(
+    lang: Lang,
+    authed: Option<&Authed>,
+    status: StatusCode,
+    ja: &str,
+    en: &str,
+) -> Response {
     let title = match status {
         StatusCode::NOT_FOUND => lang.t("見つかりません", "Not found"),
         StatusCode::FORBIDDEN => lang.t("権限がありません", "Forbidden"),
         StatusCode::TOO_MANY_REQUESTS => lang.t("しばらくお待ちください", "Too many requests"),
         StatusCode::CONFLICT => lang.t("競合しました", "Conflict"),
+        StatusCode::PAYLOAD_TOO_LARGE => lang.t("送信内容が大きすぎます", "Too large"),
         _ => lang.t("エラー", "Error"),
     };
     let body = html! {

@@ -27,6 +27,8 @@ mod route_view;
 mod signin;
 mod tokens;
 
+pub(crate) use layout::{error_page, status_page};
+
 use crate::AppState;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};

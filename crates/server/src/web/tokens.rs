@@ -9,7 +9,7 @@ use crate::AppState;
 use axum::extract::{Form, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use kakehashi_app::auth::SCOPES;
+use kakehashi_app::auth::{MAX_TOKEN_DAYS, SCOPES};
 use kakehashi_app::AppError;
 use maud::html;
 
@@ -110,7 +110,7 @@ async fn tokens_page(
             }
             div.field {
                 label.lbl for="token-days" { (lang.t("有効日数（空欄で無期限）", "Valid for days (blank = no expiry)")) }
-                input #token-days type="number" name="days" min="1" max="3650" value=(v.get("days"));
+                input #token-days type="number" name="days" min="1" max=(MAX_TOKEN_DAYS) value=(v.get("days"));
             }
             div.actions { button #create-token-submit type="submit" { (lang.t("作成する", "Create")) } }
         }
@@ -147,15 +147,11 @@ pub async fn create(
     let days = if days_raw.is_empty() {
         None
     } else {
+        // The range is the use case's rule; a value that is not a whole number breaks it too.
         match days_raw.parse::<i64>() {
-            Ok(d) if (1..=3650).contains(&d) => Some(d),
-            _ => {
-                let e = AppError::bad_field(
-                    "days",
-                    "range",
-                    "有効日数は1〜3650の整数で入力してください。",
-                    "Days must be a whole number from 1 to 3650.",
-                );
+            Ok(d) => Some(d),
+            Err(_) => {
+                let e = kakehashi_app::auth::token_days_error();
                 return tokens_page(&s, &a, lang, &v, &from_app_errors(&e), None).await;
             }
         }
