@@ -315,6 +315,37 @@ pub async fn change_bootstrap_password(app: &App, one_time: &str, new_password: 
         .expect("password change");
 }
 
+/// Signs in through the UI's form as a browser does: fetches the form (which sets its
+/// pre-session cookie and field), then posts it. `client` must keep cookies.
+pub async fn web_sign_in(
+    client: &Client,
+    base: &str,
+    login: &str,
+    password: &str,
+) -> reqwest::Response {
+    let page = client
+        .get(format!("{base}/signin"))
+        .send()
+        .await
+        .expect("sign-in page")
+        .text()
+        .await
+        .expect("html");
+    let key = "name=\"presession\" value=\"";
+    let i = page.find(key).expect("pre-session field") + key.len();
+    let pre = &page[i..i + page[i..].find('"').expect("end of value")];
+    client
+        .post(format!("{base}/signin"))
+        .form(&[
+            ("login", login),
+            ("password", password),
+            ("presession", pre),
+        ])
+        .send()
+        .await
+        .expect("sign in")
+}
+
 fn uuid_like() -> String {
     use std::time::{SystemTime, UNIX_EPOCH};
     let n = SystemTime::now()

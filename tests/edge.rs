@@ -2,7 +2,7 @@
 //! which routes, credentials that end while a live stream is open, sign-in hardening, input the
 //! databases cannot take, error bodies and caching, and refused attempts in the audit log.
 
-use crate::common::{power_form, Backend, Session, TestServer};
+use crate::common::{power_form, web_sign_in, Backend, Session, TestServer, PASSWORD};
 use reqwest::redirect::Policy;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -30,6 +30,8 @@ on_both_backends!(
     control_characters_are_refused_at_the_edge_naming_the_field,
     every_api_error_is_problem_json_with_its_status,
     answers_are_kept_out_of_caches,
+    sign_in_form_refuses_posts_from_other_sites,
+    sign_in_takes_as_long_for_logins_that_do_not_exist,
 );
 
 /// A successful listing's `items`.
@@ -978,5 +980,157 @@ async fn answers_are_kept_out_of_caches(b: Backend) {
             .get("cache-control")
             .and_then(|v| v.to_str().ok()),
         Some("no-store")
+    );
+}
+
+/// Login CSRF: a sign-in POST without the form's pre-session value (as another site's form
+/// would send it), with a value that does not match the cookie, or marked cross-site by the
+/// browser, signs nobody in; the refusal is audited. Our own form still signs in.
+async fn sign_in_form_refuses_posts_from_other_sites(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let client = || {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .expect("client")
+    };
+    let signed_in = |c: reqwest::Client| {
+        let url = format!("{}/inbox", srv.base);
+        async move {
+            let r = c.get(url).send().await.expect("inbox");
+            r.status() == 200
+        }
+    };
+    let sets_session = |r: &reqwest::Response| {
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.starts_with("kkh_session=") && !v.starts_with("kkh_session=;"))
+    };
+    // Another site's form: the right credentials, no pre-session value.
+    let c = client();
+    let r = c
+        .post(format!("{}/signin", srv.base))
+        .form(&[("login", "op-power"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 403);
+    assert!(!sets_session(&r));
+    assert!(r
+        .text()
+        .await
+        .expect("html")
+        .contains("id=\"signin-error\""));
+    assert!(!signed_in(c).await, "nobody signed in");
+    // A value of the attacker's own (the victim's cookie is not theirs to read).
+    let c = client();
+    let _ = c
+        .get(format!("{}/signin", srv.base))
+        .send()
+        .await
+        .expect("form");
+    let r = c
+        .post(format!("{}/signin", srv.base))
+        .form(&[
+            ("login", "op-power"),
+            ("password", PASSWORD),
+            ("presession", "guessed"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 403);
+    assert!(!sets_session(&r));
+    assert!(!signed_in(c).await);
+    // A browser marks a cross-site form post so.
+    let c = client();
+    let page = c
+        .get(format!("{}/signin", srv.base))
+        .send()
+        .await
+        .expect("form")
+        .text()
+        .await
+        .expect("html");
+    let key = "name=\"presession\" value=\"";
+    let i = page.find(key).expect("field") + key.len();
+    let pre = page[i..i + page[i..].find('"').expect("end")].to_owned();
+    let r = c
+        .post(format!("{}/signin", srv.base))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[
+            ("login", "op-power"),
+            ("password", PASSWORD),
+            ("presession", pre.as_str()),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 403);
+    assert!(!sets_session(&r));
+    // Our own form signs in.
+    let c = client();
+    let r = web_sign_in(&c, &srv.base, "op-power", PASSWORD).await;
+    assert_eq!(
+        (r.status().as_u16(), location(&r)),
+        (303, "/inbox".to_owned())
+    );
+    assert!(sets_session(&r));
+    assert!(signed_in(c).await);
+    // Audited (aggregated): three refusals of the sign-in form.
+    srv.app.flush_refusals().await.expect("flush");
+    let admin = srv.login_admin().await;
+    let log = items(&admin, "/api/v1/audit?limit=200").await;
+    let csrf = entries(&log, "refusal.csrf");
+    assert_eq!(csrf.len(), 1, "{csrf:?}");
+    assert_eq!(
+        (&csrf[0]["detail"]["count"], &csrf[0]["target"]),
+        (&json!(3), &json!("signin"))
+    );
+}
+
+/// Signing in with a login that does not exist takes as long as with a wrong password for one
+/// that does (one password hash either way), so timing does not reveal which logins exist.
+async fn sign_in_takes_as_long_for_logins_that_do_not_exist(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let bare = reqwest::Client::new();
+    let attempt = |login: String| {
+        let bare = bare.clone();
+        let url = format!("{}/api/v1/session", srv.base);
+        async move {
+            let t = std::time::Instant::now();
+            let r = bare
+                .post(url)
+                .json(&json!({ "login": login, "password": "not-the-password" }))
+                .send()
+                .await
+                .expect("sign in");
+            let took = t.elapsed();
+            assert_eq!(r.status(), 422, "{login}");
+            took
+        }
+    };
+    // Warm up (the first unknown login makes the stand-in hash).
+    attempt("warm-up-nobody".into()).await;
+    let mut known = Vec::new();
+    let mut unknown = Vec::new();
+    for i in 0..4 {
+        // Four failures each: under the rate limit of five.
+        for login in ["op-power", "op-rail", "meti"] {
+            known.push(attempt(login.into()).await);
+        }
+        for j in 0..3 {
+            unknown.push(attempt(format!("nobody-{i}-{j}")).await);
+        }
+    }
+    let min = |v: &[Duration]| v.iter().min().copied().unwrap_or_default();
+    let (k, u) = (min(&known), min(&unknown));
+    eprintln!("fastest wrong password {k:?}, fastest unknown login {u:?}");
+    assert!(
+        u * 2 >= k,
+        "an unknown login answers much faster ({u:?}) than a known one ({k:?})"
     );
 }

@@ -3,7 +3,7 @@
 //! rights than the actor, the last platform administrator stays, everyone changes their own
 //! password, and a password someone else chose must be changed before anything else.
 
-use crate::common::{Backend, Session, TestServer, ADMIN_PASSWORD, PASSWORD};
+use crate::common::{web_sign_in, Backend, Session, TestServer, ADMIN_PASSWORD, PASSWORD};
 use reqwest::redirect::Policy;
 use reqwest::Client;
 use serde_json::{json, Value};
@@ -605,15 +605,7 @@ async fn web_sends_a_one_time_password_to_the_change_page(b: Backend) {
         .redirect(Policy::none())
         .build()
         .expect("client");
-    let res = client
-        .post(format!("{}/signin", srv.base))
-        .form(&[
-            ("login", "admin"),
-            ("password", srv.admin_password.as_str()),
-        ])
-        .send()
-        .await
-        .expect("sign in");
+    let res = web_sign_in(&client, &srv.base, "admin", &srv.admin_password).await;
     assert_eq!(res.status(), 303);
     let location = |r: &reqwest::Response| {
         r.headers()
@@ -742,11 +734,7 @@ async fn web_sends_a_one_time_password_to_the_change_page(b: Backend) {
         .redirect(Policy::none())
         .build()
         .expect("client");
-    c2.post(format!("{}/signin", srv.base))
-        .form(&[("login", "nisc-new"), ("password", "one-time-password-1")])
-        .send()
-        .await
-        .expect("sign in");
+    web_sign_in(&c2, &srv.base, "nisc-new", "one-time-password-1").await;
     let page = c2
         .get(format!("{}/account/password", srv.base))
         .send()

@@ -38,6 +38,15 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// A hash of a random password, made once per process with the same parameters as every
+/// stored hash: a sign-in for a login that does not exist (or a deactivated person) verifies
+/// against it, so the answer takes as long as for a wrong password and does not tell which
+/// logins exist.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password(&random_token(24)).unwrap_or_default())
+}
+
 /// Refuses passwords too short to resist guessing.
 pub fn check_password_rule(password: &str) -> AppResult<()> {
     if password.chars().count() < 12 {
@@ -145,9 +154,20 @@ impl App {
             self.note_refusal(None, "rate_limited", Some(&key));
             return Err(e);
         }
-        let person = match self.store.person_by_login(&key).await {
-            Ok(p) if p.active && verify_password(password, &p.password_hash) => p,
-            Ok(_) | Err(StoreError::NotFound) => {
+        let found = match self.store.person_by_login(&key).await {
+            Ok(p) => Some(p),
+            Err(StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        };
+        // Exactly one password verification whatever the login names: no timing difference
+        // between a login that exists and one that does not.
+        let verified = match &found {
+            Some(p) => verify_password(password, &p.password_hash),
+            None => verify_password(password, dummy_hash()),
+        };
+        let person = match found {
+            Some(p) if p.active && verified => p,
+            _ => {
                 self.store.record_login_failure(&key, now).await?;
                 // Counted, and written once per window (an entry per attempt would let anyone
                 // flood the log with made-up logins).
@@ -159,7 +179,6 @@ impl App {
                     "Login name or password is incorrect.",
                 ));
             }
-            Err(e) => return Err(e.into()),
         };
         self.store.clear_login_failures(&key).await?;
         let token = random_token(32);

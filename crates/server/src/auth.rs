@@ -157,7 +157,8 @@ impl Authed {
     }
 }
 
-fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+/// Compares two secrets in time independent of where they differ.
+pub fn constant_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
