@@ -155,7 +155,10 @@ pub async fn error_bodies_and_caching(lang: Lang, req: Request, next: Next) -> R
     let mut res = next.run(req).await;
     let status = res.status();
     let ct = content_type(&res);
-    let ours = ct.starts_with("application/problem+json") || ct.starts_with("text/html");
+    // Our own answers: problem+json, pages, and JSON such as the health check's 503.
+    let ours = ct.starts_with("application/problem+json")
+        || ct.starts_with("application/json")
+        || ct.starts_with("text/html");
     if (status.is_client_error() || status.is_server_error()) && !ours {
         let (slug, ja, en) = status_problem(status);
         let mut fixed = if api {
