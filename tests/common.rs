@@ -6,6 +6,29 @@ use reqwest::Client;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
+/// Runs each named `async fn(Backend)` of the module as two tests, on SQLite and on PostgreSQL.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name(super::Backend::Sqlite).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name(super::Backend::Postgres).await } )*
+        }
+    };
+}
+
+/// The items of a listing; anything else (an error body, a missing array) fails the test, so
+/// "sees nothing" can never pass because the endpoint failed.
+pub fn items(v: &Value) -> Vec<Value> {
+    v["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a listing with items: {v}"))
+        .clone()
+}
+
 pub const PASSWORD: &str = kakehashi_app::demo::DEMO_PASSWORD;
 /// What the bootstrap administrator's one-time password is changed to at its first sign-in.
 pub const ADMIN_PASSWORD: &str = "admin-chosen-password-2026";

@@ -3,21 +3,8 @@
 //! (UI box and API) computed by the same planner the filings use, the confirmation step before a
 //! 警報 or a forward with the message after sending, and names instead of ids on screen.
 
-use crate::common::{power_form, Backend, Session, TestServer};
+use crate::common::{items, power_form, Backend, Session, TestServer};
 use serde_json::{json, Value};
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::$name(super::Backend::Sqlite).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::$name(super::Backend::Postgres).await } )*
-        }
-    };
-}
 
 on_both_backends!(
     sender_block_is_editable_with_the_profile_as_default,
@@ -31,13 +18,6 @@ on_both_backends!(
 const METI: &str = "経済産業省";
 const CEPTOAR_POWER: &str = "電力セプター";
 const OP_POWER: &str = "東都電力株式会社";
-
-fn items(v: &Value) -> Vec<Value> {
-    v["items"]
-        .as_array()
-        .unwrap_or_else(|| panic!("a listing with items: {v}"))
-        .clone()
-}
 
 /// A page of the UI: status and HTML.
 async fn page(s: &Session, path: &str) -> (u16, String) {

@@ -1,20 +1,7 @@
 //! HTTP tests through the real router, each run on SQLite and on PostgreSQL.
 
-use crate::common::{power_form, Backend, TestServer};
+use crate::common::{items, power_form, Backend, TestServer};
 use serde_json::{json, Value};
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::$name(super::Backend::Sqlite).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::$name(super::Backend::Postgres).await } )*
-        }
-    };
-}
 
 on_both_backends!(
     statutory_route_numbers_r1_and_follow_up_r1_2,
@@ -31,15 +18,6 @@ on_both_backends!(
     webhooks_are_signed_retried_and_dead_lettered,
     mail_follows_each_persons_preference,
 );
-
-/// The items of a listing; anything else (an error body, a missing array) fails the test, so
-/// "sees nothing" can never pass because the endpoint failed.
-fn items(v: &Value) -> Vec<Value> {
-    v["items"]
-        .as_array()
-        .unwrap_or_else(|| panic!("a listing with items: {v}"))
-        .clone()
-}
 
 /// The main journey: operator → ministry (completes, sends) → NISC numbers R1 → the operator
 /// sees R1 → a follow-up becomes R1-2 — and people outside the TLP never see any of it.

@@ -6,19 +6,6 @@
 use crate::common::{power_form, Backend, Session, TestServer};
 use serde_json::{json, Value};
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::$name(super::Backend::Sqlite).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::$name(super::Backend::Postgres).await } )*
-        }
-    };
-}
-
 on_both_backends!(
     inbox_rows_flags_and_filters,
     keyword_and_dates_search_only_what_may_be_read,

@@ -2,8 +2,9 @@
 //! port 0, on both storage backends, the browser journey in headless Chromium, random worlds
 //! through every read path, and crash durability of the real binary.
 
-mod browser;
+#[macro_use]
 mod common;
+mod browser;
 mod crash;
 mod edge;
 mod forms;

@@ -3,23 +3,10 @@
 //! rights than the actor, the last platform administrator stays, everyone changes their own
 //! password, and a password someone else chose must be changed before anything else.
 
-use crate::common::{web_sign_in, Backend, Session, TestServer, ADMIN_PASSWORD, PASSWORD};
+use crate::common::{items, web_sign_in, Backend, Session, TestServer, ADMIN_PASSWORD, PASSWORD};
 use reqwest::redirect::Policy;
 use reqwest::Client;
 use serde_json::{json, Value};
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::$name(super::Backend::Sqlite).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::$name(super::Backend::Postgres).await } )*
-        }
-    };
-}
 
 on_both_backends!(
     org_admin_inside_nisc_cannot_touch_the_platform_admin,
@@ -28,13 +15,6 @@ on_both_backends!(
     one_time_passwords_must_be_changed_first,
     web_sends_a_one_time_password_to_the_change_page,
 );
-
-fn items(v: &Value) -> Vec<Value> {
-    v["items"]
-        .as_array()
-        .unwrap_or_else(|| panic!("items in {v}"))
-        .clone()
-}
 
 /// The id of `login` in `org`'s people, as `who` lists them.
 async fn person_id(who: &Session, org: &str, login: &str) -> String {

@@ -2,21 +2,8 @@
 //! refuses gets the same 404 as a missing id, wherever they knock; only a reader of the copy
 //! learns that they may not act on it (403). Each test runs on SQLite and on PostgreSQL.
 
-use crate::common::{power_form, Backend, Session, TestServer};
+use crate::common::{items, power_form, Backend, Session, TestServer};
 use serde_json::{json, Value};
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::$name(super::Backend::Sqlite).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::$name(super::Backend::Postgres).await } )*
-        }
-    };
-}
 
 on_both_backends!(
     refused_readers_get_the_same_404_as_a_missing_id,
@@ -27,13 +14,6 @@ on_both_backends!(
     fan_out_tells_exactly_whom_the_policy_lets_read,
     liaisons_notify_their_recipients_and_the_reporter,
 );
-
-fn items(v: &Value) -> Vec<Value> {
-    v["items"]
-        .as_array()
-        .unwrap_or_else(|| panic!("a listing with items: {v}"))
-        .clone()
-}
 
 /// The id of the organisation of `kind` (and `sector`, if given), as a platform user sees it.
 async fn org_id(s: &Session, kind: &str, sector: Option<&str>) -> String {

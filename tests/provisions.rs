@@ -5,19 +5,6 @@
 use crate::common::{power_form, Backend, Session, TestServer};
 use serde_json::{json, Value};
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::$name(super::Backend::Sqlite).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::$name(super::Backend::Postgres).await } )*
-        }
-    };
-}
-
 on_both_backends!(
     recipients_read_the_sent_form_and_nisc_staff_the_hub_part,
     findings_and_drafts_are_for_nisc_staff_only,

@@ -41,11 +41,46 @@ pub fn provision_mail(
     importance_ja: &str,
     summary: &str,
 ) -> OutgoingMail {
-    let link = format!(
-        "{}/provisions/{provision_id}",
-        base_url.trim_end_matches('/')
-    );
-    let subject = format!("[{importance_ja}] 情報提供 {ident} (TLP:{})", tlp.code());
+    marked_mail(
+        to,
+        format!(
+            "{}{}",
+            base_url.trim_end_matches('/'),
+            link_of("provision", provision_id)
+        ),
+        format!("[{importance_ja}] 情報提供 {ident} (TLP:{})", tlp.code()),
+        tlp,
+        &format!("①概要:\n{summary}"),
+    )
+}
+
+/// What a liaison mail may carry: the marking, the report and a link; for GREEN and CLEAR also
+/// the event summary.
+pub fn liaison_mail(
+    to: &str,
+    base_url: &str,
+    copy_id: &str,
+    label: &str,
+    tlp: Tlp,
+    importance_ja: &str,
+    summary: &str,
+) -> OutgoingMail {
+    marked_mail(
+        to,
+        format!(
+            "{}{}",
+            base_url.trim_end_matches('/'),
+            link_of("copy", copy_id)
+        ),
+        format!("[{importance_ja}] 情報連絡 {label} (TLP:{})", tlp.code()),
+        tlp,
+        &format!("⑤事象の概要:\n{summary}"),
+    )
+}
+
+/// One mail about a marked item: RED, AMBER+STRICT and AMBER content never leaves in it, only
+/// the marking and the link; GREEN and CLEAR also carry `content`.
+fn marked_mail(to: &str, link: String, subject: String, tlp: Tlp, content: &str) -> OutgoingMail {
     let content = match tlp {
         Tlp::Red | Tlp::AmberStrict | Tlp::Amber => format!(
             "情報共有範囲が TLP:{} のため、内容はメールに記載していません。架け橋にログインして確認してください。\n\
@@ -53,7 +88,7 @@ pub fn provision_mail(
             tlp.code(),
             tlp.code()
         ),
-        Tlp::Green | Tlp::Clear => format!("①概要:\n{summary}"),
+        Tlp::Green | Tlp::Clear => content.to_owned(),
     };
     OutgoingMail {
         to: to.to_owned(),
@@ -68,39 +103,6 @@ pub fn importance_ja(code: Option<&str>) -> &'static str {
         Some("alert") => "警報",
         Some("caution") => "注意喚起",
         _ => "参考情報",
-    }
-}
-
-/// What a liaison mail may carry: the marking, the report and a link; for GREEN and CLEAR also
-/// the event summary. The sender is named only by what the reader already sees on the copy.
-pub fn liaison_mail(
-    to: &str,
-    base_url: &str,
-    copy_id: &str,
-    label: &str,
-    tlp: Tlp,
-    importance_ja: &str,
-    summary: &str,
-) -> OutgoingMail {
-    let link = format!(
-        "{}{}",
-        base_url.trim_end_matches('/'),
-        link_of("copy", copy_id)
-    );
-    let subject = format!("[{importance_ja}] 情報連絡 {label} (TLP:{})", tlp.code());
-    let content = match tlp {
-        Tlp::Red | Tlp::AmberStrict | Tlp::Amber => format!(
-            "情報共有範囲が TLP:{} のため、内容はメールに記載していません。架け橋にログインして確認してください。\n\
-             The content is TLP:{} and is not included in mail. Sign in to read it.",
-            tlp.code(),
-            tlp.code()
-        ),
-        Tlp::Green | Tlp::Clear => format!("⑤事象の概要:\n{summary}"),
-    };
-    OutgoingMail {
-        to: to.to_owned(),
-        subject,
-        body: format!("{content}\n\n{link}\n"),
     }
 }
 
@@ -260,6 +262,20 @@ mod tests {
                 "{tlp:?}"
             );
             assert!(m.body.contains("https://k.example/provisions/p1"));
+            let l = liaison_mail(
+                "a@example.jp",
+                "https://k.example",
+                "c1",
+                "R1",
+                tlp,
+                "警報",
+                secret,
+            );
+            assert!(
+                !l.body.contains(secret) && !l.subject.contains(secret),
+                "{tlp:?}"
+            );
+            assert!(l.body.contains("https://k.example/copies/c1"));
         }
         for tlp in [Tlp::Green, Tlp::Clear] {
             let m = provision_mail(
