@@ -10,6 +10,7 @@ mod edge;
 mod forms;
 mod http;
 mod inbox;
+mod large_scale;
 mod mail;
 mod people;
 mod policy_paths;

@@ -354,7 +354,7 @@ struct Overlap {
 impl kakehashi_app::notify::Mailer for Overlap {
     async fn send(&self, mail: kakehashi_app::notify::OutgoingMail) -> Result<(), String> {
         if self.first.swap(false, std::sync::atomic::Ordering::SeqCst) {
-            let _ = tokio::time::timeout(Duration::from_secs(10), self.barrier.wait()).await;
+            let _ = tokio::time::timeout(Duration::from_secs(60), self.barrier.wait()).await;
         }
         self.inner.send(mail).await?;
         self.sent.fetch_add(1, std::sync::atomic::Ordering::SeqCst);

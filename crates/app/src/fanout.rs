@@ -78,10 +78,19 @@ pub struct Delivery {
 
 impl App {
     /// The person as the policy sees them, with their organisation's record.
-    fn viewer_of(&self, p: &PersonRecord, org: &OrgRecord) -> Option<Viewer> {
+    fn viewer_of(
+        &self,
+        p: &PersonRecord,
+        org: &OrgRecord,
+        declared: &[kakehashi_domain::SectorId],
+    ) -> Option<Viewer> {
         let person = person_from_record(p).ok()?;
         let org = org_from_record(org).ok()?;
-        Viewer::new(&person, &org).ok()
+        Some(
+            Viewer::new(&person, &org)
+                .ok()?
+                .in_large_scale_mode(declared.to_vec()),
+        )
     }
 
     /// Tells the people the policy admits: inbox rows (one multi-row write), a live event to
@@ -96,12 +105,13 @@ impl App {
             .map(|o| (o.id.clone(), o))
             .collect();
         let candidates = self.store.people_in_orgs(&n.orgs).await?;
+        let declared = App::declared_sectors(&self.large_scale().await?);
         let told_people: Vec<PersonRecord> = candidates
             .into_iter()
             .filter(|p| {
                 directory
                     .get(&p.org)
-                    .and_then(|o| self.viewer_of(p, o))
+                    .and_then(|o| self.viewer_of(p, o, &declared))
                     .is_some_and(|v| told(&v, &n.scope))
             })
             .collect();

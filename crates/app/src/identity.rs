@@ -16,13 +16,17 @@ pub struct Actor {
     pub person: Person,
     pub org: Organisation,
     pub record: PersonRecord,
+    /// The large-scale outage mode in force when this request began, if any.
+    pub large_scale: Option<crate::large_scale::LargeScaleMode>,
 }
 
 impl Actor {
     /// The policy's view of this person. Fails only if the person record names another
     /// organisation than the one loaded, which `App::actor` rules out.
     pub fn viewer(&self) -> AppResult<Viewer> {
-        Viewer::new(&self.person, &self.org).map_err(|e| AppError::Internal(format!("{e:?}")))
+        Ok(Viewer::new(&self.person, &self.org)
+            .map_err(|e| AppError::Internal(format!("{e:?}")))?
+            .in_large_scale_mode(App::declared_sectors(&self.large_scale)))
     }
     pub fn has(&self, role: Role) -> bool {
         self.person.has_role(role)
@@ -110,6 +114,7 @@ impl App {
             person: person_from_record(&record)?,
             org,
             record,
+            large_scale: self.large_scale().await?,
         })
     }
 

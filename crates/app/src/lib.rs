@@ -12,6 +12,7 @@ pub mod fanout;
 pub mod identity;
 pub mod inbox;
 pub mod labels;
+pub mod large_scale;
 pub mod liaison;
 pub mod notify;
 pub mod orgs;

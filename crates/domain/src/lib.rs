@@ -6,6 +6,7 @@
 
 pub mod administration;
 pub mod ids;
+pub mod large_scale;
 pub mod liaison;
 pub mod numbering;
 pub mod org;

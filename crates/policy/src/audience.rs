@@ -32,7 +32,7 @@ use std::fmt;
 /// |---|---|---|
 /// | `org/{org}/{sector}/{tier}` | RED, AMBER+STRICT, AMBER: each named organisation × item sector | own organisation × need-to-know sectors |
 /// | `nisc/{sector}/{tier}` | AMBER+STRICT, AMBER: each item sector | NISC members: need-to-know sectors |
-/// | `cm/{sector}/{tier}` | RED, AMBER+STRICT, AMBER, only when `held_by_nisc`: each item sector | crisis-management members while the large-scale mode is declared: need-to-know sectors |
+/// | `cm/{sector}/{tier}` | RED, AMBER+STRICT, AMBER, only when `held_by_nisc`: each item sector | crisis-management members: need-to-know sectors for which the large-scale mode is declared |
 /// | `sector/{sector}/{tier}` | AMBER+STRICT, AMBER: each item sector | CI ministry / CEPTOAR / operator members: own organisation's sectors they need to know |
 /// | `stakeholder` | GREEN | members of every CI stakeholder kind (all kinds) |
 /// | `public` | CLEAR | everyone |
@@ -184,10 +184,12 @@ pub fn viewer_keys(viewer: &Viewer, all_sectors: &[SectorId]) -> BTreeSet<Audien
                 Route::Hub if viewer.org_kind == OrgKind::Nisc => {
                     need_to_know.iter().copied().collect()
                 }
-                Route::CrisisManagement
-                    if viewer.org_kind == OrgKind::CrisisManagement && viewer.large_scale_mode =>
-                {
-                    need_to_know.iter().copied().collect()
+                Route::CrisisManagement if viewer.org_kind == OrgKind::CrisisManagement => {
+                    need_to_know
+                        .iter()
+                        .copied()
+                        .filter(|s| viewer.large_scale_sectors.contains(s))
+                        .collect()
                 }
                 Route::ConcernedSector if is_sector_kind(viewer.org_kind) => viewer
                     .org_sectors

@@ -202,7 +202,11 @@ impl Route {
             Route::Named => item.names(&viewer.org),
             Route::Hub => viewer.org_kind == OrgKind::Nisc,
             Route::CrisisManagement => {
-                viewer.org_kind == OrgKind::CrisisManagement && viewer.large_scale_mode
+                viewer.org_kind == OrgKind::CrisisManagement
+                    && item
+                        .sectors
+                        .iter()
+                        .any(|s| viewer.large_scale_sectors.contains(s))
             }
             Route::ConcernedSector => {
                 is_sector_kind(viewer.org_kind)
@@ -218,9 +222,11 @@ impl Route {
         viewer: &'a Viewer,
         item: &'a ItemScope,
     ) -> impl Iterator<Item = &'a SectorId> {
-        item.sectors
-            .iter()
-            .filter(move |s| self != Route::ConcernedSector || viewer.org_sectors.contains(s))
+        item.sectors.iter().filter(move |s| match self {
+            Route::ConcernedSector => viewer.org_sectors.contains(s),
+            Route::CrisisManagement => viewer.large_scale_sectors.contains(s),
+            Route::Named | Route::Hub => true,
+        })
     }
 }
 
@@ -289,9 +295,11 @@ pub(crate) fn admits(tlp: Tlp, employment: Employment) -> bool {
 /// * **Crisis-management exception** — form footnote ※１: 「必要に応じ、内閣官房（事態対処・危機管理
 ///   担当）…との間で情報共有を行う」. *As needed*, so in normal times the office reads only what NISC
 ///   explicitly shares with it (a share hop naming it: the named route, audited). While the
-///   large-scale outage mode is declared ([`Viewer::large_scale_mode`]) the office reads what NISC
-///   holds without a share: the route applies only when NISC is the sender or an addressee
-///   ([`ItemScope::held_by_nisc`]); it applies to RED too, since ※１ is printed beside RED.
+///   large-scale outage mode is declared for a sector ([`Viewer::large_scale_sectors`]) the
+///   office reads what NISC holds in that sector without a share: the route applies only when
+///   NISC is the sender or an addressee ([`ItemScope::held_by_nisc`]), and through the declared
+///   sectors only (need-to-know is checked on those); it applies to RED too, since ※１ is
+///   printed beside RED.
 ///   (The other ※１ recipients, cybersecurity agencies asked in advance, are listed on the item as
 ///   added recipients and read through the named-organisation route.)
 /// * **Concerned sector** — 「直接関係する分野の重要インフラ所管省庁及びセプター（セプターを構成する

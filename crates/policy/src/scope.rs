@@ -25,11 +25,12 @@ pub struct Viewer {
     pub employment: Employment,
     /// 業務上知る必要 — the sectors whose restricted information the person's work requires.
     pub need_to_know: NeedToKnow,
-    /// 大規模重要インフラサービス障害対応時 — the large-scale outage mode is declared. Only then
-    /// does the crisis-management office read what NISC holds without NISC sharing it (※１ is
-    /// 「必要に応じ」: in normal times it reads what NISC explicitly shares with it).
+    /// 大規模重要インフラサービス障害対応時 — the sectors for which the large-scale outage mode is
+    /// declared (empty: normal times). Only there does the crisis-management office read what
+    /// NISC holds without NISC sharing it (※１ is 「必要に応じ」: in normal times it reads what
+    /// NISC explicitly shares with it).
     #[serde(default)]
-    pub large_scale_mode: bool,
+    pub large_scale_sectors: Vec<SectorId>,
 }
 
 /// Why a [`Viewer`] could not be built.
@@ -71,14 +72,20 @@ impl Viewer {
             org_sectors: org.sectors.clone(),
             employment: person.employment,
             need_to_know: person.need_to_know.clone(),
-            large_scale_mode: false,
+            large_scale_sectors: Vec::new(),
         })
     }
 
-    /// The same viewer while the large-scale outage mode is (or is not) declared.
-    pub fn in_large_scale_mode(mut self, declared: bool) -> Viewer {
-        self.large_scale_mode = declared;
+    /// The same viewer while the large-scale outage mode is declared for `sectors` (none:
+    /// normal times).
+    pub fn in_large_scale_mode(mut self, sectors: Vec<SectorId>) -> Viewer {
+        self.large_scale_sectors = sectors;
         self
+    }
+
+    /// Whether the large-scale outage mode is declared for any sector.
+    pub fn large_scale_mode(&self) -> bool {
+        !self.large_scale_sectors.is_empty()
     }
 }
 

@@ -159,7 +159,7 @@ fn crisis_management_reads_what_nisc_holds_in_large_scale_mode() {
         Staff,
         NeedToKnow::All,
     )
-    .in_large_scale_mode(true);
+    .in_large_scale_mode(vec![sector(ELEC)]);
     let held = liaison(Tlp::Red);
     assert!(allowed(&cm, &held, &all()));
     assert_eq!(decide(&cm, &held).reason, Reason::CrisisManagementException);
@@ -184,11 +184,22 @@ fn crisis_management_reads_what_nisc_holds_in_large_scale_mode() {
         NdaContractor,
         NeedToKnow::All,
     )
-    .in_large_scale_mode(true);
+    .in_large_scale_mode(vec![sector(ELEC)]);
     assert!(!allowed(&cm_contractor, &held, &all()));
     let cm_no_ntk = viewer("cas-cm", OrgKind::CrisisManagement, &[], Staff, ntk(&[GAS]))
-        .in_large_scale_mode(true);
+        .in_large_scale_mode(vec![sector(ELEC)]);
     assert!(!allowed(&cm_no_ntk, &held, &all()));
+    // Declared for gas only: the electric-power item stays closed.
+    let cm_gas = viewer(
+        "cas-cm",
+        OrgKind::CrisisManagement,
+        &[],
+        Staff,
+        NeedToKnow::All,
+    )
+    .in_large_scale_mode(vec![sector(GAS)]);
+    assert!(!allowed(&cm_gas, &held, &all()));
+    assert_eq!(decide(&cm_gas, &held).reason, Reason::DeniedOutsideScope);
 }
 
 #[test]

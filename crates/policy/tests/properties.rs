@@ -1,5 +1,5 @@
 //! (b) Properties over random worlds: organisations of random kinds and sectors, people with
-//! random employment, need-to-know and large-scale mode, items with random TLP, sectors, sender, addressees, added
+//! random employment, need-to-know and large-scale sectors, items with random TLP, sectors, sender, addressees, added
 //! recipients and `held_by_nisc`.
 //!
 //! * the audience index and `decide` agree for every person and item;
@@ -66,7 +66,7 @@ fn world() -> impl Strategy<Value = World> {
                 0..ORG_IDS.len(),
                 employment(),
                 need_to_know(),
-                any::<bool>(),
+                prop_oneof![2 => Just(vec![]), 1 => sectors()],
             ),
             1..10,
         );
@@ -94,7 +94,7 @@ fn world() -> impl Strategy<Value = World> {
                 org_sectors: orgs[o].1.clone(),
                 employment,
                 need_to_know,
-                large_scale_mode: large_scale,
+                large_scale_sectors: large_scale,
             })
             .collect();
         let items = items

@@ -14,9 +14,9 @@
 //!   └─── viewer's organisation in the item's sector, need-to-know for it
 //! ```
 //!
-//! The table is normal times. In a declared large-scale outage only the crisis-management rows
-//! change (their held-by-NISC, not-named cells open as ※１ lets them); `large_scale_mode_table`
-//! checks that difference and that no other row changes.
+//! The table is normal times. In a large-scale outage declared for the item's sector only the
+//! crisis-management rows change (their held-by-NISC, not-named cells open as ※１ lets them);
+//! declared for another sector, nothing changes. `large_scale_mode_table` checks both.
 //!
 //! "Named" is checked three times: the viewer's organisation as sender, as addressee and as
 //! added recipient. Every cell also checks that the audience index agrees with `decide`.
@@ -291,7 +291,21 @@ fn large_scale_mode_table() {
                         );
                         let item = scope(tlp, held, named);
                         let normal = allowed(&v, &item, &all);
-                        let large = allowed(&v.clone().in_large_scale_mode(true), &item, &all);
+                        let large = allowed(
+                            &v.clone().in_large_scale_mode(vec![sector(ITEM_SECTOR)]),
+                            &item,
+                            &all,
+                        );
+                        // Declared for another sector only: nothing of this item opens.
+                        let elsewhere = allowed(
+                            &v.clone().in_large_scale_mode(vec![sector(OTHER_SECTOR)]),
+                            &item,
+                            &all,
+                        );
+                        assert_eq!(
+                            elsewhere, normal,
+                            "{tlp:?} {kind:?} {emp:?} declared elsewhere"
+                        );
                         let expected = normal
                             || (kind == OrgKind::CrisisManagement
                                 && held

@@ -211,6 +211,21 @@ impl Store for SqlStore {
         self.name
     }
 
+    async fn put_setting_audited(&self, key: &str, value: &str, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        Self::audit_in(&mut tx, vec![audit], Utc::now()).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
     async fn get_setting(&self, key: &str) -> StoreResult<Option<String>> {
         let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
             .bind(key)

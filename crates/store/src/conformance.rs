@@ -226,6 +226,20 @@ pub async fn settings_upsert(store: Arc<dyn Store>) {
     store.put_setting("k", "1").await.expect("put");
     store.put_setting("k", "2").await.expect("put again");
     assert_eq!(store.get_setting("k").await.expect("get"), Some("2".into()));
+    let before = head_seq(&*store).await;
+    store
+        .put_setting_audited("mode", "{\"on\":true}", draft("mode.declare"))
+        .await
+        .expect("put audited");
+    assert_eq!(
+        store.get_setting("mode").await.expect("get"),
+        Some("{\"on\":true}".into())
+    );
+    assert_eq!(
+        head_seq(&*store).await,
+        before + 1,
+        "audited with the write"
+    );
 }
 
 pub async fn orgs_and_people(store: Arc<dyn Store>) {

@@ -42,6 +42,13 @@ pub trait Store: Send + Sync + 'static {
     // --- settings -------------------------------------------------------------------------
     async fn get_setting(&self, key: &str) -> StoreResult<Option<String>>;
     async fn put_setting(&self, key: &str, value: &str) -> StoreResult<()>;
+    /// As [`Store::put_setting`], with its audit entry in the same transaction.
+    async fn put_setting_audited(
+        &self,
+        key: &str,
+        value: &str,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
 
     // --- organisations and people ---------------------------------------------------------
     async fn insert_org(&self, org: &OrgRecord, audit: AuditDraft) -> StoreResult<()>;

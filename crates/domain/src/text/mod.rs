@@ -58,6 +58,8 @@ pub enum Subject {
     Token,
     /// Forwarding a copy (the CEPTOAR's extra masking terms).
     Forward,
+    /// Declaring or ending the large-scale outage mode.
+    LargeScale,
 }
 
 /// How a field is cleaned and checked (see the module documentation).
@@ -296,6 +298,14 @@ pub const FIELDS: &[FieldRule] = {
             MAX_NOTE_CHARS,
         ),
         row(Consent, "note", "備考", "Note", Text, MAX_NOTE_CHARS),
+        required(row(
+            LargeScale,
+            "reason",
+            "理由",
+            "Reason",
+            Text,
+            MAX_NOTE_CHARS,
+        )),
         required(row(SourceItem, "title", "件名", "Title", Line, 300)),
         row(SourceItem, "origin", "入手元", "Origin", Line, 300),
         row(SourceItem, "url", "URL", "URL", Url, MAX_INDICATOR_CHARS),

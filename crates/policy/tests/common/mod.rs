@@ -30,7 +30,7 @@ pub fn viewer(
         org_sectors: org_sectors.iter().map(|s| sector(s)).collect(),
         employment,
         need_to_know,
-        large_scale_mode: false,
+        large_scale_sectors: vec![],
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod admin;
 mod hooks;
+pub mod large_scale;
 mod liaison;
 mod listing;
 mod live;
@@ -31,6 +32,7 @@ use utoipa::OpenApi;
         provision::list, provision::get, provision::check, provision::send, provision::relay,
         provision::ack, provision::receipts, provision::ask_consent, provision::my_consents,
         provision::decide, provision::open_inquiry, provision::inquiries, provision::reply,
+        large_scale::state, large_scale::declare, large_scale::end,
         live::notifications, live::events, hooks::create, hooks::list, hooks::dead_letters,
     ),
     tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"))
@@ -74,6 +76,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/copies/{id}", get(liaison::copy))
         .route("/api/v1/copies/{id}/forward", post(liaison::forward))
         .route("/api/v1/copies/{id}/share", post(liaison::share))
+        .route(
+            "/api/v1/large-scale",
+            get(large_scale::state).post(large_scale::declare),
+        )
+        .route("/api/v1/large-scale/end", post(large_scale::end))
         .route(
             "/api/v1/copies/{id}/consents",
             post(liaison::ask_forward_consent).get(liaison::forward_consents),

@@ -46,6 +46,8 @@ td.line{min-width:14rem}.flags .badge{margin:0 0 .15rem}
 input[type=search],input[type=date]{font:inherit;padding:.3rem .45rem;border:1px solid #9aa5b1;border-radius:3px;background:#fff;max-width:100%}
 .banner{border:1px solid var(--line);border-left:6px solid var(--brand);background:#f8fafc;padding:.6rem 1rem;margin:0 0 1rem;display:flex;flex-wrap:wrap;gap:.4rem 1.4rem;align-items:baseline}
 .banner .k{color:var(--muted);font-size:.85rem;margin-right:.3rem}
+.ls-banner{background:#7a0019;color:#fff;padding:.5rem 1rem;font-weight:bold}
+.ls-banner a{color:#fff}
 .banner .tlpdef{flex-basis:100%;font-size:.88rem}
 .actions{display:flex;flex-wrap:wrap;gap:.6rem 1rem;align-items:center;margin:.8rem 0 1rem}
 .button,button{display:inline-block;background:var(--brand);color:#fff;border:1px solid var(--brand);padding:.45rem 1.1rem;border-radius:3px;cursor:pointer;font:inherit;text-decoration:none;line-height:1.4}

@@ -105,6 +105,9 @@ pub fn page(lang: Lang, title: &str, authed: Option<&Authed>, nav: Nav, body: Ma
                         }
                     }
                 }
+                @if let Some(m) = authed.and_then(|a| a.actor.large_scale.as_ref()) {
+                    (large_scale_banner(lang, m))
+                }
                 main #content { (body) }
                 footer.foot {
                     (lang.t(
@@ -113,6 +116,32 @@ pub fn page(lang: Lang, title: &str, authed: Option<&Authed>, nav: Nav, body: Ma
                     ))
                 }
             }
+        }
+    }
+}
+
+/// On every page while the large-scale outage mode lasts: what, since when, for which sectors.
+fn large_scale_banner(lang: Lang, m: &kakehashi_app::large_scale::LargeScaleMode) -> Markup {
+    let reference = kakehashi_reference::embedded();
+    let sectors = if m.all_sectors {
+        lang.t("全分野", "all sectors").to_owned()
+    } else {
+        m.sectors
+            .iter()
+            .map(|id| match reference.sector(id) {
+                Some(s) => org_name(lang, &s.name_ja, &s.name_en).to_owned(),
+                None => id.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(lang.t("、", ", "))
+    };
+    html! {
+        div.ls-banner #large-scale-banner role="alert" {
+            (lang.t("大規模重要インフラサービス障害対応中", "Large-scale CI service outage response in effect"))
+            " — " (lang.t(m.cause.label_ja(), m.cause.label_en()))
+            " / " (sectors)
+            " / " (lang.t("宣言 ", "declared ")) (crate::i18n::show_time(m.declared_at))
+            " " a href="/large-scale" { (lang.t("詳細", "Details")) }
         }
     }
 }

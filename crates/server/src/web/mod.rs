@@ -17,6 +17,7 @@ mod filing;
 mod form_editor;
 mod form_parse;
 mod form_view;
+mod large_scale;
 pub(crate) mod layout;
 mod lists;
 mod provision;
@@ -46,6 +47,11 @@ pub fn routes() -> Router<AppState> {
         .route("/static/app.css", get(assets::css))
         .route("/static/app.js", get(assets::js))
         .route("/inbox", get(lists::inbox))
+        .route(
+            "/large-scale",
+            get(large_scale::view).post(large_scale::declare),
+        )
+        .route("/large-scale/end", post(large_scale::end))
         .route("/search", get(lists::search))
         .route("/inbox/export.csv", get(lists::inbox_export))
         .route("/search/export.csv", get(lists::search_export))
