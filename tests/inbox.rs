@@ -475,6 +475,13 @@ async fn bad_filters_name_the_field(b: Backend) {
         ("cursor=garbage", "cursor", "format"),
         ("limit=0", "limit", "range"),
         ("limit=lots", "limit", "range"),
+        // Exactly as the OpenAPI document gives them, nothing looser.
+        ("tlp=amber", "tlp", "unknown_code"),
+        ("tlp=%20AMBER", "tlp", "unknown_code"),
+        ("statutory=on", "statutory", "boolean"),
+        ("from=2026-11-2", "from", "date_format"),
+        ("limit=%2B5", "limit", "range"),
+        ("limit=501", "limit", "range"),
     ] {
         for path in ["/api/v1/liaisons", "/api/v1/liaisons/inbox"] {
             let (st, v) = meti.get(&format!("{path}?{q}")).await;

@@ -12,6 +12,7 @@ mod http;
 mod inbox;
 mod large_scale;
 mod mail;
+mod openapi;
 mod people;
 mod policy_paths;
 mod provisions;

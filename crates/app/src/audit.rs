@@ -5,6 +5,9 @@ use crate::identity::Actor;
 use crate::App;
 use kakehashi_audit::AuditEntry;
 
+/// The most audit entries one read returns.
+pub const AUDIT_PAGE_MAX: u64 = 1000;
+
 impl App {
     /// Newest entries first (platform administrators only).
     pub async fn audit_recent(&self, actor: &Actor, limit: u64) -> AppResult<Vec<AuditEntry>> {
@@ -14,7 +17,10 @@ impl App {
                 "Only platform administrators read the audit log.",
             ));
         }
-        Ok(self.store.audit_recent(limit.clamp(1, 1000)).await?)
+        Ok(self
+            .store
+            .audit_recent(limit.clamp(1, AUDIT_PAGE_MAX))
+            .await?)
     }
 
     /// Checks every entry's hash, the links between them and the recorded head. `Ok(Ok(n))` is a

@@ -156,9 +156,12 @@ pub struct Export {
 
 /// The most rows one export holds.
 pub const EXPORT_MAX: usize = 10_000;
-const PAGE_DEFAULT: u32 = 50;
-const PAGE_MAX: u32 = 500;
-const QUERY_MAX_CHARS: usize = 200;
+/// Page size of a listing when none is asked for.
+pub const PAGE_DEFAULT: u32 = 50;
+/// The largest page size of a listing.
+pub const PAGE_MAX: u32 = 500;
+/// The longest keyword query, in characters.
+pub const QUERY_MAX_CHARS: usize = 200;
 const TERMS_MAX: usize = 8;
 const LINE_MAX_CHARS: usize = 80;
 
@@ -222,8 +225,11 @@ pub fn summary_line(form: &LiaisonForm) -> String {
 }
 
 /// A filter value that says something.
+/// A filter's value, if one is given: an empty value is none (as an HTML form sends an unset
+/// filter). Values are taken exactly as written, as the API documents them: codes, `true` and
+/// `false`, `YYYY-MM-DD` and whole numbers, without spaces around them.
 fn given(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    v.as_deref().filter(|s| !s.is_empty())
 }
 
 fn jst() -> FixedOffset {
@@ -241,8 +247,8 @@ fn jst_midnight(day: NaiveDate) -> DateTime<Utc> {
 fn flag(field: &'static str, v: &Option<String>) -> AppResult<Option<bool>> {
     match given(v) {
         None => Ok(None),
-        Some("true" | "1" | "on" | "yes") => Ok(Some(true)),
-        Some("false" | "0" | "off" | "no") => Ok(Some(false)),
+        Some("true") => Ok(Some(true)),
+        Some("false") => Ok(Some(false)),
         Some(other) => Err(AppError::bad_field(
             field,
             "boolean",
@@ -255,7 +261,19 @@ fn flag(field: &'static str, v: &Option<String>) -> AppResult<Option<bool>> {
 fn day(field: &'static str, v: &Option<String>) -> AppResult<Option<NaiveDate>> {
     given(v)
         .map(|s| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+            // Four-digit year, two-digit month and day (chrono alone also takes `2026-1-5`).
+            let written = s.len() == 10
+                && s.bytes().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                });
+            let parsed = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()
+                .filter(|_| written);
+            parsed.ok_or_else(|| {
                 AppError::bad_field(
                     field,
                     "date_format",
@@ -338,7 +356,9 @@ impl App {
             .transpose()?;
         let tlp = given(&f.tlp)
             .map(|s| {
-                Tlp::from_code(s)
+                Tlp::ALL
+                    .into_iter()
+                    .find(|t| t.code() == s)
                     .map(|t| t.code().to_owned())
                     .ok_or_else(|| {
                         AppError::bad_field(
@@ -401,8 +421,10 @@ impl App {
             .transpose()?;
         let limit = given(&f.limit)
             .map(|l| {
-                l.parse::<u32>()
-                    .ok()
+                l.bytes()
+                    .all(|b| b.is_ascii_digit())
+                    .then(|| l.parse::<u32>().ok())
+                    .flatten()
                     .filter(|n| (1..=PAGE_MAX).contains(n))
                     .ok_or_else(|| {
                         AppError::bad_field(
@@ -690,11 +712,23 @@ mod tests {
                 ..
             })
         ));
+        // Exactly as the API documents them: `YYYY-MM-DD`, `true` / `false`, empty = not given.
+        for written in ["2026-4-1", "20261-1-01", " 2026-04-01", "+2026-04-01"] {
+            assert!(day("from", &Some(written.into())).is_err(), "{written}");
+        }
         assert_eq!(
-            flag("urgent", &Some("on".into())).expect("flag"),
+            day("from", &Some("2026-04-01".into())).expect("day"),
+            Some(d)
+        );
+        assert_eq!(day("from", &Some(String::new())).expect("empty"), None);
+        assert_eq!(
+            flag("urgent", &Some("true".into())).expect("flag"),
             Some(true)
         );
-        assert!(flag("urgent", &Some("maybe".into())).is_err());
+        assert_eq!(flag("urgent", &Some(String::new())).expect("flag"), None);
+        for loose in ["on", "1", "yes", "True", " true", "maybe"] {
+            assert!(flag("urgent", &Some(loose.into())).is_err(), "{loose}");
+        }
     }
 
     #[test]

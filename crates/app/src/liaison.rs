@@ -48,6 +48,7 @@ pub mod hop {
 
 /// Filing a first report or a follow-up.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileRequest {
     pub form: LiaisonForm,
     /// 法令等報告対象 — a law requires the report; the anonymising route is then closed.
@@ -69,6 +70,7 @@ pub struct FileRequest {
 
 /// Sending a received copy on to the next hop.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ForwardRequest {
     pub form: LiaisonForm,
     /// CEPTOAR only: mask the operator before sending.
@@ -96,6 +98,7 @@ pub struct Filed {
 /// Which filing a route is planned for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum FilingKind {
     /// 第1報.
     #[default]
@@ -110,6 +113,7 @@ pub enum FilingKind {
 /// choices on the form. Nothing else on the form changes the route.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RouteQuery {
     pub kind: FilingKind,
     /// Follow-ups: the case.

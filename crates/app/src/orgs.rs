@@ -18,6 +18,7 @@ pub const CRISIS_ORG: &str = "crisis-management";
 
 /// Input for a new organisation.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewOrg {
     pub kind: String,
     pub name_ja: String,
@@ -48,6 +49,7 @@ pub struct NewOrg {
 
 /// Input for a new person.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewPerson {
     /// Taken from the URL by the API; optional in the body.
     #[serde(default)]
@@ -70,6 +72,7 @@ pub struct NewPerson {
 
 /// Changes to an organisation; fields left out stay as they are.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrgUpdate {
     #[serde(default)]
     pub name_ja: Option<String>,
@@ -91,6 +94,7 @@ pub struct OrgUpdate {
 
 /// Changes to a person's profile; fields left out stay as they are.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonUpdate {
     #[serde(default)]
     pub display_name: Option<String>,

@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 /// A source a provision draws on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceRef {
     /// "chain" (a liaison chain) or "item" (recorded by NISC).
     pub kind: String,
@@ -33,6 +34,7 @@ pub struct SourceRef {
 
 /// Input for a draft.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DraftRequest {
     pub form: ProvisionForm,
     #[serde(default)]
@@ -54,6 +56,7 @@ pub struct DraftRequest {
 
 /// A new source item recorded by NISC.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewSourceItem {
     pub title: String,
     #[serde(default)]

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// 情報共有範囲 — Traffic Light Protocol 2.0 level, with the handbook's own definitions
 /// (notes part 6 §5.2, part 7 §3.2). Ordered from most to least restrictive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Tlp {
     /// 宛先限り — addressees only.
     #[serde(rename = "RED")]
@@ -76,6 +77,7 @@ impl Tlp {
 /// 重要度 — importance, as the sender rates what the receiver should do (表４).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Importance {
     /// 警報 — consider a response immediately.
     Alert,

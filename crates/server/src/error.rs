@@ -5,6 +5,41 @@ use axum::response::{IntoResponse, Response};
 use kakehashi_app::AppError;
 use serde_json::json;
 
+/// The body of every error answer of the API (RFC 9457 problem details, served as
+/// `application/problem+json`). Described here for the OpenAPI document; the answers are built
+/// by [`ApiError`]'s `IntoResponse` and by the edge of the router.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct Problem {
+    /// `/problems/<kind>`: `validation`, `unauthenticated`, `forbidden`,
+    /// `password-change-required`, `not-found`, `conflict`, `rate-limited`, `payload-too-large`,
+    /// `unsupported-media-type`, `method-not-allowed`, `internal`, …
+    #[schema(example = "/problems/validation")]
+    r#type: String,
+    /// What went wrong, in English.
+    title: String,
+    /// What went wrong, in Japanese.
+    title_ja: String,
+    /// The HTTP status.
+    #[schema(minimum = 400, maximum = 599)]
+    status: u16,
+    /// Each bad input: the field as the API names it and the rule it broke (empty when the
+    /// error is about no particular field).
+    errors: Vec<FieldProblem>,
+}
+
+/// One bad input of a [`Problem`].
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct FieldProblem {
+    /// The field, e.g. `summary.description`, `limit`, `body`.
+    field: String,
+    /// The rule, e.g. `required`, `range`, `format`, `unknown_code`, `json`.
+    rule: String,
+    message_ja: String,
+    message_en: String,
+}
+
 /// An API error; converts from every application error.
 #[derive(Debug)]
 pub struct ApiError(pub AppError);

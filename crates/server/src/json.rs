@@ -68,21 +68,141 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 bare(StatusCode::BAD_REQUEST)
             }
         })?;
-        if let Some((field, path, c)) = control_char_in(&bytes) {
+        let value: Value = serde_json::from_slice(&bytes).map_err(|e| not_for_operation(&e))?;
+        if let Some((field, path, c)) = control_char_in(&bytes, &value) {
             let (ja, en) = control_char_message(&path, c);
             return Err(invalid(&field, "control_char", &ja, &en));
         }
-        match axum::Json::<T>::from_bytes(&bytes) {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => {
-                let text = rejection.body_text();
-                Err(invalid(
-                    "body",
-                    "json",
-                    &format!("リクエスト本文のJSONが不正です: {text}"),
-                    &format!("The request body is not valid for this operation: {text}"),
-                ))
+        serde_path_to_error::deserialize(strict::Strict(value))
+            .map(ApiJson)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let e = e.into_inner();
+                if path == "." {
+                    not_for_operation(&e)
+                } else {
+                    not_for_operation(&format!("{path}: {e}"))
+                }
+            })
+    }
+}
+
+/// The 422 of a body that is not JSON, or not JSON of the operation's schema.
+fn not_for_operation(why: &dyn std::fmt::Display) -> Response {
+    invalid(
+        "body",
+        "json",
+        &format!("リクエスト本文のJSONが不正です: {why}"),
+        &format!("The request body is not valid for this operation: {why}"),
+    )
+}
+
+/// JSON read exactly as the OpenAPI document describes it. serde's derived `Deserialize` also
+/// takes a struct from an array of its fields in order (`[null, null]` for an update of two
+/// optional fields), which no schema of the document admits; here a struct comes only from an
+/// object, at every depth. Everything else reads as `serde_json::Value` does.
+mod strict {
+    use serde::de::value::{MapAccessDeserializer, MapDeserializer, SeqDeserializer};
+    use serde::de::{Error as _, IntoDeserializer, Unexpected, Visitor};
+    use serde::{forward_to_deserialize_any, Deserializer};
+    use serde_json::{Error, Value};
+
+    pub struct Strict(pub Value);
+
+    impl<'de> IntoDeserializer<'de, Error> for Strict {
+        type Deserializer = Self;
+        fn into_deserializer(self) -> Self {
+            self
+        }
+    }
+
+    fn unexpected(v: &Value) -> Unexpected<'_> {
+        match v {
+            Value::Null => Unexpected::Unit,
+            Value::Bool(b) => Unexpected::Bool(*b),
+            Value::Number(_) => Unexpected::Other("number"),
+            Value::String(s) => Unexpected::Str(s),
+            Value::Array(_) => Unexpected::Seq,
+            Value::Object(_) => Unexpected::Map,
+        }
+    }
+
+    fn entries(m: serde_json::Map<String, Value>) -> impl Iterator<Item = (String, Strict)> {
+        m.into_iter().map(|(k, v)| (k, Strict(v)))
+    }
+
+    impl<'de> Deserializer<'de> for Strict {
+        type Error = Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            match self.0 {
+                Value::Null => visitor.visit_unit(),
+                Value::Bool(b) => visitor.visit_bool(b),
+                Value::Number(n) => n.deserialize_any(visitor),
+                Value::String(s) => visitor.visit_string(s),
+                Value::Array(a) => {
+                    let mut seq = SeqDeserializer::new(a.into_iter().map(Strict));
+                    let v = visitor.visit_seq(&mut seq)?;
+                    seq.end()?;
+                    Ok(v)
+                }
+                Value::Object(m) => {
+                    let mut map = MapDeserializer::new(entries(m));
+                    let v = visitor.visit_map(&mut map)?;
+                    map.end()?;
+                    Ok(v)
+                }
             }
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            match self.0 {
+                Value::Null => visitor.visit_none(),
+                _ => visitor.visit_some(self),
+            }
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            _fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            match &self.0 {
+                Value::Object(_) => self.deserialize_any(visitor),
+                other => Err(Error::invalid_type(unexpected(other), &"an object")),
+            }
+        }
+
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            _variants: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            match self.0 {
+                Value::String(s) => visitor.visit_enum(s.into_deserializer()),
+                Value::Object(m) if m.len() == 1 => {
+                    visitor.visit_enum(MapAccessDeserializer::new(MapDeserializer::new(entries(m))))
+                }
+                other => Err(Error::invalid_type(
+                    unexpected(&other),
+                    &"a string or an object with one key",
+                )),
+            }
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            visitor.visit_newtype_struct(self)
+        }
+
+        forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            unit unit_struct seq tuple tuple_struct map identifier ignored_any
         }
     }
 }
@@ -102,14 +222,13 @@ fn may_hold_control(bytes: &[u8]) -> bool {
 /// The first string (or key) holding a refused control character: the field as the API names
 /// it (keys joined by dots, list positions left out, a top-level `form` wrapper dropped — as
 /// the forms' own field errors name them), its full path for the message, and the character.
-fn control_char_in(bytes: &[u8]) -> Option<(String, String, char)> {
+fn control_char_in(bytes: &[u8], v: &Value) -> Option<(String, String, char)> {
     if !may_hold_control(bytes) {
         return None;
     }
-    let v: Value = serde_json::from_slice(bytes).ok()?;
     let mut keys = Vec::new();
     let mut path = String::new();
-    walk(&v, &mut keys, &mut path)
+    walk(v, &mut keys, &mut path)
 }
 
 fn walk(v: &Value, keys: &mut Vec<String>, path: &mut String) -> Option<(String, String, char)> {
@@ -192,8 +311,85 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 mod tests {
     use super::*;
 
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Inner {
+        a: u32,
+        #[serde(default)]
+        b: Option<String>,
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Action {
+        Removed,
+        KeptWithReason(String),
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Outer {
+        inner: Inner,
+        #[serde(default)]
+        list: Vec<Inner>,
+        action: Action,
+    }
+
+    fn read(body: &str) -> Result<Outer, String> {
+        let v: Value = serde_json::from_str(body).expect("JSON");
+        serde_path_to_error::deserialize(strict::Strict(v)).map_err(|e| {
+            let path = e.path().to_string();
+            format!("{path} | {}", e.into_inner())
+        })
+    }
+
+    #[test]
+    fn structs_come_only_from_objects() {
+        assert_eq!(
+            read(r#"{"inner":{"a":1},"list":[{"a":2,"b":"x"}],"action":"removed"}"#),
+            Ok(Outer {
+                inner: Inner { a: 1, b: None },
+                list: vec![Inner {
+                    a: 2,
+                    b: Some("x".into())
+                }],
+                action: Action::Removed,
+            })
+        );
+        assert_eq!(
+            read(r#"{"inner":{"a":1,"b":null},"action":{"kept_with_reason":"why"}}"#)
+                .map(|o| o.action),
+            Ok(Action::KeptWithReason("why".into()))
+        );
+        // serde's derive alone would take each of these arrays for the struct.
+        for (body, path) in [
+            (r#"[{"a":1},[],"removed"]"#, "."),
+            (r#"{"inner":[1,null],"action":"removed"}"#, "inner"),
+            (
+                r#"{"inner":{"a":1},"list":[[2]],"action":"removed"}"#,
+                "list[0]",
+            ),
+        ] {
+            let e = read(body).expect_err(body);
+            assert!(
+                e.starts_with(&format!("{path} |")) && e.contains("expected an object"),
+                "{body}: {e}"
+            );
+        }
+        for body in [
+            r#"{"inner":{"a":4294967296},"action":"removed"}"#,
+            r#"{"inner":{"a":-1},"action":"removed"}"#,
+            r#"{"inner":{"a":1.5},"action":"removed"}"#,
+            r#"{"inner":{"a":1},"action":"kept"}"#,
+            r#"{"inner":{"a":1},"action":{"removed":null,"kept_with_reason":"x"}}"#,
+            r#"{"inner":{"a":1}}"#,
+            r#"{"inner":{"a":"1"},"action":"removed"}"#,
+        ] {
+            assert!(read(body).is_err(), "{body}");
+        }
+    }
+
     fn bad(body: &str) -> Option<(String, String, char)> {
-        control_char_in(body.as_bytes())
+        let v: Value = serde_json::from_str(body).expect("JSON");
+        control_char_in(body.as_bytes(), &v)
     }
 
     #[test]

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 /// The whole form as one hop sends it. Each hop keeps its own immutable copy.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LiaisonForm {
     /// 重要度 — how the sender rates it (not starred).
     pub importance: Option<Importance>,
@@ -94,6 +95,7 @@ impl LiaisonForm {
 /// 情報連絡元 — sender block (省庁名 is printed; any organisation may send a hop here).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SenderBlock {
     /// 省庁名 / 組織名 *.
     pub organisation: String,
@@ -112,6 +114,7 @@ pub struct SenderBlock {
 /// ⑤概要.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SummaryBlock {
     /// 判明日時.
     pub discovered_at: Option<DateTime<Utc>>,
@@ -128,6 +131,7 @@ pub struct SummaryBlock {
 /// ⑥ impact on CI services.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImpactBlock {
     /// システムの稼働状況.
     pub system_status: Option<SystemStatus>,
@@ -140,6 +144,7 @@ pub struct ImpactBlock {
 /// ⑥ 対外的な対応状況 — external actions.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExternalBlock {
     /// 報道発表、報道等への掲載.
     pub press: Option<PressStatus>,
@@ -156,6 +161,7 @@ pub struct ExternalBlock {
 /// One row of ⑦.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineRow {
     /// 日時 — as written (the official example uses "XX/XX 00:00"), so free text.
     pub at: String,
@@ -166,6 +172,7 @@ pub struct TimelineRow {
 /// システムの稼働状況.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SystemStatus {
     /// 影響なし
     NoImpact,
@@ -180,6 +187,7 @@ pub enum SystemStatus {
 /// 報道発表.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PressStatus {
     /// 済
     Done,
@@ -192,6 +200,7 @@ pub enum PressStatus {
 /// 個人情報保護委員会への連絡.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PpcStatus {
     /// 済
     Done,
@@ -204,6 +213,7 @@ pub enum PpcStatus {
 /// ⑧今後の予定 — also the chain's state: open while a follow-up is announced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum NextSteps {
     /// 事象継続中（続報あり）
     Ongoing,

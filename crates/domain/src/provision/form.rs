@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 /// The whole form as NISC issues it (内閣官房→重要インフラ所管省庁).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProvisionForm {
     /// 重要度 — how NISC rates the content (not starred).
     pub importance: Option<Importance>,
@@ -46,6 +47,7 @@ pub struct ProvisionForm {
 
 /// One 情報提供先 row: a CI ministry (所管省庁名) and a sector it oversees (分野名).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recipient {
     /// The ministry's organisation id, e.g. `meti` (reference data id).
     pub ministry: OrgId,
@@ -65,6 +67,7 @@ impl Recipient {
 /// 本件問合せ先 — 内閣サイバーセキュリティセンター 重要インフラ防護担当.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContactBlock {
     /// 重要インフラ防護担当：（担当者名）.
     pub person: String,
@@ -79,6 +82,7 @@ pub struct ContactBlock {
 /// An indicator (指標, IoC) listed with ③対処方針.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Indicator {
     pub kind: IndicatorKind,
     /// Canonical (refanged) value, e.g. `http://example.co.jp/top.html`.
@@ -93,6 +97,7 @@ pub struct Indicator {
     Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
 )]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum IndicatorKind {
     /// IPv4 or IPv6 address, optionally with a CIDR prefix.
     Ip,
@@ -152,6 +157,7 @@ impl IndicatorKind {
 /// Where an indicator came from.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum IndicatorOrigin {
     /// Typed (or pasted) by NISC staff.
     #[default]

@@ -91,6 +91,7 @@ impl Source {
 /// What kind of identifying detail was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum FindingKind {
     Organisation,
     Person,
@@ -179,6 +180,7 @@ pub struct Finding {
 /// What a resolution refers to: one identifying detail of one source in one field. Stable while
 /// the text around it is edited.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FindingKey {
     pub source: usize,
     pub field: String,
@@ -202,6 +204,7 @@ impl Finding {
 /// NISC's decision on a finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ResolutionAction {
     /// Kept on purpose (e.g. the defaced site is the indicator itself); the reason is recorded.
     KeptWithReason(String),
@@ -210,6 +213,7 @@ pub enum ResolutionAction {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Resolution {
     pub key: FindingKey,
     pub action: ResolutionAction,

@@ -15,14 +15,16 @@ use serde_json::{json, Value};
 
 /// The directory of organisations; identifying details only of the caller's own (or, for
 /// platform administrators, of all).
-#[utoipa::path(get, path = "/api/v1/orgs", tag = "admin", responses((status = 200, description = "Organisations")))]
+#[utoipa::path(get, path = "/api/v1/orgs", tag = "admin", security(("token" = ["read"])), responses((status = 200, description = "Organisations")))]
 pub async fn orgs(State(s): State<AppState>, ApiAuth(a): ApiAuth) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
     Ok(Json(json!({ "items": s.app.directory(&a.actor).await? })))
 }
 
 /// Create an organisation (platform administrators).
-#[utoipa::path(post, path = "/api/v1/orgs", tag = "admin", request_body = Value, responses((status = 201, description = "Created")))]
+#[utoipa::path(post, path = "/api/v1/orgs", tag = "admin", request_body = NewOrg, security(("token" = ["admin"])),
+    responses((status = 201, description = "Created"), (status = 403, description = "Not a platform administrator"),
+        (status = 422, description = "A field breaks its rule; nothing stored")))]
 pub async fn create_org(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -37,8 +39,9 @@ pub async fn create_org(
 
 /// Change an organisation: names (platform administrators) or identifying details such as
 /// aliases and domains (also its own organisation administrators). Fields left out stay.
-#[utoipa::path(patch, path = "/api/v1/orgs/{id}", tag = "admin", params(("id" = String, Path)), request_body = Value,
-    responses((status = 200, description = "Updated organisation"), (status = 403, description = "Not allowed"), (status = 422, description = "A field breaks its rule; nothing changed")))]
+#[utoipa::path(patch, path = "/api/v1/orgs/{id}", tag = "admin", params(("id" = String, Path)), request_body = OrgUpdate, security(("token" = ["admin"])),
+    responses((status = 200, description = "Updated organisation"), (status = 403, description = "Not allowed"), (status = 404, description = "No such organisation"),
+        (status = 422, description = "A field breaks its rule; nothing changed")))]
 pub async fn update_org(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -53,8 +56,10 @@ pub async fn update_org(
 
 /// Change a person's profile (display name, department, e-mail, phone): the person themself
 /// (`write` scope) or an administrator of their organisation (`admin` scope).
-#[utoipa::path(patch, path = "/api/v1/people/{id}", tag = "admin", params(("id" = String, Path)), request_body = Value,
-    responses((status = 200, description = "Updated person"), (status = 403, description = "Not allowed"), (status = 422, description = "A field breaks its rule; nothing changed")))]
+#[utoipa::path(patch, path = "/api/v1/people/{id}", tag = "admin", params(("id" = String, Path)), request_body = PersonUpdate,
+    security(("token" = ["write"]), ("token" = ["admin"])),
+    responses((status = 200, description = "Updated person"), (status = 403, description = "Refused by the administration rule (a token needs `write` for its own person, `admin` for anyone else)"),
+        (status = 404, description = "No such person within reach"), (status = 422, description = "A field breaks its rule; nothing changed")))]
 pub async fn update_person(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -72,7 +77,8 @@ pub async fn update_person(
 }
 
 /// People of an organisation (its org admins and platform admins).
-#[utoipa::path(get, path = "/api/v1/orgs/{id}/people", tag = "admin", params(("id" = String, Path)), responses((status = 200, description = "People")))]
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/people", tag = "admin", params(("id" = String, Path)), security(("token" = ["admin"])),
+    responses((status = 200, description = "People"), (status = 403, description = "Not an administrator of this organisation")))]
 pub async fn people(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -85,7 +91,9 @@ pub async fn people(
 }
 
 /// Create a person in an organisation.
-#[utoipa::path(post, path = "/api/v1/orgs/{id}/people", tag = "admin", params(("id" = String, Path)), request_body = Value, responses((status = 201, description = "Created")))]
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/people", tag = "admin", params(("id" = String, Path)), request_body = NewPerson, security(("token" = ["admin"])),
+    responses((status = 201, description = "Created; the password is one-time"), (status = 403, description = "Refused by the administration rule"),
+        (status = 422, description = "A field breaks its rule (e.g. `login`: `unique`, `org`: `unknown`); nothing stored")))]
 pub async fn create_person(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -106,7 +114,8 @@ pub struct Active {
 }
 
 /// Activate or deactivate a person (deactivation ends their sessions).
-#[utoipa::path(post, path = "/api/v1/people/{id}/active", tag = "admin", params(("id" = String, Path)), request_body = Active, responses((status = 204, description = "Done")))]
+#[utoipa::path(post, path = "/api/v1/people/{id}/active", tag = "admin", params(("id" = String, Path)), request_body = Active, security(("token" = ["admin"])),
+    responses((status = 204, description = "Done"), (status = 403, description = "Refused by the administration rule"), (status = 404, description = "No such person within reach")))]
 pub async fn set_active(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -129,7 +138,7 @@ pub struct Roles {
 
 /// Replace a person's roles. Nobody reaches a person with more rights than their own, and the
 /// last active platform administrator keeps the role.
-#[utoipa::path(put, path = "/api/v1/people/{id}/roles", tag = "admin", params(("id" = String, Path)), request_body = Roles,
+#[utoipa::path(put, path = "/api/v1/people/{id}/roles", tag = "admin", params(("id" = String, Path)), request_body = Roles, security(("token" = ["admin"])),
     responses((status = 200, description = "The person"), (status = 403, description = "Refused by the administration rule"), (status = 404, description = "No such person within reach"), (status = 422, description = "Unknown role")))]
 pub async fn set_roles(
     State(s): State<AppState>,
@@ -153,7 +162,7 @@ pub struct OneTimePassword {
 
 /// Set a one-time password for a person: their sessions end and they must change it at the
 /// next sign-in.
-#[utoipa::path(put, path = "/api/v1/people/{id}/password", tag = "admin", params(("id" = String, Path)), request_body = OneTimePassword,
+#[utoipa::path(put, path = "/api/v1/people/{id}/password", tag = "admin", params(("id" = String, Path)), request_body = OneTimePassword, security(("token" = ["admin"])),
     responses((status = 204, description = "Set"), (status = 403, description = "Refused by the administration rule"), (status = 404, description = "No such person within reach"), (status = 422, description = "Password breaks the rule")))]
 pub async fn reset_password(
     State(s): State<AppState>,
@@ -169,7 +178,7 @@ pub async fn reset_password(
 }
 
 /// The caller's API tokens (never their values).
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", responses((status = 200, description = "Tokens")))]
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", security(("token" = ["read"])), responses((status = 200, description = "Tokens")))]
 pub async fn tokens(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -181,14 +190,19 @@ pub async fn tokens(
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewToken {
     pub name: String,
+    /// One or more of `read`, `write`, `admin` (`admin` only for administrators).
     pub scopes: Vec<String>,
+    /// Lifetime in days; left out (or null): no expiry.
+    #[schema(minimum = 1, maximum = 366)]
     pub days: Option<i64>,
 }
 
 /// Create a personal API token; its value is shown once. Only a signed-in session can (never
 /// a token). `days`: 1–366, or left out for no expiry.
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = NewToken,
-    responses((status = 201, description = "Created; `token` is shown only now"), (status = 403, description = "Called with an API token"), (status = 422, description = "A field breaks its rule (`days`: `range`)")))]
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = NewToken, security(("session" = [])),
+    responses((status = 201, description = "Created; `token` is shown only now"),
+        (status = 403, description = "Called with an API token, or the `admin` scope asked by someone who is no administrator"),
+        (status = 422, description = "A field breaks its rule (e.g. `days`: `range`)")))]
 pub async fn create_token(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -231,19 +245,25 @@ pub async fn revoke_token(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
+    /// How many entries (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u64>,
 }
 
 /// Newest audit entries (platform administrators).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams), responses((status = 200, description = "Entries")))]
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams), security(("token" = ["admin"])),
+    responses((status = 200, description = "Entries, newest first"), (status = 403, description = "Not a platform administrator")))]
 pub async fn audit(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
     ApiQuery(p): ApiQuery<AuditParams>,
 ) -> Result<Json<Value>, ApiError> {
     a.require_scope("admin")?;
-    if p.limit.is_some_and(|l| !(1..=1000).contains(&l)) {
+    if p.limit
+        .is_some_and(|l| !(1..=kakehashi_app::audit::AUDIT_PAGE_MAX).contains(&l))
+    {
         return Err(AppError::bad_field(
             "limit",
             "range",
@@ -258,7 +278,8 @@ pub async fn audit(
 }
 
 /// Verify the whole hash chain of the audit log.
-#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit", responses((status = 200, description = "Verification result")))]
+#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit", security(("token" = ["admin"])),
+    responses((status = 200, description = "Verification result"), (status = 403, description = "Not a platform administrator")))]
 pub async fn audit_verify(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,

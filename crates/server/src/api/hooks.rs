@@ -22,8 +22,9 @@ pub struct NewWebhook {
 /// `multicast_address`, `broadcast_address`, `shared_address`, `documentation_address`,
 /// `benchmarking_address`, `reserved_address`, `unresolvable`, `format`), except for hosts on the
 /// server's `--webhook-allow` list. Redirects are never followed.
-#[utoipa::path(post, path = "/api/v1/webhooks", tag = "live", request_body = NewWebhook, responses(
+#[utoipa::path(post, path = "/api/v1/webhooks", tag = "live", request_body = NewWebhook, security(("token" = ["admin"])), responses(
     (status = 201, description = "Registered; `secret` shown once"),
+    (status = 403, description = "Not an administrator of the organisation"),
     (status = 422, description = "The URL is not https or names an internal address (problem+json naming `url` and the rule)")
 ))]
 pub async fn create(
@@ -40,14 +41,14 @@ pub async fn create(
 }
 
 /// The organisation's webhooks (without secrets).
-#[utoipa::path(get, path = "/api/v1/webhooks", tag = "live", responses((status = 200, description = "Webhooks")))]
+#[utoipa::path(get, path = "/api/v1/webhooks", tag = "live", security(("token" = ["read"])), responses((status = 200, description = "Webhooks")))]
 pub async fn list(State(s): State<AppState>, ApiAuth(a): ApiAuth) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
     Ok(Json(json!({ "items": s.app.webhooks(&a.actor).await? })))
 }
 
 /// Deliveries that failed every attempt.
-#[utoipa::path(get, path = "/api/v1/webhooks/dead-letters", tag = "live", responses((status = 200, description = "Dead letters")))]
+#[utoipa::path(get, path = "/api/v1/webhooks/dead-letters", tag = "live", security(("token" = ["read"])), responses((status = 200, description = "Dead letters")))]
 pub async fn dead_letters(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,

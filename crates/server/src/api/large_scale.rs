@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// The large-scale outage mode in force (`mode` is null in normal times).
-#[utoipa::path(get, path = "/api/v1/large-scale", tag = "large_scale",
+#[utoipa::path(get, path = "/api/v1/large-scale", tag = "large_scale", security(("token" = ["read"])),
     responses((status = 200, description = "The mode in force, or null"), (status = 401, description = "Not signed in")))]
 pub async fn state(
     State(s): State<AppState>,
@@ -33,7 +33,7 @@ pub struct DeclareBody {
 }
 
 /// Declare the mode (NISC or the crisis-management office, approvers): scope, cause, reason.
-#[utoipa::path(post, path = "/api/v1/large-scale", tag = "large_scale", request_body = DeclareBody,
+#[utoipa::path(post, path = "/api/v1/large-scale", tag = "large_scale", request_body = DeclareBody, security(("token" = ["write"])),
     responses((status = 201, description = "Declared"), (status = 403, description = "Not NISC's or the crisis-management office's approver"), (status = 422, description = "Unknown cause or sector, missing reason")))]
 pub async fn declare(
     State(s): State<AppState>,
@@ -61,7 +61,7 @@ pub struct EndBody {
 }
 
 /// End the mode: access falls back to the normal rules at once.
-#[utoipa::path(post, path = "/api/v1/large-scale/end", tag = "large_scale", request_body = EndBody,
+#[utoipa::path(post, path = "/api/v1/large-scale/end", tag = "large_scale", request_body = EndBody, security(("token" = ["write"])),
     responses((status = 204, description = "Ended"), (status = 403, description = "Not NISC's or the crisis-management office's approver"), (status = 409, description = "Not declared"), (status = 422, description = "Missing reason")))]
 pub async fn end(
     State(s): State<AppState>,

@@ -14,8 +14,10 @@ use serde_json::{json, Value};
 
 /// File a first report (第1報). Routed by the rules: statutory → ministry; non-statutory → CEPTOAR
 /// (anonymising) or ministry; urgent → also NISC at once.
-#[utoipa::path(post, path = "/api/v1/liaisons", tag = "liaison", request_body = Value,
-    responses((status = 201, description = "Filed"), (status = 422, description = "Invalid form; `errors` names each field and rule")))]
+#[utoipa::path(post, path = "/api/v1/liaisons", tag = "liaison", request_body = FileRequest, security(("token" = ["write"])),
+    responses((status = 201, description = "Filed: the case, its copies and who received what"),
+        (status = 403, description = "The caller's role or organisation does not file liaisons"),
+        (status = 422, description = "Invalid form or route; `errors` names each field and rule")))]
 pub async fn file(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -33,8 +35,10 @@ pub async fn file(
 /// (`statutory`, `via_ceptoar`, `urgent`, `anonymise`, `added_recipients`), plus `tlp` and
 /// `importance`. Planned by the same function the filing endpoints route with. A case or copy the
 /// caller may not follow up or forward is not found.
-#[utoipa::path(post, path = "/api/v1/liaisons/route-preview", tag = "liaison", request_body = Value,
-    responses((status = 200, description = "Planned recipients"), (status = 404, description = "Case or copy not found"),
+#[utoipa::path(post, path = "/api/v1/liaisons/route-preview", tag = "liaison", request_body = RouteQuery, security(("token" = ["read"])),
+    responses((status = 200, description = "Planned recipients"),
+        (status = 403, description = "The caller's organisation does not file or forward this"),
+        (status = 404, description = "Case or copy not found or not readable (or not given for a follow-up or forward)"),
         (status = 422, description = "The route cannot be taken; `errors` names the field and rule")))]
 pub async fn route_preview(
     State(s): State<AppState>,
@@ -46,7 +50,8 @@ pub async fn route_preview(
 }
 
 /// A chain with the reports and the copies the caller may read.
-#[utoipa::path(get, path = "/api/v1/chains/{id}", tag = "liaison", params(("id" = String, Path)), responses((status = 200, description = "Chain"), (status = 404, description = "Not found or not readable")))]
+#[utoipa::path(get, path = "/api/v1/chains/{id}", tag = "liaison", params(("id" = String, Path)), security(("token" = ["read"])),
+    responses((status = 200, description = "Chain"), (status = 404, description = "Not found or not readable")))]
 pub async fn chain(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -57,8 +62,11 @@ pub async fn chain(
 }
 
 /// File a follow-up (続報) on a chain: the only way to correct or extend it.
-#[utoipa::path(post, path = "/api/v1/chains/{id}/follow-ups", tag = "liaison", params(("id" = String, Path)), request_body = Value,
-    responses((status = 201, description = "Filed"), (status = 422, description = "Invalid form")))]
+#[utoipa::path(post, path = "/api/v1/chains/{id}/follow-ups", tag = "liaison", params(("id" = String, Path)), request_body = FileRequest, security(("token" = ["write"])),
+    responses((status = 201, description = "Filed"),
+        (status = 403, description = "The caller's role or organisation does not file liaisons"),
+        (status = 404, description = "No case the caller's organisation took part in"),
+        (status = 422, description = "Invalid form or route")))]
 pub async fn follow_up(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -71,7 +79,8 @@ pub async fn follow_up(
 }
 
 /// One hop's copy, if the caller may read it.
-#[utoipa::path(get, path = "/api/v1/copies/{id}", tag = "liaison", params(("id" = String, Path)), responses((status = 200, description = "Copy"), (status = 404, description = "Not found or not readable")))]
+#[utoipa::path(get, path = "/api/v1/copies/{id}", tag = "liaison", params(("id" = String, Path)), security(("token" = ["read"])),
+    responses((status = 200, description = "Copy"), (status = 404, description = "Not found or not readable")))]
 pub async fn copy(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -82,8 +91,8 @@ pub async fn copy(
 }
 
 /// Send a received copy on (CEPTOAR → ministry, ministry → NISC).
-#[utoipa::path(post, path = "/api/v1/copies/{id}/forward", tag = "liaison", params(("id" = String, Path)), request_body = Value,
-    responses((status = 201, description = "Forwarded"), (status = 403, description = "Reads the copy but is not an approver of its addressee"), (status = 404, description = "Not found or not readable"), (status = 422, description = "Invalid form")))]
+#[utoipa::path(post, path = "/api/v1/copies/{id}/forward", tag = "liaison", params(("id" = String, Path)), request_body = ForwardRequest, security(("token" = ["write"])),
+    responses((status = 201, description = "Forwarded"), (status = 403, description = "Reads the copy but is not an approver of its addressee, or the copy goes no further"), (status = 404, description = "Not found or not readable"), (status = 422, description = "Invalid form, TLP or route")))]
 pub async fn forward(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -100,7 +109,7 @@ pub async fn forward(
 /// the other operators; pass a kept `value` back as `mask` to mask it too). Repeat `mask` for
 /// extra terms, as in the forward request.
 #[utoipa::path(get, path = "/api/v1/copies/{id}/anonymise-preview", tag = "liaison",
-    params(("id" = String, Path), ("mask" = Option<Vec<String>>, Query, description = "Extra terms to mask (repeatable)")),
+    params(("id" = String, Path), ("mask" = Option<Vec<String>>, Query, description = "Extra terms to mask (repeatable)")), security(("token" = ["read"])),
     responses((status = 200, description = "Masked form, maskings and kept indicators"), (status = 403, description = "Reads the copy but may not forward it"), (status = 404, description = "Not found or not readable"), (status = 422, description = "An extra term breaks its rule")))]
 pub async fn anonymise_preview(
     State(s): State<AppState>,
@@ -131,7 +140,7 @@ pub struct Share {
 }
 
 /// ※１: NISC shares a copy it received with the crisis-management office or a pre-arranged agency.
-#[utoipa::path(post, path = "/api/v1/copies/{id}/share", tag = "liaison", params(("id" = String, Path)), request_body = Share,
+#[utoipa::path(post, path = "/api/v1/copies/{id}/share", tag = "liaison", params(("id" = String, Path)), request_body = Share, security(("token" = ["write"])),
     responses((status = 201, description = "Shared"), (status = 403, description = "Not NISC's approver"), (status = 404, description = "Not found or not readable"), (status = 422, description = "Not a partner")))]
 pub async fn share(
     State(s): State<AppState>,
@@ -156,7 +165,7 @@ pub struct ForwardConsentAsk {
 }
 
 /// Ask the sender of a received copy to consent to forwarding it under a looser TLP.
-#[utoipa::path(post, path = "/api/v1/copies/{id}/consents", tag = "liaison", params(("id" = String, Path)), request_body = ForwardConsentAsk,
+#[utoipa::path(post, path = "/api/v1/copies/{id}/consents", tag = "liaison", params(("id" = String, Path)), request_body = ForwardConsentAsk, security(("token" = ["write"])),
     responses((status = 201, description = "Requested"), (status = 403, description = "Reads the copy but may not forward it"), (status = 404, description = "Not found or not readable"), (status = 422, description = "Unknown TLP, or not looser than the copy's")))]
 pub async fn ask_forward_consent(
     State(s): State<AppState>,
@@ -173,7 +182,7 @@ pub async fn ask_forward_consent(
 }
 
 /// The consent requests about a copy (for readers of the copy).
-#[utoipa::path(get, path = "/api/v1/copies/{id}/consents", tag = "liaison", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/copies/{id}/consents", tag = "liaison", params(("id" = String, Path)), security(("token" = ["read"])),
     responses((status = 200, description = "Requests, oldest first"), (status = 404, description = "Not found or not readable")))]
 pub async fn forward_consents(
     State(s): State<AppState>,

@@ -11,7 +11,7 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 /// The caller's inbox rows (marking and number only, never content), newest first.
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "live", responses((status = 200, description = "Inbox rows")))]
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "live", security(("token" = ["read"])), responses((status = 200, description = "Inbox rows")))]
 pub async fn notifications(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -27,7 +27,8 @@ pub async fn notifications(
 /// ends when the credential it was opened with no longer stands (signed out, session expired,
 /// token revoked or expired, person deactivated): that is checked before every event and at
 /// least once a minute.
-#[utoipa::path(get, path = "/api/v1/events", tag = "live", responses((status = 200, description = "text/event-stream")))]
+#[utoipa::path(get, path = "/api/v1/events", tag = "live", security(("token" = ["read"])),
+    responses((status = 200, description = "The stream: `event: notification` with `data: {\"kind\":…,\"ref_id\":…}`", content_type = "text/event-stream", body = String)))]
 pub async fn events(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,

@@ -1,7 +1,8 @@
 //! The JSON API under `/api/v1`. Every handler is described in the OpenAPI document generated
-//! from these annotations (`/api/openapi.json`).
+//! from these annotations and completed by [`doc::document`] (`/api/openapi.json`).
 
 mod admin;
+pub mod doc;
 mod hooks;
 pub mod large_scale;
 mod liaison;
@@ -35,16 +36,14 @@ use utoipa::OpenApi;
         large_scale::state, large_scale::declare, large_scale::end,
         live::notifications, live::events, hooks::create, hooks::list, hooks::dead_letters,
     ),
+    components(schemas(crate::error::Problem, crate::error::FieldProblem)),
     tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"))
 )]
 pub struct ApiDoc;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route(
-            "/api/openapi.json",
-            get(|| async { Json(ApiDoc::openapi()) }),
-        )
+        .route("/api/openapi.json", get(|| async { Json(doc::document()) }))
         .route(
             "/api/v1/session",
             post(session::sign_in).delete(session::sign_out),

@@ -14,7 +14,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// Record an external source item (NISC).
-#[utoipa::path(post, path = "/api/v1/source-items", tag = "provision", request_body = Value, responses((status = 201, description = "Recorded")))]
+#[utoipa::path(post, path = "/api/v1/source-items", tag = "provision", request_body = NewSourceItem, security(("token" = ["write"])),
+    responses((status = 201, description = "Recorded"), (status = 403, description = "Not NISC staff with the approver role"),
+        (status = 422, description = "A field breaks its rule")))]
 pub async fn create_source_item(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -28,7 +30,8 @@ pub async fn create_source_item(
 }
 
 /// Source items NISC recorded.
-#[utoipa::path(get, path = "/api/v1/source-items", tag = "provision", responses((status = 200, description = "Items")))]
+#[utoipa::path(get, path = "/api/v1/source-items", tag = "provision", security(("token" = ["read"])),
+    responses((status = 200, description = "Items"), (status = 403, description = "Not NISC staff with the approver role")))]
 pub async fn source_items(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -40,7 +43,11 @@ pub async fn source_items(
 }
 
 /// Create a draft provision (NISC).
-#[utoipa::path(post, path = "/api/v1/provisions", tag = "provision", request_body = Value, responses((status = 201, description = "Draft saved")))]
+#[utoipa::path(post, path = "/api/v1/provisions", tag = "provision", request_body = DraftRequest, security(("token" = ["write"])),
+    responses((status = 201, description = "Draft saved"), (status = 403, description = "Not NISC staff with the approver role"),
+        (status = 404, description = "`follow_up_of` names no provision the caller reads"),
+        (status = 409, description = "A stored source cannot be read (corrupt)"),
+        (status = 422, description = "A field, source or recipient breaks its rule")))]
 pub async fn create(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -56,7 +63,10 @@ pub async fn create(
 }
 
 /// Update a draft (refused once sent).
-#[utoipa::path(put, path = "/api/v1/provisions/{id}", tag = "provision", params(("id" = String, Path)), request_body = Value, responses((status = 200, description = "Draft saved"), (status = 409, description = "Already sent"), (status = 403, description = "Readable, but not for the caller to act on"), (status = 404, description = "Not found or not readable")))]
+#[utoipa::path(put, path = "/api/v1/provisions/{id}", tag = "provision", params(("id" = String, Path)), request_body = DraftRequest, security(("token" = ["write"])),
+    responses((status = 200, description = "Draft saved"), (status = 403, description = "Readable, but not for the caller to act on"),
+        (status = 404, description = "Not found or not readable"), (status = 409, description = "Already sent, or a stored source cannot be read (corrupt)"),
+        (status = 422, description = "A field, source or recipient breaks its rule")))]
 pub async fn update(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -72,7 +82,7 @@ pub async fn update(
 }
 
 /// Sent provisions the caller may read.
-#[utoipa::path(get, path = "/api/v1/provisions", tag = "provision", responses((status = 200, description = "Provisions")))]
+#[utoipa::path(get, path = "/api/v1/provisions", tag = "provision", security(("token" = ["read"])), responses((status = 200, description = "Provisions")))]
 pub async fn list(State(s): State<AppState>, ApiAuth(a): ApiAuth) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
     Ok(Json(
@@ -83,7 +93,9 @@ pub async fn list(State(s): State<AppState>, ApiAuth(a): ApiAuth) -> Result<Json
 /// One provision as the caller may read it: the sent form and the caller's receipt; the `hub`
 /// part (sources, sanitisation decisions) for NISC staff only. A recipient's first view marks
 /// it read.
-#[utoipa::path(get, path = "/api/v1/provisions/{id}", tag = "provision", params(("id" = String, Path)), responses((status = 200, description = "Provision"), (status = 404, description = "Not found or not readable")))]
+#[utoipa::path(get, path = "/api/v1/provisions/{id}", tag = "provision", params(("id" = String, Path)), security(("token" = ["read"])),
+    responses((status = 200, description = "Provision"), (status = 404, description = "Not found or not readable"),
+        (status = 409, description = "NISC staff: the stored sources or resolutions cannot be read (corrupt)")))]
 pub async fn get(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -95,7 +107,9 @@ pub async fn get(
 
 /// What still blocks sending a draft (scope, TLP, consent) and what identifies a source: NISC
 /// staff only.
-#[utoipa::path(get, path = "/api/v1/provisions/{id}/check", tag = "provision", params(("id" = String, Path)), responses((status = 200, description = "Blockers and findings"), (status = 403, description = "Readable, but the check is NISC staff's"), (status = 404, description = "Not found or not readable")))]
+#[utoipa::path(get, path = "/api/v1/provisions/{id}/check", tag = "provision", params(("id" = String, Path)), security(("token" = ["read"])),
+    responses((status = 200, description = "Blockers and findings"), (status = 403, description = "Readable, but the check is NISC staff's"), (status = 404, description = "Not found or not readable"),
+        (status = 409, description = "A stored source, identifier list or resolution cannot be read (corrupt)")))]
 pub async fn check(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -117,7 +131,9 @@ pub async fn check(
 }
 
 /// Send a draft: numbered T<n> / T<n>-<k> and delivered.
-#[utoipa::path(post, path = "/api/v1/provisions/{id}/send", tag = "provision", params(("id" = String, Path)), responses((status = 200, description = "Sent; `ident` is the T-number"), (status = 422, description = "Blocked"), (status = 403, description = "Readable, but not for the caller to act on"), (status = 404, description = "Not found or not readable")))]
+#[utoipa::path(post, path = "/api/v1/provisions/{id}/send", tag = "provision", params(("id" = String, Path)), security(("token" = ["write"])),
+    responses((status = 200, description = "Sent; `ident` is the T-number"), (status = 403, description = "Readable, but not for the caller to act on"), (status = 404, description = "Not found or not readable"),
+        (status = 409, description = "Already sent, or a stored source cannot be read (corrupt)"), (status = 422, description = "Blocked: what still blocks sending")))]
 pub async fn send(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -136,7 +152,9 @@ pub struct Relay {
 }
 
 /// Relay a received provision (ministry → CEPTOARs, CEPTOAR → member operators).
-#[utoipa::path(post, path = "/api/v1/provisions/{id}/relay", tag = "provision", params(("id" = String, Path)), request_body = Relay, responses((status = 200, description = "Relayed"), (status = 403, description = "Readable, but not for the caller to act on"), (status = 404, description = "Not found or not readable")))]
+#[utoipa::path(post, path = "/api/v1/provisions/{id}/relay", tag = "provision", params(("id" = String, Path)), request_body = Relay, security(("token" = ["write"])),
+    responses((status = 200, description = "Relayed"), (status = 403, description = "Readable, but not for the caller to act on (not an approver of a receiving organisation, or TLP:RED)"), (status = 404, description = "Not found or not readable"),
+        (status = 422, description = "A recipient is not eligible")))]
 pub async fn relay(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -156,7 +174,9 @@ pub struct Ack {
 }
 
 /// Acknowledge receipt, with an optional response note.
-#[utoipa::path(post, path = "/api/v1/provisions/{id}/ack", tag = "provision", params(("id" = String, Path)), request_body = Ack, responses((status = 204, description = "Acknowledged"), (status = 403, description = "Readable, but not for the caller to act on"), (status = 404, description = "Not found or not readable")))]
+#[utoipa::path(post, path = "/api/v1/provisions/{id}/ack", tag = "provision", params(("id" = String, Path)), request_body = Ack, security(("token" = ["write"])),
+    responses((status = 204, description = "Acknowledged"), (status = 403, description = "Readable, but the caller's organisation is no recipient"), (status = 404, description = "Not found or not readable"),
+        (status = 422, description = "The note breaks its rule")))]
 pub async fn ack(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -171,7 +191,8 @@ pub async fn ack(
 }
 
 /// NISC's receipt table: delivered / read / acknowledged per recipient organisation.
-#[utoipa::path(get, path = "/api/v1/provisions/{id}/receipts", tag = "provision", params(("id" = String, Path)), responses((status = 200, description = "Receipts"), (status = 403, description = "Readable, but not for the caller to act on"), (status = 404, description = "Not found or not readable")))]
+#[utoipa::path(get, path = "/api/v1/provisions/{id}/receipts", tag = "provision", params(("id" = String, Path)), security(("token" = ["read"])),
+    responses((status = 200, description = "Receipts"), (status = 403, description = "Readable, but not for the caller to act on"), (status = 404, description = "Not found or not readable")))]
 pub async fn receipts(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -198,7 +219,9 @@ pub struct SourceRefBody {
 }
 
 /// Ask a source's sender to widen the scope it allowed.
-#[utoipa::path(post, path = "/api/v1/provisions/{id}/consents", tag = "provision", params(("id" = String, Path)), request_body = ConsentAsk, responses((status = 201, description = "Requested"), (status = 403, description = "Readable, but not for the caller to act on"), (status = 404, description = "Not found or not readable")))]
+#[utoipa::path(post, path = "/api/v1/provisions/{id}/consents", tag = "provision", params(("id" = String, Path)), request_body = ConsentAsk, security(("token" = ["write"])),
+    responses((status = 201, description = "Requested"), (status = 403, description = "Readable, but not for the caller to act on"), (status = 404, description = "Not found or not readable"),
+        (status = 409, description = "The stored source cannot be read (corrupt)"), (status = 422, description = "Unknown source, a source without a sender, or a field breaking its rule")))]
 pub async fn ask_consent(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -221,7 +244,7 @@ pub async fn ask_consent(
 }
 
 /// Consent requests addressed to the caller's organisation.
-#[utoipa::path(get, path = "/api/v1/consents", tag = "provision", responses((status = 200, description = "Requests")))]
+#[utoipa::path(get, path = "/api/v1/consents", tag = "provision", security(("token" = ["read"])), responses((status = 200, description = "Requests")))]
 pub async fn my_consents(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -240,7 +263,9 @@ pub struct Decision {
 }
 
 /// Approve or refuse a consent request (the source's sender).
-#[utoipa::path(post, path = "/api/v1/consents/{id}/decision", tag = "provision", params(("id" = String, Path)), request_body = Decision, responses((status = 204, description = "Decided"), (status = 409, description = "Already decided")))]
+#[utoipa::path(post, path = "/api/v1/consents/{id}/decision", tag = "provision", params(("id" = String, Path)), request_body = Decision, security(("token" = ["write"])),
+    responses((status = 204, description = "Decided"), (status = 403, description = "Not an approver"), (status = 404, description = "No request addressed to the caller's organisation"),
+        (status = 409, description = "Already decided"), (status = 422, description = "The note breaks its rule")))]
 pub async fn decide(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -267,7 +292,9 @@ pub struct Message {
 }
 
 /// Open an inquiry with NISC (ministries inside the provision's scope only).
-#[utoipa::path(post, path = "/api/v1/provisions/{id}/inquiries", tag = "provision", params(("id" = String, Path)), request_body = Message, responses((status = 201, description = "Opened"), (status = 403, description = "Outside the scope"), (status = 404, description = "Not found or not readable")))]
+#[utoipa::path(post, path = "/api/v1/provisions/{id}/inquiries", tag = "provision", params(("id" = String, Path)), request_body = Message, security(("token" = ["write"])),
+    responses((status = 201, description = "Opened"), (status = 403, description = "Readable, but the caller is no CI ministry inside the scope"), (status = 404, description = "Not found or not readable"),
+        (status = 422, description = "The message breaks its rule")))]
 pub async fn open_inquiry(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -282,7 +309,8 @@ pub async fn open_inquiry(
 }
 
 /// The inquiry threads on a provision the caller takes part in.
-#[utoipa::path(get, path = "/api/v1/provisions/{id}/inquiries", tag = "provision", params(("id" = String, Path)), responses((status = 200, description = "Threads"), (status = 404, description = "Not found or not readable")))]
+#[utoipa::path(get, path = "/api/v1/provisions/{id}/inquiries", tag = "provision", params(("id" = String, Path)), security(("token" = ["read"])),
+    responses((status = 200, description = "Threads"), (status = 404, description = "Not found or not readable")))]
 pub async fn inquiries(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -300,7 +328,8 @@ pub async fn inquiries(
 }
 
 /// Reply on an inquiry thread (NISC or the ministry that opened it).
-#[utoipa::path(post, path = "/api/v1/inquiries/{id}/messages", tag = "provision", params(("id" = String, Path)), request_body = Message, responses((status = 201, description = "Posted"), (status = 404, description = "Not found or not readable")))]
+#[utoipa::path(post, path = "/api/v1/inquiries/{id}/messages", tag = "provision", params(("id" = String, Path)), request_body = Message, security(("token" = ["write"])),
+    responses((status = 201, description = "Posted"), (status = 404, description = "No thread the caller takes part in"), (status = 422, description = "The message breaks its rule")))]
 pub async fn reply(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,

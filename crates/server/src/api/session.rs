@@ -20,7 +20,8 @@ pub struct SignIn {
 /// `must_change_password` is true (a one-time password), only `GET /api/v1/me`,
 /// `PUT /api/v1/me/password` and sign-out answer until the password is changed.
 #[utoipa::path(post, path = "/api/v1/session", request_body = SignIn, tag = "session",
-    responses((status = 200, description = "Signed in"), (status = 422, description = "Wrong credentials"), (status = 429, description = "Too many attempts")))]
+    responses((status = 200, description = "Signed in", headers(("Set-Cookie" = String, description = "The session cookie"))),
+        (status = 422, description = "Wrong credentials (`login`: `credentials`) or a body not of the schema"), (status = 429, description = "Too many failed attempts for this login")))]
 pub async fn sign_in(
     State(s): State<AppState>,
     ApiJson(body): ApiJson<SignIn>,
@@ -53,7 +54,8 @@ pub async fn sign_in(
 }
 
 /// Sign out: ends the session.
-#[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204, description = "Signed out")))]
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session",
+    responses((status = 204, description = "Signed out (with an API token: nothing to end)", headers(("Set-Cookie" = String, description = "Clears the session cookie")))))]
 pub async fn sign_out(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -85,7 +87,8 @@ pub struct MailPreference {
 }
 
 /// Choose how non-alert provisions reach you by mail.
-#[utoipa::path(put, path = "/api/v1/me/mail-preference", tag = "session", request_body = MailPreference, responses((status = 204, description = "Saved")))]
+#[utoipa::path(put, path = "/api/v1/me/mail-preference", tag = "session", request_body = MailPreference, security(("token" = ["write"])),
+    responses((status = 204, description = "Saved"), (status = 422, description = "Not one of the choices")))]
 pub async fn mail_preference(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,
@@ -105,7 +108,7 @@ pub struct PasswordChange {
 
 /// Change your own password (a signed-in session only: an API token cannot). Your other
 /// sessions end, failed sign-ins are cleared, and a one-time password's restriction is lifted.
-#[utoipa::path(put, path = "/api/v1/me/password", tag = "session", request_body = PasswordChange,
+#[utoipa::path(put, path = "/api/v1/me/password", tag = "session", request_body = PasswordChange, security(("session" = [])),
     responses((status = 204, description = "Changed"), (status = 403, description = "Called with an API token"),
         (status = 422, description = "Wrong current password or a new password breaking the rule"), (status = 429, description = "Too many attempts")))]
 pub async fn change_password(
