@@ -5,7 +5,10 @@
 use crate::common::{items, power_form, Backend, Session, TestServer};
 use serde_json::{json, Value};
 
-on_both_backends!(declaring_opens_the_hub_to_the_crisis_office_for_its_sectors_only,);
+on_both_backends!(
+    declaring_opens_the_hub_to_the_crisis_office_for_its_sectors_only,
+    direct_reports_to_the_hub_and_the_record_of_the_episode,
+);
 
 fn refused(st: u16, v: &Value, field: &str) {
     assert_eq!(st, 422, "{field}: {v}");
@@ -153,4 +156,159 @@ async fn declaring_opens_the_hub_to_the_crisis_office_for_its_sectors_only(b: Ba
         actions.iter().filter(|a| *a == "large_scale.end").count(),
         1
     );
+}
+
+/// The filed copies of a report: `(addressee, hop kind)`, sorted.
+async fn hops(s: &Session, filed: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for id in filed["copies"].as_array().expect("copies") {
+        let (st, c) = s
+            .get(&format!("/api/v1/copies/{}", id.as_str().expect("id")))
+            .await;
+        assert_eq!(st, 200, "{c}");
+        out.push((
+            c["record"]["addressee_org"].as_str().expect("to").to_owned(),
+            c["record"]["hop_kind"].as_str().expect("kind").to_owned(),
+        ));
+    }
+    out.sort();
+    out
+}
+
+fn kinds(record: &Value) -> Vec<String> {
+    record["timeline"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a timeline: {record}"))
+        .iter()
+        .map(|e| e["what"]["kind"].as_str().expect("kind").to_owned())
+        .collect()
+}
+
+/// 別紙４－２ L7/L8: while the mode covers their sector, an operator or a CEPTOAR secretariat
+/// may report directly to 内閣官房 (the joined hub numbers it; a statutory event still goes to
+/// the ministry); outside it, or for another sector, the choice is refused naming the field and
+/// nothing is stored. After the end, the episode's record lists what happened, per reader.
+async fn direct_reports_to_the_hub_and_the_record_of_the_episode(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let op = srv.login("op-power").await;
+    let nisc = srv.login("nisc").await;
+    let crisis = srv.login("crisis").await;
+    let bank = srv.login("op-bank").await;
+    let direct = |tlp: &str, statutory: bool| {
+        json!({ "form": power_form(tlp), "statutory": statutory, "to_cabinet_secretariat": true })
+    };
+    let count = |s: &'static str| {
+        let nisc = &nisc;
+        async move {
+            let (st, l) = nisc.get("/api/v1/liaisons?limit=500").await;
+            assert_eq!(st, 200, "{s}: {l}");
+            items(&l).len()
+        }
+    };
+
+    // Normal times: refused, naming the field; nothing stored.
+    let before = count("before").await;
+    let (st, v) = op.post("/api/v1/liaisons", direct("AMBER", false)).await;
+    refused(st, &v, "to_cabinet_secretariat");
+    assert_eq!(count("normal").await, before, "nothing stored");
+    let (_, html) = page(&op, "/liaison/new").await;
+    assert!(
+        !html.contains("name=\"to_cabinet_secretariat\""),
+        "not offered in normal times"
+    );
+
+    let (st, v) = nisc
+        .post(
+            "/api/v1/large-scale",
+            json!({ "sectors": ["electric_power"], "cause": "disaster", "reason": "広域停電" }),
+        )
+        .await;
+    assert_eq!(st, 201, "{v}");
+    let (_, html) = page(&op, "/liaison/new").await;
+    assert!(html.contains("name=\"to_cabinet_secretariat\""), "offered now");
+
+    // Non-statutory: one copy, to the hub, numbered on receipt; the office reads it.
+    let (st, filed) = op.post("/api/v1/liaisons", direct("AMBER", false)).await;
+    assert_eq!(st, 201, "{filed}");
+    assert_eq!(
+        hops(&op, &filed).await,
+        vec![("nisc".to_owned(), "direct_to_hub".to_owned())]
+    );
+    assert!(filed["ident"].as_str().is_some_and(|i| i.starts_with('R')), "{filed}");
+    let hub_copy = filed["copies"][0].as_str().expect("copy").to_owned();
+    let (st, v) = crisis.get(&format!("/api/v1/copies/{hub_copy}")).await;
+    assert_eq!(st, 200, "the office reads it while the mode lasts: {v}");
+    // Statutory: the ministry still gets its report.
+    let (st, filed) = op.post("/api/v1/liaisons", direct("AMBER", true)).await;
+    assert_eq!(st, 201, "{filed}");
+    assert_eq!(
+        hops(&op, &filed).await,
+        vec![
+            ("meti".to_owned(), "file".to_owned()),
+            ("nisc".to_owned(), "direct_to_hub".to_owned())
+        ]
+    );
+    // The CEPTOAR secretariat may report directly as well.
+    let cep = srv.login("ceptoar-power").await;
+    let (st, filed) = cep.post("/api/v1/liaisons", direct("GREEN", false)).await;
+    assert_eq!(st, 201, "{filed}");
+    assert_eq!(
+        hops(&cep, &filed).await,
+        vec![("nisc".to_owned(), "direct_to_hub".to_owned())]
+    );
+    // Not with the anonymising route, and not for a sector outside the declaration.
+    let during = count("during").await;
+    let (st, v) = op
+        .post(
+            "/api/v1/liaisons",
+            json!({ "form": power_form("AMBER"), "via_ceptoar": true, "to_cabinet_secretariat": true }),
+        )
+        .await;
+    refused(st, &v, "via_ceptoar");
+    let mut bank_form = power_form("AMBER");
+    bank_form["sector"] = json!("finance");
+    let (st, v) = bank
+        .post(
+            "/api/v1/liaisons",
+            json!({ "form": bank_form, "to_cabinet_secretariat": true }),
+        )
+        .await;
+    refused(st, &v, "to_cabinet_secretariat");
+    assert_eq!(count("refused").await, during, "nothing stored");
+
+    let (st, v) = nisc
+        .post("/api/v1/large-scale/end", json!({ "reason": "復旧完了" }))
+        .await;
+    assert_eq!(st, 204, "{v}");
+    let (st, v) = op.post("/api/v1/liaisons", direct("AMBER", false)).await;
+    refused(st, &v, "to_cabinet_secretariat");
+
+    // The record: one episode, ended; NISC's record holds the three reports between the
+    // declaration and the end; an operator of another sector sees the same episode without
+    // them (the policy), and an unknown episode is not found.
+    let (st, eps) = op.get("/api/v1/large-scale/episodes").await;
+    assert_eq!(st, 200, "{eps}");
+    let eps = items(&eps);
+    assert_eq!(eps.len(), 1, "{eps:?}");
+    assert_eq!(eps[0]["number"], 1);
+    assert!(eps[0]["ended_at"].is_string(), "{eps:?}");
+    let (st, rec) = nisc.get("/api/v1/large-scale/episodes/1").await;
+    assert_eq!(st, 200, "{rec}");
+    let k = kinds(&rec);
+    assert_eq!(k.first().map(String::as_str), Some("declared"), "{k:?}");
+    assert_eq!(k.last().map(String::as_str), Some("ended"), "{k:?}");
+    assert_eq!(k.iter().filter(|x| *x == "report").count(), 3, "{k:?}");
+    let (st, rec) = bank.get("/api/v1/large-scale/episodes/1").await;
+    assert_eq!(st, 200, "{rec}");
+    let k = kinds(&rec);
+    assert_eq!(k, vec!["declared".to_owned(), "ended".to_owned()], "{rec}");
+    for path in ["/api/v1/large-scale/episodes/2", "/api/v1/large-scale/episodes/x"] {
+        let (st, v) = nisc.get(path).await;
+        assert_eq!(st, 404, "{path}: {v}");
+    }
+    let (st, html) = page(&nisc, "/large-scale/episodes/1").await;
+    assert_eq!(st, 200);
+    assert!(html.contains("episode-timeline") && html.contains("広域停電"), "{html}");
+    let (_, html) = page(&nisc, "/large-scale").await;
+    assert!(html.contains("/large-scale/episodes/1"), "listed");
 }

@@ -660,6 +660,7 @@ impl World {
             urgent: f.urgent,
             added_recipients: added.iter().map(|o| o.0.clone()).collect(),
             exercise: false,
+            to_cabinet_secretariat: false,
         };
         let actor = self.actor_of(&filer).await;
         let result = match &chain {

@@ -9,7 +9,8 @@ use crate::taxonomy::RefTaxonomy;
 use crate::{new_id, App};
 use chrono::{DateTime, Timelike, Utc};
 use kakehashi_domain::liaison::{
-    self, anonymise, plan_first_hop, HopTarget, LiaisonForm, RouteRequest, ValidationContext,
+    self, anonymise, plan_ceptoar_hop, plan_first_hop, CeptoarRouteError, HopTarget, LiaisonForm,
+    RouteError, RouteRequest, ValidationContext,
 };
 use kakehashi_domain::numbering::{IdentNumber, Series};
 use kakehashi_domain::text;
@@ -34,6 +35,10 @@ pub mod hop {
     /// 同報 on the anonymising route: the operator's own copy names it, so it is confined to NISC
     /// (kept RED, NISC its only addressee) whatever TLP was chosen.
     pub const URGENT_COPY_CONFINED: &str = "urgent_copy_confined";
+    /// 大規模重要インフラサービス障害対応時: an operator or CEPTOAR secretariat reporting
+    /// directly to 内閣官房 (NISC and the crisis-management office acting as one hub; 別紙４－２
+    /// L7, L8). The hub numbers it like any report it receives.
+    pub const DIRECT_TO_HUB: &str = "direct_to_hub";
 
     /// Hops confined to their sender and addressee whatever TLP was chosen.
     pub fn is_confined(kind: &str) -> bool {
@@ -66,6 +71,10 @@ pub struct FileRequest {
     /// Marked as an exercise (演習).
     #[serde(default)]
     pub exercise: bool,
+    /// Large-scale mode only: report directly to 内閣官房 (the joined hub of NISC and the
+    /// crisis-management office) besides or instead of the normal route (別紙４－２ L7, L8).
+    #[serde(default)]
+    pub to_cabinet_secretariat: bool,
 }
 
 /// Sending a received copy on to the next hop.
@@ -129,6 +138,8 @@ pub struct RouteQuery {
     pub statutory: bool,
     pub via_ceptoar: bool,
     pub urgent: bool,
+    /// Large-scale mode: directly to 内閣官房.
+    pub to_cabinet_secretariat: bool,
     /// Forwards by a CEPTOAR.
     pub anonymise: bool,
     pub added_recipients: Vec<String>,
@@ -146,6 +157,7 @@ impl RouteQuery {
             statutory: req.statutory,
             via_ceptoar: req.via_ceptoar,
             urgent: req.urgent,
+            to_cabinet_secretariat: req.to_cabinet_secretariat,
             anonymise: false,
             added_recipients: req.added_recipients.clone(),
         }
@@ -186,6 +198,9 @@ pub enum Reception {
     /// 同報 on the anonymising route: only NISC's CI protection unit reads this copy (kept RED),
     /// so the reporter's name reaches neither the ministry nor the sector through it.
     NiscUrgentCopyConfined,
+    /// Large-scale mode: the joined hub (NISC and the crisis-management office) receives it
+    /// directly and numbers it; the office reads it for the declared sectors.
+    HubDirect,
     /// ※１: the crisis-management office or a pre-arranged agency receives NISC's share.
     Partner,
     /// A recipient the sender added beyond the TLP scope: named on every copy of this filing.
@@ -202,6 +217,7 @@ impl Reception {
             Reception::NiscNumbers => "nisc_numbers",
             Reception::NiscUrgentCopy => "nisc_urgent_copy",
             Reception::NiscUrgentCopyConfined => "nisc_urgent_copy_confined",
+            Reception::HubDirect => "hub_direct",
             Reception::Partner => "partner",
             Reception::Added => "added",
         }
@@ -216,6 +232,7 @@ impl Reception {
             Reception::NiscNumbers => "受信して識別番号（R番号）を採番します。",
             Reception::NiscUrgentCopy => "同じ報告を同時に受信します（緊急の同報）。事業者が直接送る写しのため匿名化されません。",
             Reception::NiscUrgentCopyConfined => "同じ報告を同時に受信します（緊急の同報）。事業者が直接送る写しのため貴社名が記載されますが、TLPにかかわらずNISC重要インフラ防護担当限り（TLP:RED、宛先はNISCのみ）とし、所管省庁・同分野の事業者等には共有されません。",
+            Reception::HubDirect => "大規模障害対応時の直接連絡として内閣官房（NISCと事態対処・危機管理担当が一体となった窓口）が受信し、R番号を採番します。宣言された分野については事態対処・危機管理担当も閲覧します。通常の経路とTLPの規則はそのまま適用されます。",
             Reception::Partner => "※１の共有先として、NISCが受領した内容をそのまま受信します。",
             Reception::Added => "送信者が追加した共有先として、この送信の写しを閲覧できます（選択したTLPの範囲外）。",
         }
@@ -230,6 +247,7 @@ impl Reception {
             Reception::NiscNumbers => "Receives it and assigns the identification number (R-number).",
             Reception::NiscUrgentCopy => "Receives the same report at once (urgent copy). The operator sends this copy itself, so it is not anonymised.",
             Reception::NiscUrgentCopyConfined => "Receives the same report at once (urgent copy). The operator sends this copy itself, so it names you, but it is kept for NISC's CI protection unit only (TLP:RED, NISC its only addressee, whatever TLP you chose): neither the ministry nor the sector sees it.",
+            Reception::HubDirect => "Large-scale mode direct report: the Cabinet Secretariat (NISC and the crisis-management office acting as one hub) receives it and assigns the R-number; the office reads it for the declared sectors. Normal routes and TLP rules still apply.",
             Reception::Partner => "Receives what NISC received, unchanged, as a partner under *1.",
             Reception::Added => "Added by the sender beyond the chosen TLP scope: may read the copies of this sending.",
         }
@@ -508,12 +526,16 @@ impl App {
                     statutory: req.statutory,
                     via_ceptoar: req.via_ceptoar,
                     urgent: req.urgent,
-                    large_scale_mode: false,
+                    large_scale_mode: large_scale_here(actor, sector),
                     operator_in_ceptoar: ceptoar.is_some(),
-                    ..Default::default()
+                    to_cabinet_secretariat: req.to_cabinet_secretariat,
                 })
                 .map_err(|e| {
-                    AppError::bad_field("via_ceptoar", "route", e.message_ja(), e.message_en())
+                    let field = match e {
+                        RouteError::CabinetOnlyInLargeScale => "to_cabinet_secretariat",
+                        _ => "via_ceptoar",
+                    };
+                    AppError::bad_field(field, "route", e.message_ja(), e.message_en())
                 })?;
                 let mut hops = match plan.first {
                     HopTarget::SectorMinistry => {
@@ -525,7 +547,14 @@ impl App {
                         })?;
                         vec![(hop::FILE_VIA_CEPTOAR.to_owned(), c)]
                     }
-                    HopTarget::CabinetSecretariat => vec![(hop::FILE.to_owned(), nisc.clone())],
+                    HopTarget::CabinetSecretariat => {
+                        let mut hops = vec![(hop::DIRECT_TO_HUB.to_owned(), nisc.clone())];
+                        // A statutory event still owes its report to the ministry.
+                        if plan.copy_to_ministry {
+                            hops.push((hop::FILE.to_owned(), self.ministry_of(sector).await?.id));
+                        }
+                        hops
+                    }
                 };
                 if plan.urgent_copy_to_nisc && !hops.iter().any(|(_, o)| *o == nisc) {
                     let kind = if plan.urgent_copy_confined {
@@ -537,20 +566,29 @@ impl App {
                 }
                 Ok(hops)
             }
-            OrgKind::Ceptoar => {
-                if req.statutory {
-                    return Err(AppError::bad_field(
-                        "statutory",
-                        "route",
-                        "法令等報告対象の事象はセプター経由では連絡できません。事業者から所管省庁へ連絡してください。",
-                        "Statutory events cannot go through a CEPTOAR; the operator reports to its ministry.",
-                    ));
-                }
-                Ok(vec![(
+            OrgKind::Ceptoar => match plan_ceptoar_hop(
+                req.statutory,
+                req.to_cabinet_secretariat,
+                large_scale_here(actor, sector),
+            ) {
+                Err(CeptoarRouteError::Statutory) => Err(AppError::bad_field(
+                    "statutory",
+                    "route",
+                    "法令等報告対象の事象はセプター経由では連絡できません。事業者から所管省庁へ連絡してください。",
+                    "Statutory events cannot go through a CEPTOAR; the operator reports to its ministry.",
+                )),
+                Err(CeptoarRouteError::Route(e)) => Err(AppError::bad_field(
+                    "to_cabinet_secretariat",
+                    e.rule(),
+                    e.message_ja(),
+                    e.message_en(),
+                )),
+                Ok(HopTarget::CabinetSecretariat) => Ok(vec![(hop::DIRECT_TO_HUB.to_owned(), nisc)]),
+                Ok(_) => Ok(vec![(
                     hop::FILE.to_owned(),
                     self.ministry_of(sector).await?.id,
-                )])
-            }
+                )]),
+            },
             OrgKind::CiMinistry => {
                 if !actor.org.sectors.iter().any(|s| s.0 == sector) {
                     return Err(AppError::bad_field(
@@ -1748,12 +1786,21 @@ fn copy_source(id: &CopyId) -> String {
     format!("copy:{}", id.0)
 }
 
+/// Whether the large-scale mode in force covers this sector for the actor's request.
+fn large_scale_here(actor: &Actor, sector: &str) -> bool {
+    actor
+        .large_scale
+        .as_ref()
+        .is_some_and(|m| m.sectors.iter().any(|s| s == sector))
+}
+
 /// The route facts of a query as the first-hop planner takes them.
 fn route_only(q: &RouteQuery, statutory: bool) -> FileRequest {
     FileRequest {
         statutory,
         via_ceptoar: q.via_ceptoar,
         urgent: q.urgent,
+        to_cabinet_secretariat: q.to_cabinet_secretariat,
         ..FileRequest::default()
     }
 }
@@ -1764,6 +1811,7 @@ fn reception_of(from: OrgKind, kind: &str, to: &OrgId, anonymise: bool) -> Recep
         hop::FILE_VIA_CEPTOAR => Reception::CeptoarAnonymises,
         hop::URGENT_COPY => Reception::NiscUrgentCopy,
         hop::URGENT_COPY_CONFINED => Reception::NiscUrgentCopyConfined,
+        hop::DIRECT_TO_HUB => Reception::HubDirect,
         hop::NISC_SHARE => Reception::Partner,
         _ if to.0 == NISC_ORG => Reception::NiscNumbers,
         hop::FORWARD if from == OrgKind::Ceptoar && anonymise => Reception::MinistryAnonymised,

@@ -211,17 +211,23 @@ impl Store for SqlStore {
         self.name
     }
 
-    async fn put_setting_audited(&self, key: &str, value: &str, audit: AuditDraft) -> StoreResult<()> {
+    async fn put_settings_audited(
+        &self,
+        pairs: &[(&str, &str)],
+        audit: AuditDraft,
+    ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(
-            "INSERT INTO settings (key, value) VALUES ($1, $2) \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(key)
-        .bind(value)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?;
+        for (key, value) in pairs {
+            sqlx::query(
+                "INSERT INTO settings (key, value) VALUES ($1, $2) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind(key)
+            .bind(value)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        }
         Self::audit_in(&mut tx, vec![audit], Utc::now()).await?;
         tx.commit().await.map_err(map_err)
     }

@@ -48,6 +48,14 @@ pub trait Store: Send + Sync + 'static {
         key: &str,
         value: &str,
         audit: AuditDraft,
+    ) -> StoreResult<()> {
+        self.put_settings_audited(&[(key, value)], audit).await
+    }
+    /// Several settings and one audit entry, all in one transaction.
+    async fn put_settings_audited(
+        &self,
+        pairs: &[(&str, &str)],
+        audit: AuditDraft,
     ) -> StoreResult<()>;
 
     // --- organisations and people ---------------------------------------------------------

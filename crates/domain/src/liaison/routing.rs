@@ -188,6 +188,30 @@ pub fn plan_first_hop(req: &RouteRequest) -> Result<RoutePlan, RouteError> {
     })
 }
 
+/// Where a CEPTOAR secretariat's own report goes (図３, 別紙４－２ L7): to the sector's ministry;
+/// in large-scale mode it may instead report directly to 内閣官房 (the joined hub). Statutory
+/// events are the operator's to report, never the secretariat's.
+pub fn plan_ceptoar_hop(
+    statutory: bool,
+    to_cabinet_secretariat: bool,
+    large_scale_mode: bool,
+) -> Result<HopTarget, CeptoarRouteError> {
+    match (statutory, to_cabinet_secretariat, large_scale_mode) {
+        (true, _, _) => Err(CeptoarRouteError::Statutory),
+        (false, true, false) => Err(CeptoarRouteError::Route(RouteError::CabinetOnlyInLargeScale)),
+        (false, true, true) => Ok(HopTarget::CabinetSecretariat),
+        (false, false, _) => Ok(HopTarget::SectorMinistry),
+    }
+}
+
+/// Why a CEPTOAR secretariat's report cannot go as asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CeptoarRouteError {
+    /// A statutory event: the operator reports it to its ministry itself.
+    Statutory,
+    Route(RouteError),
+}
+
 /// Whether an onward hop may carry `onward` when the copy it is made from was sent at `parent`:
 /// never looser than what the sender of that copy chose, unless that sender consented.
 pub fn onward_tlp_allowed(parent: crate::Tlp, onward: crate::Tlp, consented: bool) -> bool {
@@ -294,6 +318,22 @@ mod tests {
         assert!(RouteError::StatutoryViaCeptoar
             .message_ja()
             .contains("法令等報告対象"));
+    }
+
+    #[test]
+    fn ceptoar_hops() {
+        use CeptoarRouteError::*;
+        let (t, f) = (true, false);
+        for (statutory, cabinet, mode, want) in [
+            (t, f, f, Err(Statutory)),
+            (t, t, t, Err(Statutory)),
+            (f, t, f, Err(Route(RouteError::CabinetOnlyInLargeScale))),
+            (f, t, t, Ok(HopTarget::CabinetSecretariat)),
+            (f, f, f, Ok(HopTarget::SectorMinistry)),
+            (f, f, t, Ok(HopTarget::SectorMinistry)),
+        ] {
+            assert_eq!(plan_ceptoar_hop(statutory, cabinet, mode), want, "{statutory} {cabinet} {mode}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@ use crate::auth::ApiAuth;
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::AppState;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use kakehashi_app::large_scale::Declare;
@@ -71,4 +71,33 @@ pub async fn end(
     a.require_scope("write")?;
     s.app.end_large_scale(&a.actor, &body.reason).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The large-scale episodes on record, newest first (the one in force, if any, first).
+#[utoipa::path(get, path = "/api/v1/large-scale/episodes", tag = "large_scale", security(("token" = ["read"])),
+    responses((status = 200, description = "Episodes, newest first"), (status = 401, description = "Not signed in")))]
+pub async fn episodes(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+) -> Result<Json<Value>, ApiError> {
+    a.require_scope("read")?;
+    Ok(Json(json!({ "items": s.app.large_scale_episodes().await? })))
+}
+
+/// The record of one episode: declarations, the cases of the declared sectors and the
+/// provisions to them during the episode, and its end, in time order — only what the caller
+/// may read.
+#[utoipa::path(get, path = "/api/v1/large-scale/episodes/{number}", tag = "large_scale", security(("token" = ["read"])),
+    params(("number" = u32, Path, description = "Episode number (1 for the first on record)")),
+    responses((status = 200, description = "The episode and its timeline"), (status = 401, description = "Not signed in"), (status = 404, description = "No such episode")))]
+pub async fn episode(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(number): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    a.require_scope("read")?;
+    let number: u32 = number
+        .parse()
+        .map_err(|_| ApiError::from(kakehashi_app::AppError::NotFound))?;
+    Ok(Json(json!(s.app.large_scale_record(&a.actor, number).await?)))
 }

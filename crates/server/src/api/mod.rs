@@ -34,6 +34,7 @@ use utoipa::OpenApi;
         provision::ack, provision::receipts, provision::ask_consent, provision::my_consents,
         provision::decide, provision::open_inquiry, provision::inquiries, provision::reply,
         large_scale::state, large_scale::declare, large_scale::end,
+        large_scale::episodes, large_scale::episode,
         live::notifications, live::events, hooks::create, hooks::list, hooks::dead_letters,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem)),
@@ -80,6 +81,11 @@ pub fn routes() -> Router<AppState> {
             get(large_scale::state).post(large_scale::declare),
         )
         .route("/api/v1/large-scale/end", post(large_scale::end))
+        .route("/api/v1/large-scale/episodes", get(large_scale::episodes))
+        .route(
+            "/api/v1/large-scale/episodes/{number}",
+            get(large_scale::episode),
+        )
         .route(
             "/api/v1/copies/{id}/consents",
             post(liaison::ask_forward_consent).get(liaison::forward_consents),

@@ -290,6 +290,7 @@ pub async fn follow_up_submit(
         urgent: parsed.route.urgent,
         added_recipients: parsed.route.added_recipients,
         exercise: false,
+        to_cabinet_secretariat: parsed.route.to_cabinet_secretariat,
     };
     let filing = Filing::follow_up(&id);
     if needs_confirmation(&filing, &values) && !confirmed {

@@ -129,6 +129,7 @@ pub async fn new_submit(
         urgent: parsed.route.urgent,
         added_recipients: parsed.route.added_recipients,
         exercise: false,
+        to_cabinet_secretariat: parsed.route.to_cabinet_secretariat,
     };
     let filing = Filing::first();
     if needs_confirmation(&filing, &values) && !confirmed {

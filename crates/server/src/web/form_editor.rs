@@ -114,6 +114,9 @@ fn field_name(lang: Lang, field: &str) -> String {
             "statutory" => lang.t("法令等報告対象", "Statutory report").into(),
             "via_ceptoar" => lang.t("セプター経由", "Via CEPTOAR").into(),
             "urgent" => lang.t("緊急", "Urgent").into(),
+            "to_cabinet_secretariat" => lang
+                .t("内閣官房へ直接連絡", "Directly to the Cabinet Secretariat")
+                .into(),
             "added_recipients" => lang.t("追加の共有先", "Added recipients").into(),
             "anonymise" => lang.t("匿名化", "Anonymise").into(),
             other => other.to_owned(),
@@ -614,6 +617,15 @@ impl Editor<'_> {
                 (self.errs("added_recipients"))
             }
         };
+        // 別紙４－２ L7/L8: offered only while the large-scale mode is in force for the
+        // organisation's sectors; the planner refuses it for a sector outside the declaration.
+        let direct = check(
+            "to_cabinet_secretariat",
+            "内閣官房へ直接連絡（大規模障害対応時）",
+            "Report directly to the Cabinet Secretariat (large-scale outage)",
+            "大規模重要インフラサービス障害対応中の分野に限り、NISCと事態対処・危機管理担当が一体となった内閣官房へ直接送ります。法令等報告対象の事象は所管省庁にも送られます。",
+            "Only for sectors under the large-scale outage declaration: goes straight to the Cabinet Secretariat (NISC and the crisis-management office as one hub). Statutory events go to the ministry as well.",
+        );
         html! {
             fieldset #route {
                 legend { (self.t("送信経路", "Route")) }
@@ -643,6 +655,7 @@ impl Editor<'_> {
                                 "第1報の選択を初期値としています。報ごとに選べます。",
                                 "Starts as the first report chose; decided per report."))
                         }
+                        @if self.large_scale_direct(kind) { (direct) }
                     }
                     Mode::New => {
                         (check("statutory", "法令等報告対象", "Statutory report",
@@ -656,12 +669,27 @@ impl Editor<'_> {
                                 "特に緊急の場合、NISCにも同時に送ります。",
                                 "When especially urgent, NISC receives a copy at the same time."))
                         }
+                        @if self.large_scale_direct(kind) { (direct) }
                     }
                 }
                 (recipients)
                 (self.preview_box())
             }
         }
+    }
+
+    /// Whether the direct report to 内閣官房 is offered: an operator or CEPTOAR secretariat
+    /// while the large-scale mode covers one of its sectors.
+    fn large_scale_direct(&self, kind: OrgKind) -> bool {
+        matches!(kind, OrgKind::Operator | OrgKind::Ceptoar)
+            && self.authed.actor.large_scale.as_ref().is_some_and(|m| {
+                self.authed
+                    .actor
+                    .org
+                    .sectors
+                    .iter()
+                    .any(|s| m.sectors.iter().any(|d| *d == s.0))
+            })
     }
 
     /// 続報: the case's route as its first report went, and what is fixed.

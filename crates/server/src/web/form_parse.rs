@@ -114,6 +114,8 @@ pub struct Route {
     pub statutory: bool,
     pub via_ceptoar: bool,
     pub urgent: bool,
+    /// Large-scale mode: directly to 内閣官房.
+    pub to_cabinet_secretariat: bool,
     /// CEPTOAR forwarding only.
     pub anonymise: bool,
     pub added_recipients: Vec<String>,
@@ -257,6 +259,7 @@ pub fn parse(v: &Values) -> Parsed {
         statutory: v.flag("statutory"),
         via_ceptoar: v.flag("via_ceptoar"),
         urgent: v.flag("urgent"),
+        to_cabinet_secretariat: v.flag("to_cabinet_secretariat"),
         anonymise: v.flag("anonymise"),
         added_recipients: v.all("added_recipients").map(str::to_owned).collect(),
     };
@@ -550,6 +553,7 @@ mod tests {
                 statutory: true,
                 via_ceptoar: false,
                 urgent: true,
+                to_cabinet_secretariat: false,
                 anonymise: false,
                 added_recipients: vec!["org-a".into(), "org-b".into()],
             }

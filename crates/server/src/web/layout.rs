@@ -222,6 +222,10 @@ pub fn hop_label(lang: Lang, kind: &str) -> &'static str {
         "urgent_copy" => lang.t("同報（緊急）", "Urgent copy"),
         "urgent_copy_confined" => lang.t("同報（緊急・NISC限り）", "Urgent copy (NISC only)"),
         "nisc_share" => lang.t("※１共有", "Shared under *1"),
+        "direct_to_hub" => lang.t(
+            "内閣官房へ直接連絡（大規模障害対応時）",
+            "Directly to the Cabinet Secretariat (large-scale)",
+        ),
         "forward" => lang.t("転送", "Forwarded"),
         _ => lang.t("その他", "Other"),
     }

@@ -52,6 +52,7 @@ pub fn routes() -> Router<AppState> {
             get(large_scale::view).post(large_scale::declare),
         )
         .route("/large-scale/end", post(large_scale::end))
+        .route("/large-scale/episodes/{number}", get(large_scale::record))
         .route("/search", get(lists::search))
         .route("/inbox/export.csv", get(lists::inbox_export))
         .route("/search/export.csv", get(lists::search_export))

@@ -63,6 +63,7 @@ pub fn query(values: &Values, filing: &Filing) -> RouteQuery {
         statutory: values.flag("statutory"),
         via_ceptoar: values.flag("via_ceptoar"),
         urgent: values.flag("urgent"),
+        to_cabinet_secretariat: values.flag("to_cabinet_secretariat"),
         anonymise: values.flag("anonymise"),
         added_recipients: values.all("added_recipients").map(str::to_owned).collect(),
     }
