@@ -250,7 +250,7 @@ async fn direct_reports_to_the_hub_and_the_record_of_the_episode(b: Backend) {
     );
     // The CEPTOAR secretariat may report directly as well.
     let cep = srv.login("ceptoar-power").await;
-    let (st, filed) = cep.post("/api/v1/liaisons", direct("GREEN", false)).await;
+    let (st, filed) = cep.post("/api/v1/liaisons", direct("AMBER", false)).await;
     assert_eq!(st, 201, "{filed}");
     assert_eq!(
         hops(&cep, &filed).await,
