@@ -21,6 +21,8 @@ use kakehashi_store::{
 };
 use serde::{Deserialize, Serialize};
 
+pub mod share;
+
 /// Hop kinds as stored.
 pub mod hop {
     /// The first hop from the reporter.
@@ -190,6 +192,8 @@ pub enum Reception {
     Partner,
     /// A recipient the sender added beyond the TLP scope: named on every copy of this filing.
     Added,
+    /// A sideways or downward share (N4, N6, N23, N25).
+    Shared,
 }
 
 impl Reception {
@@ -204,6 +208,7 @@ impl Reception {
             Reception::NiscUrgentCopyConfined => "nisc_urgent_copy_confined",
             Reception::Partner => "partner",
             Reception::Added => "added",
+            Reception::Shared => "shared",
         }
     }
 
@@ -218,6 +223,7 @@ impl Reception {
             Reception::NiscUrgentCopyConfined => "同じ報告を同時に受信します（緊急の同報）。事業者が直接送る写しのため貴社名が記載されますが、TLPにかかわらずNISC重要インフラ防護担当限り（TLP:RED、宛先はNISCのみ）とし、所管省庁・同分野の事業者等には共有されません。",
             Reception::Partner => "※１の共有先として、NISCが受領した内容をそのまま受信します。",
             Reception::Added => "送信者が追加した共有先として、この送信の写しを閲覧できます（選択したTLPの範囲外）。",
+            Reception::Shared => "共有先として、この写しを選択したTLPの範囲で閲覧できます。",
         }
     }
 
@@ -232,6 +238,7 @@ impl Reception {
             Reception::NiscUrgentCopyConfined => "Receives the same report at once (urgent copy). The operator sends this copy itself, so it names you, but it is kept for NISC's CI protection unit only (TLP:RED, NISC its only addressee, whatever TLP you chose): neither the ministry nor the sector sees it.",
             Reception::Partner => "Receives what NISC received, unchanged, as a partner under *1.",
             Reception::Added => "Added by the sender beyond the chosen TLP scope: may read the copies of this sending.",
+            Reception::Shared => "Receives the share and reads it as its TLP admits.",
         }
     }
 }
@@ -1229,7 +1236,16 @@ impl App {
         })?;
         let sent = Tlp::from_code(&parent.tlp)
             .ok_or_else(|| AppError::Internal(format!("stored TLP {}", parent.tlp)))?;
-        if wanted.at_least_as_strict_as(sent) {
+        // N25: an agency asks the reporter (the case's originating organisation), whose consent
+        // it needs to share onward at all, at whatever TLP.
+        let chain = self.store.chain(&parent.chain).await?;
+        let agency = actor.org.kind == OrgKind::CybersecurityAgency;
+        let decider = if agency {
+            chain.origin_org.clone()
+        } else {
+            parent.sender_org.clone()
+        };
+        if !agency && wanted.at_least_as_strict_as(sent) {
             return Err(AppError::bad_field(
                 "tlp",
                 "not_looser",
@@ -1250,7 +1266,7 @@ impl App {
             id: new_id(),
             provision: None,
             source: copy_source(&parent.id),
-            decider_org: parent.sender_org.clone(),
+            decider_org: decider.clone(),
             sectors: vec![],
             tlp: Some(wanted.code().to_owned()),
             status: "pending".into(),
@@ -1266,14 +1282,33 @@ impl App {
             serde_json::json!({ "copy": parent.id, "to": rec.decider_org, "tlp": rec.tlp }),
         );
         self.store.insert_consent(&rec, audit).await?;
-        // The sender's people who may read the copy learn that a decision waits for them.
+        // The decider's people who may read the copy learn that a decision waits for them; the
+        // reporter is told under the scope of its own copy of the report (the agency's copy may
+        // be one it does not read).
+        let scope = if agency {
+            let copies = self.store.copies_of_chain(&parent.chain).await?;
+            match copies
+                .iter()
+                .find(|c| c.report == parent.report && c.sender_org == decider)
+            {
+                Some(own) => scope_of(own)?,
+                None => scope_of(&parent)?,
+            }
+        } else {
+            scope_of(&parent)?
+        };
+        let title = if agency {
+            format!("同意依頼: 関係機関からの共有（TLP:{}）", wanted.code())
+        } else {
+            format!("同意依頼: TLP:{} での転送", wanted.code())
+        };
         let notice = crate::fanout::Notice {
             kind: "consent",
             ref_id: rec.id.clone(),
-            title: format!("同意依頼: TLP:{} での転送", wanted.code()),
+            title,
             importance: None,
-            scope: scope_of(&parent)?,
-            orgs: vec![parent.sender_org.clone()],
+            scope,
+            orgs: vec![decider],
             mail: None,
             webhook: None,
         };

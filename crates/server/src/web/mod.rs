@@ -24,7 +24,9 @@ mod provision;
 mod provision_act;
 mod provision_edit;
 mod reference;
+mod diagram;
 mod route_view;
+mod share;
 mod signin;
 mod tokens;
 
@@ -66,6 +68,10 @@ pub fn routes() -> Router<AppState> {
             get(copies::forward_form).post(copies::forward_submit),
         )
         .route("/copies/{id}/consents", post(copies::ask_consent_submit))
+        .route(
+            "/copies/{id}/share",
+            get(share::share_form).post(share::share_submit),
+        )
         .route("/chains/{id}", get(chains::chain_page))
         .route(
             "/chains/{id}/follow-up",
