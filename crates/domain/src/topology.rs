@@ -804,7 +804,10 @@ mod tests {
 
     fn implemented(id: &str) -> &'static Edge {
         let e = edge(id).unwrap_or_else(|| panic!("{id} in the table"));
-        assert!(matches!(e.status, Status::Implemented(_)), "{id} implemented");
+        assert!(
+            matches!(e.status, Status::Implemented(_)),
+            "{id} implemented"
+        );
         e
     }
 
@@ -906,7 +909,11 @@ mod tests {
     fn large_scale_hub_agrees_with_declaring() {
         let l0 = implemented("L0");
         for k in OrgKind::ALL {
-            assert_eq!(crate::large_scale::may_declare(k), l0.from.contains(&k), "{k:?}");
+            assert_eq!(
+                crate::large_scale::may_declare(k),
+                l0.from.contains(&k),
+                "{k:?}"
+            );
         }
     }
 

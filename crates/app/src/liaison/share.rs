@@ -122,9 +122,8 @@ impl App {
                     format!("Recipient '{id}' not found."),
                 )
             })?;
-            let edge = check_share(&actor.org, &org_from_record(&rec)?, &sector).map_err(|e| {
-                AppError::bad_field("to", e.rule(), e.message_ja(), e.message_en())
-            })?;
+            let edge = check_share(&actor.org, &org_from_record(&rec)?, &sector)
+                .map_err(|e| AppError::bad_field("to", e.rule(), e.message_ja(), e.message_en()))?;
             if !targets.iter().any(|(o, _)| o.id == rec.id) {
                 targets.push((rec, edge));
             }
@@ -236,7 +235,11 @@ impl App {
                     name_ja: o.name_ja,
                     name_en: o.name_en,
                     hop_kind: Some(c.hop_kind.clone()),
-                    tlp: Some(scope_of(c).map(|s| s.tlp.code().to_owned()).unwrap_or_default()),
+                    tlp: Some(
+                        scope_of(c)
+                            .map(|s| s.tlp.code().to_owned())
+                            .unwrap_or_default(),
+                    ),
                     reception: Reception::Shared,
                     note_ja: Reception::Shared.note_ja(),
                     note_en: Reception::Shared.note_en(),
@@ -294,7 +297,10 @@ mod tests {
             (hop::NISC_SHARE, "N21"),
         ] {
             let e = edge(id).expect("edge");
-            assert!(matches!(e.status, Status::Implemented(by) if by.contains(&format!("`{kind}`")) || by.contains("forward") || by.contains("※1")), "{kind} {id}");
+            assert!(
+                matches!(e.status, Status::Implemented(by) if by.contains(&format!("`{kind}`")) || by.contains("forward") || by.contains("※1")),
+                "{kind} {id}"
+            );
         }
         // The confined urgent copy goes to NISC only: N12's NISC end.
         assert!(edge("N12")

@@ -73,9 +73,9 @@ impl ShareEdge {
     /// Whether the share is always anonymised (the reporter is masked whatever the holder asks).
     pub fn always_anonymised(self) -> bool {
         match self {
-            ShareEdge::CeptoarToMembers
-            | ShareEdge::CeptoarToCouncil
-            | ShareEdge::AgencyOnward => true,
+            ShareEdge::CeptoarToMembers | ShareEdge::CeptoarToCouncil | ShareEdge::AgencyOnward => {
+                true
+            }
             ShareEdge::MinistryToCeptoar | ShareEdge::CouncilToCeptoar => false,
         }
     }
@@ -120,31 +120,63 @@ pub fn share_edge(holder: OrgKind, to: OrgKind) -> Option<ShareEdge> {
         Ceptoar => match to {
             Operator => Some(ShareEdge::CeptoarToMembers),
             CeptoarCouncil => Some(ShareEdge::CeptoarToCouncil),
-            Nisc | CrisisManagement | CiMinistry | CybersecurityMinistry
-            | IncidentResponseMinistry | DisasterManagementMinistry | CybersecurityAgency
-            | CyberspaceBusiness | Ceptoar => None,
+            Nisc
+            | CrisisManagement
+            | CiMinistry
+            | CybersecurityMinistry
+            | IncidentResponseMinistry
+            | DisasterManagementMinistry
+            | CybersecurityAgency
+            | CyberspaceBusiness
+            | Ceptoar => None,
         },
         CiMinistry => match to {
             Ceptoar => Some(ShareEdge::MinistryToCeptoar),
-            Nisc | CrisisManagement | CiMinistry | CybersecurityMinistry
-            | IncidentResponseMinistry | DisasterManagementMinistry | CybersecurityAgency
-            | CyberspaceBusiness | CeptoarCouncil | Operator => None,
+            Nisc
+            | CrisisManagement
+            | CiMinistry
+            | CybersecurityMinistry
+            | IncidentResponseMinistry
+            | DisasterManagementMinistry
+            | CybersecurityAgency
+            | CyberspaceBusiness
+            | CeptoarCouncil
+            | Operator => None,
         },
         CeptoarCouncil => match to {
             Ceptoar => Some(ShareEdge::CouncilToCeptoar),
-            Nisc | CrisisManagement | CiMinistry | CybersecurityMinistry
-            | IncidentResponseMinistry | DisasterManagementMinistry | CybersecurityAgency
-            | CyberspaceBusiness | CeptoarCouncil | Operator => None,
+            Nisc
+            | CrisisManagement
+            | CiMinistry
+            | CybersecurityMinistry
+            | IncidentResponseMinistry
+            | DisasterManagementMinistry
+            | CybersecurityAgency
+            | CyberspaceBusiness
+            | CeptoarCouncil
+            | Operator => None,
         },
         // 「他の関係主体」: every stakeholder kind but the agency's own.
         CybersecurityAgency => match to {
-            Nisc | CrisisManagement | CiMinistry | CybersecurityMinistry
-            | IncidentResponseMinistry | DisasterManagementMinistry | CyberspaceBusiness
-            | Ceptoar | CeptoarCouncil | Operator => Some(ShareEdge::AgencyOnward),
+            Nisc
+            | CrisisManagement
+            | CiMinistry
+            | CybersecurityMinistry
+            | IncidentResponseMinistry
+            | DisasterManagementMinistry
+            | CyberspaceBusiness
+            | Ceptoar
+            | CeptoarCouncil
+            | Operator => Some(ShareEdge::AgencyOnward),
             CybersecurityAgency => None,
         },
-        Nisc | CrisisManagement | CybersecurityMinistry | IncidentResponseMinistry
-        | DisasterManagementMinistry | CyberspaceBusiness | Operator => None,
+        Nisc
+        | CrisisManagement
+        | CybersecurityMinistry
+        | IncidentResponseMinistry
+        | DisasterManagementMinistry
+        | CyberspaceBusiness
+        | Operator => None,
     }
 }
 
@@ -289,10 +321,7 @@ mod tests {
             check_share(&cep, &member, &s),
             Ok(ShareEdge::CeptoarToMembers)
         );
-        assert_eq!(
-            check_share(&cep, &outsider, &s),
-            Err(ShareError::NotMember)
-        );
+        assert_eq!(check_share(&cep, &outsider, &s), Err(ShareError::NotMember));
         assert_eq!(
             check_share(&min, &cep, &s),
             Ok(ShareEdge::MinistryToCeptoar)
@@ -311,7 +340,10 @@ mod tests {
         );
         assert_eq!(check_share(&cep, &cep2, &s), Err(ShareError::NoEdge));
         assert_eq!(check_share(&member, &cep, &s), Err(ShareError::NoEdge));
-        assert_eq!(check_share(&agency, &member, &s), Ok(ShareEdge::AgencyOnward));
+        assert_eq!(
+            check_share(&agency, &member, &s),
+            Ok(ShareEdge::AgencyOnward)
+        );
         assert_eq!(check_share(&cep, &cep, &s), Err(ShareError::Itself));
         for e in [
             ShareError::NoEdge,

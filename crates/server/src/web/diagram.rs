@@ -266,7 +266,11 @@ mod tests {
             let svg = svg(Lang::Ja, mode).into_string();
             let m = mode_code(mode);
             for e in edges(mode) {
-                assert!(svg.contains(&format!("id=\"edge-{}-{m}\"", e.id)), "{}", e.id);
+                assert!(
+                    svg.contains(&format!("id=\"edge-{}-{m}\"", e.id)),
+                    "{}",
+                    e.id
+                );
             }
             assert!(!svg.contains("<script"));
         }
