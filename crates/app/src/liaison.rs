@@ -22,6 +22,8 @@ use kakehashi_store::{
 };
 use serde::{Deserialize, Serialize};
 
+pub mod share;
+
 /// Hop kinds as stored.
 pub mod hop {
     /// The first hop from the reporter.
@@ -205,6 +207,8 @@ pub enum Reception {
     Partner,
     /// A recipient the sender added beyond the TLP scope: named on every copy of this filing.
     Added,
+    /// A sideways or downward share (N4, N6, N23, N25).
+    Shared,
 }
 
 impl Reception {
@@ -220,6 +224,7 @@ impl Reception {
             Reception::HubDirect => "hub_direct",
             Reception::Partner => "partner",
             Reception::Added => "added",
+            Reception::Shared => "shared",
         }
     }
 
@@ -235,6 +240,7 @@ impl Reception {
             Reception::HubDirect => "大規模障害対応時の直接連絡として内閣官房（NISCと事態対処・危機管理担当が一体となった窓口）が受信し、R番号を採番します。宣言された分野については事態対処・危機管理担当も閲覧します。通常の経路とTLPの規則はそのまま適用されます。",
             Reception::Partner => "※１の共有先として、NISCが受領した内容をそのまま受信します。",
             Reception::Added => "送信者が追加した共有先として、この送信の写しを閲覧できます（選択したTLPの範囲外）。",
+            Reception::Shared => "共有先として、この写しを選択したTLPの範囲で閲覧できます。",
         }
     }
 
@@ -250,6 +256,7 @@ impl Reception {
             Reception::HubDirect => "Large-scale mode direct report: the Cabinet Secretariat (NISC and the crisis-management office acting as one hub) receives it and assigns the R-number; the office reads it for the declared sectors. Normal routes and TLP rules still apply.",
             Reception::Partner => "Receives what NISC received, unchanged, as a partner under *1.",
             Reception::Added => "Added by the sender beyond the chosen TLP scope: may read the copies of this sending.",
+            Reception::Shared => "Receives the share and reads it as its TLP admits.",
         }
     }
 }
@@ -1267,7 +1274,16 @@ impl App {
         })?;
         let sent = Tlp::from_code(&parent.tlp)
             .ok_or_else(|| AppError::Internal(format!("stored TLP {}", parent.tlp)))?;
-        if wanted.at_least_as_strict_as(sent) {
+        // N25: an agency asks the reporter (the case's originating organisation), whose consent
+        // it needs to share onward at all, at whatever TLP.
+        let chain = self.store.chain(&parent.chain).await?;
+        let agency = actor.org.kind == OrgKind::CybersecurityAgency;
+        let decider = if agency {
+            chain.origin_org.clone()
+        } else {
+            parent.sender_org.clone()
+        };
+        if !agency && wanted.at_least_as_strict_as(sent) {
             return Err(AppError::bad_field(
                 "tlp",
                 "not_looser",
@@ -1288,7 +1304,7 @@ impl App {
             id: new_id(),
             provision: None,
             source: copy_source(&parent.id),
-            decider_org: parent.sender_org.clone(),
+            decider_org: decider.clone(),
             sectors: vec![],
             tlp: Some(wanted.code().to_owned()),
             status: "pending".into(),
@@ -1304,14 +1320,33 @@ impl App {
             serde_json::json!({ "copy": parent.id, "to": rec.decider_org, "tlp": rec.tlp }),
         );
         self.store.insert_consent(&rec, audit).await?;
-        // The sender's people who may read the copy learn that a decision waits for them.
+        // The decider's people who may read the copy learn that a decision waits for them; the
+        // reporter is told under the scope of its own copy of the report (the agency's copy may
+        // be one it does not read).
+        let scope = if agency {
+            let copies = self.store.copies_of_chain(&parent.chain).await?;
+            match copies
+                .iter()
+                .find(|c| c.report == parent.report && c.sender_org == decider)
+            {
+                Some(own) => scope_of(own)?,
+                None => scope_of(&parent)?,
+            }
+        } else {
+            scope_of(&parent)?
+        };
+        let title = if agency {
+            format!("同意依頼: 関係機関からの共有（TLP:{}）", wanted.code())
+        } else {
+            format!("同意依頼: TLP:{} での転送", wanted.code())
+        };
         let notice = crate::fanout::Notice {
             kind: "consent",
             ref_id: rec.id.clone(),
-            title: format!("同意依頼: TLP:{} での転送", wanted.code()),
+            title,
             importance: None,
-            scope: scope_of(&parent)?,
-            orgs: vec![parent.sender_org.clone()],
+            scope,
+            orgs: vec![decider],
             mail: None,
             webhook: None,
         };

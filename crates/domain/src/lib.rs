@@ -13,6 +13,7 @@ pub mod org;
 pub mod provision;
 pub mod sharing;
 pub mod text;
+pub mod topology;
 
 pub use ids::*;
 pub use org::*;

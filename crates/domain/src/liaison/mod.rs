@@ -4,6 +4,7 @@
 //! - [`validate()`]: the form's rules, all problems at once.
 //! - [`anonymise()`]: the CEPTOAR secretariat's masking before forwarding.
 //! - [`plan_first_hop`] / [`may_forward`]: who receives each hop.
+//! - [`share_edge`] / [`check_share`]: sideways and downward shares (N4, N6, N23, N25).
 //! - [`ChainStatus`]: whether 続報 are still expected.
 
 pub mod anonymise;
@@ -11,6 +12,7 @@ pub mod chain;
 pub mod fixtures;
 pub mod form;
 pub mod routing;
+pub mod share;
 pub mod taxonomy;
 pub mod validate;
 
@@ -24,6 +26,7 @@ pub use routing::{
     may_forward, onward_tlp_allowed, plan_ceptoar_hop, plan_first_hop, CeptoarRouteError, HopTarget,
     RouteError, RoutePlan, RouteRequest,
 };
+pub use share::{check_share, share_edge, ShareEdge, ShareError};
 pub use taxonomy::{CodeLists, Taxonomy};
 pub use validate::{
     field_label, validate, FieldError, ValidationContext, ValidationErrors, CLOCK_SKEW_MINUTES,

@@ -193,3 +193,42 @@ pub async fn forward_consents(
     let list = s.app.forward_consents(&a.actor, &CopyId(id)).await?;
     Ok(Json(json!({ "items": list })))
 }
+
+/// Share a copy the caller's organisation received sideways or downwards (別紙４－１): a CEPTOAR
+/// to its member operators (N4, anonymised) or to the CEPTOAR Council (N23, anonymised), a
+/// ministry to a CEPTOAR of the report's sector (N6), the council to CEPTOARs (N23), a
+/// cybersecurity agency onward (N25, anonymised, only after the reporter approved a consent
+/// request, `POST /api/v1/copies/{id}/consents`). One new copy per recipient; `tlp` defaults to
+/// the copy's, is never RED and never looser than the copy's unless its sender consented.
+#[utoipa::path(post, path = "/api/v1/copies/{id}/shares", tag = "liaison", params(("id" = String, Path)), request_body = kakehashi_app::liaison::share::ShareRequest, security(("token" = ["write"])),
+    responses((status = 201, description = "Shared: the new copies and who received them"),
+        (status = 403, description = "Reads the copy but is not an approver of its addressee"),
+        (status = 404, description = "Not found or not readable"),
+        (status = 422, description = "No such edge to a recipient, not a member or not the sector's CEPTOAR, RED or too loose a TLP, or no reporter consent; `errors` names the field and rule")))]
+pub async fn share_sideways(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<kakehashi_app::liaison::share::ShareRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    a.require_scope("write")?;
+    let filed = s.app.share_copy(&a.actor, &CopyId(id), req).await?;
+    Ok((StatusCode::CREATED, Json(json!(filed))))
+}
+
+/// The organisations the caller may share this copy with, each with the edge (`edge`:
+/// `ceptoar_to_members`, `ministry_to_ceptoar`, `ceptoar_to_council`, `council_to_ceptoar`,
+/// `agency_onward`).
+#[utoipa::path(get, path = "/api/v1/copies/{id}/share-targets", tag = "liaison", params(("id" = String, Path)), security(("token" = ["read"])),
+    responses((status = 200, description = "Possible recipients"),
+        (status = 403, description = "Reads the copy but is not an approver of its addressee"),
+        (status = 404, description = "Not found or not readable")))]
+pub async fn share_targets(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    a.require_scope("read")?;
+    let list = s.app.share_targets(&a.actor, &CopyId(id)).await?;
+    Ok(Json(json!({ "items": list })))
+}

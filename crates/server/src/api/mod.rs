@@ -24,7 +24,7 @@ use utoipa::OpenApi;
         session::sign_in, session::sign_out, session::me, session::mail_preference, session::change_password,
         reference::sectors, reference::taxonomy, reference::tlp, reference::importance, reference::glossary,
         liaison::file, liaison::route_preview, listing::inbox, listing::search, listing::inbox_export, listing::search_export, liaison::chain, liaison::follow_up,
-        liaison::copy, liaison::forward, liaison::anonymise_preview, liaison::share,
+        liaison::copy, liaison::forward, liaison::anonymise_preview, liaison::share, liaison::share_sideways, liaison::share_targets,
         liaison::ask_forward_consent, liaison::forward_consents,
         admin::orgs, admin::create_org, admin::update_org, admin::update_person, admin::people, admin::create_person, admin::set_active,
         admin::set_roles, admin::reset_password,
@@ -76,6 +76,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/copies/{id}", get(liaison::copy))
         .route("/api/v1/copies/{id}/forward", post(liaison::forward))
         .route("/api/v1/copies/{id}/share", post(liaison::share))
+        .route("/api/v1/copies/{id}/shares", post(liaison::share_sideways))
+        .route(
+            "/api/v1/copies/{id}/share-targets",
+            get(liaison::share_targets),
+        )
         .route(
             "/api/v1/large-scale",
             get(large_scale::state).post(large_scale::declare),

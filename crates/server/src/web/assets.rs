@@ -82,6 +82,24 @@ table.sheet-form>tbody>tr>th{width:13rem}
 .token{font-family:ui-monospace,Menlo,Consolas,monospace;background:#fffbe6;border:1px solid #e6d27a;padding:.4rem .6rem;display:block;overflow-wrap:anywhere}
 .mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem}
 .toc{columns:2;margin:.2rem 0 1rem}
+.diagram{overflow-x:auto;margin:.5rem 0}
+svg.topology{width:100%;max-width:1000px;height:auto;font-family:inherit}
+svg.topology .node rect{fill:#fff;stroke:#333;stroke-width:1.2}
+svg.topology .node text{fill:#111}
+svg.topology .edge line{stroke-width:1.6}
+svg.topology .edge-optional line{stroke-dasharray:6 4}
+svg.topology .edge-impl line{stroke:#1f4e79}
+svg.topology .edge-plan line{stroke:#b26b00}
+svg.topology .edge-decl line{stroke:#aaa}
+svg.topology .arrow-impl{fill:#1f4e79}
+svg.topology .arrow-plan{fill:#b26b00}
+svg.topology .arrow-decl{fill:#aaa}
+svg.topology .edge-label{font-size:10px;fill:#333;paint-order:stroke;stroke:#fff;stroke-width:3px}
+.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;font-size:.85rem}
+.swatch{display:inline-block;width:2rem;height:0;border-top:2px solid #1f4e79;vertical-align:middle;margin-right:.4rem}
+.swatch.optional{border-top-style:dashed}
+.swatch.plan{border-top-color:#b26b00}
+.swatch.decl{border-top-color:#aaa}
 .sheet{max-width:190mm;margin:0 auto}
 .sheet h1{text-align:center;font-size:1.3rem;letter-spacing:.3em;margin:.2rem 0}
 .sheet .sub{text-align:center;font-size:.85rem;margin:0 0 .4rem}

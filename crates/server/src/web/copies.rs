@@ -79,6 +79,9 @@ pub async fn copy_page(
             @if may_forward(&a, c) {
                 a.button #forward-link href={ "/copies/" (c.record.id.0) "/forward" } { (lang.t("転送 / Forward", "Forward")) }
             }
+            @if super::share::may_share(&a, &c.record.addressee_org) {
+                a.button.secondary #share-link href={ "/copies/" (c.record.id.0) "/share" } { (lang.t("共有 / Share", "Share")) }
+            }
             a #chain-link href={ "/chains/" (c.record.chain.0) } { (lang.t("事案（連絡の流れ）を見る", "View the case (chain)")) }
         }
         (super::form_view::sheet(&s.app, lang, &c.form, c.ident.as_deref()))
@@ -387,6 +390,9 @@ pub async fn ask_consent_submit(
         .request_forward_consent(&a.actor, &id, values.get("tlp"), values.get("note"))
         .await
     {
+        Ok(_) if values.get("back") == "share" => {
+            Redirect::to(&format!("/copies/{}/share#reporter-consent", id.0)).into_response()
+        }
         Ok(_) => {
             Redirect::to(&format!("/copies/{}/forward#forward-consents", id.0)).into_response()
         }

@@ -227,6 +227,11 @@ pub fn hop_label(lang: Lang, kind: &str) -> &'static str {
             "Directly to the Cabinet Secretariat (large-scale)",
         ),
         "forward" => lang.t("転送", "Forwarded"),
+        "share_members" => lang.t("構成員への展開", "Spread to members"),
+        "share_ceptoar" => lang.t("セプターへの共有", "Shared with the CEPTOAR"),
+        "share_council" => lang.t("セプターカウンシルへの共有", "Shared with the council"),
+        "share_via_council" => lang.t("セプターカウンシル経由の共有", "Shared through the council"),
+        "share_agency" => lang.t("関係機関からの共有", "Shared by an agency"),
         _ => lang.t("その他", "Other"),
     }
 }

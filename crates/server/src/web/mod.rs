@@ -13,6 +13,7 @@ mod assets;
 mod audit;
 mod chains;
 mod copies;
+mod diagram;
 mod filing;
 mod form_editor;
 mod form_parse;
@@ -25,6 +26,7 @@ mod provision_act;
 mod provision_edit;
 mod reference;
 mod route_view;
+mod share;
 mod signin;
 mod tokens;
 
@@ -67,6 +69,10 @@ pub fn routes() -> Router<AppState> {
             get(copies::forward_form).post(copies::forward_submit),
         )
         .route("/copies/{id}/consents", post(copies::ask_consent_submit))
+        .route(
+            "/copies/{id}/share",
+            get(share::share_form).post(share::share_submit),
+        )
         .route("/chains/{id}", get(chains::chain_page))
         .route(
             "/chains/{id}/follow-up",

@@ -12,7 +12,7 @@ use kakehashi_app::AppError;
 use kakehashi_reference::{Condition, Metric, Reference};
 use maud::{html, Markup};
 
-const SECTIONS: [(&str, &str, &str); 4] = [
+const SECTIONS: [(&str, &str, &str); 5] = [
     (
         "sectors",
         "分野・サービス・サービス維持レベル",
@@ -25,6 +25,11 @@ const SECTIONS: [(&str, &str, &str); 4] = [
         "Importance and sharing scope (TLP)",
     ),
     ("glossary", "用語集", "Glossary"),
+    (
+        "topology",
+        "情報共有体制（別紙４－１・４－２）",
+        "Sharing structure (Annex 4-1, 4-2)",
+    ),
 ];
 
 fn toc(lang: Lang, r: &Reference) -> Markup {
@@ -296,6 +301,33 @@ fn glossary(lang: Lang, r: &Reference) -> Markup {
     }
 }
 
+/// 別紙４－１ and ４－２, drawn from the topology table, each with its table of edges.
+fn topology(lang: Lang) -> Markup {
+    use super::diagram;
+    use kakehashi_domain::topology::Mode;
+    html! {
+        p { (lang.t(
+            "情報共有体制の各経路と、本システムでの扱い（実装済み・予定・対象外）です。図と表は同じ定義から作られます。大規模重要インフラサービス障害対応時も通常時の経路はすべて有効です。",
+            "Every edge of the sharing structure and how Kakehashi carries it (implemented, planned or declined). The diagrams and the tables come from the same definition. All normal-time edges stay in force during a large-scale outage."
+        )) }
+        (diagram::legend(lang))
+        section #topology-normal {
+            h2 { (lang.t("別紙４－１ 通常時", "Annex 4-1: normal times")) }
+            div.diagram { (diagram::svg(lang, Mode::Normal)) }
+            p.muted.small { (lang.t(
+                "N21（内閣官房（事態対処・危機管理担当）とNISCの相互共有）は別紙４－１には描かれず、表にのみ示します。",
+                "N21 (the crisis-management office and NISC sharing) is not drawn in Annex 4-1; it is listed in the table."
+            )) }
+            (diagram::table(lang, Mode::Normal))
+        }
+        section #topology-large {
+            h2 { (lang.t("別紙４－２ 大規模重要インフラサービス障害対応時", "Annex 4-2: large-scale outage")) }
+            div.diagram { (diagram::svg(lang, Mode::LargeScale)) }
+            (diagram::table(lang, Mode::LargeScale))
+        }
+    }
+}
+
 pub async fn index(State(s): State<AppState>, WebAuth(a): WebAuth, lang: Lang) -> Response {
     let r = s.app.reference;
     let title = lang.t("参照データ", "Reference data");
@@ -317,6 +349,7 @@ pub async fn section(
         "sectors" => sectors(lang, r),
         "taxonomy" => taxonomy(lang, r),
         "markings" => markings(lang, r),
+        "topology" => topology(lang),
         _ => glossary(lang, r),
     };
     let title = lang.t(ja, en);
