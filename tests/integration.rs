@@ -9,6 +9,7 @@ mod crash;
 mod edge;
 mod forms;
 mod http;
+mod actors;
 mod inbox;
 mod large_scale;
 mod mail;
