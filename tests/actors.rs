@@ -63,10 +63,15 @@ async fn every_actor_takes_part(b: Backend) {
     ];
     let mut sent: Vec<(String, String)> = Vec::new();
     for (s, who, kind, ok) in cases {
-        let (st, v) = s.post("/api/v1/submissions", body(kind, "AMBER", &[])).await;
+        let (st, v) = s
+            .post("/api/v1/submissions", body(kind, "AMBER", &[]))
+            .await;
         if ok {
             assert_eq!(st, 201, "{who} {kind}: {v}");
-            assert!(v["ident"].as_str().is_some_and(|i| i.starts_with('S')), "{v}");
+            assert!(
+                v["ident"].as_str().is_some_and(|i| i.starts_with('S')),
+                "{v}"
+            );
             sent.push((who.to_owned(), v["id"].as_str().expect("id").to_owned()));
         } else {
             refused(st, &v, "kind");
@@ -74,7 +79,9 @@ async fn every_actor_takes_part(b: Backend) {
     }
     // Kinds of organisation with no edge on this form are refused outright.
     for s in [&nisc, &meti, &op, &crisis] {
-        let (st, v) = s.post("/api/v1/submissions", body("related", "GREEN", &[])).await;
+        let (st, v) = s
+            .post("/api/v1/submissions", body("related", "GREEN", &[]))
+            .await;
         assert_eq!(st, 403, "{v}");
     }
     // Bad input names the field and stores nothing.
@@ -82,16 +89,29 @@ async fn every_actor_takes_part(b: Backend) {
     assert_eq!(before.len(), sent.len());
     for (input, field) in [
         (body("gossip", "AMBER", &[]), "kind"),
-        (json!({ "kind": "damage", "title": "", "body": "x", "tlp": "AMBER" }), "title"),
-        (json!({ "kind": "damage", "title": "x", "body": " ", "tlp": "AMBER" }), "body"),
+        (
+            json!({ "kind": "damage", "title": "", "body": "x", "tlp": "AMBER" }),
+            "title",
+        ),
+        (
+            json!({ "kind": "damage", "title": "x", "body": " ", "tlp": "AMBER" }),
+            "body",
+        ),
         (body("damage", "PURPLE", &[]), "tlp"),
         (body("damage", "AMBER", &["atlantis"]), "sectors"),
-        (json!({ "kind": "damage", "title": "x", "body": "x", "tlp": "AMBER", "importance": "urgent" }), "importance"),
+        (
+            json!({ "kind": "damage", "title": "x", "body": "x", "tlp": "AMBER", "importance": "urgent" }),
+            "importance",
+        ),
     ] {
         let (st, v) = npa.post("/api/v1/submissions", input).await;
         refused(st, &v, field);
     }
-    assert_eq!(listed(&nisc, "/api/v1/submissions").await, before, "nothing stored");
+    assert_eq!(
+        listed(&nisc, "/api/v1/submissions").await,
+        before,
+        "nothing stored"
+    );
 
     // --- who reads -------------------------------------------------------------------------
     let npa_sub = sent[0].1.clone();
@@ -107,46 +127,92 @@ async fn every_actor_takes_part(b: Backend) {
     let (st, _) = nisc.get("/api/v1/submissions/no-such-id").await;
     assert_eq!(st, 404, "the same answer as a missing id");
     let mine = listed(&npa, "/api/v1/submissions").await;
-    assert!(!mine.is_empty() && mine.iter().all(|id| sent.iter().any(|(w, s)| w == "npa" && s == id)), "{mine:?}");
+    assert!(
+        !mine.is_empty()
+            && mine
+                .iter()
+                .all(|id| sent.iter().any(|(w, s)| w == "npa" && s == id)),
+        "{mine:?}"
+    );
     assert!(listed(&op, "/api/v1/submissions").await.is_empty());
-    assert!(listed(&crisis, "/api/v1/submissions").await.is_empty(), "normal times");
+    assert!(
+        listed(&crisis, "/api/v1/submissions").await.is_empty(),
+        "normal times"
+    );
     // NISC was told.
     let (_, n) = nisc.get("/api/v1/notifications").await;
     assert!(n.to_string().contains(&npa_sub), "{n}");
 
     // --- NISC records one as a source for a provision ------------------------------------
-    let (st, v) = npa.post(&format!("/api/v1/submissions/{npa_sub}/source"), json!({})).await;
+    let (st, v) = npa
+        .post(&format!("/api/v1/submissions/{npa_sub}/source"), json!({}))
+        .await;
     assert_eq!(st, 403, "the sender cannot: {v}");
-    let (st, item) = nisc.post(&format!("/api/v1/submissions/{npa_sub}/source"), json!({})).await;
+    let (st, item) = nisc
+        .post(&format!("/api/v1/submissions/{npa_sub}/source"), json!({}))
+        .await;
     assert_eq!(st, 201, "{item}");
     assert_eq!(item["origin"], "警察庁");
-    let (st, v) = nisc.post(&format!("/api/v1/submissions/{npa_sub}/source"), json!({})).await;
+    let (st, v) = nisc
+        .post(&format!("/api/v1/submissions/{npa_sub}/source"), json!({}))
+        .await;
     assert_eq!(st, 409, "once: {v}");
     let (_, items_now) = nisc.get("/api/v1/source-items").await;
     assert!(items(&items_now).iter().any(|i| i["id"] == item["id"]));
 
     // --- large-scale: the crisis office reads damage of the declared sectors (L1) ----------
-    let (st, gas) = npa.post("/api/v1/submissions", body("damage", "AMBER", &["gas"])).await;
+    let (st, gas) = npa
+        .post("/api/v1/submissions", body("damage", "AMBER", &["gas"]))
+        .await;
     assert_eq!(st, 201, "{gas}");
-    let (st, rail) = bousai.post("/api/v1/submissions", body("damage", "AMBER", &["railway"])).await;
+    let (st, rail) = bousai
+        .post("/api/v1/submissions", body("damage", "AMBER", &["railway"]))
+        .await;
     assert_eq!(st, 201, "{rail}");
-    let (st, terror) = npa.post("/api/v1/submissions", body("terrorism", "AMBER", &["gas"])).await;
+    let (st, terror) = npa
+        .post("/api/v1/submissions", body("terrorism", "AMBER", &["gas"]))
+        .await;
     assert_eq!(st, 201, "{terror}");
     let (st, v) = nisc
-        .post("/api/v1/large-scale", json!({ "sectors": ["gas"], "cause": "disaster", "reason": "広域地震" }))
+        .post(
+            "/api/v1/large-scale",
+            json!({ "sectors": ["gas"], "cause": "disaster", "reason": "広域地震" }),
+        )
         .await;
     assert_eq!(st, 201, "{v}");
     let seen = listed(&crisis, "/api/v1/submissions").await;
-    assert_eq!(seen, vec![gas["id"].as_str().expect("id").to_owned()], "damage of gas only");
-    let (st, _) = crisis.get(&format!("/api/v1/submissions/{}", rail["id"].as_str().expect("id"))).await;
+    assert_eq!(
+        seen,
+        vec![gas["id"].as_str().expect("id").to_owned()],
+        "damage of gas only"
+    );
+    let (st, _) = crisis
+        .get(&format!(
+            "/api/v1/submissions/{}",
+            rail["id"].as_str().expect("id")
+        ))
+        .await;
     assert_eq!(st, 404, "another sector");
-    let (st, _) = crisis.get(&format!("/api/v1/submissions/{}", terror["id"].as_str().expect("id"))).await;
+    let (st, _) = crisis
+        .get(&format!(
+            "/api/v1/submissions/{}",
+            terror["id"].as_str().expect("id")
+        ))
+        .await;
     assert_eq!(st, 404, "not what the hub aggregates");
     let html = page(&crisis, "/submissions").await;
-    assert!(html.contains("damage-by-sector") && html.contains("件名"), "the aggregate by sector");
-    let (st, _) = nisc.post("/api/v1/large-scale/end", json!({ "reason": "収束" })).await;
+    assert!(
+        html.contains("damage-by-sector") && html.contains("件名"),
+        "the aggregate by sector"
+    );
+    let (st, _) = nisc
+        .post("/api/v1/large-scale/end", json!({ "reason": "収束" }))
+        .await;
     assert_eq!(st, 204);
-    assert!(listed(&crisis, "/api/v1/submissions").await.is_empty(), "closed again");
+    assert!(
+        listed(&crisis, "/api/v1/submissions").await.is_empty(),
+        "closed again"
+    );
 
     // --- requests for cooperation ----------------------------------------------------------
     let jp = org_of(&jpcert).await;
@@ -158,18 +224,32 @@ async fn every_actor_takes_part(b: Backend) {
         assert_eq!(st, 403, "only NISC asks: {v}");
     }
     let (st, v) = nisc
-        .post("/api/v1/cooperation-requests", json!({ "title": "x", "body": "x", "tlp": "AMBER", "addressees": [np] }))
+        .post(
+            "/api/v1/cooperation-requests",
+            json!({ "title": "x", "body": "x", "tlp": "AMBER", "addressees": [np] }),
+        )
         .await;
     refused(st, &v, "addressees");
     let (st, v) = nisc
-        .post("/api/v1/cooperation-requests", json!({ "title": "x", "body": "x", "tlp": "AMBER", "addressees": [] }))
+        .post(
+            "/api/v1/cooperation-requests",
+            json!({ "title": "x", "body": "x", "tlp": "AMBER", "addressees": [] }),
+        )
         .await;
     refused(st, &v, "addressees");
     let (st, v) = nisc
-        .post("/api/v1/cooperation-requests", json!({ "title": " ", "body": "x", "tlp": "AMBER", "addressees": [jp] }))
+        .post(
+            "/api/v1/cooperation-requests",
+            json!({ "title": " ", "body": "x", "tlp": "AMBER", "addressees": [jp] }),
+        )
         .await;
     refused(st, &v, "title");
-    assert!(listed(&nisc, "/api/v1/cooperation-requests").await.is_empty(), "nothing stored");
+    assert!(
+        listed(&nisc, "/api/v1/cooperation-requests")
+            .await
+            .is_empty(),
+        "nothing stored"
+    );
     let (st, r) = nisc.post("/api/v1/cooperation-requests", req).await;
     assert_eq!(st, 201, "{r}");
     assert_eq!(r["ident"], "K1", "{r}");
@@ -178,69 +258,138 @@ async fn every_actor_takes_part(b: Backend) {
     // Addressees see it; anyone else gets the 404 of a missing id.
     let (st, v) = jpcert.get(&path).await;
     assert_eq!(st, 200, "{v}");
-    assert_eq!(v["addressees"].as_array().map(Vec::len), Some(1), "its own answer only: {v}");
-    assert_eq!(listed(&jpcert, "/api/v1/cooperation-requests").await, vec![rid.clone()]);
+    assert_eq!(
+        v["addressees"].as_array().map(Vec::len),
+        Some(1),
+        "its own answer only: {v}"
+    );
+    assert_eq!(
+        listed(&jpcert, "/api/v1/cooperation-requests").await,
+        vec![rid.clone()]
+    );
     for s in [&vendor, &npa, &meti, &crisis, &op] {
         let (st, _) = s.get(&path).await;
         assert_eq!(st, 404);
         assert!(listed(s, "/api/v1/cooperation-requests").await.is_empty());
-        let (st, _) = s.post(&format!("{path}/messages"), json!({ "message": "x" })).await;
+        let (st, _) = s
+            .post(&format!("{path}/messages"), json!({ "message": "x" }))
+            .await;
         assert_eq!(st, 404);
     }
     let (_, n) = jpcert.get("/api/v1/notifications").await;
     assert!(n.to_string().contains(&rid), "the addressee was told: {n}");
 
     // Statuses: the state machine, per addressee; NISC sees each.
-    let (st, v) = jpcert.put(&format!("{path}/status"), json!({ "status": "answered" })).await;
+    let (st, v) = jpcert
+        .put(&format!("{path}/status"), json!({ "status": "answered" }))
+        .await;
     refused(st, &v, "status");
-    let (st, v) = jpcert.put(&format!("{path}/status"), json!({ "status": "accepted" })).await;
+    let (st, v) = jpcert
+        .put(&format!("{path}/status"), json!({ "status": "accepted" }))
+        .await;
     assert_eq!((st, &v["status"]), (200, &json!("accepted")), "{v}");
-    let (st, v) = jpcert.put(&format!("{path}/status"), json!({ "status": "answered" })).await;
+    let (st, v) = jpcert
+        .put(&format!("{path}/status"), json!({ "status": "answered" }))
+        .await;
     assert_eq!(st, 200, "{v}");
-    let (st, v) = jpcert.put(&format!("{path}/status"), json!({ "status": "declined" })).await;
+    let (st, v) = jpcert
+        .put(&format!("{path}/status"), json!({ "status": "declined" }))
+        .await;
     refused(st, &v, "status");
-    let (st, v) = defense.put(&format!("{path}/status"), json!({ "status": "declined" })).await;
+    let (st, v) = defense
+        .put(&format!("{path}/status"), json!({ "status": "declined" }))
+        .await;
     assert_eq!(st, 200, "{v}");
-    let (st, v) = nisc.put(&format!("{path}/status"), json!({ "status": "accepted" })).await;
+    let (st, v) = nisc
+        .put(&format!("{path}/status"), json!({ "status": "accepted" }))
+        .await;
     assert_eq!(st, 403, "NISC does not answer for them: {v}");
     let (_, v) = nisc.get(&path).await;
     let statuses: Vec<(String, String)> = v["addressees"]
         .as_array()
         .expect("addressees")
         .iter()
-        .map(|a| (a["org_name_ja"].as_str().unwrap_or("").to_owned(), a["status"].as_str().unwrap_or("").to_owned()))
+        .map(|a| {
+            (
+                a["org_name_ja"].as_str().unwrap_or("").to_owned(),
+                a["status"].as_str().unwrap_or("").to_owned(),
+            )
+        })
         .collect();
-    assert!(statuses.contains(&("一般社団法人JPCERTコーディネーションセンター".into(), "answered".into())), "{statuses:?}");
-    assert!(statuses.contains(&("防衛省".into(), "declined".into())), "{statuses:?}");
+    assert!(
+        statuses.contains(&(
+            "一般社団法人JPCERTコーディネーションセンター".into(),
+            "answered".into()
+        )),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.contains(&("防衛省".into(), "declined".into())),
+        "{statuses:?}"
+    );
 
     // The reply thread: each addressee's own, NISC in each.
-    let (st, v) = jpcert.post(&format!("{path}/messages"), json!({ "message": "分析結果を送ります" })).await;
+    let (st, v) = jpcert
+        .post(
+            &format!("{path}/messages"),
+            json!({ "message": "分析結果を送ります" }),
+        )
+        .await;
     assert_eq!(st, 204, "{v}");
-    let (st, v) = jpcert.post(&format!("{path}/messages"), json!({ "message": "  " })).await;
+    let (st, v) = jpcert
+        .post(&format!("{path}/messages"), json!({ "message": "  " }))
+        .await;
     refused(st, &v, "message");
-    let (st, v) = nisc.post(&format!("{path}/messages"), json!({ "message": "ありがとうございます" })).await;
+    let (st, v) = nisc
+        .post(
+            &format!("{path}/messages"),
+            json!({ "message": "ありがとうございます" }),
+        )
+        .await;
     refused(st, &v, "addressee");
     let (st, v) = nisc
-        .post(&format!("{path}/messages"), json!({ "message": "ありがとうございます", "addressee": jp }))
+        .post(
+            &format!("{path}/messages"),
+            json!({ "message": "ありがとうございます", "addressee": jp }),
+        )
         .await;
     assert_eq!(st, 204, "{v}");
     let (_, v) = jpcert.get(&path).await;
-    let thread = v["addressees"][0]["thread"].as_array().expect("thread").clone();
+    let thread = v["addressees"][0]["thread"]
+        .as_array()
+        .expect("thread")
+        .clone();
     assert_eq!(thread.len(), 2, "{v}");
     assert_eq!(thread[1]["from_nisc"], true);
     let (_, v) = defense.get(&path).await;
     assert_eq!(v["addressees"].as_array().map(Vec::len), Some(1));
-    assert!(v["addressees"][0]["thread"].as_array().expect("thread").is_empty(), "not another's thread: {v}");
+    assert!(
+        v["addressees"][0]["thread"]
+            .as_array()
+            .expect("thread")
+            .is_empty(),
+        "not another's thread: {v}"
+    );
 
     // Pages: names, not ids; menu entries for those who can use them.
     let html = page(&nisc, &format!("/cooperation/{rid}")).await;
-    assert!(html.contains("防衛省") && html.contains("辞退") && !html.contains(&md), "names on the page");
+    assert!(
+        html.contains("防衛省") && html.contains("辞退"),
+        "names on the page"
+    );
+    assert_eq!(
+        html.matches(md.as_str()).count(),
+        html.matches(&format!("value=\"{md}\"")).count(),
+        "an id only in a form's hidden field, never on screen"
+    );
     let html = page(&jpcert, "/inbox").await;
     assert!(html.contains("nav-cooperation") && html.contains("nav-submissions"));
     let html = page(&op, "/inbox").await;
     assert!(!html.contains("nav-cooperation") && !html.contains("nav-submissions"));
     let html = page(&npa, "/submissions?lang=en").await;
-    assert!(html.contains("Send information to NISC") && html.contains("Disaster / damage information"));
+    assert!(
+        html.contains("Send information to NISC") && html.contains("Disaster / damage information")
+    );
 
     // The audit log holds every write.
     srv.app.flush_refusals().await.expect("flush");
@@ -248,13 +397,24 @@ async fn every_actor_takes_part(b: Backend) {
     let (st, log) = admin.get("/api/v1/audit?limit=200").await;
     assert_eq!(st, 200, "{log}");
     let text = log.to_string();
-    for action in ["submission.create", "source_item.create", "coop_request.create", "coop_request.status", "coop_request.reply"] {
+    for action in [
+        "submission.create",
+        "source_item.create",
+        "coop_request.create",
+        "coop_request.status",
+        "coop_request.reply",
+    ] {
         assert!(text.contains(action), "{action}");
     }
 }
 
 async fn page(s: &Session, path: &str) -> String {
-    let res = s.client.get(format!("{}{path}", s.base)).send().await.expect("page");
+    let res = s
+        .client
+        .get(format!("{}{path}", s.base))
+        .send()
+        .await
+        .expect("page");
     assert_eq!(res.status().as_u16(), 200, "{path}");
     res.text().await.expect("html")
 }

@@ -4,12 +4,12 @@
 
 #[macro_use]
 mod common;
+mod actors;
 mod browser;
 mod crash;
 mod edge;
 mod forms;
 mod http;
-mod actors;
 mod inbox;
 mod large_scale;
 mod mail;

@@ -183,7 +183,7 @@ pub fn may_answer_requests(actor: &Actor) -> bool {
 }
 
 impl App {
-    async fn directory(&self) -> AppResult<HashMap<OrgId, OrgRecord>> {
+    async fn org_directory(&self) -> AppResult<HashMap<OrgId, OrgRecord>> {
         Ok(self
             .store
             .orgs()
@@ -311,7 +311,7 @@ impl App {
             orgs: vec![OrgId(NISC_ORG.into())],
         })
         .await?;
-        let dir = self.directory().await?;
+        let dir = self.org_directory().await?;
         let view = self.submission_view(rec, &dir, false).await;
         reveal_access(&actor.viewer()?, &access, view).map_err(|_| AppError::NotFound)
     }
@@ -345,9 +345,13 @@ impl App {
             OrgKind::Nisc | OrgKind::CrisisManagement => {
                 self.store.submissions(None, LIST_MAX).await?
             }
-            _ => self.store.submissions(Some(&actor.org.id), LIST_MAX).await?,
+            _ => {
+                self.store
+                    .submissions(Some(&actor.org.id), LIST_MAX)
+                    .await?
+            }
         };
-        let dir = self.directory().await?;
+        let dir = self.org_directory().await?;
         let nisc = actor.org.kind == OrgKind::Nisc;
         let mut out = Vec::new();
         for s in rows {
@@ -365,7 +369,7 @@ impl App {
     /// One submission, or the same 404 as a missing id.
     pub async fn submission(&self, actor: &Actor, id: &str) -> AppResult<Visible<SubmissionView>> {
         let s = self.readable_submission(actor, id).await?;
-        let dir = self.directory().await?;
+        let dir = self.org_directory().await?;
         let access = submission_access(&s)?;
         let view = self
             .submission_view(s, &dir, actor.org.kind == OrgKind::Nisc)
@@ -431,7 +435,11 @@ impl App {
             Some(item.id.clone()),
             serde_json::json!({ "tlp": item.tlp, "submission": s.id }),
         );
-        match self.store.record_submission_source(&s.id, &item, audit).await {
+        match self
+            .store
+            .record_submission_source(&s.id, &item, audit)
+            .await
+        {
             Ok(()) => Ok(item),
             Err(StoreError::Conflict(_)) => Err(AppError::Conflict {
                 message_ja: "この情報は既に情報源として記録されています。".into(),
@@ -459,7 +467,7 @@ impl App {
         let title = text::clean(Subject::Cooperation, "title", &input.title)?;
         let body = text::clean(Subject::Cooperation, "body", &input.body)?;
         let tlp = tlp_field(&input.tlp)?;
-        let dir = self.directory().await?;
+        let dir = self.org_directory().await?;
         let mut addressees: Vec<OrgId> = Vec::new();
         for org in &input.addressees {
             let fit = dir
@@ -534,7 +542,11 @@ impl App {
                 return Ok((r, addressees));
             }
         }
-        self.note_refusal(Some(actor), "not_found", Some(&format!("coop_request:{id}")));
+        self.note_refusal(
+            Some(actor),
+            "not_found",
+            Some(&format!("coop_request:{id}")),
+        );
         Err(AppError::NotFound)
     }
 
@@ -557,7 +569,7 @@ impl App {
     ) -> AppResult<Visible<RequestView>> {
         let (r, addressees) = self.readable_request(actor, id).await?;
         let viewer = actor.viewer()?;
-        let dir = self.directory().await?;
+        let dir = self.org_directory().await?;
         let messages = if threads {
             self.store.coop_messages(&r.id).await?
         } else {
@@ -774,7 +786,8 @@ impl App {
             Ok(()) => {}
             Err(StoreError::Conflict(_)) => {
                 return Err(AppError::Conflict {
-                    message_ja: "回答状況が他の操作で変更されました。画面を更新してください。".into(),
+                    message_ja: "回答状況が他の操作で変更されました。画面を更新してください。"
+                        .into(),
                     message_en: "The status was changed meanwhile; reload and try again.".into(),
                 })
             }

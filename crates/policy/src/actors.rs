@@ -257,7 +257,12 @@ mod tests {
             tlp: Tlp::AmberStrict,
             addressees: vec![OrgId("jpcert".into())],
         });
-        let nda = viewer("jpcert", OrgKind::CybersecurityAgency, Employment::NdaContractor, &[]);
+        let nda = viewer(
+            "jpcert",
+            OrgKind::CybersecurityAgency,
+            Employment::NdaContractor,
+            &[],
+        );
         assert_eq!(
             decide_access(&nda, &strict).reason,
             Reason::DeniedEmployment

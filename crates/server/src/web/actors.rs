@@ -5,7 +5,9 @@
 //! cooperation (連携要請) with each addressee's status and reply thread.
 
 use super::form_parse::Values;
-use super::layout::{error_page, importance_badge, org_name, page, sector_name, sep, tlp_badge, Nav};
+use super::layout::{
+    error_page, importance_badge, org_name, page, sector_name, sep, tlp_badge, Nav,
+};
 use super::provision::err_box;
 use crate::auth::{Authed, WebAuth};
 use crate::i18n::{show_time, Lang};
@@ -26,10 +28,7 @@ use std::collections::BTreeMap;
 /// Whether the submissions entry shows in the menu: senders, NISC, the crisis-management office.
 pub fn may_see_submissions(a: &Authed) -> bool {
     may_submit_any(&a.actor)
-        || matches!(
-            a.actor.org.kind,
-            OrgKind::Nisc | OrgKind::CrisisManagement
-        )
+        || matches!(a.actor.org.kind, OrgKind::Nisc | OrgKind::CrisisManagement)
 }
 
 /// Whether the requests entry shows in the menu: NISC and the organisations it may ask.
@@ -114,7 +113,13 @@ fn submission_rows(s: &AppState, lang: Lang, items: &[&SubmissionView]) -> Marku
     }
 }
 
-async fn render_list(s: &AppState, a: &Authed, lang: Lang, v: &Values, err: Option<&AppError>) -> Response {
+async fn render_list(
+    s: &AppState,
+    a: &Authed,
+    lang: Lang,
+    v: &Values,
+    err: Option<&AppError>,
+) -> Response {
     let items = match s.app.submissions(&a.actor).await {
         Ok(i) => i,
         Err(e) => return error_page(lang, Some(a), &e),
@@ -152,7 +157,11 @@ async fn render_list(s: &AppState, a: &Authed, lang: Lang, v: &Values, err: Opti
             }
         }
     };
-    let status = if err.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if err.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     (status, page(lang, title, Some(a), Nav::None, body)).into_response()
 }
 
@@ -243,7 +252,13 @@ pub async fn record_source(
 
 // --- requests for cooperation -------------------------------------------------------------
 
-async fn render_requests(s: &AppState, a: &Authed, lang: Lang, v: &Values, err: Option<&AppError>) -> Response {
+async fn render_requests(
+    s: &AppState,
+    a: &Authed,
+    lang: Lang,
+    v: &Values,
+    err: Option<&AppError>,
+) -> Response {
     let items = match s.app.requests(&a.actor).await {
         Ok(i) => i,
         Err(e) => return error_page(lang, Some(a), &e),
@@ -302,7 +317,11 @@ async fn render_requests(s: &AppState, a: &Authed, lang: Lang, v: &Values, err: 
             }
         }
     };
-    let status = if err.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if err.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     (status, page(lang, title, Some(a), Nav::None, body)).into_response()
 }
 
@@ -333,7 +352,13 @@ pub async fn send_request(
     }
 }
 
-async fn render_request(s: &AppState, a: &Authed, lang: Lang, id: &str, err: Option<&AppError>) -> Response {
+async fn render_request(
+    s: &AppState,
+    a: &Authed,
+    lang: Lang,
+    id: &str,
+    err: Option<&AppError>,
+) -> Response {
     let r = match s.app.request(&a.actor, id).await {
         Ok(r) => r.into_inner(),
         Err(e) => return error_page(lang, Some(a), &e),
@@ -382,7 +407,11 @@ async fn render_request(s: &AppState, a: &Authed, lang: Lang, id: &str, err: Opt
             }
         }
     };
-    let status = if err.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if err.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     (status, page(lang, &title, Some(a), Nav::None, body)).into_response()
 }
 
@@ -407,9 +436,15 @@ pub async fn reply(
         return error_page(lang, Some(&a), &e);
     }
     let addressee = (!v.get("addressee").is_empty()).then(|| OrgId(v.get("addressee").to_owned()));
-    match s.app.reply_request(&a.actor, &id, addressee.as_ref(), v.get("message")).await {
+    match s
+        .app
+        .reply_request(&a.actor, &id, addressee.as_ref(), v.get("message"))
+        .await
+    {
         Ok(()) => Redirect::to(&format!("/cooperation/{id}")).into_response(),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => render_request(&s, &a, lang, &id, Some(&e)).await,
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
+            render_request(&s, &a, lang, &id, Some(&e)).await
+        }
         Err(e) => error_page(lang, Some(&a), &e),
     }
 }
@@ -425,9 +460,15 @@ pub async fn set_status(
     if let Err(e) = a.check_csrf(v.get("csrf")) {
         return error_page(lang, Some(&a), &e);
     }
-    match s.app.set_request_status(&a.actor, &id, v.get("status")).await {
+    match s
+        .app
+        .set_request_status(&a.actor, &id, v.get("status"))
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/cooperation/{id}")).into_response(),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => render_request(&s, &a, lang, &id, Some(&e)).await,
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
+            render_request(&s, &a, lang, &id, Some(&e)).await
+        }
         Err(e) => error_page(lang, Some(&a), &e),
     }
 }
