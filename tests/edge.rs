@@ -485,7 +485,8 @@ async fn emit(srv: &TestServer, org: &str, ref_id: &str) {
                 addressees: vec![org],
                 added_recipients: vec![],
                 held_by_nisc: false,
-            },
+            }
+            .into(),
         })
         .await;
 }

@@ -1,5 +1,6 @@
 //! A realistic demo world: NISC, the crisis-management office, the five CI ministries, several
-//! CEPTOARs, a dozen operators across sectors, an agency NISC cooperates with, and people with
+//! CEPTOARs, a dozen operators across sectors, an agency NISC cooperates with, a cyberspace
+//! business, an incident-response, a disaster-management and a cybersecurity ministry, and people with
 //! every role — including a contractor under NDA. All names are fictitious.
 
 use crate::error::AppResult;
@@ -225,6 +226,32 @@ impl App {
             )
             .await?;
         ids.insert("vendor".into(), vendor.id.0);
+        // The other ministries of the diagram (別紙４－１): they send NISC what their role says.
+        for (key, kind, ja, en) in [
+            (
+                "npa",
+                "incident_response_ministry",
+                "警察庁",
+                "National Police Agency",
+            ),
+            (
+                "bousai",
+                "disaster_management_ministry",
+                "内閣府（防災担当）",
+                "Cabinet Office (Disaster Management)",
+            ),
+            (
+                "mod",
+                "cybersecurity_ministry",
+                "防衛省",
+                "Ministry of Defense",
+            ),
+        ] {
+            let o = self
+                .demo_org(kind, ja, en, &[], &[], &[], &[], false)
+                .await?;
+            ids.insert(key.into(), o.id.0);
+        }
         for m in ["fsa", "mic", "mhlw", "meti", "mlit"] {
             ids.insert(m.into(), m.into());
         }
@@ -240,7 +267,7 @@ impl App {
             &'static str,
             Option<&'static [&'static str]>,
         );
-        let people: [P; 17] = [
+        let people: [P; 20] = [
             (
                 "nisc",
                 "nisc",
@@ -354,14 +381,45 @@ impl App {
                 "staff",
                 Some(&["logistics"]),
             ),
-            ("jpcert", "jpcert", "分析 三郎", &["reader"], "staff", None),
+            (
+                "jpcert",
+                "jpcert",
+                "分析 三郎",
+                &["reader", "reporter"],
+                "staff",
+                None,
+            ),
             (
                 "vendor",
                 "vendor",
                 "雲 基盤",
-                &["reader"],
+                &["reader", "reporter"],
                 "staff",
                 Some(&[]),
+            ),
+            (
+                "npa",
+                "npa",
+                "警察 守",
+                &["reader", "reporter", "approver"],
+                "staff",
+                None,
+            ),
+            (
+                "bousai",
+                "bousai",
+                "防災 結衣",
+                &["reader", "reporter", "approver"],
+                "staff",
+                None,
+            ),
+            (
+                "mod",
+                "mod",
+                "防衛 真司",
+                &["reader", "reporter", "approver"],
+                "staff",
+                None,
             ),
         ];
         let mut out = Vec::new();

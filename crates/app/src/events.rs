@@ -3,7 +3,7 @@
 //! through the store's publish/subscribe, so a client on node B hears what node A did.
 
 use kakehashi_domain::OrgId;
-use kakehashi_policy::ItemScope;
+use kakehashi_policy::Access;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
@@ -18,7 +18,7 @@ pub struct Event {
     /// Organisations reached (their inbox rows are already written).
     pub orgs: Vec<OrgId>,
     /// The item's scope, decided again for each listener.
-    pub scope: ItemScope,
+    pub scope: Access,
 }
 
 /// The node-local hub.

@@ -15,19 +15,29 @@ use crate::identity::{org_from_record, person_from_record};
 use crate::notify::OutgoingMail;
 use crate::App;
 use kakehashi_domain::{Employment, NeedToKnow, OrgId, Person, PersonId, Role};
-use kakehashi_policy::{decide, ItemScope, Viewer};
+use kakehashi_policy::{decide_access, Access, ItemScope, Viewer};
 use kakehashi_store::{OrgRecord, PersonRecord};
 use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Whether a person is told about an item: exactly when they may read it.
 pub fn told(viewer: &Viewer, scope: &ItemScope) -> bool {
-    decide(viewer, scope).allowed
+    told_access(viewer, &Access::Item(scope.clone()))
+}
+
+/// Whether a person is told about anything the policy decides: exactly when they may read it.
+pub fn told_access(viewer: &Viewer, access: &Access) -> bool {
+    decide_access(viewer, access).allowed
 }
 
 /// Whether an organisation as a whole is told (its webhooks): when its staff with every
 /// need-to-know may read the item.
 pub fn org_told(org: &OrgRecord, scope: &ItemScope) -> bool {
+    org_told_access(org, &Access::Item(scope.clone()))
+}
+
+/// As [`org_told`], for anything the policy decides.
+pub fn org_told_access(org: &OrgRecord, access: &Access) -> bool {
     let Ok(org) = org_from_record(org) else {
         return false;
     };
@@ -38,7 +48,7 @@ pub fn org_told(org: &OrgRecord, scope: &ItemScope) -> bool {
         employment: Employment::Staff,
         need_to_know: NeedToKnow::All,
     };
-    Viewer::new(&whole, &org).is_ok_and(|v| told(&v, scope))
+    Viewer::new(&whole, &org).is_ok_and(|v| told_access(&v, access))
 }
 
 /// When a told person gets mail.
@@ -69,6 +79,21 @@ pub struct Notice {
     pub webhook: Option<serde_json::Value>,
 }
 
+/// Something new on an edge of its own to or from NISC (a submission, a request for
+/// cooperation, a reply): inbox rows and live events for the people the policy admits; no mail
+/// body or webhook of its own.
+pub struct AccessNotice {
+    /// Inbox row kind: "submission", "coop_request", "coop_reply"…
+    pub kind: &'static str,
+    pub ref_id: String,
+    pub title: String,
+    pub importance: Option<String>,
+    /// As every read of it is decided.
+    pub access: Access,
+    /// The organisations reached; their active people are the candidates.
+    pub orgs: Vec<OrgId>,
+}
+
 /// Who was told, for the caller (and tests).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Delivery {
@@ -96,6 +121,34 @@ impl App {
     /// Tells the people the policy admits: inbox rows (one multi-row write), a live event to
     /// every node, webhooks of the organisations told, and mail in the background.
     pub async fn fan_out(&self, n: Notice) -> AppResult<Delivery> {
+        let access = Access::Item(n.scope);
+        self.deliver(
+            AccessNotice {
+                kind: n.kind,
+                ref_id: n.ref_id,
+                title: n.title,
+                importance: n.importance,
+                access,
+                orgs: n.orgs,
+            },
+            n.mail,
+            n.webhook,
+        )
+        .await
+    }
+
+    /// Tells the people the policy admits about a submission, a request or a reply: inbox
+    /// rows and a live event (see [`App::fan_out`]).
+    pub async fn fan_out_access(&self, n: AccessNotice) -> AppResult<Delivery> {
+        self.deliver(n, None, None).await
+    }
+
+    async fn deliver(
+        &self,
+        n: AccessNotice,
+        mail: Option<(MailWhen, MailFor)>,
+        webhook: Option<serde_json::Value>,
+    ) -> AppResult<Delivery> {
         let directory: HashMap<OrgId, OrgRecord> = self
             .store
             .orgs()
@@ -112,7 +165,7 @@ impl App {
                 directory
                     .get(&p.org)
                     .and_then(|o| self.viewer_of(p, o, &declared))
-                    .is_some_and(|v| told(&v, &n.scope))
+                    .is_some_and(|v| told_access(&v, &n.access))
             })
             .collect();
         let ids: Vec<PersonId> = told_people.iter().map(|p| p.id.clone()).collect();
@@ -129,20 +182,24 @@ impl App {
         let orgs: Vec<OrgId> = n
             .orgs
             .iter()
-            .filter(|o| directory.get(o).is_some_and(|r| org_told(r, &n.scope)))
+            .filter(|o| {
+                directory
+                    .get(o)
+                    .is_some_and(|r| org_told_access(r, &n.access))
+            })
             .cloned()
             .collect();
         self.emit(Event {
             kind: n.kind.to_owned(),
             ref_id: n.ref_id.clone(),
             orgs: n.orgs.clone(),
-            scope: n.scope.clone(),
+            scope: n.access.clone(),
         })
         .await;
-        if let Some(payload) = &n.webhook {
+        if let Some(payload) = &webhook {
             self.enqueue_webhooks(&orgs, payload).await?;
         }
-        if let Some((when, mail_for)) = n.mail {
+        if let Some((when, mail_for)) = mail {
             let app = self.clone();
             let ref_id = n.ref_id.clone();
             let recipients: Vec<(PersonId, String)> = told_people
@@ -175,6 +232,6 @@ impl App {
     /// Whether a connected client of `viewer` hears `event`: its organisation was reached and
     /// the policy lets the viewer read the item — the same answer as its inbox row.
     pub fn tells(&self, viewer: &Viewer, event: &Event) -> bool {
-        event.orgs.contains(&viewer.org) && told(viewer, &event.scope)
+        event.orgs.contains(&viewer.org) && told_access(viewer, &event.scope)
     }
 }

@@ -382,14 +382,14 @@ impl App {
             kind: "large_scale".into(),
             ref_id: String::new(),
             orgs,
-            scope: ItemScope {
+            scope: kakehashi_policy::Access::Item(ItemScope {
                 tlp: Tlp::Clear,
                 sectors: vec![],
                 sender_org: OrgId(crate::orgs::NISC_ORG.into()),
                 addressees: vec![],
                 added_recipients: vec![],
                 held_by_nisc: true,
-            },
+            }),
         })
         .await;
     }

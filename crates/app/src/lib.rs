@@ -2,6 +2,7 @@
 //! audit in one transaction. Generic over nothing: the store is chosen once at start-up and held
 //! as `Arc<dyn Store>`, which keeps the HTTP layer free of type parameters.
 
+pub mod actors;
 pub mod audit;
 pub mod auth;
 pub mod demo;

@@ -4,6 +4,7 @@
 //! (sectors, taxonomy) is handed over as a [`kakehashi_reference::Reference`]. Storage, HTTP and
 //! mail are adapters around it.
 
+pub mod actors;
 pub mod administration;
 pub mod ids;
 pub mod large_scale;

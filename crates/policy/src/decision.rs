@@ -12,7 +12,7 @@ pub struct Decision {
 }
 
 impl Decision {
-    fn allow(reason: Reason) -> Self {
+    pub(crate) fn allow(reason: Reason) -> Self {
         debug_assert!(reason.is_allow());
         Decision {
             allowed: true,
@@ -20,7 +20,7 @@ impl Decision {
         }
     }
 
-    fn deny(reason: Reason) -> Self {
+    pub(crate) fn deny(reason: Reason) -> Self {
         debug_assert!(!reason.is_allow());
         Decision {
             allowed: false,

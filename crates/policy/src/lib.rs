@@ -13,6 +13,9 @@
 //!   by property tests over random worlds.
 //! * [`reveal`] wraps a value in [`Visible`], which only this crate can construct. Read paths
 //!   return `Visible<T>`, so no caller can hand out an item that was never checked.
+//! * [`decide_access`] decides what travels on its own edge to or from NISC: what the other
+//!   actors send NISC and NISC's requests for cooperation (see the `actors` module); for a shared
+//!   item it is [`decide`].
 //! * [`decide_hub_internal`] / [`reveal_hub_internal`] decide NISC's internal working material
 //!   (provision drafts, sanitisation findings, sources, resolutions): NISC's own staff only.
 //!
@@ -23,11 +26,13 @@
 //! The crate fails closed: anything not explicitly admitted is denied, and a restricted item
 //! (RED, AMBER+STRICT, AMBER) that names no sector is readable by nobody.
 
+mod actors;
 mod audience;
 mod decision;
 mod scope;
 mod visible;
 
+pub use actors::{decide_access, reveal_access, Access, RequestScope, SubmissionScope};
 pub use audience::{audience, viewer_keys, AudienceKey};
 pub use decision::{decide, decide_hub_internal, Decision, Reason};
 pub use scope::{ItemScope, Viewer, ViewerError};

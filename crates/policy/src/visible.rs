@@ -17,6 +17,12 @@ pub struct Visible<T> {
 }
 
 impl<T> Visible<T> {
+    /// Only for a decision that allowed (the crate's reveal functions).
+    pub(crate) fn new(value: T, decision: Decision) -> Self {
+        debug_assert!(decision.allowed);
+        Visible { value, decision }
+    }
+
     pub fn get(&self) -> &T {
         &self.value
     }
@@ -44,6 +50,11 @@ pub struct Denied {
 }
 
 impl Denied {
+    pub(crate) fn new(decision: Decision) -> Self {
+        debug_assert!(!decision.allowed);
+        Denied { decision }
+    }
+
     pub fn decision(&self) -> Decision {
         self.decision
     }

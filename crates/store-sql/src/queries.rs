@@ -1439,6 +1439,266 @@ impl Store for SqlStore {
         tx.commit().await.map_err(map_err)
     }
 
+    async fn insert_submission(&self, s: &SubmissionRecord, audit: AuditDraft) -> StoreResult<u64> {
+        let mut tx = self.begin().await?;
+        let n: i64 = sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'S' RETURNING value")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_err)?
+            .try_get("value")
+            .map_err(map_err)?;
+        sqlx::query(
+            "INSERT INTO actor_submissions (id, number, sender_org, sender_person, kind, title, body, tlp, \
+             importance, sectors, source_item, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11)",
+        )
+        .bind(&s.id)
+        .bind(n)
+        .bind(s.sender_org.as_str())
+        .bind(s.sender_person.as_str())
+        .bind(&s.kind)
+        .bind(&s.title)
+        .bind(&s.body)
+        .bind(&s.tlp)
+        .bind(s.importance.clone())
+        .bind(json_list(&s.sectors))
+        .bind(micros(s.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        let mut audit = audit;
+        audit.detail["number"] = serde_json::json!(kakehashi_domain::actors::submission_ident(n as u64));
+        Self::audit_in(&mut tx, vec![audit], s.created_at).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(n as u64)
+    }
+
+    async fn submission(&self, id: &str) -> StoreResult<SubmissionRecord> {
+        let r = sqlx::query("SELECT * FROM actor_submissions WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(map_err)?;
+        submission_from_row(&r)
+    }
+
+    async fn submissions(&self, sender: Option<&OrgId>, limit: u32) -> StoreResult<Vec<SubmissionRecord>> {
+        let rows = match sender {
+            Some(o) => sqlx::query("SELECT * FROM actor_submissions WHERE sender_org = $1 ORDER BY created_at DESC, number DESC LIMIT $2")
+                .bind(o.as_str())
+                .bind(i64::from(limit))
+                .fetch_all(&self.reader)
+                .await,
+            None => sqlx::query("SELECT * FROM actor_submissions ORDER BY created_at DESC, number DESC LIMIT $1")
+                .bind(i64::from(limit))
+                .fetch_all(&self.reader)
+                .await,
+        }
+        .map_err(map_err)?;
+        rows.iter().map(submission_from_row).collect()
+    }
+
+    async fn record_submission_source(&self, submission: &str, item: &SourceItemRecord, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let linked: Option<String> = sqlx::query("SELECT source_item FROM actor_submissions WHERE id = $1")
+            .bind(submission)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_err)?
+            .try_get("source_item")
+            .map_err(map_err)?;
+        if linked.is_some() {
+            return Err(StoreError::Conflict("submission_source".into()));
+        }
+        sqlx::query(
+            "INSERT INTO source_items (id, title, origin, url, tlp, allowed_sectors, identifiers, created_by, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&item.id)
+        .bind(&item.title)
+        .bind(&item.origin)
+        .bind(&item.url)
+        .bind(&item.tlp)
+        .bind(item.allowed_sectors.as_ref().map(|v| json_list(v)))
+        .bind(&item.identifiers)
+        .bind(item.created_by.as_str())
+        .bind(micros(item.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        // The guard in the statement keeps two concurrent recordings from both linking.
+        let done = sqlx::query("UPDATE actor_submissions SET source_item = $1 WHERE id = $2 AND source_item IS NULL")
+            .bind(&item.id)
+            .bind(submission)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict("submission_source".into()));
+        }
+        Self::audit_in(&mut tx, vec![audit], item.created_at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn insert_coop_request(&self, r: &CoopRequestRecord, addressees: &[OrgId], audit: AuditDraft) -> StoreResult<u64> {
+        let mut tx = self.begin().await?;
+        let n: i64 = sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'K' RETURNING value")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_err)?
+            .try_get("value")
+            .map_err(map_err)?;
+        sqlx::query(
+            "INSERT INTO coop_requests (id, number, title, body, tlp, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&r.id)
+        .bind(n)
+        .bind(&r.title)
+        .bind(&r.body)
+        .bind(&r.tlp)
+        .bind(r.created_by.as_str())
+        .bind(micros(r.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if !addressees.is_empty() {
+            let mut q = QueryBuilder::<Db>::new("INSERT INTO coop_addressees (request_id, org, status, updated_by, updated_at) ");
+            q.push_values(addressees, |mut b, org| {
+                b.push_bind(&r.id)
+                    .push_bind(org.as_str())
+                    .push_bind("sent")
+                    .push_bind(None::<String>)
+                    .push_bind(micros(r.created_at));
+            });
+            q.build().execute(&mut *tx).await.map_err(map_err)?;
+        }
+        let mut audit = audit;
+        audit.detail["number"] = serde_json::json!(kakehashi_domain::actors::request_ident(n as u64));
+        Self::audit_in(&mut tx, vec![audit], r.created_at).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(n as u64)
+    }
+
+    async fn coop_request(&self, id: &str) -> StoreResult<CoopRequestRecord> {
+        let r = sqlx::query("SELECT * FROM coop_requests WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(map_err)?;
+        coop_request_from_row(&r)
+    }
+
+    async fn coop_requests(&self, addressee: Option<&OrgId>, limit: u32) -> StoreResult<Vec<CoopRequestRecord>> {
+        let rows = match addressee {
+            Some(o) => sqlx::query(
+                "SELECT r.* FROM coop_requests r JOIN coop_addressees a ON a.request_id = r.id \
+                 WHERE a.org = $1 ORDER BY r.created_at DESC, r.number DESC LIMIT $2",
+            )
+            .bind(o.as_str())
+            .bind(i64::from(limit))
+            .fetch_all(&self.reader)
+            .await,
+            None => sqlx::query("SELECT * FROM coop_requests ORDER BY created_at DESC, number DESC LIMIT $1")
+                .bind(i64::from(limit))
+                .fetch_all(&self.reader)
+                .await,
+        }
+        .map_err(map_err)?;
+        rows.iter().map(coop_request_from_row).collect()
+    }
+
+    async fn coop_addressees(&self, request: &str) -> StoreResult<Vec<CoopAddresseeRecord>> {
+        let rows = sqlx::query("SELECT * FROM coop_addressees WHERE request_id = $1 ORDER BY org")
+            .bind(request)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                let by: Option<String> = r.try_get("updated_by").map_err(map_err)?;
+                Ok(CoopAddresseeRecord {
+                    request: r.try_get("request_id").map_err(map_err)?,
+                    org: OrgId(r.try_get("org").map_err(map_err)?),
+                    status: r.try_get("status").map_err(map_err)?,
+                    updated_by: by.map(PersonId),
+                    updated_at: from_micros(r.try_get("updated_at").map_err(map_err)?),
+                })
+            })
+            .collect()
+    }
+
+    async fn set_coop_status(&self, a: &CoopAddresseeRecord, from: &str, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE coop_addressees SET status = $1, updated_by = $2, updated_at = $3 \
+             WHERE request_id = $4 AND org = $5 AND status = $6",
+        )
+        .bind(&a.status)
+        .bind(a.updated_by.as_ref().map(|p| p.as_str().to_owned()))
+        .bind(micros(a.updated_at))
+        .bind(&a.request)
+        .bind(a.org.as_str())
+        .bind(from)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() != 1 {
+            let exists = sqlx::query("SELECT status FROM coop_addressees WHERE request_id = $1 AND org = $2")
+                .bind(&a.request)
+                .bind(a.org.as_str())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            return Err(match exists {
+                None => StoreError::NotFound,
+                Some(_) => StoreError::Conflict("coop_status".into()),
+            });
+        }
+        Self::audit_in(&mut tx, vec![audit], a.updated_at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn add_coop_message(&self, m: &CoopMessageRecord, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO coop_messages (id, request_id, thread_org, author, author_org, body, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&m.id)
+        .bind(&m.request)
+        .bind(m.thread_org.as_str())
+        .bind(m.author.as_str())
+        .bind(m.author_org.as_str())
+        .bind(&m.body)
+        .bind(micros(m.at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        Self::audit_in(&mut tx, vec![audit], m.at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn coop_messages(&self, request: &str) -> StoreResult<Vec<CoopMessageRecord>> {
+        let rows = sqlx::query("SELECT * FROM coop_messages WHERE request_id = $1 ORDER BY at, id")
+            .bind(request)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(CoopMessageRecord {
+                    id: r.try_get("id").map_err(map_err)?,
+                    request: r.try_get("request_id").map_err(map_err)?,
+                    thread_org: OrgId(r.try_get("thread_org").map_err(map_err)?),
+                    author: PersonId(r.try_get("author").map_err(map_err)?),
+                    author_org: OrgId(r.try_get("author_org").map_err(map_err)?),
+                    body: r.try_get("body").map_err(map_err)?,
+                    at: from_micros(r.try_get("at").map_err(map_err)?),
+                })
+            })
+            .collect()
+    }
+
     async fn insert_inquiry(&self, i: &InquiryRecord, first: &InquiryMessageRecord, audit: AuditDraft) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         sqlx::query("INSERT INTO inquiries (id, provision_id, ministry_org, created_by, created_at) VALUES ($1, $2, $3, $4, $5)")
@@ -1890,6 +2150,35 @@ async fn insert_deliveries(
         qb.build().execute(&mut **tx).await.map_err(map_err)?;
     }
     Ok(())
+}
+
+fn submission_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<SubmissionRecord> {
+    Ok(SubmissionRecord {
+        id: r.try_get("id").map_err(map_err)?,
+        number: r.try_get::<i64, _>("number").map_err(map_err)? as u64,
+        sender_org: OrgId(r.try_get("sender_org").map_err(map_err)?),
+        sender_person: PersonId(r.try_get("sender_person").map_err(map_err)?),
+        kind: r.try_get("kind").map_err(map_err)?,
+        title: r.try_get("title").map_err(map_err)?,
+        body: r.try_get("body").map_err(map_err)?,
+        tlp: r.try_get("tlp").map_err(map_err)?,
+        importance: r.try_get("importance").map_err(map_err)?,
+        sectors: parse_list(&r.try_get::<String, _>("sectors").map_err(map_err)?)?,
+        source_item: r.try_get("source_item").map_err(map_err)?,
+        created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
+    })
+}
+
+fn coop_request_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<CoopRequestRecord> {
+    Ok(CoopRequestRecord {
+        id: r.try_get("id").map_err(map_err)?,
+        number: r.try_get::<i64, _>("number").map_err(map_err)? as u64,
+        title: r.try_get("title").map_err(map_err)?,
+        body: r.try_get("body").map_err(map_err)?,
+        tlp: r.try_get("tlp").map_err(map_err)?,
+        created_by: PersonId(r.try_get("created_by").map_err(map_err)?),
+        created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
+    })
 }
 
 fn source_item_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<SourceItemRecord> {

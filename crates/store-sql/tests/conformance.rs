@@ -133,4 +133,5 @@ cases!(
     failed_send_changes_nothing,
     password_change_ends_other_sessions,
     last_platform_admin_is_kept,
+    actor_submissions_and_requests,
 );

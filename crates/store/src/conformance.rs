@@ -40,6 +40,7 @@ pub const CASES: &[&str] = &[
     "failed_send_changes_nothing",
     "password_change_ends_other_sessions",
     "last_platform_admin_is_kept",
+    "actor_submissions_and_requests",
 ];
 
 /// Runs one case by name.
@@ -86,6 +87,7 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
         "failed_send_changes_nothing" => failed_send_changes_nothing(store).await,
         "password_change_ends_other_sessions" => password_change_ends_other_sessions(store).await,
         "last_platform_admin_is_kept" => last_platform_admin_is_kept(store).await,
+        "actor_submissions_and_requests" => actor_submissions_and_requests(store).await,
         other => panic!("unknown conformance case {other}"),
     }
 }
@@ -2561,4 +2563,175 @@ pub async fn digest_claims_are_exclusive_and_lapse(store: Arc<dyn Store>) {
         "all but q00's mailed rows"
     );
     assert!(later.iter().all(|(n, _)| n.person.as_str() != "q00"));
+}
+
+/// Submissions are numbered S1, S2… and recorded as a source once; requests are numbered K1…,
+/// each addressee's status moves by compare-and-set, and threads keep their addressee.
+pub async fn actor_submissions_and_requests(store: Arc<dyn Store>) {
+    world(&*store).await;
+    let sub = |id: &str, org: &str, minute: i64| SubmissionRecord {
+        id: id.into(),
+        number: 0,
+        sender_org: OrgId(org.into()),
+        sender_person: PersonId("p1".into()),
+        kind: "damage".into(),
+        title: "被害".into(),
+        body: "本文".into(),
+        tlp: "AMBER".into(),
+        importance: None,
+        sectors: vec!["gas".into()],
+        source_item: None,
+        created_at: t0() + Duration::minutes(minute),
+    };
+    let before = head_seq(&*store).await;
+    assert_eq!(
+        store
+            .insert_submission(&sub("a", "o1", 0), draft("sub"))
+            .await
+            .expect("a"),
+        1
+    );
+    assert_eq!(
+        store
+            .insert_submission(&sub("b", "o2", 1), draft("sub"))
+            .await
+            .expect("b"),
+        2
+    );
+    assert_eq!(head_seq(&*store).await, before + 2, "audited");
+    let a = store.submission("a").await.expect("a");
+    assert_eq!(
+        (a.number, a.sectors.clone(), a.source_item.clone()),
+        (1, vec!["gas".to_owned()], None)
+    );
+    let all: Vec<String> = store
+        .submissions(None, 10)
+        .await
+        .expect("all")
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(all, vec!["b", "a"], "newest first");
+    let own: Vec<String> = store
+        .submissions(Some(&OrgId("o1".into())), 10)
+        .await
+        .expect("own")
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(own, vec!["a"]);
+    let item = SourceItemRecord {
+        id: "si".into(),
+        title: "S1 被害".into(),
+        origin: "o1".into(),
+        url: String::new(),
+        tlp: "AMBER".into(),
+        allowed_sectors: Some(vec!["gas".into()]),
+        identifiers: "[]".into(),
+        created_by: PersonId("p1".into()),
+        created_at: t0(),
+    };
+    store
+        .record_submission_source("a", &item, draft("src"))
+        .await
+        .expect("record");
+    assert_eq!(
+        store
+            .submission("a")
+            .await
+            .expect("a")
+            .source_item
+            .as_deref(),
+        Some("si")
+    );
+    assert_eq!(store.source_item("si").await.expect("item"), item);
+    let mut again = item.clone();
+    again.id = "si2".into();
+    let seq = head_seq(&*store).await;
+    assert!(matches!(
+        store
+            .record_submission_source("a", &again, draft("src"))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(
+        matches!(store.source_item("si2").await, Err(StoreError::NotFound)),
+        "nothing written"
+    );
+    assert_eq!(head_seq(&*store).await, seq);
+
+    let req = CoopRequestRecord {
+        id: "r".into(),
+        number: 0,
+        title: "依頼".into(),
+        body: "本文".into(),
+        tlp: "AMBER".into(),
+        created_by: PersonId("p1".into()),
+        created_at: t0(),
+    };
+    let (o1, o2) = (OrgId("o1".into()), OrgId("o2".into()));
+    assert_eq!(
+        store
+            .insert_coop_request(&req, &[o1.clone(), o2.clone()], draft("req"))
+            .await
+            .expect("req"),
+        1
+    );
+    assert_eq!(store.coop_request("r").await.expect("r").number, 1);
+    assert_eq!(
+        store.coop_requests(Some(&o2), 10).await.expect("o2").len(),
+        1
+    );
+    assert!(store
+        .coop_requests(Some(&OrgId("o3".into())), 10)
+        .await
+        .expect("o3")
+        .is_empty());
+    let ads = store.coop_addressees("r").await.expect("addressees");
+    assert_eq!(ads.len(), 2);
+    assert!(ads.iter().all(|a| a.status == "sent"));
+    let mut moved = ads[0].clone();
+    moved.status = "accepted".into();
+    moved.updated_by = Some(PersonId("p1".into()));
+    store
+        .set_coop_status(&moved, "sent", draft("status"))
+        .await
+        .expect("move");
+    assert!(
+        matches!(
+            store.set_coop_status(&moved, "sent", draft("status")).await,
+            Err(StoreError::Conflict(_))
+        ),
+        "compare-and-set"
+    );
+    let mut stranger = moved.clone();
+    stranger.org = OrgId("o3".into());
+    assert!(matches!(
+        store
+            .set_coop_status(&stranger, "sent", draft("status"))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let after = store.coop_addressees("r").await.expect("addressees");
+    assert_eq!(
+        after
+            .iter()
+            .find(|a| a.org == moved.org)
+            .map(|a| a.status.as_str()),
+        Some("accepted")
+    );
+    let msg = CoopMessageRecord {
+        id: "m".into(),
+        request: "r".into(),
+        thread_org: o2.clone(),
+        author: PersonId("p1".into()),
+        author_org: o2.clone(),
+        body: "返信".into(),
+        at: t0(),
+    };
+    store
+        .add_coop_message(&msg, draft("reply"))
+        .await
+        .expect("reply");
+    assert_eq!(store.coop_messages("r").await.expect("messages"), vec![msg]);
 }

@@ -5,11 +5,13 @@
 //! one transaction together with its audit entries, so an acknowledged write and its audit record
 //! are durable together or not at all.
 
+mod actors;
 pub mod conformance;
 mod listing;
 mod provision;
 mod records;
 
+pub use actors::*;
 pub use listing::*;
 pub use provision::*;
 pub use records::*;
@@ -217,6 +219,51 @@ pub trait Store: Send + Sync + 'static {
     async fn inquiry(&self, id: &str) -> StoreResult<InquiryRecord>;
     async fn inquiries_of(&self, provision: &str) -> StoreResult<Vec<InquiryRecord>>;
     async fn inquiry_messages(&self, inquiry: &str) -> StoreResult<Vec<InquiryMessageRecord>>;
+
+    // --- other actors: submissions to NISC, requests for cooperation ----------------------
+    /// Stores a submission numbered S<n> from the counter 'S', with its audit entry; returns n.
+    async fn insert_submission(&self, s: &SubmissionRecord, audit: AuditDraft) -> StoreResult<u64>;
+    async fn submission(&self, id: &str) -> StoreResult<SubmissionRecord>;
+    /// Newest first; `sender` keeps one organisation's only. The caller decides each read.
+    async fn submissions(
+        &self,
+        sender: Option<&OrgId>,
+        limit: u32,
+    ) -> StoreResult<Vec<SubmissionRecord>>;
+    /// Records a source item made from a submission and links the two, in one transaction;
+    /// `Conflict` (nothing written) if the submission already has one.
+    async fn record_submission_source(
+        &self,
+        submission: &str,
+        item: &SourceItemRecord,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    /// Stores a request numbered K<n> (counter 'K') and one `sent` row per addressee; returns n.
+    async fn insert_coop_request(
+        &self,
+        r: &CoopRequestRecord,
+        addressees: &[OrgId],
+        audit: AuditDraft,
+    ) -> StoreResult<u64>;
+    async fn coop_request(&self, id: &str) -> StoreResult<CoopRequestRecord>;
+    /// Newest first; `addressee` keeps the requests addressed to one organisation.
+    async fn coop_requests(
+        &self,
+        addressee: Option<&OrgId>,
+        limit: u32,
+    ) -> StoreResult<Vec<CoopRequestRecord>>;
+    async fn coop_addressees(&self, request: &str) -> StoreResult<Vec<CoopAddresseeRecord>>;
+    /// Moves an addressee's status from `from` (compare-and-set): `NotFound` if it is no
+    /// addressee, `Conflict` (nothing written) if its status is no longer `from`.
+    async fn set_coop_status(
+        &self,
+        a: &CoopAddresseeRecord,
+        from: &str,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    async fn add_coop_message(&self, m: &CoopMessageRecord, audit: AuditDraft) -> StoreResult<()>;
+    /// Every thread's messages of a request, oldest first.
+    async fn coop_messages(&self, request: &str) -> StoreResult<Vec<CoopMessageRecord>>;
 
     /// The active people of these organisations (any number of them), for a fan-out: the app
     /// asks the policy which of them it tells. Ordered by organisation and login.

@@ -60,6 +60,10 @@ pub enum Subject {
     Forward,
     /// Declaring or ending the large-scale outage mode.
     LargeScale,
+    /// What a cybersecurity or incident-response actor sends NISC (攻撃手法情報, 被害情報…).
+    ActorSubmission,
+    /// NISC's request for cooperation (連携要請) and its reply thread.
+    Cooperation,
 }
 
 /// How a field is cleaned and checked (see the module documentation).
@@ -306,6 +310,32 @@ pub const FIELDS: &[FieldRule] = {
             Text,
             MAX_NOTE_CHARS,
         )),
+        required(row(ActorSubmission, "title", "件名", "Title", Line, 300)),
+        required(row(
+            ActorSubmission,
+            "body",
+            "本文",
+            "Body",
+            Text,
+            MAX_TEXT_CHARS,
+        )),
+        required(row(Cooperation, "title", "件名", "Title", Line, 300)),
+        required(row(
+            Cooperation,
+            "body",
+            "本文",
+            "Body",
+            Text,
+            MAX_TEXT_CHARS,
+        )),
+        row(
+            Cooperation,
+            "message",
+            "返信",
+            "Reply",
+            Text,
+            MAX_TEXT_CHARS,
+        ),
         required(row(SourceItem, "title", "件名", "Title", Line, 300)),
         row(SourceItem, "origin", "入手元", "Origin", Line, 300),
         row(SourceItem, "url", "URL", "URL", Url, MAX_INDICATOR_CHARS),

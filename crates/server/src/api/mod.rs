@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Every handler is described in the OpenAPI document generated
 //! from these annotations and completed by [`doc::document`] (`/api/openapi.json`).
 
+mod actors;
 mod admin;
 pub mod doc;
 mod hooks;
@@ -35,10 +36,12 @@ use utoipa::OpenApi;
         provision::decide, provision::open_inquiry, provision::inquiries, provision::reply,
         large_scale::state, large_scale::declare, large_scale::end,
         large_scale::episodes, large_scale::episode,
+        actors::submit, actors::submissions, actors::submission, actors::record_source,
+        actors::send_request, actors::requests, actors::request, actors::reply, actors::set_status,
         live::notifications, live::events, hooks::create, hooks::list, hooks::dead_letters,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem)),
-    tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"))
+    tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"), (name = "actors", description = "関係主体 — what the other actors send NISC, and NISC's requests for cooperation (連携要請)"))
 )]
 pub struct ApiDoc;
 
@@ -90,6 +93,28 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/large-scale/episodes/{number}",
             get(large_scale::episode),
+        )
+        .route(
+            "/api/v1/submissions",
+            get(actors::submissions).post(actors::submit),
+        )
+        .route("/api/v1/submissions/{id}", get(actors::submission))
+        .route(
+            "/api/v1/submissions/{id}/source",
+            post(actors::record_source),
+        )
+        .route(
+            "/api/v1/cooperation-requests",
+            get(actors::requests).post(actors::send_request),
+        )
+        .route("/api/v1/cooperation-requests/{id}", get(actors::request))
+        .route(
+            "/api/v1/cooperation-requests/{id}/messages",
+            post(actors::reply),
+        )
+        .route(
+            "/api/v1/cooperation-requests/{id}/status",
+            axum::routing::put(actors::set_status),
         )
         .route(
             "/api/v1/copies/{id}/consents",

@@ -160,6 +160,12 @@ fn navigation(lang: Lang, a: &Authed, nav: Nav) -> Markup {
                 (item("nav-new", "/liaison/new", Nav::New, "情報連絡の作成", "New liaison"))
             }
             (item("nav-provisions", "/provisions", Nav::Provisions, "情報提供", "Provisions"))
+            @if super::actors::may_see_submissions(a) {
+                (item("nav-submissions", "/submissions", Nav::None, "関係主体からの情報", "From other actors"))
+            }
+            @if super::actors::may_see_requests(a) {
+                (item("nav-cooperation", "/cooperation", Nav::None, "連携要請", "Cooperation requests"))
+            }
             (item("nav-reference", "/reference", Nav::Reference, "参照データ", "Reference"))
             @if may_admin(a) {
                 (item("nav-admin", "/admin", Nav::Admin, "管理", "Admin"))

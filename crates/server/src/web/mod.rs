@@ -8,6 +8,7 @@
 //! `kkh_lang` cookie. Every POST checks the session's CSRF token from the form's `csrf` field.
 
 mod account;
+mod actors;
 mod admin;
 mod assets;
 mod audit;
@@ -55,6 +56,16 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/large-scale/end", post(large_scale::end))
         .route("/large-scale/episodes/{number}", get(large_scale::record))
+        .route("/submissions", get(actors::list).post(actors::submit))
+        .route("/submissions/{id}", get(actors::view))
+        .route("/submissions/{id}/source", post(actors::record_source))
+        .route(
+            "/cooperation",
+            get(actors::requests).post(actors::send_request),
+        )
+        .route("/cooperation/{id}", get(actors::request))
+        .route("/cooperation/{id}/reply", post(actors::reply))
+        .route("/cooperation/{id}/status", post(actors::set_status))
         .route("/search", get(lists::search))
         .route("/inbox/export.csv", get(lists::inbox_export))
         .route("/search/export.csv", get(lists::search_export))
