@@ -167,7 +167,10 @@ async fn hops(s: &Session, filed: &Value) -> Vec<(String, String)> {
             .await;
         assert_eq!(st, 200, "{c}");
         out.push((
-            c["record"]["addressee_org"].as_str().expect("to").to_owned(),
+            c["record"]["addressee_org"]
+                .as_str()
+                .expect("to")
+                .to_owned(),
             c["record"]["hop_kind"].as_str().expect("kind").to_owned(),
         ));
     }
@@ -194,9 +197,7 @@ async fn direct_reports_to_the_hub_and_the_record_of_the_episode(b: Backend) {
     let nisc = srv.login("nisc").await;
     let crisis = srv.login("crisis").await;
     let bank = srv.login("op-bank").await;
-    let direct = |tlp: &str, statutory: bool| {
-        json!({ "form": power_form(tlp), "statutory": statutory, "to_cabinet_secretariat": true })
-    };
+    let direct = |tlp: &str, statutory: bool| json!({ "form": power_form(tlp), "statutory": statutory, "to_cabinet_secretariat": true });
     let count = |s: &'static str| {
         let nisc = &nisc;
         async move {
@@ -225,7 +226,10 @@ async fn direct_reports_to_the_hub_and_the_record_of_the_episode(b: Backend) {
         .await;
     assert_eq!(st, 201, "{v}");
     let (_, html) = page(&op, "/liaison/new").await;
-    assert!(html.contains("name=\"to_cabinet_secretariat\""), "offered now");
+    assert!(
+        html.contains("name=\"to_cabinet_secretariat\""),
+        "offered now"
+    );
 
     // Non-statutory: one copy, to the hub, numbered on receipt; the office reads it.
     let (st, filed) = op.post("/api/v1/liaisons", direct("AMBER", false)).await;
@@ -234,7 +238,10 @@ async fn direct_reports_to_the_hub_and_the_record_of_the_episode(b: Backend) {
         hops(&op, &filed).await,
         vec![("nisc".to_owned(), "direct_to_hub".to_owned())]
     );
-    assert!(filed["ident"].as_str().is_some_and(|i| i.starts_with('R')), "{filed}");
+    assert!(
+        filed["ident"].as_str().is_some_and(|i| i.starts_with('R')),
+        "{filed}"
+    );
     let hub_copy = filed["copies"][0].as_str().expect("copy").to_owned();
     let (st, v) = crisis.get(&format!("/api/v1/copies/{hub_copy}")).await;
     assert_eq!(st, 200, "the office reads it while the mode lasts: {v}");
@@ -302,13 +309,19 @@ async fn direct_reports_to_the_hub_and_the_record_of_the_episode(b: Backend) {
     assert_eq!(st, 200, "{rec}");
     let k = kinds(&rec);
     assert_eq!(k, vec!["declared".to_owned(), "ended".to_owned()], "{rec}");
-    for path in ["/api/v1/large-scale/episodes/2", "/api/v1/large-scale/episodes/x"] {
+    for path in [
+        "/api/v1/large-scale/episodes/2",
+        "/api/v1/large-scale/episodes/x",
+    ] {
         let (st, v) = nisc.get(path).await;
         assert_eq!(st, 404, "{path}: {v}");
     }
     let (st, html) = page(&nisc, "/large-scale/episodes/1").await;
     assert_eq!(st, 200);
-    assert!(html.contains("episode-timeline") && html.contains("広域停電"), "{html}");
+    assert!(
+        html.contains("episode-timeline") && html.contains("広域停電"),
+        "{html}"
+    );
     let (_, html) = page(&nisc, "/large-scale").await;
     assert!(html.contains("/large-scale/episodes/1"), "listed");
 }

@@ -99,7 +99,10 @@ pub enum TimelineItem {
     Report(Visible<ListingRow>),
     /// A provision to the declared sectors the viewer may read.
     Provision(ProvisionSummary),
-    Ended { reason: String, by: String },
+    Ended {
+        reason: String,
+        by: String,
+    },
 }
 
 /// An episode with what happened during it, as the viewer may see it.
@@ -287,11 +290,7 @@ impl App {
     /// and every provision to them during the episode, and its end, in time order, each only
     /// as far as the policy lets the viewer read (a case through the listing, a provision
     /// through the audience keys). An unknown number is not found.
-    pub async fn large_scale_record(
-        &self,
-        actor: &Actor,
-        number: u32,
-    ) -> AppResult<EpisodeRecord> {
+    pub async fn large_scale_record(&self, actor: &Actor, number: u32) -> AppResult<EpisodeRecord> {
         let episode = self
             .large_scale_episodes()
             .await?
@@ -316,10 +315,24 @@ impl App {
             })
         };
         for r in &episode.mode.earlier {
-            declared(r.declared_at, &r.sectors, r.all_sectors, r.cause, &r.reason, &r.declared_by_name);
+            declared(
+                r.declared_at,
+                &r.sectors,
+                r.all_sectors,
+                r.cause,
+                &r.reason,
+                &r.declared_by_name,
+            );
         }
         let m = &episode.mode;
-        declared(m.declared_at, &m.sectors, m.all_sectors, m.cause, &m.reason, &m.declared_by_name);
+        declared(
+            m.declared_at,
+            &m.sectors,
+            m.all_sectors,
+            m.cause,
+            &m.reason,
+            &m.declared_by_name,
+        );
         let jst = |at: DateTime<Utc>| {
             at.with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("JST"))
                 .format("%Y-%m-%d")

@@ -186,9 +186,9 @@ const STAKEHOLDERS_BUT_AGENCIES: &[OrgKind] = &[
 ];
 
 /// The planned carriers, named once.
-const SUBMISSIONS: &str = "actor submissions to NISC (issue 8 item 1)";
-const REQUESTS: &str = "requests for cooperation with a reply thread (issue 8 item 1)";
-const LARGE_SCALE: &str = "large-scale outage mode, further slices (issue 8 item 5)";
+const SUBMIT: &str = "actor submissions to NISC: POST /api/v1/submissions, page /submissions (NISC records one as a provision source)";
+const COOP: &str = "requests for cooperation (連携要請): POST /api/v1/cooperation-requests, page /cooperation, with a reply thread and a status per addressee";
+const DIRECT: &str = "direct report to the joined hub while the mode covers the sector: to_cabinet_secretariat, hop direct_to_hub (plan_first_hop / plan_ceptoar_hop)";
 
 /// Every edge of 別紙４－１ and 別紙４－２ (notes part 3 §2.3, §2.4).
 pub const EDGES: &[Edge] = &[
@@ -388,7 +388,7 @@ pub const EDGES: &[Edge] = &[
         kind: K::Request,
         obligation: O::Optional,
         seed_lines: "10091–10094, 2916–2918",
-        status: Status::Planned(REQUESTS),
+        status: Status::Implemented(COOP),
     },
     Edge {
         id: "N16",
@@ -401,7 +401,7 @@ pub const EDGES: &[Edge] = &[
         kind: K::Liaison,
         obligation: O::Mandatory,
         seed_lines: "10096–10117, 2908–2914, 2532, 2570–2572",
-        status: Status::Planned(SUBMISSIONS),
+        status: Status::Implemented(SUBMIT),
     },
     Edge {
         id: "N17",
@@ -414,7 +414,7 @@ pub const EDGES: &[Edge] = &[
         kind: K::Request,
         obligation: O::Optional,
         seed_lines: "10247–10250",
-        status: Status::Planned(REQUESTS),
+        status: Status::Implemented(COOP),
     },
     Edge {
         id: "N18",
@@ -427,7 +427,7 @@ pub const EDGES: &[Edge] = &[
         kind: K::Liaison,
         obligation: O::Mandatory,
         seed_lines: "10252–10272, 2288, 2908–2910",
-        status: Status::Planned(SUBMISSIONS),
+        status: Status::Implemented(SUBMIT),
     },
     Edge {
         id: "N19",
@@ -440,7 +440,7 @@ pub const EDGES: &[Edge] = &[
         kind: K::Liaison,
         obligation: O::Optional,
         seed_lines: "10339–10361, 2306–2308",
-        status: Status::Planned(SUBMISSIONS),
+        status: Status::Implemented(SUBMIT),
     },
     Edge {
         id: "N20",
@@ -453,7 +453,7 @@ pub const EDGES: &[Edge] = &[
         kind: K::Sharing,
         obligation: O::Mandatory,
         seed_lines: "11130–11227",
-        status: Status::Planned("NISC → them: provisions (GREEN reaches every stakeholder); them → NISC: actor submissions (issue 8 item 1)"),
+        status: Status::Implemented("NISC → them: provisions (GREEN reaches every stakeholder); them → NISC: actor submissions (POST /api/v1/submissions, page /submissions)"),
     },
     Edge {
         id: "N21",
@@ -554,7 +554,7 @@ pub const EDGES: &[Edge] = &[
         kind: K::Liaison,
         obligation: O::Mandatory,
         seed_lines: "11047–11096, 10716–10738",
-        status: Status::Planned(LARGE_SCALE),
+        status: Status::Implemented("damage and response-status submissions of declared sectors read by the crisis-management office (policy decide_access), aggregated by sector on /submissions"),
     },
     Edge {
         id: "L2",
@@ -593,7 +593,7 @@ pub const EDGES: &[Edge] = &[
         kind: K::Sharing,
         obligation: O::Mandatory,
         seed_lines: "11230–11351",
-        status: Status::Planned("as N20, with the office reading through the hub route"),
+        status: Status::Implemented("as N20; the office reads through the hub route while the mode lasts"),
     },
     Edge {
         id: "L5",
@@ -635,7 +635,7 @@ pub const EDGES: &[Edge] = &[
         kind: K::Structure,
         obligation: O::Optional,
         seed_lines: "11857–11925",
-        status: Status::Planned(LARGE_SCALE),
+        status: Status::Implemented(DIRECT),
     },
     Edge {
         id: "L8",
@@ -648,7 +648,7 @@ pub const EDGES: &[Edge] = &[
         kind: K::Structure,
         obligation: O::Optional,
         seed_lines: "12071–12139",
-        status: Status::Planned(LARGE_SCALE),
+        status: Status::Implemented(DIRECT),
     },
     Edge {
         id: "L9",
@@ -687,7 +687,7 @@ pub const EDGES: &[Edge] = &[
         kind: K::Sharing,
         obligation: O::Mandatory,
         seed_lines: "2920–2924",
-        status: Status::Planned(LARGE_SCALE),
+        status: Status::Implemented("damage and response-status submissions of declared sectors shared among the Cabinet Secretariat, incident-response and disaster-management ministries (policy Reason::LargeScaleStructure)"),
     },
 ];
 

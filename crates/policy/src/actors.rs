@@ -11,6 +11,9 @@
 //!   damage and response-status information (被害情報、対応状況情報等, L1) whose affected sectors
 //!   include a declared one ([`Reason::CrisisManagementException`]); its person must need to
 //!   know one of those sectors. A submission naming no sector never opens this way.
+//! * **The incident-response and disaster-management ministries**, in the same mode, read the
+//!   same damage and response status of the declared sectors: with the Cabinet Secretariat they
+//!   form the large-scale sharing structure (別添 3.3④, L10; [`Reason::LargeScaleStructure`]).
 //! * **Nobody else**, whatever the TLP: the TLP travels with the information when NISC records
 //!   it as a source for a provision, where the provision's own scope decides.
 //!
@@ -91,28 +94,40 @@ fn submission_route(viewer: &Viewer, s: &SubmissionScope) -> Result<Reason, Reas
     match viewer.org_kind {
         OrgKind::Nisc => Ok(Reason::Hub),
         OrgKind::CrisisManagement => {
-            let through: Vec<&SectorId> = s
-                .sectors
-                .iter()
-                .filter(|x| viewer.large_scale_sectors.contains(x))
-                .collect();
-            if !s.kind.hub_aggregates() || through.is_empty() {
-                Err(Reason::DeniedOutsideScope)
-            } else if through.iter().any(|x| viewer.need_to_know.covers(x)) {
-                Ok(Reason::CrisisManagementException)
-            } else {
-                Err(Reason::DeniedNeedToKnow)
-            }
+            declared_aggregate(viewer, s, Reason::CrisisManagementException)
+        }
+        OrgKind::IncidentResponseMinistry | OrgKind::DisasterManagementMinistry => {
+            declared_aggregate(viewer, s, Reason::LargeScaleStructure)
         }
         OrgKind::CiMinistry
         | OrgKind::CybersecurityMinistry
-        | OrgKind::IncidentResponseMinistry
-        | OrgKind::DisasterManagementMinistry
         | OrgKind::CybersecurityAgency
         | OrgKind::CyberspaceBusiness
         | OrgKind::Ceptoar
         | OrgKind::CeptoarCouncil
         | OrgKind::Operator => Err(Reason::DeniedOutsideScope),
+    }
+}
+
+/// Damage and response status of a declared sector, for the members of the large-scale
+/// structure: the crisis-management office (L1) and the incident-response and
+/// disaster-management ministries (L10). Their person must need to know one of those sectors.
+fn declared_aggregate(
+    viewer: &Viewer,
+    s: &SubmissionScope,
+    allow: Reason,
+) -> Result<Reason, Reason> {
+    let through: Vec<&SectorId> = s
+        .sectors
+        .iter()
+        .filter(|x| viewer.large_scale_sectors.contains(x))
+        .collect();
+    if !s.kind.hub_aggregates() || through.is_empty() {
+        Err(Reason::DeniedOutsideScope)
+    } else if through.iter().any(|x| viewer.need_to_know.covers(x)) {
+        Ok(allow)
+    } else {
+        Err(Reason::DeniedNeedToKnow)
     }
 }
 
@@ -234,6 +249,36 @@ mod tests {
         assert_eq!(
             decide_access(&narrow, &damage).reason,
             Reason::DeniedNeedToKnow
+        );
+    }
+
+    #[test]
+    fn the_three_party_structure_shares_damage_of_declared_sectors() {
+        let damage = sub(InfoKind::Damage, Tlp::Amber, &["gas"]);
+        let attack = sub(InfoKind::AttackTechnique, Tlp::Amber, &["gas"]);
+        for kind in [
+            OrgKind::IncidentResponseMinistry,
+            OrgKind::DisasterManagementMinistry,
+        ] {
+            let normal = viewer("other", kind, Employment::Staff, &[]);
+            let gas = viewer("other", kind, Employment::Staff, &["gas"]);
+            assert!(
+                !decide_access(&normal, &damage).allowed,
+                "{kind:?} normal times"
+            );
+            assert_eq!(
+                decide_access(&gas, &damage).reason,
+                Reason::LargeScaleStructure
+            );
+            assert!(
+                !decide_access(&gas, &attack).allowed,
+                "{kind:?}: not aggregated"
+            );
+        }
+        let ministry = viewer("meti", OrgKind::CiMinistry, Employment::Staff, &["gas"]);
+        assert!(
+            !decide_access(&ministry, &damage).allowed,
+            "not in the structure"
         );
     }
 

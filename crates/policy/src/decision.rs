@@ -40,6 +40,10 @@ pub enum Reason {
     /// The viewer belongs to 内閣官房（事態対処・危機管理担当）, NISC holds the item and the
     /// large-scale outage mode is declared (※１ without a share by NISC).
     CrisisManagementException,
+    /// The viewer belongs to an incident-response or disaster-management ministry, which with
+    /// the Cabinet Secretariat forms the sharing structure of a large-scale outage (別添 3.3④,
+    /// 別紙４－２ L10): damage and response status of the declared sectors.
+    LargeScaleStructure,
     /// The viewer's ministry, CEPTOAR or operator is concerned with the item's sector.
     ConcernedSector,
     /// GREEN: the viewer belongs to a CI stakeholder (重要インフラ関係主体).
@@ -59,10 +63,11 @@ pub enum Reason {
 }
 
 impl Reason {
-    pub const ALL: [Reason; 11] = [
+    pub const ALL: [Reason; 12] = [
         Reason::NamedOrganisation,
         Reason::Hub,
         Reason::CrisisManagementException,
+        Reason::LargeScaleStructure,
         Reason::ConcernedSector,
         Reason::Stakeholder,
         Reason::Public,
@@ -79,6 +84,7 @@ impl Reason {
             Reason::NamedOrganisation
             | Reason::Hub
             | Reason::CrisisManagementException
+            | Reason::LargeScaleStructure
             | Reason::ConcernedSector
             | Reason::Stakeholder
             | Reason::Public
@@ -95,6 +101,7 @@ impl Reason {
             Reason::NamedOrganisation => "named_organisation",
             Reason::Hub => "hub",
             Reason::CrisisManagementException => "crisis_management_exception",
+            Reason::LargeScaleStructure => "large_scale_structure",
             Reason::ConcernedSector => "concerned_sector",
             Reason::Stakeholder => "stakeholder",
             Reason::Public => "public",
@@ -114,6 +121,9 @@ impl Reason {
             Reason::Hub => "NISC critical-infrastructure protection unit",
             Reason::CrisisManagementException => {
                 "Crisis-management office during a large-scale outage; the item is held by NISC (*1)"
+            }
+            Reason::LargeScaleStructure => {
+                "Incident-response or disaster-management ministry in the large-scale sharing structure"
             }
             Reason::ConcernedSector => "Organisation of a directly concerned sector",
             Reason::Stakeholder => "CI stakeholder",
@@ -136,6 +146,9 @@ impl Reason {
             Reason::Hub => "NISC重要インフラ防護担当",
             Reason::CrisisManagementException => {
                 "大規模障害対応時の内閣官房（事態対処・危機管理担当）（NISCが保有する情報、※１）"
+            }
+            Reason::LargeScaleStructure => {
+                "大規模障害対応時の情報共有体制（内閣官房・事案対処省庁・防災関係府省庁）"
             }
             Reason::ConcernedSector => {
                 "直接関係する分野の重要インフラ所管省庁・セプター・重要インフラ事業者等"

@@ -246,8 +246,14 @@ pub async fn settings_upsert(store: Arc<dyn Store>) {
         .put_settings_audited(&[("mode", ""), ("history", "[1]")], draft("mode.end"))
         .await
         .expect("put both audited");
-    assert_eq!(store.get_setting("mode").await.expect("get"), Some(String::new()));
-    assert_eq!(store.get_setting("history").await.expect("get"), Some("[1]".into()));
+    assert_eq!(
+        store.get_setting("mode").await.expect("get"),
+        Some(String::new())
+    );
+    assert_eq!(
+        store.get_setting("history").await.expect("get"),
+        Some("[1]".into())
+    );
     assert_eq!(head_seq(&*store).await, before + 2, "one entry for both");
 }
 

@@ -23,8 +23,8 @@ pub use anonymise::{
 pub use chain::{ident_for, next_report_no, ChainStatus};
 pub use form::*;
 pub use routing::{
-    may_forward, onward_tlp_allowed, plan_ceptoar_hop, plan_first_hop, CeptoarRouteError, HopTarget,
-    RouteError, RoutePlan, RouteRequest,
+    may_forward, onward_tlp_allowed, plan_ceptoar_hop, plan_first_hop, CeptoarRouteError,
+    HopTarget, RouteError, RoutePlan, RouteRequest,
 };
 pub use share::{check_share, share_edge, ShareEdge, ShareError};
 pub use taxonomy::{CodeLists, Taxonomy};

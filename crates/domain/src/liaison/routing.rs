@@ -198,7 +198,9 @@ pub fn plan_ceptoar_hop(
 ) -> Result<HopTarget, CeptoarRouteError> {
     match (statutory, to_cabinet_secretariat, large_scale_mode) {
         (true, _, _) => Err(CeptoarRouteError::Statutory),
-        (false, true, false) => Err(CeptoarRouteError::Route(RouteError::CabinetOnlyInLargeScale)),
+        (false, true, false) => Err(CeptoarRouteError::Route(
+            RouteError::CabinetOnlyInLargeScale,
+        )),
         (false, true, true) => Ok(HopTarget::CabinetSecretariat),
         (false, false, _) => Ok(HopTarget::SectorMinistry),
     }
@@ -332,7 +334,11 @@ mod tests {
             (f, f, f, Ok(HopTarget::SectorMinistry)),
             (f, f, t, Ok(HopTarget::SectorMinistry)),
         ] {
-            assert_eq!(plan_ceptoar_hop(statutory, cabinet, mode), want, "{statutory} {cabinet} {mode}");
+            assert_eq!(
+                plan_ceptoar_hop(statutory, cabinet, mode),
+                want,
+                "{statutory} {cabinet} {mode}"
+            );
         }
     }
 

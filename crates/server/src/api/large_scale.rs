@@ -81,7 +81,9 @@ pub async fn episodes(
     ApiAuth(a): ApiAuth,
 ) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
-    Ok(Json(json!({ "items": s.app.large_scale_episodes().await? })))
+    Ok(Json(
+        json!({ "items": s.app.large_scale_episodes().await? }),
+    ))
 }
 
 /// The record of one episode: declarations, the cases of the declared sectors and the
@@ -99,5 +101,7 @@ pub async fn episode(
     let number: u32 = number
         .parse()
         .map_err(|_| ApiError::from(kakehashi_app::AppError::NotFound))?;
-    Ok(Json(json!(s.app.large_scale_record(&a.actor, number).await?)))
+    Ok(Json(json!(
+        s.app.large_scale_record(&a.actor, number).await?
+    )))
 }

@@ -296,16 +296,27 @@ mod tests {
     fn solid_for_mandatory_dashed_otherwise() {
         let svg = svg(Lang::Ja, Mode::Normal).into_string();
         let tag = |id: &str| {
-            let at = svg.find(&format!("id=\"edge-{id}-normal\"")).expect("edge drawn");
+            let at = svg
+                .find(&format!("id=\"edge-{id}-normal\""))
+                .expect("edge drawn");
             let start = svg[..at].rfind('<').expect("tag start");
             let end = at + svg[at..].find('>').expect("tag end");
             svg[start..end].to_owned()
         };
         let n1 = tag("N1");
-        assert!(n1.contains("edge-impl") && !n1.contains("edge-optional"), "{n1}");
+        assert!(
+            n1.contains("edge-impl") && !n1.contains("edge-optional"),
+            "{n1}"
+        );
         let n2 = tag("N2");
-        assert!(n2.contains("edge-impl") && n2.contains("edge-optional"), "{n2}");
+        assert!(
+            n2.contains("edge-impl") && n2.contains("edge-optional"),
+            "{n2}"
+        );
         let n14 = tag("N14");
-        assert!(n14.contains("edge-decl") && n14.contains("edge-optional"), "{n14}");
+        assert!(
+            n14.contains("edge-decl") && n14.contains("edge-optional"),
+            "{n14}"
+        );
     }
 }

@@ -146,7 +146,11 @@ fn sectors_text(s: &AppState, lang: Lang, all: bool, sectors: &[String]) -> Stri
 fn period(lang: Lang, e: &Episode) -> String {
     match e.ended_at {
         Some(end) => format!("{} – {}", show_time(e.mode.since()), show_time(end)),
-        None => format!("{} – {}", show_time(e.mode.since()), lang.t("対応中", "in force")),
+        None => format!(
+            "{} – {}",
+            show_time(e.mode.since()),
+            lang.t("対応中", "in force")
+        ),
     }
 }
 
