@@ -18,4 +18,5 @@ mod policy_paths;
 mod provisions;
 mod read_paths;
 mod text_input;
+mod ui_language;
 mod webhooks;
