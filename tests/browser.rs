@@ -57,7 +57,7 @@ impl Driver {
         let profile = std::env::temp_dir().join(format!("kkh-chrome-{port}"));
         let caps = json!({ "capabilities": { "alwaysMatch": { "browserName": "chrome", "goog:chromeOptions": {
             "binary": chromium,
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "args": ["--headless", "--hide-scrollbars", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
                      format!("--user-data-dir={}", profile.display())]
         } } } });
@@ -251,6 +251,137 @@ impl Driver {
         panic!("{css} is {last:?}, not {want:?} on {}", self.url().await);
     }
 
+    /// Sets the viewport width (CSS pixels), correcting for any window frame.
+    async fn set_width(&self, width: i64) {
+        let mut want = width;
+        for _ in 0..3 {
+            self.cmd(
+                reqwest::Method::POST,
+                "/window/rect",
+                Some(json!({ "width": want, "height": 900 })),
+            )
+            .await;
+            let inner = self.js("return window.innerWidth;", json!([])).await;
+            let inner = inner.as_i64().unwrap_or(width);
+            if inner == width {
+                return;
+            }
+            want += width - inner;
+        }
+    }
+
+    async fn js(&self, script: &str, args: Value) -> Value {
+        self.cmd(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({ "script": script, "args": args })),
+        )
+        .await
+    }
+
+    /// Checks the page as it is now: in the `lang` it shows, at the current width. Saves a
+    /// screenshot, asserts there is no horizontal overflow at phone width, that no text of the
+    /// other language shows (see [`other_language`]), and that axe-core finds no serious or
+    /// critical violation. Failures are collected in `w`.
+    async fn check_here(&self, w: &mut Walk, label: &str, lang: &str, width: i64) {
+        let url = self.url().await;
+        let name = format!("{:02}-{label}-{lang}-{width}", w.shots);
+        w.shots += 1;
+        let png = self.cmd(reqwest::Method::GET, "/screenshot", None).await;
+        if let Some(b) = png.as_str() {
+            use base64::Engine as _;
+            if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(b) {
+                let _ = std::fs::write(w.dir.join(format!("{name}.png")), bytes);
+            }
+        }
+        let page_lang = self
+            .js("return document.documentElement.lang;", json!([]))
+            .await;
+        if page_lang.as_str() != Some(lang) {
+            w.fail(&name, &url, format!("page language is {page_lang}"));
+        }
+        if width < 700 {
+            let v = self
+                .js(
+                    "var d = document.documentElement, iw = window.innerWidth, wide = [];\
+                     function out(e) { return e.getBoundingClientRect().right > iw + 1; }\
+                     function clipped(e) { for (var p = e.parentElement; p; p = p.parentElement) {\
+                       var o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') { return true; } } return false; }\
+                     document.querySelectorAll('body, body *').forEach(function (e) {\
+                       if (out(e) && !clipped(e) && wide.length < 8) {\
+                         wide.push(e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)); } });\
+                     return [d.scrollWidth, Math.min(iw, d.clientWidth), wide.join('; ')];",
+                    json!([]),
+                )
+                .await;
+            let (sw, iw) = (v[0].as_i64().unwrap_or(0), v[1].as_i64().unwrap_or(0));
+            if sw > iw {
+                w.fail(
+                    &name,
+                    &url,
+                    format!("scrolls sideways: {sw} > {iw} ({})", v[2]),
+                );
+            }
+        }
+        let text = self.js(VISIBLE_TEXT, json!([])).await;
+        let text = text.as_str().unwrap_or_default();
+        for bad in other_language(lang, text, &w.allow) {
+            w.fail(&name, &url, format!("other language: {bad:?}"));
+        }
+        if let Some(axe) = &w.axe {
+            let v = self
+                .cmd(
+                    reqwest::Method::POST,
+                    "/execute/async",
+                    Some(json!({ "script": format!("{axe}\n;{AXE_RUN}"), "args": [] })),
+                )
+                .await;
+            if v["passes"].as_u64().unwrap_or(0) == 0 {
+                w.fail(&name, &url, format!("axe-core did not run: {v}"));
+            }
+            w.axe_runs += 1;
+            for violation in v["violations"].as_array().into_iter().flatten() {
+                w.fail(&name, &url, format!("axe: {violation}"));
+            }
+        }
+    }
+
+    /// Checks the current (GET) page in both languages at both widths, then leaves it in
+    /// Japanese at desktop width, as the journey expects.
+    async fn walk(&self, w: &mut Walk, label: &str) {
+        if !w.on {
+            return;
+        }
+        let full = self.url().await;
+        let (url, query) = full.split_once('?').unwrap_or((&full, ""));
+        let query: Vec<&str> = query
+            .split('&')
+            .filter(|kv| !kv.is_empty() && !kv.starts_with("lang="))
+            .collect();
+        for lang in ["en", "ja"] {
+            let mut q = query.clone();
+            let l = format!("lang={lang}");
+            q.push(&l);
+            let target = format!("{url}?{}", q.join("&"));
+            self.goto(&target).await;
+            for width in [390, 1366] {
+                self.set_width(width).await;
+                self.check_here(w, label, lang, width).await;
+            }
+        }
+    }
+
+    /// Checks a page reached by a POST (it cannot be reloaded) as it is: Japanese, both widths.
+    async fn walk_here(&self, w: &mut Walk, label: &str) {
+        if !w.on {
+            return;
+        }
+        for width in [390, 1366] {
+            self.set_width(width).await;
+            self.check_here(w, label, "ja", width).await;
+        }
+    }
+
     async fn sign_in(&self, base: &str, login: &str) {
         self.sign_in_with(base, login, PASSWORD).await
     }
@@ -274,6 +405,199 @@ impl Driver {
     }
 }
 
+/// What a page shows a reader, one text node (or label attribute) a line: visible text, the
+/// title, and `title`/`aria-label`/`placeholder`/`alt` texts. Left out: user-entered text
+/// (`textarea`), what is marked `translate="no"` (names), and the language switch, which
+/// names the other language in that language.
+const VISIBLE_TEXT: &str = r#"
+var out = [document.title];
+function skip(e) { return !e || e.closest('script,style,noscript,textarea,[translate=no],#lang-switch'); }
+var w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+while (w.nextNode()) {
+  var n = w.currentNode, e = n.parentElement;
+  if (skip(e)) { continue; }
+  if (!e.closest('option') && e.getClientRects().length === 0) { continue; }
+  var t = n.nodeValue.replace(/\s+/g, ' ').trim();
+  if (t) { out.push(t); }
+}
+document.querySelectorAll('[title],[aria-label],[placeholder],[alt]').forEach(function (e) {
+  if (skip(e)) { return; }
+  ['title', 'aria-label', 'placeholder', 'alt'].forEach(function (a) { var v = e.getAttribute(a); if (v) { out.push(v); } });
+});
+return out.join('\n');
+"#;
+
+/// Runs axe-core (loaded just before) over the page; the serious and critical violations.
+const AXE_RUN: &str = r#"
+var done = arguments[arguments.length - 1];
+axe.run(document, { resultTypes: ['violations'] }).then(function (r) {
+  done({ passes: r.passes.length, violations: r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })
+    .map(function (v) {
+      return v.id + ' (' + v.impact + '): ' + v.help + ' — ' +
+        v.nodes.slice(0, 3).map(function (n) { return n.target.join(' ') + ' ' + (n.failureSummary || '').slice(0, 160); }).join(' | ');
+    }) });
+}, function (e) { done({ passes: 0, violations: ['axe failed: ' + e] }); });
+"#;
+
+/// Kana, kanji and full-width forms.
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}' | '\u{FF01}'..='\u{FF9F}')
+}
+
+/// An English word: two or more ASCII letters (hyphen and apostrophe allowed), once the
+/// punctuation around it is set aside. `TLP:AMBER`, `R1-2`, `2026-11-20` and e-mail addresses
+/// are codes, not words.
+fn is_english_word(token: &str) -> bool {
+    let core = token.trim_matches(|c: char| {
+        "()[]{}.,;:!?\"'“”‘’（）「」『』、。・".contains(c) || c.is_whitespace()
+    });
+    core.chars().filter(char::is_ascii_alphabetic).count() >= 2
+        && core
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '\'')
+}
+
+/// The lines of `text` that show the other language, once the allowed strings (names, text
+/// typed into forms) are taken out. In Japanese: a run of two or more English words side by
+/// side (a single word — a product name, "TLP", "JST", "Webhook" — is how Japanese is written);
+/// in English: any kana, kanji or full-width character.
+fn other_language(lang: &str, text: &str, allow: &[String]) -> Vec<String> {
+    let mut bad = Vec::new();
+    for line in text.lines() {
+        let mut rest = line.to_owned();
+        for a in allow {
+            rest = rest.replace(a.as_str(), " ");
+        }
+        let wrong = if lang == "ja" {
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            words
+                .windows(2)
+                .any(|p| is_english_word(p[0]) && is_english_word(p[1]))
+        } else {
+            rest.chars().any(is_cjk)
+        };
+        if wrong {
+            bad.push(line.to_owned());
+        }
+    }
+    bad
+}
+
+#[test]
+fn the_language_check_itself() {
+    let none: Vec<String> = vec![];
+    assert!(other_language(
+        "ja",
+        "受信箱\nTLP:AMBER 警報\nR1-2 2026-11-20 10:00 JST",
+        &none
+    )
+    .is_empty());
+    assert_eq!(
+        other_language("ja", "印刷 / Print\n続報を作成 / File follow-up", &none),
+        vec!["続報を作成 / File follow-up"]
+    );
+    assert_eq!(
+        other_language("ja", "Platform administrator", &none).len(),
+        1
+    );
+    assert!(other_language("en", "Inbox\nTLP:AMBER (Alert)", &none).is_empty());
+    assert_eq!(other_language("en", "Print\n印刷", &none), vec!["印刷"]);
+    let names = vec!["東都 花子".to_owned()];
+    assert!(other_language("en", "Filed by 東都 花子", &names).is_empty());
+}
+
+/// The state of a walk over pages: where screenshots go, what text is allowed in the other
+/// language, axe-core's source, and every failure found (reported together at the end).
+struct Walk {
+    on: bool,
+    dir: std::path::PathBuf,
+    shots: usize,
+    allow: Vec<String>,
+    axe: Option<String>,
+    axe_runs: usize,
+    failures: Vec<String>,
+}
+
+impl Walk {
+    /// `on`: whether this run walks (one backend is enough: the pages are the same).
+    fn new(on: bool, name: &str, typed: &[&str]) -> Walk {
+        let target = std::env::var("CARGO_TARGET_DIR")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|_| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+        let dir = target.join("browser-screenshots").join(name);
+        if on {
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).expect("screenshot directory");
+        }
+        let axe_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/browser-tools/node_modules/axe-core/axe.min.js");
+        let axe = std::fs::read_to_string(&axe_path).ok();
+        if on && axe.is_none() {
+            assert!(
+                std::env::var("KAKEHASHI_REQUIRE_BROWSER").is_err(),
+                "axe-core is not installed (run .ci/run)"
+            );
+            eprintln!("axe-core not installed: accessibility checks skipped (run .ci/run)");
+        }
+        // People's names (demo world) and what the journey types into forms.
+        let mut allow: Vec<String> = [
+            "内閣 太郎",
+            "分析 三郎",
+            "北浜 一郎",
+            "危機 管理子",
+            "厚生 労働",
+            "国土 交通",
+            "委託 次郎",
+            "未来 通子",
+            "東西 鉄子",
+            "東都 花子",
+            "桜 金太",
+            "港 運輸",
+            "経済 産業",
+            "総務 通信",
+            "金融 庁子",
+            "雲 基盤",
+            "電力 事務局",
+            "基盤管理者",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        allow.extend(typed.iter().map(|s| s.to_string()));
+        Walk {
+            on,
+            dir,
+            shots: 0,
+            allow,
+            axe,
+            axe_runs: 0,
+            failures: Vec::new(),
+        }
+    }
+
+    fn fail(&mut self, name: &str, url: &str, what: String) {
+        self.failures.push(format!("{name} {url}: {what}"));
+    }
+
+    fn finish(self) {
+        if self.on {
+            eprintln!(
+                "walked {} page views ({} checked by axe-core); screenshots in {}",
+                self.shots,
+                self.axe_runs,
+                self.dir.display()
+            );
+        }
+        assert!(
+            self.failures.is_empty(),
+            "{} problem(s):\n{}",
+            self.failures.len(),
+            self.failures.join("\n")
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn liaison_journey_in_a_real_browser_sqlite() {
     journey(Backend::Sqlite).await
@@ -294,11 +618,26 @@ async fn journey(backend: Backend) {
     };
     let srv = TestServer::start(backend).await;
     let base = srv.base.clone();
+    // On one backend, every page on the way is checked in both languages at 1366 and 390 px.
+    let mut w = Walk::new(
+        matches!(backend, Backend::Sqlite),
+        "liaison",
+        &[
+            "連絡 太郎",
+            "給電指令システムへの大量アクセスにより一部機能が停止。",
+            "所管省庁にて確認済み。",
+            "原因はDDoS攻撃と判明。",
+            "東都電力株式会社",
+            "情報セキュリティ担当",
+        ],
+    );
 
     // 1. The operator files an AMBER statutory report; a bad date is refused by field first.
     d.sign_in(&base, "op-power").await;
+    d.walk(&mut w, "inbox-empty").await;
     d.click("#nav-new").await;
     d.wait("#submit").await;
+    d.walk(&mut w, "new-liaison").await;
     // Before sending, the form says where the report goes, and follows the route choices.
     d.wait_text("#route-names", "経済産業省").await;
     d.click("#via_ceptoar").await;
@@ -326,6 +665,7 @@ async fn journey(backend: Backend) {
     d.click("#statutory").await;
     d.click("#submit").await;
     d.wait("#form-errors").await;
+    d.walk_here(&mut w, "new-liaison-errors").await;
     assert!(
         d.source()
             .await
@@ -347,8 +687,10 @@ async fn journey(backend: Backend) {
     assert!(d.text("#chain-number").await.contains("未採番"));
     // After sending: a message naming the recipient.
     assert!(d.text("#sent-recipients").await.contains("経済産業省"));
+    d.walk(&mut w, "chain-filed").await;
     d.click("a.hop-link").await;
     d.wait("#print-link").await;
+    d.walk(&mut w, "copy").await;
     assert!(
         d.source().await.contains("連絡 太郎"),
         "the edited sender block"
@@ -357,9 +699,17 @@ async fn journey(backend: Backend) {
     // 2. The ministry forwards to NISC, raising importance: a 警報 forward is confirmed first,
     //    and "back to edit" keeps what was entered.
     d.sign_in(&base, "meti").await;
+    // The home page says what waits: one case to forward, linked to its forwarding form.
+    d.goto(&format!("{base}/")).await;
+    d.wait("#waiting-counts").await;
+    assert_eq!(d.text("#count-forward .n").await, "1");
+    assert_eq!(d.count("#to-forward a.forward-pending-link").await, 1);
+    d.walk(&mut w, "home").await;
+    d.goto(&format!("{base}/inbox")).await;
     // The inbox row says what needs doing: statutory, to forward, with the summary line; the
     // keyword search and the to-forward filter find it, and the listing exports as CSV.
     d.wait("tr.case-row").await;
+    d.walk(&mut w, "inbox-to-forward").await;
     assert!(d.text("tr.case-row .flags").await.contains("要転送"));
     assert!(d
         .text("tr.case-row .line")
@@ -391,10 +741,12 @@ async fn journey(backend: Backend) {
     d.wait("#forward-link").await;
     d.click("#forward-link").await;
     d.wait("#submit").await;
+    d.walk(&mut w, "forward").await;
     d.click("#importance-alert").await;
     d.type_in("#supplementary", "所管省庁にて確認済み。").await;
     d.click("#submit").await;
     d.wait("#confirm-send").await;
+    d.walk_here(&mut w, "forward-confirm").await;
     assert!(d
         .text("#confirm-recipients")
         .await
@@ -468,6 +820,7 @@ async fn journey(backend: Backend) {
     d.click("#create-token-submit").await;
     d.wait("#new-token").await;
     let token = d.text("#new-token").await;
+    d.walk_here(&mut w, "token-created").await;
     assert!(token.starts_with("kkh_"), "{token}");
     let r = reqwest::Client::new()
         .get(format!("{base}/api/v1/liaisons/inbox"))
@@ -482,6 +835,7 @@ async fn journey(backend: Backend) {
     d.sign_in_with(&base, "admin", ADMIN_PASSWORD).await;
     d.goto(&format!("{base}/admin/audit")).await;
     d.wait("#audit").await;
+    d.walk(&mut w, "audit").await;
     let log = d.text("#audit").await;
     assert!(
         log.contains("東都 花子") && log.contains("経済 産業"),
@@ -491,6 +845,10 @@ async fn journey(backend: Backend) {
     assert!(log.contains("事案 R1"), "{log}");
     let chain_id = chain_url.rsplit('/').next().unwrap_or_default();
     assert!(!chain_id.is_empty() && !log.contains(chain_id), "no ids");
+    for (label, path) in [("admin", "/admin"), ("password", "/account/password")] {
+        d.goto(&format!("{base}{path}")).await;
+        d.walk(&mut w, label).await;
+    }
 
     // 5. Outside the TLP: a railway operator sees nothing, and the chain is not found.
     d.sign_in(&base, "op-rail").await;
@@ -502,6 +860,52 @@ async fn journey(backend: Backend) {
         !d.source().await.contains("給電指令システム"),
         "not readable by another sector"
     );
+    d.walk(&mut w, "not-found").await;
+
+    // The other pages of the menu, for a ministry (who reads, forwards and files).
+    d.sign_in(&base, "meti").await;
+    for (label, path) in [
+        ("search", "/search?q=%E7%B5%A6%E9%9B%BB"),
+        ("chain", chain_url.as_str()),
+        ("follow-up", &format!("{chain_url}/follow-up")),
+        ("reference", "/reference"),
+        ("notifications", "/account/notifications"),
+        ("tokens", "/account/tokens"),
+        ("consents", "/consents"),
+    ] {
+        let url = if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{base}{path}")
+        };
+        d.goto(&url).await;
+        d.walk(&mut w, label).await;
+    }
+    d.goto(&format!("{base}/reference")).await;
+    let sections: Vec<String> = d
+        .js(
+            "return Array.prototype.map.call(document.querySelectorAll('main a[href^=\"/reference/\"]'), function (a) { return a.getAttribute('href'); });",
+            json!([]),
+        )
+        .await
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    for s in &sections {
+        d.goto(&format!("{base}{s}")).await;
+        d.walk(
+            &mut w,
+            &format!("reference-{}", s.rsplit('/').next().unwrap_or_default()),
+        )
+        .await;
+    }
+    // The sign-in page, signed out.
+    d.cmd(reqwest::Method::DELETE, "/cookie", None).await;
+    d.goto(&format!("{base}/signin")).await;
+    d.walk(&mut w, "signin").await;
+    w.finish();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -529,6 +933,18 @@ async fn provision_journey(backend: Backend) {
     let srv = TestServer::start(backend).await;
     let base = srv.base.clone();
     let summary = "電力分野の事業者において給電指令システムへの大量アクセスが確認された。";
+    let mut w = Walk::new(
+        matches!(backend, Backend::Sqlite),
+        "provision",
+        &[
+            summary,
+            "制御系ネットワークに接続された給電指令システム",
+            "不審な通信先をブロックし、ログを確認すること。",
+            "対象システムの範囲を確認したい。",
+            "給電指令システムに限ります。",
+            "ブロック設定済み",
+        ],
+    );
 
     // The operator's provisions page is open, connected to the live feed, and still empty.
     op.sign_in(&base, "op-power").await;
@@ -541,6 +957,7 @@ async fn provision_journey(backend: Backend) {
     d.sign_in(&base, "nisc").await;
     d.goto(&format!("{base}/provisions/new")).await;
     d.wait("#provision-save").await;
+    d.walk(&mut w, "provision-new").await;
     d.click("input[name=importance][value=alert]").await;
     d.click("input[name=tlp][value=AMBER]").await;
     d.click("input[name=has_attachments][value=false]").await;
@@ -568,6 +985,7 @@ async fn provision_journey(backend: Backend) {
         d.source().await
     );
     assert_eq!(d.text("#ident").await, "未採番");
+    d.walk(&mut w, "provision-draft").await;
     d.click("#send-submit").await;
     d.wait_text("#ident", "T1").await;
     let url = d.url().await;
@@ -581,12 +999,29 @@ async fn provision_journey(backend: Backend) {
 
     // 2. METI relays to 電力セプター; the CEPTOAR relays to its member operators.
     d.sign_in(&base, "meti").await;
+    d.goto(&format!("{base}/")).await;
+    d.wait("#waiting-counts").await;
+    assert_eq!(
+        d.text("#count-relay .n").await,
+        "1",
+        "T1 waits to be relayed"
+    );
+    d.walk(&mut w, "home-ministry").await;
     d.goto(&format!("{base}/provisions")).await;
+    d.walk(&mut w, "provisions").await;
     d.click("a.provision-link").await;
     d.wait("#relay-submit").await;
     assert_eq!(d.text("#ident").await, "T1");
+    d.walk(&mut w, "provision-to-relay").await;
     d.click("#relay-submit").await;
     d.wait("#notice").await;
+    // Relayed: the button gives way to when it was done, also on a fresh view.
+    assert_eq!(d.count("#relay-submit").await, 0, "no second relay button");
+    assert_eq!(d.count("#relayed").await, 1);
+    d.walk_here(&mut w, "provision-relayed").await;
+    d.goto(&url).await;
+    d.wait("#relayed").await;
+    assert_eq!(d.count("#relay-submit").await, 0);
     // METI, inside the scope, asks NISC a question on the provision (問合せ).
     d.click("#inquiries-link").await;
     d.wait("#inquiry-body").await;
@@ -595,6 +1030,7 @@ async fn provision_journey(backend: Backend) {
     d.click("#inquiry-submit").await;
     d.wait_contains("section.thread", "対象システムの範囲を確認したい。")
         .await;
+    d.walk(&mut w, "inquiries").await;
     assert!(d
         .source()
         .await
@@ -619,6 +1055,14 @@ async fn provision_journey(backend: Backend) {
     let unread: u32 = op.text("#live-count").await.parse().expect("a number");
     assert!(unread >= 1, "{unread}");
 
+    // The operator's home page: an unread 警報 to acknowledge.
+    op.goto(&format!("{base}/")).await;
+    op.wait("#waiting-counts").await;
+    assert_eq!(op.text("#count-alerts .n").await, "1");
+    assert_eq!(op.text("#count-ack .n").await, "1");
+    op.goto(&format!("{base}/provisions")).await;
+    op.wait("#provisions-live a.provision-link").await;
+
     // 4. The operator opens it and acknowledges.
     op.click("#provisions-live a.provision-link").await;
     op.wait("#ack-submit").await;
@@ -627,11 +1071,15 @@ async fn provision_journey(backend: Backend) {
     op.type_in("#ack-note", "ブロック設定済み").await;
     op.click("#ack-submit").await;
     op.wait("#ack-state").await;
+    op.walk_here(&mut w, "provision-acked").await;
+    op.goto(&format!("{base}/provisions")).await;
+    op.walk(&mut w, "provisions-operator").await;
 
     // 5. NISC's receipt table shows the operator's acknowledgement.
     d.sign_in(&base, "nisc").await;
     d.goto(&url).await;
     d.wait("#receipts").await;
+    d.walk(&mut w, "provision-receipts").await;
     let receipts = d.text("#receipts").await;
     let row = receipts
         .lines()
@@ -665,6 +1113,7 @@ async fn provision_journey(backend: Backend) {
         src.contains("見つかりません") && !src.contains("給電指令システム"),
         "not found for another sector"
     );
+    w.finish();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

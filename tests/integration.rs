@@ -20,4 +20,5 @@ mod provisions;
 mod read_paths;
 mod text_input;
 mod topology;
+mod ui_language;
 mod webhooks;

@@ -143,7 +143,7 @@ async fn org_admin_inside_nisc_cannot_touch_the_platform_admin(b: Backend) {
     let (st, me) = again.get("/api/v1/me").await;
     assert_eq!(st, 200);
     assert_eq!(me["person"]["active"], json!(true));
-    assert_eq!(me["person"]["display_name"], "Platform administrator");
+    assert_eq!(me["person"]["display_name"], "基盤管理者");
     assert!(me["person"]["roles"]
         .as_array()
         .expect("roles")

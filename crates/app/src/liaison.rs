@@ -331,6 +331,10 @@ pub struct CopyView {
     pub sender_name: String,
     pub addressee_name: String,
     pub added_names: Vec<String>,
+    /// The same names in English (empty where an organisation has none).
+    pub sender_name_en: String,
+    pub addressee_name_en: String,
+    pub added_names_en: Vec<String>,
 }
 
 /// A chain with the copies this reader may see.
@@ -1712,10 +1716,12 @@ impl App {
         c: CopyRecord,
         chain: &ChainRecord,
         reports: &[ReportRecord],
-        names: &std::collections::HashMap<OrgId, String>,
+        names: &std::collections::HashMap<OrgId, (String, String)>,
     ) -> AppResult<CopyView> {
         let form: LiaisonForm =
             serde_json::from_str(&c.form).map_err(|e| AppError::Internal(e.to_string()))?;
+        let ja = |o: &OrgId| names.get(o).map(|n| n.0.clone()).unwrap_or_default();
+        let en = |o: &OrgId| names.get(o).map(|n| n.1.clone()).unwrap_or_default();
         Ok(CopyView {
             ident: reports
                 .iter()
@@ -1723,13 +1729,12 @@ impl App {
                 .and_then(|r| r.ident.clone()),
             chain_number: chain.number,
             chain_status: chain.status.clone(),
-            sender_name: names.get(&c.sender_org).cloned().unwrap_or_default(),
-            addressee_name: names.get(&c.addressee_org).cloned().unwrap_or_default(),
-            added_names: c
-                .added_recipients
-                .iter()
-                .map(|o| names.get(o).cloned().unwrap_or_default())
-                .collect(),
+            sender_name: ja(&c.sender_org),
+            addressee_name: ja(&c.addressee_org),
+            added_names: c.added_recipients.iter().map(ja).collect(),
+            sender_name_en: en(&c.sender_org),
+            addressee_name_en: en(&c.addressee_org),
+            added_names_en: c.added_recipients.iter().map(en).collect(),
             form,
             record: c,
         })
@@ -1741,7 +1746,7 @@ impl App {
         let (c, scope, viewer) = self.readable_copy(actor, id).await?;
         let chain = self.store.chain(&c.chain).await?;
         let reports = self.store.reports_of_chain(&c.chain).await?;
-        let names = self.names().await?;
+        let names = self.names_both().await?;
         let restricted = is_restricted(scope.tlp);
         for kind in ["copy", "numbered"] {
             self.store
@@ -1775,7 +1780,7 @@ impl App {
     async fn view_chain_checked(&self, actor: &Actor, id: &ChainId) -> AppResult<ChainView> {
         let chain = self.store.chain(id).await?;
         let reports = self.store.reports_of_chain(id).await?;
-        let names = self.names().await?;
+        let names = self.names_both().await?;
         let viewer = actor.viewer()?;
         let mut copies = Vec::new();
         let mut restricted = Vec::new();

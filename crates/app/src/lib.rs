@@ -10,6 +10,7 @@ pub mod egress;
 pub mod error;
 pub mod events;
 pub mod fanout;
+pub mod home;
 pub mod identity;
 pub mod inbox;
 pub mod labels;

@@ -119,6 +119,9 @@ pub fn link_of(kind: &str, ref_id: &str) -> String {
 /// Mail preferences a person can choose for non-alert provisions.
 pub const MAIL_PREFS: [&str; 3] = ["immediate", "digest", "none"];
 
+/// The UI languages a person can choose.
+pub const LOCALES: [&str; 2] = ["ja", "en"];
+
 impl crate::App {
     /// Sets how the actor wants non-alert provisions by mail (警報 always go at once).
     pub async fn set_mail_preference(
@@ -140,6 +143,31 @@ impl crate::App {
             "person.mail_pref",
             Some(p.id.0.clone()),
             serde_json::json!({ "pref": pref }),
+        );
+        self.store.update_person(&p, audit).await?;
+        Ok(())
+    }
+
+    /// Sets the language the actor reads the UI in ("ja" or "en"), remembered across browsers
+    /// and sign-ins. Nothing is written when it is already so.
+    pub async fn set_locale(&self, actor: &crate::Actor, locale: &str) -> crate::AppResult<()> {
+        if !LOCALES.contains(&locale) {
+            return Err(crate::AppError::bad_field(
+                "locale",
+                "unknown_code",
+                "表示言語は ja（日本語）または en（英語）です。",
+                "The display language is ja (Japanese) or en (English).",
+            ));
+        }
+        let mut p = self.store.person(&actor.person.id).await?;
+        if p.locale == locale {
+            return Ok(());
+        }
+        p.locale = locale.to_owned();
+        let audit = actor.audit(
+            "person.locale",
+            Some(p.id.0.clone()),
+            serde_json::json!({ "locale": locale }),
         );
         self.store.update_person(&p, audit).await?;
         Ok(())

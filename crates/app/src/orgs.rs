@@ -255,7 +255,7 @@ impl App {
             id: PersonId(new_id()),
             org: OrgId(NISC_ORG.into()),
             login: admin_login.to_lowercase(),
-            display_name: "Platform administrator".into(),
+            display_name: "基盤管理者".into(),
             email: String::new(),
             phone: String::new(),
             department: String::new(),

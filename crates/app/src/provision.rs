@@ -93,6 +93,9 @@ pub struct ProvisionView {
     pub form: ProvisionForm,
     /// The reader's organisation's receipt, if it is a recipient.
     pub receipt: Option<DeliveryRecord>,
+    /// When the reader's organisation first relayed it on, if it has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relayed_at: Option<DateTime<Utc>>,
     /// NISC's working material, decided by the policy's hub-internal rule.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hub: Option<Visible<ProvisionHub>>,
@@ -164,6 +167,15 @@ pub fn may_draft_provisions(actor: &Actor) -> bool {
         .viewer()
         .is_ok_and(|v| decide_hub_internal(&v).allowed)
         && actor.has(Role::Approver)
+}
+
+/// Whether the actor relays provisions of this TLP that their organisation received: an
+/// approver of a ministry (to its CEPTOARs) or of a CEPTOAR (to its members); RED stays with
+/// the ministries. [`App::relay_provision`] enforces the same.
+pub fn may_relay(actor: &Actor, tlp: &str) -> bool {
+    actor.has(Role::Approver)
+        && matches!(actor.org.kind, OrgKind::CiMinistry | OrgKind::Ceptoar)
+        && tlp != Tlp::Red.code()
 }
 
 /// Whether the actor reads NISC's internal material on provisions (drafts, findings, sources).
@@ -982,12 +994,13 @@ impl App {
             Err(_) => None,
         };
         let now = self.now();
-        let mut receipt = self
-            .store
-            .deliveries_of(&p.id)
-            .await?
-            .into_iter()
-            .find(|d| d.org == actor.org.id);
+        let deliveries = self.store.deliveries_of(&p.id).await?;
+        let relayed_at = deliveries
+            .iter()
+            .filter(|d| d.via_org.as_ref() == Some(&actor.org.id))
+            .map(|d| d.delivered_at)
+            .min();
+        let mut receipt = deliveries.into_iter().find(|d| d.org == actor.org.id);
         self.store
             .mark_notification_read(&actor.person.id, "provision", &p.id, now)
             .await?;
@@ -1024,6 +1037,7 @@ impl App {
             sent_at: p.sent_at,
             form: r.form.clone(),
             receipt,
+            relayed_at,
             hub,
         };
         Self::reveal_provision(&r, view)

@@ -58,6 +58,8 @@ pub use taxonomy::{
 
 /// Edition of the framework documents the data follows.
 pub const DATA_VERSION: &str = "2024 handbook / Action Plan 2024-03-08 revision";
+/// [`DATA_VERSION`] as Japanese readers are shown it.
+pub const DATA_VERSION_JA: &str = "2024年版ハンドブック・行動計画（2024年3月8日改定）";
 
 const SECTORS_JSON: &str = include_str!("../data/sectors.json");
 const TAXONOMY_JSON: &str = include_str!("../data/taxonomy.json");
@@ -196,6 +198,11 @@ impl Reference {
     /// Edition of the source documents, for display and for stamping stored records.
     pub fn version(&self) -> &'static str {
         DATA_VERSION
+    }
+
+    /// The version in Japanese ([`DATA_VERSION_JA`]).
+    pub fn version_ja(&self) -> &'static str {
+        DATA_VERSION_JA
     }
 
     // ---- sectors ---------------------------------------------------------------------------

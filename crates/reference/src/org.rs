@@ -68,7 +68,11 @@ pub struct OrganisationCategory {
 pub struct SectorMapping {
     /// ISO date the mapping is known to hold.
     pub as_of: String,
+    /// Provenance for maintainers (English, with seed line numbers); never shown on screen.
     pub source: String,
+    /// The citation as shown to readers, in each language.
+    pub citation_ja: String,
+    pub citation_en: String,
     pub seed_lines: SeedLines,
 }
 

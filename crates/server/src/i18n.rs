@@ -71,24 +71,31 @@ pub fn show_form_time(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
-/// Parses a `datetime-local` value typed in JST ("2023-08-19T13:15").
+/// Parses a date and time typed in JST, 24-hour clock: `2023-08-19 13:15` (also with `T` or
+/// `/` as the browser or a person may write it, and with seconds).
 pub fn parse_local(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
     if s.is_empty() {
         return None;
     }
-    let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
-        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
-        .ok()?;
+    let naive = [
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y/%m/%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| chrono::NaiveDateTime::parse_from_str(s, f).ok())?;
     naive
         .and_local_timezone(jst())
         .single()
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// The `datetime-local` value (JST) of a stored time.
+/// The value (JST, 24-hour) of a stored time in the date-time text fields: `2023-08-19 13:15`.
 pub fn local_value(t: Option<DateTime<Utc>>) -> String {
-    t.map(|t| t.with_timezone(&jst()).format("%Y-%m-%dT%H:%M").to_string())
+    t.map(|t| t.with_timezone(&jst()).format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default()
 }
 
@@ -101,7 +108,9 @@ mod tests {
         let t = parse_local("2023-08-19T13:15").expect("parse");
         assert_eq!(t.to_rfc3339(), "2023-08-19T04:15:00+00:00");
         assert_eq!(show_form_time(t), "2023年8月19日13時15分");
-        assert_eq!(local_value(Some(t)), "2023-08-19T13:15");
+        assert_eq!(local_value(Some(t)), "2023-08-19 13:15");
+        assert_eq!(parse_local("2023-08-19 13:15"), Some(t));
+        assert_eq!(parse_local("2023/08/19 13:15"), Some(t));
         assert!(parse_local("").is_none());
         assert!(parse_local("19/08/2023").is_none());
     }

@@ -44,7 +44,7 @@ pub fn router(app: App, config: ServerConfig) -> Router {
     };
     Router::new()
         .merge(api::routes())
-        .merge(web::routes())
+        .merge(web::routes(state.clone()))
         .route("/healthz", axum::routing::get(healthz))
         .route_layer(axum::middleware::from_fn(edge::refuse_control_chars))
         .fallback(edge::not_found)

@@ -70,7 +70,7 @@ fn password_page(
             }
         }
     };
-    (status, page(lang, title, Some(a), Nav::None, body)).into_response()
+    (status, page(lang, title, Some(a), Nav::Password, body)).into_response()
 }
 
 pub async fn password_form(
@@ -155,7 +155,7 @@ async fn settings_page(
         @if let Some(n) = notice { div.okbox #notice role="status" { (n) } }
         h2 { (lang.t("メール", "Mail")) }
         p.muted { (lang.t("警報は常に即時に送られます。それ以外の情報提供の受け取り方を選んでください。内容が TLP:RED/AMBER の場合、メールにはリンクのみ記載されます。",
-            "Alerts (警報) always go at once. Choose how other provisions reach you. RED/AMBER content is never mailed, only a link.")) }
+            "Alerts always go at once. Choose how other provisions reach you. RED/AMBER content is never mailed, only a link.")) }
         form method="post" action="/account/mail-preference" {
             input type="hidden" name="csrf" value=(a.csrf());
             @for (v, ja, en) in [("immediate", "即時", "At once"), ("digest", "まとめて（1時間ごと）", "Digest (hourly)"), ("none", "メールなし", "No mail")] {
@@ -184,7 +184,7 @@ async fn settings_page(
                 tbody { @for d in &dead { tr { td.nowrap { (show_time(d.created_at)) } td { (d.attempts) } td { (d.last_error) } td.mono { (d.payload) } } } } }
         }
     };
-    (status, page(lang, title, Some(a), Nav::None, body)).into_response()
+    (status, page(lang, title, Some(a), Nav::Notifications, body)).into_response()
 }
 
 pub async fn settings(State(s): State<AppState>, WebAuth(a): WebAuth, lang: Lang) -> Response {
@@ -268,7 +268,8 @@ pub async fn inquiries(
                 form method="post" action={ "/inquiries/" (i.id) "/reply" } {
                     input type="hidden" name="csrf" value=(a.csrf());
                     input type="hidden" name="provision" value=(id);
-                    textarea name="body" rows="2" {}
+                    label for={ "reply-" (i.id) } { (lang.t("返信", "Reply")) }
+                    textarea id={ "reply-" (i.id) } name="body" rows="2" {}
                     div.actions { button.reply-submit type="submit" { (lang.t("返信", "Reply")) } }
                 }
             }
@@ -277,6 +278,7 @@ pub async fn inquiries(
             h2 { (lang.t("NISCへ問い合わせる", "Ask NISC")) }
             form method="post" action={ "/provisions/" (id) "/inquiries" } {
                 input type="hidden" name="csrf" value=(a.csrf());
+                label for="inquiry-body" { (lang.t("問合せ内容", "Your question")) }
                 textarea #inquiry-body name="body" rows="3" {}
                 div.actions { button #inquiry-submit type="submit" { (lang.t("送信", "Send")) } }
             }

@@ -59,7 +59,8 @@ input[type=text],input[type=password],input[type=email],input[type=tel],input[ty
 input[type=text],input[type=password],input[type=email],input[type=tel],textarea,select.wide{width:100%}
 textarea{min-height:4.5rem;resize:vertical}
 select[multiple]{min-height:7rem}
-input:focus,textarea:focus,select:focus,button:focus,a:focus{outline:3px solid #f2b400;outline-offset:1px}
+input:focus,textarea:focus,select:focus,button:focus,a:focus,summary:focus,[tabindex]:focus{outline:3px solid #0a3d91;outline-offset:2px;box-shadow:0 0 0 5px #ffd54a}
+header.top :focus,.ls-banner :focus{outline-color:#ffd54a;box-shadow:none}
 [aria-invalid=true]{border-color:var(--err)!important;background:#fff7f8}
 .err{color:var(--err);font-size:.9rem;margin:.15rem 0}
 .errbox{border:2px solid var(--err);background:#fff7f8;padding:.5rem 1rem;margin:0 0 1rem;border-radius:3px}
@@ -72,7 +73,7 @@ input:focus,textarea:focus,select:focus,button:focus,a:focus{outline:3px solid #
 .grp{font-weight:600;font-size:.9rem;margin:.3rem 0 .1rem}
 .field{margin:.4rem 0}
 .field>label.lbl{display:block;font-weight:600;margin-bottom:.15rem}
-fieldset{border:1px solid var(--line);border-radius:3px;margin:.8rem 0;padding:.4rem .9rem .7rem}
+fieldset{border:1px solid var(--line);border-radius:3px;margin:.8rem 0;padding:.4rem .9rem .7rem;min-width:0}
 legend{font-weight:bold;padding:0 .3rem}
 table.sheet-form>tbody>tr>th{width:13rem}
 .filters{display:flex;flex-wrap:wrap;gap:.6rem 1.2rem;align-items:flex-end;margin:0 0 .8rem}
@@ -121,8 +122,52 @@ svg.topology .edge-label{font-size:10px;fill:#333;paint-order:stroke;stroke:#fff
 #live-link{color:#fff;text-decoration:none}
 #live-count{background:#f2b400;color:#1b1f24;border-color:#1b1f24}
 #live-count:empty,#live-count[data-unread="0"]{display:none}
+ul.counts{list-style:none;padding:0;margin:0 0 1rem;display:flex;flex-wrap:wrap;gap:.5rem}
+ul.counts li{border:1px solid var(--line);border-radius:4px;padding:.4rem .8rem;background:#f8fafc}
+ul.counts li.some{border-color:var(--brand);border-left-width:6px}
+ul.counts .n{font-size:1.15rem;margin-left:.3rem}
+ul.waiting{list-style:none;padding:0;margin:0 0 .6rem}
+ul.waiting li{border-bottom:1px solid var(--line);padding:.45rem 0}
+ul.waiting .line{font-size:.92rem}
 footer.foot{max-width:1120px;margin:0 auto 2rem;color:var(--muted);font-size:.8rem;padding:0 1rem}
-@media (max-width:700px){main{padding:.6rem}table.sheet-form>tbody>tr>th{width:auto}.toc{columns:1}}
+.mono{overflow-wrap:anywhere}td{overflow-wrap:break-word}
+input.when{width:11.5em;font-variant-numeric:tabular-nums}
+/* Phones (390 px and up): one column; the header is two lines, the menu scrolls sideways;
+   lists scroll inside their own box (never the page) or, for the inbox and provisions, become
+   cards with the number, TLP and importance, state and age first; forms stack. */
+@media screen and (max-width:700px){
+ main{margin:.4rem 0;padding:.6rem .7rem 1.2rem;border-left:0;border-right:0;border-radius:0}
+ h1{font-size:1.25rem}
+ header.top{padding:.3rem .6rem;gap:.2rem .6rem}
+ header.top .who{gap:.5rem}
+ header.top nav{order:3;flex:1 0 100%;flex-wrap:nowrap;overflow-x:auto;white-space:nowrap;gap:0 1rem;padding-bottom:.2rem}
+ #whoami{max-width:38vw;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+ table.list{display:block;overflow-x:auto;max-width:100%;position:relative}
+ table.list th,table.list td{min-width:5.5em}
+ table.list th{white-space:nowrap}
+ table.list td.line{min-width:12rem}
+ #copies,#provisions,#copies tbody,#provisions tbody{display:block;overflow:visible}
+ #copies thead,#provisions thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0)}
+ #copies tr,#provisions tr{display:flex;flex-wrap:wrap;align-items:baseline;gap:.25rem .8rem;border:1px solid var(--line);border-radius:4px;padding:.5rem .6rem;margin:0 0 .6rem}
+ #copies td,#provisions td{display:block;border:0;padding:0;min-width:0}
+ #copies td:nth-child(1){order:1;font-weight:bold}#copies td:nth-child(4){order:2}#copies td:nth-child(7){order:3}
+ #copies td:nth-child(6){order:4}#copies td:nth-child(5){order:5}#copies td:nth-child(2){order:6;flex-basis:100%}
+ #copies td:nth-child(3){order:7;flex-basis:100%}#copies td:nth-child(8){order:8}
+ #copies td br,#provisions td br{display:none}
+ #copies td.nowrap .muted,#copies td .muted{margin-left:.4rem}
+ #provisions td:nth-child(1){font-weight:bold}#provisions td:nth-child(6){flex-basis:100%}
+ table.sheet-form,table.sheet-form>tbody,table.sheet-form>tbody>tr,table.sheet-form>tbody>tr>th,table.sheet-form>tbody>tr>td{display:block;width:auto}
+ table.sheet-form>tbody>tr>th{border-bottom:0}
+ .sheet table,.sheet tbody,.sheet tr,.sheet th,.sheet td{display:block;width:auto!important}
+ .sheet th{border-bottom:0}
+ .sheet h1{letter-spacing:.1em}
+ .sheet .inline-marks>span{white-space:normal}
+ .toc{columns:1}
+ .filters{flex-direction:column;align-items:stretch}
+ .filters>*,.filters select{min-width:0;max-width:100%}
+ .actions{gap:.5rem}
+ .banner{padding:.5rem .6rem}
+}
 @media print{
  @page{size:A4;margin:12mm}
  html{font-size:10pt}
@@ -148,7 +193,8 @@ footer.foot{max-width:1120px;margin:0 auto 2rem;color:var(--muted);font-size:.8r
 /// and an incremented `data-live-version`. On the liaison forms it keeps the "送信先" box
 /// (`#route-preview`) current: when a route choice, the TLP, the importance, the sector or the
 /// added recipients change, the form is posted to `/liaison/route-preview` and the box replaced
-/// with the server's answer (its `data-version` incremented).
+/// with the server's answer (its `data-version` incremented). A list that scrolls sideways in its
+/// own box (phones) is made focusable, so that it scrolls from the keyboard too.
 pub const JS: &str = r#"(function () {
   'use strict';
   function addRow() {
@@ -279,7 +325,17 @@ pub const JS: &str = r#"(function () {
       if (ROUTE_FIELDS.indexOf(name) >= 0) { refresh(); }
     });
   }
+  // A list that scrolls inside its own box (phones) takes keyboard focus, so it can be
+  // scrolled without a mouse.
+  function scrollers() {
+    Array.prototype.forEach.call(document.querySelectorAll('table.list'), function (t) {
+      if (t.scrollWidth > t.clientWidth + 1) { t.setAttribute('tabindex', '0'); }
+      else if (t.getAttribute('tabindex') === '0') { t.removeAttribute('tabindex'); }
+    });
+  }
   document.addEventListener('DOMContentLoaded', function () {
+    scrollers();
+    window.addEventListener('resize', scrollers);
     live();
     routePreview();
     var add = document.getElementById('add-row');

@@ -54,7 +54,7 @@ async fn audit_page(
         }
         form method="post" action="/admin/audit/verify" {
             input type="hidden" name="csrf" value=(a.csrf());
-            button #verify type="submit" { (lang.t("検証 / Verify", "Verify")) }
+            button #verify type="submit" { (lang.t("検証", "Verify")) }
             " " span.muted.small { (lang.t("全記録のハッシュ連鎖を検証します。", "Checks the hash chain of every entry.")) }
         }
         p.muted { (lang.t("新しい順に最大200件。", "Newest first, up to 200 entries.")) }

@@ -6,7 +6,7 @@ use super::form_parse::{
     from_app_errors, parse, prevalidate, to_values, FieldErr, Outcome, Values,
 };
 use super::layout::{
-    error_page, hop_label, ident_text, importance_badge, may_file, page, report_no_text,
+    error_page, hop_label, ident_text, importance_badge, may_file, org_name, page, report_no_text,
     sector_name, status_badge, tlp_badge, Nav,
 };
 use super::route_view::{
@@ -149,7 +149,7 @@ pub async fn chain_page(
                 @for v in &hops {
                     tr {
                         td.nowrap { (report_no_text(lang, v.record.report_no)) }
-                        td { (v.sender_name) " → " (v.addressee_name)
+                        td { (org_name(lang, &v.sender_name, &v.sender_name_en)) " → " (org_name(lang, &v.addressee_name, &v.addressee_name_en))
                             @if v.record.anonymised { " " span.badge.flag { (lang.t("匿名化", "Anonymised")) } } }
                         td { (hop_label(lang, &v.record.hop_kind)) }
                         td { (tlp_badge(&v.record.tlp)) }
@@ -163,7 +163,7 @@ pub async fn chain_page(
         @if may_file(&a) && involved {
             div.actions {
                 a.button #follow-up-link href={ "/chains/" (c.id.0) "/follow-up" } {
-                    (lang.t("続報を作成 / File follow-up", "File follow-up"))
+                    (lang.t("続報を作成", "File follow-up"))
                 }
             }
         }

@@ -6,8 +6,8 @@ use super::form_parse::{
     from_app_errors, parse, prevalidate, to_values, FieldErr, Outcome, Values,
 };
 use super::layout::{
-    colon, error_page, hop_label, ident_text, importance_badge, page, report_no_text, sector_name,
-    sep, tlp_badge, Nav,
+    colon, error_page, hop_label, ident_text, importance_badge, org_name, page, report_no_text,
+    sector_name, sep, tlp_badge, Nav,
 };
 use super::route_view::{confirm_page, route_box, sent_location, what, Filing};
 use crate::auth::{Authed, WebAuth};
@@ -44,11 +44,11 @@ fn banner(s: &AppState, lang: Lang, c: &CopyView) -> Markup {
             span { span.k { (lang.t("報数", "Report")) } strong #report-no { (report_no_text(lang, r.report_no)) } }
             span #route-line {
                 span.k { (lang.t("送信元 → 宛先", "From → To")) }
-                (c.sender_name) " → " (c.addressee_name)
+                (org_name(lang, &c.sender_name, &c.sender_name_en)) " → " (org_name(lang, &c.addressee_name, &c.addressee_name_en))
                 " " span.muted.small { (lang.t("（", "(")) (hop_label(lang, &r.hop_kind)) (lang.t("）", ")")) }
             }
             @if !c.added_names.is_empty() {
-                span { span.k { (lang.t("追加の共有先", "Added recipients")) } (c.added_names.join(sep(lang))) }
+                span { span.k { (lang.t("追加の共有先", "Added recipients")) } (c.added_names.iter().zip(&c.added_names_en).map(|(ja, en)| org_name(lang, ja, en)).collect::<Vec<_>>().join(sep(lang))) }
             }
             span { span.k { (lang.t("分野", "Sector")) } (sector_name(&s.app, lang, &r.sector)) }
             span { span.k { (lang.t("送信日時", "Sent")) } (show_time(r.created_at)) }
@@ -75,9 +75,9 @@ pub async fn copy_page(
         h1.noprint { (lang.t("情報連絡", "Liaison")) " " (report_no_text(lang, c.record.report_no)) }
         (banner(&s, lang, c))
         div.actions {
-            a.button.secondary #print-link href="#" { (lang.t("印刷 / Print", "Print")) }
+            a.button.secondary #print-link href="#" { (lang.t("印刷", "Print")) }
             @if may_forward(&a, c) {
-                a.button #forward-link href={ "/copies/" (c.record.id.0) "/forward" } { (lang.t("転送 / Forward", "Forward")) }
+                a.button #forward-link href={ "/copies/" (c.record.id.0) "/forward" } { (lang.t("転送", "Forward")) }
             }
             @if super::share::may_share(&a, &c.record.addressee_org) {
                 a.button.secondary #share-link href={ "/copies/" (c.record.id.0) "/share" } { (lang.t("共有 / Share", "Share")) }
@@ -285,7 +285,7 @@ async fn forward_page(
         h1 { (title) " — " (report_no_text(lang, c.record.report_no)) }
         p {
             (lang.t("受信した写し", "Received copy")) (colon(lang))
-            a href={ "/copies/" (c.record.id.0) } { (c.sender_name) " → " (c.addressee_name) }
+            a href={ "/copies/" (c.record.id.0) } { (org_name(lang, &c.sender_name, &c.sender_name_en)) " → " (org_name(lang, &c.addressee_name, &c.addressee_name_en)) }
             " " (tlp_badge(&c.record.tlp))
         }
         p.muted {

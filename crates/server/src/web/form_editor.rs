@@ -242,9 +242,8 @@ impl Editor<'_> {
         html! {
             div.field id={"f-" (id)} {
                 label.lbl.req[required] for=(id) { (label) }
-                input type="datetime-local" id=(id) name=(name) value=(self.values.get(name))
-                    aria-invalid=[self.invalid(name)];
-                " " span.muted { (self.t("日本時間・24時間表記", "JST, 24-hour clock")) }
+                (when_input(&id, name, self.values.get(name), self.invalid(name)))
+                " " span.muted id={ (id) "-hint" } { (self.t("日本時間・24時間表記（例: 2026-11-20 13:15）", "JST, 24-hour clock (e.g. 2026-11-20 13:15)")) }
                 @if let Some(h) = hint { div.muted { (h) } }
                 (self.errs(name))
             }
@@ -781,10 +780,9 @@ impl Editor<'_> {
                         tr #f-reported_at {
                             th { label.req for="reported_at" { (self.t("情報連絡日時", "Liaison date/time")) } }
                             td colspan="3" {
-                                input type="datetime-local" #reported_at name="reported_at" value=(self.values.get("reported_at"))
-                                    aria-invalid=[self.invalid("reported_at")];
-                                " " span.muted.small { (self.t("いつ時点での内容か（日本時間・24時間表記）。空欄なら送信時刻。",
-                                    "As of when the content holds (JST, 24-hour). Blank = time of sending.")) }
+                                (when_input("reported_at", "reported_at", self.values.get("reported_at"), self.invalid("reported_at")))
+                                " " span.muted.small #reported_at-hint { (self.t("いつ時点での内容か（日本時間・24時間表記、例: 2026-11-20 13:15）。空欄なら送信時刻。",
+                                    "As of when the content holds (JST, 24-hour clock, e.g. 2026-11-20 13:15). Blank = time of sending.")) }
                                 (self.errs("reported_at"))
                             }
                         }
@@ -871,4 +869,14 @@ pub fn recipient_options(
         .collect();
     list.sort_by(|a, b| a.1.cmp(&b.1));
     list
+}
+
+/// A date-time field as plain text (JST, 24-hour): the browser's `datetime-local` control follows
+/// the browser's locale (12-hour AM/PM in many), contradicting the label.
+fn when_input(id: &str, name: &str, value: &str, invalid: Option<&str>) -> Markup {
+    html! {
+        input.when type="text" id=(id) name=(name) value=(value) autocomplete="off" spellcheck="false"
+            placeholder="2026-11-20 13:15" size="16" maxlength="19" aria-describedby={ (id) "-hint" }
+            aria-invalid=[invalid];
+    }
 }

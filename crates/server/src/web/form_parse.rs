@@ -170,8 +170,8 @@ impl Reader<'_> {
             self.errors.push(FieldErr::new(
                 name,
                 "format",
-                format!("「{ja}」は「2023-08-19T13:15」の形式（日本時間、24時間表記）で入力してください（入力値: {raw}）。"),
-                format!("{en}: enter a date and time like 2023-08-19T13:15 (JST, 24-hour clock); got '{raw}'."),
+                format!("「{ja}」は「2023-08-19 13:15」の形式（日本時間、24時間表記）で入力してください（入力値: {raw}）。"),
+                format!("{en}: enter a date and time like 2023-08-19 13:15 (JST, 24-hour clock); got '{raw}'."),
             ));
         }
         t
@@ -593,14 +593,14 @@ mod tests {
     #[test]
     fn a_bad_datetime_is_an_error_on_its_own_path() {
         let mut v = filled();
-        v.set("summary.discovered_at", "2023/08/19 2:59");
+        v.set("summary.discovered_at", "08/19/2023 2:59 PM");
         let p = parse(&v);
         assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
         let e = &p.errors[0];
         assert_eq!(e.field, "summary.discovered_at");
         assert_eq!(e.rule, "format");
         assert!(e.message_ja.contains("判明日時"), "{}", e.message_ja);
-        assert!(e.message_ja.contains("2023/08/19 2:59"));
+        assert!(e.message_ja.contains("08/19/2023 2:59 PM"));
         assert!(p.form.summary.discovered_at.is_none());
         // The rest of the form is still read.
         assert_eq!(p.form.event.as_deref(), Some("EV-03"));

@@ -36,7 +36,7 @@ async fn render(s: &AppState, a: &Authed, lang: Lang, err: Option<&AppError>) ->
             "宣言中は、宣言された分野についてNISCと内閣官房（事態対処・危機管理担当）が一体となって情報を扱います（内閣官房はNISCが保有する情報を閲覧できます）。通常時の経路とTLPの規則はそのまま適用されます。終了すると直ちに通常の規則に戻ります。",
             "While declared, NISC and the crisis-management office act as one hub for the declared sectors (the office reads what NISC holds). Every normal route and TLP rule still holds. Ending it restores the normal rules at once."
         )) }
-        @if let Some(e) = err { (err_box(e)) }
+        @if let Some(e) = err { (err_box(lang, e)) }
         @match &mode {
             Some(m) => {
                 dl #large-scale-state {

@@ -13,6 +13,7 @@ use maud::{html, Markup, DOCTYPE};
 /// Which navigation entry is current (for `aria-current`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nav {
+    Home,
     Inbox,
     Search,
     New,
@@ -20,7 +21,10 @@ pub enum Nav {
     Reference,
     Admin,
     Tokens,
+    Notifications,
+    Password,
     Audit,
+    /// No entry is current (chains, copies, error pages…).
     None,
 }
 
@@ -68,7 +72,7 @@ pub fn page(lang: Lang, title: &str, authed: Option<&Authed>, nav: Nav, body: Ma
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " — 架け橋 Kakehashi" }
+                title { (title) " — " (lang.t("架け橋", "Kakehashi")) }
                 link rel="stylesheet" href="/static/app.css";
                 script src="/static/app.js" defer {}
             }
@@ -76,7 +80,7 @@ pub fn page(lang: Lang, title: &str, authed: Option<&Authed>, nav: Nav, body: Ma
             body data-live=[authed.filter(|a| !a.actor.record.must_change_password).map(|_| "1")] {
                 a.sr href="#content" { (lang.t("本文へ移動", "Skip to content")) }
                 header.top {
-                    a.brand href="/" { "架け橋 Kakehashi" }
+                    a.brand href="/" { (lang.t("架け橋 Kakehashi", "Kakehashi")) }
                     @if let Some(a) = authed.filter(|a| !a.actor.record.must_change_password) {
                         (navigation(lang, a, nav))
                     }
@@ -149,11 +153,12 @@ fn large_scale_banner(lang: Lang, m: &kakehashi_app::large_scale::LargeScaleMode
 fn navigation(lang: Lang, a: &Authed, nav: Nav) -> Markup {
     let item = |id: &str, href: &str, me: Nav, ja: &str, en: &str| {
         html! {
-            a id=(id) href=(href) aria-current=[(nav == me).then_some("page")] { (lang.t(ja, en)) }
+            a id=(id) href=(href) aria-current=[(nav == me && me != Nav::None).then_some("page")] { (lang.t(ja, en)) }
         }
     };
     html! {
         nav aria-label=(lang.t("メインメニュー", "Main menu")) {
+            (item("nav-home", "/", Nav::Home, "対応待ち", "Needs me"))
             (item("nav-inbox", "/inbox", Nav::Inbox, "受信箱", "Inbox"))
             (item("nav-search", "/search", Nav::Search, "検索", "Search"))
             @if may_file(a) {
@@ -171,8 +176,8 @@ fn navigation(lang: Lang, a: &Authed, nav: Nav) -> Markup {
                 (item("nav-admin", "/admin", Nav::Admin, "管理", "Admin"))
             }
             (item("nav-tokens", "/account/tokens", Nav::Tokens, "APIトークン", "Tokens"))
-            (item("nav-notifications", "/account/notifications", Nav::None, "通知設定", "Notifications"))
-            (item("nav-password", "/account/password", Nav::None, "パスワード変更", "Password"))
+            (item("nav-notifications", "/account/notifications", Nav::Notifications, "通知設定", "Notifications"))
+            (item("nav-password", "/account/password", Nav::Password, "パスワード変更", "Password"))
             @if a.actor.is_platform_admin() {
                 (item("nav-audit", "/admin/audit", Nav::Audit, "監査", "Audit"))
             }
@@ -305,7 +310,8 @@ pub fn sector_name(app: &kakehashi_app::App, lang: Lang, id: &str) -> String {
     }
 }
 
-/// Any application error as a page: sign-in redirect, bilingual message and the right status.
+/// Any application error as a page: sign-in redirect, the message in the page's language and
+/// the right status.
 pub fn error_page(lang: Lang, authed: Option<&Authed>, e: &AppError) -> Response {
     if matches!(e, AppError::Unauthenticated) {
         return Redirect::to("/signin").into_response();
@@ -340,10 +346,7 @@ fn status_page_for(
     };
     let body = html! {
         h1 { (title) }
-        div.errbox #error role="alert" {
-            p lang="ja" { (ja) }
-            p lang="en" { (en) }
-        }
+        div.errbox #error role="alert" { p { (lang.t(ja, en)) } }
         p { a href="/inbox" { (lang.t("受信箱へ戻る", "Back to the inbox")) } }
     };
     (status, page(lang, title, authed, Nav::None, body)).into_response()

@@ -5,7 +5,7 @@
 //! HTTP API, so the sharing policy is enforced in one place.
 //!
 //! Pages are Japanese first; `?lang=en` / `?lang=ja` switches and remembers the choice in the
-//! `kkh_lang` cookie. Every POST checks the session's CSRF token from the form's `csrf` field.
+//! `kkh_lang` cookie and, for a signed-in person, in their record (restored at sign-in). Every POST checks the session's CSRF token from the form's `csrf` field.
 
 mod account;
 mod actors;
@@ -19,6 +19,7 @@ mod filing;
 mod form_editor;
 mod form_parse;
 mod form_view;
+mod home;
 mod large_scale;
 pub(crate) mod layout;
 mod lists;
@@ -34,7 +35,7 @@ mod tokens;
 pub(crate) use layout::{error_page, status_page};
 
 use crate::AppState;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -42,9 +43,9 @@ use axum::routing::{get, post};
 use axum::Router;
 
 /// Every UI route.
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
-        .route("/", get(signin::home))
+        .route("/", get(home::home))
         .route("/signin", get(signin::signin_page).post(signin::signin))
         .route("/signout", post(signin::signout))
         .route("/static/app.css", get(assets::css))
@@ -140,7 +141,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/tokens/{id}/revoke", post(tokens::revoke))
         .route("/admin/audit", get(audit::recent))
         .route("/admin/audit/verify", post(audit::verify))
-        .layer(axum::middleware::from_fn(ui_headers))
+        .layer(axum::middleware::from_fn_with_state(state, ui_headers))
 }
 
 /// The `lang` query value, when it names a language we have.
@@ -157,10 +158,21 @@ fn lang_param(req: &Request) -> Option<&'static str> {
         })
 }
 
-/// Remembers `?lang=` in the `kkh_lang` cookie (readable by scripts; it holds no secret), and
-/// keeps pages — which may carry restricted information — out of every cache.
-async fn ui_headers(req: Request, next: Next) -> Response {
+/// Remembers `?lang=` in the `kkh_lang` cookie (readable by scripts; it holds no secret) and,
+/// for a signed-in person, as their own choice (sign-in restores it on any browser); keeps
+/// pages — which may carry restricted information — out of every cache.
+async fn ui_headers(State(s): State<AppState>, req: Request, next: Next) -> Response {
     let lang = lang_param(&req);
+    if let (Some(l), Some(token)) = (
+        lang,
+        crate::auth::cookie_header(req.headers(), crate::auth::SESSION_COOKIE),
+    ) {
+        if let Ok((actor, _)) = s.app.session_actor(&token).await {
+            if let Err(e) = s.app.set_locale(&actor, l).await {
+                tracing::warn!("language choice not stored: {e}");
+            }
+        }
+    }
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     if let Some(l) = lang {

@@ -18,7 +18,7 @@ use kakehashi_app::provision::{ProvisionView, SourceRef};
 use kakehashi_app::AppError;
 use kakehashi_domain::provision::defang::{defang, defang_text};
 use kakehashi_domain::provision::sanitise::{Finding, FindingKey, Resolution, ResolutionAction};
-use kakehashi_domain::{Importance, OrgKind, Role, Tlp};
+use kakehashi_domain::{Importance, OrgKind, Tlp};
 use kakehashi_store::{DeliveryRecord, OrgRecord};
 use maud::{html, Markup};
 
@@ -34,18 +34,17 @@ pub(super) fn is_alert_code(code: Option<&str>) -> bool {
     code == Some(Importance::Alert.code())
 }
 
-/// An error box with both languages.
-pub(super) fn err_box(e: &AppError) -> Markup {
+/// An error box in the page's language.
+pub(super) fn err_box(lang: Lang, e: &AppError) -> Markup {
     let (ja, en) = messages(e);
     let fields = field_errors(e);
     html! {
         div.errbox #error role="alert" {
-            p lang="ja" { (ja) }
-            p lang="en" { (en) }
+            p { (lang.t(&ja, &en)) }
             @if !fields.is_empty() {
                 ul.field-errors {
                     @for (field, rule, ja, en) in &fields {
-                        li data-field=(field) data-rule=(rule) { span lang="ja" { (ja) } " " span lang="en" { (en) } }
+                        li data-field=(field) data-rule=(rule) { (lang.t(ja, en)) }
                     }
                 }
             }
@@ -104,7 +103,7 @@ pub async fn list(State(s): State<AppState>, WebAuth(a): WebAuth, lang: Lang) ->
         h1 { (title) }
         @if nisc {
             div.actions {
-                a.button #provision-new href="/provisions/new" { (lang.t("新規作成 / New", "New")) }
+                a.button #provision-new href="/provisions/new" { (lang.t("新規作成", "New")) }
                 " " a href="/consents" { (lang.t("同意依頼", "Consent requests")) }
             }
         } @else {
@@ -219,10 +218,13 @@ pub(super) async fn render(
     let orgs = s.app.organisations().await.unwrap_or_default();
     let title = lang.t("情報提供", "Provision");
     let body = html! {
-        p { a href="/provisions" { (lang.t("← 情報提供一覧", "← Provisions")) } }
-        @if let Some(e) = err { (err_box(e)) }
+        p.noprint { a href="/provisions" { (lang.t("← 情報提供一覧", "← Provisions")) } }
+        @if let Some(e) = err { (err_box(lang, e)) }
         @if let Some((ja, en)) = ok {
-            div.okbox #notice role="status" { (lang.t(ja, en)) }
+            div.okbox.noprint #notice role="status" { (lang.t(ja, en)) }
+        }
+        div.actions {
+            a.button.secondary #print-link href="#" { (lang.t("印刷", "Print")) }
         }
         @if draft {
             div.banner #draft-banner {
@@ -231,7 +233,8 @@ pub(super) async fn render(
             }
         }
         (sheet(s, &orgs, lang, &v))
-        (extra)
+        // Acknowledgement, relay and the receipt table are screen-only: the printout is the sheet.
+        div.noprint { (extra) }
     };
     let status = err.map(|e| status_of(e).0).unwrap_or(StatusCode::OK);
     (status, page(lang, title, Some(a), Nav::Provisions, body)).into_response()
@@ -258,7 +261,7 @@ fn sheet(s: &AppState, orgs: &[OrgRecord], lang: Lang, v: &ProvisionView) -> Mar
     let tlp = f.tlp.map(|t| t.code()).unwrap_or(v.tlp.as_str());
     html! {
         div.sheet #provision-sheet {
-            h1 { "情報提供様式" }
+            h1 { (lang.t("情報提供様式", "Provision form")) }
             p.sub { (lang.t("内閣官房 → 重要インフラ所管省庁", "NISC → CI ministries")) }
             table {
                 tbody {
@@ -273,7 +276,7 @@ fn sheet(s: &AppState, orgs: &[OrgRecord], lang: Lang, v: &ProvisionView) -> Mar
                         td #ident { (ident_text(lang, v.ident.as_deref())) }
                         th { (lang.t("情報提供日時", "Provided at")) }
                         td #provided-at {
-                            @if let Some(t) = f.provided_at.or(v.sent_at) { (show_form_time(t)) } @else { "—" }
+                            @if let Some(t) = f.provided_at.or(v.sent_at) { (match lang { Lang::Ja => show_form_time(t), Lang::En => show_time(t) }) } @else { "—" }
                         }
                     }
                     tr {
@@ -343,7 +346,7 @@ fn sheet(s: &AppState, orgs: &[OrgRecord], lang: Lang, v: &ProvisionView) -> Mar
                     tr {
                         th { (lang.t("本件問合せ先", "Contact")) }
                         td colspan="3" #contact {
-                            div { "内閣サイバーセキュリティセンター 重要インフラ防護担当" }
+                            div { (lang.t("内閣サイバーセキュリティセンター 重要インフラ防護担当", "NISC, critical-infrastructure protection")) }
                             @if !f.contact.person.is_empty() { div { (lang.t("担当者：", "Person: ")) (f.contact.person) } }
                             @if !f.contact.phone.is_empty() { div { (lang.t("電話番号：", "Phone: ")) (f.contact.phone) } }
                             @if !f.contact.fax.is_empty() { div { (lang.t("FAX番号：", "Fax: ")) (f.contact.fax) } }
@@ -457,7 +460,7 @@ async fn draft_panel(
             p.okbox #blockers-none { (lang.t("送信できます。", "Ready to send.")) }
         } @else {
             ul.errbox #blockers {
-                @for (ja, en) in &blockers { li { span lang="ja" { (ja) } br; span lang="en" { (en) } } }
+                @for (ja, en) in &blockers { li { (lang.t(ja, en)) } }
             }
         }
         @if !sources.is_empty() {
@@ -485,7 +488,7 @@ async fn draft_panel(
         h2 { (lang.t("送信", "Send")) }
         form method="post" action={ "/provisions/" (id) "/send" } {
             input type="hidden" name="csrf" value=(csrf);
-            button #send-submit type="submit" disabled[!blockers.is_empty()] { (lang.t("送信 / Send", "Send")) }
+            button #send-submit type="submit" disabled[!blockers.is_empty()] { (lang.t("送信", "Send")) }
         }
     })
 }
@@ -498,10 +501,7 @@ async fn sent_panel(
 ) -> Result<Markup, AppError> {
     let id = &v.id;
     let csrf = a.csrf();
-    let may_relay = v.receipt.is_some()
-        && a.actor.has(Role::Approver)
-        && matches!(a.actor.org.kind, OrgKind::CiMinistry | OrgKind::Ceptoar)
-        && v.tlp != Tlp::Red.code();
+    let may_relay = v.receipt.is_some() && kakehashi_app::provision::may_relay(&a.actor, &v.tlp);
     let receipts = if is_nisc_approver(a) {
         Some(s.app.provision_receipts(&a.actor, id).await?)
     } else {
@@ -529,12 +529,15 @@ async fn sent_panel(
                     input type="hidden" name="csrf" value=(csrf);
                     label for="ack-note" { (lang.t("回答・コメント（任意）", "Response note (optional)")) }
                     textarea #ack-note name="note" rows="2" {}
-                    div.actions { button #ack-submit type="submit" { (lang.t("確認 / Acknowledge", "Acknowledge")) } }
+                    div.actions { button #ack-submit type="submit" { (lang.t("受領を確認", "Acknowledge")) } }
                 }
             }
         }
         p { a #inquiries-link href={ "/provisions/" (id) "/inquiries" } { (lang.t("問合せ（所管省庁とNISC）", "Inquiries (ministries and NISC)")) } }
-        @if may_relay {
+        @if let (true, Some(t)) = (may_relay, v.relayed_at) {
+            h2 { (lang.t("中継", "Relay")) }
+            p #relayed { (lang.t("中継済み ", "Relayed ")) (show_time(t)) }
+        } @else if may_relay {
             h2 { (lang.t("中継", "Relay")) }
             form method="post" action={ "/provisions/" (id) "/relay" } {
                 input type="hidden" name="csrf" value=(csrf);
@@ -542,7 +545,7 @@ async fn sent_panel(
                     OrgKind::CiMinistry => lang.t("対象分野のセプターへ中継します。", "Relays to the CEPTOARs of the target sectors you oversee."),
                     _ => lang.t("構成員の事業者へ中継します。", "Relays to your member operators."),
                 }) }
-                button #relay-submit type="submit" { (lang.t("中継 / Relay", "Relay")) }
+                button #relay-submit type="submit" { (lang.t("中継", "Relay")) }
             }
         }
         @if let Some(rows) = receipts {
@@ -560,7 +563,7 @@ async fn sent_panel(
                     @for r in &rows {
                         @let unread = alert && r.delivery.read_at.is_none();
                         tr.unread-alert[unread] style=[unread.then_some(ALERT_ROW)] {
-                            td { (r.org_name) }
+                            td { (ministry_name(&orgs, lang, &r.delivery.org.0)) }
                             td.via { (via(&r.delivery)) }
                             td.nowrap { (show_time(r.delivery.delivered_at)) }
                             td.nowrap { @if let Some(t) = r.delivery.read_at { (show_time(t)) } @else { span.badge.flag { (lang.t("未読", "Unread")) } } }

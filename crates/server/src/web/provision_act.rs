@@ -245,7 +245,7 @@ async fn consents_page(s: &AppState, a: &Authed, lang: Lang, err: Option<&AppErr
             "NISCが情報提供の範囲（分野・TLP）を広げるため、または貴組織が送信した情報連絡の受信者がより緩いTLPで転送するため、貴組織の同意を求めています。",
             "NISC asks your organisation's consent to share a provision more widely (sectors, TLP), or a recipient of a liaison you sent asks to forward it under a looser TLP."
         )) }
-        @if let Some(e) = err { (err_box(e)) }
+        @if let Some(e) = err { (err_box(lang, e)) }
         @if items.is_empty() {
             p.empty #consents-empty { (lang.t("同意依頼はありません。", "No consent requests.")) }
         } @else {

@@ -171,7 +171,12 @@ async fn editor_data(s: &AppState, a: &Authed, lang: Lang) -> Result<EditorData,
                 };
                 (
                     o.id.0.clone(),
-                    format!("{}（{kind}）", org_name(lang, &o.name_ja, &o.name_en)),
+                    format!(
+                        "{}{}{kind}{}",
+                        org_name(lang, &o.name_ja, &o.name_en),
+                        lang.t("（", " ("),
+                        lang.t("）", ")")
+                    ),
                 )
             })
             .collect();
@@ -341,7 +346,7 @@ fn editor(
                     tr {
                         th { (lang.t("指標（IoC）", "Indicators (IoC)")) }
                         td {
-                            (text_area("indicators", lang.t("1行に1件「種別 値 備考」（種別: ip, domain, url, hash, email, other）、または文章を貼り付け",
+                            (text_area("indicators", lang.t("1行に1件「種別 値 備考」（種別は ip／domain／url／hash／email／other）、または文章を貼り付け",
                                 "One per line `kind value note` (kind: ip, domain, url, hash, email, other), or paste text"), 4, &indicator_lines(&f.indicators)))
                         }
                     }
@@ -399,7 +404,7 @@ async fn editor_page(
     let body = html! {
         h1 { (title) " " (report_no_text(lang, report_no)) }
         p { a href="/provisions" { (lang.t("← 情報提供一覧", "← Provisions")) } }
-        @if let Some(e) = err { (err_box(e)) }
+        @if let Some(e) = err { (err_box(lang, e)) }
         (editor(s, a, lang, &action, req, &data))
     };
     let status = err.map(|e| status_of(e).0).unwrap_or(StatusCode::OK);

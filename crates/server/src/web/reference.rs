@@ -34,7 +34,7 @@ const SECTIONS: [(&str, &str, &str); 5] = [
 
 fn toc(lang: Lang, r: &Reference) -> Markup {
     html! {
-        p.muted { (lang.t("参照データの版", "Reference data version")) (colon(lang)) span #ref-version { (r.version()) } }
+        p.muted { (lang.t("参照データの版", "Reference data version")) (colon(lang)) span #ref-version { (lang.t(r.version_ja(), r.version())) } }
         nav aria-label=(lang.t("参照データの目次", "Reference contents")) {
             ul.toc {
                 li { a href="/reference" { (lang.t("概要・所管省庁", "Overview and ministries")) } }
@@ -49,6 +49,41 @@ fn text(lang: Lang, ja: &str, en: &str) -> String {
         en.to_owned()
     } else {
         ja.to_owned()
+    }
+}
+
+/// Reference text in the page's language. The handbook's texts quote terms in the other
+/// language (the original Japanese terms inside the English text, English names inside the
+/// Japanese); each quotation is marked as such — `lang`, so that screen readers read it in its
+/// own language, and `translate="no"` — and the rest is the page's language.
+fn prose(lang: Lang, ja: &str, en: &str) -> Markup {
+    let s = text(lang, ja, en);
+    let cjk = |c: char| {
+        matches!(c, '\u{3000}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+            | '\u{F900}'..='\u{FAFF}' | '\u{FF01}'..='\u{FF9F}')
+    };
+    // Runs of Japanese and of Latin script; spaces, digits and ASCII punctuation stay with the
+    // run they follow.
+    let mut runs: Vec<(bool, String)> = Vec::new();
+    for c in s.chars() {
+        let k = cjk(c);
+        let neutral = !k && !c.is_ascii_alphabetic();
+        match runs.last_mut() {
+            Some((kind, t)) if *kind == k || neutral => t.push(c),
+            _ => runs.push((k, c.to_string())),
+        }
+    }
+    let words = |t: &str| {
+        t.split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() >= 2)
+            .count()
+    };
+    html! {
+        @for (k, t) in &runs {
+            @if lang == Lang::En && *k { span lang="ja" translate="no" { (t) } }
+            @else if lang == Lang::Ja && !*k && words(t) >= 2 { span lang="en" translate="no" { (t) } }
+            @else { (t) }
+        }
     }
 }
 
@@ -96,17 +131,20 @@ fn conditions(lang: Lang, cs: &[Condition]) -> String {
 fn overview(lang: Lang, r: &Reference) -> Markup {
     let cat = r.ci_ministries_category();
     html! {
-        h2 { (text(lang, &cat.term_ja, &cat.term_en)) }
-        p { (text(lang, &cat.definition_ja, cat.definition_en.as_deref().unwrap_or(""))) }
+        h2 { (prose(lang, &cat.term_ja, &cat.term_en)) }
+        p { (prose(lang, &cat.definition_ja, cat.definition_en.as_deref().unwrap_or(""))) }
         @if let Some(m) = r.sector_mapping() {
-            p.muted.small { (lang.t("分野との対応", "Sector mapping")) (colon(lang)) (m.as_of) " / " (m.source) }
+            p.muted.small #sector-mapping-source {
+                (lang.t("出典", "Source")) (colon(lang)) (lang.t(&m.citation_ja, &m.citation_en))
+                (lang.t("（", " (as of ")) (m.as_of) (lang.t(" 時点）", ")"))
+            }
         }
         table.list #ministries {
             thead { tr { th { (lang.t("省庁", "Ministry")) } th { (lang.t("所管する重要インフラ分野", "Sectors overseen")) } } }
             tbody {
                 @for m in r.ci_ministries() {
                     tr {
-                        td { (text(lang, &m.name_ja, &m.name_en)) }
+                        td { (prose(lang, &m.name_ja, &m.name_en)) }
                         td {
                             @for (i, a) in m.sectors.iter().enumerate() {
                                 @if i > 0 { (sep(lang)) }
@@ -118,21 +156,22 @@ fn overview(lang: Lang, r: &Reference) -> Markup {
             }
         }
         @for c in r.organisation_categories().into_iter().skip(1) {
-            h3 { (text(lang, &c.term_ja, &c.term_en)) }
-            p.small { (text(lang, &c.definition_ja, c.definition_en.as_deref().unwrap_or(""))) }
+            h3 { (prose(lang, &c.term_ja, &c.term_en)) }
+            p.small { (prose(lang, &c.definition_ja, c.definition_en.as_deref().unwrap_or(""))) }
             @if !c.members.is_empty() {
-                p { @for (i, m) in c.members.iter().enumerate() { @if i > 0 { (sep(lang)) } (text(lang, &m.name_ja, &m.name_en)) } }
+                p { @for (i, m) in c.members.iter().enumerate() { @if i > 0 { (sep(lang)) } (prose(lang, &m.name_ja, &m.name_en)) } }
             }
         }
-        h3 { (r.ceptoar_list().title_ja) " (" (r.ceptoar_list().as_of) ")" }
+        h3 { (lang.t("セプター一覧", "CEPTOAR list")) (lang.t("（", " (as of ")) (r.ceptoar_list().as_of) (lang.t(" 時点）", ")")) }
         table.list {
             thead { tr { th { (lang.t("セプター", "CEPTOAR")) } th { (lang.t("分野", "Sector")) } th { (lang.t("事務局", "Secretariat")) } } }
             tbody {
                 @for c in r.ceptoars() {
                     tr {
-                        td { (c.name) }
+                        // Names as the organisations write them (most have no English name).
+                        td translate="no" { (c.name) }
                         td { (r.sector(&c.sector_id).map(|s| text(lang, &s.name_ja, &s.name_en)).unwrap_or_default()) }
-                        td { (c.secretariat_ja.join(sep(lang))) }
+                        td translate="no" { (c.secretariat_ja.join(sep(lang))) }
                     }
                 }
             }
@@ -143,28 +182,28 @@ fn overview(lang: Lang, r: &Reference) -> Markup {
 fn sectors(lang: Lang, r: &Reference) -> Markup {
     let dml = r.default_maintenance_level();
     html! {
-        p.small { strong { (lang.t("注２（数値基準のないサービス）", "Note 2 (services without numeric criteria)")) } (colon(lang)) (text(lang, &dml.ja, &dml.en)) }
-        ul.toc { @for s in r.sectors() { li { a href={ "#sector-" (s.id) } { (text(lang, &s.name_ja, &s.name_en)) } } } }
+        p.small { strong { (lang.t("注２（数値基準のないサービス）", "Note 2 (services without numeric criteria)")) } (colon(lang)) (prose(lang, &dml.ja, &dml.en)) }
+        ul.toc { @for s in r.sectors() { li { a href={ "#sector-" (s.id) } { (prose(lang, &s.name_ja, &s.name_en)) } } } }
         @for s in r.sectors() {
             section id={ "sector-" (s.id) } {
-                h2 { (s.order) ". " (text(lang, &s.name_ja, &s.name_en)) }
+                h2 { (s.order) ". " (prose(lang, &s.name_ja, &s.name_en)) }
                 @if !s.subsectors.is_empty() {
                     p { strong { (lang.t("業態", "Sub-sectors")) } (colon(lang))
-                        @for (i, x) in s.subsectors.iter().enumerate() { @if i > 0 { (sep(lang)) } (text(lang, &x.name_ja, &x.name_en)) } }
+                        @for (i, x) in s.subsectors.iter().enumerate() { @if i > 0 { (sep(lang)) } (prose(lang, &x.name_ja, &x.name_en)) } }
                 }
                 p { strong { (lang.t("対象となる重要インフラ事業者等（例）", "CI operators (examples)")) } (colon(lang))
-                    @for (i, x) in s.operators.iter().enumerate() { @if i > 0 { (sep(lang)) } (text(lang, &x.ja, &x.en)) }
+                    @for (i, x) in s.operators.iter().enumerate() { @if i > 0 { (sep(lang)) } (prose(lang, &x.ja, &x.en)) }
                     @if s.operators_open_ended { (lang.t(" 等", " etc.")) } }
                 p { strong { (lang.t("重要システム例", "Critical systems (examples)")) } (colon(lang))
-                    @for (i, x) in s.critical_systems.iter().enumerate() { @if i > 0 { (sep(lang)) } (text(lang, &x.ja, &x.en)) } }
+                    @for (i, x) in s.critical_systems.iter().enumerate() { @if i > 0 { (sep(lang)) } (prose(lang, &x.ja, &x.en)) } }
                 @for svc in &s.services {
-                    h3 id={ "service-" (svc.id) } { (text(lang, &svc.name_ja, &svc.name_en)) }
-                    @for d in &svc.descriptions { p.small { (text(lang, &d.ja, &d.en)) } }
+                    h3 id={ "service-" (svc.id) } { (prose(lang, &svc.name_ja, &svc.name_en)) }
+                    @for d in &svc.descriptions { p.small { (prose(lang, &d.ja, &d.en)) } }
                     table {
                         tbody {
                             tr {
                                 th { (lang.t("サービス維持レベル", "Service maintenance level")) }
-                                td.pre { (text(lang, &svc.maintenance_level.ja, &svc.maintenance_level.en)) }
+                                td.pre { (prose(lang, &svc.maintenance_level.ja, &svc.maintenance_level.en)) }
                             }
                             @if !svc.maintenance_level.thresholds.is_empty() {
                                 tr {
@@ -176,7 +215,7 @@ fn sectors(lang: Lang, r: &Reference) -> Markup {
                                                     (conditions(lang, &t.conditions))
                                                     @if lang == Lang::Ja { span.muted.small { "（" (t.rule_ja) "）" } }
                                                     @for e in &t.exceptions {
-                                                        br; span.small { (text(lang, &e.scope_ja, &e.scope_en)) (colon(lang)) (conditions(lang, &e.conditions)) }
+                                                        br; span.small { (prose(lang, &e.scope_ja, &e.scope_en)) (colon(lang)) (conditions(lang, &e.conditions)) }
                                                     }
                                                 }
                                             }
@@ -187,13 +226,13 @@ fn sectors(lang: Lang, r: &Reference) -> Markup {
                             @if !svc.outage_examples.is_empty() {
                                 tr {
                                     th { (lang.t("障害の例", "Outage examples")) }
-                                    td { @for (i, x) in svc.outage_examples.iter().enumerate() { @if i > 0 { (sep(lang)) } (text(lang, &x.ja, &x.en)) } }
+                                    td { @for (i, x) in svc.outage_examples.iter().enumerate() { @if i > 0 { (sep(lang)) } (prose(lang, &x.ja, &x.en)) } }
                                 }
                             }
                             @if !svc.reporting_references.is_empty() {
                                 tr {
                                     th { (lang.t("報告に係る法令等", "Reporting laws and guidelines")) }
-                                    td { @for (i, x) in svc.reporting_references.iter().enumerate() { @if i > 0 { (sep(lang)) } (text(lang, &x.ja, &x.en)) } }
+                                    td { @for (i, x) in svc.reporting_references.iter().enumerate() { @if i > 0 { (sep(lang)) } (prose(lang, &x.ja, &x.en)) } }
                                 }
                             }
                         }
@@ -208,7 +247,7 @@ fn taxonomy(lang: Lang, r: &Reference) -> Markup {
     let rules = r.selection_rules();
     html! {
         h2 { (lang.t("事象の類型", "Event types")) }
-        p.small { (text(lang, &rules.event.ja, &rules.event.en)) }
+        p.small { (prose(lang, &rules.event.ja, &rules.event.en)) }
         table.list #events {
             thead { tr { th { (lang.t("コード", "Code")) } th { (lang.t("類型", "Category")) } th { (lang.t("事象", "Event")) } th { (lang.t("説明", "Description")) } } }
             tbody {
@@ -216,24 +255,24 @@ fn taxonomy(lang: Lang, r: &Reference) -> Markup {
                     tr {
                         td.mono { (e.code) }
                         td { (r.event_category(&e.category).map(|c| text(lang, &c.name_ja, &c.name_en)).unwrap_or_default()) }
-                        td { (text(lang, &e.label_ja, &e.label_en)) }
-                        td.small { (text(lang, &e.description_ja, &e.description_en)) }
+                        td { (prose(lang, &e.label_ja, &e.label_en)) }
+                        td.small { (prose(lang, &e.description_ja, &e.description_en)) }
                     }
                 }
             }
         }
         h2 { (lang.t("原因の類型", "Cause types")) }
-        p.small { (text(lang, &rules.cause.ja, &rules.cause.en)) }
+        p.small { (prose(lang, &rules.cause.ja, &rules.cause.en)) }
         @for g in r.cause_groups() {
-            h3 { (text(lang, &g.name_ja, &g.name_en)) }
+            h3 { (prose(lang, &g.name_ja, &g.name_en)) }
             table.list {
                 thead { tr { th { (lang.t("コード", "Code")) } th { (lang.t("原因", "Cause")) } th { (lang.t("例", "Examples")) } } }
                 tbody {
                     @for c in r.causes_in_group(g.id) {
                         tr {
                             td.mono { (c.code) }
-                            td { (text(lang, &c.label_ja, &c.label_en)) }
-                            td.small { @for (i, x) in c.examples.iter().enumerate() { @if i > 0 { br; } (text(lang, &x.ja, &x.en)) } }
+                            td { (prose(lang, &c.label_ja, &c.label_en)) }
+                            td.small { @for (i, x) in c.examples.iter().enumerate() { @if i > 0 { br; } (prose(lang, &x.ja, &x.en)) } }
                         }
                     }
                 }
@@ -250,9 +289,9 @@ fn markings(lang: Lang, r: &Reference) -> Markup {
             tbody {
                 @for l in r.importance_levels() {
                     tr {
-                        td.nowrap { (text(lang, &l.label_ja, &l.label_en)) }
-                        td { (text(lang, &l.liaison.definition_ja, &l.liaison.definition_en)) }
-                        td { (text(lang, &l.provision.definition_ja, &l.provision.definition_en)) }
+                        td.nowrap { (prose(lang, &l.label_ja, &l.label_en)) }
+                        td { (prose(lang, &l.liaison.definition_ja, &l.liaison.definition_en)) }
+                        td { (prose(lang, &l.provision.definition_ja, &l.provision.definition_en)) }
                     }
                 }
             }
@@ -263,9 +302,9 @@ fn markings(lang: Lang, r: &Reference) -> Markup {
             tbody {
                 @for l in r.tlp_levels() {
                     tr {
-                        td.nowrap { (super::layout::tlp_badge(&l.code)) br; (text(lang, &l.label_ja, &l.label_en)) }
-                        td { (text(lang, &l.liaison.body.ja, &l.liaison.body.en)) }
-                        td { (text(lang, &l.provision.body.ja, &l.provision.body.en)) }
+                        td.nowrap { (super::layout::tlp_badge(&l.code)) br; (prose(lang, &l.label_ja, &l.label_en)) }
+                        td { (prose(lang, &l.liaison.body.ja, &l.liaison.body.en)) }
+                        td { (prose(lang, &l.provision.body.ja, &l.provision.body.en)) }
                     }
                 }
             }
@@ -273,10 +312,10 @@ fn markings(lang: Lang, r: &Reference) -> Markup {
         h3 { (lang.t("TLPに加えて適用される規則", "Rules on top of the TLP")) }
         ul {
             @for rule in r.tlp_additional_rules() {
-                li { (text(lang, &rule.liaison.ja, &rule.liaison.en)) }
+                li { (prose(lang, &rule.liaison.ja, &rule.liaison.en)) }
             }
         }
-        p.small { (text(lang, &r.tlp_originator().liaison.ja, &r.tlp_originator().liaison.en)) }
+        p.small { (prose(lang, &r.tlp_originator().liaison.ja, &r.tlp_originator().liaison.en)) }
     }
 }
 
@@ -289,11 +328,10 @@ fn glossary(lang: Lang, r: &Reference) -> Markup {
                     tr id={ "term-" (t.number) } {
                         td.num { (t.number) }
                         td {
-                            strong { (text(lang, &t.term_ja, &t.term_en)) }
+                            strong { (prose(lang, &t.term_ja, &t.term_en)) }
                             @if let Some(a) = &t.abbreviation { br; span.muted.small { (a) } }
-                            @if lang == Lang::Ja { br; span.muted.small { (t.term_en) } }
                         }
-                        td.small.pre { (text(lang, &t.definition_ja, &t.definition_en)) }
+                        td.small.pre { (prose(lang, &t.definition_ja, &t.definition_en)) }
                     }
                 }
             }

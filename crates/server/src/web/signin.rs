@@ -8,19 +8,10 @@ use crate::i18n::Lang;
 use crate::AppState;
 use axum::extract::{Form, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use kakehashi_app::AppError;
 use maud::html;
 use serde::Deserialize;
-
-/// `/`: the inbox for a signed-in person, else the sign-in page.
-pub async fn home(State(s): State<AppState>, headers: HeaderMap) -> Response {
-    let signed_in = match cookie_header(&headers, SESSION_COOKIE) {
-        Some(token) => s.app.session_actor(&token).await.is_ok(),
-        None => false,
-    };
-    Redirect::to(if signed_in { "/inbox" } else { "/signin" }).into_response()
-}
 
 /// The pre-session cookie of the sign-in form (login CSRF): a random value set with the form,
 /// sent back in its hidden `presession` field, only to `/signin` and never cross-site.
@@ -145,8 +136,23 @@ pub async fn signin(
                 .into_response();
             let spent =
                 format!("{PRESESSION_COOKIE}=; Path=/signin; SameSite=Strict; HttpOnly; Max-Age=0");
-            if let Ok(v) = header::HeaderValue::from_str(&spent) {
-                res.headers_mut().append(header::SET_COOKIE, v);
+            // The person's own language, whatever this browser was showing before.
+            let own = if session.actor.record.locale == "en" {
+                "en"
+            } else {
+                "ja"
+            };
+            let lang = set_cookie(
+                "kkh_lang",
+                own,
+                365 * 24 * 3600,
+                s.config.secure_cookies,
+                false,
+            );
+            for c in [spent, lang] {
+                if let Ok(v) = header::HeaderValue::from_str(&c) {
+                    res.headers_mut().append(header::SET_COOKIE, v);
+                }
             }
             res
         }
