@@ -138,7 +138,7 @@ async fn render_list(
     let title = lang.t("関係主体からの情報", "Information from other actors");
     let body = html! {
         h1 { (title) }
-        @if let Some(e) = err { (err_box(e)) }
+        @if let Some(e) = err { (err_box(lang, e)) }
         @if may_submit_any(&a.actor) { (submission_form(s, a, lang, v)) }
         h2 { @if hub { (lang.t("受信した情報", "Received")) } @else { (lang.t("送信済みの情報", "Sent")) } }
         @if all.is_empty() {
@@ -274,7 +274,7 @@ async fn render_requests(
     let title = lang.t("連携要請", "Requests for cooperation");
     let body = html! {
         h1 { (title) }
-        @if let Some(e) = err { (err_box(e)) }
+        @if let Some(e) = err { (err_box(lang, e)) }
         @if may_send_requests(&a.actor) {
             h2 { (lang.t("連携要請を送る", "Send a request")) }
             form #request-form method="post" action="/cooperation" {
@@ -370,7 +370,7 @@ async fn render_request(
         h1 { (r.ident) " " (r.title) }
         p { (tlp_badge(&r.tlp)) " " (show_time(r.created_at)) }
         div.body { @for line in r.body.lines() { (line) br; } }
-        @if let Some(e) = err { (err_box(e)) }
+        @if let Some(e) = err { (err_box(lang, e)) }
         @if nisc {
             h2 { (lang.t("宛先ごとの回答状況", "Answers by addressee")) }
             table.list #request-status {

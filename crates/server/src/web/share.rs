@@ -54,7 +54,7 @@ async fn share_page(
         p.muted { (lang.t("受信した情報連絡を、情報共有体制（別紙４－１）の経路で共有します。", "Share a liaison you received along the sharing structure (別紙４－１).")) " "
             a href="/reference/topology" { (lang.t("情報共有体制の図", "The sharing diagram")) } }
         p { (lang.t("共有元", "Copy")) ": " (c.sender_name) " → " (c.addressee_name) " " (tlp_badge(&c.record.tlp)) }
-        @if let Some(e) = err { (err_box(e)) }
+        @if let Some(e) = err { (err_box(lang, e)) }
         @if targets.is_empty() {
             p.empty #share-none { (lang.t("この情報連絡を共有できる先はありません。", "There is nobody to share this copy with.")) }
         } @else {
