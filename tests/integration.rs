@@ -6,6 +6,7 @@
 mod common;
 mod browser;
 mod crash;
+mod deadlines;
 mod edge;
 mod forms;
 mod http;

@@ -5,12 +5,14 @@
 //! - [`anonymise()`]: the CEPTOAR secretariat's masking before forwarding.
 //! - [`plan_first_hop`] / [`may_forward`]: who receives each hop.
 //! - [`ChainStatus`]: whether 続報 are still expected.
+//! - [`sml`]: ⑥サービス維持レベル逸脱の有無, evaluated from the affected service's figures.
 
 pub mod anonymise;
 pub mod chain;
 pub mod fixtures;
 pub mod form;
 pub mod routing;
+pub mod sml;
 pub mod taxonomy;
 pub mod validate;
 
@@ -23,6 +25,7 @@ pub use form::*;
 pub use routing::{
     may_forward, onward_tlp_allowed, plan_first_hop, HopTarget, RouteError, RoutePlan, RouteRequest,
 };
+pub use sml::{SmlBasis, SmlEvaluation, SmlOutcome};
 pub use taxonomy::{CodeLists, Taxonomy};
 pub use validate::{
     field_label, validate, FieldError, ValidationContext, ValidationErrors, CLOCK_SKEW_MINUTES,

@@ -26,6 +26,7 @@ mod provision_edit;
 mod reference;
 mod route_view;
 mod signin;
+mod sml_view;
 mod tokens;
 
 pub(crate) use layout::{error_page, status_page};
@@ -60,6 +61,7 @@ pub fn routes() -> Router<AppState> {
             get(filing::new_form).post(filing::new_submit),
         )
         .route("/liaison/route-preview", post(route_view::route_preview))
+        .route("/liaison/sml-preview", post(sml_view::sml_preview))
         .route("/copies/{id}", get(copies::copy_page))
         .route(
             "/copies/{id}/forward",
