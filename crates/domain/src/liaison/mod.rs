@@ -5,10 +5,12 @@
 //! - [`anonymise()`]: the CEPTOAR secretariat's masking before forwarding.
 //! - [`plan_first_hop`] / [`may_forward`]: who receives each hop.
 //! - [`ChainStatus`]: whether 続報 are still expected.
+//! - [`deadline`]: reporting deadlines of a chain under a sector's policy, in JST.
 //! - [`sml`]: ⑥サービス維持レベル逸脱の有無, evaluated from the affected service's figures.
 
 pub mod anonymise;
 pub mod chain;
+pub mod deadline;
 pub mod fixtures;
 pub mod form;
 pub mod routing;
