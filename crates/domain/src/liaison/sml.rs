@@ -246,6 +246,14 @@ pub fn evaluate_impact(
 
 /// Sets ⑥逸脱の有無 to its derived value ([`derive`]); call after validation, before storing.
 pub fn apply(form: &mut LiaisonForm, tax: &(impl Taxonomy + ?Sized)) {
+    let named = form
+        .impact
+        .service
+        .as_deref()
+        .is_some_and(|s| !s.trim().is_empty());
+    if !named && form.impact.sml_override.is_none() {
+        return; // Nothing to derive from: the typed value stands.
+    }
     let e = evaluate_impact(&form.impact, tax);
     form.impact.sml_deviation = derive(&form.impact, e.as_ref());
 }

@@ -564,7 +564,10 @@ fn check_impact(form: &LiaisonForm, tax: &(impl Taxonomy + ?Sized), c: &mut Coll
             );
         }
     }
-    if !service_ok {
+    // Nothing to derive from: no service named and no override. The typed value stands as the
+    // reporter's own judgement (as forms filed before the derivation, and API clients that do
+    // not name the service, state it).
+    if !service_ok || (named.is_none() && impact.sml_override.is_none()) {
         return;
     }
     let evaluation = super::sml::evaluate_impact(impact, tax);
@@ -758,11 +761,14 @@ mod tests {
         assert_eq!(errors(&f), vec![("impact.service", "unknown_code")]);
         f.impact.service = None;
         assert_eq!(errors(&f), vec![("impact.service", "required")]);
-        // Nothing named, nothing typed: blank, and a typed value cannot stand alone.
+        // Nothing named: the typed value (or none) stands as the reporter's own judgement.
         f.impact.measures = ImpactMeasures::default();
         assert_eq!(errors(&f), vec![]);
         f.impact.sml_deviation = Some(false);
-        assert_eq!(errors(&f), vec![("impact.sml_deviation", "mismatch")]);
+        assert_eq!(errors(&f), vec![]);
+        let mut kept = f.clone();
+        crate::liaison::sml::apply(&mut kept, &reference_codes());
+        assert_eq!(kept.impact.sml_deviation, Some(false), "not derived away");
     }
 
     fn errors(f: &LiaisonForm) -> Vec<(&'static str, &'static str)> {
