@@ -464,7 +464,13 @@ pub fn power_form(tlp: &str) -> Value {
             "affected_system": "東都電力株式会社 給電指令システム (https://www.tohto-epco.example.jp/)",
             "description": "東都電力の制御系サーバに大量アクセス。担当 東都 花子（op-power@demo.example.jp）。"
         },
-        "impact": { "system_status": "partly_running", "sml_deviation": false, "spread_to_others": false },
+        "impact": {
+            "system_status": "partly_running",
+            "service": "general_transmission_distribution",
+            "measures": { "supply_loss_kw": 20000, "duration_minutes": 30 },
+            "sml_deviation": false,
+            "spread_to_others": false
+        },
         "next_steps": "ongoing"
     })
 }

@@ -286,6 +286,7 @@ async fn invalid_form_names_field_and_rule_and_stores_nothing(b: Backend) {
     // A sector not the operator's own is refused by name.
     let mut f = power_form("AMBER");
     f["sector"] = json!("railway");
+    f["impact"] = json!({ "system_status": "partly_running" });
     let (st, v) = op.post("/api/v1/liaisons", json!({ "form": f })).await;
     assert_eq!(
         (st, v["errors"][0]["field"].clone()),

@@ -7,6 +7,7 @@ mod common;
 mod actors;
 mod browser;
 mod crash;
+mod deadlines;
 mod edge;
 mod forms;
 mod http;

@@ -306,7 +306,7 @@ fn form(sector: &str, tlp: &str) -> LiaisonForm {
             "affected_system": "制御系サーバ",
             "description": "制御系サーバに大量アクセス。"
         },
-        "impact": { "system_status": "partly_running", "sml_deviation": false, "spread_to_others": false },
+        "impact": { "system_status": "partly_running", "spread_to_others": false },
         "next_steps": "ongoing"
     }))
     .expect("valid form")

@@ -396,16 +396,21 @@ fn is_restricted(tlp: Tlp) -> bool {
 }
 
 impl App {
-    fn validate_form(&self, form: &LiaisonForm, chain_unnumbered: bool) -> AppResult<()> {
+    /// Validates the form and then sets what is derived from it: ⑥逸脱の有無 from the named
+    /// service, its figures and any override.
+    fn validate_form(&self, form: &mut LiaisonForm, chain_unnumbered: bool) -> AppResult<()> {
+        let tax = RefTaxonomy(self.reference);
         liaison::validate(
             form,
-            &RefTaxonomy(self.reference),
+            &tax,
             &ValidationContext {
                 now: self.now(),
                 chain_unnumbered,
             },
         )
-        .map_err(AppError::Invalid)
+        .map_err(AppError::Invalid)?;
+        liaison::sml::apply(form, &tax);
+        Ok(())
     }
 
     /// 情報連絡元. The organisation is always the sending organisation: it identifies the hop's
@@ -903,7 +908,7 @@ impl App {
         req.form.report_no = 1;
         req.form.ident_number = None;
         self.prepare_form(actor, &mut req.form);
-        self.validate_form(&req.form, false)?;
+        self.validate_form(&mut req.form, false)?;
         let plan = self
             .plan_route(actor, &RouteQuery::of_file(FilingKind::First, None, &req))
             .await?;
@@ -1002,7 +1007,7 @@ impl App {
         req.form.sector = Some(SectorId(chain.sector.clone()));
         req.statutory = chain.statutory;
         self.prepare_form(actor, &mut req.form);
-        self.validate_form(&req.form, chain.number.is_none())?;
+        self.validate_form(&mut req.form, chain.number.is_none())?;
         let plan = self
             .plan_route(
                 actor,
@@ -1208,7 +1213,7 @@ impl App {
         if req.form.reported_at.is_none() {
             req.form.reported_at = Some(minute(self.now()));
         }
-        self.validate_form(&req.form, chain.number.is_none())?;
+        self.validate_form(&mut req.form, chain.number.is_none())?;
         self.check_onward_tlp(&parent, req.form.tlp).await?;
         Ok((req, plan, parent))
     }

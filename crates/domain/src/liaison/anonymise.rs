@@ -216,6 +216,9 @@ pub fn anonymise(form: &LiaisonForm, identifiers: &Identifiers) -> Anonymised {
     );
     apply("summary.description", None, &mut out.summary.description);
     apply("supplementary", None, &mut out.supplementary);
+    if let Some(o) = out.impact.sml_override.as_mut() {
+        apply("impact.sml_override.reason", None, &mut o.reason);
+    }
     apply(
         "external.press_detail",
         None,

@@ -5,8 +5,8 @@
 //! because other crates' tests and the demo reuse it.
 
 use super::form::{
-    ExternalBlock, ImpactBlock, LiaisonForm, NextSteps, PpcStatus, PressStatus, SenderBlock,
-    SummaryBlock, SystemStatus, TimelineRow,
+    ExternalBlock, ImpactBlock, ImpactMeasures, LiaisonForm, NextSteps, PpcStatus, PressStatus,
+    SenderBlock, SummaryBlock, SystemStatus, TimelineRow,
 };
 use super::taxonomy::CodeLists;
 use crate::ids::SectorId;
@@ -33,6 +33,8 @@ fn jst(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
 ///   server logs) 08-18 20:00, discovered 08-19 02:59.
 /// - TLP GREEN, event 情報の破壊 (EV-03), cause 不明 (CA-O-02) and PPC 不要 are positional
 ///   readings of the tick boxes.
+/// - ⑥逸脱の有無 is printed 無 without naming a service; it is derived now, so this names the
+///   sector's one service (クレジットサービス) and answers 注２'s question "no outage of it".
 /// - The example's own inconsistencies (no leak per the PPC note vs. leaks in ⑤) are kept.
 pub fn official_fig5_example() -> LiaisonForm {
     LiaisonForm {
@@ -73,6 +75,12 @@ pub fn official_fig5_example() -> LiaisonForm {
             .into(),
         impact: ImpactBlock {
             system_status: Some(SystemStatus::Stopped),
+            service: Some("credit_services".into()),
+            measures: ImpactMeasures {
+                outage_occurred: Some(false),
+                ..ImpactMeasures::default()
+            },
+            sml_override: None,
             sml_deviation: Some(false),
             spread_to_others: Some(false),
         },

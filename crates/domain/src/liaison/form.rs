@@ -75,6 +75,14 @@ impl LiaisonForm {
             ),
             ("summary.description", None, &self.summary.description),
             ("supplementary", None, &self.supplementary),
+            (
+                "impact.sml_override.reason",
+                None,
+                self.impact
+                    .sml_override
+                    .as_ref()
+                    .map_or("", |o| o.reason.as_str()),
+            ),
             ("external.press_detail", None, &self.external.press_detail),
             ("external.ppc_detail", None, &self.external.ppc_detail),
             (
@@ -135,10 +143,57 @@ pub struct SummaryBlock {
 pub struct ImpactBlock {
     /// システムの稼働状況.
     pub system_status: Option<SystemStatus>,
-    /// サービス維持レベル逸脱の有無.
+    /// The affected 重要インフラサービス (別紙２), by its reference-data id (e.g.
+    /// `telecommunications_service`); it must belong to ③分野名.
+    pub service: Option<String>,
+    /// The impact figures the service's maintenance level is judged by.
+    pub measures: ImpactMeasures,
+    /// The reporter's own judgement in place of the evaluation, with the reason (recorded).
+    pub sml_override: Option<SmlOverride>,
+    /// サービス維持レベル逸脱の有無 — derived from `service`, `measures` and `sml_override`
+    /// (see [`super::sml`]); a value sent must equal the derived one. Forms stored before the
+    /// evaluation existed keep the value typed then.
     pub sml_deviation: Option<bool>,
     /// 他の事業者等への波及の可能性.
     pub spread_to_others: Option<bool>,
+}
+
+/// The figures a service maintenance level (別紙２) is judged by; `None` means not (yet) known.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImpactMeasures {
+    /// 利用者の数 — users affected.
+    pub affected_users: Option<u64>,
+    /// 継続時間 / 支障時間 — how long the outage lasted (or has lasted so far), in minutes.
+    pub duration_minutes: Option<u64>,
+    /// 供給支障電力 — lost supply in kW.
+    pub supply_loss_kw: Option<u64>,
+    /// 供給支障戸数 — households without supply.
+    pub households: Option<u64>,
+    /// The failed equipment is 中継局の無線設備 (relay-station radio equipment; broadcasting).
+    pub relay_station_radio_equipment: bool,
+    /// For services without numeric criteria (別紙２ 注２): whether a CI service outage caused
+    /// by a system malfunction occurred.
+    pub outage_occurred: Option<bool>,
+}
+
+impl ImpactMeasures {
+    /// True when nothing was entered.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// The reporter's judgement of ⑥逸脱の有無 replacing the evaluation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SmlOverride {
+    /// 逸脱あり (true) / 逸脱なし (false).
+    pub deviation: bool,
+    /// Why the evaluation does not fit (required).
+    pub reason: String,
 }
 
 /// ⑥ 対外的な対応状況 — external actions.

@@ -6,13 +6,17 @@
 //! - [`plan_first_hop`] / [`may_forward`]: who receives each hop.
 //! - [`share_edge`] / [`check_share`]: sideways and downward shares (N4, N6, N23, N25).
 //! - [`ChainStatus`]: whether 続報 are still expected.
+//! - [`deadline`]: reporting deadlines of a chain under a sector's policy, in JST.
+//! - [`sml`]: ⑥サービス維持レベル逸脱の有無, evaluated from the affected service's figures.
 
 pub mod anonymise;
 pub mod chain;
+pub mod deadline;
 pub mod fixtures;
 pub mod form;
 pub mod routing;
 pub mod share;
+pub mod sml;
 pub mod taxonomy;
 pub mod validate;
 
@@ -27,6 +31,7 @@ pub use routing::{
     HopTarget, RouteError, RoutePlan, RouteRequest,
 };
 pub use share::{check_share, share_edge, ShareEdge, ShareError};
+pub use sml::{SmlBasis, SmlEvaluation, SmlOutcome};
 pub use taxonomy::{CodeLists, Taxonomy};
 pub use validate::{
     field_label, validate, FieldError, ValidationContext, ValidationErrors, CLOCK_SKEW_MINUTES,

@@ -5,6 +5,8 @@
 //! reference-data crate: the lists are revised with each Action Plan, and tests can hand in a
 //! fixed list.
 
+use kakehashi_reference::{DefaultMaintenanceLevel, Service};
+
 /// What validation needs to know about the reference data (別紙３ taxonomy, 15 sectors).
 pub trait Taxonomy {
     /// A known event code (①, e.g. `EV-03`).
@@ -13,6 +15,10 @@ pub trait Taxonomy {
     fn is_cause(&self, code: &str) -> bool;
     /// A known sector id (③, e.g. `electric_power`).
     fn is_sector(&self, id: &str) -> bool;
+    /// A CI service (別紙２, e.g. `telecommunications_service`) with its sector id.
+    fn service(&self, id: &str) -> Option<(&str, &Service)>;
+    /// The maintenance level of 別紙２ 注２, for services without numeric criteria.
+    fn default_maintenance_level(&self) -> &DefaultMaintenanceLevel;
 }
 
 impl<T: Taxonomy + ?Sized> Taxonomy for &T {
@@ -25,9 +31,16 @@ impl<T: Taxonomy + ?Sized> Taxonomy for &T {
     fn is_sector(&self, id: &str) -> bool {
         (**self).is_sector(id)
     }
+    fn service(&self, id: &str) -> Option<(&str, &Service)> {
+        (**self).service(id)
+    }
+    fn default_maintenance_level(&self) -> &DefaultMaintenanceLevel {
+        (**self).default_maintenance_level()
+    }
 }
 
-/// A taxonomy given as plain lists of codes — for tests, fixtures and simple adapters.
+/// A taxonomy given as plain lists of codes — for tests, fixtures and simple adapters. Services
+/// and the default maintenance level are the embedded reference data's.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CodeLists {
     pub events: Vec<String>,
@@ -45,6 +58,17 @@ impl Taxonomy for CodeLists {
     fn is_sector(&self, id: &str) -> bool {
         self.sectors.iter().any(|c| c == id)
     }
+    fn service(&self, id: &str) -> Option<(&str, &Service)> {
+        kakehashi_reference::embedded()
+            .service(id)
+            .and_then(|(sector, s)| {
+                self.is_sector(&sector.id)
+                    .then_some((sector.id.as_str(), s))
+            })
+    }
+    fn default_maintenance_level(&self) -> &DefaultMaintenanceLevel {
+        kakehashi_reference::embedded().default_maintenance_level()
+    }
 }
 
 /// The reference data answers by exact code (user wording is resolved before it reaches a form).
@@ -57,6 +81,12 @@ impl Taxonomy for kakehashi_reference::Reference {
     }
     fn is_sector(&self, id: &str) -> bool {
         self.sector(id).is_some()
+    }
+    fn service(&self, id: &str) -> Option<(&str, &Service)> {
+        kakehashi_reference::Reference::service(self, id).map(|(sector, s)| (sector.id.as_str(), s))
+    }
+    fn default_maintenance_level(&self) -> &DefaultMaintenanceLevel {
+        kakehashi_reference::Reference::default_maintenance_level(self)
     }
 }
 

@@ -107,6 +107,9 @@ impl<'a> IntoIterator for &'a ValidationErrors {
 
 /// The label the official form prints for a field path (Japanese, English), for messages and UIs.
 pub fn field_label(field: &str) -> Option<(&'static str, &'static str)> {
+    if let Some(m) = field.strip_prefix("impact.measures.") {
+        return Some(super::sml::measure_label(m)).filter(|(ja, _)| !ja.is_empty());
+    }
     Some(match field {
         "importance" => ("重要度", "Importance"),
         "report_no" => ("報数（第　報）", "Report number"),
@@ -144,6 +147,16 @@ pub fn field_label(field: &str) -> Option<(&'static str, &'static str)> {
         "impact.sml_deviation" => (
             "⑥サービス維持レベル逸脱の有無",
             "⑥ Deviation from the service maintenance level",
+        ),
+        "impact.service" => ("⑥影響を受けた重要インフラサービス", "⑥ Affected CI service"),
+        "impact.measures" => ("⑥影響の規模（指標）", "⑥ Impact figures"),
+        "impact.sml_override" => (
+            "⑥逸脱の有無の上書き",
+            "⑥ Override of the deviation judgement",
+        ),
+        "impact.sml_override.reason" => (
+            "⑥逸脱の有無を上書きする理由",
+            "⑥ Reason for overriding the deviation judgement",
         ),
         "impact.spread_to_others" => (
             "⑥他の事業者等への波及の可能性",
@@ -272,6 +285,7 @@ pub fn validate(
     }
 
     check_codes(form, tax, &mut c);
+    check_impact(form, tax, &mut c);
     check_external(form, &mut c);
     check_timeline(form, &mut c);
 
@@ -497,6 +511,90 @@ pub fn is_email(s: &str) -> bool {
             .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
+/// ⑥: the named service is known and belongs to ③; figures need a service; an override needs a
+/// reason; 逸脱の有無, when sent, equals the value derived from them ([`super::sml`]).
+fn check_impact(form: &LiaisonForm, tax: &(impl Taxonomy + ?Sized), c: &mut Collector) {
+    let impact = &form.impact;
+    let named = impact
+        .service
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let mut service_ok = true;
+    match named {
+        Some(id) => match tax.service(id) {
+            None => {
+                service_ok = false;
+                unknown(c, "impact.service", id);
+            }
+            Some((sector, _)) => {
+                if let Some(own) = form.sector.as_ref().filter(|s| tax.is_sector(&s.0)) {
+                    if own.0 != sector {
+                        service_ok = false;
+                        let (ja, en) = labels("impact.service");
+                        c.push(
+                            "impact.service",
+                            "mismatch",
+                            format!(
+                                "「{ja}」（{id}）は③分野名（{}）のサービスではありません。",
+                                own.0
+                            ),
+                            format!("{en} ({id}) is not a service of sector ③ ({}).", own.0),
+                        );
+                    }
+                }
+            }
+        },
+        None => {
+            if !impact.measures.is_empty() {
+                c.required_because(
+                    "impact.service",
+                    "指標はサービスの維持レベルで判定するため、サービスを選んでください",
+                    "figures are judged against a service's maintenance level; choose the service",
+                );
+            }
+        }
+    }
+    if let Some(o) = &impact.sml_override {
+        if blank(&o.reason) {
+            c.required_because(
+                "impact.sml_override.reason",
+                "逸脱の有無を上書きする場合",
+                "when overriding the deviation judgement",
+            );
+        }
+    }
+    // Nothing to derive from: no service named and no override. The typed value stands as the
+    // reporter's own judgement (as forms filed before the derivation, and API clients that do
+    // not name the service, state it).
+    if !service_ok || (named.is_none() && impact.sml_override.is_none()) {
+        return;
+    }
+    let evaluation = super::sml::evaluate_impact(impact, tax);
+    let derived = super::sml::derive(impact, evaluation.as_ref());
+    if let Some(sent) = impact.sml_deviation {
+        if Some(sent) != derived {
+            let (ja, en) = labels("impact.sml_deviation");
+            let yes_no = |b: Option<bool>| match b {
+                Some(true) => ("有", "yes"),
+                Some(false) => ("無", "no"),
+                None => ("判断不可（空欄）", "cannot be judged (blank)"),
+            };
+            let (dja, den) = yes_no(derived);
+            c.push(
+                "impact.sml_deviation",
+                "mismatch",
+                format!(
+                    "「{ja}」は影響を受けたサービスと指標から導かれます（導かれる値: {dja}）。異なる判断をする場合は、理由を添えて上書きしてください。"
+                ),
+                format!(
+                    "{en} is derived from the affected service and its figures (derived: {den}); to judge otherwise, override it with a reason."
+                ),
+            );
+        }
+    }
+}
+
 /// ① one known event code; ② known cause codes without duplicates; ③ a known sector *.
 fn check_codes(form: &LiaisonForm, tax: &(impl Taxonomy + ?Sized), c: &mut Collector) {
     if let Some(code) = form.event.as_deref().filter(|s| !blank(s)) {
@@ -617,6 +715,60 @@ mod tests {
         };
         f.sender.organisation = "経済産業省".into();
         f
+    }
+
+    /// ⑥逸脱の有無 is derived: a named service of the form's sector with figures decides it; a
+    /// value sent must agree; an override needs a reason; figures need a service.
+    #[test]
+    fn sml_deviation_is_derived_from_the_service_and_figures() {
+        use crate::liaison::form::{ImpactMeasures, SmlOverride};
+        let mut f = minimal();
+        f.impact.service = Some("general_transmission_distribution".into());
+        f.impact.measures = ImpactMeasures {
+            supply_loss_kw: Some(100_000),
+            duration_minutes: Some(10),
+            ..ImpactMeasures::default()
+        };
+        assert_eq!(errors(&f), vec![]);
+        f.impact.sml_deviation = Some(true);
+        assert_eq!(errors(&f), vec![]);
+        f.impact.sml_deviation = Some(false);
+        assert_eq!(errors(&f), vec![("impact.sml_deviation", "mismatch")]);
+        f.impact.sml_override = Some(SmlOverride {
+            deviation: false,
+            reason: "  ".into(),
+        });
+        assert_eq!(errors(&f), vec![("impact.sml_override.reason", "required")]);
+        f.impact.sml_override = Some(SmlOverride {
+            deviation: false,
+            reason: "予備系統で供給を継続".into(),
+        });
+        assert_eq!(errors(&f), vec![]);
+        let mut applied = f.clone();
+        applied.impact.sml_deviation = None;
+        crate::liaison::sml::apply(&mut applied, &reference_codes());
+        assert_eq!(applied.impact.sml_deviation, Some(false));
+        f.impact.sml_override = None;
+        applied.impact.sml_override = None;
+        crate::liaison::sml::apply(&mut applied, &reference_codes());
+        assert_eq!(applied.impact.sml_deviation, Some(true));
+
+        // A service of another sector, an unknown one, figures without a service.
+        f.impact.sml_deviation = None;
+        f.impact.service = Some("telecommunications_service".into());
+        assert_eq!(errors(&f), vec![("impact.service", "mismatch")]);
+        f.impact.service = Some("space_travel".into());
+        assert_eq!(errors(&f), vec![("impact.service", "unknown_code")]);
+        f.impact.service = None;
+        assert_eq!(errors(&f), vec![("impact.service", "required")]);
+        // Nothing named: the typed value (or none) stands as the reporter's own judgement.
+        f.impact.measures = ImpactMeasures::default();
+        assert_eq!(errors(&f), vec![]);
+        f.impact.sml_deviation = Some(false);
+        assert_eq!(errors(&f), vec![]);
+        let mut kept = f.clone();
+        crate::liaison::sml::apply(&mut kept, &reference_codes());
+        assert_eq!(kept.impact.sml_deviation, Some(false), "not derived away");
     }
 
     fn errors(f: &LiaisonForm) -> Vec<(&'static str, &'static str)> {

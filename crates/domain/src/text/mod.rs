@@ -261,6 +261,12 @@ pub const FIELDS: &[FieldRule] = {
         form(LiaisonForm, "summary.affected_system", Text, MAX_TEXT_CHARS),
         form(LiaisonForm, "summary.description", Text, MAX_TEXT_CHARS),
         form(LiaisonForm, "supplementary", Text, MAX_TEXT_CHARS),
+        form(
+            LiaisonForm,
+            "impact.sml_override.reason",
+            Text,
+            MAX_TEXT_CHARS,
+        ),
         form(LiaisonForm, "external.press_detail", Text, MAX_TEXT_CHARS),
         form(LiaisonForm, "external.ppc_detail", Text, MAX_TEXT_CHARS),
         form(LiaisonForm, "external.other_contacts", Text, MAX_TEXT_CHARS),

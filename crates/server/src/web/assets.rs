@@ -119,6 +119,10 @@ svg.topology .edge-label{font-size:10px;fill:#333;paint-order:stroke;stroke:#fff
 #route-preview-box{border:1px solid var(--line);border-left:6px solid var(--brand);background:#f8fafc;padding:.2rem .9rem .4rem;margin:.8rem 0}
 #route-preview-box h3{margin:.5rem 0 .2rem}
 #route-preview[aria-busy=true]{opacity:.6}
+#sml-preview-box{border:1px solid var(--line);background:#f8fafc;padding:.3rem .9rem;margin:.5rem 0}
+#sml-preview[aria-busy=true]{opacity:.6}
+fieldset.measures{border:1px solid var(--line);margin:.5rem 0;padding:.3rem .8rem}
+fieldset.measures .measure{display:inline-block;margin-right:1.2rem}
 #live-link{color:#fff;text-decoration:none}
 #live-count{background:#f2b400;color:#1b1f24;border-color:#1b1f24}
 #live-count:empty,#live-count[data-unread="0"]{display:none}
@@ -193,8 +197,10 @@ input.when{width:11.5em;font-variant-numeric:tabular-nums}
 /// and an incremented `data-live-version`. On the liaison forms it keeps the "送信先" box
 /// (`#route-preview`) current: when a route choice, the TLP, the importance, the sector or the
 /// added recipients change, the form is posted to `/liaison/route-preview` and the box replaced
-/// with the server's answer (its `data-version` incremented). A list that scrolls sideways in its
-/// own box (phones) is made focusable, so that it scrolls from the keyboard too.
+/// with the server's answer (its `data-version` incremented). Likewise the ⑥ evaluation box
+/// (`#sml-preview`) from `/liaison/sml-preview` when a ⑥ input or the sector changes. A list
+/// that scrolls sideways in its own box (phones) is made focusable, so that it scrolls from the
+/// keyboard too.
 pub const JS: &str = r#"(function () {
   'use strict';
   function addRow() {
@@ -331,6 +337,37 @@ pub const JS: &str = r#"(function () {
     Array.prototype.forEach.call(document.querySelectorAll('table.list'), function (t) {
       if (t.scrollWidth > t.clientWidth + 1) { t.setAttribute('tabindex', '0'); }
       else if (t.getAttribute('tabindex') === '0') { t.removeAttribute('tabindex'); }
+  // ⑥ service maintenance level: re-evaluated by the server when the service, a figure or the
+  // override changes (#sml-preview, its data-version incremented).
+  function smlPreview() {
+    var box = document.getElementById('sml-preview');
+    if (!box || !window.fetch || !window.FormData || !window.URLSearchParams) { return; }
+    var form = box.closest('form');
+    if (!form) { return; }
+    var seq = 0;
+    function refresh() {
+      var mine = ++seq;
+      var body = new URLSearchParams();
+      new FormData(form).forEach(function (v, k) { if (typeof v === 'string') { body.append(k, v); } });
+      box.setAttribute('aria-busy', 'true');
+      fetch('/liaison/sml-preview', {
+        method: 'POST', credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Accept': 'text/html' },
+        body: body.toString()
+      })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          if (html === null || mine !== seq) { return; }
+          box.innerHTML = html;
+          var v = parseInt(box.getAttribute('data-version') || '0', 10) + 1;
+          box.setAttribute('data-version', String(v));
+        })
+        .catch(function () {})
+        .then(function () { if (mine === seq) { box.removeAttribute('aria-busy'); } });
+    }
+    form.addEventListener('change', function (e) {
+      var name = (e.target && e.target.name) || '';
+      if (name.indexOf('impact.') === 0 || name === 'sector') { refresh(); }
     });
   }
   document.addEventListener('DOMContentLoaded', function () {
@@ -338,6 +375,7 @@ pub const JS: &str = r#"(function () {
     window.addEventListener('resize', scrollers);
     live();
     routePreview();
+    smlPreview();
     var add = document.getElementById('add-row');
     if (add) { add.hidden = false; add.addEventListener('click', addRow); }
     var print = document.getElementById('print-link');

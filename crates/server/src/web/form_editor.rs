@@ -490,11 +490,7 @@ impl Editor<'_> {
                         (choices("impact.system_status", &statuses))
                         (self.errs("impact.system_status"))
                     }
-                    div.field #f-impact-sml_deviation {
-                        div.lbl { (self.t("重要インフラサービスのサービス維持レベル（※６）逸脱の有無", "Deviation from the service maintenance level (*6)")) }
-                        (self.yes_no("impact.sml_deviation", true))
-                        (self.errs("impact.sml_deviation"))
-                    }
+                    (self.service_level())
                     div.field #f-impact-spread_to_others {
                         div.lbl { (self.t("他の事業者等への波及の可能性", "Possible spread to other operators")) }
                         (self.yes_no("impact.spread_to_others", true))
@@ -520,6 +516,94 @@ impl Editor<'_> {
                     (self.area("external.other_contacts", self.t("その他NISC以外に連絡を行った先", "Other parties contacted besides NISC"), 2))
                 }
             }
+        }
+    }
+
+    /// ⑥サービス維持レベル逸脱の有無: the affected service, the figures its level is judged by,
+    /// the evaluation (kept current by app.js) and an override with its reason. The value itself
+    /// is derived, never typed.
+    fn service_level(&self) -> Markup {
+        let reference = self.app.reference;
+        let sectors: Vec<&kakehashi_reference::Sector> = if self.sector_fixed {
+            reference
+                .sector(self.values.get("sector"))
+                .into_iter()
+                .collect()
+        } else {
+            self.sectors
+                .iter()
+                .filter_map(|s| reference.sector(s))
+                .collect()
+        };
+        let chosen = self.values.get("impact.service");
+        let number = |name: &str, hint: &str| {
+            let id = dom_id(name);
+            let (ja, en) = field_label(name).unwrap_or((name, name));
+            html! {
+                div.field.measure id={"f-" (id)} {
+                    label.lbl for=(id) { (self.t(ja, en)) }
+                    input type="text" inputmode="numeric" id=(id) name=(name) value=(self.values.get(name))
+                        size="10" aria-invalid=[self.invalid(name)];
+                    " " span.muted.small { (hint) }
+                    (self.errs(name))
+                }
+            }
+        };
+        let relay = "impact.measures.relay_station_radio_equipment";
+        let outage = "impact.measures.outage_occurred";
+        let parsed = super::form_parse::parse(self.values);
+        html! {
+            div.field #f-impact-service {
+                label.lbl for="impact-service" { (self.t("影響を受けた重要インフラサービス（行動計画 別紙２）", "Affected CI service (Action Plan Annex 2)")) }
+                select #impact-service name="impact.service" aria-invalid=[self.invalid("impact.service")] {
+                    option value="" { (self.t("選択しない", "None chosen")) }
+                    @for sector in &sectors {
+                        optgroup label=(self.t(&sector.name_ja, &sector.name_en)) {
+                            @for sv in &sector.services {
+                                option value=(sv.id) selected[chosen == sv.id] { (self.t(&sv.name_ja, &sv.name_en)) }
+                            }
+                        }
+                    }
+                }
+                (self.errs("impact.service"))
+            }
+            fieldset.measures #f-impact-measures {
+                legend { (self.t("影響の規模（サービス維持レベルの判定に使う指標。分かる範囲で）", "Scale of the impact (the figures the maintenance level is judged by, as far as known)")) }
+                div.muted.small { (self.t(
+                    "情報通信: 利用者数・継続時間（放送は継続時間）、電力: 供給支障電力・支障時間、ガス: 供給支障戸数。数値基準のない分野は「サービス障害が生じた」かどうか。",
+                    "Telecommunications: users and duration (broadcasting: duration); power: supply lost and duration; gas: households. Sectors without numeric criteria: whether a service outage occurred.")) }
+                (number("impact.measures.affected_users", self.t("人・契約", "users")))
+                (number("impact.measures.duration_minutes", self.t("分（例: 2時間 = 120分）", "minutes (2 h = 120)")))
+                (number("impact.measures.supply_loss_kw", "kW"))
+                (number("impact.measures.households", self.t("戸", "households")))
+                div.field #f-impact-measures-relay_station_radio_equipment {
+                    label for="impact-measures-relay_station_radio_equipment" {
+                        input type="checkbox" id="impact-measures-relay_station_radio_equipment" name=(relay) value="true"
+                            checked[self.values.flag(relay)];
+                        " " (self.t("故障した設備は中継局の無線設備（放送）", "The failed equipment is relay-station radio equipment (broadcasting)"))
+                    }
+                }
+                div.field #f-impact-measures-outage_occurred {
+                    div.lbl { (self.t("システムの不具合による重要インフラサービス障害が生じた（数値基準のないサービス）", "A CI service outage caused by a system malfunction occurred (services without numeric criteria)")) }
+                    (self.yes_no(outage, true))
+                    (self.errs(outage))
+                }
+                (self.errs("impact.measures"))
+            }
+            div #sml-preview-box {
+                div #sml-preview aria-live="polite" { (super::sml_view::sml_box(self.lang, reference, &parsed.form.impact)) }
+            }
+            div.field #f-impact-sml_override {
+                div.lbl { (self.t("判定の上書き（理由が必要です）", "Override the evaluation (a reason is required)")) }
+                span.opts {
+                    (self.radio("impact.sml_override", "", self.t("上書きしない", "Do not override"), None))
+                    (self.radio("impact.sml_override", "true", self.t("逸脱ありとする", "Breached"), None))
+                    (self.radio("impact.sml_override", "false", self.t("逸脱なしとする", "Not breached"), None))
+                }
+                (self.errs("impact.sml_override"))
+            }
+            (self.area("impact.sml_override.reason", self.t("上書きする理由", "Reason for the override"), 2))
+            (self.errs("impact.sml_deviation"))
         }
     }
 

@@ -8,7 +8,9 @@
 
 use crate::i18n::{local_value, parse_local};
 use chrono::{DateTime, Utc};
-use kakehashi_domain::liaison::{field_label, LiaisonForm, NextSteps, TimelineRow};
+use kakehashi_domain::liaison::{
+    field_label, ImpactMeasures, LiaisonForm, NextSteps, SmlOverride, TimelineRow,
+};
 use kakehashi_domain::{Importance, SectorId, Tlp};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -195,6 +197,34 @@ impl Reader<'_> {
         t
     }
 
+    /// A whole number such as 利用者数: half- or full-width digits, with or without 3-digit
+    /// separators (30,000 / ３０，０００).
+    fn count(&mut self, name: &str) -> Option<u64> {
+        let raw = self.v.get(name).trim().to_owned();
+        if raw.is_empty() {
+            return None;
+        }
+        let digits: String = raw
+            .chars()
+            .map(kakehashi_domain::numbering::to_half_width)
+            .filter(|c| !matches!(c, ',' | '，' | '、' | ' '))
+            .collect();
+        let n = digits
+            .parse::<u64>()
+            .ok()
+            .filter(|_| digits.chars().all(|c| c.is_ascii_digit()));
+        if n.is_none() {
+            let (ja, en) = labels(name);
+            self.errors.push(FieldErr::new(
+                name,
+                "format",
+                format!("「{ja}」は0以上の整数で入力してください（入力値: {raw}）。"),
+                format!("{en}: enter a whole number of 0 or more; got '{raw}'."),
+            ));
+        }
+        n
+    }
+
     fn yes_no(&mut self, name: &str) -> Option<bool> {
         self.choice(name, |s| match s {
             "true" => Some(true),
@@ -239,7 +269,34 @@ pub fn parse(v: &Values) -> Parsed {
     f.summary.affected_system = text(v, "summary.affected_system");
     f.summary.description = text(v, "summary.description");
     f.impact.system_status = r.choice("impact.system_status", from_code);
-    f.impact.sml_deviation = r.yes_no("impact.sml_deviation");
+    // ⑥逸脱の有無 is derived from the service, its figures and an override; never read.
+    f.impact.service = Some(v.get("impact.service").trim())
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    f.impact.measures = ImpactMeasures {
+        affected_users: r.count("impact.measures.affected_users"),
+        duration_minutes: r.count("impact.measures.duration_minutes"),
+        supply_loss_kw: r.count("impact.measures.supply_loss_kw"),
+        households: r.count("impact.measures.households"),
+        relay_station_radio_equipment: v.flag("impact.measures.relay_station_radio_equipment"),
+        outage_occurred: r.yes_no("impact.measures.outage_occurred"),
+    };
+    let reason = text(v, "impact.sml_override.reason");
+    f.impact.sml_override = match r.yes_no("impact.sml_override") {
+        Some(deviation) => Some(SmlOverride { deviation, reason }),
+        None => {
+            if !reason.trim().is_empty() {
+                let (ja, en) = labels("impact.sml_override");
+                r.errors.push(FieldErr::new(
+                    "impact.sml_override",
+                    "required",
+                    format!("理由を入力した場合は「{ja}」で逸脱あり・逸脱なしのどちらかを選んでください。"),
+                    format!("{en}: a reason was entered; choose breached or not breached."),
+                ));
+            }
+            None
+        }
+    };
     f.impact.spread_to_others = r.yes_no("impact.spread_to_others");
     f.external.press = r.choice("external.press", from_code);
     f.external.press_detail = text(v, "external.press_detail");
@@ -322,12 +379,32 @@ pub fn to_values(f: &LiaisonForm) -> Values {
             .unwrap_or_default(),
     );
     put(
-        "impact.sml_deviation",
-        f.impact
-            .sml_deviation
-            .map(|b| b.to_string())
-            .unwrap_or_default(),
+        "impact.service",
+        f.impact.service.clone().unwrap_or_default(),
     );
+    let m = &f.impact.measures;
+    for (name, n) in [
+        ("impact.measures.affected_users", m.affected_users),
+        ("impact.measures.duration_minutes", m.duration_minutes),
+        ("impact.measures.supply_loss_kw", m.supply_loss_kw),
+        ("impact.measures.households", m.households),
+    ] {
+        put(name, n.map(|n| n.to_string()).unwrap_or_default());
+    }
+    if m.relay_station_radio_equipment {
+        put(
+            "impact.measures.relay_station_radio_equipment",
+            "true".into(),
+        );
+    }
+    put(
+        "impact.measures.outage_occurred",
+        m.outage_occurred.map(|b| b.to_string()).unwrap_or_default(),
+    );
+    if let Some(o) = &f.impact.sml_override {
+        put("impact.sml_override", o.deviation.to_string());
+        put("impact.sml_override.reason", o.reason.clone());
+    }
     put(
         "impact.spread_to_others",
         f.impact
@@ -469,7 +546,9 @@ mod tests {
             ),
             ("supplementary", "CMSの脆弱性と想定。"),
             ("impact.system_status", "stopped"),
-            ("impact.sml_deviation", "false"),
+            ("impact.service", "general_transmission_distribution"),
+            ("impact.measures.supply_loss_kw", "１００，０００"),
+            ("impact.measures.duration_minutes", "9"),
             ("impact.spread_to_others", "false"),
             ("external.press", "done"),
             ("external.press_detail", "XX/XX 09:00頃 ニュースリリース"),
@@ -521,7 +600,9 @@ mod tests {
             "WEBサイトが改竄された。\nサービス停止中。"
         );
         assert_eq!(f.impact.system_status, Some(SystemStatus::Stopped));
-        assert_eq!(f.impact.sml_deviation, Some(false));
+        assert_eq!(f.impact.sml_deviation, None, "derived, never read");
+        assert_eq!(f.impact.measures.supply_loss_kw, Some(100_000));
+        assert_eq!(f.impact.measures.duration_minutes, Some(9));
         assert_eq!(f.external.press, Some(PressStatus::Done));
         assert_eq!(f.external.ppc, Some(PpcStatus::NotNeeded));
         assert_eq!(f.external.other_contacts, "○○県警へ通報");

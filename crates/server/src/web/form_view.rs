@@ -189,6 +189,9 @@ pub fn sheet(app: &App, lang: Lang, f: &LiaisonForm, assigned_ident: Option<&str
                                 }
                             }
                             div { (t("重要インフラサービスのサービス維持レベル（※６）逸脱の有無", "Deviation from the service maintenance level (*6)")) (colon) (yes_no(f.impact.sml_deviation)) }
+                            @if f.impact.service.is_some() || f.impact.sml_override.is_some() {
+                                (super::sml_view::sml_box(lang, r, &f.impact))
+                            }
                             div { (t("他の事業者等への波及の可能性", "Possible spread to other operators")) (colon) (yes_no(f.impact.spread_to_others)) }
                             div.note { (t("対外的な対応状況", "External response")) }
                             div {

@@ -30,6 +30,7 @@ mod reference;
 mod route_view;
 mod share;
 mod signin;
+mod sml_view;
 mod tokens;
 
 pub(crate) use layout::{error_page, status_page};
@@ -75,6 +76,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(filing::new_form).post(filing::new_submit),
         )
         .route("/liaison/route-preview", post(route_view::route_preview))
+        .route("/liaison/sml-preview", post(sml_view::sml_preview))
         .route("/copies/{id}", get(copies::copy_page))
         .route(
             "/copies/{id}/forward",
