@@ -4,6 +4,7 @@
 
 #[macro_use]
 mod common;
+mod contacts;
 mod browser;
 mod crash;
 mod edge;

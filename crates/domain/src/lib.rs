@@ -5,6 +5,7 @@
 //! mail are adapters around it.
 
 pub mod administration;
+pub mod contacts;
 pub mod ids;
 pub mod large_scale;
 pub mod liaison;

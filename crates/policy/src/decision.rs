@@ -12,7 +12,7 @@ pub struct Decision {
 }
 
 impl Decision {
-    fn allow(reason: Reason) -> Self {
+    pub(crate) fn allow(reason: Reason) -> Self {
         debug_assert!(reason.is_allow());
         Decision {
             allowed: true,
@@ -20,7 +20,7 @@ impl Decision {
         }
     }
 
-    fn deny(reason: Reason) -> Self {
+    pub(crate) fn deny(reason: Reason) -> Self {
         debug_assert!(!reason.is_allow());
         Decision {
             allowed: false,
@@ -56,10 +56,12 @@ pub enum Reason {
     DeniedOutsideScope,
     /// NISC's own staff read NISC's internal working material (see [`decide_hub_internal`]).
     HubStaff,
+    /// The viewer's own organisation's records (its points of contact, its contact checks).
+    OwnOrganisation,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 11] = [
+    pub const ALL: [Reason; 12] = [
         Reason::NamedOrganisation,
         Reason::Hub,
         Reason::CrisisManagementException,
@@ -71,6 +73,7 @@ impl Reason {
         Reason::DeniedNoSector,
         Reason::DeniedOutsideScope,
         Reason::HubStaff,
+        Reason::OwnOrganisation,
     ];
 
     /// True for the reasons that admit.
@@ -82,7 +85,8 @@ impl Reason {
             | Reason::ConcernedSector
             | Reason::Stakeholder
             | Reason::Public
-            | Reason::HubStaff => true,
+            | Reason::HubStaff
+            | Reason::OwnOrganisation => true,
             Reason::DeniedEmployment
             | Reason::DeniedNeedToKnow
             | Reason::DeniedNoSector
@@ -103,6 +107,7 @@ impl Reason {
             Reason::DeniedNoSector => "denied_no_sector",
             Reason::DeniedOutsideScope => "denied_outside_scope",
             Reason::HubStaff => "hub_staff",
+            Reason::OwnOrganisation => "own_organisation",
         }
     }
 
@@ -127,6 +132,7 @@ impl Reason {
             Reason::HubStaff => {
                 "NISC critical-infrastructure protection unit, own staff (internal material)"
             }
+            Reason::OwnOrganisation => "The viewer's own organisation",
         }
     }
 
@@ -147,6 +153,7 @@ impl Reason {
             Reason::DeniedNoSector => "閲覧不可：分野が指定されていない",
             Reason::DeniedOutsideScope => "閲覧不可：情報共有範囲外",
             Reason::HubStaff => "NISC重要インフラ防護担当の職員（内部資料）",
+            Reason::OwnOrganisation => "自組織",
         }
     }
 }

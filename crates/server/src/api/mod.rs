@@ -2,6 +2,7 @@
 //! from these annotations and completed by [`doc::document`] (`/api/openapi.json`).
 
 mod admin;
+mod contacts;
 pub mod doc;
 mod hooks;
 pub mod large_scale;
@@ -34,6 +35,8 @@ use utoipa::OpenApi;
         provision::ack, provision::receipts, provision::ask_consent, provision::my_consents,
         provision::decide, provision::open_inquiry, provision::inquiries, provision::reply,
         large_scale::state, large_scale::declare, large_scale::end,
+        contacts::list, contacts::create, contacts::update, contacts::remove, contacts::gaps,
+        contacts::checks, contacts::send, contacts::check, contacts::ack, contacts::close,
         live::notifications, live::events, hooks::create, hooks::list, hooks::dead_letters,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem)),
@@ -90,6 +93,22 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/orgs", get(admin::orgs).post(admin::create_org))
         .route("/api/v1/orgs/{id}", axum::routing::patch(admin::update_org))
+        .route(
+            "/api/v1/orgs/{id}/contacts",
+            get(contacts::list).post(contacts::create),
+        )
+        .route(
+            "/api/v1/orgs/{id}/contacts/{contact}",
+            axum::routing::put(contacts::update).delete(contacts::remove),
+        )
+        .route("/api/v1/contacts/gaps", get(contacts::gaps))
+        .route(
+            "/api/v1/contact-checks",
+            get(contacts::checks).post(contacts::send),
+        )
+        .route("/api/v1/contact-checks/{id}", get(contacts::check))
+        .route("/api/v1/contact-checks/{id}/ack", post(contacts::ack))
+        .route("/api/v1/contact-checks/{id}/close", post(contacts::close))
         .route(
             "/api/v1/people/{id}",
             axum::routing::patch(admin::update_person),

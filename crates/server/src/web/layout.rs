@@ -18,6 +18,7 @@ pub enum Nav {
     New,
     Provisions,
     Reference,
+    Contacts,
     Admin,
     Tokens,
     Audit,
@@ -160,6 +161,7 @@ fn navigation(lang: Lang, a: &Authed, nav: Nav) -> Markup {
                 (item("nav-new", "/liaison/new", Nav::New, "情報連絡の作成", "New liaison"))
             }
             (item("nav-provisions", "/provisions", Nav::Provisions, "情報提供", "Provisions"))
+            (item("nav-contacts", "/contacts", Nav::Contacts, "連絡先", "Contacts"))
             (item("nav-reference", "/reference", Nav::Reference, "参照データ", "Reference"))
             @if may_admin(a) {
                 (item("nav-admin", "/admin", Nav::Admin, "管理", "Admin"))
@@ -276,6 +278,7 @@ pub fn label_text(
             "api_token" => lang.t("APIトークン", "API token").to_owned(),
             "webhook" => lang.t("Webhook", "Webhook").to_owned(),
             "consent" => lang.t("同意依頼", "Consent request").to_owned(),
+            "contact_check" => lang.t("連絡確認", "Contact check").to_owned(),
             "refusal" => lang.t("拒否された要求", "Refused request").to_owned(),
             _ => lang.t("（不明）", "(unknown)").to_owned(),
         },

@@ -12,6 +12,7 @@ mod admin;
 mod assets;
 mod audit;
 mod chains;
+mod contacts;
 mod copies;
 mod filing;
 mod form_editor;
@@ -52,6 +53,15 @@ pub fn routes() -> Router<AppState> {
             get(large_scale::view).post(large_scale::declare),
         )
         .route("/large-scale/end", post(large_scale::end))
+        .route("/contacts", get(contacts::overview))
+        .route("/contacts/orgs/{id}", get(contacts::org_page))
+        .route("/contacts/orgs/{id}/add", post(contacts::add))
+        .route("/contacts/orgs/{id}/{contact}", post(contacts::update))
+        .route("/contacts/orgs/{id}/{contact}/delete", post(contacts::remove))
+        .route("/contact-checks", get(contacts::overview).post(contacts::send_check))
+        .route("/contact-checks/{id}", get(contacts::check_page))
+        .route("/contact-checks/{id}/ack", post(contacts::ack))
+        .route("/contact-checks/{id}/close", post(contacts::close))
         .route("/search", get(lists::search))
         .route("/inbox/export.csv", get(lists::inbox_export))
         .route("/search/export.csv", get(lists::search_export))
