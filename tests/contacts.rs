@@ -56,20 +56,45 @@ async fn contacts_are_kept_read_and_checked(b: Backend) {
     let path = format!("/api/v1/orgs/{power}/contacts");
     let good = json!({ "kind": "emergency", "name": "制御所 当直", "phone": "03-1111-2222", "hours": "24時間365日" });
     for (body, field) in [
-        (json!({ "kind": "fax", "name": "x", "phone": "03-1111-2222" }), "kind"),
-        (json!({ "kind": "ceptoar", "name": "x", "phone": "03-1111-2222" }), "kind"),
-        (json!({ "kind": "emergency", "name": "  ", "phone": "03-1111-2222" }), "name"),
+        (
+            json!({ "kind": "fax", "name": "x", "phone": "03-1111-2222" }),
+            "kind",
+        ),
+        (
+            json!({ "kind": "ceptoar", "name": "x", "phone": "03-1111-2222" }),
+            "kind",
+        ),
+        (
+            json!({ "kind": "emergency", "name": "  ", "phone": "03-1111-2222" }),
+            "name",
+        ),
         (json!({ "kind": "emergency", "name": "x" }), "phone"),
-        (json!({ "kind": "emergency", "name": "x", "phone": "内線12" }), "phone"),
-        (json!({ "kind": "emergency", "name": "x", "email": "not-mail" }), "email"),
-        (json!({ "kind": "emergency", "name": "x", "phone": "03-1111-2222", "verified_on": "2026-13-01" }), "verified_on"),
-        (json!({ "kind": "emergency", "name": "x", "phone": "03-1111-2222", "verified_on": "2999-01-01" }), "verified_on"),
+        (
+            json!({ "kind": "emergency", "name": "x", "phone": "内線12" }),
+            "phone",
+        ),
+        (
+            json!({ "kind": "emergency", "name": "x", "email": "not-mail" }),
+            "email",
+        ),
+        (
+            json!({ "kind": "emergency", "name": "x", "phone": "03-1111-2222", "verified_on": "2026-13-01" }),
+            "verified_on",
+        ),
+        (
+            json!({ "kind": "emergency", "name": "x", "phone": "03-1111-2222", "verified_on": "2999-01-01" }),
+            "verified_on",
+        ),
     ] {
         let (st, v) = op.post(&path, body).await;
         refused(st, &v, field);
     }
     let (_, after) = contacts(&op, &power).await;
-    assert_eq!(after["contacts"].as_array().expect("contacts").len(), n, "nothing stored");
+    assert_eq!(
+        after["contacts"].as_array().expect("contacts").len(),
+        n,
+        "nothing stored"
+    );
 
     let (st, added) = op.post(&path, good.clone()).await;
     assert_eq!(st, 201, "{added}");
@@ -91,16 +116,29 @@ async fn contacts_are_kept_read_and_checked(b: Backend) {
     let op2 = srv.login("op-power2").await;
     let mlit = srv.login("mlit").await;
     let bank = srv.login("op-bank").await;
-    for (who, s) in [("nisc", &nisc), ("meti", &meti), ("ceptoar-power", &cep), ("contractor", &contractor)] {
+    for (who, s) in [
+        ("nisc", &nisc),
+        ("meti", &meti),
+        ("ceptoar-power", &cep),
+        ("contractor", &contractor),
+    ] {
         let (st, v) = contacts(s, &power).await;
         assert_eq!(st, 200, "{who}: {v}");
         assert!(
-            v["contacts"].as_array().expect("contacts").iter().any(|c| c["id"] == added_id.as_str()),
+            v["contacts"]
+                .as_array()
+                .expect("contacts")
+                .iter()
+                .any(|c| c["id"] == added_id.as_str()),
             "{who} reads the new contact: {v}"
         );
         assert_eq!(v["org_name_ja"], "東都電力株式会社");
     }
-    for (who, s) in [("another operator of the sector", &op2), ("another ministry", &mlit), ("another sector's operator", &bank)] {
+    for (who, s) in [
+        ("another operator of the sector", &op2),
+        ("another ministry", &mlit),
+        ("another sector's operator", &bank),
+    ] {
         let (st, v) = contacts(s, &power).await;
         assert_eq!(st, 404, "{who}: {v}");
     }
@@ -111,7 +149,11 @@ async fn contacts_are_kept_read_and_checked(b: Backend) {
     let cep_id = org_id(&op, "電力セプター").await;
     let (st, v) = contacts(&op2, &cep_id).await;
     assert_eq!(st, 200, "{v}");
-    assert!(v["contacts"].as_array().expect("contacts").iter().any(|c| c["kind"] == "ceptoar"));
+    assert!(v["contacts"]
+        .as_array()
+        .expect("contacts")
+        .iter()
+        .any(|c| c["kind"] == "ceptoar"));
     let (st, _) = contacts(&bank, &cep_id).await;
     assert_eq!(st, 404);
 
@@ -129,21 +171,41 @@ async fn contacts_are_kept_read_and_checked(b: Backend) {
     assert_eq!(st, 200, "{g}");
     assert_eq!(g["stale_days"], 180);
     let gaps = items(&g);
-    assert!(gap_of(&gaps, "東都電力株式会社").is_none(), "a fresh contact of each kind: {g}");
+    assert!(
+        gap_of(&gaps, "東都電力株式会社").is_none(),
+        "a fresh contact of each kind: {g}"
+    );
     let kitahama = gap_of(&gaps, "北浜電力株式会社").unwrap_or_else(|| panic!("{g}"));
     let problems: Vec<(&str, &str)> = kitahama["gaps"]
         .as_array()
         .expect("gaps")
         .iter()
-        .map(|x| (x["problem"].as_str().unwrap_or(""), x["kind"].as_str().unwrap_or("")))
+        .map(|x| {
+            (
+                x["problem"].as_str().unwrap_or(""),
+                x["kind"].as_str().unwrap_or(""),
+            )
+        })
         .collect();
-    assert_eq!(problems, vec![("stale", "emergency"), ("missing", "provision")]);
-    assert!(gap_of(&gaps, "さくら中央銀行").is_some(), "NISC oversees every sector");
+    assert_eq!(
+        problems,
+        vec![("stale", "emergency"), ("missing", "provision")]
+    );
+    assert!(
+        gap_of(&gaps, "さくら中央銀行").is_some(),
+        "NISC oversees every sector"
+    );
     let (st, g) = meti.get("/api/v1/contacts/gaps").await;
     assert_eq!(st, 200, "{g}");
     let gaps = items(&g);
-    assert!(gap_of(&gaps, "北浜電力株式会社").is_some(), "METI oversees electric power");
-    assert!(gap_of(&gaps, "さくら中央銀行").is_none(), "but not finance: {g}");
+    assert!(
+        gap_of(&gaps, "北浜電力株式会社").is_some(),
+        "METI oversees electric power"
+    );
+    assert!(
+        gap_of(&gaps, "さくら中央銀行").is_none(),
+        "but not finance: {g}"
+    );
     let (st, v) = op.get("/api/v1/contacts/gaps").await;
     assert_eq!(st, 403, "{v}");
 
@@ -164,7 +226,9 @@ async fn contacts_are_kept_read_and_checked(b: Backend) {
     assert_eq!(st, 403, "operators send no checks: {v}");
     let (st, v) = nisc.post(checks, json!({ "targets": [] })).await;
     refused(st, &v, "targets");
-    let (st, v) = nisc.post(checks, json!({ "targets": ["no-such-org"] })).await;
+    let (st, v) = nisc
+        .post(checks, json!({ "targets": ["no-such-org"] }))
+        .await;
     refused(st, &v, "targets");
     let bank_id = org_id(&op, "さくら中央銀行").await;
     let (st, v) = cep.post(checks, json!({ "targets": [bank_id] })).await;
@@ -178,10 +242,17 @@ async fn contacts_are_kept_read_and_checked(b: Backend) {
         .await;
     assert_eq!(st, 201, "{sent}");
     let check = sent["id"].as_str().expect("id").to_owned();
-    assert_eq!((sent["answered"].as_u64(), sent["pending"].as_u64()), (Some(0), Some(2)));
+    assert_eq!(
+        (sent["answered"].as_u64(), sent["pending"].as_u64()),
+        (Some(0), Some(2))
+    );
 
     // Each target's people are told; others are not.
-    for (who, s, told) in [("op-power", &op, true), ("op-power2", &op2, true), ("op-bank", &bank, false)] {
+    for (who, s, told) in [
+        ("op-power", &op, true),
+        ("op-power2", &op2, true),
+        ("op-bank", &bank, false),
+    ] {
         let (st, v) = s.get("/api/v1/notifications").await;
         assert_eq!(st, 200, "{v}");
         let has = items(&v)
@@ -210,24 +281,45 @@ async fn contacts_are_kept_read_and_checked(b: Backend) {
 
     let (st, seen) = nisc.get(&one).await;
     assert_eq!(st, 200, "{seen}");
-    assert_eq!((seen["answered"].as_u64(), seen["pending"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (seen["answered"].as_u64(), seen["pending"].as_u64()),
+        (Some(1), Some(1))
+    );
     let rows = seen["targets"].as_array().expect("targets");
-    let answered = rows.iter().find(|t| t["org"] == power.as_str()).expect("power");
+    let answered = rows
+        .iter()
+        .find(|t| t["org"] == power.as_str())
+        .expect("power");
     assert!(answered["acknowledged_at"].is_string(), "{seen}");
-    assert!(answered["response_secs"].is_u64(), "response time recorded: {seen}");
+    assert!(
+        answered["response_secs"].is_u64(),
+        "response time recorded: {seen}"
+    );
     assert_eq!(answered["acknowledged_by_name"], "東都 花子");
-    let silent = rows.iter().find(|t| t["org"] == power2.as_str()).expect("power2");
-    assert!(silent["acknowledged_at"].is_null() && silent["response_secs"].is_null(), "{seen}");
+    let silent = rows
+        .iter()
+        .find(|t| t["org"] == power2.as_str())
+        .expect("power2");
+    assert!(
+        silent["acknowledged_at"].is_null() && silent["response_secs"].is_null(),
+        "{seen}"
+    );
     assert_eq!(silent["org_name_ja"], "北浜電力株式会社");
 
     // The sender's pages name organisations, never ids.
     let (st, html) = page(&nisc, &format!("/contact-checks/{check}")).await;
     assert_eq!(st, 200);
-    assert!(html.contains("北浜電力株式会社") && html.contains("未応答"), "{html}");
+    assert!(
+        html.contains("北浜電力株式会社") && html.contains("未応答"),
+        "{html}"
+    );
     assert!(!html.contains(&power2), "no ids on screen");
     let (st, html) = page(&op2, "/contacts").await;
     assert_eq!(st, 200);
-    assert!(html.contains("checks-to-answer"), "the next action is on the overview");
+    assert!(
+        html.contains("checks-to-answer"),
+        "the next action is on the overview"
+    );
     let (st, html) = page(&nisc, "/contacts").await;
     assert_eq!(st, 200);
     assert!(html.contains("contact-gaps") && html.contains("北浜電力株式会社"));
@@ -262,5 +354,9 @@ async fn contacts_are_kept_read_and_checked(b: Backend) {
         .iter()
         .filter(|e| e["action"] == "contacts.read" && e["target"] == power.as_str())
         .collect();
-    assert_eq!(reads.len(), 3, "NISC, METI and the CEPTOAR read; the own organisation is not audited");
+    assert_eq!(
+        reads.len(),
+        3,
+        "NISC, METI and the CEPTOAR read; the own organisation is not audited"
+    );
 }

@@ -4,8 +4,8 @@
 
 #[macro_use]
 mod common;
-mod contacts;
 mod browser;
+mod contacts;
 mod crash;
 mod edge;
 mod forms;

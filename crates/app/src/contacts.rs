@@ -168,14 +168,22 @@ impl App {
     }
 
     /// The organisation, as the rules see it, or the same 404 as a refused read.
-    async fn contact_owner(&self, actor: &Actor, id: &OrgId) -> AppResult<(OrgRecord, Organisation)> {
+    async fn contact_owner(
+        &self,
+        actor: &Actor,
+        id: &OrgId,
+    ) -> AppResult<(OrgRecord, Organisation)> {
         match self.store.org(id).await {
             Ok(rec) => {
                 let org = org_from_record(&rec)?;
                 Ok((rec, org))
             }
             Err(kakehashi_store::StoreError::NotFound) => {
-                self.note_refusal(Some(actor), "not_found", Some(&format!("contacts:{}", id.0)));
+                self.note_refusal(
+                    Some(actor),
+                    "not_found",
+                    Some(&format!("contacts:{}", id.0)),
+                );
                 Err(AppError::NotFound)
             }
             Err(e) => Err(e.into()),
@@ -189,7 +197,11 @@ impl App {
         let viewer = actor.viewer()?;
         let decision = decide_contacts(&viewer, &owner);
         if !decision.allowed {
-            self.note_refusal(Some(actor), "not_found", Some(&format!("contacts:{}", id.0)));
+            self.note_refusal(
+                Some(actor),
+                "not_found",
+                Some(&format!("contacts:{}", id.0)),
+            );
             return Err(AppError::NotFound);
         }
         let contacts = self
@@ -249,7 +261,11 @@ impl App {
                 "Only the organisation's own administrators and platform administrators edit its contacts.",
             ))
         } else {
-            self.note_refusal(Some(actor), "not_found", Some(&format!("contacts:{}", id.0)));
+            self.note_refusal(
+                Some(actor),
+                "not_found",
+                Some(&format!("contacts:{}", id.0)),
+            );
             Err(AppError::NotFound)
         }
     }
@@ -329,7 +345,12 @@ impl App {
     }
 
     /// Adds a point of contact (audited as `contact.create`).
-    pub async fn add_contact(&self, actor: &Actor, org: &OrgId, input: ContactInput) -> AppResult<ContactView> {
+    pub async fn add_contact(
+        &self,
+        actor: &Actor,
+        org: &OrgId,
+        input: ContactInput,
+    ) -> AppResult<ContactView> {
         let owner = self.contact_editor(actor, org).await?;
         let rec = self.clean_contact(actor, &owner, crate::new_id(), &input)?;
         let audit = actor.audit(
@@ -441,11 +462,20 @@ impl App {
 
     /// Sends a contact check (連絡確認) to the chosen organisations: one unanswered row each,
     /// audited (`contact_check.send`), and their people told through the fan-out.
-    pub async fn send_contact_check(&self, actor: &Actor, req: NewContactCheck) -> AppResult<Visible<CheckView>> {
+    pub async fn send_contact_check(
+        &self,
+        actor: &Actor,
+        req: NewContactCheck,
+    ) -> AppResult<Visible<CheckView>> {
         self.check_sender(actor)?;
         let message = text::clean(Subject::ContactCheck, "message", &req.message)?;
         let mut targets: Vec<OrgId> = Vec::new();
-        for t in req.targets.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        for t in req
+            .targets
+            .iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+        {
             if !targets.iter().any(|x| x.0 == t) {
                 targets.push(OrgId(t.to_owned()));
             }
@@ -509,7 +539,9 @@ impl App {
             Some(check.id.clone()),
             serde_json::json!({ "targets": targets.iter().map(|t| t.0.clone()).collect::<Vec<_>>() }),
         );
-        self.store.insert_contact_check(&check, &targets, audit).await?;
+        self.store
+            .insert_contact_check(&check, &targets, audit)
+            .await?;
         let title = format!("連絡確認：{}", actor.org.name_ja);
         // The ping carries no content: every member of a target organisation may see and
         // answer it (the check's own read rule), which GREEN among the reached organisations
@@ -558,7 +590,11 @@ impl App {
                 return Ok((check, targets, d.reason));
             }
         }
-        self.note_refusal(Some(actor), "not_found", Some(&format!("contact_check:{id}")));
+        self.note_refusal(
+            Some(actor),
+            "not_found",
+            Some(&format!("contact_check:{id}")),
+        );
         Err(AppError::NotFound)
     }
 
@@ -587,7 +623,12 @@ impl App {
             .into_iter()
             .map(|o| (o.id, (o.name_ja, o.name_en)))
             .collect();
-        let name_of = |o: &OrgId| names.get(o).cloned().unwrap_or_else(|| (o.0.clone(), o.0.clone()));
+        let name_of = |o: &OrgId| {
+            names
+                .get(o)
+                .cloned()
+                .unwrap_or_else(|| (o.0.clone(), o.0.clone()))
+        };
         let sender = check.sender_org == actor.org.id;
         let state = CheckState {
             sender_org: &check.sender_org,
@@ -598,7 +639,10 @@ impl App {
             .find(|t| t.org == actor.org.id)
             .map(|t| t.acknowledged_at);
         let mut shown = Vec::new();
-        for t in targets.into_iter().filter(|t| sender || t.org == actor.org.id) {
+        for t in targets
+            .into_iter()
+            .filter(|t| sender || t.org == actor.org.id)
+        {
             let by = match &t.acknowledged_by {
                 Some(p) => self.person_name(p).await,
                 None => None,
@@ -622,11 +666,18 @@ impl App {
             sender_org: check.sender_org.clone(),
             sender_org_name_ja: sja,
             sender_org_name_en: sen,
-            sender_name: self.person_name(&check.sender_person).await.unwrap_or_default(),
+            sender_name: self
+                .person_name(&check.sender_person)
+                .await
+                .unwrap_or_default(),
             message: check.message.clone(),
             sent_at: check.sent_at,
             closed_at: check.closed_at,
-            status: if check.closed_at.is_some() { "closed" } else { "open" },
+            status: if check.closed_at.is_some() {
+                "closed"
+            } else {
+                "open"
+            },
             pending: shown.len() - answered,
             answered,
             targets: shown,
@@ -680,7 +731,9 @@ impl App {
             .acknowledge_contact_check(id, &actor.org.id, &actor.person.id, now, audit)
             .await
             .map_err(|e| match e {
-                kakehashi_store::StoreError::Conflict(_) => refusal(CheckRefusal::AlreadyAcknowledged),
+                kakehashi_store::StoreError::Conflict(_) => {
+                    refusal(CheckRefusal::AlreadyAcknowledged)
+                }
                 e => e.into(),
             })?;
         let _ = self
@@ -700,7 +753,10 @@ impl App {
         };
         may_close(&state, &actor.org.id).map_err(refusal)?;
         actor.require(Role::Approver)?;
-        let pending = targets.iter().filter(|t| t.acknowledged_at.is_none()).count();
+        let pending = targets
+            .iter()
+            .filter(|t| t.acknowledged_at.is_none())
+            .count();
         let audit = actor.audit(
             "contact_check.close",
             Some(id.to_owned()),

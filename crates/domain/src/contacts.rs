@@ -212,7 +212,9 @@ impl CheckRefusal {
     pub fn message_en(self) -> &'static str {
         match self {
             CheckRefusal::Closed => "This contact check is closed.",
-            CheckRefusal::AlreadyAcknowledged => "Your organisation already acknowledged this check.",
+            CheckRefusal::AlreadyAcknowledged => {
+                "Your organisation already acknowledged this check."
+            }
             CheckRefusal::NotSender => "Only the sending organisation closes a contact check.",
             CheckRefusal::NotTarget => "This contact check is not addressed to your organisation.",
         }

@@ -40,27 +40,69 @@ fn member(v: Viewer, of: &[&str]) -> Viewer {
 fn the_hub_the_overseeing_ministry_and_the_members_ceptoar_read_an_operators_contacts() {
     let power = owner("power", OrgKind::Operator, &[ELEC], &["cep-power"]);
     let cases: Vec<(Viewer, Reason)> = vec![
-        (staff("power", OrgKind::Operator, &[ELEC]), Reason::OwnOrganisation),
         (
-            viewer("power", OrgKind::Operator, &[ELEC], Employment::NdaContractor, ntk(&[])),
+            staff("power", OrgKind::Operator, &[ELEC]),
+            Reason::OwnOrganisation,
+        ),
+        (
+            viewer(
+                "power",
+                OrgKind::Operator,
+                &[ELEC],
+                Employment::NdaContractor,
+                ntk(&[]),
+            ),
             Reason::OwnOrganisation,
         ),
         (staff("nisc", OrgKind::Nisc, &[]), Reason::Hub),
-        (staff("meti", OrgKind::CiMinistry, &[ELEC]), Reason::ConcernedSector),
-        (staff("cep-power", OrgKind::Ceptoar, &[ELEC]), Reason::ConcernedSector),
+        (
+            staff("meti", OrgKind::CiMinistry, &[ELEC]),
+            Reason::ConcernedSector,
+        ),
+        (
+            staff("cep-power", OrgKind::Ceptoar, &[ELEC]),
+            Reason::ConcernedSector,
+        ),
         // Refused: other operators, even of the same sector; other ministries; outsiders.
-        (staff("power2", OrgKind::Operator, &[ELEC]), Reason::DeniedOutsideScope),
-        (staff("mhlw", OrgKind::CiMinistry, &[GAS]), Reason::DeniedOutsideScope),
-        (staff("cep-gas", OrgKind::Ceptoar, &[ELEC]), Reason::DeniedOutsideScope),
-        (staff("jpcert", OrgKind::CybersecurityAgency, &[]), Reason::DeniedOutsideScope),
-        (staff("crisis", OrgKind::CrisisManagement, &[]), Reason::DeniedOutsideScope),
+        (
+            staff("power2", OrgKind::Operator, &[ELEC]),
+            Reason::DeniedOutsideScope,
+        ),
+        (
+            staff("mhlw", OrgKind::CiMinistry, &[GAS]),
+            Reason::DeniedOutsideScope,
+        ),
+        (
+            staff("cep-gas", OrgKind::Ceptoar, &[ELEC]),
+            Reason::DeniedOutsideScope,
+        ),
+        (
+            staff("jpcert", OrgKind::CybersecurityAgency, &[]),
+            Reason::DeniedOutsideScope,
+        ),
+        (
+            staff("crisis", OrgKind::CrisisManagement, &[]),
+            Reason::DeniedOutsideScope,
+        ),
         // Gates: another organisation's contractor; a ministry official without need-to-know.
         (
-            viewer("nisc", OrgKind::Nisc, &[], Employment::NdaContractor, NeedToKnow::All),
+            viewer(
+                "nisc",
+                OrgKind::Nisc,
+                &[],
+                Employment::NdaContractor,
+                NeedToKnow::All,
+            ),
             Reason::DeniedEmployment,
         ),
         (
-            viewer("meti", OrgKind::CiMinistry, &[ELEC], Employment::Staff, ntk(&[GAS])),
+            viewer(
+                "meti",
+                OrgKind::CiMinistry,
+                &[ELEC],
+                Employment::Staff,
+                ntk(&[GAS]),
+            ),
             Reason::DeniedNeedToKnow,
         ),
     ];
@@ -85,7 +127,10 @@ fn a_ceptoars_members_reach_its_point_of_contact_and_others_do_not() {
     let m = member(staff("power", OrgKind::Operator, &[ELEC]), &["cep-power"]);
     assert_eq!(decide_contacts(&m, &cep).reason, Reason::ConcernedSector);
     let outsider = staff("gas-co", OrgKind::Operator, &[ELEC]);
-    assert_eq!(decide_contacts(&outsider, &cep).reason, Reason::DeniedOutsideScope);
+    assert_eq!(
+        decide_contacts(&outsider, &cep).reason,
+        Reason::DeniedOutsideScope
+    );
     // Membership reaches only CEPTOARs: an operator never reads another operator by it.
     let other = owner("cep-power", OrgKind::Operator, &[ELEC], &[]);
     assert!(!decide_contacts(&m, &other).allowed);
@@ -103,7 +148,10 @@ fn the_crisis_office_reads_contacts_only_in_the_declared_sectors() {
         decide_contacts(&elec, &power).reason,
         Reason::CrisisManagementException
     );
-    assert!(!decide_contact_oversight(&elec, &power).allowed, "reads, does not oversee");
+    assert!(
+        !decide_contact_oversight(&elec, &power).allowed,
+        "reads, does not oversee"
+    );
 }
 
 #[test]
@@ -122,8 +170,10 @@ fn oversight_is_the_hubs_and_the_overseeing_ministrys_only() {
             assert!(decide_contacts(&v, &power).allowed);
         }
     }
-    assert!(!decide_contact_oversight(&staff("power", OrgKind::Operator, &[ELEC]), &power).allowed,
-        "an organisation reads its own contacts but is not its own overseer");
+    assert!(
+        !decide_contact_oversight(&staff("power", OrgKind::Operator, &[ELEC]), &power).allowed,
+        "an organisation reads its own contacts but is not its own overseer"
+    );
     assert!(!decide_contact_oversight(&staff("mhlw", OrgKind::CiMinistry, &[GAS]), &power).allowed);
 }
 
@@ -133,13 +183,28 @@ fn a_contact_check_is_read_by_its_sender_and_its_targets() {
     let targets = [org("power"), org("gas-co")];
     let cases = [
         (staff("nisc", OrgKind::Nisc, &[]), Reason::OwnOrganisation),
-        (staff("power", OrgKind::Operator, &[ELEC]), Reason::NamedOrganisation),
         (
-            viewer("gas-co", OrgKind::Operator, &[GAS], Employment::NdaContractor, ntk(&[])),
+            staff("power", OrgKind::Operator, &[ELEC]),
             Reason::NamedOrganisation,
         ),
-        (staff("power2", OrgKind::Operator, &[ELEC]), Reason::DeniedOutsideScope),
-        (staff("meti", OrgKind::CiMinistry, &[ELEC]), Reason::DeniedOutsideScope),
+        (
+            viewer(
+                "gas-co",
+                OrgKind::Operator,
+                &[GAS],
+                Employment::NdaContractor,
+                ntk(&[]),
+            ),
+            Reason::NamedOrganisation,
+        ),
+        (
+            staff("power2", OrgKind::Operator, &[ELEC]),
+            Reason::DeniedOutsideScope,
+        ),
+        (
+            staff("meti", OrgKind::CiMinistry, &[ELEC]),
+            Reason::DeniedOutsideScope,
+        ),
     ];
     for (v, reason) in cases {
         let d = decide_contact_check(&v, &nisc, &targets);

@@ -71,9 +71,7 @@ pub async fn remove(
     Path((id, contact)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     a.require_scope("admin")?;
-    s.app
-        .delete_contact(&a.actor, &OrgId(id), &contact)
-        .await?;
+    s.app.delete_contact(&a.actor, &OrgId(id), &contact).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -98,7 +96,9 @@ pub async fn checks(
     ApiAuth(a): ApiAuth,
 ) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
-    Ok(Json(json!({ "items": s.app.contact_checks(&a.actor).await? })))
+    Ok(Json(
+        json!({ "items": s.app.contact_checks(&a.actor).await? }),
+    ))
 }
 
 /// Send a contact check (連絡確認): NISC to any other organisation, a CEPTOAR to its members

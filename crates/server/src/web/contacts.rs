@@ -23,7 +23,11 @@ fn kind_label(lang: Lang, k: ContactKind) -> &'static str {
 
 fn gap_text(lang: Lang, g: &Gap) -> String {
     match g {
-        Gap::Missing { kind } => format!("{}{}", kind_label(lang, *kind), lang.t("：未登録", ": none")),
+        Gap::Missing { kind } => format!(
+            "{}{}",
+            kind_label(lang, *kind),
+            lang.t("：未登録", ": none")
+        ),
         Gap::Stale { kind, verified_on } => format!(
             "{}{}{}{}",
             kind_label(lang, *kind),
@@ -94,8 +98,16 @@ async fn render_overview(s: &AppState, a: &Authed, lang: Lang, err: Option<&AppE
     } else {
         Vec::new()
     };
-    let to_answer: Vec<&CheckView> = checks.iter().map(|c| c.get()).filter(|c| c.may_acknowledge).collect();
-    let sent: Vec<&CheckView> = checks.iter().map(|c| c.get()).filter(|c| c.sender_org == a.actor.org.id).collect();
+    let to_answer: Vec<&CheckView> = checks
+        .iter()
+        .map(|c| c.get())
+        .filter(|c| c.may_acknowledge)
+        .collect();
+    let sent: Vec<&CheckView> = checks
+        .iter()
+        .map(|c| c.get())
+        .filter(|c| c.sender_org == a.actor.org.id)
+        .collect();
     let title = lang.t("連絡先・連絡確認", "Contacts and contact checks");
     let body = html! {
         h1 { (title) }
@@ -243,7 +255,13 @@ pub async fn org_page(
     render_org(&s, &a, lang, &OrgId(id), None).await
 }
 
-async fn render_org(s: &AppState, a: &Authed, lang: Lang, id: &OrgId, err: Option<&AppError>) -> Response {
+async fn render_org(
+    s: &AppState,
+    a: &Authed,
+    lang: Lang,
+    id: &OrgId,
+    err: Option<&AppError>,
+) -> Response {
     let v = match s.app.org_contacts(&a.actor, id).await {
         Ok(v) => v,
         Err(e) => return error_page(lang, Some(a), &e),
@@ -313,11 +331,18 @@ async fn render_org(s: &AppState, a: &Authed, lang: Lang, id: &OrgId, err: Optio
         }
         p { a href="/contacts" { (lang.t("連絡先・連絡確認の一覧へ", "Back to contacts and checks")) } }
     };
-    (status(err), page(lang, &title, Some(a), Nav::Contacts, body)).into_response()
+    (
+        status(err),
+        page(lang, &title, Some(a), Nav::Contacts, body),
+    )
+        .into_response()
 }
 
-fn csrf_ok(a: &Authed, values: &Values, lang: Lang) -> Result<(), Response> {
-    a.check_csrf(values.get("csrf")).map_err(|e| error_page(lang, Some(a), &e))
+/// The error page when the form's CSRF token is wrong.
+fn csrf_refused(a: &Authed, values: &Values, lang: Lang) -> Option<Response> {
+    a.check_csrf(values.get("csrf"))
+        .err()
+        .map(|e| error_page(lang, Some(a), &e))
 }
 
 pub async fn add(
@@ -328,13 +353,15 @@ pub async fn add(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let values = Values(pairs);
-    if let Err(r) = csrf_ok(&a, &values, lang) {
+    if let Some(r) = csrf_refused(&a, &values, lang) {
         return r;
     }
     let org = OrgId(id);
     match s.app.add_contact(&a.actor, &org, input_of(&values)).await {
         Ok(_) => Redirect::to(&format!("/contacts/orgs/{}", org.0)).into_response(),
-        Err(e @ (AppError::BadField { .. } | AppError::Invalid(_))) => render_org(&s, &a, lang, &org, Some(&e)).await,
+        Err(e @ (AppError::BadField { .. } | AppError::Invalid(_))) => {
+            render_org(&s, &a, lang, &org, Some(&e)).await
+        }
         Err(e) => error_page(lang, Some(&a), &e),
     }
 }
@@ -347,13 +374,19 @@ pub async fn update(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let values = Values(pairs);
-    if let Err(r) = csrf_ok(&a, &values, lang) {
+    if let Some(r) = csrf_refused(&a, &values, lang) {
         return r;
     }
     let org = OrgId(id);
-    match s.app.update_contact(&a.actor, &org, &contact, input_of(&values)).await {
+    match s
+        .app
+        .update_contact(&a.actor, &org, &contact, input_of(&values))
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/contacts/orgs/{}", org.0)).into_response(),
-        Err(e @ (AppError::BadField { .. } | AppError::Invalid(_))) => render_org(&s, &a, lang, &org, Some(&e)).await,
+        Err(e @ (AppError::BadField { .. } | AppError::Invalid(_))) => {
+            render_org(&s, &a, lang, &org, Some(&e)).await
+        }
         Err(e) => error_page(lang, Some(&a), &e),
     }
 }
@@ -366,7 +399,7 @@ pub async fn remove(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let values = Values(pairs);
-    if let Err(r) = csrf_ok(&a, &values, lang) {
+    if let Some(r) = csrf_refused(&a, &values, lang) {
         return r;
     }
     let org = OrgId(id);
@@ -383,7 +416,7 @@ pub async fn send_check(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let values = Values(pairs);
-    if let Err(r) = csrf_ok(&a, &values, lang) {
+    if let Some(r) = csrf_refused(&a, &values, lang) {
         return r;
     }
     let req = NewContactCheck {
@@ -464,7 +497,7 @@ pub async fn ack(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let values = Values(pairs);
-    if let Err(r) = csrf_ok(&a, &values, lang) {
+    if let Some(r) = csrf_refused(&a, &values, lang) {
         return r;
     }
     match s.app.acknowledge_contact_check(&a.actor, &id).await {
@@ -481,7 +514,7 @@ pub async fn close(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let values = Values(pairs);
-    if let Err(r) = csrf_ok(&a, &values, lang) {
+    if let Some(r) = csrf_refused(&a, &values, lang) {
         return r;
     }
     match s.app.close_contact_check(&a.actor, &id).await {

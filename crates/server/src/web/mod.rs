@@ -57,8 +57,14 @@ pub fn routes() -> Router<AppState> {
         .route("/contacts/orgs/{id}", get(contacts::org_page))
         .route("/contacts/orgs/{id}/add", post(contacts::add))
         .route("/contacts/orgs/{id}/{contact}", post(contacts::update))
-        .route("/contacts/orgs/{id}/{contact}/delete", post(contacts::remove))
-        .route("/contact-checks", get(contacts::overview).post(contacts::send_check))
+        .route(
+            "/contacts/orgs/{id}/{contact}/delete",
+            post(contacts::remove),
+        )
+        .route(
+            "/contact-checks",
+            get(contacts::overview).post(contacts::send_check),
+        )
         .route("/contact-checks/{id}", get(contacts::check_page))
         .route("/contact-checks/{id}/ack", post(contacts::ack))
         .route("/contact-checks/{id}/close", post(contacts::close))
