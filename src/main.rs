@@ -78,6 +78,9 @@ struct ServeArgs {
     /// default: webhooks go only to https:// on public addresses.
     #[arg(long, env = "KAKEHASHI_WEBHOOK_ALLOW", value_delimiter = ',')]
     webhook_allow: Vec<String>,
+    /// A point of contact last verified more than this many days ago is shown as stale.
+    #[arg(long, env = "KAKEHASHI_CONTACT_STALE_DAYS", default_value_t = kakehashi_domain::contacts::DEFAULT_STALE_DAYS)]
+    contact_stale_days: u32,
 }
 
 #[derive(Subcommand)]
@@ -157,6 +160,7 @@ async fn serve(args: ServeArgs, demo: bool) -> anyhow::Result<()> {
             .unwrap_or_else(|| format!("http://{}", args.bind)),
         webhook_allow: kakehashi_app::egress::AllowList::parse(&args.webhook_allow)
             .map_err(|e| anyhow::anyhow!("--webhook-allow: {e}"))?,
+        contact_stale_days: args.contact_stale_days,
         ..AppConfig::default()
     };
     let mut app = open_app_with(&args.db, config).await?;

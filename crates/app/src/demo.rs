@@ -446,7 +446,179 @@ impl App {
                 who_ja: name.into(),
             });
         }
+        self.demo_contacts(&ids).await?;
         Ok(out)
+    }
+
+    /// Points of contact, so that the contact pages are not empty: most organisations keep
+    /// theirs, some are missing one or were verified too long ago (the oversight list shows them).
+    async fn demo_contacts(
+        &self,
+        ids: &std::collections::HashMap<String, String>,
+    ) -> AppResult<()> {
+        // (org key, kind, name, phone, email, hours, verified days ago)
+        type C = (
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static str,
+            i64,
+        );
+        let contacts: [C; 14] = [
+            (
+                "nisc",
+                "emergency",
+                "重要インフラ防護担当 当直",
+                "03-0000-1100",
+                "ci-duty@nisc.example.go.jp",
+                "24時間365日",
+                20,
+            ),
+            (
+                "meti",
+                "emergency",
+                "サイバーセキュリティ課 当番",
+                "03-0000-2100",
+                "cyber-duty@meti.example.go.jp",
+                "24時間365日",
+                40,
+            ),
+            (
+                "meti",
+                "provision",
+                "サイバーセキュリティ課",
+                "03-0000-2101",
+                "cyber@meti.example.go.jp",
+                "平日9:30-18:15",
+                40,
+            ),
+            (
+                "ceptoar-power",
+                "emergency",
+                "電力セプター事務局 緊急窓口",
+                "03-0000-3100",
+                "emergency@power-ceptoar.example.jp",
+                "24時間365日",
+                30,
+            ),
+            (
+                "ceptoar-power",
+                "provision",
+                "電力セプター事務局",
+                "03-0000-3101",
+                "info@power-ceptoar.example.jp",
+                "平日9:00-17:30",
+                30,
+            ),
+            (
+                "ceptoar-power",
+                "ceptoar",
+                "電力セプター事務局 窓口",
+                "03-0000-3102",
+                "poc@power-ceptoar.example.jp",
+                "24時間365日",
+                30,
+            ),
+            (
+                "power",
+                "emergency",
+                "システム運用センター 当直長",
+                "03-0000-4100",
+                "soc@tohto-epco.example.jp",
+                "24時間365日",
+                10,
+            ),
+            (
+                "power",
+                "provision",
+                "情報セキュリティ室",
+                "03-0000-4101",
+                "csirt@tohto-epco.example.jp",
+                "平日9:00-17:40",
+                60,
+            ),
+            (
+                "power2",
+                "emergency",
+                "給電指令所",
+                "06-0000-5100",
+                "",
+                "24時間365日",
+                400,
+            ),
+            (
+                "bank",
+                "emergency",
+                "CSIRT 当番",
+                "03-0000-6100",
+                "csirt@sakura-chuo-bank.example.jp",
+                "24時間365日",
+                90,
+            ),
+            (
+                "bank",
+                "provision",
+                "CSIRT",
+                "",
+                "csirt@sakura-chuo-bank.example.jp",
+                "平日9:00-17:00",
+                250,
+            ),
+            (
+                "rail",
+                "emergency",
+                "運輸指令室",
+                "03-0000-7100",
+                "",
+                "24時間365日",
+                15,
+            ),
+            (
+                "rail",
+                "provision",
+                "IT企画部 セキュリティ担当",
+                "03-0000-7101",
+                "security@tozai-rail.example.jp",
+                "平日9:00-17:30",
+                15,
+            ),
+            (
+                "telecom",
+                "emergency",
+                "ネットワークオペレーションセンター",
+                "03-0000-8100",
+                "noc@mirai-tsushin.example.jp",
+                "24時間365日",
+                5,
+            ),
+        ];
+        let today = self.today();
+        for (org, kind, name, phone, email, hours, days) in contacts {
+            let Some(org_id) = ids.get(org) else { continue };
+            let rec = kakehashi_store::ContactRecord {
+                id: crate::new_id(),
+                org: kakehashi_domain::OrgId(org_id.clone()),
+                kind: kind.into(),
+                name: name.into(),
+                phone: phone.into(),
+                email: email.into(),
+                hours: hours.into(),
+                verified_on: today - chrono::Duration::days(days),
+                updated_by: kakehashi_domain::PersonId("demo".into()),
+                updated_at: self.now(),
+            };
+            let audit = kakehashi_audit::AuditDraft {
+                actor: None,
+                actor_org: None,
+                action: "contact.create".into(),
+                target: Some(org_id.clone()),
+                detail: serde_json::json!({ "contact": rec.id, "kind": kind, "demo": true }),
+            };
+            self.store.insert_contact(&rec, audit).await?;
+        }
+        Ok(())
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -204,7 +204,7 @@ impl App {
                     name: p.display_name,
                 })
                 .unwrap_or(unknown),
-            "org" => orgs
+            "org" | "contact" | "contacts" => orgs
                 .get(target)
                 .map(|(ja, en)| TargetLabel::Organisation {
                     name_ja: ja.clone(),
@@ -228,6 +228,9 @@ impl App {
             "api_token" => TargetLabel::Other { what: "api_token" },
             "webhook" => TargetLabel::Other { what: "webhook" },
             "consent" => TargetLabel::Other { what: "consent" },
+            "contact_check" => TargetLabel::Other {
+                what: "contact_check",
+            },
             "refusal" => TargetLabel::Other { what: "refusal" },
             _ => unknown,
         }

@@ -5,6 +5,7 @@
 pub mod actors;
 pub mod audit;
 pub mod auth;
+pub mod contacts;
 pub mod demo;
 pub mod egress;
 pub mod error;
@@ -61,6 +62,8 @@ pub struct AppConfig {
     /// How often an open live-event stream re-checks the credential it was opened with (it is
     /// also re-checked before every event it delivers).
     pub live_recheck: std::time::Duration,
+    /// A point of contact last verified more than this many days ago is stale (連絡先の確認).
+    pub contact_stale_days: u32,
 }
 
 impl Default for AppConfig {
@@ -72,6 +75,7 @@ impl Default for AppConfig {
             base_url: "http://127.0.0.1:8080".into(),
             webhook_allow: egress::AllowList::default(),
             live_recheck: std::time::Duration::from_secs(60),
+            contact_stale_days: kakehashi_domain::contacts::DEFAULT_STALE_DAYS,
         }
     }
 }

@@ -112,6 +112,7 @@ pub fn link_of(kind: &str, ref_id: &str) -> String {
         "provision" => format!("/provisions/{ref_id}"),
         "copy" | "numbered" => format!("/copies/{ref_id}"),
         "consent" => "/consents".to_owned(),
+        "contact_check" => format!("/contact-checks/{ref_id}"),
         _ => "/".to_owned(),
     }
 }

@@ -359,7 +359,7 @@ pub const EDGES: &[Edge] = &[
         kind: K::Hotline,
         obligation: O::Conditional,
         seed_lines: "10232–10245, 1281–1282",
-        status: Status::Planned("contact directory and contact checks (issue 8 item 4)"),
+        status: Status::Implemented("points of contact (24/7 emergency, provisions PoC, CEPTOAR PoC) with last-verified dates and contact checks (連絡確認): /contacts, /api/v1/orgs/{id}/contacts, /api/v1/contact-checks"),
     },
     Edge {
         id: "N14",

@@ -176,6 +176,7 @@ mod tests {
             employment,
             need_to_know: NeedToKnow::All,
             large_scale_sectors: declared.iter().map(|s| SectorId((*s).into())).collect(),
+            member_of: vec![],
         }
     }
 

@@ -60,10 +60,12 @@ pub enum Reason {
     DeniedOutsideScope,
     /// NISC's own staff read NISC's internal working material (see [`decide_hub_internal`]).
     HubStaff,
+    /// The viewer's own organisation's records (its points of contact, its contact checks).
+    OwnOrganisation,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 12] = [
+    pub const ALL: [Reason; 13] = [
         Reason::NamedOrganisation,
         Reason::Hub,
         Reason::CrisisManagementException,
@@ -76,6 +78,7 @@ impl Reason {
         Reason::DeniedNoSector,
         Reason::DeniedOutsideScope,
         Reason::HubStaff,
+        Reason::OwnOrganisation,
     ];
 
     /// True for the reasons that admit.
@@ -88,7 +91,8 @@ impl Reason {
             | Reason::ConcernedSector
             | Reason::Stakeholder
             | Reason::Public
-            | Reason::HubStaff => true,
+            | Reason::HubStaff
+            | Reason::OwnOrganisation => true,
             Reason::DeniedEmployment
             | Reason::DeniedNeedToKnow
             | Reason::DeniedNoSector
@@ -110,6 +114,7 @@ impl Reason {
             Reason::DeniedNoSector => "denied_no_sector",
             Reason::DeniedOutsideScope => "denied_outside_scope",
             Reason::HubStaff => "hub_staff",
+            Reason::OwnOrganisation => "own_organisation",
         }
     }
 
@@ -137,6 +142,7 @@ impl Reason {
             Reason::HubStaff => {
                 "NISC critical-infrastructure protection unit, own staff (internal material)"
             }
+            Reason::OwnOrganisation => "The viewer's own organisation",
         }
     }
 
@@ -160,6 +166,7 @@ impl Reason {
             Reason::DeniedNoSector => "閲覧不可：分野が指定されていない",
             Reason::DeniedOutsideScope => "閲覧不可：情報共有範囲外",
             Reason::HubStaff => "NISC重要インフラ防護担当の職員（内部資料）",
+            Reason::OwnOrganisation => "自組織",
         }
     }
 }

@@ -18,6 +18,8 @@
 //!   item it is [`decide`].
 //! * [`decide_hub_internal`] / [`reveal_hub_internal`] decide NISC's internal working material
 //!   (provision drafts, sanitisation findings, sources, resolutions): NISC's own staff only.
+//! * [`decide_contacts`] / [`decide_contact_oversight`] / [`decide_contact_check`] decide the
+//!   points of contact (連絡先) and contact checks (連絡確認): not TLP items, a table of their own.
 //!
 //! Roles ([`kakehashi_domain::Role`]) never grant reading: a [`Viewer`] does not even carry them.
 //! A platform administrator reads exactly what their organisation, employment and need-to-know
@@ -28,12 +30,17 @@
 
 mod actors;
 mod audience;
+mod contacts;
 mod decision;
 mod scope;
 mod visible;
 
 pub use actors::{decide_access, reveal_access, Access, RequestScope, SubmissionScope};
 pub use audience::{audience, viewer_keys, AudienceKey};
+pub use contacts::{
+    decide_contact_check, decide_contact_oversight, decide_contacts, reveal_check, reveal_contacts,
+    ContactOwner,
+};
 pub use decision::{decide, decide_hub_internal, Decision, Reason};
 pub use scope::{ItemScope, Viewer, ViewerError};
 pub use visible::{reveal, reveal_hub_internal, Denied, Visible};

@@ -31,6 +31,11 @@ pub struct Viewer {
     /// NISC explicitly shares with it).
     #[serde(default)]
     pub large_scale_sectors: Vec<SectorId>,
+    /// For an operator: the CEPTOARs its organisation is a member of. Plays no part in
+    /// [`crate::decide`]; a member reads its CEPTOAR's points of contact
+    /// ([`crate::decide_contacts`]).
+    #[serde(default)]
+    pub member_of: Vec<OrgId>,
 }
 
 /// Why a [`Viewer`] could not be built.
@@ -73,6 +78,7 @@ impl Viewer {
             employment: person.employment,
             need_to_know: person.need_to_know.clone(),
             large_scale_sectors: Vec::new(),
+            member_of: org.ceptoars.clone(),
         })
     }
 

@@ -92,3 +92,12 @@ pub fn reveal_hub_internal<T>(viewer: &Viewer, value: T) -> Result<Visible<T>, D
         Err(Denied { decision })
     }
 }
+
+/// Wraps `value` when `decision` allows it: for the policy's other rules (contacts).
+pub(crate) fn wrap<T>(decision: Decision, value: T) -> Result<Visible<T>, Denied> {
+    if decision.allowed {
+        Ok(Visible { value, decision })
+    } else {
+        Err(Denied { decision })
+    }
+}

@@ -95,6 +95,7 @@ fn world() -> impl Strategy<Value = World> {
                 employment,
                 need_to_know,
                 large_scale_sectors: large_scale,
+                member_of: vec![],
             })
             .collect();
         let items = items

@@ -2066,6 +2066,200 @@ impl Store for SqlStore {
         Ok(())
     }
 
+    async fn contacts_of(&self, org: &OrgId) -> StoreResult<Vec<ContactRecord>> {
+        let rows = sqlx::query("SELECT * FROM org_contacts WHERE org_id = $1 ORDER BY kind, name, id")
+            .bind(org.as_str())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(contact_from_row).collect()
+    }
+
+    async fn all_contacts(&self) -> StoreResult<Vec<ContactRecord>> {
+        let rows = sqlx::query("SELECT * FROM org_contacts ORDER BY org_id, kind, name, id")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(contact_from_row).collect()
+    }
+
+    async fn insert_contact(&self, c: &ContactRecord, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO org_contacts (id, org_id, kind, name, phone, email, hours, verified_on, updated_by, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&c.id)
+        .bind(c.org.as_str())
+        .bind(&c.kind)
+        .bind(&c.name)
+        .bind(&c.phone)
+        .bind(&c.email)
+        .bind(&c.hours)
+        .bind(c.verified_on.format("%Y-%m-%d").to_string())
+        .bind(c.updated_by.as_str())
+        .bind(micros(c.updated_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        Self::audit_in(&mut tx, vec![audit], c.updated_at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn update_contact(&self, c: &ContactRecord, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE org_contacts SET kind = $1, name = $2, phone = $3, email = $4, hours = $5, verified_on = $6, \
+             updated_by = $7, updated_at = $8 WHERE id = $9 AND org_id = $10",
+        )
+        .bind(&c.kind)
+        .bind(&c.name)
+        .bind(&c.phone)
+        .bind(&c.email)
+        .bind(&c.hours)
+        .bind(c.verified_on.format("%Y-%m-%d").to_string())
+        .bind(c.updated_by.as_str())
+        .bind(micros(c.updated_at))
+        .bind(&c.id)
+        .bind(c.org.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Self::audit_in(&mut tx, vec![audit], c.updated_at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn delete_contact(&self, org: &OrgId, id: &str, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("DELETE FROM org_contacts WHERE id = $1 AND org_id = $2")
+            .bind(id)
+            .bind(org.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Self::audit_in(&mut tx, vec![audit], Utc::now()).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn insert_contact_check(&self, check: &ContactCheckRecord, targets: &[OrgId], audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO contact_checks (id, sender_org, sender_person, message, sent_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&check.id)
+        .bind(check.sender_org.as_str())
+        .bind(check.sender_person.as_str())
+        .bind(&check.message)
+        .bind(micros(check.sent_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        for chunk in targets.chunks(500) {
+            let mut qb: QueryBuilder<Db> = QueryBuilder::new("INSERT INTO contact_check_targets (check_id, org_id) ");
+            qb.push_values(chunk, |mut row, org| {
+                row.push_bind(check.id.clone()).push_bind(org.0.clone());
+            });
+            qb.build().execute(&mut *tx).await.map_err(map_err)?;
+        }
+        Self::audit_in(&mut tx, vec![audit], check.sent_at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn contact_check(&self, id: &str) -> StoreResult<ContactCheckRecord> {
+        let r = sqlx::query("SELECT * FROM contact_checks WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(map_err)?;
+        check_from_row(&r)
+    }
+
+    async fn contact_check_targets(&self, id: &str) -> StoreResult<Vec<CheckTargetRecord>> {
+        let rows = sqlx::query("SELECT * FROM contact_check_targets WHERE check_id = $1 ORDER BY org_id")
+            .bind(id)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(CheckTargetRecord {
+                    check: r.try_get("check_id").map_err(map_err)?,
+                    org: OrgId(r.try_get("org_id").map_err(map_err)?),
+                    acknowledged_at: r.try_get::<Option<i64>, _>("acknowledged_at").map_err(map_err)?.map(from_micros),
+                    acknowledged_by: r.try_get::<Option<String>, _>("acknowledged_by").map_err(map_err)?.map(PersonId),
+                })
+            })
+            .collect()
+    }
+
+    async fn contact_checks_of_org(&self, org: &OrgId, limit: u32) -> StoreResult<Vec<ContactCheckRecord>> {
+        let rows = sqlx::query(
+            "SELECT * FROM contact_checks WHERE sender_org = $1 \
+             OR id IN (SELECT check_id FROM contact_check_targets WHERE org_id = $2) \
+             ORDER BY sent_at DESC, id DESC LIMIT $3",
+        )
+        .bind(org.as_str())
+        .bind(org.as_str())
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(check_from_row).collect()
+    }
+
+    async fn acknowledge_contact_check(&self, id: &str, org: &OrgId, by: &PersonId, at: DateTime<Utc>, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE contact_check_targets SET acknowledged_at = $1, acknowledged_by = $2 \
+             WHERE check_id = $3 AND org_id = $4 AND acknowledged_at IS NULL \
+             AND EXISTS (SELECT 1 FROM contact_checks c WHERE c.id = $5 AND c.closed_at IS NULL)",
+        )
+        .bind(micros(at))
+        .bind(by.as_str())
+        .bind(id)
+        .bind(org.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            let exists = sqlx::query("SELECT 1 FROM contact_check_targets WHERE check_id = $1 AND org_id = $2")
+                .bind(id)
+                .bind(org.as_str())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            return Err(match exists {
+                Some(_) => StoreError::Conflict("contact_check_answered_or_closed".into()),
+                None => StoreError::NotFound,
+            });
+        }
+        Self::audit_in(&mut tx, vec![audit], at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn close_contact_check(&self, id: &str, by: &PersonId, at: DateTime<Utc>, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("UPDATE contact_checks SET closed_at = $1, closed_by = $2 WHERE id = $3 AND closed_at IS NULL")
+            .bind(micros(at))
+            .bind(by.as_str())
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict("contact_check_closed".into()));
+        }
+        Self::audit_in(&mut tx, vec![audit], at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
     async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         Self::audit_in(&mut tx, drafts, Utc::now()).await?;
@@ -2263,6 +2457,35 @@ fn consent_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<ConsentRecor
         decided_at: r.try_get::<Option<i64>, _>("decided_at").map_err(map_err)?.map(from_micros),
         created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
         requester_org: r.try_get::<Option<String>, _>("requester_org").map_err(map_err)?.map(OrgId),
+    })
+}
+
+fn contact_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<ContactRecord> {
+    let day: String = r.try_get("verified_on").map_err(map_err)?;
+    Ok(ContactRecord {
+        id: r.try_get("id").map_err(map_err)?,
+        org: OrgId(r.try_get("org_id").map_err(map_err)?),
+        kind: r.try_get("kind").map_err(map_err)?,
+        name: r.try_get("name").map_err(map_err)?,
+        phone: r.try_get("phone").map_err(map_err)?,
+        email: r.try_get("email").map_err(map_err)?,
+        hours: r.try_get("hours").map_err(map_err)?,
+        verified_on: chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+            .map_err(|e| StoreError::Other(format!("corrupt verified_on {day:?}: {e}")))?,
+        updated_by: PersonId(r.try_get("updated_by").map_err(map_err)?),
+        updated_at: from_micros(r.try_get("updated_at").map_err(map_err)?),
+    })
+}
+
+fn check_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<ContactCheckRecord> {
+    Ok(ContactCheckRecord {
+        id: r.try_get("id").map_err(map_err)?,
+        sender_org: OrgId(r.try_get("sender_org").map_err(map_err)?),
+        sender_person: PersonId(r.try_get("sender_person").map_err(map_err)?),
+        message: r.try_get("message").map_err(map_err)?,
+        sent_at: from_micros(r.try_get("sent_at").map_err(map_err)?),
+        closed_at: r.try_get::<Option<i64>, _>("closed_at").map_err(map_err)?.map(from_micros),
+        closed_by: r.try_get::<Option<String>, _>("closed_by").map_err(map_err)?.map(PersonId),
     })
 }
 

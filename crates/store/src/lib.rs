@@ -7,11 +7,13 @@
 
 mod actors;
 pub mod conformance;
+mod contacts;
 mod listing;
 mod provision;
 mod records;
 
 pub use actors::*;
+pub use contacts::*;
 pub use listing::*;
 pub use provision::*;
 pub use records::*;
@@ -345,6 +347,51 @@ pub trait Store: Send + Sync + 'static {
         person: &PersonId,
         ref_ids: &[String],
         at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    // --- points of contact and contact checks --------------------------------------------
+    /// An organisation's contacts, by kind and name.
+    async fn contacts_of(&self, org: &OrgId) -> StoreResult<Vec<ContactRecord>>;
+    /// Every organisation's contacts (the oversight list), by organisation and kind.
+    async fn all_contacts(&self) -> StoreResult<Vec<ContactRecord>>;
+    async fn insert_contact(&self, c: &ContactRecord, audit: AuditDraft) -> StoreResult<()>;
+    /// Replaces a contact of `c.org`; `NotFound` if that organisation has no contact `c.id`.
+    async fn update_contact(&self, c: &ContactRecord, audit: AuditDraft) -> StoreResult<()>;
+    /// `NotFound` if `org` has no contact `id`.
+    async fn delete_contact(&self, org: &OrgId, id: &str, audit: AuditDraft) -> StoreResult<()>;
+    /// Stores a check with one unanswered row per target, and its audit entry.
+    async fn insert_contact_check(
+        &self,
+        check: &ContactCheckRecord,
+        targets: &[OrgId],
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    async fn contact_check(&self, id: &str) -> StoreResult<ContactCheckRecord>;
+    /// The targets of a check, by organisation id.
+    async fn contact_check_targets(&self, id: &str) -> StoreResult<Vec<CheckTargetRecord>>;
+    /// Checks `org` sent or was sent, newest first.
+    async fn contact_checks_of_org(
+        &self,
+        org: &OrgId,
+        limit: u32,
+    ) -> StoreResult<Vec<ContactCheckRecord>>;
+    /// Records `org`'s answer once: `Conflict` if it answered already or the check is closed,
+    /// `NotFound` if it is no target.
+    async fn acknowledge_contact_check(
+        &self,
+        id: &str,
+        org: &OrgId,
+        by: &PersonId,
+        at: DateTime<Utc>,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    /// Closes a check once: `Conflict` if it was closed already.
+    async fn close_contact_check(
+        &self,
+        id: &str,
+        by: &PersonId,
+        at: DateTime<Utc>,
+        audit: AuditDraft,
     ) -> StoreResult<()>;
 
     // --- audit ----------------------------------------------------------------------------

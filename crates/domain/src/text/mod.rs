@@ -64,6 +64,10 @@ pub enum Subject {
     ActorSubmission,
     /// NISC's request for cooperation (連携要請) and its reply thread.
     Cooperation,
+    /// A point of contact (連絡先) of an organisation.
+    Contact,
+    /// A contact check (連絡確認).
+    ContactCheck,
 }
 
 /// How a field is cleaned and checked (see the module documentation).
@@ -341,6 +345,25 @@ pub const FIELDS: &[FieldRule] = {
             "Reply",
             Text,
             MAX_TEXT_CHARS,
+        ),
+        required(row(Contact, "name", "担当・氏名", "Name", Name, 200)),
+        row(Contact, "phone", "電話番号", "Phone", Phone, 40),
+        row(
+            Contact,
+            "email",
+            "メールアドレス",
+            "E-mail address",
+            Email,
+            254,
+        ),
+        row(Contact, "hours", "対応時間", "Hours", Line, 200),
+        row(
+            ContactCheck,
+            "message",
+            "連絡事項",
+            "Message",
+            Text,
+            MAX_NOTE_CHARS,
         ),
         required(row(SourceItem, "title", "件名", "Title", Line, 300)),
         row(SourceItem, "origin", "入手元", "Origin", Line, 300),

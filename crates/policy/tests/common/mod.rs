@@ -31,6 +31,7 @@ pub fn viewer(
         employment,
         need_to_know,
         large_scale_sectors: vec![],
+        member_of: vec![],
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod actors;
 mod admin;
+mod contacts;
 pub mod doc;
 mod hooks;
 pub mod large_scale;
@@ -38,6 +39,8 @@ use utoipa::OpenApi;
         large_scale::episodes, large_scale::episode,
         actors::submit, actors::submissions, actors::submission, actors::record_source,
         actors::send_request, actors::requests, actors::request, actors::reply, actors::set_status,
+        contacts::list, contacts::create, contacts::update, contacts::remove, contacts::gaps,
+        contacts::checks, contacts::send, contacts::check, contacts::ack, contacts::close,
         live::notifications, live::events, hooks::create, hooks::list, hooks::dead_letters,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem)),
@@ -126,6 +129,22 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/orgs", get(admin::orgs).post(admin::create_org))
         .route("/api/v1/orgs/{id}", axum::routing::patch(admin::update_org))
+        .route(
+            "/api/v1/orgs/{id}/contacts",
+            get(contacts::list).post(contacts::create),
+        )
+        .route(
+            "/api/v1/orgs/{id}/contacts/{contact}",
+            axum::routing::put(contacts::update).delete(contacts::remove),
+        )
+        .route("/api/v1/contacts/gaps", get(contacts::gaps))
+        .route(
+            "/api/v1/contact-checks",
+            get(contacts::checks).post(contacts::send),
+        )
+        .route("/api/v1/contact-checks/{id}", get(contacts::check))
+        .route("/api/v1/contact-checks/{id}/ack", post(contacts::ack))
+        .route("/api/v1/contact-checks/{id}/close", post(contacts::close))
         .route(
             "/api/v1/people/{id}",
             axum::routing::patch(admin::update_person),

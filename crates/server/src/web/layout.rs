@@ -19,6 +19,7 @@ pub enum Nav {
     New,
     Provisions,
     Reference,
+    Contacts,
     Admin,
     Tokens,
     Notifications,
@@ -171,6 +172,7 @@ fn navigation(lang: Lang, a: &Authed, nav: Nav) -> Markup {
             @if super::actors::may_see_requests(a) {
                 (item("nav-cooperation", "/cooperation", Nav::None, "連携要請", "Cooperation requests"))
             }
+            (item("nav-contacts", "/contacts", Nav::Contacts, "連絡先", "Contacts"))
             (item("nav-reference", "/reference", Nav::Reference, "参照データ", "Reference"))
             @if may_admin(a) {
                 (item("nav-admin", "/admin", Nav::Admin, "管理", "Admin"))
@@ -296,6 +298,7 @@ pub fn label_text(
             "api_token" => lang.t("APIトークン", "API token").to_owned(),
             "webhook" => lang.t("Webhook", "Webhook").to_owned(),
             "consent" => lang.t("同意依頼", "Consent request").to_owned(),
+            "contact_check" => lang.t("連絡確認", "Contact check").to_owned(),
             "refusal" => lang.t("拒否された要求", "Refused request").to_owned(),
             _ => lang.t("（不明）", "(unknown)").to_owned(),
         },

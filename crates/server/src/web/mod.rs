@@ -13,6 +13,7 @@ mod admin;
 mod assets;
 mod audit;
 mod chains;
+mod contacts;
 mod copies;
 mod diagram;
 mod filing;
@@ -68,6 +69,21 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/cooperation/{id}", get(actors::request))
         .route("/cooperation/{id}/reply", post(actors::reply))
         .route("/cooperation/{id}/status", post(actors::set_status))
+        .route("/contacts", get(contacts::overview))
+        .route("/contacts/orgs/{id}", get(contacts::org_page))
+        .route("/contacts/orgs/{id}/add", post(contacts::add))
+        .route("/contacts/orgs/{id}/{contact}", post(contacts::update))
+        .route(
+            "/contacts/orgs/{id}/{contact}/delete",
+            post(contacts::remove),
+        )
+        .route(
+            "/contact-checks",
+            get(contacts::overview).post(contacts::send_check),
+        )
+        .route("/contact-checks/{id}", get(contacts::check_page))
+        .route("/contact-checks/{id}/ack", post(contacts::ack))
+        .route("/contact-checks/{id}/close", post(contacts::close))
         .route("/search", get(lists::search))
         .route("/inbox/export.csv", get(lists::inbox_export))
         .route("/search/export.csv", get(lists::search_export))
