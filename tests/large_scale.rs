@@ -274,6 +274,7 @@ async fn direct_reports_to_the_hub_and_the_record_of_the_episode(b: Backend) {
     refused(st, &v, "via_ceptoar");
     let mut bank_form = power_form("AMBER");
     bank_form["sector"] = json!("finance");
+    bank_form["impact"] = json!({ "system_status": "partly_running", "sml_deviation": false, "spread_to_others": false });
     let (st, v) = bank
         .post(
             "/api/v1/liaisons",

@@ -187,7 +187,7 @@ const STAKEHOLDERS_BUT_AGENCIES: &[OrgKind] = &[
 
 /// The planned carriers, named once.
 const SUBMIT: &str = "actor submissions to NISC: POST /api/v1/submissions, page /submissions (NISC records one as a provision source)";
-const COOP: &str = "requests for cooperation (連携要請): POST /api/v1/cooperation-requests, page /cooperation, with a reply thread and a status per addressee";
+const COOP: &str = "requests for cooperation: POST /api/v1/cooperation-requests, page /cooperation, with a reply thread and a status per addressee";
 const DIRECT: &str = "direct report to the joined hub while the mode covers the sector: to_cabinet_secretariat, hop direct_to_hub (plan_first_hop / plan_ceptoar_hop)";
 
 /// Every edge of 別紙４－１ and 別紙４－２ (notes part 3 §2.3, §2.4).
@@ -359,7 +359,7 @@ pub const EDGES: &[Edge] = &[
         kind: K::Hotline,
         obligation: O::Conditional,
         seed_lines: "10232–10245, 1281–1282",
-        status: Status::Implemented("points of contact (24/7 emergency, provisions PoC, CEPTOAR PoC) with last-verified dates and contact checks (連絡確認): /contacts, /api/v1/orgs/{id}/contacts, /api/v1/contact-checks"),
+        status: Status::Implemented("points of contact (24/7 emergency, provisions PoC, CEPTOAR PoC) with last-verified dates and contact checks: /contacts, /api/v1/orgs/{id}/contacts, /api/v1/contact-checks"),
     },
     Edge {
         id: "N14",

@@ -331,12 +331,6 @@ pub const JS: &str = r#"(function () {
       if (ROUTE_FIELDS.indexOf(name) >= 0) { refresh(); }
     });
   }
-  // A list that scrolls inside its own box (phones) takes keyboard focus, so it can be
-  // scrolled without a mouse.
-  function scrollers() {
-    Array.prototype.forEach.call(document.querySelectorAll('table.list'), function (t) {
-      if (t.scrollWidth > t.clientWidth + 1) { t.setAttribute('tabindex', '0'); }
-      else if (t.getAttribute('tabindex') === '0') { t.removeAttribute('tabindex'); }
   // ⑥ service maintenance level: re-evaluated by the server when the service, a figure or the
   // override changes (#sml-preview, its data-version incremented).
   function smlPreview() {
@@ -368,6 +362,14 @@ pub const JS: &str = r#"(function () {
     form.addEventListener('change', function (e) {
       var name = (e.target && e.target.name) || '';
       if (name.indexOf('impact.') === 0 || name === 'sector') { refresh(); }
+    });
+  }
+  // A list that scrolls inside its own box (phones) takes keyboard focus, so it can be
+  // scrolled without a mouse.
+  function scrollers() {
+    Array.prototype.forEach.call(document.querySelectorAll('table.list'), function (t) {
+      if (t.scrollWidth > t.clientWidth + 1) { t.setAttribute('tabindex', '0'); }
+      else if (t.getAttribute('tabindex') === '0') { t.removeAttribute('tabindex'); }
     });
   }
   document.addEventListener('DOMContentLoaded', function () {

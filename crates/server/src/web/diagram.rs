@@ -232,7 +232,10 @@ pub fn table(lang: Lang, mode: Mode) -> Markup {
                         td.small {
                             strong { (lang.t(e.status.label_ja(), e.status.label_en())) }
                             @match e.status {
-                                Status::Implemented(by) | Status::Planned(by) => { br; span.mono { (by) } }
+                                // What carries the edge is a technical reference (routes, hop kinds),
+                                // written in English: shown on the English page; the Japanese page
+                                // gives the status (the full table is docs/sharing-edges.md).
+                                Status::Implemented(by) | Status::Planned(by) => { @if lang == Lang::En { br; span.mono { (by) } } }
                                 Status::Declined(ja, en) => { br; (lang.t(ja, en)) }
                             }
                         }
