@@ -96,7 +96,7 @@ pub enum TimelineItem {
     },
     /// A case of the declared sectors the viewer may read (its newest readable copy in the
     /// episode).
-    Report(Visible<ListingRow>),
+    Report(Box<Visible<ListingRow>>),
     /// A provision to the declared sectors the viewer may read.
     Provision(ProvisionSummary),
     Ended {
@@ -354,7 +354,7 @@ impl App {
             if in_window(at) && in_sectors(&sector) {
                 timeline.push(TimelineEntry {
                     at,
-                    what: TimelineItem::Report(row),
+                    what: TimelineItem::Report(Box::new(row)),
                 });
             }
         }

@@ -771,7 +771,7 @@ impl Editor<'_> {
                     .org
                     .sectors
                     .iter()
-                    .any(|s| m.sectors.iter().any(|d| *d == s.0))
+                    .any(|s| m.sectors.contains(&s.0))
             })
     }
 
