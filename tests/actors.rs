@@ -186,6 +186,19 @@ async fn every_actor_takes_part(b: Backend) {
         vec![gas["id"].as_str().expect("id").to_owned()],
         "damage of gas only"
     );
+    // L10: the disaster-management ministry reads the incident-response ministry's damage of
+    // the declared sector too, in its listing and by id; not terrorism, not another sector.
+    let id = |v: &Value| v["id"].as_str().expect("id").to_owned();
+    let structure = listed(&bousai, "/api/v1/submissions").await;
+    assert!(structure.contains(&id(&gas)), "L10: {structure:?}");
+    assert!(structure.contains(&id(&rail)), "its own: {structure:?}");
+    assert!(!structure.contains(&id(&terror)), "{structure:?}");
+    let (st, v) = bousai
+        .get(&format!("/api/v1/submissions/{}", id(&gas)))
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let (st, _) = npa.get(&format!("/api/v1/submissions/{}", id(&rail))).await;
+    assert_eq!(st, 404, "another sector, even for the structure");
     let (st, _) = crisis
         .get(&format!(
             "/api/v1/submissions/{}",
@@ -212,6 +225,11 @@ async fn every_actor_takes_part(b: Backend) {
     assert!(
         listed(&crisis, "/api/v1/submissions").await.is_empty(),
         "closed again"
+    );
+    let after = listed(&bousai, "/api/v1/submissions").await;
+    assert!(
+        after.contains(&id(&rail)) && !after.contains(&id(&gas)),
+        "the structure closes with the mode: {after:?}"
     );
 
     // --- requests for cooperation ----------------------------------------------------------

@@ -21,7 +21,7 @@ use kakehashi_domain::actors::{
     RequestStatus,
 };
 use kakehashi_domain::text::{self, Subject};
-use kakehashi_domain::{Importance, OrgId, OrgKind, Role, SectorId, Tlp};
+use kakehashi_domain::{Importance, OrgId, OrgKind, PersonId, Role, SectorId, Tlp};
 use kakehashi_policy::{reveal_access, Access, RequestScope, SubmissionScope, Visible};
 use kakehashi_store::{
     CoopAddresseeRecord, CoopMessageRecord, CoopRequestRecord, OrgRecord, SourceItemRecord,
@@ -201,10 +201,10 @@ impl App {
             .unwrap_or_default()
     }
 
-    async fn submission_view(
-        &self,
+    fn submission_view(
         s: SubmissionRecord,
         dir: &HashMap<OrgId, OrgRecord>,
+        sender_name: String,
         nisc_reader: bool,
     ) -> SubmissionView {
         let org = dir.get(&s.sender_org);
@@ -213,7 +213,7 @@ impl App {
             kind: InfoKind::from_code(&s.kind).unwrap_or(InfoKind::Related),
             sender_org_name_ja: org.map(|o| o.name_ja.clone()).unwrap_or_default(),
             sender_org_name_en: org.map(|o| o.name_en.clone()).unwrap_or_default(),
-            sender_name: self.person_name(&s.sender_person).await,
+            sender_name,
             source_item: if nisc_reader { s.source_item } else { None },
             id: s.id,
             title: s.title,
@@ -312,7 +312,8 @@ impl App {
         })
         .await?;
         let dir = self.org_directory().await?;
-        let view = self.submission_view(rec, &dir, false).await;
+        let name = self.person_name(&rec.sender_person).await;
+        let view = Self::submission_view(rec, &dir, name, false);
         reveal_access(&actor.viewer()?, &access, view).map_err(|_| AppError::NotFound)
     }
 
@@ -341,11 +342,18 @@ impl App {
     /// declared sectors.
     pub async fn submissions(&self, actor: &Actor) -> AppResult<Vec<Visible<SubmissionView>>> {
         let viewer = actor.viewer()?;
-        let rows = match actor.org.kind {
-            OrgKind::Nisc | OrgKind::CrisisManagement => {
-                self.store.submissions(None, LIST_MAX).await?
+        // Whoever the policy may open others' submissions to (NISC always; the large-scale
+        // structure while the mode lasts) lists them all and keeps what `decide_access` admits.
+        let beyond_own = match actor.org.kind {
+            OrgKind::Nisc | OrgKind::CrisisManagement => true,
+            OrgKind::IncidentResponseMinistry | OrgKind::DisasterManagementMinistry => {
+                actor.large_scale.is_some()
             }
-            _ => {
+            _ => false,
+        };
+        let rows = match beyond_own {
+            true => self.store.submissions(None, LIST_MAX).await?,
+            false => {
                 self.store
                     .submissions(Some(&actor.org.id), LIST_MAX)
                     .await?
@@ -353,14 +361,34 @@ impl App {
         };
         let dir = self.org_directory().await?;
         let nisc = actor.org.kind == OrgKind::Nisc;
-        let mut out = Vec::new();
+        let mut readable = Vec::new();
         for s in rows {
             let access = submission_access(&s)?;
             if kakehashi_policy::decide_access(&viewer, &access).allowed {
-                let view = self.submission_view(s, &dir, nisc).await;
-                if let Ok(v) = reveal_access(&viewer, &access, view) {
-                    out.push(v);
-                }
+                readable.push((s, access));
+            }
+        }
+        // The senders' names in one query (active people), not one per row.
+        let mut orgs: Vec<OrgId> = readable.iter().map(|(s, _)| s.sender_org.clone()).collect();
+        orgs.sort_by(|a, b| a.0.cmp(&b.0));
+        orgs.dedup();
+        let names: HashMap<PersonId, String> = self
+            .store
+            .people_in_orgs(&orgs)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.display_name))
+            .collect();
+        let mut out = Vec::new();
+        for (s, access) in readable {
+            // A sender no longer active is not in the map: looked up on its own (rare).
+            let name = match names.get(&s.sender_person) {
+                Some(n) => n.clone(),
+                None => self.person_name(&s.sender_person).await,
+            };
+            let view = Self::submission_view(s, &dir, name, nisc);
+            if let Ok(v) = reveal_access(&viewer, &access, view) {
+                out.push(v);
             }
         }
         Ok(out)
@@ -371,9 +399,8 @@ impl App {
         let s = self.readable_submission(actor, id).await?;
         let dir = self.org_directory().await?;
         let access = submission_access(&s)?;
-        let view = self
-            .submission_view(s, &dir, actor.org.kind == OrgKind::Nisc)
-            .await;
+        let name = self.person_name(&s.sender_person).await;
+        let view = Self::submission_view(s, &dir, name, actor.org.kind == OrgKind::Nisc);
         self.store
             .mark_notification_read(&actor.person.id, "submission", id, self.now())
             .await?;
