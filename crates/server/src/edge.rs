@@ -9,6 +9,10 @@
 //! - **Error bodies**: whatever the framework answers before a handler (unknown route, wrong
 //!   method, a body over the limit, a body it cannot read) becomes problem+json under `/api/`
 //!   and an error page elsewhere, with the status kept.
+//! - **Oversized bodies** are read to the end (up to [`DRAIN_LIMIT`], for at most
+//!   [`DRAIN_TIME`]) and thrown away before the 413 goes out: a server that answers while the
+//!   client is still sending closes a socket with unread data, the client's kernel sees a reset
+//!   and the client reports a broken connection instead of the 413.
 //! - **Caching**: every answer but the static assets carries `Cache-Control: no-store` (API
 //!   JSON holds restricted content just as pages do).
 
@@ -20,11 +24,18 @@ use axum::extract::{Path, Request};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use kakehashi_app::AppError;
 use kakehashi_domain::text::{control_char_message, first_control_char};
 
 /// Request bodies larger than this are refused with 413 (the framework's default limit).
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// How much of an oversized body is read and discarded so that its sender sees the 413.
+pub const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
+
+/// How long an oversized body is read before the 413 goes out anyway.
+pub const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(10);
 
 fn is_api(path: &str) -> bool {
     path.starts_with("/api/")
@@ -129,6 +140,54 @@ pub async fn refuse_control_chars(
             .await;
     }
     next.run(req).await
+}
+
+/// Refuses bodies over [`BODY_LIMIT`] with a 413 the client can read: a declared length over
+/// the limit is refused before any handler runs, a chunked body is buffered up to the limit;
+/// either way the rest is drained first (see the module header).
+pub async fn refuse_oversized_bodies(lang: Lang, req: Request, next: Next) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let chunked = req.headers().contains_key(header::TRANSFER_ENCODING);
+    let within = declared.is_some_and(|n| n <= BODY_LIMIT as u64);
+    if within || (declared.is_none() && !chunked) {
+        return next.run(req).await;
+    }
+    let api = is_api(req.uri().path());
+    let (parts, body) = req.into_parts();
+    let mut stream = body.into_data_stream();
+    let mut kept: Vec<u8> = Vec::new();
+    if declared.is_none() {
+        // Chunked: keep what fits, pass it on when the body ends within the limit.
+        loop {
+            match stream.next().await {
+                None => {
+                    return next
+                        .run(Request::from_parts(parts, Body::from(kept)))
+                        .await
+                }
+                Some(Err(_)) => return too_large(api, lang),
+                Some(Ok(chunk)) if kept.len() + chunk.len() <= BODY_LIMIT => {
+                    kept.extend_from_slice(&chunk)
+                }
+                Some(Ok(_)) => break,
+            }
+        }
+    }
+    let drain = async {
+        let mut read = kept.len();
+        while let Some(Ok(chunk)) = stream.next().await {
+            read += chunk.len();
+            if read > DRAIN_LIMIT {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_TIME, drain).await;
+    too_large(api, lang)
 }
 
 fn too_large(api: bool, lang: Lang) -> Response {

@@ -48,6 +48,7 @@ pub fn router(app: App, config: ServerConfig) -> Router {
         .route("/healthz", axum::routing::get(healthz))
         .route_layer(axum::middleware::from_fn(edge::refuse_control_chars))
         .fallback(edge::not_found)
+        .layer(axum::middleware::from_fn(edge::refuse_oversized_bodies))
         .layer(axum::middleware::from_fn(edge::error_bodies_and_caching))
         .layer(axum::extract::DefaultBodyLimit::max(edge::BODY_LIMIT))
         .layer(axum::middleware::from_fn(security_headers))
