@@ -665,7 +665,7 @@ async fn journey(backend: Backend) {
     .await;
     d.set_value("#discovered", "2026-11-20T10:00").await;
     d.set_value("#occurred", "2026-11-20T11:00").await; // after 判明: refused
-    d.click("#statutory").await;
+    d.click("#case-statutory").await;
     d.click("#submit").await;
     d.wait("#form-errors").await;
     d.walk_here(&mut w, "new-liaison-errors").await;
@@ -677,7 +677,7 @@ async fn journey(backend: Backend) {
     );
     d.set_value("#occurred", "2026-11-20T09:30").await;
     // The re-rendered form keeps every input, the route flags included.
-    assert_eq!(d.count("#statutory:checked").await, 1);
+    assert_eq!(d.count("#case-statutory:checked").await, 1);
     d.click("#submit").await;
     d.wait("#chain-number").await;
     let chain_url = d.url().await;

@@ -13,6 +13,7 @@ on_both_backends!(
     follow_up_form_shows_the_inherited_route,
     alert_and_forward_are_confirmed_and_the_sent_message_names_recipients,
     pages_name_people_organisations_and_cases_not_ids,
+    the_reporting_case_is_asked_explained_and_kept,
 );
 
 const METI: &str = "経済産業省";
@@ -864,4 +865,188 @@ async fn pages_name_people_organisations_and_cases_not_ids(b: Backend) {
     assert!(!log.contains(&op_id), "no person id");
     assert!(!log.contains(&chain), "no chain id");
     assert!(!log.contains(">meti<"), "no organisation id");
+}
+
+/// A listing's items, the call first proven to succeed.
+async fn listing(s: &Session, path: &str) -> Vec<Value> {
+    let (st, v) = s.get(path).await;
+    assert_eq!(st, 200, "{path}: {v}");
+    items(&v)
+}
+
+/// 情報連絡を行う場合 ①–③ (行動計画 2.1): the editor asks which case applies, says what each
+/// means before sending and what to do when unsure; ② names who judged the impact serious; the
+/// chain keeps the case and a follow-up inherits it; bad combinations are refused naming the
+/// field and store nothing; API clients that send only `statutory` keep working.
+async fn the_reporting_case_is_asked_explained_and_kept(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let op = srv.login("op-power").await;
+    let (st, html) = page(&op, "/liaison/new").await;
+    assert_eq!(st, 200);
+    let field = element(&html, "f-case");
+    for code in ["statutory", "serious_impact", "own_judgement"] {
+        assert!(
+            attrs(field, "id").contains(&format!("case-{code}")),
+            "{code} is offered: {field}"
+        );
+    }
+    assert!(
+        field.contains("セプター経由（匿名化）は選べません"),
+        "① says what it closes"
+    );
+    assert!(
+        visible(&html).contains("所管省庁又は内閣官房（NISC）に相談"),
+        "what to do when unsure"
+    );
+    assert!(
+        !field.contains("checked"),
+        "no case is chosen for the reporter"
+    );
+
+    // The editor refuses a report with no case chosen, naming the field; nothing is sent.
+    let without_case: Vec<(&str, &str)> = editor_pairs()
+        .into_iter()
+        .filter(|(k, _)| *k != "statutory")
+        .collect();
+    let (st, at, html) = submit(&op, "/liaison/new", &without_case).await;
+    assert_eq!(
+        (st, at.as_str()),
+        (422, "/liaison/new"),
+        "{}",
+        visible(&html)
+    );
+    assert!(
+        element(&html, "f-case").contains("class=\"err\""),
+        "shown at the case"
+    );
+    assert!(
+        listing(&op, "/api/v1/liaisons/inbox").await.is_empty(),
+        "nothing sent"
+    );
+    // ② without who judged: refused at that input, the choice kept.
+    let mut two = without_case.clone();
+    two.push(("case", "serious_impact"));
+    let (st, _, html) = submit(&op, "/liaison/new", &two).await;
+    assert_eq!(st, 422);
+    assert!(element(&html, "f-case_judged_by").contains("class=\"err\""));
+    assert!(
+        element(&html, "case-serious_impact").contains("checked"),
+        "choice kept"
+    );
+    // ② with who judged: sent, and the case page says so.
+    two.push(("case_judged_by", "経済産業省"));
+    let (st, at, html) = submit(&op, "/liaison/new", &two).await;
+    assert_eq!(st, 200, "{}", visible(&html));
+    let chain = at
+        .strip_prefix("/chains/")
+        .and_then(|r| r.split('?').next())
+        .unwrap_or_else(|| panic!("sent to the case: {at}"))
+        .to_owned();
+    let shown = element(&html, "chain-case");
+    assert!(
+        shown.contains("②") && shown.contains("経済産業省"),
+        "{shown}"
+    );
+    let (st, c) = op.get(&format!("/api/v1/chains/{chain}")).await;
+    assert_eq!(st, 200, "{c}");
+    assert_eq!(
+        (&c["reporting_case"], &c["case_judged_by"], &c["statutory"]),
+        (
+            &json!("serious_impact"),
+            &json!("経済産業省"),
+            &json!(false)
+        )
+    );
+    // A follow-up keeps the case, whatever it sends.
+    let mut follow = power_form("AMBER");
+    follow["report_no"] = json!(2);
+    let (st, f) = op
+        .post(
+            &format!("/api/v1/chains/{chain}/follow-ups"),
+            json!({ "form": follow, "case": "statutory" }),
+        )
+        .await;
+    assert_eq!(st, 201, "{f}");
+    let (_, c) = op.get(&format!("/api/v1/chains/{chain}")).await;
+    assert_eq!(
+        (c["latest_report_no"].as_u64(), &c["reporting_case"]),
+        (Some(2), &json!("serious_impact"))
+    );
+
+    // The API: a case that contradicts `statutory`, or who-judged outside ②, is refused by
+    // field and stores nothing.
+    let before = listing(&op, "/api/v1/liaisons").await.len();
+    assert!(before >= 1, "the listing works and holds the case above");
+    for (body, field, rule) in [
+        (
+            json!({ "form": power_form("AMBER"), "statutory": true, "case": "own_judgement" }),
+            "case",
+            "conflicts_with_statutory",
+        ),
+        (
+            json!({ "form": power_form("AMBER"), "case": "own_judgement", "case_judged_by": "経済産業省" }),
+            "case_judged_by",
+            "serious_impact_only",
+        ),
+        (
+            json!({ "form": power_form("AMBER"), "case": "serious_impact" }),
+            "case_judged_by",
+            "required",
+        ),
+        (
+            json!({ "form": power_form("AMBER"), "case": "serious_impact", "case_judged_by": "あ".repeat(201) }),
+            "case_judged_by",
+            "text",
+        ),
+    ] {
+        let (st, v) = op.post("/api/v1/liaisons", body).await;
+        assert_eq!(st, 422, "{v}");
+        assert_eq!(
+            (
+                v["errors"][0]["field"].as_str(),
+                v["errors"][0]["rule"].as_str()
+            ),
+            (Some(field), Some(rule)),
+            "{v}"
+        );
+    }
+    assert_eq!(
+        listing(&op, "/api/v1/liaisons").await.len(),
+        before,
+        "nothing stored"
+    );
+    // Older clients: `statutory` alone is ①, nothing is ③.
+    for (body, want) in [
+        (
+            json!({ "form": power_form("AMBER"), "statutory": true }),
+            "statutory",
+        ),
+        (json!({ "form": power_form("AMBER") }), "own_judgement"),
+    ] {
+        let (st, f) = op.post("/api/v1/liaisons", body).await;
+        assert_eq!(st, 201, "{f}");
+        let (_, c) = op
+            .get(&format!(
+                "/api/v1/chains/{}",
+                f["chain"].as_str().expect("chain")
+            ))
+            .await;
+        assert_eq!(c["reporting_case"], want, "{c}");
+    }
+    // The route preview follows the case: ① closes the CEPTOAR route, ③ opens it.
+    let (st, p) = op
+        .post(
+            "/api/v1/liaisons/route-preview",
+            json!({ "kind": "first", "sector": "electric_power", "tlp": "AMBER", "case": "statutory", "via_ceptoar": true }),
+        )
+        .await;
+    assert_eq!(st, 422, "{p}");
+    let (st, p) = op
+        .post(
+            "/api/v1/liaisons/route-preview",
+            json!({ "kind": "first", "sector": "electric_power", "tlp": "AMBER", "case": "own_judgement", "via_ceptoar": true }),
+        )
+        .await;
+    assert_eq!(st, 200, "{p}");
+    assert_eq!(p["recipients"][0]["name_ja"], CEPTOAR_POWER, "{p}");
 }

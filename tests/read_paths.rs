@@ -661,6 +661,7 @@ impl World {
             added_recipients: added.iter().map(|o| o.0.clone()).collect(),
             exercise: false,
             to_cabinet_secretariat: false,
+            ..FileRequest::default()
         };
         let actor = self.actor_of(&filer).await;
         let result = match &chain {

@@ -8,6 +8,7 @@ use crate::reporter::reporter_identifiers;
 use crate::taxonomy::RefTaxonomy;
 use crate::{new_id, App};
 use chrono::{DateTime, Timelike, Utc};
+use kakehashi_domain::liaison::case::{self, ReportingCase};
 use kakehashi_domain::liaison::{
     self, anonymise, plan_ceptoar_hop, plan_first_hop, CeptoarRouteError, HopTarget, LiaisonForm,
     RouteError, RouteRequest, ValidationContext,
@@ -61,6 +62,17 @@ pub struct FileRequest {
     /// 法令等報告対象 — a law requires the report; the anonymising route is then closed.
     #[serde(default)]
     pub statutory: bool,
+    /// 情報連絡を行う場合 ①–③ (first reports; a follow-up keeps its case's). Absent: ① when
+    /// `statutory`, else ③. ① is the same as `statutory` (the two must agree).
+    #[serde(default)]
+    pub case: Option<ReportingCase>,
+    /// Case ② only, and required there: the stakeholder who judged the impact serious.
+    #[serde(default)]
+    pub case_judged_by: Option<String>,
+    /// The web form asks for the case, so none chosen is an error there; API clients that
+    /// predate the case get ③ (or ① with `statutory`).
+    #[serde(skip)]
+    pub case_required: bool,
     /// Send through the CEPTOAR secretariat, which anonymises (non-statutory only).
     #[serde(default)]
     pub via_ceptoar: bool,
@@ -138,6 +150,8 @@ pub struct RouteQuery {
     pub importance: Option<String>,
     /// First reports only: a follow-up keeps the case's classification.
     pub statutory: bool,
+    /// First reports only: the case ①–③ (① is statutory).
+    pub case: Option<ReportingCase>,
     pub via_ceptoar: bool,
     pub urgent: bool,
     /// Large-scale mode: directly to 内閣官房.
@@ -157,6 +171,7 @@ impl RouteQuery {
             tlp: req.form.tlp.map(|t| t.code().to_owned()),
             importance: req.form.importance.map(|i| i.code().to_owned()),
             statutory: req.statutory,
+            case: req.case,
             via_ceptoar: req.via_ceptoar,
             urgent: req.urgent,
             to_cabinet_secretariat: req.to_cabinet_secretariat,
@@ -343,6 +358,12 @@ pub struct ChainView {
     pub id: ChainId,
     pub number: Option<u64>,
     pub sector: String,
+    /// 法令等報告対象 (case ①).
+    pub statutory: bool,
+    /// 情報連絡を行う場合 ①–③, as the first report was filed.
+    pub reporting_case: ReportingCase,
+    /// Case ②: who judged the impact serious.
+    pub case_judged_by: Option<String>,
     pub status: String,
     pub latest_report_no: u32,
     pub reports: Vec<ReportRecord>,
@@ -704,7 +725,7 @@ impl App {
     /// (not found unless the actor may extend or forward it), the added recipients — but not the
     /// rest of the form.
     pub async fn plan_route(&self, actor: &Actor, q: &RouteQuery) -> AppResult<PlannedRoute> {
-        let mut statutory = q.statutory;
+        let mut statutory = q.statutory || q.case.is_some_and(ReportingCase::is_statutory);
         let mut inherited = None;
         let mut notes = Vec::new();
         let added: Vec<OrgId>;
@@ -905,6 +926,16 @@ impl App {
         if !actor.has(Role::Reporter) && !actor.has(Role::Approver) {
             actor.require(Role::Reporter)?;
         }
+        let (case, judged_by) = case::settle(
+            req.case,
+            req.statutory,
+            req.case_judged_by.as_deref(),
+            req.case_required,
+        )
+        .map_err(|e| AppError::bad_field(e.field(), e.rule(), e.message_ja(), e.message_en()))?;
+        req.case = Some(case);
+        req.case_judged_by = judged_by;
+        req.statutory = case.is_statutory();
         req.form.report_no = 1;
         req.form.ident_number = None;
         self.prepare_form(actor, &mut req.form);
@@ -951,7 +982,12 @@ impl App {
         let audit = actor.audit(
             "liaison.file",
             Some(chain.0.clone()),
-            serde_json::json!({ "report_no": 1, "copies": ids, "tlp": req.form.tlp.map(|t| t.code()) }),
+            serde_json::json!({
+                "report_no": 1,
+                "copies": ids,
+                "tlp": req.form.tlp.map(|t| t.code()),
+                "case": req.case.map(ReportingCase::code),
+            }),
         );
         let outcome = self
             .store
@@ -961,6 +997,10 @@ impl App {
                     id: chain.clone(),
                     sector,
                     statutory: req.statutory,
+                    reporting_case: req
+                        .case
+                        .ok_or_else(|| AppError::Internal("the case was not settled".into()))?,
+                    case_judged_by: req.case_judged_by.clone(),
                     origin_org: actor.org.id.clone(),
                     exercise: req.exercise,
                 }),
@@ -1006,6 +1046,8 @@ impl App {
             .map(|n| IdentNumber::new(Series::Liaison, n, k).to_string());
         req.form.sector = Some(SectorId(chain.sector.clone()));
         req.statutory = chain.statutory;
+        req.case = Some(chain.reporting_case);
+        req.case_judged_by = chain.case_judged_by.clone();
         self.prepare_form(actor, &mut req.form);
         self.validate_form(&mut req.form, chain.number.is_none())?;
         let plan = self
@@ -1818,6 +1860,9 @@ impl App {
             id: chain.id,
             number: chain.number,
             sector: chain.sector,
+            statutory: chain.statutory,
+            reporting_case: chain.reporting_case,
+            case_judged_by: chain.case_judged_by,
             status: chain.status,
             latest_report_no: chain.latest_report_no,
             reports,

@@ -164,11 +164,7 @@ pub async fn refuse_oversized_bodies(lang: Lang, req: Request, next: Next) -> Re
         // Chunked: keep what fits, pass it on when the body ends within the limit.
         loop {
             match stream.next().await {
-                None => {
-                    return next
-                        .run(Request::from_parts(parts, Body::from(kept)))
-                        .await
-                }
+                None => return next.run(Request::from_parts(parts, Body::from(kept))).await,
                 Some(Err(_)) => return too_large(api, lang),
                 Some(Ok(chunk)) if kept.len() + chunk.len() <= BODY_LIMIT => {
                     kept.extend_from_slice(&chunk)

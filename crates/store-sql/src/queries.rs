@@ -5,6 +5,7 @@ use crate::convert::{flag, from_micros, json_list, map_err, micros, parse_list};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kakehashi_audit::{AuditDraft, AuditEntry};
+use kakehashi_domain::liaison::ReportingCase;
 use kakehashi_domain::{ChainId, CopyId, OrgId, PersonId, ReportId};
 use kakehashi_store::*;
 use sqlx::{Pool, QueryBuilder, Row};
@@ -140,6 +141,12 @@ fn chain_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<ChainRecord> {
         number: r.try_get::<Option<i64>, _>("number").map_err(map_err)?.map(|n| n as u64),
         sector: r.try_get("sector").map_err(map_err)?,
         statutory: r.try_get::<i64, _>("statutory").map_err(map_err)? != 0,
+        reporting_case: {
+            let code: String = r.try_get("reporting_case").map_err(map_err)?;
+            ReportingCase::from_code(&code)
+                .ok_or_else(|| StoreError::Other(format!("unknown reporting case {code:?} on a chain")))?
+        },
+        case_judged_by: r.try_get("case_judged_by").map_err(map_err)?,
         origin_org: OrgId(r.try_get("origin_org").map_err(map_err)?),
         status: r.try_get("status").map_err(map_err)?,
         latest_report_no: r.try_get::<i64, _>("latest_report_no").map_err(map_err)? as u32,
@@ -628,7 +635,8 @@ impl Store for SqlStore {
         if let Some(c) = &b.new_chain {
             sqlx::query(
                 "INSERT INTO chains (id, number, sector, statutory, origin_org, status, latest_report_no, \
-                 exercise, created_at, updated_at) VALUES ($1, NULL, $2, $3, $4, 'open', 0, $5, $6, $7)",
+                 exercise, created_at, updated_at, reporting_case, case_judged_by) \
+                 VALUES ($1, NULL, $2, $3, $4, 'open', 0, $5, $6, $7, $8, $9)",
             )
             .bind(c.id.as_str())
             .bind(&c.sector)
@@ -637,6 +645,8 @@ impl Store for SqlStore {
             .bind(flag(c.exercise))
             .bind(at)
             .bind(at)
+            .bind(c.reporting_case.code())
+            .bind(&c.case_judged_by)
             .execute(&mut *tx)
             .await
             .map_err(map_err)?;

@@ -199,6 +199,8 @@ fn batch_new_chain(
             id: ChainId(chain.into()),
             sector: "electric_power".into(),
             statutory: false,
+            reporting_case: kakehashi_domain::liaison::ReportingCase::SeriousImpact,
+            case_judged_by: Some("経済産業省".into()),
             origin_org: OrgId("op".into()),
             exercise: false,
         }),
@@ -469,6 +471,14 @@ pub async fn numbering_on_receipt(store: Arc<dyn Store>) {
     assert_eq!(
         (chain.latest_report_no, chain.status.as_str()),
         (2, "closed")
+    );
+    assert_eq!(
+        (chain.reporting_case, chain.case_judged_by.as_deref()),
+        (
+            kakehashi_domain::liaison::ReportingCase::SeriousImpact,
+            Some("経済産業省")
+        ),
+        "the case and who judged are kept"
     );
     let reports = store
         .reports_of_chain(&ChainId("c1".into()))

@@ -87,6 +87,10 @@ pub struct ChainRecord {
     pub sector: String,
     /// 法令等報告対象 — decides whether the CEPTOAR route is open.
     pub statutory: bool,
+    /// The handbook's case ①–③ the first report was filed under.
+    pub reporting_case: kakehashi_domain::liaison::ReportingCase,
+    /// Case ②: the stakeholder who judged the impact serious.
+    pub case_judged_by: Option<String>,
     pub origin_org: OrgId,
     /// "open" / "closed", from ⑧ of the latest report.
     pub status: String,
@@ -177,6 +181,8 @@ pub struct NewChain {
     pub id: ChainId,
     pub sector: String,
     pub statutory: bool,
+    pub reporting_case: kakehashi_domain::liaison::ReportingCase,
+    pub case_judged_by: Option<String>,
     pub origin_org: OrgId,
     pub exercise: bool,
 }

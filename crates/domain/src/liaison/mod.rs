@@ -5,11 +5,13 @@
 //! - [`anonymise()`]: the CEPTOAR secretariat's masking before forwarding.
 //! - [`plan_first_hop`] / [`may_forward`]: who receives each hop.
 //! - [`share_edge`] / [`check_share`]: sideways and downward shares (N4, N6, N23, N25).
+//! - [`case`]: which of the handbook's cases ①–③ a first report is filed under.
 //! - [`ChainStatus`]: whether 続報 are still expected.
 //! - [`deadline`]: reporting deadlines of a chain under a sector's policy, in JST.
 //! - [`sml`]: ⑥サービス維持レベル逸脱の有無, evaluated from the affected service's figures.
 
 pub mod anonymise;
+pub mod case;
 pub mod chain;
 pub mod deadline;
 pub mod fixtures;
@@ -24,6 +26,7 @@ pub use anonymise::{
     anonymise, Anonymised, Identifiers, Kept, KeptIndicator, MaskKind, MaskedSpan, MaskedText,
     Masker, Masking, ANONYMISED_OPERATOR_NAME,
 };
+pub use case::{CaseError, ReportingCase};
 pub use chain::{ident_for, next_report_no, ChainStatus};
 pub use form::*;
 pub use routing::{

@@ -296,7 +296,7 @@ pub const JS: &str = r#"(function () {
     window.addEventListener('pagehide', function () { es.close(); });
   }
   // Where the report goes: re-planned by the server whenever a choice that decides it changes.
-  var ROUTE_FIELDS = ['statutory', 'via_ceptoar', 'urgent', 'anonymise', 'to_cabinet_secretariat', 'added_recipients', 'tlp', 'importance', 'sector'];
+  var ROUTE_FIELDS = ['case', 'statutory', 'via_ceptoar', 'urgent', 'anonymise', 'to_cabinet_secretariat', 'added_recipients', 'tlp', 'importance', 'sector'];
   function routePreview() {
     var box = document.getElementById('route-preview');
     if (!box || !window.fetch || !window.FormData || !window.URLSearchParams) { return; }

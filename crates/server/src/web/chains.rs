@@ -121,6 +121,16 @@ pub async fn chain_page(
             tbody {
                 tr { th { (lang.t("分野", "Sector")) } td { (sector_name(&s.app, lang, &c.sector)) } }
                 tr { th { (lang.t("状態", "Status")) } td #chain-status { (status_badge(lang, &c.status)) } }
+                tr {
+                    th { (lang.t("情報連絡を行うケース", "Reporting case")) }
+                    td #chain-case data-case=(c.reporting_case.code()) {
+                        strong { (c.reporting_case.mark()) } " "
+                        (lang.t(c.reporting_case.label_ja(), c.reporting_case.label_en()))
+                        @if let Some(j) = &c.case_judged_by {
+                            div.small { (lang.t("判断した関係主体", "Judged by")) (super::layout::colon(lang)) (j) }
+                        }
+                    }
+                }
                 tr { th { (lang.t("最新の報数", "Latest report")) } td { (report_no_text(lang, c.latest_report_no)) } }
             }
         }
@@ -286,6 +296,10 @@ pub async fn follow_up_submit(
     let req = FileRequest {
         form: parsed.form,
         statutory: parsed.route.statutory,
+        // The case's own classification: a follow-up does not choose it.
+        case: None,
+        case_judged_by: None,
+        case_required: false,
         via_ceptoar: parsed.route.via_ceptoar,
         urgent: parsed.route.urgent,
         added_recipients: parsed.route.added_recipients,

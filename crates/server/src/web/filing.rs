@@ -125,6 +125,9 @@ pub async fn new_submit(
     let req = FileRequest {
         form: parsed.form,
         statutory: parsed.route.statutory,
+        case: parsed.route.case,
+        case_judged_by: Some(parsed.route.case_judged_by).filter(|j| !j.is_empty()),
+        case_required: true,
         via_ceptoar: parsed.route.via_ceptoar,
         urgent: parsed.route.urgent,
         added_recipients: parsed.route.added_recipients,

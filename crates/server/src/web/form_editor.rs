@@ -112,6 +112,13 @@ fn field_name(lang: Lang, field: &str) -> String {
         Some((ja, en)) => lang.t(ja, en).to_owned(),
         None => match field {
             "statutory" => lang.t("法令等報告対象", "Statutory report").into(),
+            "case" => lang.t("情報連絡を行うケース", "Reporting case").into(),
+            "case_judged_by" => lang
+                .t(
+                    "深刻な影響があると判断した関係主体",
+                    "Stakeholder who judged the impact serious",
+                )
+                .into(),
             "via_ceptoar" => lang.t("セプター経由", "Via CEPTOAR").into(),
             "urgent" => lang.t("緊急", "Urgent").into(),
             "to_cabinet_secretariat" => lang
@@ -741,9 +748,7 @@ impl Editor<'_> {
                         @if self.large_scale_direct(kind) { (direct) }
                     }
                     Mode::New => {
-                        (check("statutory", "法令等報告対象", "Statutory report",
-                            "法令等で報告が求められる事象。所管省庁へ直接送ります（セプター経由は不可）。",
-                            "An event a law requires to be reported; goes straight to the ministry (not via a CEPTOAR)."))
+                        (self.reporting_case())
                         @if kind == OrgKind::Operator {
                             (check("via_ceptoar", "セプター経由（匿名化）", "Via the CEPTOAR (anonymised)",
                                 "法令等報告対象外の場合に限り、セプター事務局が匿名化して所管省庁へ送ります。",
@@ -757,6 +762,54 @@ impl Editor<'_> {
                 }
                 (recipients)
                 (self.preview_box())
+            }
+        }
+    }
+
+    /// 情報連絡を行う場合 ①–③: one required choice, each with what it means before sending;
+    /// ② names who judged the impact serious. The older `statutory` box counts as ① (clients
+    /// that post it keep working), so a form re-shown after an error keeps that choice.
+    fn reporting_case(&self) -> Markup {
+        use kakehashi_domain::liaison::case::{FRAGMENTARY_OK, WHEN_UNSURE};
+        use kakehashi_domain::liaison::ReportingCase;
+        let chosen = ReportingCase::from_code(self.values.get("case")).or_else(|| {
+            self.values
+                .flag("statutory")
+                .then_some(ReportingCase::Statutory)
+        });
+        html! {
+            fieldset.field #f-case aria-describedby="case-help" {
+                legend.lbl {
+                    span.req { (self.t("情報連絡を行うケース", "Which case this report is filed under")) }
+                }
+                p.muted.small #case-help { (self.t(FRAGMENTARY_OK.0, FRAGMENTARY_OK.1)) }
+                div.opts.col.case-options {
+                    @for c in ReportingCase::ALL {
+                        @let id = radio_id("case", c.code());
+                        div.case-option data-case=(c.code()) {
+                            label for=(id) {
+                                input type="radio" id=(id) name="case" value=(c.code())
+                                    checked[chosen == Some(c)] required
+                                    aria-invalid=[self.invalid("case")];
+                                " " strong { (c.mark()) } " " (self.t(c.label_ja(), c.label_en()))
+                            }
+                            ul.small.case-consequences {
+                                @for (ja, en) in c.consequences() { li { (self.t(ja, en)) } }
+                            }
+                        }
+                    }
+                }
+                (self.errs("case"))
+                div.field #f-case_judged_by {
+                    label.lbl for="case_judged_by" {
+                        (self.t("②の場合: 深刻な影響があると判断した関係主体", "Case ②: the stakeholder who judged the impact serious"))
+                    }
+                    input type="text" #case_judged_by name="case_judged_by" maxlength="200"
+                        value=(self.values.get("case_judged_by"))
+                        aria-invalid=[self.invalid("case_judged_by")];
+                    (self.errs("case_judged_by"))
+                }
+                p.small #case-unsure { (self.t(WHEN_UNSURE.0, WHEN_UNSURE.1)) }
             }
         }
     }

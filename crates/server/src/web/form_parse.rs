@@ -114,6 +114,10 @@ impl FieldErr {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Route {
     pub statutory: bool,
+    /// 情報連絡を行う場合 ①–③ (first reports): `case`, or ① from the older `statutory` box.
+    pub case: Option<kakehashi_domain::liaison::ReportingCase>,
+    /// Case ②: who judged the impact serious.
+    pub case_judged_by: String,
     pub via_ceptoar: bool,
     pub urgent: bool,
     /// Large-scale mode: directly to 内閣官房.
@@ -314,6 +318,8 @@ pub fn parse(v: &Values) -> Parsed {
         .collect();
     let route = Route {
         statutory: v.flag("statutory"),
+        case: kakehashi_domain::liaison::ReportingCase::from_code(v.get("case")),
+        case_judged_by: v.get("case_judged_by").trim().to_owned(),
         via_ceptoar: v.flag("via_ceptoar"),
         urgent: v.flag("urgent"),
         to_cabinet_secretariat: v.flag("to_cabinet_secretariat"),

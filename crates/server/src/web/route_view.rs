@@ -61,6 +61,7 @@ pub fn query(values: &Values, filing: &Filing) -> RouteQuery {
         tlp: nonempty(values.get("tlp")),
         importance: nonempty(values.get("importance")),
         statutory: values.flag("statutory"),
+        case: kakehashi_domain::liaison::ReportingCase::from_code(values.get("case")),
         via_ceptoar: values.flag("via_ceptoar"),
         urgent: values.flag("urgent"),
         to_cabinet_secretariat: values.flag("to_cabinet_secretariat"),
