@@ -1,6 +1,6 @@
 //! Organisations and people: bootstrap, platform administration, org administration.
 
-use crate::auth::{check_password_rule, hash_password, random_token};
+use crate::auth::{check_password_rule, hash_password_off, random_token};
 use crate::error::{AppError, AppResult};
 use crate::identity::{org_from_record, Actor};
 use crate::{new_id, App};
@@ -259,7 +259,7 @@ impl App {
             email: String::new(),
             phone: String::new(),
             department: String::new(),
-            password_hash: hash_password(&password)?,
+            password_hash: hash_password_off(&password).await?,
             roles: vec![
                 Role::PlatformAdmin.code().into(),
                 Role::OrgAdmin.code().into(),
@@ -431,7 +431,7 @@ impl App {
             email: profile.email,
             phone: profile.phone,
             department: profile.department,
-            password_hash: hash_password(&input.password)?,
+            password_hash: hash_password_off(&input.password).await?,
             roles,
             employment: input.employment,
             need_to_know: input.need_to_know,
@@ -538,7 +538,13 @@ impl App {
             serde_json::json!({ "must_change": true }),
         );
         self.store
-            .set_password(&p.id, &hash_password(password)?, true, None, audit)
+            .set_password(
+                &p.id,
+                &hash_password_off(password).await?,
+                true,
+                None,
+                audit,
+            )
             .await?;
         Ok(())
     }
