@@ -462,6 +462,13 @@ async fn sideways_edges_share_within_the_policy(b: Backend) {
         !drawn.contains("<script") && !drawn.contains("javascript:"),
         "no script in the drawing"
     );
+    // Inline SVG in an HTML page has no void elements: an unclosed <line> or <rect> swallows
+    // the <text> after it, whose label then never shows.
+    for el in ["line", "rect", "path", "text"] {
+        let opened = drawn.matches(&format!("<{el} ")).count();
+        assert!(opened > 0 || el == "path", "{el} drawn");
+        assert_eq!(opened, drawn.matches(&format!("</{el}>")).count(), "every <{el}> is closed");
+    }
     let (_, html) = page(&op, "/reference").await;
     assert!(html.contains("href=\"/reference/topology\""));
 }

@@ -1601,8 +1601,10 @@ mod tests {
                 m.kept.iter().any(|k| k.kind == kind && k.value == value && k.original == written),
                 "{:?} not listed as kept: {:?}", value, m.kept
             );
-            // The reporter is masked in the same text.
-            prop_assert!(!m.text.contains("ミナト物流") && !m.text.contains("山田太郎") && !m.text.contains("1234"));
+            // The reporter is masked in the same text (the kept indicator may itself hold the
+            // phone number's digits, as https://a1234.com/ does).
+            let rest = m.text.replacen(&written, "", 1);
+            prop_assert!(!rest.contains("ミナト物流") && !rest.contains("山田太郎") && !rest.contains("1234"), "{:?}", m.text);
         }
     }
 }

@@ -273,9 +273,16 @@ mod tests {
     /// Every combination of what a filer may send, against the table in the module header.
     #[test]
     fn settle_table() {
+        type Row<'a> = (
+            Option<ReportingCase>,
+            bool,
+            Option<&'a str>,
+            bool,
+            Result<(ReportingCase, Option<&'a str>), CaseError>,
+        );
         let j = Some("経済産業省");
         #[rustfmt::skip]
-        let table: [(Option<ReportingCase>, bool, Option<&str>, bool, Result<(ReportingCase, Option<&str>), CaseError>); 16] = [
+        let table: [Row; 16] = [
             // case, statutory, judged_by, required => result
             (Some(Statutory),     false, None, true,  Ok((Statutory, None))),
             (Some(Statutory),     true,  None, true,  Ok((Statutory, None))),

@@ -181,7 +181,7 @@ pub fn svg(lang: Lang, mode: Mode) -> Markup {
                 @for c in ["impl", "plan", "decl"] {
                     marker #{ "arrow-" (m) "-" (c) } class={ "arrow-" (c) } viewBox="0 0 10 10" refX="9" refY="5"
                         markerWidth="7" markerHeight="7" orient="auto-start-reverse" {
-                        path d="M0,0 L10,5 L0,10 z";
+                        path d="M0,0 L10,5 L0,10 z" {}
                     }
                 }
             }
@@ -191,14 +191,14 @@ pub fn svg(lang: Lang, mode: Mode) -> Markup {
                     title { (e.id) " " (lang.t(e.content_ja, e.content_en)) " — " (lang.t(e.status.label_ja(), e.status.label_en())) }
                     line x1=(f(s.0)) y1=(f(s.1)) x2=(f(t.0)) y2=(f(t.1))
                         marker-end={ "url(#arrow-" (m) "-" (c) ")" }
-                        marker-start=[e.both_ways.then(|| format!("url(#arrow-{m}-{c})"))];
+                        marker-start=[e.both_ways.then(|| format!("url(#arrow-{m}-{c})"))] {}
                     text x=(f((s.0 + t.0) / 2.0)) y=(f((s.1 + t.1) / 2.0 - 2.0)) text-anchor="middle" class="edge-label" { (e.id) }
                 }
             }
             @for k in &drawn {
                 @let (x, y) = position(*k);
                 g.node id={ "node-" (k.code()) "-" (m) } {
-                    rect x=(f(x - BOX_W / 2.0)) y=(f(y - BOX_H / 2.0)) width=(BOX_W) height=(BOX_H) rx="6";
+                    rect x=(f(x - BOX_W / 2.0)) y=(f(y - BOX_H / 2.0)) width=(BOX_W) height=(BOX_H) rx="6" {}
                     text x=(f(x)) y=(f(y + 4.0)) text-anchor="middle" { (short(lang, *k)) }
                 }
             }

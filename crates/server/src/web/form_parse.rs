@@ -638,6 +638,8 @@ mod tests {
             p.route,
             Route {
                 statutory: true,
+                case: None,
+                case_judged_by: String::new(),
                 via_ceptoar: false,
                 urgent: true,
                 to_cabinet_secretariat: false,
