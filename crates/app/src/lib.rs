@@ -21,6 +21,7 @@ pub mod notify;
 pub mod orgs;
 pub mod provision;
 pub mod refusals;
+pub mod statistics;
 pub mod reporter;
 pub mod taxonomy;
 pub mod webhooks;
