@@ -21,8 +21,8 @@ pub mod notify;
 pub mod orgs;
 pub mod provision;
 pub mod refusals;
-pub mod statistics;
 pub mod reporter;
+pub mod statistics;
 pub mod taxonomy;
 pub mod webhooks;
 

@@ -23,7 +23,9 @@ use crate::provision::SourceRef;
 use crate::App;
 use chrono::{DateTime, Utc};
 use kakehashi_domain::liaison::LiaisonForm;
-use kakehashi_domain::statistics::{effective_k, tabulate, Month, StatRow, Tabulation, K_DEFAULT};
+use kakehashi_domain::statistics::{
+    effective_k, tabulate, Key, Month, SectorKey, StatRow, Tabulation, K_DEFAULT,
+};
 use kakehashi_domain::{ChainId, OrgKind, Role};
 use kakehashi_policy::reveal;
 use serde::{Deserialize, Serialize};
@@ -89,7 +91,11 @@ fn month(field: &'static str, v: &Option<String>) -> AppResult<Option<Month>> {
 /// The month `n` months before `m`.
 fn months_before(m: Month, n: u32) -> Month {
     let index = m.year() as i64 * 12 + (m.month() as i64 - 1) - n as i64;
-    Month::new(index.div_euclid(12) as i32, (index.rem_euclid(12) + 1) as u32).unwrap_or(m)
+    Month::new(
+        index.div_euclid(12) as i32,
+        (index.rem_euclid(12) + 1) as u32,
+    )
+    .unwrap_or(m)
 }
 
 /// Minutes from `a` to `b`, when both are known and in order.
@@ -182,8 +188,10 @@ impl App {
         let viewer = actor.viewer()?;
         let own_sectors: Option<Vec<&str>> = (actor.org.kind == OrgKind::CiMinistry)
             .then(|| actor.org.sectors.iter().map(|s| s.0.as_str()).collect());
-        let mut cases: Vec<(kakehashi_policy::Visible<kakehashi_store::CopyRecord>, LiaisonForm)> =
-            Vec::new();
+        let mut cases: Vec<(
+            kakehashi_policy::Visible<kakehashi_store::CopyRecord>,
+            LiaisonForm,
+        )> = Vec::new();
         let mut truncated = false;
         loop {
             let records = self.store.list_chains(&q).await?;
@@ -196,9 +204,13 @@ impl App {
                 let scope = scope_of(&c)?;
                 match reveal(&viewer, &scope, c) {
                     Ok(v) => {
-                        let form: LiaisonForm = serde_json::from_str(&v.get().form).map_err(|e| {
-                            AppError::Internal(format!("stored form of copy {}: {e}", v.get().id))
-                        })?;
+                        let form: LiaisonForm =
+                            serde_json::from_str(&v.get().form).map_err(|e| {
+                                AppError::Internal(format!(
+                                    "stored form of copy {}: {e}",
+                                    v.get().id
+                                ))
+                            })?;
                         cases.push((v, form));
                     }
                     Err(denied) => tracing::error!(
@@ -251,7 +263,8 @@ impl App {
                 ],
             });
         }
-        let table = tabulate(&rows, &from.through(to), k);
+        let mut table = tabulate(&rows, &from.through(to), k);
+        self.in_reference_order(&mut table);
         let sector = given(&filter.sector).map(str::to_owned);
         self.store
             .append_audit(vec![actor.audit(
@@ -277,13 +290,41 @@ impl App {
         })
     }
 
+    /// Sectors, event types and causes in the order of the reference data (別紙１, 別紙３);
+    /// 未分類 and その他 last.
+    fn in_reference_order(&self, table: &mut Tabulation) {
+        let r = self.reference;
+        let place = |list: Vec<&str>, k: &Key| match k {
+            Key::Code(c) => list.iter().position(|x| x == c).unwrap_or(list.len()),
+            Key::Unclassified => usize::MAX - 1,
+            Key::Other => usize::MAX,
+        };
+        let sectors: Vec<&str> = r.sectors().iter().map(|s| s.id.as_str()).collect();
+        table.sectors.sort_by_key(|s| match &s.sector {
+            SectorKey::Sector(id) => sectors
+                .iter()
+                .position(|x| x == id)
+                .unwrap_or(sectors.len()),
+            SectorKey::Other => usize::MAX,
+        });
+        for s in &mut table.sectors {
+            s.events.sort_by_key(|c| {
+                place(r.events().iter().map(|e| e.code.as_str()).collect(), &c.key)
+            });
+            s.causes.sort_by_key(|c| {
+                place(r.causes().iter().map(|e| e.code.as_str()).collect(), &c.key)
+            });
+        }
+    }
+
     /// For each liaison chain, when the first sent provision the actor may read that cites it
     /// was sent (the provisions come from the audience-keyed provision listing).
     async fn first_provisions(&self, actor: &Actor) -> AppResult<HashMap<ChainId, DateTime<Utc>>> {
-        let keys: Vec<String> = kakehashi_policy::viewer_keys(&actor.viewer()?, &self.all_sectors())
-            .into_iter()
-            .map(|k| k.into_string())
-            .collect();
+        let keys: Vec<String> =
+            kakehashi_policy::viewer_keys(&actor.viewer()?, &self.all_sectors())
+                .into_iter()
+                .map(|k| k.into_string())
+                .collect();
         let mut out: BTreeMap<String, DateTime<Utc>> = BTreeMap::new();
         for p in self.store.list_provisions(&keys, CASES_MAX as u32).await? {
             let Some(sent) = p.sent_at else { continue };

@@ -77,7 +77,8 @@ pub struct Month {
 impl Month {
     /// `month` is 1–12; years 1000–9999 (four digits, as written).
     pub fn new(year: i32, month: u32) -> Option<Self> {
-        ((1..=12).contains(&month) && (1000..=9999).contains(&year)).then_some(Month { year, month })
+        ((1..=12).contains(&month) && (1000..=9999).contains(&year))
+            .then_some(Month { year, month })
     }
 
     pub fn year(self) -> i32 {
@@ -563,7 +564,9 @@ mod tests {
     #[test]
     fn months_parse_exactly_and_are_jst() {
         assert_eq!(Month::parse("2026-04"), Some(m(4)));
-        for bad in ["2026-4", "2026-13", "2026-00", "26-04", "2026/04", "+026-04", "2026-04 "] {
+        for bad in [
+            "2026-4", "2026-13", "2026-00", "26-04", "2026/04", "+026-04", "2026-04 ",
+        ] {
             assert_eq!(Month::parse(bad), None, "{bad}");
         }
         let t = DateTime::parse_from_rfc3339("2026-03-31T15:00:00Z")
@@ -573,7 +576,10 @@ mod tests {
         assert_eq!(m(11).through(Month::new(2027, 2).expect("m")).len(), 4);
         assert_eq!(m(11).span(Month::new(2027, 2).expect("m")), 4);
         assert_eq!(m(5).span(m(4)), 0);
-        assert_eq!(Month::new(2026, 12).expect("m").next().to_string(), "2027-01");
+        assert_eq!(
+            Month::new(2026, 12).expect("m").next().to_string(),
+            "2027-01"
+        );
     }
 
     #[test]
@@ -741,7 +747,10 @@ mod tests {
             let bs: BTreeSet<usize> = b.iter().copied().collect();
             prop_assert!(a.iter().all(|i| bs.contains(i)), "{name} lost cases");
             let d = orgs_of_difference(rows, &b, &a);
-            prop_assert!(d == 0 || d >= k, "{name}: the difference has {d} organisations");
+            prop_assert!(
+                d == 0 || d >= k,
+                "{name}: the difference has {d} organisations"
+            );
         }
         Ok(())
     }
