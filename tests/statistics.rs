@@ -170,6 +170,9 @@ async fn statistics_never_single_out_an_operator(b: Backend) {
     assert_eq!(st, 200);
     assert!(html.contains("id=\"nav-statistics\""), "menu entry");
     assert!(html.contains("<svg class=\"bars\""), "chart");
+    // One bar, with its end tag (an SVG element left open in HTML swallows what follows).
+    assert_eq!(html.matches("<rect ").count(), 1, "{html}");
+    assert!(html.contains("</rect>") && html.contains("</line>"));
     assert!(html.contains("data-sector=\"electric_power\""));
     let (st, html) = page(&nisc, "/statistics?lang=en").await;
     assert_eq!(st, 200);

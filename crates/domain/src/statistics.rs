@@ -352,6 +352,9 @@ fn orgs(rows: &[StatRow], ids: &[usize]) -> usize {
         .len()
 }
 
+/// A cell being built: its key and the rows it counts.
+type Cell = (Key, Vec<usize>);
+
 /// One breakdown of a shown atom (rule 3): cells that reach k, and one その他 cell that reaches
 /// k holding the rest. `None` only if the atom itself does not reach k (never called so).
 fn partition(
@@ -359,13 +362,13 @@ fn partition(
     ids: &[usize],
     key: impl Fn(&StatRow) -> Option<&String>,
     k: usize,
-) -> Option<(Vec<(Key, Vec<usize>)>, u32)> {
+) -> Option<(Vec<Cell>, u32)> {
     let mut groups: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
     for &i in ids {
         let g = key(&rows[i]).map_or(Key::Unclassified, |c| Key::Code(c.clone()));
         groups.entry(g).or_default().push(i);
     }
-    let mut shown: Vec<(Key, Vec<usize>)> = Vec::new();
+    let mut shown: Vec<Cell> = Vec::new();
     let mut other: Vec<usize> = Vec::new();
     let mut merged = 0u32;
     for (g, members) in groups {

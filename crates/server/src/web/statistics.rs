@@ -84,7 +84,8 @@ const TOP: f64 = 16.0;
 const BOTTOM: f64 = 20.0;
 
 /// A bar chart of one row's cases by month: every month of the period has a slot; a month
-/// without a published number has no bar.
+/// without a published number has no bar. SVG elements are written with end tags (`{}`): in an
+/// HTML page a `<line>` without one would swallow the elements after it.
 fn chart(lang: Lang, id: &str, title: &str, months: &[Month], by_month: &[MonthCount]) -> Markup {
     let max = by_month.iter().map(|c| c.count).max().unwrap_or(0).max(1) as f64;
     let width = months.len() as f64 * (BAR_W + GAP) + GAP;
@@ -94,14 +95,14 @@ fn chart(lang: Lang, id: &str, title: &str, months: &[Month], by_month: &[MonthC
         svg.bars id=(id) xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (width) " " (CHART_H) }
             role="img" aria-labelledby={ (id) "-title" } font-size="10" {
             title id={ (id) "-title" } { (title) }
-            line.axis x1="0" y1=(base) x2=(width) y2=(base);
+            line.axis x1="0" y1=(base) x2=(width) y2=(base) {}
             @for (i, m) in months.iter().enumerate() {
                 @let x = GAP + i as f64 * (BAR_W + GAP);
                 @if let Some(c) = by_month.iter().find(|c| c.month == *m) {
                     @let h = (c.count as f64 / max * plot).max(1.0);
                     g.bar data-month=(m) data-count=(c.count) {
                         title { (month_label(lang, *m)) ": " (c.count) (lang.t("件", " cases")) }
-                        rect x=(format!("{x:.1}")) y=(format!("{:.1}", base - h)) width=(BAR_W) height=(format!("{h:.1}"));
+                        rect x=(format!("{x:.1}")) y=(format!("{:.1}", base - h)) width=(BAR_W) height=(format!("{h:.1}")) {}
                         text x=(format!("{:.1}", x + BAR_W / 2.0)) y=(format!("{:.1}", base - h - 3.0)) text-anchor="middle" { (c.count) }
                     }
                 }
@@ -146,8 +147,10 @@ fn tables(s: &AppState, lang: Lang, st: &Statistics) -> Markup {
     html! {
         @if t.sectors.is_empty() {
             p.empty #statistics-empty {
-                (lang.t("この期間に表示できる集計はありません（k組織に満たない集計は表示しません）。",
-                    "Nothing to show for this period (counts of fewer than k organisations are not shown)."))
+                (match lang {
+                    Lang::Ja => format!("この期間に表示できる集計はありません（{}組織に満たない集計は表示しません）。", t.k),
+                    Lang::En => format!("Nothing to show for this period (counts of fewer than {} organisations are not shown).", t.k),
+                })
             }
         } @else {
             h2 { (lang.t("月別件数", "Cases by month")) }
@@ -267,13 +270,22 @@ pub async fn statistics_page(
     };
     let title = lang.t("統計", "Statistics");
     let query = pairs(&q);
+    // The form shows the period in force (the default one when none was asked for).
+    let shown = match &stats {
+        Some(st) => StatisticsFilter {
+            from: Some(st.from.to_string()),
+            to: Some(st.to.to_string()),
+            sector: q.sector.clone(),
+        },
+        None => q.clone(),
+    };
     let body = html! {
         h1 { (title) }
         p.muted {
             (lang.t("評価・検証のため、閲覧できる情報連絡を分野・月・事象の類型・原因の類型別に集計し、応答時間（判明→第1報→NISC受付→情報提供）を示します。特定の事業者が識別されないよう、少数の組織にしか当たらない集計は統合または非表示にします。",
                 "For evaluation and verification: the liaisons you may read, counted by sector, month, event type and cause, with response times (discovery → first report → NISC receipt → provision). Counts that would point at a few organisations are merged or withheld so that no operator is singled out."))
         }
-        (filters(&s, &a, lang, &q))
+        (filters(&s, &a, lang, &shown))
         @if let Some(AppError::BadField { field, message_ja, message_en, .. }) = &problem {
             div.errbox #filter-error role="alert" data-field=(field) {
                 p { (lang.t(message_ja, message_en)) }
