@@ -67,7 +67,8 @@ fn bank_form() -> Value {
     f
 }
 
-async fn file(s: &Session, form: Value) {
+/// Files a statutory report with its urgent copy to NISC (numbered on receipt); the chain id.
+async fn file(s: &Session, form: Value) -> String {
     let (st, v) = s
         .post(
             "/api/v1/liaisons",
@@ -75,6 +76,38 @@ async fn file(s: &Session, form: Value) {
         )
         .await;
     assert_eq!(st, 201, "{v}");
+    v["chain"].as_str().expect("chain").to_owned()
+}
+
+/// NISC sends an AMBER provision to METI citing these chains.
+async fn provide(nisc: &Session, chains: &[String]) {
+    let sources: Vec<Value> = chains
+        .iter()
+        .map(|c| json!({ "kind": "chain", "id": c }))
+        .collect();
+    let (st, d) = nisc
+        .post(
+            "/api/v1/provisions",
+            json!({
+                "form": {
+                    "importance": "caution", "tlp": "AMBER", "has_attachments": false,
+                    "recipients": [ { "ministry": "meti", "sector": "electric_power" } ],
+                    "summary": "電力分野の事業者において給電指令システムへの大量アクセスが確認された。",
+                    "targets": "制御系ネットワークに接続された給電指令システム",
+                    "countermeasures": "通信先 203.0.113.7 をブロックし、ログを確認すること。",
+                    "contact": { "person": "提供 花子", "email": "teikyo.hanako@nisc.example.go.jp" }
+                },
+                "sources": sources,
+                "resolutions": []
+            }),
+        )
+        .await;
+    assert_eq!(st, 201, "{d}");
+    let id = d["id"].as_str().expect("id");
+    let (st, sent) = nisc
+        .post(&format!("/api/v1/provisions/{id}/send"), json!({}))
+        .await;
+    assert_eq!(st, 200, "{sent}");
 }
 
 async fn page(s: &Session, path: &str) -> (u16, String) {
@@ -95,8 +128,10 @@ async fn statistics_never_single_out_an_operator(b: Backend) {
     let before = stats(&nisc, "").await;
     assert_eq!(before["k"], 3, "the default k");
 
-    file(&srv.login("op-power").await, power_form("AMBER")).await;
-    file(&srv.login("op-power2").await, power_form("AMBER")).await;
+    let power_chains = vec![
+        file(&srv.login("op-power").await, power_form("AMBER")).await,
+        file(&srv.login("op-power2").await, power_form("AMBER")).await,
+    ];
     let bank = srv.login("op-bank").await;
     for _ in 0..6 {
         file(&bank, bank_form()).await;
@@ -127,6 +162,42 @@ async fn statistics_never_single_out_an_operator(b: Backend) {
         "the bank alone is no group: {v}"
     );
     assert!(v["suppressed"].as_u64().expect("suppressed") >= 1, "{v}");
+    let legs = |s: &Value| -> Vec<String> {
+        s["times"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|t| t["leg"].as_str().unwrap_or_default().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert!(
+        legs(power).contains(&"report_to_receipt".to_owned()),
+        "{power}"
+    );
+    assert!(
+        !legs(power).contains(&"receipt_to_provision".to_owned()),
+        "no provision yet: {power}"
+    );
+
+    // NISC provides on both power cases: the third leg is measured for two organisations.
+    provide(&nisc, &power_chains).await;
+    let v = stats(&nisc, "").await;
+    let power = sector(&v, "electric_power").unwrap_or_else(|| panic!("power: {v}"));
+    assert!(
+        legs(power).contains(&"receipt_to_provision".to_owned()),
+        "{power}"
+    );
+    let t = power["times"]
+        .as_array()
+        .and_then(|a| a.iter().find(|t| t["leg"] == "receipt_to_provision"))
+        .expect("leg");
+    assert!(t["median_minutes"].as_i64().is_some_and(|m| m >= 0), "{t}");
+    assert!(
+        t.get("count").is_none(),
+        "how many were measured is not published: {t}"
+    );
     let text = v.to_string();
     assert!(
         !text.contains("\"count\":6") && !text.contains("\"total\":6"),
