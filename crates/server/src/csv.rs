@@ -4,7 +4,7 @@
 //! `'` so that it stays text.
 //!
 //! The rows come from `App::export_listing`, which applies the sharing policy and audits the
-//! export; this module only writes them.
+//! export, or from `App::statistics` (k-anonymised, audited); this module only writes them.
 
 use crate::i18n::{show_time, Lang};
 use crate::web::layout::{hop_label, ident_text, org_name, report_no_text, sector_name};
