@@ -875,6 +875,7 @@ async fn journey(backend: Backend) {
         ("notifications", "/account/notifications"),
         ("tokens", "/account/tokens"),
         ("consents", "/consents"),
+        ("statistics", "/statistics"),
     ] {
         let url = if path.starts_with("http") {
             path.to_owned()

@@ -333,7 +333,7 @@ fn terms(q: &Option<String>) -> AppResult<Vec<String>> {
 
 impl App {
     /// The checked store query of a listing for `actor` (audience keys from the policy).
-    fn listing_query(
+    pub(crate) fn listing_query(
         &self,
         actor: &Actor,
         scope: Scope,

@@ -22,6 +22,7 @@ pub mod orgs;
 pub mod provision;
 pub mod refusals;
 pub mod reporter;
+pub mod statistics;
 pub mod taxonomy;
 pub mod webhooks;
 

@@ -4,13 +4,14 @@
 //! `'` so that it stays text.
 //!
 //! The rows come from `App::export_listing`, which applies the sharing policy and audits the
-//! export; this module only writes them.
+//! export, or from `App::statistics` (k-anonymised, audited); this module only writes them.
 
 use crate::i18n::{show_time, Lang};
 use crate::web::layout::{hop_label, ident_text, org_name, report_no_text, sector_name};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use kakehashi_app::inbox::{Export, ListingRow, Scope};
+use kakehashi_app::statistics::Statistics;
 use kakehashi_app::App;
 use kakehashi_domain::Importance;
 
@@ -127,6 +128,153 @@ pub fn response(app: &App, lang: Lang, scope: Scope, export: &Export) -> Respons
             .with_timezone(&crate::i18n::jst())
             .format("%Y%m%d-%H%M")
     );
+    let mut res = attachment(body, &name);
+    if export.truncated {
+        res.headers_mut()
+            .insert("x-kakehashi-truncated", HeaderValue::from_static("true"));
+    }
+    res
+}
+
+/// The CSV text (with BOM) of statistics: one line per published number, names not codes.
+pub fn statistics_csv(app: &App, lang: Lang, st: &Statistics) -> String {
+    use crate::web::statistics::{key_label, leg_label, sector_label};
+    let mut out = String::from("\u{FEFF}");
+    let header: Vec<String> = [
+        ("区分", "Kind"),
+        ("分野", "Sector"),
+        ("項目", "Item"),
+        ("件数", "Cases"),
+        ("中央値（分）", "Median (min)"),
+        ("90パーセンタイル値（分）", "90th percentile (min)"),
+    ]
+    .iter()
+    .map(|(ja, en)| lang.t(ja, en).to_owned())
+    .collect();
+    record(&mut out, &header);
+    let t = |ja: &str, en: &str| lang.t(ja, en).to_owned();
+    record(
+        &mut out,
+        &[
+            t("期間", "Period"),
+            String::new(),
+            format!("{} – {}", st.from, st.to),
+            String::new(),
+            String::new(),
+            String::new(),
+        ],
+    );
+    for s in &st.table.sectors {
+        let sector = sector_label(app, lang, &s.sector);
+        record(
+            &mut out,
+            &[
+                t("合計", "Total"),
+                sector.clone(),
+                String::new(),
+                s.total.to_string(),
+                String::new(),
+                String::new(),
+            ],
+        );
+        for c in &s.by_month {
+            record(
+                &mut out,
+                &[
+                    t("月別", "By month"),
+                    sector.clone(),
+                    c.month.to_string(),
+                    c.count.to_string(),
+                    String::new(),
+                    String::new(),
+                ],
+            );
+        }
+        for (kind, cells, is_event) in [
+            (t("事象の類型", "Event type"), &s.events, true),
+            (t("原因の類型", "Cause"), &s.causes, false),
+        ] {
+            for c in cells {
+                record(
+                    &mut out,
+                    &[
+                        kind.clone(),
+                        sector.clone(),
+                        key_label(app, lang, &c.key, is_event),
+                        c.count.to_string(),
+                        String::new(),
+                        String::new(),
+                    ],
+                );
+            }
+        }
+        for ts in &s.times {
+            record(
+                &mut out,
+                &[
+                    t("応答時間", "Response time"),
+                    sector.clone(),
+                    leg_label(lang, ts.leg).to_owned(),
+                    String::new(),
+                    ts.median_minutes.to_string(),
+                    ts.p90_minutes.to_string(),
+                ],
+            );
+        }
+    }
+    for ts in &st.table.times {
+        record(
+            &mut out,
+            &[
+                t("応答時間", "Response time"),
+                t("全分野", "All sectors"),
+                leg_label(lang, ts.leg).to_owned(),
+                String::new(),
+                ts.median_minutes.to_string(),
+                ts.p90_minutes.to_string(),
+            ],
+        );
+    }
+    for (ja, en, v) in [
+        (
+            "k（必要な報告組織数）",
+            "k (reporting organisations needed)",
+            st.table.k,
+        ),
+        (
+            "非表示の分野・月",
+            "Sector-months withheld",
+            st.table.suppressed,
+        ),
+        (
+            "その他に統合したセル",
+            "Cells merged into other",
+            st.table.merged,
+        ),
+    ] {
+        record(
+            &mut out,
+            &[
+                t("注記", "Note"),
+                String::new(),
+                t(ja, en),
+                v.to_string(),
+                String::new(),
+                String::new(),
+            ],
+        );
+    }
+    out
+}
+
+/// The HTTP response of statistics as CSV: an attachment, never cached.
+pub fn statistics_response(app: &App, lang: Lang, st: &Statistics) -> Response {
+    let name = format!("kakehashi-statistics-{}-{}.csv", st.from, st.to);
+    attachment(statistics_csv(app, lang, st), &name)
+}
+
+/// A CSV attachment, never cached.
+fn attachment(body: String, name: &str) -> Response {
     let mut res = body.into_response();
     let h = res.headers_mut();
     h.insert(
@@ -137,9 +285,6 @@ pub fn response(app: &App, lang: Lang, scope: Scope, export: &Export) -> Respons
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if export.truncated {
-        h.insert("x-kakehashi-truncated", HeaderValue::from_static("true"));
-    }
     res
 }
 

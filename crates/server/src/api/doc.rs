@@ -53,6 +53,8 @@ const EMPTY_MEANS_ABSENT: &[&str] = &[
     "/api/v1/liaisons/inbox",
     "/api/v1/liaisons/export",
     "/api/v1/liaisons/inbox/export",
+    "/api/v1/statistics",
+    "/api/v1/statistics.csv",
 ];
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options"];

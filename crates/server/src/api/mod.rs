@@ -13,6 +13,7 @@ mod live;
 mod provision;
 mod reference;
 mod session;
+mod statistics;
 
 use crate::AppState;
 use axum::routing::{delete, get, post};
@@ -42,9 +43,10 @@ use utoipa::OpenApi;
         contacts::list, contacts::create, contacts::update, contacts::remove, contacts::gaps,
         contacts::checks, contacts::send, contacts::check, contacts::ack, contacts::close,
         live::notifications, live::events, hooks::create, hooks::list, hooks::dead_letters,
+        statistics::read, statistics::csv, statistics::set_k,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem)),
-    tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"), (name = "actors", description = "関係主体 — what the other actors send NISC, and NISC's requests for cooperation (連携要請)"))
+    tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"), (name = "actors", description = "関係主体 — what the other actors send NISC, and NISC's requests for cooperation (連携要請)"), (name = "statistics", description = "統計 — counts and response times for the yearly verification, never singling out an operator"))
 )]
 pub struct ApiDoc;
 
@@ -201,4 +203,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/inquiries/{id}/messages", post(provision::reply))
         .route("/api/v1/consents/{id}/decision", post(provision::decide))
+        .route("/api/v1/statistics", get(statistics::read))
+        .route("/api/v1/statistics.csv", get(statistics::csv))
+        .route(
+            "/api/v1/statistics/settings",
+            axum::routing::put(statistics::set_k),
+        )
 }

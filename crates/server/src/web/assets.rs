@@ -95,6 +95,13 @@ svg.topology .edge-decl line{stroke:#aaa}
 svg.topology .arrow-impl{fill:#1f4e79}
 svg.topology .arrow-plan{fill:#b26b00}
 svg.topology .arrow-decl{fill:#aaa}
+svg.bars{width:100%;height:auto;max-height:12rem;font-family:inherit}
+svg.bars rect{fill:#1f4e79}
+svg.bars .axis{stroke:#333;stroke-width:1}
+svg.bars text{fill:#111}
+.stat-charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:.8rem;margin:.5rem 0 1rem}
+.stat-chart{margin:0;break-inside:avoid}
+.stat-chart figcaption{font-size:.9rem;font-weight:600}
 svg.topology .edge-label{font-size:10px;fill:#333;paint-order:stroke;stroke:#fff;stroke-width:3px}
 .legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;font-size:.85rem}
 .swatch{display:inline-block;width:2rem;height:0;border-top:2px solid #1f4e79;vertical-align:middle;margin-right:.4rem}
@@ -181,6 +188,8 @@ input.when{width:11.5em;font-variant-numeric:tabular-nums}
  a{color:#000;text-decoration:none}
  .banner{border:1px solid #000;border-left:4px solid #000;background:#fff;margin-bottom:3mm;padding:2mm 3mm}
  .sheet{max-width:none}
+ .stat-charts{grid-template-columns:repeat(2,1fr)}
+ svg.bars rect{fill:#444}
  .sheet table,.sheet th,.sheet td{border-color:#000!important}
  .sheet th,.sheet td.sec{background:#fff!important}
  .sheet td,.sheet th{font-size:9pt}

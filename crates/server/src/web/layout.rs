@@ -25,6 +25,7 @@ pub enum Nav {
     Notifications,
     Password,
     Audit,
+    Statistics,
     /// No entry is current (chains, copies, error pages…).
     None,
 }
@@ -171,6 +172,9 @@ fn navigation(lang: Lang, a: &Authed, nav: Nav) -> Markup {
             }
             @if super::actors::may_see_requests(a) {
                 (item("nav-cooperation", "/cooperation", Nav::None, "連携要請", "Cooperation requests"))
+            }
+            @if super::statistics::may_see_statistics(a) {
+                (item("nav-statistics", "/statistics", Nav::Statistics, "統計", "Statistics"))
             }
             (item("nav-contacts", "/contacts", Nav::Contacts, "連絡先", "Contacts"))
             (item("nav-reference", "/reference", Nav::Reference, "参照データ", "Reference"))

@@ -32,6 +32,7 @@ mod route_view;
 mod share;
 mod signin;
 mod sml_view;
+pub(crate) mod statistics;
 mod tokens;
 
 pub(crate) use layout::{error_page, status_page};
@@ -85,6 +86,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/contact-checks/{id}/ack", post(contacts::ack))
         .route("/contact-checks/{id}/close", post(contacts::close))
         .route("/search", get(lists::search))
+        .route("/statistics", get(statistics::statistics_page))
+        .route("/statistics.csv", get(statistics::statistics_csv))
         .route("/inbox/export.csv", get(lists::inbox_export))
         .route("/search/export.csv", get(lists::search_export))
         .route(
