@@ -286,6 +286,11 @@ pub fn label_text(
         ),
         L::Person { name } => name.clone(),
         L::Organisation { name_ja, name_en } => org_name(lang, name_ja, name_en).to_owned(),
+        L::Sector { name_ja, name_en } => format!(
+            "{}{}",
+            lang.t("分野 ", "Sector "),
+            org_name(lang, name_ja, name_en)
+        ),
         L::Provision { ident, report_no } => format!(
             "{}{} {}",
             lang.t("情報提供 ", "Provision "),
