@@ -20,6 +20,8 @@ pub enum Nav {
     Provisions,
     Reference,
     Contacts,
+    Deadlines,
+    Overdue,
     Admin,
     Tokens,
     Notifications,
@@ -173,6 +175,10 @@ fn navigation(lang: Lang, a: &Authed, nav: Nav) -> Markup {
                 (item("nav-cooperation", "/cooperation", Nav::None, "連携要請", "Cooperation requests"))
             }
             (item("nav-contacts", "/contacts", Nav::Contacts, "連絡先", "Contacts"))
+            @if super::deadlines::may_watch(a) {
+                (item("nav-overdue", "/overdue", Nav::Overdue, "期限超過", "Overdue"))
+                (item("nav-deadlines", "/reporting-policies", Nav::Deadlines, "報告期限", "Deadlines"))
+            }
             (item("nav-reference", "/reference", Nav::Reference, "参照データ", "Reference"))
             @if may_admin(a) {
                 (item("nav-admin", "/admin", Nav::Admin, "管理", "Admin"))

@@ -14,6 +14,7 @@ mod assets;
 mod audit;
 mod chains;
 mod contacts;
+mod deadlines;
 mod copies;
 mod diagram;
 mod filing;
@@ -69,6 +70,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/cooperation/{id}", get(actors::request))
         .route("/cooperation/{id}/reply", post(actors::reply))
         .route("/cooperation/{id}/status", post(actors::set_status))
+        .route("/reporting-policies", get(deadlines::policies))
+        .route("/reporting-policies/{sector}", post(deadlines::set))
+        .route("/reporting-policies/{sector}/delete", post(deadlines::remove))
+        .route("/overdue", get(deadlines::overdue))
         .route("/contacts", get(contacts::overview))
         .route("/contacts/orgs/{id}", get(contacts::org_page))
         .route("/contacts/orgs/{id}/add", post(contacts::add))
