@@ -59,7 +59,10 @@ pub async fn remove(
 /// when (UTC and JST) and how late. NISC and the CI ministries.
 #[utoipa::path(get, path = "/api/v1/liaisons/overdue", tag = "liaison", security(("token" = ["read"])),
     responses((status = 200, description = "Rows, most overdue first"), (status = 403, description = "Neither NISC nor a CI ministry")))]
-pub async fn overdue(State(s): State<AppState>, ApiAuth(a): ApiAuth) -> Result<Json<Value>, ApiError> {
+pub async fn overdue(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+) -> Result<Json<Value>, ApiError> {
     a.require_scope("read")?;
     Ok(Json(json!({ "items": s.app.overdue(&a.actor).await? })))
 }

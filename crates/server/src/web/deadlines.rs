@@ -104,7 +104,13 @@ fn unit_select(lang: Lang, name: &str, current: Option<Span>) -> Markup {
     }
 }
 
-fn span_fields(lang: Lang, field: &str, label: &str, current: Option<Span>, optional: bool) -> Markup {
+fn span_fields(
+    lang: Lang,
+    field: &str,
+    label: &str,
+    current: Option<Span>,
+    optional: bool,
+) -> Markup {
     html! {
         label {
             (label) " "
@@ -187,7 +193,11 @@ async fn render(s: &AppState, a: &Authed, lang: Lang, err: Option<&AppError>) ->
             }
         }
     };
-    (status(err), page(lang, title, Some(a), Nav::Deadlines, body)).into_response()
+    (
+        status(err),
+        page(lang, title, Some(a), Nav::Deadlines, body),
+    )
+        .into_response()
 }
 
 fn csrf_refused(a: &Authed, values: &Values, lang: Lang) -> Option<Response> {

@@ -14,8 +14,8 @@ mod assets;
 mod audit;
 mod chains;
 mod contacts;
-mod deadlines;
 mod copies;
+mod deadlines;
 mod diagram;
 mod filing;
 mod form_editor;
@@ -72,7 +72,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/cooperation/{id}/status", post(actors::set_status))
         .route("/reporting-policies", get(deadlines::policies))
         .route("/reporting-policies/{sector}", post(deadlines::set))
-        .route("/reporting-policies/{sector}/delete", post(deadlines::remove))
+        .route(
+            "/reporting-policies/{sector}/delete",
+            post(deadlines::remove),
+        )
         .route("/overdue", get(deadlines::overdue))
         .route("/contacts", get(contacts::overview))
         .route("/contacts/orgs/{id}", get(contacts::org_page))
