@@ -405,6 +405,8 @@ async fn reminders_go_out_once_across_nodes(b: Backend) {
     let node_a = srv.app.clone().with_clock(clock.clone());
     let (node_b, _, _guard) = srv.another_node_app(Some(mail_b.clone())).await;
     let node_b = node_b.with_clock(clock.clone());
+    let mut live_a = node_a.events.subscribe();
+    let mut live_b = node_b.events.subscribe();
     let run_both = || async {
         let (a, b) = tokio::join!(
             node_a.send_deadline_reminders(),
@@ -414,6 +416,21 @@ async fn reminders_go_out_once_across_nodes(b: Backend) {
     };
     assert_eq!(run_both().await, 2, "follow-up near, final overdue");
     assert_eq!(run_both().await, 0, "each reminds once");
+    // A live event per reminder, to the told organisations (on whichever node sent it; with
+    // PostgreSQL each node hears both).
+    let mut live = std::collections::BTreeSet::new();
+    for rx in [&mut live_a, &mut live_b] {
+        while let Ok(Ok(e)) =
+            tokio::time::timeout(std::time::Duration::from_millis(500), rx.recv()).await
+        {
+            if e.kind == "deadline" {
+                assert!(e.ref_id.starts_with(&chain), "{e:?}");
+                assert!(e.orgs.iter().all(|o| o.0 != "mlit"), "{e:?}");
+                live.insert(e.ref_id);
+            }
+        }
+    }
+    assert_eq!(live.len(), 2, "{live:?}");
 
     let recorded = srv
         .app

@@ -329,6 +329,7 @@ impl App {
         let now = self.now();
         let window = self.reminder_window();
         let mut out = Vec::new();
+        let names = self.org_names().await?;
         let mut sectors: Vec<&String> = policies.keys().collect();
         sectors.sort();
         for sector in sectors {
@@ -346,7 +347,6 @@ impl App {
                 q.before = records
                     .last()
                     .map(|r| (r.copy.created_at, r.copy.id.clone()));
-                let names = self.org_names().await?;
                 let rows = self.reveal_rows(actor, records, &names)?;
                 let chains: Vec<ChainId> =
                     rows.iter().map(|r| r.get().summary.chain.clone()).collect();
@@ -443,7 +443,7 @@ impl App {
         let mut orgs: Vec<OrgId> = vec![chain.origin_org.clone()];
         for o in &orgs_all {
             if o.kind == OrgKind::CiMinistry.code()
-                && o.sectors.iter().any(|s| *s == chain.sector)
+                && o.sectors.contains(&chain.sector)
                 && !orgs.contains(&o.id)
             {
                 orgs.push(o.id.clone());
