@@ -81,6 +81,10 @@ struct ServeArgs {
     /// A point of contact last verified more than this many days ago is shown as stale.
     #[arg(long, env = "KAKEHASHI_CONTACT_STALE_DAYS", default_value_t = kakehashi_domain::contacts::DEFAULT_STALE_DAYS)]
     contact_stale_days: u32,
+    /// Minutes before a reporting deadline its reminder goes out (also how near a deadline is
+    /// to show in the overdue view).
+    #[arg(long, env = "KAKEHASHI_REMINDER_WINDOW_MINUTES", default_value_t = kakehashi_app::deadlines::DEFAULT_REMINDER_WINDOW_MINUTES)]
+    reminder_window_minutes: i64,
 }
 
 #[derive(Subcommand)]
@@ -161,6 +165,7 @@ async fn serve(args: ServeArgs, demo: bool) -> anyhow::Result<()> {
         webhook_allow: kakehashi_app::egress::AllowList::parse(&args.webhook_allow)
             .map_err(|e| anyhow::anyhow!("--webhook-allow: {e}"))?,
         contact_stale_days: args.contact_stale_days,
+        reminder_window_minutes: args.reminder_window_minutes.max(0),
         ..AppConfig::default()
     };
     let mut app = open_app_with(&args.db, config).await?;
@@ -211,6 +216,8 @@ async fn serve(args: ServeArgs, demo: bool) -> anyhow::Result<()> {
     let _webhooks = app.spawn_webhook_worker(std::time::Duration::from_secs(1), 2000);
     // Digest mail for people who chose it: unread, not yet mailed provisions, hourly.
     let _digests = app.spawn_digest_worker(std::time::Duration::from_secs(3600));
+    // Reporting-deadline reminders (near and overdue), each sent once, checked every minute.
+    let _reminders = app.spawn_reminder_worker(std::time::Duration::from_secs(60));
     let secure = args.secure_cookies || !args.bind.ip().is_loopback();
     let router = kakehashi_server::router(
         app.clone(),

@@ -20,6 +20,7 @@ mod people;
 mod policy_paths;
 mod provisions;
 mod read_paths;
+mod reporting_deadlines;
 mod statistics;
 mod text_input;
 mod topology;

@@ -460,7 +460,7 @@ impl App {
     }
 
     /// Org names in both languages.
-    async fn org_names(&self) -> AppResult<HashMap<OrgId, (String, String)>> {
+    pub(crate) async fn org_names(&self) -> AppResult<HashMap<OrgId, (String, String)>> {
         Ok(self
             .store
             .orgs()
@@ -471,7 +471,7 @@ impl App {
     }
 
     /// Rows of the store revealed by the policy, each on its own copy's scope.
-    fn reveal_rows(
+    pub(crate) fn reveal_rows(
         &self,
         actor: &Actor,
         records: Vec<ListingRecord>,

@@ -44,6 +44,11 @@ pub enum TargetLabel {
         name_ja: String,
         name_en: String,
     },
+    /// A sector (its reporting policy).
+    Sector {
+        name_ja: String,
+        name_en: String,
+    },
     /// A provision: T-number once sent, and its report number.
     Provision {
         ident: Option<String>,
@@ -232,6 +237,14 @@ impl App {
                 what: "contact_check",
             },
             "refusal" => TargetLabel::Other { what: "refusal" },
+            "reporting_policy" => self
+                .reference
+                .sector(target)
+                .map(|s| TargetLabel::Sector {
+                    name_ja: s.name_ja.clone(),
+                    name_en: s.name_en.clone(),
+                })
+                .unwrap_or(unknown),
             _ => unknown,
         }
     }

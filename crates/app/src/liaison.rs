@@ -368,6 +368,8 @@ pub struct ChainView {
     pub latest_report_no: u32,
     pub reports: Vec<ReportRecord>,
     pub copies: Vec<Visible<CopyView>>,
+    /// The reporting deadlines under the sector's policy; `None` when it has none.
+    pub deadlines: Option<crate::deadlines::ChainDue>,
 }
 
 /// A listing row with names resolved.
@@ -1856,7 +1858,9 @@ impl App {
                 )])
                 .await?;
         }
+        let deadlines = self.chain_due(&chain).await?;
         Ok(ChainView {
+            deadlines,
             id: chain.id,
             number: chain.number,
             sector: chain.sector,

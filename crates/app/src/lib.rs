@@ -6,6 +6,7 @@ pub mod actors;
 pub mod audit;
 pub mod auth;
 pub mod contacts;
+pub mod deadlines;
 pub mod demo;
 pub mod egress;
 pub mod error;
@@ -65,6 +66,9 @@ pub struct AppConfig {
     pub live_recheck: std::time::Duration,
     /// A point of contact last verified more than this many days ago is stale (連絡先の確認).
     pub contact_stale_days: u32,
+    /// How many minutes before a reporting deadline its reminder goes out (and how near a
+    /// deadline is to show in the overdue view).
+    pub reminder_window_minutes: i64,
 }
 
 impl Default for AppConfig {
@@ -77,6 +81,7 @@ impl Default for AppConfig {
             webhook_allow: egress::AllowList::default(),
             live_recheck: std::time::Duration::from_secs(60),
             contact_stale_days: kakehashi_domain::contacts::DEFAULT_STALE_DAYS,
+            reminder_window_minutes: deadlines::DEFAULT_REMINDER_WINDOW_MINUTES,
         }
     }
 }

@@ -113,6 +113,8 @@ pub fn link_of(kind: &str, ref_id: &str) -> String {
         "copy" | "numbered" => format!("/copies/{ref_id}"),
         "consent" => "/consents".to_owned(),
         "contact_check" => format!("/contact-checks/{ref_id}"),
+        // <chain>:<deadline>:<due>:<phase>
+        "deadline" => format!("/chains/{}", ref_id.split(':').next().unwrap_or_default()),
         _ => "/".to_owned(),
     }
 }

@@ -2270,6 +2270,136 @@ impl Store for SqlStore {
         tx.commit().await.map_err(map_err)
     }
 
+    async fn reporting_policies(&self) -> StoreResult<Vec<ReportingPolicyRecord>> {
+        let rows = sqlx::query("SELECT * FROM reporting_policies ORDER BY sector")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(reporting_policy_from_row).collect()
+    }
+
+    async fn put_reporting_policy(&self, p: &ReportingPolicyRecord, audit: AuditDraft) -> StoreResult<()> {
+        let policy = serde_json::to_string(&p.policy).map_err(|e| StoreError::Other(e.to_string()))?;
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO reporting_policies (sector, policy, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (sector) DO UPDATE SET policy = excluded.policy, updated_by = excluded.updated_by, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(&p.sector)
+        .bind(policy)
+        .bind(p.updated_by.as_str())
+        .bind(micros(p.updated_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        Self::audit_in(&mut tx, vec![audit], p.updated_at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn delete_reporting_policy(&self, sector: &str, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("DELETE FROM reporting_policies WHERE sector = $1")
+            .bind(sector)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Self::audit_in(&mut tx, vec![audit], Utc::now()).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn open_chains_in_sectors(&self, sectors: &[String]) -> StoreResult<Vec<ChainRecord>> {
+        if sectors.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut qb: QueryBuilder<Db> = QueryBuilder::new("SELECT * FROM chains WHERE status = 'open' AND sector IN (");
+        let mut sep = qb.separated(", ");
+        for s in sectors {
+            sep.push_bind(s.clone());
+        }
+        qb.push(") ORDER BY created_at, id");
+        let rows = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
+        rows.iter().map(chain_from_row).collect()
+    }
+
+    async fn filed_copies(&self, chains: &[ChainId]) -> StoreResult<Vec<CopyRecord>> {
+        if chains.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut qb: QueryBuilder<Db> =
+            QueryBuilder::new(format!("SELECT {COPY_COLUMNS} FROM copies c WHERE c.parent_id IS NULL AND c.chain_id IN ("));
+        let mut sep = qb.separated(", ");
+        for c in chains {
+            sep.push_bind(c.0.clone());
+        }
+        qb.push(") ORDER BY c.chain_id, c.report_no, c.created_at, c.id");
+        let rows = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
+        rows.iter().map(copy_from_row).collect()
+    }
+
+    async fn claim_reminder(&self, key: &ReminderKey, lease: &Lease) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO deadline_reminders (chain_id, deadline, due_at, phase, claimed_by, claimed_until) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (chain_id, deadline, due_at, phase) DO UPDATE SET claimed_by = excluded.claimed_by, \
+             claimed_until = excluded.claimed_until \
+             WHERE deadline_reminders.sent_at IS NULL AND deadline_reminders.claimed_until <= $7",
+        )
+        .bind(key.chain.as_str())
+        .bind(&key.deadline)
+        .bind(micros(key.due))
+        .bind(&key.phase)
+        .bind(&lease.node)
+        .bind(micros(lease.until))
+        .bind(micros(lease.now))
+        .execute(&self.writer)
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn finish_reminder(&self, key: &ReminderKey, node: &str, at: DateTime<Utc>) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE deadline_reminders SET sent_at = $1, claimed_by = NULL, claimed_until = NULL \
+             WHERE chain_id = $2 AND deadline = $3 AND due_at = $4 AND phase = $5 AND claimed_by = $6 AND sent_at IS NULL",
+        )
+        .bind(micros(at))
+        .bind(key.chain.as_str())
+        .bind(&key.deadline)
+        .bind(micros(key.due))
+        .bind(&key.phase)
+        .bind(node)
+        .execute(&self.writer)
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn reminders_of_chain(&self, chain: &ChainId) -> StoreResult<Vec<ReminderRecord>> {
+        let rows = sqlx::query("SELECT * FROM deadline_reminders WHERE chain_id = $1 ORDER BY due_at, deadline, phase")
+            .bind(chain.as_str())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(ReminderRecord {
+                    key: ReminderKey {
+                        chain: ChainId(r.try_get("chain_id").map_err(map_err)?),
+                        deadline: r.try_get("deadline").map_err(map_err)?,
+                        due: from_micros(r.try_get("due_at").map_err(map_err)?),
+                        phase: r.try_get("phase").map_err(map_err)?,
+                    },
+                    claimed_by: r.try_get("claimed_by").map_err(map_err)?,
+                    sent_at: r.try_get::<Option<i64>, _>("sent_at").map_err(map_err)?.map(from_micros),
+                })
+            })
+            .collect()
+    }
+
     async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         Self::audit_in(&mut tx, drafts, Utc::now()).await?;
@@ -2467,6 +2597,16 @@ fn consent_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<ConsentRecor
         decided_at: r.try_get::<Option<i64>, _>("decided_at").map_err(map_err)?.map(from_micros),
         created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
         requester_org: r.try_get::<Option<String>, _>("requester_org").map_err(map_err)?.map(OrgId),
+    })
+}
+
+fn reporting_policy_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<ReportingPolicyRecord> {
+    let policy: String = r.try_get("policy").map_err(map_err)?;
+    Ok(ReportingPolicyRecord {
+        sector: r.try_get("sector").map_err(map_err)?,
+        policy: serde_json::from_str(&policy).map_err(|e| StoreError::Other(format!("corrupt policy: {e}")))?,
+        updated_by: PersonId(r.try_get("updated_by").map_err(map_err)?),
+        updated_at: from_micros(r.try_get("updated_at").map_err(map_err)?),
     })
 }
 

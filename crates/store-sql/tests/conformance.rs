@@ -134,4 +134,6 @@ cases!(
     password_change_ends_other_sessions,
     last_platform_admin_is_kept,
     actor_submissions_and_requests,
+    reporting_policies_set_replace_remove,
+    reminders_are_claimed_once,
 );

@@ -41,6 +41,8 @@ pub const CASES: &[&str] = &[
     "password_change_ends_other_sessions",
     "last_platform_admin_is_kept",
     "actor_submissions_and_requests",
+    "reporting_policies_set_replace_remove",
+    "reminders_are_claimed_once",
 ];
 
 /// Runs one case by name.
@@ -88,6 +90,10 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
         "password_change_ends_other_sessions" => password_change_ends_other_sessions(store).await,
         "last_platform_admin_is_kept" => last_platform_admin_is_kept(store).await,
         "actor_submissions_and_requests" => actor_submissions_and_requests(store).await,
+        "reporting_policies_set_replace_remove" => {
+            reporting_policies_set_replace_remove(store).await
+        }
+        "reminders_are_claimed_once" => reminders_are_claimed_once(store).await,
         other => panic!("unknown conformance case {other}"),
     }
 }
@@ -2750,4 +2756,183 @@ pub async fn actor_submissions_and_requests(store: Arc<dyn Store>) {
         .await
         .expect("reply");
     assert_eq!(store.coop_messages("r").await.expect("messages"), vec![msg]);
+}
+
+/// A sector's reporting policy: set, replaced, listed by sector, removed once (a second removal
+/// is `NotFound`), each change with its audit entry.
+pub async fn reporting_policies_set_replace_remove(store: Arc<dyn Store>) {
+    use kakehashi_domain::liaison::deadline::{ReportingPolicy, Span};
+    assert!(store.reporting_policies().await.expect("none").is_empty());
+    let rec = |sector: &str, policy: ReportingPolicy| ReportingPolicyRecord {
+        sector: sector.into(),
+        policy,
+        updated_by: PersonId("p1".into()),
+        updated_at: t0(),
+    };
+    let mine = ReportingPolicy {
+        first_report: Span::Hours(6),
+        follow_up_every: None,
+        final_report: Some(Span::Days(14)),
+    };
+    let audit_before = store.audit_recent(1000).await.expect("audit").len();
+    store
+        .put_reporting_policy(&rec("railway", ReportingPolicy::NIS2), draft("policy.put"))
+        .await
+        .expect("put");
+    store
+        .put_reporting_policy(
+            &rec("electric_power", ReportingPolicy::NIS2),
+            draft("policy.put"),
+        )
+        .await
+        .expect("put");
+    store
+        .put_reporting_policy(&rec("railway", mine), draft("policy.put"))
+        .await
+        .expect("replace");
+    let all = store.reporting_policies().await.expect("list");
+    assert_eq!(
+        all,
+        vec![
+            rec("electric_power", ReportingPolicy::NIS2),
+            rec("railway", mine)
+        ]
+    );
+    store
+        .delete_reporting_policy("railway", draft("policy.delete"))
+        .await
+        .expect("delete");
+    assert!(matches!(
+        store
+            .delete_reporting_policy("railway", draft("policy.delete"))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store.reporting_policies().await.expect("list"),
+        vec![rec("electric_power", ReportingPolicy::NIS2)]
+    );
+    let audit_after = store.audit_recent(1000).await.expect("audit").len();
+    assert_eq!(
+        audit_after - audit_before,
+        4,
+        "three puts and one removal audited"
+    );
+}
+
+/// Reminders of a deadline on several nodes: concurrent claimers of the same reminder get it
+/// once; a sent reminder is never claimed again; an unsent claim lapses and is taken over, and
+/// the old holder can no longer record it. Open chains of a sector and their filed copies are
+/// what the worker reads.
+pub async fn reminders_are_claimed_once(store: Arc<dyn Store>) {
+    world(&*store).await;
+    store
+        .record_hops(batch_new_chain(
+            "ch1",
+            "r1",
+            vec![new_copy(copy("ch1", "r1", "c1", "meti", t0()), &["org:op"])],
+            t0(),
+        ))
+        .await
+        .expect("chain");
+    let open = store
+        .open_chains_in_sectors(&["electric_power".into()])
+        .await
+        .expect("open");
+    assert_eq!(
+        open.iter().map(|c| c.id.0.as_str()).collect::<Vec<_>>(),
+        ["ch1"]
+    );
+    assert!(store
+        .open_chains_in_sectors(&["railway".into()])
+        .await
+        .expect("none")
+        .is_empty());
+    let filed = store
+        .filed_copies(&[ChainId("ch1".into())])
+        .await
+        .expect("filed");
+    assert_eq!(
+        filed.iter().map(|c| c.id.0.as_str()).collect::<Vec<_>>(),
+        ["c1"]
+    );
+
+    let key = ReminderKey {
+        chain: ChainId("ch1".into()),
+        deadline: "first".into(),
+        due: t0() + Duration::hours(24),
+        phase: "overdue".into(),
+    };
+    let lease = |node: &str, at: chrono::DateTime<Utc>| Lease {
+        node: node.into(),
+        now: at,
+        until: at + Duration::minutes(5),
+    };
+    // Eight claimers at once: exactly one wins.
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let s = store.clone();
+        let k = key.clone();
+        let l = lease(&format!("n{i}"), t0());
+        tasks.push(tokio::spawn(async move {
+            (i, s.claim_reminder(&k, &l).await.expect("claim"))
+        }));
+    }
+    let mut winners = Vec::new();
+    for t in tasks {
+        let (i, won) = t.await.expect("task");
+        if won {
+            winners.push(i);
+        }
+    }
+    assert_eq!(winners.len(), 1, "one claimer wins: {winners:?}");
+    let holder = format!("n{}", winners[0]);
+    // A live claim is not taken; after the lease it is, and the old holder's record is refused.
+    assert!(!store
+        .claim_reminder(&key, &lease("x", t0() + Duration::minutes(4)))
+        .await
+        .expect("live"));
+    assert!(store
+        .claim_reminder(&key, &lease("y", t0() + Duration::minutes(6)))
+        .await
+        .expect("lapsed"));
+    assert!(!store
+        .finish_reminder(&key, &holder, t0() + Duration::minutes(7))
+        .await
+        .expect("late"));
+    assert!(store
+        .finish_reminder(&key, "y", t0() + Duration::minutes(7))
+        .await
+        .expect("sent"));
+    assert!(!store
+        .finish_reminder(&key, "y", t0() + Duration::minutes(8))
+        .await
+        .expect("twice"));
+    // Sent: never claimed again, however late.
+    assert!(!store
+        .claim_reminder(&key, &lease("z", t0() + Duration::days(30)))
+        .await
+        .expect("sent stays"));
+    // Another phase of the same deadline is a reminder of its own.
+    let near = ReminderKey {
+        phase: "near".into(),
+        ..key.clone()
+    };
+    assert!(store
+        .claim_reminder(&near, &lease("z", t0()))
+        .await
+        .expect("near"));
+    let recs = store
+        .reminders_of_chain(&ChainId("ch1".into()))
+        .await
+        .expect("recs");
+    assert_eq!(recs.len(), 2);
+    let sent = recs.iter().find(|r| r.key == key).expect("sent row");
+    assert_eq!(sent.sent_at, Some(t0() + Duration::minutes(7)));
+    assert_eq!(sent.claimed_by, None);
+    let claimed = recs.iter().find(|r| r.key == near).expect("near row");
+    assert_eq!(
+        (claimed.claimed_by.as_deref(), claimed.sent_at),
+        (Some("z"), None)
+    );
 }

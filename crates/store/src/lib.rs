@@ -8,12 +8,14 @@
 mod actors;
 pub mod conformance;
 mod contacts;
+mod deadlines;
 mod listing;
 mod provision;
 mod records;
 
 pub use actors::*;
 pub use contacts::*;
+pub use deadlines::*;
 pub use listing::*;
 pub use provision::*;
 pub use records::*;
@@ -393,6 +395,38 @@ pub trait Store: Send + Sync + 'static {
         at: DateTime<Utc>,
         audit: AuditDraft,
     ) -> StoreResult<()>;
+
+    // --- reporting deadlines --------------------------------------------------------------
+    /// Every sector's reporting policy, by sector. A sector without one has no deadlines.
+    async fn reporting_policies(&self) -> StoreResult<Vec<ReportingPolicyRecord>>;
+    /// Sets (or replaces) a sector's policy, with its audit entry in the same transaction.
+    async fn put_reporting_policy(
+        &self,
+        p: &ReportingPolicyRecord,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    /// Removes a sector's policy (back to no deadlines); `NotFound`, nothing written, if it
+    /// has none.
+    async fn delete_reporting_policy(&self, sector: &str, audit: AuditDraft) -> StoreResult<()>;
+    /// Open chains of these sectors, oldest first (the reminder worker's candidates).
+    async fn open_chains_in_sectors(&self, sectors: &[String]) -> StoreResult<Vec<ChainRecord>>;
+    /// The copies of these chains that are no copy of another (each report's filing hop and its
+    /// 同報), by chain, report and time: the reports as their filers wrote them.
+    async fn filed_copies(&self, chains: &[ChainId]) -> StoreResult<Vec<CopyRecord>>;
+    /// Claims the reminder `key` for `lease.node`: `true` when this node is now to send it —
+    /// it was never claimed, or its claim lapsed unsent. One statement, so two nodes racing
+    /// for the same reminder never both get it; a sent reminder is never claimed again.
+    async fn claim_reminder(&self, key: &ReminderKey, lease: &Lease) -> StoreResult<bool>;
+    /// Records the reminder sent and releases the claim; `false`, nothing written, if `node`
+    /// no longer holds it.
+    async fn finish_reminder(
+        &self,
+        key: &ReminderKey,
+        node: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// A chain's reminders, by due time and phase.
+    async fn reminders_of_chain(&self, chain: &ChainId) -> StoreResult<Vec<ReminderRecord>>;
 
     // --- audit ----------------------------------------------------------------------------
     async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()>;

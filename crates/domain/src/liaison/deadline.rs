@@ -8,6 +8,7 @@
 //! shorter: 31 Jan + 1 month = 28 or 29 Feb).
 
 use super::form::NextSteps;
+use crate::{OrgKind, Organisation, SectorId};
 use chrono::{DateTime, Duration, FixedOffset, Months, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -85,6 +86,234 @@ impl ReportingPolicy {
         follow_up_every: Some(Span::Hours(72)),
         final_report: Some(Span::Months(1)),
     };
+}
+
+impl Span {
+    /// The count in this span's unit.
+    pub fn value(self) -> u32 {
+        match self {
+            Span::Hours(n) | Span::Days(n) | Span::Months(n) => n,
+        }
+    }
+    /// The unit's code ("hours", "days", "months"), as the JSON names it.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Span::Hours(_) => "hours",
+            Span::Days(_) => "days",
+            Span::Months(_) => "months",
+        }
+    }
+    /// The span of `value` in the unit `code`; `None` for an unknown unit.
+    pub fn from_unit(code: &str, value: u32) -> Option<Span> {
+        match code {
+            "hours" => Some(Span::Hours(value)),
+            "days" => Some(Span::Days(value)),
+            "months" => Some(Span::Months(value)),
+            _ => None,
+        }
+    }
+    /// The largest span a policy may set in this unit: one year.
+    fn max_value(self) -> u32 {
+        match self {
+            Span::Hours(_) => MAX_HOURS,
+            Span::Days(_) => MAX_DAYS,
+            Span::Months(_) => MAX_MONTHS,
+        }
+    }
+    /// Shortest and longest length in hours (a month is 28 to 31 days).
+    fn hours_range(self) -> (u64, u64) {
+        let n = u64::from(self.value());
+        match self {
+            Span::Hours(_) => (n, n),
+            Span::Days(_) => (n * 24, n * 24),
+            Span::Months(_) => (n * 28 * 24, n * 31 * 24),
+        }
+    }
+}
+
+/// The longest span a policy may set: a year, in each unit.
+pub const MAX_HOURS: u32 = 8784;
+pub const MAX_DAYS: u32 = 366;
+pub const MAX_MONTHS: u32 = 12;
+
+/// A policy's rule broken, naming the field (`first_report`, `follow_up_every`, `final_report`)
+/// and the rule (`positive`, `too_long`, `before_first`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyError {
+    pub field: &'static str,
+    pub rule: &'static str,
+    pub message_ja: String,
+    pub message_en: String,
+}
+
+impl ReportingPolicy {
+    /// The policy's rules: every span at least 1 and at most a year in its unit; the final
+    /// report not due before the first (in every month's length). The first problem found, in
+    /// field order.
+    pub fn check(&self) -> Result<(), PolicyError> {
+        let spans = [
+            (
+                "first_report",
+                "第一報の期限",
+                "The first-report deadline",
+                Some(self.first_report),
+            ),
+            (
+                "follow_up_every",
+                "続報の間隔",
+                "The follow-up interval",
+                self.follow_up_every,
+            ),
+            (
+                "final_report",
+                "最終報の期限",
+                "The final-report deadline",
+                self.final_report,
+            ),
+        ];
+        for (field, ja, en, span) in spans {
+            let Some(span) = span else { continue };
+            if span.value() == 0 {
+                return Err(PolicyError {
+                    field,
+                    rule: "positive",
+                    message_ja: format!("{ja}は1以上にしてください。"),
+                    message_en: format!("{en} must be at least 1."),
+                });
+            }
+            if span.value() > span.max_value() {
+                return Err(PolicyError {
+                    field,
+                    rule: "too_long",
+                    message_ja: format!(
+                        "{ja}は1年（{}）以内にしてください。",
+                        Span::from_unit(span.unit(), span.max_value())
+                            .map(Span::label_ja)
+                            .unwrap_or_default()
+                    ),
+                    message_en: format!(
+                        "{en} must be at most a year ({}).",
+                        Span::from_unit(span.unit(), span.max_value())
+                            .map(Span::label_en)
+                            .unwrap_or_default()
+                    ),
+                });
+            }
+        }
+        if let Some(f) = self.final_report {
+            if f.hours_range().0 < self.first_report.hours_range().1 {
+                return Err(PolicyError {
+                    field: "final_report",
+                    rule: "before_first",
+                    message_ja: "最終報の期限は第一報の期限より後にしてください。".into(),
+                    message_en:
+                        "The final-report deadline must not come before the first report's.".into(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Who sets a sector's reporting policy: NISC for every sector, a CI ministry for the sectors
+/// it oversees; nobody else.
+pub fn may_set_policy(org: &Organisation, sector: &SectorId) -> bool {
+    match org.kind {
+        OrgKind::Nisc => true,
+        OrgKind::CiMinistry => org.sectors.contains(sector),
+        OrgKind::CrisisManagement
+        | OrgKind::CybersecurityMinistry
+        | OrgKind::IncidentResponseMinistry
+        | OrgKind::DisasterManagementMinistry
+        | OrgKind::CybersecurityAgency
+        | OrgKind::CyberspaceBusiness
+        | OrgKind::Ceptoar
+        | OrgKind::CeptoarCouncil
+        | OrgKind::Operator => false,
+    }
+}
+
+/// Which deadline of a chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum DeadlineKind {
+    First,
+    FollowUp,
+    Final,
+}
+
+impl DeadlineKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            DeadlineKind::First => "first",
+            DeadlineKind::FollowUp => "follow_up",
+            DeadlineKind::Final => "final",
+        }
+    }
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            DeadlineKind::First => "第一報",
+            DeadlineKind::FollowUp => "続報",
+            DeadlineKind::Final => "最終報",
+        }
+    }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            DeadlineKind::First => "First report",
+            DeadlineKind::FollowUp => "Follow-up",
+            DeadlineKind::Final => "Final report",
+        }
+    }
+}
+
+/// A deadline not yet met: what is due and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenDeadline {
+    pub kind: DeadlineKind,
+    pub due: DateTime<Utc>,
+}
+
+impl OpenDeadline {
+    /// Past due at `now`.
+    pub fn overdue(&self, now: DateTime<Utc>) -> bool {
+        now > self.due
+    }
+    /// Due within `window` of `now` (or past due).
+    pub fn within(&self, now: DateTime<Utc>, window: Duration) -> bool {
+        self.due
+            <= now
+                .checked_add_signed(window)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    }
+}
+
+/// When a deadline reminds: once when it is near (`window` before), once when it has passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReminderPhase {
+    Near,
+    Overdue,
+}
+
+impl ReminderPhase {
+    pub fn code(self) -> &'static str {
+        match self {
+            ReminderPhase::Near => "near",
+            ReminderPhase::Overdue => "overdue",
+        }
+    }
+    /// The reminder a deadline calls for at `now`: `Overdue` once past due, `Near` within
+    /// `window` of it, else none.
+    pub fn at(d: &OpenDeadline, now: DateTime<Utc>, window: Duration) -> Option<ReminderPhase> {
+        if d.overdue(now) {
+            Some(ReminderPhase::Overdue)
+        } else if d.within(now, window) {
+            Some(ReminderPhase::Near)
+        } else {
+            None
+        }
+    }
 }
 
 /// One report of the chain as the deadline rules see it.
@@ -167,6 +396,25 @@ impl ChainDeadlines {
             .iter()
             .flatten()
             .any(DeadlineState::is_overdue)
+    }
+
+    /// The deadlines not yet met (pending or overdue), earliest first.
+    pub fn open(&self) -> Vec<OpenDeadline> {
+        let mut out: Vec<OpenDeadline> = [
+            (DeadlineKind::First, self.first),
+            (DeadlineKind::FollowUp, self.follow_up),
+            (DeadlineKind::Final, self.final_report),
+        ]
+        .into_iter()
+        .filter_map(|(kind, d)| match d? {
+            DeadlineState::Met { .. } => None,
+            DeadlineState::Pending { due } | DeadlineState::Overdue { due } => {
+                Some(OpenDeadline { kind, due })
+            }
+        })
+        .collect();
+        out.sort_by_key(|d| (d.due, d.kind.code()));
+        out
     }
 
     /// The earliest deadline not yet met (pending or overdue), for reminders and sorting.
@@ -386,5 +634,128 @@ mod tests {
         let c = chain_deadlines(&only_first, Some(d), &[open], j(2026, 1, 1, 0, 0));
         assert_eq!((c.follow_up, c.final_report), (None, None));
         assert!(!c.overdue());
+    }
+
+    #[test]
+    fn policy_rules_name_the_field_and_rule() {
+        assert_eq!(ReportingPolicy::NIS2.check(), Ok(()));
+        let bad = |p: ReportingPolicy| p.check().map_err(|e| (e.field, e.rule));
+        let base = ReportingPolicy::NIS2;
+        assert_eq!(
+            bad(ReportingPolicy {
+                first_report: Span::Hours(0),
+                ..base
+            }),
+            Err(("first_report", "positive"))
+        );
+        assert_eq!(
+            bad(ReportingPolicy {
+                follow_up_every: Some(Span::Days(367)),
+                ..base
+            }),
+            Err(("follow_up_every", "too_long"))
+        );
+        assert_eq!(
+            bad(ReportingPolicy {
+                final_report: Some(Span::Months(13)),
+                ..base
+            }),
+            Err(("final_report", "too_long"))
+        );
+        // A month may be 28 days: a final deadline of 1 month after a first of 29 days is
+        // refused, after 28 days accepted; hours equal to the first are fine.
+        let first_days = |d| ReportingPolicy {
+            first_report: Span::Days(d),
+            follow_up_every: None,
+            final_report: Some(Span::Months(1)),
+        };
+        assert_eq!(bad(first_days(29)), Err(("final_report", "before_first")));
+        assert_eq!(bad(first_days(28)), Ok(()));
+        assert_eq!(
+            bad(ReportingPolicy {
+                first_report: Span::Hours(24),
+                follow_up_every: None,
+                final_report: Some(Span::Hours(23)),
+            }),
+            Err(("final_report", "before_first"))
+        );
+        assert_eq!(
+            bad(ReportingPolicy {
+                first_report: Span::Hours(MAX_HOURS),
+                follow_up_every: Some(Span::Hours(MAX_HOURS)),
+                final_report: None,
+            }),
+            Ok(())
+        );
+        for s in [Span::Hours(3), Span::Days(2), Span::Months(1)] {
+            assert_eq!(Span::from_unit(s.unit(), s.value()), Some(s));
+        }
+        assert_eq!(Span::from_unit("weeks", 1), None);
+    }
+
+    #[test]
+    fn nisc_sets_every_sector_a_ministry_its_own_only() {
+        let sector = |s: &str| SectorId(s.into());
+        let org = |kind, sectors: &[&str]| Organisation {
+            id: crate::OrgId("o".into()),
+            kind,
+            name_ja: String::new(),
+            name_en: String::new(),
+            sectors: sectors.iter().map(|s| sector(s)).collect(),
+            ceptoars: vec![],
+            nisc_partner: false,
+        };
+        for kind in OrgKind::ALL {
+            let o = org(kind, &["electric_power"]);
+            let want = matches!(kind, OrgKind::Nisc | OrgKind::CiMinistry);
+            assert_eq!(
+                may_set_policy(&o, &sector("electric_power")),
+                want,
+                "{kind:?}"
+            );
+            assert_eq!(
+                may_set_policy(&o, &sector("finance")),
+                kind == OrgKind::Nisc,
+                "{kind:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn open_deadlines_and_reminder_phases() {
+        let p = ReportingPolicy::NIS2;
+        let d = j(2025, 1, 31, 23, 30);
+        let first_due = j(2025, 2, 1, 23, 30);
+        let c = chain_deadlines(&p, Some(d), &[], j(2025, 2, 1, 23, 0));
+        let open = c.open();
+        assert_eq!(
+            open,
+            vec![
+                OpenDeadline {
+                    kind: DeadlineKind::First,
+                    due: first_due
+                },
+                OpenDeadline {
+                    kind: DeadlineKind::Final,
+                    due: j(2025, 2, 28, 23, 30)
+                },
+            ]
+        );
+        let hour = Duration::hours(1);
+        let at = |now| ReminderPhase::at(&open[0], now, hour);
+        assert_eq!(at(j(2025, 2, 1, 22, 29)), None);
+        assert_eq!(at(j(2025, 2, 1, 22, 30)), Some(ReminderPhase::Near));
+        assert_eq!(at(first_due), Some(ReminderPhase::Near));
+        assert_eq!(
+            at(first_due + Duration::seconds(1)),
+            Some(ReminderPhase::Overdue)
+        );
+        // Met deadlines are not open.
+        let r = report(1, j(2025, 2, 1, 8, 0), NextSteps::Ongoing);
+        let c = chain_deadlines(&p, Some(d), &[r], j(2025, 2, 1, 9, 0));
+        assert_eq!(
+            c.open().iter().map(|o| o.kind).collect::<Vec<_>>(),
+            vec![DeadlineKind::FollowUp, DeadlineKind::Final]
+        );
     }
 }

@@ -4,6 +4,7 @@
 mod actors;
 mod admin;
 mod contacts;
+mod deadlines;
 pub mod doc;
 mod hooks;
 pub mod large_scale;
@@ -42,6 +43,7 @@ use utoipa::OpenApi;
         actors::send_request, actors::requests, actors::request, actors::reply, actors::set_status,
         contacts::list, contacts::create, contacts::update, contacts::remove, contacts::gaps,
         contacts::checks, contacts::send, contacts::check, contacts::ack, contacts::close,
+        deadlines::list, deadlines::put, deadlines::remove, deadlines::overdue,
         live::notifications, live::events, hooks::create, hooks::list, hooks::dead_letters,
         statistics::read, statistics::csv, statistics::set_k,
     ),
@@ -73,6 +75,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/reference/glossary", get(reference::glossary))
         .route("/api/v1/liaisons", post(liaison::file).get(listing::search))
         .route("/api/v1/liaisons/inbox", get(listing::inbox))
+        .route("/api/v1/liaisons/overdue", get(deadlines::overdue))
+        .route("/api/v1/reporting-policies", get(deadlines::list))
+        .route(
+            "/api/v1/reporting-policies/{sector}",
+            axum::routing::put(deadlines::put).delete(deadlines::remove),
+        )
         .route("/api/v1/liaisons/inbox/export", get(listing::inbox_export))
         .route("/api/v1/liaisons/export", get(listing::search_export))
         .route(

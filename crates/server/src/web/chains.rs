@@ -132,6 +132,18 @@ pub async fn chain_page(
                     }
                 }
                 tr { th { (lang.t("最新の報数", "Latest report")) } td { (report_no_text(lang, c.latest_report_no)) } }
+                @if let Some(d) = &c.deadlines {
+                    tr {
+                        th { (lang.t("次の報告期限", "Next deadline")) }
+                        td #chain-deadline {
+                            @match &d.next {
+                                Some(n) => (super::deadlines::due_text(lang, n)),
+                                None => span.muted { (lang.t("未了の期限なし", "None open")) },
+                            }
+                            br; span.muted.small { (super::deadlines::policy_text(lang, &d.policy)) }
+                        }
+                    }
+                }
             }
         }
         h2 { (lang.t("報", "Reports")) }

@@ -20,6 +20,8 @@ pub enum Nav {
     Provisions,
     Reference,
     Contacts,
+    Deadlines,
+    Overdue,
     Admin,
     Tokens,
     Notifications,
@@ -177,6 +179,10 @@ fn navigation(lang: Lang, a: &Authed, nav: Nav) -> Markup {
                 (item("nav-statistics", "/statistics", Nav::Statistics, "統計", "Statistics"))
             }
             (item("nav-contacts", "/contacts", Nav::Contacts, "連絡先", "Contacts"))
+            @if super::deadlines::may_watch(a) {
+                (item("nav-overdue", "/overdue", Nav::Overdue, "期限超過", "Overdue"))
+                (item("nav-deadlines", "/reporting-policies", Nav::Deadlines, "報告期限", "Deadlines"))
+            }
             (item("nav-reference", "/reference", Nav::Reference, "参照データ", "Reference"))
             @if may_admin(a) {
                 (item("nav-admin", "/admin", Nav::Admin, "管理", "Admin"))
@@ -290,6 +296,11 @@ pub fn label_text(
         ),
         L::Person { name } => name.clone(),
         L::Organisation { name_ja, name_en } => org_name(lang, name_ja, name_en).to_owned(),
+        L::Sector { name_ja, name_en } => format!(
+            "{}{}",
+            lang.t("分野 ", "Sector "),
+            org_name(lang, name_ja, name_en)
+        ),
         L::Provision { ident, report_no } => format!(
             "{}{} {}",
             lang.t("情報提供 ", "Provision "),

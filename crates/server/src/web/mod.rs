@@ -15,6 +15,7 @@ mod audit;
 mod chains;
 mod contacts;
 mod copies;
+mod deadlines;
 mod diagram;
 mod filing;
 mod form_editor;
@@ -70,6 +71,13 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/cooperation/{id}", get(actors::request))
         .route("/cooperation/{id}/reply", post(actors::reply))
         .route("/cooperation/{id}/status", post(actors::set_status))
+        .route("/reporting-policies", get(deadlines::policies))
+        .route("/reporting-policies/{sector}", post(deadlines::set))
+        .route(
+            "/reporting-policies/{sector}/delete",
+            post(deadlines::remove),
+        )
+        .route("/overdue", get(deadlines::overdue))
         .route("/contacts", get(contacts::overview))
         .route("/contacts/orgs/{id}", get(contacts::org_page))
         .route("/contacts/orgs/{id}/add", post(contacts::add))
