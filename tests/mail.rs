@@ -451,7 +451,7 @@ async fn digests_from_two_nodes_list_each_row_once() {
     assert!(a > 0 && b > 0, "both nodes mailed: {a} / {b}");
     assert_eq!(a + b, want.len() / refs.len(), "one digest per person");
     let mails = sink
-        .wait_for(Duration::from_secs(20), |m| m.len() >= a + b)
+        .wait_for(Duration::from_secs(90), |m| m.len() >= a + b)
         .await;
     let mut got: Vec<(String, String)> = Vec::new();
     for m in &mails {
