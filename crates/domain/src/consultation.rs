@@ -294,7 +294,12 @@ mod tests {
     /// Every kind of addressee against a power operator that belongs to the power CEPTOAR.
     #[test]
     fn the_addressee_rule() {
-        let op = org("power", OrgKind::Operator, &["electric_power"], &["cep-power"]);
+        let op = org(
+            "power",
+            OrgKind::Operator,
+            &["electric_power"],
+            &["cep-power"],
+        );
         let cases: [(Organisation, Result<AddresseeRole, AddresseeError>); 8] = [
             (
                 org("nisc", OrgKind::Nisc, &[], &[]),
@@ -417,7 +422,9 @@ mod tests {
             AddresseeError::NotItsCeptoar,
             AddresseeError::NotConsulted,
         ] {
-            assert!(!e.rule().is_empty() && !e.message_ja().is_empty() && !e.message_en().is_empty());
+            assert!(
+                !e.rule().is_empty() && !e.message_ja().is_empty() && !e.message_en().is_empty()
+            );
         }
     }
 }
