@@ -1011,6 +1011,7 @@ impl App {
                 }),
                 copies,
                 chain_status: Some(status_code(&req.form).into()),
+                consultation: None,
                 audit: vec![audit],
                 at,
             })
@@ -1117,6 +1118,7 @@ impl App {
                 }),
                 copies: new_copies,
                 chain_status: Some(status_code(&req.form).into()),
+                consultation: None,
                 audit: vec![audit],
                 at,
             })
@@ -1476,6 +1478,7 @@ impl App {
                 new_report: None,
                 copies,
                 chain_status: None,
+                consultation: None,
                 audit: vec![audit],
                 at,
             })
@@ -1560,6 +1563,7 @@ impl App {
                 new_report: None,
                 copies: vec![copy],
                 chain_status: None,
+                consultation: None,
                 audit: vec![audit],
                 at,
             })

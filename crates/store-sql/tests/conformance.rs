@@ -134,4 +134,5 @@ cases!(
     password_change_ends_other_sessions,
     last_platform_admin_is_kept,
     actor_submissions_and_requests,
+    consultation_threads,
 );
