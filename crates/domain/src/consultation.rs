@@ -48,6 +48,33 @@ pub enum AddresseeRole {
 }
 
 impl AddresseeRole {
+    /// The role an organisation of `kind` would play when consulted; `None` for the kinds
+    /// nobody consults.
+    pub fn of_kind(kind: OrgKind) -> Option<AddresseeRole> {
+        match kind {
+            OrgKind::Nisc => Some(AddresseeRole::CabinetSecretariat),
+            OrgKind::CiMinistry => Some(AddresseeRole::Ministry),
+            OrgKind::Ceptoar => Some(AddresseeRole::Ceptoar),
+            OrgKind::CrisisManagement
+            | OrgKind::CybersecurityMinistry
+            | OrgKind::IncidentResponseMinistry
+            | OrgKind::DisasterManagementMinistry
+            | OrgKind::CybersecurityAgency
+            | OrgKind::CyberspaceBusiness
+            | OrgKind::CeptoarCouncil
+            | OrgKind::Operator => None,
+        }
+    }
+
+    /// Order of the choices on the form: ministry, CEPTOAR, NISC.
+    pub fn rank(self) -> u8 {
+        match self {
+            AddresseeRole::Ministry => 0,
+            AddresseeRole::Ceptoar => 1,
+            AddresseeRole::CabinetSecretariat => 2,
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             AddresseeRole::Ministry => "ministry",
@@ -132,9 +159,9 @@ pub fn addressee_role(
     if !may_consult(operator.kind) {
         return Err(AddresseeError::NotAnOperator);
     }
-    match addressee.kind {
-        OrgKind::Nisc => Ok(AddresseeRole::CabinetSecretariat),
-        OrgKind::CiMinistry => {
+    match AddresseeRole::of_kind(addressee.kind) {
+        Some(AddresseeRole::CabinetSecretariat) => Ok(AddresseeRole::CabinetSecretariat),
+        Some(AddresseeRole::Ministry) => {
             if addressee
                 .sectors
                 .iter()
@@ -145,21 +172,14 @@ pub fn addressee_role(
                 Err(AddresseeError::NotItsMinistry)
             }
         }
-        OrgKind::Ceptoar => {
+        Some(AddresseeRole::Ceptoar) => {
             if operator.ceptoars.contains(&addressee.id) {
                 Ok(AddresseeRole::Ceptoar)
             } else {
                 Err(AddresseeError::NotItsCeptoar)
             }
         }
-        OrgKind::CrisisManagement
-        | OrgKind::CybersecurityMinistry
-        | OrgKind::IncidentResponseMinistry
-        | OrgKind::DisasterManagementMinistry
-        | OrgKind::CybersecurityAgency
-        | OrgKind::CyberspaceBusiness
-        | OrgKind::CeptoarCouncil
-        | OrgKind::Operator => Err(AddresseeError::NotConsulted),
+        None => Err(AddresseeError::NotConsulted),
     }
 }
 

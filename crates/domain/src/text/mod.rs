@@ -378,14 +378,6 @@ pub const FIELDS: &[FieldRule] = {
         )),
         row(
             Consultation,
-            "service",
-            "重要インフラサービス",
-            "CI service",
-            Line,
-            200,
-        ),
-        row(
-            Consultation,
             "message",
             "メッセージ",
             "Message",
