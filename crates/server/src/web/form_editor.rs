@@ -750,6 +750,16 @@ impl Editor<'_> {
                     Mode::New => {
                         (self.reporting_case())
                         @if kind == OrgKind::Operator {
+                            p.muted.small #consult-note {
+                                a href="/consultations/new" { (self.t("どのケースに該当するか不明な場合は、所管省庁・セプター・内閣官房に相談できます",
+                                    "Unsure which case applies? You can consult your ministry, your CEPTOAR or the Cabinet Secretariat")) }
+                            }
+                        }
+                        // The consultation this report follows (相談): linked and closed on sending.
+                        @if !self.values.get("consultation").is_empty() {
+                            input type="hidden" name="consultation" value=(self.values.get("consultation"));
+                        }
+                        @if kind == OrgKind::Operator {
                             (check("via_ceptoar", "セプター経由（匿名化）", "Via the CEPTOAR (anonymised)",
                                 "法令等報告対象外の場合に限り、セプター事務局が匿名化して所管省庁へ送ります。",
                                 "Non-statutory only: the CEPTOAR secretariat anonymises it and sends it to the ministry."))

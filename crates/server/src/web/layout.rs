@@ -18,6 +18,7 @@ pub enum Nav {
     Search,
     New,
     Provisions,
+    Consultations,
     Reference,
     Contacts,
     Admin,
@@ -171,6 +172,9 @@ fn navigation(lang: Lang, a: &Authed, nav: Nav) -> Markup {
             }
             @if super::actors::may_see_requests(a) {
                 (item("nav-cooperation", "/cooperation", Nav::None, "連携要請", "Cooperation requests"))
+            }
+            @if super::consultations::may_see_consultations(a) {
+                (item("nav-consultations", "/consultations", Nav::Consultations, "相談", "Consultations"))
             }
             (item("nav-contacts", "/contacts", Nav::Contacts, "連絡先", "Contacts"))
             (item("nav-reference", "/reference", Nav::Reference, "参照データ", "Reference"))
