@@ -293,7 +293,11 @@ async fn render(
     } else {
         StatusCode::OK
     };
-    (status, page(lang, &title, Some(a), Nav::Consultations, body)).into_response()
+    (
+        status,
+        page(lang, &title, Some(a), Nav::Consultations, body),
+    )
+        .into_response()
 }
 
 pub async fn view(

@@ -66,7 +66,12 @@ pub(super) async fn new_page(
     // Filed from a consultation (相談): say which; sending links and closes it.
     let consultation = match values.get("consultation") {
         "" => None,
-        id => s.app.consultation(&a.actor, id).await.ok().map(|c| c.into_inner()),
+        id => s
+            .app
+            .consultation(&a.actor, id)
+            .await
+            .ok()
+            .map(|c| c.into_inner()),
     };
     let title = lang.t("情報連絡の作成", "New liaison");
     let body = html! {
