@@ -274,8 +274,15 @@ mod tests {
     #[test]
     fn settle_table() {
         let j = Some("経済産業省");
+        type Row<'a> = (
+            Option<ReportingCase>,
+            bool,
+            Option<&'a str>,
+            bool,
+            Result<(ReportingCase, Option<&'a str>), CaseError>,
+        );
         #[rustfmt::skip]
-        let table: [(Option<ReportingCase>, bool, Option<&str>, bool, Result<(ReportingCase, Option<&str>), CaseError>); 16] = [
+        let table: [Row; 16] = [
             // case, statutory, judged_by, required => result
             (Some(Statutory),     false, None, true,  Ok((Statutory, None))),
             (Some(Statutory),     true,  None, true,  Ok((Statutory, None))),

@@ -643,6 +643,8 @@ mod tests {
                 to_cabinet_secretariat: false,
                 anonymise: false,
                 added_recipients: vec!["org-a".into(), "org-b".into()],
+                case: None,
+                case_judged_by: String::new(),
             }
         );
     }
