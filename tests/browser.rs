@@ -632,6 +632,9 @@ async fn journey(backend: Backend) {
             "原因はDDoS攻撃と判明。",
             "東都電力株式会社",
             "情報セキュリティ担当",
+            "該当ケースの確認",
+            "制御系への大量アクセス。情報連絡の対象か分かりません。",
+            "③として連絡できます。",
         ],
     );
 
@@ -864,6 +867,41 @@ async fn journey(backend: Backend) {
         "not readable by another sector"
     );
     d.walk(&mut w, "not-found").await;
+
+    // 6. 相談 (手引書 2.1): the operator consults its ministry from the menu; the ministry sees
+    //    it waiting on its home page and answers on the thread.
+    d.sign_in(&base, "op-power").await;
+    d.click("#nav-consultations").await;
+    d.wait("#consultations-empty").await;
+    d.walk(&mut w, "consultations-empty").await;
+    d.click("#new-consultation").await;
+    d.wait("#consultation-form").await;
+    d.walk(&mut w, "consultation-new").await;
+    d.click("input[name=addressee][value=meti]").await;
+    d.type_in("input[name=subject]", "該当ケースの確認").await;
+    d.type_in(
+        "textarea[name=body]",
+        "制御系への大量アクセス。情報連絡の対象か分かりません。",
+    )
+    .await;
+    d.click("#consultation-form button[type=submit]").await;
+    d.wait("#consultation-thread").await;
+    let consultation_url = d.url().await;
+    d.walk(&mut w, "consultation").await;
+    d.sign_in(&base, "meti").await;
+    d.goto(&format!("{base}/")).await;
+    d.wait("#consultations a.consultation-link").await;
+    d.click("#consultations a.consultation-link").await;
+    d.wait("#consultation-reply").await;
+    d.type_in("#consultation-reply textarea", "③として連絡できます。")
+        .await;
+    d.click("#consultation-reply button[type=submit]").await;
+    d.wait("#consultation-thread .message").await;
+    assert!(d.text("#consultation-status").await.contains("回答済"));
+    assert_eq!(d.url().await, consultation_url);
+    d.walk(&mut w, "consultation-answered").await;
+    d.goto(&format!("{base}/consultations")).await;
+    d.walk(&mut w, "consultations").await;
 
     // The other pages of the menu, for a ministry (who reads, forwards and files).
     d.sign_in(&base, "meti").await;

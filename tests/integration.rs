@@ -6,6 +6,7 @@
 mod common;
 mod actors;
 mod browser;
+mod consultations;
 mod contacts;
 mod crash;
 mod deadlines;

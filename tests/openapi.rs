@@ -205,6 +205,7 @@ struct World {
     sent: String,
     inquiry: String,
     colleague: String,
+    consultation: String,
 }
 
 impl World {
@@ -231,6 +232,7 @@ impl World {
             op(" /api/v1/inquiries/", &self.inquiry),
             op(" /api/v1/orgs/\\{id\\}", "nisc"),
             op(" /api/v1/people/", &self.colleague),
+            op(" /api/v1/consultations/\\{id\\}", &self.consultation),
         ]
         .concat()
     }
@@ -324,6 +326,14 @@ async fn seed(srv: &TestServer) -> (String, World) {
         )
         .await;
     assert_eq!(st, 201, "{inquiry}");
+    // A consultation the operator opened with NISC (相談): NISC reads, answers and closes it.
+    let (st, consultation) = op
+        .post(
+            "/api/v1/consultations",
+            json!({ "addressee": "nisc", "subject": "該当ケースの確認", "body": "情報連絡の対象か分かりません。" }),
+        )
+        .await;
+    assert_eq!(st, 201, "{consultation}");
 
     (
         id(&t, "token"),
@@ -334,6 +344,7 @@ async fn seed(srv: &TestServer) -> (String, World) {
             sent,
             inquiry: id(&inquiry, "id"),
             colleague: id(&colleague, "id"),
+            consultation: id(&consultation, "id"),
         },
     )
 }

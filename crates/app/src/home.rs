@@ -1,9 +1,11 @@
 //! "What needs me now?" — the items waiting for the actor's organisation to act, newest first:
-//! cases to forward, provisions to relay and to acknowledge, unread 警報, consent requests. It
+//! cases to forward, provisions to relay and to acknowledge, unread 警報, consent requests,
+//! consultations (相談) the organisation was asked and has not answered. It
 //! is put together from the same listings as the inbox ([`crate::inbox`], its 要転送 filter)
 //! and the provisions page (the policy's audience keys), so it shows nothing those pages would
 //! not: there is no access rule here.
 
+use crate::consultations::ConsultationView;
 use crate::inbox::{ListingFilter, ListingRow, Scope};
 use crate::provision::may_relay;
 use crate::{Actor, App, AppResult};
@@ -54,6 +56,8 @@ pub struct Needs {
     pub unread_alerts: Waiting<WaitingProvision>,
     /// Consent requests addressed to the organisation, still undecided.
     pub consents: Waiting<ConsentRecord>,
+    /// Consultations the organisation was asked, open and waiting for its answer (相談中).
+    pub consultations: Waiting<Visible<ConsultationView>>,
 }
 
 /// How many provisions the home page looks through (the newest).
@@ -118,12 +122,20 @@ impl App {
             .filter(|c| c.status == "pending")
             .collect();
         consents.sort_by_key(|c| std::cmp::Reverse(c.created_at));
+        // One more than shown, to say whether there are more.
+        let asked = self
+            .consultations_awaiting_me(actor, HOME_ITEMS as u32 + 1)
+            .await?;
+        let mut consultations = Waiting::of(asked);
+        consultations.more = consultations.count > HOME_ITEMS;
+        consultations.count = consultations.count.min(HOME_ITEMS);
         Ok(Needs {
             to_forward,
             to_relay: Waiting::of(to_relay),
             to_ack: Waiting::of(to_ack),
             unread_alerts: Waiting::of(unread_alerts),
             consents: Waiting::of(consents),
+            consultations,
         })
     }
 }

@@ -89,6 +89,10 @@ pub struct FileRequest {
     /// crisis-management office) besides or instead of the normal route (別紙４－２ L7, L8).
     #[serde(default)]
     pub to_cabinet_secretariat: bool,
+    /// First reports only: the consultation (相談) this report was filed after, one the
+    /// filer's organisation opened. Filing links the two and closes the consultation.
+    #[serde(default)]
+    pub consultation: Option<String>,
 }
 
 /// Sending a received copy on to the next hop.
@@ -940,6 +944,14 @@ impl App {
         req.statutory = case.is_statutory();
         req.form.report_no = 1;
         req.form.ident_number = None;
+        req.consultation = req
+            .consultation
+            .take()
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty());
+        if let Some(id) = &req.consultation {
+            self.consultation_to_file_from(actor, id).await?;
+        }
         self.prepare_form(actor, &mut req.form);
         self.validate_form(&mut req.form, false)?;
         let plan = self
@@ -981,16 +993,24 @@ impl App {
             .collect::<AppResult<Vec<_>>>()?;
         let ids: Vec<CopyId> = copies.iter().map(|c| c.record.id.clone()).collect();
         let records: Vec<CopyRecord> = copies.iter().map(|c| c.record.clone()).collect();
-        let audit = actor.audit(
-            "liaison.file",
-            Some(chain.0.clone()),
-            serde_json::json!({
-                "report_no": 1,
-                "copies": ids,
-                "tlp": req.form.tlp.map(|t| t.code()),
-                "case": req.case.map(ReportingCase::code),
-            }),
-        );
+        let mut detail = serde_json::json!({
+            "report_no": 1,
+            "copies": ids,
+            "tlp": req.form.tlp.map(|t| t.code()),
+            "case": req.case.map(ReportingCase::code),
+        });
+        if let Some(c) = &req.consultation {
+            detail["consultation"] = serde_json::json!(c);
+        }
+        let audit = actor.audit("liaison.file", Some(chain.0.clone()), detail);
+        let consultation = req
+            .consultation
+            .clone()
+            .map(|id| kakehashi_store::ConsultationLink {
+                id,
+                operator_org: actor.org.id.clone(),
+                by: actor.person.id.clone(),
+            });
         let outcome = self
             .store
             .record_hops(HopBatch {
@@ -1013,10 +1033,23 @@ impl App {
                 }),
                 copies,
                 chain_status: Some(status_code(&req.form).into()),
+                consultation,
                 audit: vec![audit],
                 at,
             })
-            .await?;
+            .await
+            .map_err(|e| match e {
+                // Filed from the same consultation meanwhile: nothing was written.
+                kakehashi_store::StoreError::Conflict(c) if c == "consultation" => {
+                    AppError::bad_field(
+                        "consultation",
+                        "already_filed",
+                        "この相談からは既に情報連絡が作成されています。",
+                        "A liaison was already filed from this consultation.",
+                    )
+                }
+                e => e.into(),
+            })?;
         self.announce_hops(actor, &records, &req.form, outcome.ident.as_deref())
             .await;
         Ok(Filed {
@@ -1041,6 +1074,18 @@ impl App {
         }
         // Not found before anything else for an organisation that did not take part.
         let (chain, _) = self.follow_up_context(actor, chain_id).await?;
+        if req
+            .consultation
+            .as_deref()
+            .is_some_and(|c| !c.trim().is_empty())
+        {
+            return Err(AppError::bad_field(
+                "consultation",
+                "first_report_only",
+                "相談との関連付けは第1報で行います。",
+                "A consultation is linked on the first report.",
+            ));
+        }
         let k = chain.latest_report_no + 1;
         req.form.report_no = k;
         req.form.ident_number = chain
@@ -1119,6 +1164,7 @@ impl App {
                 }),
                 copies: new_copies,
                 chain_status: Some(status_code(&req.form).into()),
+                consultation: None,
                 audit: vec![audit],
                 at,
             })
@@ -1478,6 +1524,7 @@ impl App {
                 new_report: None,
                 copies,
                 chain_status: None,
+                consultation: None,
                 audit: vec![audit],
                 at,
             })
@@ -1562,6 +1609,7 @@ impl App {
                 new_report: None,
                 copies: vec![copy],
                 chain_status: None,
+                consultation: None,
                 audit: vec![audit],
                 at,
             })

@@ -5,6 +5,7 @@
 pub mod actors;
 pub mod audit;
 pub mod auth;
+pub mod consultations;
 pub mod contacts;
 pub mod deadlines;
 pub mod demo;

@@ -6,6 +6,7 @@
 
 pub mod actors;
 pub mod administration;
+pub mod consultation;
 pub mod contacts;
 pub mod ids;
 pub mod large_scale;

@@ -26,12 +26,31 @@
 //! ([`Reason::NamedOrganisation`]); nobody else. The employment gate of the request's TLP holds.
 //! A reply thread is a request scoped to its one addressee, so an addressee never reads another
 //! addressee's thread.
+//!
+//! # A consultation ([`ConsultationScope`])
+//!
+//! An operator consults its ministry, its CEPTOAR or NISC before filing (相談, 手引書 Ⅱ.2.1).
+//! The thread is the two organisations' alone, whatever else they are (NISC too reads only what
+//! it is consulted on). It carries no TLP, so it is gated as the other two-party records without
+//! one, the points of contact (`crate::decide_contacts`):
+//!
+//! | Viewer | Reason | Gates |
+//! |---|---|---|
+//! | a member of the consulting operator | [`Reason::OwnOrganisation`] | none: its own question |
+//! | a member of the addressee, NISC | [`Reason::NamedOrganisation`] | staff |
+//! | a member of the addressee, a ministry or CEPTOAR | [`Reason::NamedOrganisation`] | staff, need-to-know of one of the consultation's sectors |
+//!
+//! Everyone else is refused ([`Reason::DeniedOutsideScope`]); the addressee's contractor under
+//! NDA with [`Reason::DeniedEmployment`] (another organisation's unfiled incident is no
+//! contractor's business); a ministry's or CEPTOAR's member who needs to know none of the
+//! sectors with [`Reason::DeniedNeedToKnow`] (a consultation naming no sector opens to nobody
+//! there: fail closed).
 
 use crate::decision::{admits, decide, Decision, Reason};
 use crate::scope::{ItemScope, Viewer};
 use crate::visible::{Denied, Visible};
 use kakehashi_domain::actors::InfoKind;
-use kakehashi_domain::{OrgId, OrgKind, SectorId, Tlp};
+use kakehashi_domain::{Employment, OrgId, OrgKind, SectorId, Tlp};
 use serde::{Deserialize, Serialize};
 
 /// What decides the reading of a submission to NISC.
@@ -52,13 +71,26 @@ pub struct RequestScope {
     pub addressees: Vec<OrgId>,
 }
 
-/// Anything the platform decides reading for: a shared item, a submission, a request.
+/// What decides the reading of a consultation (相談): the two organisations and the sectors it
+/// concerns (the one the operator named, else the operator's own).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsultationScope {
+    /// The consulting operator.
+    pub operator_org: OrgId,
+    /// The ministry, CEPTOAR or NISC consulted.
+    pub addressee_org: OrgId,
+    pub sectors: Vec<SectorId>,
+}
+
+/// Anything the platform decides reading for: a shared item, a submission, a request, a
+/// consultation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "scope", rename_all = "snake_case")]
 pub enum Access {
     Item(ItemScope),
     Submission(SubmissionScope),
     Request(RequestScope),
+    Consultation(ConsultationScope),
 }
 
 impl From<ItemScope> for Access {
@@ -73,6 +105,10 @@ pub fn decide_access(viewer: &Viewer, access: &Access) -> Decision {
         Access::Item(item) => decide(viewer, item),
         Access::Submission(s) => gate(viewer, s.tlp, submission_route(viewer, s)),
         Access::Request(r) => gate(viewer, r.tlp, request_route(viewer, r)),
+        Access::Consultation(c) => match consultation_route(viewer, c) {
+            Ok(allowed) => Decision::allow(allowed),
+            Err(denied) => Decision::deny(denied),
+        },
     }
 }
 
@@ -153,6 +189,39 @@ fn request_route(viewer: &Viewer, r: &RequestScope) -> Result<Reason, Reason> {
     }
 }
 
+/// The two organisations of a consultation, with the addressee's gates (see the module
+/// documentation).
+fn consultation_route(viewer: &Viewer, c: &ConsultationScope) -> Result<Reason, Reason> {
+    if viewer.org == c.operator_org {
+        return Ok(Reason::OwnOrganisation);
+    }
+    if viewer.org != c.addressee_org {
+        return Err(Reason::DeniedOutsideScope);
+    }
+    if viewer.employment != Employment::Staff {
+        return Err(Reason::DeniedEmployment);
+    }
+    match viewer.org_kind {
+        OrgKind::Nisc => Ok(Reason::NamedOrganisation),
+        OrgKind::CrisisManagement
+        | OrgKind::CiMinistry
+        | OrgKind::CybersecurityMinistry
+        | OrgKind::IncidentResponseMinistry
+        | OrgKind::DisasterManagementMinistry
+        | OrgKind::CybersecurityAgency
+        | OrgKind::CyberspaceBusiness
+        | OrgKind::Ceptoar
+        | OrgKind::CeptoarCouncil
+        | OrgKind::Operator => {
+            if c.sectors.iter().any(|s| viewer.need_to_know.covers(s)) {
+                Ok(Reason::NamedOrganisation)
+            } else {
+                Err(Reason::DeniedNeedToKnow)
+            }
+        }
+    }
+}
+
 /// A route, then the TLP's employment gate.
 fn gate(viewer: &Viewer, tlp: Tlp, route: Result<Reason, Reason>) -> Decision {
     match route {
@@ -165,7 +234,7 @@ fn gate(viewer: &Viewer, tlp: Tlp, route: Result<Reason, Reason>) -> Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kakehashi_domain::{Employment, NeedToKnow};
+    use kakehashi_domain::NeedToKnow;
 
     fn viewer(org: &str, kind: OrgKind, employment: Employment, declared: &[&str]) -> Viewer {
         Viewer {
@@ -313,6 +382,95 @@ mod tests {
             decide_access(&nda, &strict).reason,
             Reason::DeniedEmployment
         );
+    }
+
+    fn consultation(sectors: &[&str]) -> Access {
+        Access::Consultation(ConsultationScope {
+            operator_org: OrgId("power".into()),
+            addressee_org: OrgId("meti".into()),
+            sectors: sectors.iter().map(|s| SectorId((*s).into())).collect(),
+        })
+    }
+
+    /// Every organisation kind, at the operator, at the addressee and elsewhere: the two
+    /// organisations read, nobody else (NISC neither, unless consulted).
+    #[test]
+    fn a_consultation_is_read_by_its_two_organisations_only() {
+        let c = consultation(&["electric_power"]);
+        for kind in OrgKind::ALL {
+            for employment in [Employment::Staff, Employment::NdaContractor] {
+                let own = viewer("power", kind, employment, &[]);
+                assert_eq!(
+                    decide_access(&own, &c),
+                    Decision::allow(Reason::OwnOrganisation),
+                    "{kind:?} {employment:?}"
+                );
+                let other = viewer("other", kind, employment, &["electric_power"]);
+                assert_eq!(
+                    decide_access(&other, &c),
+                    Decision::deny(Reason::DeniedOutsideScope),
+                    "{kind:?} {employment:?}"
+                );
+            }
+            let addressee = viewer("meti", kind, Employment::Staff, &[]);
+            assert_eq!(
+                decide_access(&addressee, &c),
+                Decision::allow(Reason::NamedOrganisation),
+                "{kind:?}"
+            );
+            let nda = viewer("meti", kind, Employment::NdaContractor, &[]);
+            assert_eq!(
+                decide_access(&nda, &c),
+                Decision::deny(Reason::DeniedEmployment),
+                "{kind:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_consulted_ministry_needs_to_know_the_sector_and_nisc_does_not() {
+        let c = consultation(&["electric_power"]);
+        let mut gas_only = viewer("meti", OrgKind::CiMinistry, Employment::Staff, &[]);
+        gas_only.need_to_know = NeedToKnow::Sectors(vec![SectorId("gas".into())]);
+        assert_eq!(
+            decide_access(&gas_only, &c),
+            Decision::deny(Reason::DeniedNeedToKnow)
+        );
+        let mut power = gas_only.clone();
+        power.need_to_know = NeedToKnow::Sectors(vec![SectorId("electric_power".into())]);
+        assert!(decide_access(&power, &c).allowed);
+        // No sector named: nobody at a ministry or CEPTOAR reads it (fail closed)…
+        assert_eq!(
+            decide_access(&power, &consultation(&[])),
+            Decision::deny(Reason::DeniedNeedToKnow)
+        );
+        // …while NISC, consulted, works across every sector (hub).
+        let to_nisc = Access::Consultation(ConsultationScope {
+            operator_org: OrgId("power".into()),
+            addressee_org: OrgId("nisc".into()),
+            sectors: vec![],
+        });
+        let mut nisc = viewer("nisc", OrgKind::Nisc, Employment::Staff, &[]);
+        nisc.need_to_know = NeedToKnow::Sectors(vec![]);
+        assert_eq!(
+            decide_access(&nisc, &to_nisc),
+            Decision::allow(Reason::NamedOrganisation)
+        );
+        // NISC not consulted reads nothing, even in a large-scale outage.
+        let hub = viewer(
+            "nisc",
+            OrgKind::Nisc,
+            Employment::Staff,
+            &["electric_power"],
+        );
+        assert!(!decide_access(&hub, &c).allowed);
+        let crisis = viewer(
+            "cm",
+            OrgKind::CrisisManagement,
+            Employment::Staff,
+            &["electric_power"],
+        );
+        assert!(!decide_access(&crisis, &c).allowed);
     }
 
     #[test]

@@ -15,7 +15,8 @@
 //!   return `Visible<T>`, so no caller can hand out an item that was never checked.
 //! * [`decide_access`] decides what travels on its own edge to or from NISC: what the other
 //!   actors send NISC and NISC's requests for cooperation (see the `actors` module); for a shared
-//!   item it is [`decide`].
+//!   item it is [`decide`]. It also decides an operator's consultations (相談) with its
+//!   ministry, CEPTOAR or NISC: the two organisations only.
 //! * [`decide_hub_internal`] / [`reveal_hub_internal`] decide NISC's internal working material
 //!   (provision drafts, sanitisation findings, sources, resolutions): NISC's own staff only.
 //! * [`decide_contacts`] / [`decide_contact_oversight`] / [`decide_contact_check`] decide the
@@ -35,7 +36,9 @@ mod decision;
 mod scope;
 mod visible;
 
-pub use actors::{decide_access, reveal_access, Access, RequestScope, SubmissionScope};
+pub use actors::{
+    decide_access, reveal_access, Access, ConsultationScope, RequestScope, SubmissionScope,
+};
 pub use audience::{audience, viewer_keys, AudienceKey};
 pub use contacts::{
     decide_contact_check, decide_contact_oversight, decide_contacts, reveal_check, reveal_contacts,

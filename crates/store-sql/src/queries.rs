@@ -82,6 +82,19 @@ impl SqlStore {
         Ok(())
     }
 
+    /// Why a compare-and-set on a consultation changed nothing: it is missing, or it moved.
+    async fn consultation_miss(tx: &mut Tx<'_>, id: &str) -> StoreError {
+        match sqlx::query("SELECT status FROM consultations WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await
+        {
+            Ok(None) => StoreError::NotFound,
+            Ok(Some(_)) => StoreError::Conflict("consultation_status".into()),
+            Err(e) => map_err(e),
+        }
+    }
+
     async fn begin(&self) -> StoreResult<Tx<'static>> {
         self.writer.begin().await.map_err(map_err)
     }
@@ -728,6 +741,26 @@ impl Store for SqlStore {
                         .push_bind(r.id.0.clone());
                 });
                 qb.build().execute(&mut *tx).await.map_err(map_err)?;
+            }
+        }
+        if let Some(link) = &b.consultation {
+            // Linked once, by the operator that opened it; closed with the filing.
+            let done = sqlx::query(
+                "UPDATE consultations SET chain_id = $1, status = 'closed', updated_at = $2, \
+                 closed_by = COALESCE(closed_by, $3), closed_at = COALESCE(closed_at, $4) \
+                 WHERE id = $5 AND operator_org = $6 AND chain_id IS NULL",
+            )
+            .bind(b.chain.as_str())
+            .bind(at)
+            .bind(link.by.as_str())
+            .bind(at)
+            .bind(&link.id)
+            .bind(link.operator_org.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::Conflict("consultation".into()));
             }
         }
         let mut outcome = HopOutcome { chain_number: None, ident: None };
@@ -1770,6 +1803,146 @@ impl Store for SqlStore {
             .collect()
     }
 
+    async fn insert_consultation(&self, c: &ConsultationRecord, audit: AuditDraft) -> StoreResult<u64> {
+        let mut tx = self.begin().await?;
+        let n: i64 = sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'C' RETURNING value")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_err)?
+            .try_get("value")
+            .map_err(map_err)?;
+        sqlx::query(
+            "INSERT INTO consultations (id, number, operator_org, opened_by, addressee_org, subject, body, sector, \
+             service, status, chain_id, created_at, updated_at, closed_by, closed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        )
+        .bind(&c.id)
+        .bind(n)
+        .bind(c.operator_org.as_str())
+        .bind(c.opened_by.as_str())
+        .bind(c.addressee_org.as_str())
+        .bind(&c.subject)
+        .bind(&c.body)
+        .bind(c.sector.clone())
+        .bind(c.service.clone())
+        .bind(&c.status)
+        .bind(c.chain.clone())
+        .bind(micros(c.created_at))
+        .bind(micros(c.updated_at))
+        .bind(c.closed_by.as_ref().map(|p| p.as_str().to_owned()))
+        .bind(c.closed_at.map(micros))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        let mut audit = audit;
+        audit.detail["number"] = serde_json::json!(kakehashi_domain::consultation::consultation_ident(n as u64));
+        Self::audit_in(&mut tx, vec![audit], c.created_at).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(n as u64)
+    }
+
+    async fn consultation(&self, id: &str) -> StoreResult<ConsultationRecord> {
+        let r = sqlx::query("SELECT * FROM consultations WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(map_err)?;
+        consultation_from_row(&r)
+    }
+
+    async fn consultations(&self, q: &ConsultationQuery) -> StoreResult<Vec<ConsultationRecord>> {
+        let mut qb: QueryBuilder<Db> = QueryBuilder::new("SELECT * FROM consultations WHERE ");
+        if q.addressed_only {
+            qb.push("addressee_org = ").push_bind(q.org.0.clone());
+        } else {
+            qb.push("(operator_org = ")
+                .push_bind(q.org.0.clone())
+                .push(" OR addressee_org = ")
+                .push_bind(q.org.0.clone())
+                .push(")");
+        }
+        if let Some(st) = &q.status {
+            qb.push(" AND status = ").push_bind(st.clone());
+        }
+        if let Some(n) = q.before {
+            qb.push(" AND number < ").push_bind(n as i64);
+        }
+        qb.push(" ORDER BY number DESC LIMIT ").push_bind(i64::from(q.limit));
+        let rows = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
+        rows.iter().map(consultation_from_row).collect()
+    }
+
+    async fn add_consultation_message(&self, m: &ConsultationMessageRecord, from: &str, to: &str, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("UPDATE consultations SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4")
+            .bind(to)
+            .bind(micros(m.at))
+            .bind(&m.consultation)
+            .bind(from)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        if done.rows_affected() != 1 {
+            return Err(Self::consultation_miss(&mut tx, &m.consultation).await);
+        }
+        sqlx::query(
+            "INSERT INTO consultation_messages (id, consultation_id, author, author_org, body, at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&m.id)
+        .bind(&m.consultation)
+        .bind(m.author.as_str())
+        .bind(m.author_org.as_str())
+        .bind(&m.body)
+        .bind(micros(m.at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        Self::audit_in(&mut tx, vec![audit], m.at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn consultation_messages(&self, consultation: &str) -> StoreResult<Vec<ConsultationMessageRecord>> {
+        let rows = sqlx::query("SELECT * FROM consultation_messages WHERE consultation_id = $1 ORDER BY at, id")
+            .bind(consultation)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(ConsultationMessageRecord {
+                    id: r.try_get("id").map_err(map_err)?,
+                    consultation: r.try_get("consultation_id").map_err(map_err)?,
+                    author: PersonId(r.try_get("author").map_err(map_err)?),
+                    author_org: OrgId(r.try_get("author_org").map_err(map_err)?),
+                    body: r.try_get("body").map_err(map_err)?,
+                    at: from_micros(r.try_get("at").map_err(map_err)?),
+                })
+            })
+            .collect()
+    }
+
+    async fn close_consultation(&self, id: &str, from: &str, by: &PersonId, at: DateTime<Utc>, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE consultations SET status = 'closed', updated_at = $1, closed_by = $2, closed_at = $3 \
+             WHERE id = $4 AND status = $5",
+        )
+        .bind(micros(at))
+        .bind(by.as_str())
+        .bind(micros(at))
+        .bind(id)
+        .bind(from)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() != 1 {
+            return Err(Self::consultation_miss(&mut tx, id).await);
+        }
+        Self::audit_in(&mut tx, vec![audit], at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
     async fn people_in_orgs(&self, orgs: &[OrgId]) -> StoreResult<Vec<PersonRecord>> {
         let mut out = Vec::new();
         for chunk in orgs.chunks(500) {
@@ -2512,6 +2685,28 @@ fn coop_request_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<CoopReq
         tlp: r.try_get("tlp").map_err(map_err)?,
         created_by: PersonId(r.try_get("created_by").map_err(map_err)?),
         created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
+    })
+}
+
+fn consultation_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<ConsultationRecord> {
+    let closed_by: Option<String> = r.try_get("closed_by").map_err(map_err)?;
+    let closed_at: Option<i64> = r.try_get("closed_at").map_err(map_err)?;
+    Ok(ConsultationRecord {
+        id: r.try_get("id").map_err(map_err)?,
+        number: r.try_get::<i64, _>("number").map_err(map_err)? as u64,
+        operator_org: OrgId(r.try_get("operator_org").map_err(map_err)?),
+        opened_by: PersonId(r.try_get("opened_by").map_err(map_err)?),
+        addressee_org: OrgId(r.try_get("addressee_org").map_err(map_err)?),
+        subject: r.try_get("subject").map_err(map_err)?,
+        body: r.try_get("body").map_err(map_err)?,
+        sector: r.try_get("sector").map_err(map_err)?,
+        service: r.try_get("service").map_err(map_err)?,
+        status: r.try_get("status").map_err(map_err)?,
+        chain: r.try_get("chain_id").map_err(map_err)?,
+        created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
+        updated_at: from_micros(r.try_get("updated_at").map_err(map_err)?),
+        closed_by: closed_by.map(PersonId),
+        closed_at: closed_at.map(from_micros),
     })
 }
 

@@ -136,4 +136,5 @@ cases!(
     actor_submissions_and_requests,
     reporting_policies_set_replace_remove,
     reminders_are_claimed_once,
+    consultation_threads,
 );

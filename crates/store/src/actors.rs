@@ -62,3 +62,62 @@ pub struct CoopMessageRecord {
     pub body: String,
     pub at: DateTime<Utc>,
 }
+
+/// An operator's consultation (相談), numbered C<n> when stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsultationRecord {
+    pub id: String,
+    /// The n of C<n>; assigned by the store on insert (the value given is ignored).
+    pub number: u64,
+    pub operator_org: OrgId,
+    pub opened_by: PersonId,
+    /// The ministry, CEPTOAR or NISC consulted.
+    pub addressee_org: OrgId,
+    pub subject: String,
+    pub body: String,
+    /// The sector it concerns, if the operator named one.
+    pub sector: Option<String>,
+    /// The CI service it concerns, if named.
+    pub service: Option<String>,
+    /// `ConsultationStatus::code()`.
+    pub status: String,
+    /// The liaison chain the operator filed from it.
+    pub chain: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub closed_by: Option<PersonId>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// A message of a consultation's thread (by either organisation).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsultationMessageRecord {
+    pub id: String,
+    pub consultation: String,
+    pub author: PersonId,
+    pub author_org: OrgId,
+    pub body: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Which consultations a listing holds: those `org` opened or was consulted on, newest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsultationQuery {
+    pub org: OrgId,
+    /// Only those `org` was consulted on (not those it opened).
+    pub addressed_only: bool,
+    /// Only those in this state (`ConsultationStatus::code()`).
+    pub status: Option<String>,
+    /// Keyset: only numbers below this one.
+    pub before: Option<u64>,
+    pub limit: u32,
+}
+
+/// The consultation a first report was filed from: linked and closed in the filing's
+/// transaction, if `operator_org` opened it and no filing is linked yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsultationLink {
+    pub id: String,
+    pub operator_org: OrgId,
+    pub by: PersonId,
+}

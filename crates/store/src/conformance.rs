@@ -43,6 +43,7 @@ pub const CASES: &[&str] = &[
     "actor_submissions_and_requests",
     "reporting_policies_set_replace_remove",
     "reminders_are_claimed_once",
+    "consultation_threads",
 ];
 
 /// Runs one case by name.
@@ -94,6 +95,7 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
             reporting_policies_set_replace_remove(store).await
         }
         "reminders_are_claimed_once" => reminders_are_claimed_once(store).await,
+        "consultation_threads" => consultation_threads(store).await,
         other => panic!("unknown conformance case {other}"),
     }
 }
@@ -217,6 +219,7 @@ fn batch_new_chain(
         }),
         copies,
         chain_status: Some("open".into()),
+        consultation: None,
         audit: vec![draft("liaison.file")],
         at,
     }
@@ -415,6 +418,7 @@ pub async fn numbering_on_receipt(store: Arc<dyn Store>) {
         new_report: None,
         copies: vec![new_copy(copy("c1", "r1", "k2", "nisc", t0()), &["a"])],
         chain_status: None,
+        consultation: None,
         audit: vec![draft("fwd")],
         at: t0(),
     };
@@ -436,6 +440,7 @@ pub async fn numbering_on_receipt(store: Arc<dyn Store>) {
         new_report: None,
         copies: vec![new_copy(copy("c1", "r1", "k3", "nisc", t0()), &["a"])],
         chain_status: None,
+        consultation: None,
         audit: vec![],
         at: t0(),
     };
@@ -461,6 +466,7 @@ pub async fn numbering_on_receipt(store: Arc<dyn Store>) {
         }),
         copies: vec![new_copy(c, &["a"])],
         chain_status: Some("closed".into()),
+        consultation: None,
         audit: vec![draft("follow")],
         at: t0(),
     };
@@ -652,6 +658,7 @@ pub async fn chain_listing_follows_audience_keys(store: Arc<dyn Store>) {
         new_report: None,
         copies: vec![c],
         chain_status: None,
+        consultation: None,
         audit: vec![draft("liaison.forward")],
         at: t0(),
     };
@@ -2934,5 +2941,262 @@ pub async fn reminders_are_claimed_once(store: Arc<dyn Store>) {
     assert_eq!(
         (claimed.claimed_by.as_deref(), claimed.sent_at),
         (Some("z"), None)
+    );
+}
+
+/// Consultations are numbered C1, C2…; a listing holds what an organisation opened or was
+/// consulted on, newest first, by state and page; a message moves the state by compare-and-set
+/// in its transaction; closing is once; a first report links and closes its consultation in the
+/// filing's transaction, for the operator that opened it only, once.
+pub async fn consultation_threads(store: Arc<dyn Store>) {
+    world(&*store).await;
+    let rec = |id: &str, to: &str, minute: i64| ConsultationRecord {
+        id: id.into(),
+        number: 0,
+        operator_org: OrgId("op".into()),
+        opened_by: PersonId("p1".into()),
+        addressee_org: OrgId(to.into()),
+        subject: "該当ケースの確認".into(),
+        body: "法令等報告の対象か分かりません".into(),
+        sector: Some("electric_power".into()),
+        service: None,
+        status: "open".into(),
+        chain: None,
+        created_at: t0() + Duration::minutes(minute),
+        updated_at: t0() + Duration::minutes(minute),
+        closed_by: None,
+        closed_at: None,
+    };
+    let before = head_seq(&*store).await;
+    for (i, (id, to)) in [("c1", "meti"), ("c2", "nisc"), ("c3", "meti")]
+        .into_iter()
+        .enumerate()
+    {
+        let n = store
+            .insert_consultation(&rec(id, to, i as i64), draft("consultation.open"))
+            .await
+            .expect("insert");
+        assert_eq!(n, i as u64 + 1, "C{}", i + 1);
+    }
+    assert_eq!(head_seq(&*store).await, before + 3, "audited");
+    let c1 = store.consultation("c1").await.expect("c1");
+    assert_eq!(
+        c1,
+        ConsultationRecord {
+            number: 1,
+            ..rec("c1", "meti", 0)
+        }
+    );
+    assert!(matches!(
+        store.consultation("nope").await,
+        Err(StoreError::NotFound)
+    ));
+    let q = |org: &str, addressed_only: bool, status: Option<&str>, before: Option<u64>| {
+        ConsultationQuery {
+            org: OrgId(org.into()),
+            addressed_only,
+            status: status.map(str::to_owned),
+            before,
+            limit: 10,
+        }
+    };
+    let ids = |v: Vec<ConsultationRecord>| v.into_iter().map(|c| c.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(store
+            .consultations(&q("op", false, None, None))
+            .await
+            .expect("op")),
+        vec!["c3", "c2", "c1"],
+        "newest first"
+    );
+    assert!(
+        store
+            .consultations(&q("op", true, None, None))
+            .await
+            .expect("op addressed")
+            .is_empty(),
+        "the operator opened them, it was consulted on none"
+    );
+    assert_eq!(
+        ids(store
+            .consultations(&q("meti", true, None, None))
+            .await
+            .expect("meti")),
+        vec!["c3", "c1"]
+    );
+    assert_eq!(
+        ids(store
+            .consultations(&q("meti", false, None, Some(3)))
+            .await
+            .expect("page")),
+        vec!["c1"],
+        "keyset"
+    );
+    let mut one = q("op", false, None, None);
+    one.limit = 1;
+    assert_eq!(
+        ids(store.consultations(&one).await.expect("limit")),
+        vec!["c3"]
+    );
+    assert!(store
+        .consultations(&q("other", false, None, None))
+        .await
+        .expect("other")
+        .is_empty());
+
+    // A message moves the state by compare-and-set, in one transaction.
+    let msg = |id: &str, c: &str, org: &str, minute: i64| ConsultationMessageRecord {
+        id: id.into(),
+        consultation: c.into(),
+        author: PersonId("p1".into()),
+        author_org: OrgId(org.into()),
+        body: "回答します".into(),
+        at: t0() + Duration::minutes(10 + minute),
+    };
+    let m1 = msg("m1", "c1", "meti", 0);
+    store
+        .add_consultation_message(&m1, "open", "answered", draft("consultation.reply"))
+        .await
+        .expect("answer");
+    let seq = head_seq(&*store).await;
+    assert!(
+        matches!(
+            store
+                .add_consultation_message(
+                    &msg("m2", "c1", "meti", 1),
+                    "open",
+                    "answered",
+                    draft("consultation.reply")
+                )
+                .await,
+            Err(StoreError::Conflict(_))
+        ),
+        "compare-and-set"
+    );
+    assert!(matches!(
+        store
+            .add_consultation_message(
+                &msg("m3", "nope", "meti", 1),
+                "open",
+                "answered",
+                draft("consultation.reply")
+            )
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(head_seq(&*store).await, seq, "nothing written");
+    let m4 = msg("m4", "c1", "op", 2);
+    store
+        .add_consultation_message(&m4, "answered", "open", draft("consultation.reply"))
+        .await
+        .expect("asked again");
+    assert_eq!(
+        store.consultation_messages("c1").await.expect("thread"),
+        vec![m1, m4],
+        "oldest first, the refused one absent"
+    );
+    let c1 = store.consultation("c1").await.expect("c1");
+    assert_eq!(
+        (c1.status.as_str(), c1.updated_at),
+        ("open", t0() + Duration::minutes(12))
+    );
+    assert_eq!(
+        ids(store
+            .consultations(&q("meti", true, Some("open"), None))
+            .await
+            .expect("awaiting")),
+        vec!["c3", "c1"]
+    );
+
+    // Closing is once.
+    let by = PersonId("p1".into());
+    let at = t0() + Duration::hours(1);
+    store
+        .close_consultation("c2", "open", &by, at, draft("consultation.close"))
+        .await
+        .expect("close");
+    assert!(matches!(
+        store
+            .close_consultation("c2", "open", &by, at, draft("consultation.close"))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store
+            .close_consultation("nope", "open", &by, at, draft("consultation.close"))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let c2 = store.consultation("c2").await.expect("c2");
+    assert_eq!(
+        (c2.status.as_str(), c2.closed_by.clone(), c2.closed_at),
+        ("closed", Some(by.clone()), Some(at))
+    );
+
+    // Filing from a consultation: another organisation's id writes nothing at all.
+    let filing = |chain: &str, report: &str, copy_id: &str, org: &str, c: &str| {
+        let mut b = batch_new_chain(
+            chain,
+            report,
+            vec![new_copy(
+                copy(chain, report, copy_id, "meti", at),
+                &["o:meti"],
+            )],
+            at,
+        );
+        b.consultation = Some(ConsultationLink {
+            id: c.into(),
+            operator_org: OrgId(org.into()),
+            by: by.clone(),
+        });
+        b
+    };
+    let seq = head_seq(&*store).await;
+    assert!(matches!(
+        store
+            .record_hops(filing("ch-x", "r-x", "cp-x", "meti", "c3"))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.chain(&ChainId("ch-x".into())).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(head_seq(&*store).await, seq, "nothing written");
+    assert_eq!(store.consultation("c3").await.expect("c3").status, "open");
+    store
+        .record_hops(filing("ch-1", "r-1", "cp-1", "op", "c3"))
+        .await
+        .expect("filed from c3");
+    let c3 = store.consultation("c3").await.expect("c3");
+    assert_eq!(
+        (
+            c3.status.as_str(),
+            c3.chain.as_deref(),
+            c3.closed_by.clone()
+        ),
+        ("closed", Some("ch-1"), Some(by.clone()))
+    );
+    // Once: a second filing from it is refused and writes nothing.
+    assert!(matches!(
+        store
+            .record_hops(filing("ch-2", "r-2", "cp-2", "op", "c3"))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.chain(&ChainId("ch-2".into())).await,
+        Err(StoreError::NotFound)
+    ));
+    // A consultation closed by hand may still be linked (the filing came later); its closing
+    // stays as it was.
+    store
+        .record_hops(filing("ch-3", "r-3", "cp-3", "op", "c2"))
+        .await
+        .expect("filed from the closed c2");
+    let c2 = store.consultation("c2").await.expect("c2");
+    assert_eq!(
+        (c2.chain.as_deref(), c2.closed_at),
+        (Some("ch-3"), Some(at))
     );
 }

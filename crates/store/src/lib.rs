@@ -269,6 +269,42 @@ pub trait Store: Send + Sync + 'static {
     /// Every thread's messages of a request, oldest first.
     async fn coop_messages(&self, request: &str) -> StoreResult<Vec<CoopMessageRecord>>;
 
+    // --- consultations (相談) ------------------------------------------------------------
+    /// Stores a consultation numbered C<n> from the counter 'C', with its audit entry; returns n.
+    async fn insert_consultation(
+        &self,
+        c: &ConsultationRecord,
+        audit: AuditDraft,
+    ) -> StoreResult<u64>;
+    async fn consultation(&self, id: &str) -> StoreResult<ConsultationRecord>;
+    /// See [`ConsultationQuery`]; newest (highest number) first. The caller decides each read.
+    async fn consultations(&self, q: &ConsultationQuery) -> StoreResult<Vec<ConsultationRecord>>;
+    /// Adds a message and moves the status from `from` to `to` (compare-and-set, `to` may equal
+    /// `from`), in one transaction: `NotFound` if there is no such consultation, `Conflict`
+    /// (nothing written) if its status is no longer `from`.
+    async fn add_consultation_message(
+        &self,
+        m: &ConsultationMessageRecord,
+        from: &str,
+        to: &str,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    /// Its messages, oldest first.
+    async fn consultation_messages(
+        &self,
+        consultation: &str,
+    ) -> StoreResult<Vec<ConsultationMessageRecord>>;
+    /// Closes it from `from` (compare-and-set): `NotFound` if there is no such consultation,
+    /// `Conflict` (nothing written) if its status is no longer `from`.
+    async fn close_consultation(
+        &self,
+        id: &str,
+        from: &str,
+        by: &PersonId,
+        at: DateTime<Utc>,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+
     /// The active people of these organisations (any number of them), for a fan-out: the app
     /// asks the policy which of them it tells. Ordered by organisation and login.
     async fn people_in_orgs(&self, orgs: &[OrgId]) -> StoreResult<Vec<PersonRecord>>;

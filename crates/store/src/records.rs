@@ -214,6 +214,9 @@ pub struct HopBatch {
     pub copies: Vec<NewCopy>,
     /// New chain status from ⑧, if this batch carries a new report.
     pub chain_status: Option<String>,
+    /// A first report filed from a consultation: linked to the chain and closed in the same
+    /// transaction; `Conflict("consultation")` (nothing written) if it cannot be.
+    pub consultation: Option<crate::ConsultationLink>,
     pub audit: Vec<AuditDraft>,
     pub at: DateTime<Utc>,
 }

@@ -215,6 +215,7 @@ impl App {
                 new_report: None,
                 copies,
                 chain_status: None,
+                consultation: None,
                 audit: vec![audit],
                 at,
             })

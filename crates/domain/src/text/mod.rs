@@ -68,6 +68,8 @@ pub enum Subject {
     Contact,
     /// A contact check (連絡確認).
     ContactCheck,
+    /// An operator's consultation (相談) with its ministry, CEPTOAR or NISC, and its thread.
+    Consultation,
 }
 
 /// How a field is cleaned and checked (see the module documentation).
@@ -364,6 +366,23 @@ pub const FIELDS: &[FieldRule] = {
             "Message",
             Text,
             MAX_NOTE_CHARS,
+        ),
+        required(row(Consultation, "subject", "件名", "Subject", Line, 300)),
+        required(row(
+            Consultation,
+            "body",
+            "相談内容",
+            "Question",
+            Text,
+            MAX_TEXT_CHARS,
+        )),
+        row(
+            Consultation,
+            "message",
+            "メッセージ",
+            "Message",
+            Text,
+            MAX_TEXT_CHARS,
         ),
         required(row(SourceItem, "title", "件名", "Title", Line, 300)),
         row(SourceItem, "origin", "入手元", "Origin", Line, 300),

@@ -13,11 +13,12 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// File a first report (第1報). Routed by the rules: statutory → ministry; non-statutory → CEPTOAR
-/// (anonymising) or ministry; urgent → also NISC at once.
+/// (anonymising) or ministry; urgent → also NISC at once. `consultation` names the consultation
+/// (相談) the report follows: it is linked to the case and closed.
 #[utoipa::path(post, path = "/api/v1/liaisons", tag = "liaison", request_body = FileRequest, security(("token" = ["write"])),
     responses((status = 201, description = "Filed: the case, its copies and who received what"),
         (status = 403, description = "The caller's role or organisation does not file liaisons"),
-        (status = 422, description = "Invalid form or route; `errors` names each field and rule")))]
+        (status = 422, description = "Invalid form or route, or a `consultation` the caller's organisation did not open or already filed from; `errors` names each field and rule")))]
 pub async fn file(
     State(s): State<AppState>,
     ApiAuth(a): ApiAuth,

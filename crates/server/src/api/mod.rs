@@ -3,6 +3,7 @@
 
 mod actors;
 mod admin;
+mod consultations;
 mod contacts;
 mod deadlines;
 pub mod doc;
@@ -41,6 +42,8 @@ use utoipa::OpenApi;
         large_scale::episodes, large_scale::episode,
         actors::submit, actors::submissions, actors::submission, actors::record_source,
         actors::send_request, actors::requests, actors::request, actors::reply, actors::set_status,
+        consultations::open, consultations::list, consultations::addressees, consultations::get,
+        consultations::message, consultations::close,
         contacts::list, contacts::create, contacts::update, contacts::remove, contacts::gaps,
         contacts::checks, contacts::send, contacts::check, contacts::ack, contacts::close,
         deadlines::list, deadlines::put, deadlines::remove, deadlines::overdue,
@@ -48,7 +51,7 @@ use utoipa::OpenApi;
         statistics::read, statistics::csv, statistics::set_k,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem)),
-    tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"), (name = "actors", description = "関係主体 — what the other actors send NISC, and NISC's requests for cooperation (連携要請)"), (name = "statistics", description = "統計 — counts and response times for the yearly verification, never singling out an operator"))
+    tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"), (name = "actors", description = "関係主体 — what the other actors send NISC, and NISC's requests for cooperation (連携要請)"), (name = "statistics", description = "統計 — counts and response times for the yearly verification, never singling out an operator"), (name = "consultations", description = "相談 — an operator consulting its ministry, CEPTOAR or NISC before filing"))
 )]
 pub struct ApiDoc;
 
@@ -128,6 +131,23 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/cooperation-requests/{id}/status",
             axum::routing::put(actors::set_status),
+        )
+        .route(
+            "/api/v1/consultations",
+            get(consultations::list).post(consultations::open),
+        )
+        .route(
+            "/api/v1/consultations/addressees",
+            get(consultations::addressees),
+        )
+        .route("/api/v1/consultations/{id}", get(consultations::get))
+        .route(
+            "/api/v1/consultations/{id}/messages",
+            post(consultations::message),
+        )
+        .route(
+            "/api/v1/consultations/{id}/close",
+            post(consultations::close),
         )
         .route(
             "/api/v1/copies/{id}/consents",

@@ -40,6 +40,7 @@ table.list td,table.list th{font-size:.92rem}
 .tlp-CLEAR{background:#000;color:#fff;border-color:#000}
 .imp-alert{background:#a4001d;color:#fff}.imp-caution{background:#f2c94c;color:#222}.imp-reference{background:#dfe6ee;color:#222}
 .st-open{background:#e7f0fb;color:#0b3d74;border-color:#9cbfe6}.st-closed{background:#eef1ee;color:#333;border-color:#bcc6bc}
+.consult-open{background:#fff4d6;color:#6a4a00;border-color:#e6c36a}.consult-answered{background:#e7f0fb;color:#0b3d74;border-color:#9cbfe6}.consult-closed{background:#eef1ee;color:#333;border-color:#bcc6bc}
 .flag{background:#f6eefc;color:#4b1f73;border-color:#cdb3e4}
 td.line{min-width:14rem}.flags .badge{margin:0 0 .15rem}
 .flag-urgent{background:#a4001d;color:#fff}.flag-forward{background:#fff4d6;color:#6a4a00;border-color:#e6c36a}

@@ -317,6 +317,7 @@ pub async fn follow_up_submit(
         added_recipients: parsed.route.added_recipients,
         exercise: false,
         to_cabinet_secretariat: parsed.route.to_cabinet_secretariat,
+        consultation: None,
     };
     let filing = Filing::follow_up(&id);
     if needs_confirmation(&filing, &values) && !confirmed {

@@ -63,9 +63,27 @@ pub(super) async fn new_page(
         route_preview: route_box(s, a, lang, &values, &Filing::first()).await,
         inherited: None,
     };
+    // Filed from a consultation (相談): say which; sending links and closes it.
+    let consultation = match values.get("consultation") {
+        "" => None,
+        id => s
+            .app
+            .consultation(&a.actor, id)
+            .await
+            .ok()
+            .map(|c| c.into_inner()),
+    };
     let title = lang.t("情報連絡の作成", "New liaison");
     let body = html! {
         h1 { (title) (lang.t("（第1報）", " (1st report)")) }
+        @if let Some(c) = &consultation {
+            p.banner #from-consultation {
+                (lang.t("相談 ", "Following consultation "))
+                a href={ "/consultations/" (c.id) } { (c.ident) " " (c.subject) }
+                (lang.t(" を踏まえた情報連絡です。送信すると、この相談は終了します。",
+                    ". Sending links the report to it and closes the consultation."))
+            }
+        }
         (editor.render())
     };
     let status = if errors.is_empty() {
@@ -76,11 +94,26 @@ pub(super) async fn new_page(
     (status, page(lang, title, Some(a), Nav::New, body)).into_response()
 }
 
-pub async fn new_form(State(s): State<AppState>, WebAuth(a): WebAuth, lang: Lang) -> Response {
+/// `?consultation=<id>`: the first report follows that consultation (相談).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct NewQuery {
+    pub consultation: Option<String>,
+}
+
+pub async fn new_form(
+    State(s): State<AppState>,
+    WebAuth(a): WebAuth,
+    lang: Lang,
+    axum::extract::Query(q): axum::extract::Query<NewQuery>,
+) -> Response {
     if !may_file(&a) {
         return error_page(lang, Some(&a), &not_allowed());
     }
     let mut v = Values::default();
+    if let Some(c) = q.consultation.filter(|c| !c.trim().is_empty()) {
+        v.set("consultation", c.trim().to_owned());
+    }
     v.set("reported_at", local_value(Some(s.app.now())));
     let sectors = own_sectors(&s, &a);
     if a.actor.org.kind == OrgKind::Operator || sectors.len() == 1 {
@@ -133,6 +166,7 @@ pub async fn new_submit(
         added_recipients: parsed.route.added_recipients,
         exercise: false,
         to_cabinet_secretariat: parsed.route.to_cabinet_secretariat,
+        consultation: Some(values.get("consultation").to_owned()),
     };
     let filing = Filing::first();
     if needs_confirmation(&filing, &values) && !confirmed {

@@ -749,6 +749,10 @@ impl Editor<'_> {
                     }
                     Mode::New => {
                         (self.reporting_case())
+                        // The consultation this report follows (相談): linked and closed on sending.
+                        @if !self.values.get("consultation").is_empty() {
+                            input type="hidden" name="consultation" value=(self.values.get("consultation"));
+                        }
                         @if kind == OrgKind::Operator {
                             (check("via_ceptoar", "セプター経由（匿名化）", "Via the CEPTOAR (anonymised)",
                                 "法令等報告対象外の場合に限り、セプター事務局が匿名化して所管省庁へ送ります。",
@@ -810,6 +814,13 @@ impl Editor<'_> {
                     (self.errs("case_judged_by"))
                 }
                 p.small #case-unsure { (self.t(WHEN_UNSURE.0, WHEN_UNSURE.1)) }
+                // 相談: an operator consults in a thread on the platform, then files from it.
+                @if self.authed.actor.org.kind == OrgKind::Operator {
+                    p.small #consult-note {
+                        a href="/consultations/new" { (self.t("どのケースに該当するか不明な場合は、所管省庁・セプター・内閣官房に相談できます",
+                            "Unsure which case applies? You can consult your ministry, your CEPTOAR or the Cabinet Secretariat")) }
+                    }
+                }
             }
         }
     }

@@ -22,7 +22,8 @@ pub async fn home(State(s): State<AppState>, WebAuth(a): WebAuth, lang: Lang) ->
         + needs.to_relay.count
         + needs.to_ack.count
         + needs.unread_alerts.count
-        + needs.consents.count;
+        + needs.consents.count
+        + needs.consultations.count;
     let title = lang.t("対応待ち", "What needs me now");
     let body = html! {
         h1 { (title) }
@@ -35,6 +36,7 @@ pub async fn home(State(s): State<AppState>, WebAuth(a): WebAuth, lang: Lang) ->
             (count_item(lang, "count-relay", "#to-relay", "要中継", "To relay", &needs.to_relay))
             (count_item(lang, "count-ack", "#to-ack", "受領確認待ち", "To acknowledge", &needs.to_ack))
             (count_item(lang, "count-consents", "#consents", "同意依頼", "Consent requests", &needs.consents))
+            (count_item(lang, "count-consultations", "#consultations", "回答待ちの相談", "Consultations to answer", &needs.consultations))
         }
         @if needs.unread_alerts.count > 0 {
             section #unread-alerts {
@@ -88,6 +90,23 @@ pub async fn home(State(s): State<AppState>, WebAuth(a): WebAuth, lang: Lang) ->
                             @if let Some(t) = &c.tlp { " " (tlp_badge(t)) }
                         }
                     }
+                }
+            }
+        }
+        @if needs.consultations.count > 0 {
+            section #consultations {
+                h2 { (lang.t("回答待ちの相談", "Consultations to answer")) }
+                ul.waiting {
+                    @for c in &needs.consultations.items {
+                        @let c = c.get();
+                        li {
+                            a.consultation-link href={ "/consultations/" (c.id) } { (c.ident) " " (c.subject) }
+                            " " span.muted { (super::layout::org_name(lang, &c.operator_org_name_ja, &c.operator_org_name_en)) " " (show_time(c.created_at)) }
+                        }
+                    }
+                }
+                @if needs.consultations.more {
+                    p { a href="/consultations" { (lang.t("すべて見る", "See all")) } }
                 }
             }
         }

@@ -18,6 +18,7 @@ pub enum Nav {
     Search,
     New,
     Provisions,
+    Consultations,
     Reference,
     Contacts,
     Deadlines,
@@ -177,6 +178,9 @@ fn navigation(lang: Lang, a: &Authed, nav: Nav) -> Markup {
             }
             @if super::statistics::may_see_statistics(a) {
                 (item("nav-statistics", "/statistics", Nav::Statistics, "統計", "Statistics"))
+            }
+            @if super::consultations::may_see_consultations(a) {
+                (item("nav-consultations", "/consultations", Nav::Consultations, "相談", "Consultations"))
             }
             (item("nav-contacts", "/contacts", Nav::Contacts, "連絡先", "Contacts"))
             @if super::deadlines::may_watch(a) {

@@ -13,6 +13,7 @@ mod admin;
 mod assets;
 mod audit;
 mod chains;
+mod consultations;
 mod contacts;
 mod copies;
 mod deadlines;
@@ -78,6 +79,14 @@ pub fn routes(state: AppState) -> Router<AppState> {
             post(deadlines::remove),
         )
         .route("/overdue", get(deadlines::overdue))
+        .route(
+            "/consultations",
+            get(consultations::list).post(consultations::open),
+        )
+        .route("/consultations/new", get(consultations::new_form))
+        .route("/consultations/{id}", get(consultations::view))
+        .route("/consultations/{id}/reply", post(consultations::reply))
+        .route("/consultations/{id}/close", post(consultations::close))
         .route("/contacts", get(contacts::overview))
         .route("/contacts/orgs/{id}", get(contacts::org_page))
         .route("/contacts/orgs/{id}/add", post(contacts::add))
