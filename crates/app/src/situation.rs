@@ -544,7 +544,11 @@ impl App {
                 }
             })
             .collect();
-        let nisc = self.store.org(&OrgId(crate::orgs::NISC_ORG.into())).await.ok();
+        let nisc = self
+            .store
+            .org(&OrgId(crate::orgs::NISC_ORG.into()))
+            .await
+            .ok();
         for p in self.provisions(actor, TIMELINE_LEN as u32).await? {
             let Some(at) = p.sent_at else { continue };
             out.push(TimelineEntry {

@@ -430,7 +430,11 @@ mod tests {
     fn counts_below_k_organisations_are_masked() {
         assert_eq!(mask(0, 0, 3), Masked::Count(0));
         assert_eq!(mask(1, 1, 3), Masked::BelowK);
-        assert_eq!(mask(7, 2, 3), Masked::BelowK, "many chains, too few companies");
+        assert_eq!(
+            mask(7, 2, 3),
+            Masked::BelowK,
+            "many chains, too few companies"
+        );
         assert_eq!(mask(3, 3, 3), Masked::Count(3));
         assert_eq!(mask(2, 2, 2), Masked::Count(2));
         // k is never below 2.
