@@ -198,8 +198,8 @@ fn dependency_graph(app: &App, lang: Lang, st: &Situation) -> Markup {
         }
         ul.legend #situation-graph-legend {
             li { (lang.t("矢印：依存先の分野から依存する分野へ（障害が波及する向き）", "Arrow: from the sector depended on to the dependent sector (the way an outage spills over)")) }
-            li { strong { (lang.t("▲発生（黒地）", "▲ source (black)")) } "：" (lang.t("警報・注意喚起又はサービス維持レベル逸脱の未完了事案がある分野", "a sector with an open case rated alert or caution, or with a service-level breach")) }
-            li { strong { (lang.t("⚠波及リスク（斜線・太い破線枠）", "⚠ at risk (hatched, thick dashed frame)")) } "：" (lang.t("依存先の分野が「発生」である分野", "a sector that depends on a source sector")) }
+            li { strong { (lang.t("▲発生（黒地）", "▲ source (black)")) } (lang.t("：", ": ")) (lang.t("警報・注意喚起又はサービス維持レベル逸脱の未完了事案がある分野", "a sector with an open case rated alert or caution, or with a service-level breach")) }
+            li { strong { (lang.t("⚠波及リスク（斜線・太い破線枠）", "⚠ at risk (hatched, thick dashed frame)")) } (lang.t("：", ": ")) (lang.t("依存先の分野が「発生」である分野", "a sector that depends on a source sector")) }
         }
     }
 }
@@ -323,7 +323,7 @@ fn picture(s: &AppState, lang: Lang, st: &Situation) -> Markup {
                     @for c in &breaches {
                         li data-chain=(c.chain) {
                             a href={ "/chains/" (c.chain) } { (sector_name(app, lang, &c.sector)) " / " (service_name(app, lang, c.service.as_deref().unwrap_or(""))) }
-                            " — " (c.line)
+                            " — " span.summary { (c.line) }
                         }
                     }
                 }
@@ -378,7 +378,7 @@ fn picture(s: &AppState, lang: Lang, st: &Situation) -> Markup {
                             " " (importance_badge(lang, e.importance.as_deref())) " "
                             (e.sectors.iter().map(|c| sector_name(app, lang, c)).collect::<Vec<_>>().join(lang.t("、", ", ")))
                             " — " (lang.t(&e.sender_name, &e.sender_name_en))
-                            @if !e.line.is_empty() { "：" (e.line) }
+                            @if !e.line.is_empty() { (lang.t("：", ": ")) span.summary { (e.line) } }
                         }
                     }
                 }
