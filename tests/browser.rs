@@ -914,6 +914,7 @@ async fn journey(backend: Backend) {
         ("tokens", "/account/tokens"),
         ("consents", "/consents"),
         ("statistics", "/statistics"),
+        ("situation", "/situation"),
     ] {
         let url = if path.starts_with("http") {
             path.to_owned()

@@ -22,6 +22,7 @@ mod policy_paths;
 mod provisions;
 mod read_paths;
 mod reporting_deadlines;
+mod situation;
 mod statistics;
 mod text_input;
 mod topology;

@@ -24,6 +24,7 @@ pub mod orgs;
 pub mod provision;
 pub mod refusals;
 pub mod reporter;
+pub mod situation;
 pub mod statistics;
 pub mod taxonomy;
 pub mod webhooks;

@@ -15,6 +15,7 @@ pub mod numbering;
 pub mod org;
 pub mod provision;
 pub mod sharing;
+pub mod situation;
 pub mod statistics;
 pub mod text;
 pub mod topology;

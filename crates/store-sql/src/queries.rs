@@ -1003,6 +1003,30 @@ impl Store for SqlStore {
             .collect()
     }
 
+    async fn count_open_chains_outside(&self, keys: &[String]) -> StoreResult<Vec<SectorCount>> {
+        let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+            "SELECT ch.sector AS sector, COUNT(*) AS chains, COUNT(DISTINCT ch.origin_org) AS orgs \
+             FROM chains ch WHERE ch.status = 'open' AND ch.exercise = ",
+        );
+        qb.push_bind(flag(false));
+        if !keys.is_empty() {
+            qb.push(" AND NOT EXISTS (SELECT 1 FROM copies c WHERE c.chain_id = ch.id AND ");
+            push_readable(&mut qb, "c", keys);
+            qb.push(")");
+        }
+        qb.push(" GROUP BY ch.sector ORDER BY ch.sector");
+        let rows = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(SectorCount {
+                    sector: r.try_get("sector").map_err(map_err)?,
+                    chains: r.try_get::<i64, _>("chains").map_err(map_err)?.max(0) as u64,
+                    orgs: r.try_get::<i64, _>("orgs").map_err(map_err)?.max(0) as u64,
+                })
+            })
+            .collect()
+    }
+
     async fn copies_without_search_text(&self, limit: u32) -> StoreResult<Vec<(CopyId, String)>> {
         let rows = sqlx::query(
             "SELECT id, form FROM copies WHERE search_text IS NULL ORDER BY created_at, id LIMIT $1",

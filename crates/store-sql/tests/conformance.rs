@@ -112,6 +112,7 @@ cases!(
     numbering_is_unique_under_concurrency,
     listing_follows_audience_keys,
     chain_listing_follows_audience_keys,
+    open_chain_counts_outside_keys,
     failed_batch_changes_nothing,
     audit_chain_verifies,
     login_failures_window,

@@ -19,6 +19,7 @@ pub const CASES: &[&str] = &[
     "numbering_is_unique_under_concurrency",
     "listing_follows_audience_keys",
     "chain_listing_follows_audience_keys",
+    "open_chain_counts_outside_keys",
     "failed_batch_changes_nothing",
     "audit_chain_verifies",
     "login_failures_window",
@@ -59,6 +60,7 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
         }
         "listing_follows_audience_keys" => listing_follows_audience_keys(store).await,
         "chain_listing_follows_audience_keys" => chain_listing_follows_audience_keys(store).await,
+        "open_chain_counts_outside_keys" => open_chain_counts_outside_keys(store).await,
         "failed_batch_changes_nothing" => failed_batch_changes_nothing(store).await,
         "audit_chain_verifies" => audit_chain_verifies(store).await,
         "login_failures_window" => login_failures_window(store).await,
@@ -642,6 +644,72 @@ pub async fn listing_follows_audience_keys(store: Arc<dyn Store>) {
         Some("R2"),
         "the ident of the report comes with the row"
     );
+}
+
+/// The situation picture's counts: open chains per sector that no copy the keys open belongs
+/// to, with their distinct reporting organisations; closed chains and exercises never count.
+pub async fn open_chain_counts_outside_keys(store: Arc<dyn Store>) {
+    world(&*store).await;
+    store
+        .insert_org(&org("op2", "operator", &["electric_power"]), draft("org"))
+        .await
+        .expect("op2");
+    let at = |m: i64| t0() + Duration::minutes(m);
+    // A (op) open, k1; B (op) open, k2; C (op2) open, k2; D (op) closed, k2; E exercise, k2;
+    // F (op) open, finance, k2.
+    for (chain, keys, origin, status, exercise, sector) in [
+        ("A", "k1", "op", "open", false, "electric_power"),
+        ("B", "k2", "op", "open", false, "electric_power"),
+        ("C", "k2", "op2", "open", false, "electric_power"),
+        ("D", "k2", "op", "closed", false, "electric_power"),
+        ("E", "k2", "op", "open", true, "electric_power"),
+        ("F", "k2", "op", "open", false, "finance"),
+    ] {
+        let report = format!("r{chain}");
+        let mut c = copy(chain, &report, &format!("{chain}1"), "meti", at(0));
+        c.sector = sector.into();
+        let mut b = batch_new_chain(chain, &report, vec![new_copy(c, &[keys])], at(0));
+        b.chain_status = Some(status.into());
+        if let Some(n) = b.new_chain.as_mut() {
+            n.origin_org = OrgId(origin.into());
+            n.exercise = exercise;
+            n.sector = sector.into();
+        }
+        store.record_hops(b).await.expect(chain);
+    }
+    let counts = |keys: &[&str]| {
+        let store = store.clone();
+        let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+        async move {
+            store
+                .count_open_chains_outside(&keys)
+                .await
+                .expect("counts")
+                .into_iter()
+                .map(|c| (c.sector, c.chains, c.orgs))
+                .collect::<Vec<_>>()
+        }
+    };
+    let all = vec![
+        ("electric_power".to_owned(), 3, 2),
+        ("finance".to_owned(), 1, 1),
+    ];
+    assert_eq!(counts(&[]).await, all, "no keys: every open chain");
+    assert_eq!(counts(&["other"]).await, all);
+    assert_eq!(
+        counts(&["k1"]).await,
+        vec![
+            ("electric_power".to_owned(), 2, 2),
+            ("finance".to_owned(), 1, 1)
+        ],
+        "A is readable with k1"
+    );
+    assert_eq!(
+        counts(&["k2"]).await,
+        vec![("electric_power".to_owned(), 1, 1)],
+        "only A lies outside k2"
+    );
+    assert!(counts(&["k1", "k2"]).await.is_empty());
 }
 
 pub async fn chain_listing_follows_audience_keys(store: Arc<dyn Store>) {

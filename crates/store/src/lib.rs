@@ -132,6 +132,10 @@ pub trait Store: Send + Sync + 'static {
     async fn list_copies(&self, query: &CopyQuery) -> StoreResult<Vec<CopySummary>>;
     /// One row per chain, newest row first: see [`ListingQuery`]. Set-based (one statement).
     async fn list_chains(&self, query: &ListingQuery) -> StoreResult<Vec<ListingRecord>>;
+    /// Per sector, how many open chains (exercises left out) have no copy whose audience meets
+    /// `keys`, and from how many distinct reporting organisations: numbers only, never rows
+    /// (the situation picture's counts outside a viewer's scope). Sectors without one are absent.
+    async fn count_open_chains_outside(&self, keys: &[String]) -> StoreResult<Vec<SectorCount>>;
     /// Copies stored before their search text was kept (`NULL`), oldest first, with their form.
     async fn copies_without_search_text(&self, limit: u32) -> StoreResult<Vec<(CopyId, String)>>;
     /// Sets the search text of these copies.

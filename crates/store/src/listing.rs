@@ -66,3 +66,12 @@ pub struct ListingRecord {
 /// The stored hop kinds of an urgent copy (同報) — the sector's, and the one confined to NISC on
 /// the anonymising route — which raise a listed chain's `urgent` flag.
 pub const URGENT_HOPS: [&str; 2] = ["urgent_copy", "urgent_copy_confined"];
+
+/// How many open chains of a sector lie outside a viewer's audience keys, and from how many
+/// distinct reporting organisations ([`crate::Store::count_open_chains_outside`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectorCount {
+    pub sector: String,
+    pub chains: u64,
+    pub orgs: u64,
+}

@@ -15,6 +15,7 @@ mod live;
 mod provision;
 mod reference;
 mod session;
+mod situation;
 mod statistics;
 
 use crate::AppState;
@@ -49,9 +50,10 @@ use utoipa::OpenApi;
         deadlines::list, deadlines::put, deadlines::remove, deadlines::overdue,
         live::notifications, live::events, hooks::create, hooks::list, hooks::dead_letters,
         statistics::read, statistics::csv, statistics::set_k,
+        situation::read, situation::dependencies, situation::set_dependencies,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem)),
-    tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"), (name = "actors", description = "関係主体 — what the other actors send NISC, and NISC's requests for cooperation (連携要請)"), (name = "statistics", description = "統計 — counts and response times for the yearly verification, never singling out an operator"), (name = "consultations", description = "相談 — an operator consulting its ministry, CEPTOAR or NISC before filing"))
+    tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"), (name = "actors", description = "関係主体 — what the other actors send NISC, and NISC's requests for cooperation (連携要請)"), (name = "statistics", description = "統計 — counts and response times for the yearly verification, never singling out an operator"), (name = "consultations", description = "相談 — an operator consulting its ministry, CEPTOAR or NISC before filing"), (name = "situation", description = "状況把握 — the live cross-sector situation picture and the sector dependency graph"))
 )]
 pub struct ApiDoc;
 
@@ -231,6 +233,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/inquiries/{id}/messages", post(provision::reply))
         .route("/api/v1/consents/{id}/decision", post(provision::decide))
+        .route("/api/v1/situation", get(situation::read))
+        .route(
+            "/api/v1/situation/dependencies",
+            get(situation::dependencies).put(situation::set_dependencies),
+        )
         .route("/api/v1/statistics", get(statistics::read))
         .route("/api/v1/statistics.csv", get(statistics::csv))
         .route(

@@ -100,6 +100,32 @@ svg.bars{width:100%;height:auto;max-height:12rem;font-family:inherit}
 svg.bars rect{fill:#1f4e79}
 svg.bars .axis{stroke:#333;stroke-width:1}
 svg.bars text{fill:#111}
+svg.defs{position:absolute;width:0;height:0;overflow:hidden}
+svg.hbars{max-height:none;max-width:760px}
+svg.hbars .count{fill:#111}
+svg .imp-alert,svg rect.imp-alert{fill:url(#pat-hatch);stroke:#000;stroke-width:.6}
+svg .imp-caution,svg rect.imp-caution{fill:url(#pat-dots);stroke:#000;stroke-width:.6}
+svg .imp-reference,svg rect.imp-reference{fill:#b8c2cc;stroke:#000;stroke-width:.6}
+svg .imp-none,svg rect.imp-none{fill:#fff;stroke:#000;stroke-width:.8}
+svg.key{vertical-align:middle}
+svg.depgraph{width:100%;max-width:760px;height:auto;font-family:inherit;display:block}
+svg.depgraph line.dep{stroke:#888;stroke-width:1}
+svg.depgraph line.dep.risky{stroke:#000;stroke-width:2.4;stroke-dasharray:6 3}
+svg.depgraph .node rect{fill:#fff;stroke:#333;stroke-width:1.2}
+svg.depgraph .node text{fill:#111}
+svg.depgraph .node.source rect{fill:#111;stroke:#000}
+svg.depgraph .node.source text{fill:#fff}
+svg.depgraph .node.source text.mark,svg.depgraph .node text.mark{fill:#000;font-weight:bold;paint-order:stroke;stroke:#fff;stroke-width:3px}
+svg.depgraph .node.at-risk rect{fill:url(#pat-risk);stroke:#000;stroke-width:3;stroke-dasharray:6 3}
+svg.depgraph .node.at-risk text{font-weight:bold;paint-order:stroke;stroke:#fff;stroke-width:3px}
+svg.depgraph .node.source.at-risk rect{fill:#111}
+.badge.risk{background:#fff;color:#000;border:2px dashed #000}
+.tally-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));gap:0 1rem}
+.scroll{overflow-x:auto}
+ol.timeline{padding-left:1.2rem}
+ol.timeline li{margin:.25rem 0}
+fieldset.deps{margin:.5rem 0}
+fieldset.deps .checks{display:flex;flex-wrap:wrap;gap:.2rem 1rem}
 .stat-charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:.8rem;margin:.5rem 0 1rem}
 .stat-chart{margin:0;break-inside:avoid}
 .stat-chart figcaption{font-size:.9rem;font-weight:600}
@@ -190,6 +216,9 @@ input.when{width:11.5em;font-variant-numeric:tabular-nums}
  .banner{border:1px solid #000;border-left:4px solid #000;background:#fff;margin-bottom:3mm;padding:2mm 3mm}
  .sheet{max-width:none}
  .stat-charts{grid-template-columns:repeat(2,1fr)}
+ section.figure{break-inside:avoid}
+ svg.hbars,svg.depgraph{max-width:100%}
+ svg.depgraph line.dep{stroke:#555}
  svg.bars rect{fill:#444}
  .sheet table,.sheet th,.sheet td{border-color:#000!important}
  .sheet th,.sheet td.sec{background:#fff!important}
@@ -287,6 +316,13 @@ pub const JS: &str = r#"(function () {
     var body = document.body;
     if (!body || body.getAttribute('data-live') !== '1') { return; }
     liveCount();
+    // A container with data-live-poll="<seconds>" (the situation picture, whose counts change
+    // without an event for this person) is also refreshed on that period (at least 15 s).
+    var poll = document.querySelector('[data-live-refresh][data-live-poll]');
+    if (poll) {
+      var secs = Math.max(15, parseInt(poll.getAttribute('data-live-poll'), 10) || 60);
+      window.setInterval(function () { if (!document.hidden) { liveRefresh(); } }, secs * 1000);
+    }
     if (!window.EventSource) { return; }
     var es = new EventSource('/api/v1/events', { withCredentials: true });
     var opened = false;

@@ -29,6 +29,7 @@ pub enum Nav {
     Password,
     Audit,
     Statistics,
+    Situation,
     /// No entry is current (chains, copies, error pages…).
     None,
 }
@@ -175,6 +176,9 @@ fn navigation(lang: Lang, a: &Authed, nav: Nav) -> Markup {
             }
             @if super::actors::may_see_requests(a) {
                 (item("nav-cooperation", "/cooperation", Nav::None, "連携要請", "Cooperation requests"))
+            }
+            @if super::situation::may_see(a) {
+                (item("nav-situation", "/situation", Nav::Situation, "状況把握", "Situation"))
             }
             @if super::statistics::may_see_statistics(a) {
                 (item("nav-statistics", "/statistics", Nav::Statistics, "統計", "Statistics"))

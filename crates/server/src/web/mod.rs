@@ -33,8 +33,10 @@ mod reference;
 mod route_view;
 mod share;
 mod signin;
+pub(crate) mod situation;
 mod sml_view;
 pub(crate) mod statistics;
+mod svg;
 mod tokens;
 
 pub(crate) use layout::{error_page, status_page};
@@ -103,6 +105,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/contact-checks/{id}/ack", post(contacts::ack))
         .route("/contact-checks/{id}/close", post(contacts::close))
         .route("/search", get(lists::search))
+        .route("/situation", get(situation::situation_page))
+        .route(
+            "/situation/dependencies",
+            get(situation::dependencies_page).post(situation::dependencies_save),
+        )
         .route("/statistics", get(statistics::statistics_page))
         .route("/statistics.csv", get(statistics::statistics_csv))
         .route("/inbox/export.csv", get(lists::inbox_export))

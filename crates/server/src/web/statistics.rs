@@ -5,6 +5,7 @@
 
 use super::layout::{error_page, page, sector_name, Nav};
 use super::lists::elapsed_text;
+use super::svg::{Bar, Segment};
 use crate::auth::{Authed, WebAuth};
 use crate::i18n::Lang;
 use crate::AppState;
@@ -77,39 +78,37 @@ fn pairs(q: &StatisticsFilter) -> String {
     serde_urlencoded::to_string(p).unwrap_or_default()
 }
 
-const BAR_W: f64 = 28.0;
-const GAP: f64 = 8.0;
-const CHART_H: f64 = 120.0;
-const TOP: f64 = 16.0;
-const BOTTOM: f64 = 20.0;
-
-/// A bar chart of one row's cases by month: every month of the period has a slot; a month
-/// without a published number has no bar. SVG elements are written with end tags (`{}`): in an
-/// HTML page a `<line>` without one would swallow the elements after it.
+/// A bar chart of one row's cases by month ([`super::svg::columns`]): every month of the period
+/// has a slot; a month without a published number has no bar.
 fn chart(lang: Lang, id: &str, title: &str, months: &[Month], by_month: &[MonthCount]) -> Markup {
-    let max = by_month.iter().map(|c| c.count).max().unwrap_or(0).max(1) as f64;
-    let width = months.len() as f64 * (BAR_W + GAP) + GAP;
-    let plot = CHART_H - TOP - BOTTOM;
-    let base = TOP + plot;
-    html! {
-        svg.bars id=(id) xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (width) " " (CHART_H) }
-            role="img" aria-labelledby={ (id) "-title" } font-size="10" {
-            title id={ (id) "-title" } { (title) }
-            line.axis x1="0" y1=(base) x2=(width) y2=(base) {}
-            @for (i, m) in months.iter().enumerate() {
-                @let x = GAP + i as f64 * (BAR_W + GAP);
-                @if let Some(c) = by_month.iter().find(|c| c.month == *m) {
-                    @let h = (c.count as f64 / max * plot).max(1.0);
-                    g.bar data-month=(m) data-count=(c.count) {
-                        title { (month_label(lang, *m)) ": " (c.count) (lang.t("件", " cases")) }
-                        rect x=(format!("{x:.1}")) y=(format!("{:.1}", base - h)) width=(BAR_W) height=(format!("{h:.1}")) {}
-                        text x=(format!("{:.1}", x + BAR_W / 2.0)) y=(format!("{:.1}", base - h - 3.0)) text-anchor="middle" { (c.count) }
-                    }
-                }
-                text.month x=(format!("{:.1}", x + BAR_W / 2.0)) y=(format!("{:.1}", CHART_H - 6.0)) text-anchor="middle" { (short_month(*m)) }
+    let bars: Vec<Bar> = months
+        .iter()
+        .map(|m| {
+            let c = by_month.iter().find(|c| c.month == *m);
+            Bar {
+                label: short_month(*m),
+                title: format!(
+                    "{}: {}{}",
+                    month_label(lang, *m),
+                    c.map(|c| c.count).unwrap_or(0),
+                    lang.t("件", " cases")
+                ),
+                data_key: "month",
+                data_value: m.to_string(),
+                segments: c
+                    .map(|c| {
+                        vec![Segment {
+                            class: "",
+                            count: c.count,
+                            label: month_label(lang, *m),
+                        }]
+                    })
+                    .unwrap_or_default(),
+                note: String::new(),
             }
-        }
-    }
+        })
+        .collect();
+    super::svg::columns(id, title, &bars)
 }
 
 fn filters(s: &AppState, a: &Authed, lang: Lang, q: &StatisticsFilter) -> Markup {
