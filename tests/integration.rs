@@ -9,6 +9,7 @@ mod browser;
 mod consultations;
 mod contacts;
 mod crash;
+mod cross_check;
 mod deadlines;
 mod edge;
 mod forms;

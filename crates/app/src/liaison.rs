@@ -418,7 +418,7 @@ fn minute(t: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 /// Levels whose reads are audited.
-fn is_restricted(tlp: Tlp) -> bool {
+pub(crate) fn is_restricted(tlp: Tlp) -> bool {
     matches!(tlp, Tlp::Red | Tlp::AmberStrict | Tlp::Amber)
 }
 
@@ -1864,6 +1864,24 @@ impl App {
         Ok(visible)
     }
 
+    /// The copies of a chain the policy lets `viewer` read, with their scopes: the one read
+    /// path of a chain's copies (the chain page, cross-checking). No side effects; the caller
+    /// audits restricted reads.
+    pub(crate) async fn readable_copies_of_chain(
+        &self,
+        viewer: &kakehashi_policy::Viewer,
+        id: &ChainId,
+    ) -> AppResult<Vec<(CopyRecord, ItemScope)>> {
+        let mut out = Vec::new();
+        for c in self.store.copies_of_chain(id).await? {
+            let scope = scope_of(&c)?;
+            if kakehashi_policy::decide(viewer, &scope).allowed {
+                out.push((c, scope));
+            }
+        }
+        Ok(out)
+    }
+
     /// A chain with only the copies the policy lets the actor read; not found if none (noted
     /// as a refusal for the audit log).
     pub async fn view_chain(&self, actor: &Actor, id: &ChainId) -> AppResult<ChainView> {
@@ -1881,11 +1899,7 @@ impl App {
         let viewer = actor.viewer()?;
         let mut copies = Vec::new();
         let mut restricted = Vec::new();
-        for c in self.store.copies_of_chain(id).await? {
-            let scope = scope_of(&c)?;
-            if !kakehashi_policy::decide(&viewer, &scope).allowed {
-                continue;
-            }
+        for (c, scope) in self.readable_copies_of_chain(&viewer, id).await? {
             if is_restricted(scope.tlp) {
                 restricted.push(c.id.0.clone());
             }

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod consultations;
 pub mod contacts;
+pub mod cross_check;
 pub mod deadlines;
 pub mod demo;
 pub mod egress;

@@ -8,6 +8,7 @@ pub mod actors;
 pub mod administration;
 pub mod consultation;
 pub mod contacts;
+pub mod cross_check;
 pub mod ids;
 pub mod large_scale;
 pub mod liaison;

@@ -68,6 +68,22 @@ impl SqlStore {
         Ok(())
     }
 
+    /// The chains of an incident, set-based; a chain already in an incident is a `Conflict`.
+    async fn insert_incident_chains(tx: &mut Tx<'_>, incident: &str, chains: &[IncidentChainRecord]) -> StoreResult<()> {
+        if chains.is_empty() {
+            return Ok(());
+        }
+        let mut q = QueryBuilder::<Db>::new("INSERT INTO incident_chains (incident_id, chain_id, added_by, added_at) ");
+        q.push_values(chains, |mut b, c| {
+            b.push_bind(incident.to_owned())
+                .push_bind(c.chain.as_str().to_owned())
+                .push_bind(c.added_by.as_str().to_owned())
+                .push_bind(micros(c.added_at));
+        });
+        q.build().execute(&mut **tx).await.map_err(map_err)?;
+        Ok(())
+    }
+
     async fn insert_message(tx: &mut Tx<'_>, m: &InquiryMessageRecord) -> StoreResult<()> {
         sqlx::query("INSERT INTO inquiry_messages (id, inquiry_id, author, author_org, body, at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(&m.id)
@@ -1606,6 +1622,138 @@ impl Store for SqlStore {
         tx.commit().await.map_err(map_err)
     }
 
+    async fn insert_incident(&self, i: &IncidentRecord, chains: &[IncidentChainRecord], audit: AuditDraft) -> StoreResult<u64> {
+        let mut tx = self.begin().await?;
+        let n: i64 = sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'I' RETURNING value")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_err)?
+            .try_get("value")
+            .map_err(map_err)?;
+        sqlx::query(
+            "INSERT INTO incidents (id, number, title, note, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&i.id)
+        .bind(n)
+        .bind(&i.title)
+        .bind(&i.note)
+        .bind(i.created_by.as_str())
+        .bind(micros(i.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        Self::insert_incident_chains(&mut tx, &i.id, chains).await?;
+        let mut audit = audit;
+        audit.detail["number"] = serde_json::json!(kakehashi_domain::cross_check::incident_ident(n as u64));
+        Self::audit_in(&mut tx, vec![audit], i.created_at).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(n as u64)
+    }
+
+    async fn incident(&self, id: &str) -> StoreResult<IncidentRecord> {
+        let r = sqlx::query("SELECT * FROM incidents WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(map_err)?;
+        incident_from_row(&r)
+    }
+
+    async fn incidents(&self, limit: u32) -> StoreResult<Vec<IncidentRecord>> {
+        let rows = sqlx::query("SELECT * FROM incidents ORDER BY created_at DESC, number DESC LIMIT $1")
+            .bind(i64::from(limit))
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(incident_from_row).collect()
+    }
+
+    async fn incident_chains(&self, incident: &str) -> StoreResult<Vec<IncidentChainRecord>> {
+        let rows = sqlx::query("SELECT * FROM incident_chains WHERE incident_id = $1 ORDER BY added_at, chain_id")
+            .bind(incident)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(incident_chain_from_row).collect()
+    }
+
+    async fn linked_chains(&self) -> StoreResult<Vec<IncidentChainRecord>> {
+        let rows = sqlx::query("SELECT * FROM incident_chains ORDER BY incident_id, added_at, chain_id")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(incident_chain_from_row).collect()
+    }
+
+    async fn add_incident_chains(&self, incident: &str, chains: &[IncidentChainRecord], audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let exists = sqlx::query("SELECT id FROM incidents WHERE id = $1")
+            .bind(incident)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        Self::insert_incident_chains(&mut tx, incident, chains).await?;
+        let at = chains.first().map_or_else(Utc::now, |c| c.added_at);
+        Self::audit_in(&mut tx, vec![audit], at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn remove_incident_chain(&self, incident: &str, chain: &ChainId, at: DateTime<Utc>, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("DELETE FROM incident_chains WHERE incident_id = $1 AND chain_id = $2")
+            .bind(incident)
+            .bind(chain.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::NotFound);
+        }
+        Self::audit_in(&mut tx, vec![audit], at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn dismiss_pairs(&self, pairs: &[DismissalRecord], audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        for p in pairs {
+            sqlx::query(
+                "INSERT INTO cross_check_dismissals (chain_a, chain_b, dismissed_by, at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (chain_a, chain_b) DO NOTHING",
+            )
+            .bind(p.chain_a.as_str())
+            .bind(p.chain_b.as_str())
+            .bind(p.dismissed_by.as_str())
+            .bind(micros(p.at))
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        }
+        let at = pairs.first().map_or_else(Utc::now, |p| p.at);
+        Self::audit_in(&mut tx, vec![audit], at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn dismissals(&self) -> StoreResult<Vec<DismissalRecord>> {
+        let rows = sqlx::query("SELECT * FROM cross_check_dismissals ORDER BY chain_a, chain_b")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(DismissalRecord {
+                    chain_a: ChainId(r.try_get("chain_a").map_err(map_err)?),
+                    chain_b: ChainId(r.try_get("chain_b").map_err(map_err)?),
+                    dismissed_by: PersonId(r.try_get("dismissed_by").map_err(map_err)?),
+                    at: from_micros(r.try_get("at").map_err(map_err)?),
+                })
+            })
+            .collect()
+    }
+
     async fn insert_coop_request(&self, r: &CoopRequestRecord, addressees: &[OrgId], audit: AuditDraft) -> StoreResult<u64> {
         let mut tx = self.begin().await?;
         let n: i64 = sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'K' RETURNING value")
@@ -2681,6 +2829,26 @@ async fn insert_deliveries(
         qb.build().execute(&mut **tx).await.map_err(map_err)?;
     }
     Ok(())
+}
+
+fn incident_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<IncidentRecord> {
+    Ok(IncidentRecord {
+        id: r.try_get("id").map_err(map_err)?,
+        number: r.try_get::<i64, _>("number").map_err(map_err)? as u64,
+        title: r.try_get("title").map_err(map_err)?,
+        note: r.try_get("note").map_err(map_err)?,
+        created_by: PersonId(r.try_get("created_by").map_err(map_err)?),
+        created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
+    })
+}
+
+fn incident_chain_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<IncidentChainRecord> {
+    Ok(IncidentChainRecord {
+        incident: r.try_get("incident_id").map_err(map_err)?,
+        chain: ChainId(r.try_get("chain_id").map_err(map_err)?),
+        added_by: PersonId(r.try_get("added_by").map_err(map_err)?),
+        added_at: from_micros(r.try_get("added_at").map_err(map_err)?),
+    })
 }
 
 fn submission_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<SubmissionRecord> {

@@ -138,4 +138,5 @@ cases!(
     reporting_policies_set_replace_remove,
     reminders_are_claimed_once,
     consultation_threads,
+    incidents_link_chains_once,
 );

@@ -45,6 +45,7 @@ pub const CASES: &[&str] = &[
     "reporting_policies_set_replace_remove",
     "reminders_are_claimed_once",
     "consultation_threads",
+    "incidents_link_chains_once",
 ];
 
 /// Runs one case by name.
@@ -98,6 +99,7 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
         }
         "reminders_are_claimed_once" => reminders_are_claimed_once(store).await,
         "consultation_threads" => consultation_threads(store).await,
+        "incidents_link_chains_once" => incidents_link_chains_once(store).await,
         other => panic!("unknown conformance case {other}"),
     }
 }
@@ -3267,4 +3269,159 @@ pub async fn consultation_threads(store: Arc<dyn Store>) {
         (c2.chain.as_deref(), c2.closed_at),
         (Some("ch-3"), Some(at))
     );
+}
+
+/// Incidents are numbered I<n>; a chain is in one incident at most (a second link is a
+/// conflict and writes nothing); chains are added and removed with their audit entries; a
+/// dismissed pair is kept once however often it is dismissed.
+pub async fn incidents_link_chains_once(store: Arc<dyn Store>) {
+    world(&*store).await;
+    for (c, r, k) in [("c1", "r1", "k1"), ("c2", "r2", "k2"), ("c3", "r3", "k3")] {
+        store
+            .record_hops(batch_new_chain(
+                c,
+                r,
+                vec![new_copy(copy(c, r, k, "nisc", t0()), &["a"])],
+                t0(),
+            ))
+            .await
+            .expect("chain");
+    }
+    let link = |chain: &str, minute: i64| IncidentChainRecord {
+        incident: String::new(),
+        chain: ChainId(chain.into()),
+        added_by: PersonId("p1".into()),
+        added_at: t0() + Duration::minutes(minute),
+    };
+    let inc = |id: &str, minute: i64| IncidentRecord {
+        id: id.into(),
+        number: 0,
+        title: "同一攻撃基盤".into(),
+        note: "203.0.113.5".into(),
+        created_by: PersonId("p1".into()),
+        created_at: t0() + Duration::minutes(minute),
+    };
+    let before = head_seq(&*store).await;
+    assert_eq!(
+        store
+            .insert_incident(
+                &inc("i1", 0),
+                &[link("c1", 0), link("c2", 0)],
+                draft("incident")
+            )
+            .await
+            .expect("i1"),
+        1
+    );
+    assert_eq!(head_seq(&*store).await, before + 1, "audited");
+    let got = store.incident("i1").await.expect("i1");
+    assert_eq!((got.number, got.title.as_str()), (1, "同一攻撃基盤"));
+    let chains: Vec<String> = store
+        .incident_chains("i1")
+        .await
+        .expect("chains")
+        .into_iter()
+        .map(|c| {
+            assert_eq!(c.incident, "i1");
+            c.chain.0
+        })
+        .collect();
+    assert_eq!(chains, vec!["c1", "c2"]);
+    // c2 is in I1: a second incident with it is refused whole.
+    let seq = head_seq(&*store).await;
+    assert!(matches!(
+        store
+            .insert_incident(
+                &inc("i2", 1),
+                &[link("c3", 1), link("c2", 1)],
+                draft("incident")
+            )
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.incident("i2").await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(head_seq(&*store).await, seq, "nothing written");
+    assert_eq!(
+        store
+            .insert_incident(&inc("i2", 2), &[link("c3", 2)], draft("incident"))
+            .await
+            .expect("i2"),
+        2,
+        "the counter did not move for the refused one"
+    );
+    let newest: Vec<String> = store
+        .incidents(10)
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(newest, vec!["i2", "i1"]);
+    // Adding a chain already linked elsewhere conflicts; to a missing incident is not found.
+    assert!(matches!(
+        store
+            .add_incident_chains("i1", &[link("c3", 3)], draft("add"))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store
+            .add_incident_chains("nope", &[link("c3", 3)], draft("add"))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    // Removing moves it: out of I2, into I1.
+    let seq = head_seq(&*store).await;
+    store
+        .remove_incident_chain("i2", &ChainId("c3".into()), t0(), draft("remove"))
+        .await
+        .expect("remove");
+    assert!(matches!(
+        store
+            .remove_incident_chain("i2", &ChainId("c3".into()), t0(), draft("remove"))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    store
+        .add_incident_chains("i1", &[link("c3", 4)], draft("add"))
+        .await
+        .expect("add");
+    assert_eq!(head_seq(&*store).await, seq + 2);
+    let linked: Vec<(String, String)> = store
+        .linked_chains()
+        .await
+        .expect("linked")
+        .into_iter()
+        .map(|c| (c.incident, c.chain.0))
+        .collect();
+    assert_eq!(
+        linked,
+        vec![
+            ("i1".to_owned(), "c1".to_owned()),
+            ("i1".to_owned(), "c2".to_owned()),
+            ("i1".to_owned(), "c3".to_owned())
+        ]
+    );
+    assert!(store.incident_chains("i2").await.expect("i2").is_empty());
+    // Dismissals: once per pair.
+    let d = DismissalRecord {
+        chain_a: ChainId("c1".into()),
+        chain_b: ChainId("c3".into()),
+        dismissed_by: PersonId("p1".into()),
+        at: t0(),
+    };
+    store
+        .dismiss_pairs(std::slice::from_ref(&d), draft("dismiss"))
+        .await
+        .expect("dismiss");
+    let mut later = d.clone();
+    later.at = t0() + Duration::minutes(9);
+    store
+        .dismiss_pairs(&[later], draft("dismiss"))
+        .await
+        .expect("again");
+    assert_eq!(store.dismissals().await.expect("dismissals"), vec![d]);
 }

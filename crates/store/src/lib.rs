@@ -9,6 +9,7 @@ mod actors;
 pub mod conformance;
 mod contacts;
 mod deadlines;
+mod incidents;
 mod listing;
 mod provision;
 mod records;
@@ -16,6 +17,7 @@ mod records;
 pub use actors::*;
 pub use contacts::*;
 pub use deadlines::*;
+pub use incidents::*;
 pub use listing::*;
 pub use provision::*;
 pub use records::*;
@@ -308,6 +310,43 @@ pub trait Store: Send + Sync + 'static {
         at: DateTime<Utc>,
         audit: AuditDraft,
     ) -> StoreResult<()>;
+    // --- cross-checking: incidents linking chains, dismissed candidates -------------------
+    /// Stores an incident numbered I<n> (counter 'I') with its first chains, in one
+    /// transaction with its audit entry; returns n. `Conflict` (nothing written) if a chain is
+    /// already in an incident.
+    async fn insert_incident(
+        &self,
+        i: &IncidentRecord,
+        chains: &[IncidentChainRecord],
+        audit: AuditDraft,
+    ) -> StoreResult<u64>;
+    async fn incident(&self, id: &str) -> StoreResult<IncidentRecord>;
+    /// Newest first.
+    async fn incidents(&self, limit: u32) -> StoreResult<Vec<IncidentRecord>>;
+    /// The chains of one incident, in the order they were added.
+    async fn incident_chains(&self, incident: &str) -> StoreResult<Vec<IncidentChainRecord>>;
+    /// Every chain linked into any incident (what cross-checking leaves out as already linked).
+    async fn linked_chains(&self) -> StoreResult<Vec<IncidentChainRecord>>;
+    /// Adds chains to an incident: `NotFound` if there is no such incident, `Conflict` (nothing
+    /// written) if a chain is already in one.
+    async fn add_incident_chains(
+        &self,
+        incident: &str,
+        chains: &[IncidentChainRecord],
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    /// Removes a chain from an incident: `NotFound` (nothing written) if it is not in it.
+    async fn remove_incident_chain(
+        &self,
+        incident: &str,
+        chain: &ChainId,
+        at: DateTime<Utc>,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    /// Records dismissed pairs (a pair dismissed before is kept as it was), with the audit entry.
+    async fn dismiss_pairs(&self, pairs: &[DismissalRecord], audit: AuditDraft) -> StoreResult<()>;
+    /// Every dismissed pair.
+    async fn dismissals(&self) -> StoreResult<Vec<DismissalRecord>>;
 
     /// The active people of these organisations (any number of them), for a fan-out: the app
     /// asks the policy which of them it tells. Ordered by organisation and login.

@@ -70,6 +70,8 @@ pub enum Subject {
     ContactCheck,
     /// An operator's consultation (相談) with its ministry, CEPTOAR or NISC, and its thread.
     Consultation,
+    /// NISC's incident (インシデント) linking chains found by cross-checking (突合).
+    Incident,
 }
 
 /// How a field is cleaned and checked (see the module documentation).
@@ -384,6 +386,8 @@ pub const FIELDS: &[FieldRule] = {
             Text,
             MAX_TEXT_CHARS,
         ),
+        required(row(Incident, "title", "件名", "Title", Line, 300)),
+        row(Incident, "note", "メモ", "Note", Text, MAX_NOTE_CHARS),
         required(row(SourceItem, "title", "件名", "Title", Line, 300)),
         row(SourceItem, "origin", "入手元", "Origin", Line, 300),
         row(SourceItem, "url", "URL", "URL", Url, MAX_INDICATOR_CHARS),

@@ -5,6 +5,7 @@ mod actors;
 mod admin;
 mod consultations;
 mod contacts;
+mod cross_check;
 mod deadlines;
 pub mod doc;
 mod hooks;
@@ -48,12 +49,14 @@ use utoipa::OpenApi;
         contacts::list, contacts::create, contacts::update, contacts::remove, contacts::gaps,
         contacts::checks, contacts::send, contacts::check, contacts::ack, contacts::close,
         deadlines::list, deadlines::put, deadlines::remove, deadlines::overdue,
+        cross_check::candidates, cross_check::dismiss, cross_check::create, cross_check::list,
+        cross_check::get, cross_check::add_chains, cross_check::remove_chain,
         live::notifications, live::events, hooks::create, hooks::list, hooks::dead_letters,
         statistics::read, statistics::csv, statistics::set_k,
         situation::read, situation::dependencies, situation::set_dependencies,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem)),
-    tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"), (name = "actors", description = "関係主体 — what the other actors send NISC, and NISC's requests for cooperation (連携要請)"), (name = "statistics", description = "統計 — counts and response times for the yearly verification, never singling out an operator"), (name = "consultations", description = "相談 — an operator consulting its ministry, CEPTOAR or NISC before filing"), (name = "situation", description = "状況把握 — the live cross-sector situation picture and the sector dependency graph"))
+    tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"), (name = "actors", description = "関係主体 — what the other actors send NISC, and NISC's requests for cooperation (連携要請)"), (name = "statistics", description = "統計 — counts and response times for the yearly verification, never singling out an operator"), (name = "consultations", description = "相談 — an operator consulting its ministry, CEPTOAR or NISC before filing"), (name = "situation", description = "状況把握 — the live cross-sector situation picture and the sector dependency graph"), (name = "cross_check", description = "突合 — NISC's candidate links between reports across sectors, and incidents (インシデント) linking chains"))
 )]
 pub struct ApiDoc;
 
@@ -158,6 +161,24 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/copies/{id}/anonymise-preview",
             get(liaison::anonymise_preview),
+        )
+        .route(
+            "/api/v1/cross-check/candidates",
+            get(cross_check::candidates),
+        )
+        .route("/api/v1/cross-check/dismissals", post(cross_check::dismiss))
+        .route(
+            "/api/v1/incidents",
+            get(cross_check::list).post(cross_check::create),
+        )
+        .route("/api/v1/incidents/{id}", get(cross_check::get))
+        .route(
+            "/api/v1/incidents/{id}/chains",
+            post(cross_check::add_chains),
+        )
+        .route(
+            "/api/v1/incidents/{id}/chains/{chain}",
+            delete(cross_check::remove_chain),
         )
         .route("/api/v1/orgs", get(admin::orgs).post(admin::create_org))
         .route("/api/v1/orgs/{id}", axum::routing::patch(admin::update_org))

@@ -186,6 +186,9 @@ fn navigation(lang: Lang, a: &Authed, nav: Nav) -> Markup {
             @if super::consultations::may_see_consultations(a) {
                 (item("nav-consultations", "/consultations", Nav::Consultations, "相談", "Consultations"))
             }
+            @if super::cross_check::may_see_cross_check(a) {
+                (item("nav-cross-check", "/cross-check", Nav::None, "突合", "Cross-checking"))
+            }
             (item("nav-contacts", "/contacts", Nav::Contacts, "連絡先", "Contacts"))
             @if super::deadlines::may_watch(a) {
                 (item("nav-overdue", "/overdue", Nav::Overdue, "期限超過", "Overdue"))

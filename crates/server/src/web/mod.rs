@@ -16,6 +16,7 @@ mod chains;
 mod consultations;
 mod contacts;
 mod copies;
+mod cross_check;
 mod deadlines;
 mod diagram;
 mod filing;
@@ -89,6 +90,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/consultations/{id}", get(consultations::view))
         .route("/consultations/{id}/reply", post(consultations::reply))
         .route("/consultations/{id}/close", post(consultations::close))
+        .route("/cross-check", get(cross_check::overview))
+        .route("/cross-check/link", post(cross_check::link))
+        .route("/cross-check/dismiss", post(cross_check::dismiss))
+        .route("/incidents/{id}", get(cross_check::incident))
+        .route("/incidents/{id}/remove", post(cross_check::remove))
         .route("/contacts", get(contacts::overview))
         .route("/contacts/orgs/{id}", get(contacts::org_page))
         .route("/contacts/orgs/{id}/add", post(contacts::add))
