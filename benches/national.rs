@@ -17,7 +17,7 @@
 //!
 //! It prints a Markdown table; BENCHMARKS.md keeps the figures with the command and machine.
 
-#[allow(dead_code)]
+#[allow(dead_code, unused_macros)]
 #[path = "../tests/common.rs"]
 mod common;
 
@@ -46,7 +46,11 @@ fn opts() -> Opts {
     let mut i = 0;
     while i < args.len() {
         let value = args.get(i + 1).cloned().unwrap_or_default();
-        let n = || value.parse::<usize>().unwrap_or_else(|_| panic!("{}: a number", args[i]));
+        let n = || {
+            value
+                .parse::<usize>()
+                .unwrap_or_else(|_| panic!("{}: a number", args[i]))
+        };
         match args[i].as_str() {
             "--backend" => {
                 o.backend = match value.as_str() {
@@ -170,11 +174,15 @@ async fn run(o: Opts) {
             for k in 0..per {
                 let mut form = power_form("AMBER");
                 form["operator_name"] = json!(name);
-                form["summary"]["description"] =
-                    json!(format!("{name} 給電指令システムへの大量アクセス（ベンチマーク {k}）"));
+                form["summary"]["description"] = json!(format!(
+                    "{name} 給電指令システムへの大量アクセス（ベンチマーク {k}）"
+                ));
                 let t = Instant::now();
                 let (st, v) = s
-                    .post("/api/v1/liaisons", json!({ "form": form, "statutory": true }))
+                    .post(
+                        "/api/v1/liaisons",
+                        json!({ "form": form, "statutory": true }),
+                    )
                     .await;
                 lat.push(t.elapsed());
                 assert_eq!(st, 201, "{v}");
@@ -197,10 +205,18 @@ async fn run(o: Opts) {
         .login_with(&reporters[0].0, "bench-own-password-1")
         .await;
     let inbox = timed_reads(&meti, "/api/v1/liaisons/inbox?limit=50", o.reads).await;
-    let search = timed_reads(&meti, "/api/v1/liaisons?q=%E7%B5%A6%E9%9B%BB&limit=50", o.reads).await;
+    let search = timed_reads(
+        &meti,
+        "/api/v1/liaisons?q=%E7%B5%A6%E9%9B%BB&limit=50",
+        o.reads,
+    )
+    .await;
     let own = timed_reads(&op, "/api/v1/liaisons/inbox?limit=50", o.reads).await;
 
-    println!("\n| {backend} | operators {} · reports {filed} · concurrency {} · reads {} |", o.operators, o.concurrency, o.reads);
+    println!(
+        "\n| {backend} | operators {} · reports {filed} · concurrency {} · reads {} |",
+        o.operators, o.concurrency, o.reads
+    );
     println!("|---|---|");
     println!(
         "| people created (Argon2id each) | {:.1} /s |",

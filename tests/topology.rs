@@ -467,7 +467,11 @@ async fn sideways_edges_share_within_the_policy(b: Backend) {
     for el in ["line", "rect", "path", "text"] {
         let opened = drawn.matches(&format!("<{el} ")).count();
         assert!(opened > 0 || el == "path", "{el} drawn");
-        assert_eq!(opened, drawn.matches(&format!("</{el}>")).count(), "every <{el}> is closed");
+        assert_eq!(
+            opened,
+            drawn.matches(&format!("</{el}>")).count(),
+            "every <{el}> is closed"
+        );
     }
     let (_, html) = page(&op, "/reference").await;
     assert!(html.contains("href=\"/reference/topology\""));
