@@ -915,6 +915,8 @@ async fn journey(backend: Backend) {
         ("consents", "/consents"),
         ("statistics", "/statistics"),
         ("situation", "/situation"),
+        ("overdue", "/overdue"),
+        ("reporting-policies", "/reporting-policies"),
     ] {
         let url = if path.starts_with("http") {
             path.to_owned()
@@ -922,6 +924,15 @@ async fn journey(backend: Backend) {
             format!("{base}{path}")
         };
         d.goto(&url).await;
+        d.walk(&mut w, label).await;
+    }
+    // NISC's own pages.
+    d.sign_in(&base, "nisc").await;
+    for (label, path) in [
+        ("cross-check", "/cross-check"),
+        ("situation-dependencies", "/situation/dependencies"),
+    ] {
+        d.goto(&format!("{base}{path}")).await;
         d.walk(&mut w, label).await;
     }
     d.goto(&format!("{base}/reference")).await;
