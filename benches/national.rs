@@ -147,7 +147,7 @@ async fn run(o: Opts) {
             .post(
                 &format!("/api/v1/orgs/{id}/people"),
                 json!({ "login": login, "display_name": format!("報告 {i}"), "password": "bench-one-time-1",
-                        "roles": ["reporter"], "employment": "employee" }),
+                        "roles": ["reporter"], "employment": "staff" }),
             )
             .await;
         assert_eq!(st, 201, "{p}");
