@@ -342,11 +342,7 @@ impl App {
             let mut q = self.listing_query(actor, Scope::All, &filter)?;
             q.limit = PAGE_MAX;
             loop {
-                let records = self.store.list_chains(&q).await?;
-                let full = records.len() as u32 >= q.limit;
-                q.before = records
-                    .last()
-                    .map(|r| (r.copy.created_at, r.copy.id.clone()));
+                let (records, full) = self.listing_page(&mut q).await?;
                 let rows = self.reveal_rows(actor, records, &names)?;
                 let chains: Vec<ChainId> =
                     rows.iter().map(|r| r.get().summary.chain.clone()).collect();

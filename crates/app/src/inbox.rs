@@ -557,6 +557,21 @@ impl App {
         })
     }
 
+    /// One page of a walk over a whole listing (exports, statistics, the situation picture,
+    /// the overdue view): the rows, with `q.before` moved past them, and whether a further page
+    /// may follow. Callers reveal each row through the policy as the listing does.
+    pub(crate) async fn listing_page(
+        &self,
+        q: &mut ListingQuery,
+    ) -> AppResult<(Vec<ListingRecord>, bool)> {
+        let records = self.store.list_chains(q).await?;
+        let more = records.len() as u32 >= q.limit;
+        q.before = records
+            .last()
+            .map(|r| (r.copy.created_at, r.copy.id.clone()));
+        Ok((records, more))
+    }
+
     /// The whole listing (every page, at most [`EXPORT_MAX`] rows) for a CSV export. Audited
     /// as `liaison.export` when it holds a restricted copy: the restricted copies by id, how
     /// many rows, and the filter.
@@ -572,11 +587,7 @@ impl App {
         let mut rows: Vec<Visible<ListingRow>> = Vec::new();
         let mut truncated = false;
         loop {
-            let records = self.store.list_chains(&q).await?;
-            let full = records.len() as u32 >= q.limit;
-            q.before = records
-                .last()
-                .map(|r| (r.copy.created_at, r.copy.id.clone()));
+            let (records, full) = self.listing_page(&mut q).await?;
             rows.extend(self.reveal_rows(actor, records, &names)?);
             if rows.len() > EXPORT_MAX {
                 rows.truncate(EXPORT_MAX);

@@ -355,16 +355,12 @@ impl App {
         let mut chains: Vec<Visible<OpenChain>> = Vec::new();
         let mut truncated = false;
         loop {
-            let records = self.store.list_chains(&q).await?;
-            let full = records.len() as u32 >= q.limit;
-            q.before = records
-                .last()
-                .map(|r| (r.copy.created_at, r.copy.id.clone()));
+            let (records, full) = self.listing_page(&mut q).await?;
             for r in records {
-                let c = r.copy;
-                if self.store.chain(&c.chain).await?.exercise {
+                if r.exercise {
                     continue;
                 }
+                let c = r.copy;
                 let scope = scope_of(&c)?;
                 let form: LiaisonForm = serde_json::from_str(&c.form).map_err(|e| {
                     AppError::Internal(format!("stored form of copy {}: {e}", c.id))

@@ -194,11 +194,7 @@ impl App {
         )> = Vec::new();
         let mut truncated = false;
         loop {
-            let records = self.store.list_chains(&q).await?;
-            let full = records.len() as u32 >= q.limit;
-            q.before = records
-                .last()
-                .map(|r| (r.copy.created_at, r.copy.id.clone()));
+            let (records, full) = self.listing_page(&mut q).await?;
             for r in records {
                 let c = r.copy;
                 let scope = scope_of(&c)?;

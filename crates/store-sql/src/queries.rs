@@ -946,7 +946,7 @@ impl Store for SqlStore {
         }
         let mut qb: QueryBuilder<Db> = QueryBuilder::new(format!(
             "SELECT {COPY_COLUMNS}, r.ident, ch.number AS chain_number, ch.status AS chain_status, \
-             ch.statutory AS chain_statutory, CASE WHEN EXISTS ("
+             ch.statutory AS chain_statutory, ch.exercise AS chain_exercise, CASE WHEN EXISTS ("
         ));
         push_urgent(&mut qb, q);
         qb.push(") THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS urgent, ");
@@ -1012,6 +1012,7 @@ impl Store for SqlStore {
                         .map(|n| n as u64),
                     chain_status: r.try_get("chain_status").map_err(map_err)?,
                     statutory: r.try_get::<i64, _>("chain_statutory").map_err(map_err)? != 0,
+                    exercise: r.try_get::<i64, _>("chain_exercise").map_err(map_err)? != 0,
                     urgent: r.try_get::<i64, _>("urgent").map_err(map_err)? != 0,
                     pending: r.try_get::<Option<String>, _>("pending").map_err(map_err)?.map(CopyId),
                 })

@@ -712,6 +712,30 @@ pub async fn open_chain_counts_outside_keys(store: Arc<dyn Store>) {
         "only A lies outside k2"
     );
     assert!(counts(&["k1", "k2"]).await.is_empty());
+    // The listing tells each row's chain an exercise or not (views of real cases skip them).
+    let listed = store
+        .list_chains(&ListingQuery {
+            keys: vec!["k2".into()],
+            limit: 50,
+            ..Default::default()
+        })
+        .await
+        .expect("listing");
+    let mut flags: Vec<(String, bool)> = listed
+        .iter()
+        .map(|r| (r.copy.chain.0.clone(), r.exercise))
+        .collect();
+    flags.sort();
+    assert_eq!(
+        flags,
+        vec![
+            ("B".to_owned(), false),
+            ("C".to_owned(), false),
+            ("D".to_owned(), false),
+            ("E".to_owned(), true),
+            ("F".to_owned(), false),
+        ]
+    );
 }
 
 pub async fn chain_listing_follows_audience_keys(store: Arc<dyn Store>) {

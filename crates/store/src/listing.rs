@@ -56,6 +56,8 @@ pub struct ListingRecord {
     pub chain_number: Option<u64>,
     pub chain_status: String,
     pub statutory: bool,
+    /// The chain is an exercise (演習): views that count real cases leave it out.
+    pub exercise: bool,
     /// The chain has an urgent copy (同報, of a kind in [`URGENT_HOPS`]) the keys open.
     pub urgent: bool,
     /// The oldest copy of the chain addressed to `forwarding_org` that the keys open and from
