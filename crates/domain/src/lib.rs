@@ -18,6 +18,7 @@ pub mod provision;
 pub mod sharing;
 pub mod situation;
 pub mod statistics;
+pub mod stix;
 pub mod text;
 pub mod topology;
 
