@@ -198,6 +198,41 @@ impl Driver {
             .to_owned()
     }
 
+    /// The page printed as the browser prints it (A4, the page's own print rules, W3C "Print
+    /// Page"), as text per sheet read by poppler's `pdftotext`. `None` when pdftotext is missing
+    /// (the caller fails under `KAKEHASHI_REQUIRE_BROWSER`).
+    async fn printed_pages(&self) -> Option<Vec<String>> {
+        use base64::Engine;
+        let pdf = self
+            .cmd(
+                reqwest::Method::POST,
+                "/print",
+                Some(json!({ "page": { "width": 21.0, "height": 29.7 }, "background": true })),
+            )
+            .await;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(pdf.as_str().expect("base64 PDF"))
+            .expect("PDF bytes");
+        assert!(bytes.starts_with(b"%PDF"), "a PDF");
+        let path = self.profile.with_extension("pdf");
+        std::fs::write(&path, &bytes).expect("write PDF");
+        let out = Command::new("pdftotext")
+            .arg("-layout")
+            .arg(&path)
+            .arg("-")
+            .output()
+            .ok()?;
+        let _ = std::fs::remove_file(&path);
+        assert!(out.status.success(), "pdftotext: {:?}", out);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        Some(
+            text.split('\u{c}')
+                .filter(|p| !p.trim().is_empty())
+                .map(str::to_owned)
+                .collect(),
+        )
+    }
+
     async fn url(&self) -> String {
         self.cmd(reqwest::Method::GET, "/url", None)
             .await
@@ -701,6 +736,43 @@ async fn journey(backend: Backend) {
         d.source().await.contains("連絡 太郎"),
         "the edited sender block"
     );
+    // Printed, the form keeps its TLP at the head and foot of every sheet, numbers its pages
+    // and carries the form's footnotes ※１–※６.
+    match d.printed_pages().await {
+        Some(pages) => {
+            assert!(
+                pages.len() >= 2,
+                "the form takes more than one A4 sheet: {pages:?}"
+            );
+            let n = pages.len();
+            for (i, text) in pages.iter().enumerate() {
+                assert!(
+                    text.matches("TLP:AMBER").count() >= 2,
+                    "sheet {} of {n} marked at head and foot: {text}",
+                    i + 1
+                );
+                let squeezed: String = text.split_whitespace().collect();
+                assert!(
+                    squeezed.contains(&format!("{}/{n}TLP:AMBER", i + 1)),
+                    "sheet {} of {n} numbered: {text}",
+                    i + 1
+                );
+            }
+            let all: String = pages.concat().split_whitespace().collect();
+            for note in ["※１：", "※２：", "※３：", "※４：", "※５：", "※６："]
+            {
+                assert!(all.contains(note), "footnote {note} printed");
+            }
+            assert!(
+                !all.contains("ログアウト"),
+                "the printout is the sheet, not the page chrome"
+            );
+        }
+        None if std::env::var_os("KAKEHASHI_REQUIRE_BROWSER").is_some() => {
+            panic!("pdftotext (poppler-utils) is needed to read the printout (run .ci/run)")
+        }
+        None => eprintln!("pdftotext not installed: the printout is not checked (run .ci/run)"),
+    }
 
     // 2. The ministry forwards to NISC, raising importance: a 警報 forward is confirmed first,
     //    and "back to edit" keeps what was entered.

@@ -14,6 +14,7 @@ on_both_backends!(
     alert_and_forward_are_confirmed_and_the_sent_message_names_recipients,
     pages_name_people_organisations_and_cases_not_ids,
     the_reporting_case_is_asked_explained_and_kept,
+    forms_leave_as_json_and_csv_and_a_saved_form_starts_a_filing,
 );
 
 const METI: &str = "経済産業省";
@@ -1049,4 +1050,177 @@ async fn the_reporting_case_is_asked_explained_and_kept(b: Backend) {
         .await;
     assert_eq!(st, 200, "{p}");
     assert_eq!(p["recipients"][0]["name_ja"], CEPTOAR_POWER, "{p}");
+}
+
+/// A GET of a file: status, content type, content disposition, body.
+async fn download(s: &Session, path: &str) -> (u16, String, String, String) {
+    let res = s
+        .client
+        .get(format!("{}{path}", s.base))
+        .send()
+        .await
+        .expect("get file");
+    let st = res.status().as_u16();
+    let header = |n: &str| {
+        res.headers()
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (ct, cd) = (header("content-type"), header("content-disposition"));
+    (st, ct, cd, res.text().await.expect("body"))
+}
+
+/// Uploads a form file to the filing page: status and HTML.
+async fn upload_form(s: &Session, bytes: Vec<u8>) -> (u16, String) {
+    let part = reqwest::multipart::Part::bytes(bytes)
+        .file_name("form.json")
+        .mime_str("application/json")
+        .expect("mime");
+    let body = reqwest::multipart::Form::new()
+        .text("csrf", s.csrf.clone())
+        .part("form_json", part);
+    let res = s
+        .client
+        .post(format!("{}/liaison/new/import", s.base))
+        .multipart(body)
+        .send()
+        .await
+        .expect("upload");
+    let st = res.status().as_u16();
+    (st, res.text().await.expect("html"))
+}
+
+/// Each copy and provision leaves as a JSON and a CSV file for its readers only (the same 404
+/// as a missing id for anyone else, an AMBER export audited), on the API and the pages alike;
+/// the JSON file read back into the filing page fills the editor, and a file that does not fit
+/// the form is refused naming the JSON path.
+async fn forms_leave_as_json_and_csv_and_a_saved_form_starts_a_filing(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let op = srv.login("op-power").await;
+    let (st, filed) = op
+        .post(
+            "/api/v1/liaisons",
+            json!({ "form": power_form("AMBER"), "statutory": true }),
+        )
+        .await;
+    assert_eq!(st, 201, "{filed}");
+    let copy = filed["copies"][0].as_str().expect("copy").to_owned();
+
+    // JSON: the form itself, the shape the filing takes.
+    for path in [
+        format!("/api/v1/copies/{copy}/form.json"),
+        format!("/copies/{copy}/form.json"),
+    ] {
+        let (st, ct, cd, body) = download(&op, &path).await;
+        assert_eq!(st, 200, "{path}: {body}");
+        assert!(ct.starts_with("application/json"), "{path}: {ct}");
+        assert!(
+            cd.starts_with("attachment;") && cd.contains(".json"),
+            "{cd}"
+        );
+        let form: Value = serde_json::from_str(&body).expect("JSON form");
+        assert_eq!(form["tlp"], "AMBER");
+        assert_eq!(
+            form["summary"]["affected_system"],
+            power_form("AMBER")["summary"]["affected_system"]
+        );
+    }
+    // CSV: BOM, a header, the TLP line, one line per filled field with its name on the sheet.
+    let (st, ct, _, csv) = download(&op, &format!("/api/v1/copies/{copy}/form.csv")).await;
+    assert_eq!(st, 200, "{csv}");
+    assert!(ct.starts_with("text/csv"), "{ct}");
+    assert!(
+        csv.starts_with("\u{FEFF}\"項目\",\"キー\",\"値\"\r\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("\"情報共有範囲\",\"\",\"AMBER\""), "{csv}");
+    assert!(
+        csv.contains("\"⑤概要 判明日時\",\"summary.discovered_at\""),
+        "{csv}"
+    );
+    let (_, _, _, csv_en) = download(&op, &format!("/copies/{copy}/form.csv?lang=en")).await;
+    assert!(csv_en.contains("\"Item\",\"Key\",\"Value\""), "{csv_en}");
+
+    // Another sector's operator: the same 404 as an id that does not exist.
+    let rail = srv.login("op-rail").await;
+    for path in [
+        format!("/api/v1/copies/{copy}/form.json"),
+        format!("/api/v1/copies/{copy}/form.csv"),
+        "/api/v1/copies/no-such-copy/form.json".to_owned(),
+    ] {
+        let (st, _, _, body) = download(&rail, &path).await;
+        assert_eq!(st, 404, "{path}: {body}");
+    }
+
+    // A provision NISC drafted: its JSON and CSV for NISC, nothing for an operator.
+    let nisc = srv.login("nisc").await;
+    let pform = json!({
+        "importance": "caution", "tlp": "GREEN", "has_attachments": false,
+        "recipients": [ { "ministry": "meti", "sector": "electric_power" } ],
+        "summary": "電力分野で給電指令システムへの大量アクセス。",
+        "targets": "給電指令システム",
+        "countermeasures": "通信先 203.0.113.7 をブロックすること。",
+        "contact": { "person": "提供 花子", "email": "teikyo.hanako@nisc.example.go.jp" }
+    });
+    let (st, draft) = nisc
+        .post(
+            "/api/v1/provisions",
+            json!({ "form": pform, "sources": [] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{draft}");
+    let pid = draft["id"].as_str().expect("id").to_owned();
+    let (st, _, _, body) = download(&nisc, &format!("/api/v1/provisions/{pid}/form.json")).await;
+    assert_eq!(st, 200, "{body}");
+    let pjson: Value = serde_json::from_str(&body).expect("provision JSON");
+    assert_eq!(pjson["targets"], "給電指令システム");
+    let (st, _, _, pcsv) = download(&nisc, &format!("/provisions/{pid}/form.csv")).await;
+    assert_eq!(st, 200);
+    assert!(pcsv.contains("\"targets\",\"給電指令システム\""), "{pcsv}");
+    let (st, _, _, _) = download(&op, &format!("/api/v1/provisions/{pid}/form.json")).await;
+    assert_eq!(st, 404, "a draft is NISC's own");
+
+    // The AMBER export is in the audit log.
+    let admin = srv.login_admin().await;
+    let (st, log) = admin.get("/api/v1/audit?limit=1000").await;
+    assert_eq!(st, 200, "{log}");
+    assert!(log.to_string().contains("copy.export"), "exports audited");
+
+    // The saved JSON starts a new filing: the editor comes back filled in, nothing sent.
+    let (_, _, _, saved) = download(&op, &format!("/api/v1/copies/{copy}/form.json")).await;
+    let (_, before) = op.get("/api/v1/liaisons/inbox").await;
+    let (st, html) = upload_form(&op, saved.into_bytes()).await;
+    assert_eq!(st, 200, "{html}");
+    assert!(html.contains("給電指令システム"), "the form is filled in");
+    assert!(
+        element(&html, "tlp-AMBER").contains("checked"),
+        "the TLP is chosen"
+    );
+    let (_, after) = op.get("/api/v1/liaisons/inbox").await;
+    assert_eq!(
+        items(&before).len(),
+        items(&after).len(),
+        "reading a file sends nothing"
+    );
+
+    // A file that does not fit: refused on the page, naming the path; still nothing sent.
+    let (st, html) = upload_form(&op, br#"{"summary":{"discovered_at":12}}"#.to_vec()).await;
+    assert_eq!(st, 422, "{html}");
+    assert!(html.contains("summary.discovered_at"), "names the path");
+    assert!(
+        element(&html, "import-form").contains("open"),
+        "the upload box stays open"
+    );
+    let (st, html) = upload_form(&op, b"not json".to_vec()).await;
+    assert_eq!(st, 422);
+    // (The page is in the person's language, English since the `?lang=en` download above.)
+    let errors = element(&html, "form-errors");
+    assert!(
+        errors.contains("#f-form_json") && errors.contains("Form file"),
+        "names the field: {errors}"
+    );
+    let (_, after) = op.get("/api/v1/liaisons/inbox").await;
+    assert_eq!(items(&before).len(), items(&after).len());
 }

@@ -10,6 +10,7 @@ pub mod contacts;
 pub mod cross_check;
 pub mod deadlines;
 pub mod demo;
+pub mod documents;
 pub mod egress;
 pub mod error;
 pub mod events;

@@ -288,6 +288,100 @@ fn attachment(body: String, name: &str) -> Response {
     res
 }
 
+/// The CSV text (with BOM) of one form: a line per filled field, by its key in the JSON form —
+/// the field's name on the sheet, the key, its value — after the number NISC gave it and its
+/// TLP. Every field of the JSON form is there (nothing is left out because no label
+/// was written for it); `label` names the ones the form names.
+pub fn form_csv(
+    lang: Lang,
+    ident: Option<&str>,
+    tlp: &str,
+    form: &serde_json::Value,
+    label: fn(&str) -> Option<(&'static str, &'static str)>,
+) -> String {
+    let mut out = String::from("\u{FEFF}");
+    let t = |ja: &str, en: &str| lang.t(ja, en).to_owned();
+    record(
+        &mut out,
+        &[t("項目", "Item"), t("キー", "Key"), t("値", "Value")],
+    );
+    record(
+        &mut out,
+        &[
+            t("識別番号", "Ident. no."),
+            String::new(),
+            ident_text(lang, ident),
+        ],
+    );
+    record(
+        &mut out,
+        &[
+            t("情報共有範囲", "Sharing scope (TLP)"),
+            String::new(),
+            tlp.to_owned(),
+        ],
+    );
+    let mut fields = Vec::new();
+    flatten(String::new(), form, &mut fields);
+    for (key, value) in fields {
+        // `timeline[2].at` is named as `timeline.at` is.
+        let bare: String = {
+            let mut s = String::new();
+            let mut skip = false;
+            for ch in key.chars() {
+                match ch {
+                    '[' => skip = true,
+                    ']' => skip = false,
+                    c if !skip => s.push(c),
+                    _ => {}
+                }
+            }
+            s
+        };
+        let name = label(&bare)
+            .or_else(|| bare.split('.').next().and_then(label))
+            .map(|(ja, en)| lang.t(ja, en).to_owned())
+            .unwrap_or_default();
+        record(&mut out, &[name, key, value]);
+    }
+    out
+}
+
+/// Leaves of a JSON value as (path, text); empty strings, nulls and empty lists are left out.
+fn flatten(path: String, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    use serde_json::Value;
+    match v {
+        Value::Null => {}
+        Value::String(s) if s.is_empty() => {}
+        Value::String(s) => out.push((path, s.clone())),
+        Value::Bool(b) => out.push((path, b.to_string())),
+        Value::Number(n) => out.push((path, n.to_string())),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                flatten(format!("{path}[{i}]"), item, out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, item) in map {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                flatten(p, item, out);
+            }
+        }
+    }
+}
+
+/// A form file's response: a download, never cached.
+pub fn form_file(body: String, content_type: &'static str, name: &str) -> Response {
+    let mut res = attachment(body, name);
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    res
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

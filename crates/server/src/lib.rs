@@ -4,6 +4,7 @@
 pub mod api;
 pub mod auth;
 mod csv;
+mod documents;
 pub mod edge;
 pub mod error;
 pub mod i18n;

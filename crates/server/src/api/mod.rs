@@ -8,6 +8,7 @@ mod contacts;
 mod cross_check;
 mod deadlines;
 pub mod doc;
+mod documents;
 mod hooks;
 pub mod large_scale;
 mod liaison;
@@ -33,6 +34,7 @@ use utoipa::OpenApi;
         liaison::file, liaison::route_preview, listing::inbox, listing::search, listing::inbox_export, listing::search_export, liaison::chain, liaison::follow_up,
         liaison::copy, liaison::forward, liaison::anonymise_preview, liaison::share, liaison::share_sideways, liaison::share_targets,
         liaison::ask_forward_consent, liaison::forward_consents,
+        documents::copy_json, documents::copy_csv, documents::provision_json, documents::provision_csv,
         admin::orgs, admin::create_org, admin::update_org, admin::update_person, admin::people, admin::create_person, admin::set_active,
         admin::set_roles, admin::reset_password,
         admin::tokens, admin::create_token, admin::revoke_token, admin::audit, admin::audit_verify,
@@ -98,6 +100,16 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/chains/{id}", get(liaison::chain))
         .route("/api/v1/chains/{id}/follow-ups", post(liaison::follow_up))
         .route("/api/v1/copies/{id}", get(liaison::copy))
+        .route("/api/v1/copies/{id}/form.json", get(documents::copy_json))
+        .route("/api/v1/copies/{id}/form.csv", get(documents::copy_csv))
+        .route(
+            "/api/v1/provisions/{id}/form.json",
+            get(documents::provision_json),
+        )
+        .route(
+            "/api/v1/provisions/{id}/form.csv",
+            get(documents::provision_csv),
+        )
         .route("/api/v1/copies/{id}/forward", post(liaison::forward))
         .route("/api/v1/copies/{id}/share", post(liaison::share))
         .route("/api/v1/copies/{id}/shares", post(liaison::share_sideways))

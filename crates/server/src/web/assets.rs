@@ -207,7 +207,7 @@ input.when{width:11.5em;font-variant-numeric:tabular-nums}
  .banner{padding:.5rem .6rem}
 }
 @media print{
- @page{size:A4;margin:12mm}
+ @page{size:A4;margin:16mm 12mm;@bottom-center{content:counter(page) " / " counter(pages);font-size:9pt}}
  html{font-size:10pt}
  body{background:#fff;color:#000}
  header.top,nav,.actions,.noprint,button,.button,footer.foot,.pager,.filters{display:none!important}

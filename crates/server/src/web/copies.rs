@@ -72,10 +72,13 @@ pub async fn copy_page(
     };
     let c = v.get();
     let body = html! {
+        (super::layout::print_marking(lang, &c.record.tlp))
         h1.noprint { (lang.t("情報連絡", "Liaison")) " " (report_no_text(lang, c.record.report_no)) }
         (banner(&s, lang, c))
         div.actions {
             a.button.secondary #print-link href="#" { (lang.t("印刷", "Print")) }
+            a.button.secondary #json-link href={ "/copies/" (c.record.id.0) "/form.json" } download { (lang.t("JSONで出力", "Download JSON")) }
+            a.button.secondary #csv-link href={ "/copies/" (c.record.id.0) "/form.csv" } download { (lang.t("CSVで出力", "Download CSV")) }
             @if may_forward(&a, c) {
                 a.button #forward-link href={ "/copies/" (c.record.id.0) "/forward" } { (lang.t("転送", "Forward")) }
             }

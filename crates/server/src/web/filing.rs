@@ -1,13 +1,15 @@
 //! 情報連絡の作成 — filing a first report (第1報) from the editable sheet.
 
 use super::form_editor::{profile_sender, recipient_options, Editor, Mode};
-use super::form_parse::{from_app_errors, parse, prevalidate, FieldErr, Outcome, Values};
+use super::form_parse::{
+    from_app_errors, parse, prevalidate, to_values, FieldErr, Outcome, Values,
+};
 use super::layout::{error_page, may_file, page, Nav};
 use super::route_view::{confirm_page, needs_confirmation, route_box, sent_location, what, Filing};
 use crate::auth::{Authed, WebAuth};
 use crate::i18n::{local_value, Lang};
 use crate::AppState;
-use axum::extract::{Form, State};
+use axum::extract::{Form, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kakehashi_app::liaison::FileRequest;
@@ -84,6 +86,7 @@ pub(super) async fn new_page(
                     ". Sending links the report to it and closes the consultation."))
             }
         }
+        (import_box(a, lang, errors.iter().any(|e| e.field == "form_json")))
         (editor.render())
     };
     let status = if errors.is_empty() {
@@ -190,5 +193,96 @@ pub async fn new_submit(
         Outcome::Sent(filed) => Redirect::to(&sent_location(&filed)).into_response(),
         Outcome::Invalid(errors) => new_page(&s, &a, lang, values, errors).await,
         Outcome::Failed(e) => error_page(lang, Some(&a), &e),
+    }
+}
+
+/// 様式ファイルから作成: a filled form saved as JSON (a copy's JSON download, or the body of
+/// `POST /api/v1/liaisons`) opens the editor filled in, as a draft that is sent only when its
+/// author sends it.
+fn import_box(a: &Authed, lang: Lang, open: bool) -> maud::Markup {
+    html! {
+        details.noprint #import-form open[open] {
+            summary { (lang.t("様式ファイル（JSON）から作成", "Start from a form file (JSON)")) }
+            form method="post" action="/liaison/new/import" enctype="multipart/form-data" {
+                input type="hidden" name="csrf" value=(a.csrf());
+                p.muted.small {
+                    (lang.t("記入済みの情報連絡様式（JSON）を読み込み、下の様式に反映します。内容を確認してから送信してください。読み込んだだけでは送信されません。",
+                        "Reads a filled liaison form (JSON) into the form below. Check it before sending; nothing is sent by reading it in."))
+                }
+                label for="f-form_json" { (lang.t("様式ファイル", "Form file")) }
+                " "
+                input #f-form_json type="file" name="form_json" accept="application/json,.json" required;
+                " "
+                button.secondary type="submit" #import-submit { (lang.t("読み込む", "Read in")) }
+            }
+        }
+    }
+}
+
+/// Reads an uploaded form file into a new filing's editor (nothing is stored). A file that does
+/// not fit is refused on the same page, naming the JSON path and the rule.
+pub async fn import_form(
+    State(s): State<AppState>,
+    WebAuth(a): WebAuth,
+    lang: Lang,
+    mut multipart: Multipart,
+) -> Response {
+    let (mut csrf, mut file) = (String::new(), None::<Vec<u8>>);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        let name = field.name().unwrap_or_default().to_owned();
+        let Ok(bytes) = field.bytes().await else {
+            break;
+        };
+        match name.as_str() {
+            "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
+            "form_json" => file = Some(bytes.to_vec()),
+            _ => {}
+        }
+    }
+    if let Err(e) = a.check_csrf(&csrf) {
+        return error_page(lang, Some(&a), &e);
+    }
+    if !may_file(&a) {
+        return error_page(lang, Some(&a), &not_allowed());
+    }
+    let read = match file {
+        Some(bytes) if !bytes.is_empty() => kakehashi_app::documents::read_liaison_form(&bytes),
+        _ => Err(AppError::BadField {
+            field: "form_json",
+            rule: "required",
+            message_ja: "様式ファイルを選んでください。".into(),
+            message_en: "Choose a form file.".into(),
+        }),
+    };
+    match read {
+        Ok(mut form) => {
+            // A new filing is a first report; NISC numbers it on receipt.
+            form.report_no = 1;
+            form.ident_number = None;
+            let mut v = to_values(&form);
+            if v.get("reported_at").is_empty() {
+                v.set("reported_at", local_value(Some(s.app.now())));
+            }
+            profile_sender(&mut v, &a);
+            let sender = &form.sender;
+            for (k, given) in [
+                ("sender.department", &sender.department),
+                ("sender.person", &sender.person),
+                ("sender.phone", &sender.phone),
+                ("sender.fax", &sender.fax),
+                ("sender.email", &sender.email),
+            ] {
+                if !given.trim().is_empty() {
+                    v.set(k, given.clone());
+                }
+            }
+            new_page(&s, &a, lang, v, vec![]).await
+        }
+        Err(e) => {
+            let mut v = Values::default();
+            v.set("reported_at", local_value(Some(s.app.now())));
+            profile_sender(&mut v, &a);
+            new_page(&s, &a, lang, v, from_app_errors(&e)).await
+        }
     }
 }

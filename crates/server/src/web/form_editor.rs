@@ -120,6 +120,7 @@ fn field_name(lang: Lang, field: &str) -> String {
                 )
                 .into(),
             "via_ceptoar" => lang.t("セプター経由", "Via CEPTOAR").into(),
+            "form_json" => lang.t("様式ファイル", "Form file").into(),
             "urgent" => lang.t("緊急", "Urgent").into(),
             "to_cabinet_secretariat" => lang
                 .t("内閣官房へ直接連絡", "Directly to the Cabinet Secretariat")

@@ -35,6 +35,45 @@ fn para(s: &str) -> Markup {
     html! { div.pre { (s) } }
 }
 
+/// The form's footnotes as 図４ prints them: ※１–※３ under the first page's markings and
+/// event types, ※４–※６ under the content (seed lines 35798–35810 and 35884–35888).
+const FIRST_PAGE_NOTES: [(&str, &str); 3] = [
+    (
+        "※１：事案対処及び情報の集約・分析のため、必要に応じ、内閣官房（事態対処・危機管理担当）及びあらかじめ連携を要請したサイバーセキュリティ関係機関との間で情報共有を行う。",
+        "*1: for incident handling and for gathering and analysing information, information is shared as needed with the Cabinet Secretariat (incident response and crisis management) and the cybersecurity agencies asked in advance to cooperate.",
+    ),
+    (
+        "※２：最初に検知した事象を１つのみ選択する。",
+        "*2: choose only the one event detected first.",
+    ),
+    (
+        "※３：機密性・完全性・可用性を脅かす事象までには至らないものの同事象につながり得る事象。",
+        "*3: an event that does not yet threaten confidentiality, integrity or availability but may lead to one that does.",
+    ),
+];
+const SECOND_PAGE_NOTES: [(&str, &str); 3] = [
+    (
+        "※４：情報連絡の迅速性を優先するため、必ずしも全ての項目を記載する必要はない。",
+        "*4: speed of liaison comes first; not every item must be filled.",
+    ),
+    (
+        "※５：「重要インフラのサイバーセキュリティに係る行動計画」に定める「重要インフラ分野」を指す。",
+        "*5: the critical-infrastructure sectors defined in the Cybersecurity Action Plan for Critical Infrastructure.",
+    ),
+    (
+        "※６：「重要インフラのサイバーセキュリティに係る行動計画」に定める「サービス維持レベル」を指す。",
+        "*6: the service maintenance level defined in the Cybersecurity Action Plan for Critical Infrastructure.",
+    ),
+];
+
+fn footnotes(lang: Lang, notes: &[(&str, &str)]) -> Markup {
+    html! {
+        div.footnotes {
+            @for (ja, en) in notes { p.note { (lang.t(ja, en)) } }
+        }
+    }
+}
+
 /// The sheet. `assigned_ident` is the number NISC gave the report, shown when the copy itself
 /// was sent before numbering (a first report's 識別番号 is blank on the form as sent).
 pub fn sheet(app: &App, lang: Lang, f: &LiaisonForm, assigned_ident: Option<&str>) -> Markup {
@@ -94,7 +133,12 @@ pub fn sheet(app: &App, lang: Lang, f: &LiaisonForm, assigned_ident: Option<&str
                         td colspan="3" {
                             ul.marks {
                                 @for level in Tlp::ALL {
-                                    li { (choice(lang, f.tlp == Some(level), &format!("{} = {}", level.code(), lang.t(level.label_ja(), level.label_en())))) }
+                                    li {
+                                        (choice(lang, f.tlp == Some(level), &format!("{} = {}", level.code(), lang.t(level.label_ja(), level.label_en()))))
+                                        @if matches!(level, Tlp::Red | Tlp::AmberStrict | Tlp::Amber) {
+                                            span.note { (t("（NISC重要インフラ防護担当（※１）を含む）", " (incl. NISC CI protection (*1))")) }
+                                        }
+                                    }
                                 }
                             }
                             div { (t("特記事項", "Special notes")) (colon) }
@@ -102,7 +146,7 @@ pub fn sheet(app: &App, lang: Lang, f: &LiaisonForm, assigned_ident: Option<&str
                         }
                     }
                     tr {
-                        th { (t("①発生した事象の類型", "① Type of event")) }
+                        th { (t("①発生した事象の類型", "① Type of event")) div.note { (t("（1つのみ選択（※２））", "(choose one (*2))")) } }
                         td colspan="3" {
                             @for class in [EventClass::NotOccurred, EventClass::Occurred] {
                                 div.note { @match class {
@@ -115,6 +159,7 @@ pub fn sheet(app: &App, lang: Lang, f: &LiaisonForm, assigned_ident: Option<&str
                                             li {
                                                 (choice(lang, f.event.as_deref() == Some(e.code.as_str()), lang.t(&e.label_ja, &e.label_en)))
                                                 span.note { " " (open) (lang.t(&cat.name_ja, &cat.name_en)) (close) }
+                                                @if cat.id == "leading_to_above" { span.note { (t("（※３）", " (*3)")) } }
                                             }
                                         }
                                     }
@@ -144,11 +189,12 @@ pub fn sheet(app: &App, lang: Lang, f: &LiaisonForm, assigned_ident: Option<&str
                     }
                 }
             }
+            (footnotes(lang, &FIRST_PAGE_NOTES))
             table {
                 tbody {
-                    tr { td.sec colspan="2" { (t("◆情報連絡の内容", "◆ Content of the liaison")) } }
+                    tr { td.sec colspan="2" { (t("◆情報連絡の内容", "◆ Content of the liaison")) span.note { (t("（※４）", " (*4)")) } } }
                     tr {
-                        th { (t("③分野名", "③ Sector")) "*" }
+                        th { (t("③分野名", "③ Sector")) "*" span.note { (t("（※５）", " (*5)")) } }
                         td { (f.sector.as_ref().map(|s| sector_name(app, lang, &s.0)).unwrap_or_default()) }
                     }
                     tr {
@@ -246,10 +292,7 @@ pub fn sheet(app: &App, lang: Lang, f: &LiaisonForm, assigned_ident: Option<&str
                     }
                 }
             }
-            p.note {
-                (t("※４：情報連絡の迅速性を優先するため、必ずしも全ての項目を記載する必要はない。",
-                   "*4: speed of liaison comes first; not every item must be filled."))
-            }
+            (footnotes(lang, &SECOND_PAGE_NOTES))
         }
     }
 }

@@ -67,6 +67,21 @@ pub fn org_name<'a>(lang: Lang, ja: &'a str, en: &'a str) -> &'a str {
 }
 
 /// A page: `authed` is absent on the sign-in and error pages of signed-out visitors.
+/// The TLP marking at the top and the foot of every printed page (TLP 2.0 asks for the label on
+/// each page of a document), as `@page` margin boxes so that no page of a long form goes without
+/// it; the page numbers come from the shared print rules. `tlp` is a code the store holds, shown
+/// only when it is one of the five levels, so nothing from outside reaches the style sheet.
+pub fn print_marking(lang: Lang, tlp: &str) -> Markup {
+    let Some(t) = kakehashi_domain::Tlp::from_code(tlp) else {
+        return html! {};
+    };
+    let label = format!("TLP:{} {}", t.code(), lang.t(t.label_ja(), t.label_en()));
+    let css = format!(
+        "@media print{{@page{{@top-right{{content:\"{label}\";font-size:9pt;font-weight:bold}}@bottom-right{{content:\"{label}\";font-size:9pt}}}}}}"
+    );
+    html! { style.print-marking { (maud::PreEscaped(css)) } }
+}
+
 pub fn page(lang: Lang, title: &str, authed: Option<&Authed>, nav: Nav, body: Markup) -> Markup {
     let other = match lang {
         Lang::Ja => ("en", "English"),

@@ -19,6 +19,7 @@ mod copies;
 mod cross_check;
 mod deadlines;
 mod diagram;
+mod documents;
 mod filing;
 mod form_editor;
 mod form_parse;
@@ -124,6 +125,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/liaison/new",
             get(filing::new_form).post(filing::new_submit),
         )
+        .route("/liaison/new/import", post(filing::import_form))
+        .route("/copies/{id}/form.json", get(documents::copy_json))
+        .route("/copies/{id}/form.csv", get(documents::copy_csv))
+        .route("/provisions/{id}/form.json", get(documents::provision_json))
+        .route("/provisions/{id}/form.csv", get(documents::provision_csv))
         .route("/liaison/route-preview", post(route_view::route_preview))
         .route("/liaison/sml-preview", post(sml_view::sml_preview))
         .route("/copies/{id}", get(copies::copy_page))

@@ -218,6 +218,7 @@ pub(super) async fn render(
     let orgs = s.app.organisations().await.unwrap_or_default();
     let title = lang.t("情報提供", "Provision");
     let body = html! {
+        (super::layout::print_marking(lang, &v.tlp))
         p.noprint { a href="/provisions" { (lang.t("← 情報提供一覧", "← Provisions")) } }
         @if let Some(e) = err { (err_box(lang, e)) }
         @if let Some((ja, en)) = ok {
@@ -225,6 +226,8 @@ pub(super) async fn render(
         }
         div.actions {
             a.button.secondary #print-link href="#" { (lang.t("印刷", "Print")) }
+            a.button.secondary #json-link href={ "/provisions/" (v.id) "/form.json" } download { (lang.t("JSONで出力", "Download JSON")) }
+            a.button.secondary #csv-link href={ "/provisions/" (v.id) "/form.csv" } download { (lang.t("CSVで出力", "Download CSV")) }
         }
         @if draft {
             div.banner #draft-banner {
