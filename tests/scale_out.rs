@@ -1,0 +1,151 @@
+//! Scale-out: two server nodes on one PostgreSQL, as the product runs for many users. A session
+//! made on one node holds on the other (and ends on both), a liaison filed through one node
+//! reaches a client connected to the other live, and NISC's R- and T-numbers stay one gapless
+//! sequence when both nodes number at the same moment. (Webhooks, digests and reminders
+//! delivered once across nodes are tested where they live: `webhooks`, `mail`,
+//! `reporting_deadlines`.) SQLite is the embedded single-node default, so this runs on
+//! PostgreSQL only.
+
+use crate::common::{power_form, Backend, Session, TestServer};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_share_sessions_live_events_and_numbering() {
+    let srv = TestServer::start(Backend::Postgres).await;
+    let (node_b, _stop_b) = srv.another_node().await;
+    let node_a = srv.base.clone();
+    let on = |s: &Session, base: &str| Session {
+        client: s.client.clone(),
+        base: base.to_owned(),
+        csrf: s.csrf.clone(),
+    };
+
+    // A session made on node a holds on node b; signing out on b ends it on a too.
+    let probe = srv.login("op-rail").await;
+    let (st, me) = on(&probe, &node_b).get("/api/v1/me").await;
+    assert_eq!(st, 200, "{me}");
+    assert_eq!(me["person"]["login"], "op-rail", "{me}");
+    let res = probe
+        .client
+        .delete(format!("{node_b}/api/v1/session"))
+        .header("x-csrf-token", &probe.csrf)
+        .send()
+        .await
+        .expect("sign out on b");
+    assert!(res.status().is_success(), "{}", res.status());
+    let (st, _) = probe.get("/api/v1/me").await;
+    assert_eq!(st, 401, "signed out on b, so not signed in on a");
+
+    // A client of node b hears a liaison filed through node a.
+    let op = srv.login("op-power").await;
+    let meti = srv.login("meti").await;
+    let meti_b = on(&meti, &node_b);
+    let mut sse = meti_b
+        .client
+        .get(format!("{node_b}/api/v1/events"))
+        .send()
+        .await
+        .expect("events on b");
+    assert_eq!(sse.status(), 200);
+    let (st, first) = op
+        .post(
+            "/api/v1/liaisons",
+            json!({ "form": power_form("AMBER"), "statutory": true }),
+        )
+        .await;
+    assert_eq!(st, 201, "{first}");
+    let first_copy = first["copies"][0].as_str().expect("copy").to_owned();
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !seen.contains(&first_copy) {
+        let chunk = tokio::time::timeout_at(deadline, sse.chunk())
+            .await
+            .expect("the live event reaches node b in time")
+            .expect("stream");
+        seen.push_str(&String::from_utf8_lossy(&chunk.expect("open stream")));
+    }
+
+    // Twelve more cases filed, then all thirteen forwarded to NISC at once, alternately through
+    // the two nodes: NISC numbers each on receipt, so both nodes number concurrently.
+    let mut copies = vec![first_copy];
+    for i in 0..12 {
+        let via = if i % 2 == 0 { &node_a } else { &node_b };
+        let (st, filed) = on(&op, via)
+            .post(
+                "/api/v1/liaisons",
+                json!({ "form": power_form("AMBER"), "statutory": true }),
+            )
+            .await;
+        assert_eq!(st, 201, "{filed}");
+        copies.push(filed["copies"][0].as_str().expect("copy").to_owned());
+    }
+    let mut forwards = tokio::task::JoinSet::new();
+    for (i, copy) in copies.iter().enumerate() {
+        let s = on(&meti, if i % 2 == 0 { &node_a } else { &node_b });
+        let copy = copy.clone();
+        forwards.spawn(async move {
+            let (_, c) = s.get(&format!("/api/v1/copies/{copy}")).await;
+            s.post(
+                &format!("/api/v1/copies/{copy}/forward"),
+                json!({ "form": c["form"] }),
+            )
+            .await
+        });
+    }
+    let mut r_numbers = BTreeSet::new();
+    while let Some(done) = forwards.join_next().await {
+        let (st, fwd) = done.expect("forward task");
+        assert_eq!(st, 201, "{fwd}");
+        let ident = fwd["ident"]
+            .as_str()
+            .expect("numbered on receipt")
+            .to_owned();
+        assert!(r_numbers.insert(ident.clone()), "{ident} given twice");
+    }
+    let expected: BTreeSet<String> = (1..=13).map(|n| format!("R{n}")).collect();
+    assert_eq!(
+        r_numbers, expected,
+        "one gapless sequence across both nodes"
+    );
+
+    // Eight provisions sent at once through both nodes: T1…T8, each once.
+    let nisc = srv.login("nisc").await;
+    let mut drafts = Vec::new();
+    for i in 0..8 {
+        let form = json!({
+            "importance": "caution", "tlp": "GREEN", "has_attachments": false,
+            "recipients": [ { "ministry": "meti", "sector": "electric_power" } ],
+            "summary": format!("制御系機器の脆弱性に関する注意喚起 その{}", i + 1)
+        });
+        let (st, draft) = nisc
+            .post("/api/v1/provisions", json!({ "form": form }))
+            .await;
+        assert_eq!(st, 201, "{draft}");
+        drafts.push(draft["id"].as_str().expect("id").to_owned());
+    }
+    let mut sends = tokio::task::JoinSet::new();
+    for (i, id) in drafts.iter().enumerate() {
+        let s = on(&nisc, if i % 2 == 0 { &node_a } else { &node_b });
+        let id = id.clone();
+        sends.spawn(async move {
+            s.post(&format!("/api/v1/provisions/{id}/send"), json!({}))
+                .await
+        });
+    }
+    let mut t_numbers = BTreeSet::new();
+    while let Some(done) = sends.join_next().await {
+        let (st, sent): (u16, Value) = done.expect("send task");
+        assert_eq!(st, 200, "{sent}");
+        let ident = sent["ident"]
+            .as_str()
+            .expect("numbered when sent")
+            .to_owned();
+        assert!(t_numbers.insert(ident.clone()), "{ident} given twice");
+    }
+    let expected: BTreeSet<String> = (1..=8).map(|n| format!("T{n}")).collect();
+    assert_eq!(
+        t_numbers, expected,
+        "one gapless sequence across both nodes"
+    );
+}
