@@ -4,3 +4,4 @@
 //! means one thing going out and another coming in ([`markings`]).
 
 pub mod markings;
+pub mod export;
