@@ -25,6 +25,7 @@ mod read_paths;
 mod reporting_deadlines;
 mod situation;
 mod statistics;
+mod taxii;
 mod text_input;
 mod topology;
 mod ui_language;

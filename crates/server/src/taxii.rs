@@ -49,8 +49,6 @@ pub fn routes() -> Router<AppState> {
             get(versions),
         )
         .route("/taxii2/{root}/collections/{cid}/manifest/", get(manifest))
-        .route("/taxii2", get(|| async { taxii_error(StatusCode::NOT_FOUND, "Not found", "Discovery is at /taxii2/ (with the slash).") }))
-        .route("/taxii2/{*rest}", get(not_found).post(not_found))
 }
 
 /// A TAXII error message.
@@ -58,15 +56,6 @@ pub struct TaxiiError {
     status: StatusCode,
     title: String,
     description: String,
-}
-
-fn taxii_error(status: StatusCode, title: &str, description: &str) -> Response {
-    TaxiiError {
-        status,
-        title: title.to_owned(),
-        description: description.to_owned(),
-    }
-    .into_response()
 }
 
 impl IntoResponse for TaxiiError {
@@ -124,10 +113,6 @@ fn bad_request(description: impl Into<String>) -> TaxiiError {
         title: "Bad request".into(),
         description: description.into(),
     }
-}
-
-async fn not_found() -> Response {
-    taxii_error(StatusCode::NOT_FOUND, "Not found", "No such TAXII resource.")
 }
 
 /// A TAXII answer with its media type and extra headers.
