@@ -45,10 +45,7 @@ fn python(script: &str, args: &[&str]) -> Value {
         .expect("python3 runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "python failed: {stdout}\n{stderr}"
-    );
+    assert!(out.status.success(), "python failed: {stdout}\n{stderr}");
     serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"))
 }
 
@@ -181,10 +178,24 @@ async fn every_kind_of_export_passes_the_oasis_validator(b: Backend) {
     assert!(
         objects_of(&bundle, "marking-definition")
             .iter()
-            .any(|m| m["id"] == kakehashi_domain::stix::markings::tlp2_id(kakehashi_domain::Tlp::Amber)),
+            .any(|m| m["id"]
+                == kakehashi_domain::stix::markings::tlp2_id(kakehashi_domain::Tlp::Amber)),
         "{bundle}"
     );
     validate(&bundle, "chain");
+    // The case page links the export.
+    let res = nisc
+        .client
+        .get(format!("{}/chains/{chain}", nisc.base))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res
+        .text()
+        .await
+        .expect("html")
+        .contains(&format!("href=\"{path}\"")));
     let (_, _, again) = export(&nisc, &path).await;
     assert_eq!(again, bundle, "re-export gives the same ids and versions");
     // Another sector's operator: the missing-id 404.
@@ -219,13 +230,15 @@ async fn every_kind_of_export_passes_the_oasis_validator(b: Backend) {
     assert_eq!(st, 200, "{anon}");
     let text = anon.to_string();
     for leak in ["東都電力", "tohto-epco", "op-power@", "東都 花子"] {
-        assert!(!text.contains(leak), "{leak} in the anonymised export: {text}");
+        assert!(
+            !text.contains(leak),
+            "{leak} in the anonymised export: {text}"
+        );
     }
     assert!(
-        objects_of(&anon, "report")
-            .iter()
-            .all(|r| r["extensions"][kakehashi_domain::stix::export::EXTENSION_ID]["anonymised"]
-                == true),
+        objects_of(&anon, "report").iter().all(|r| r["extensions"]
+            [kakehashi_domain::stix::export::EXTENSION_ID]["anonymised"]
+            == true),
         "{anon}"
     );
     validate(&anon, "anonymised-chain");
@@ -254,13 +267,38 @@ async fn every_kind_of_export_passes_the_oasis_validator(b: Backend) {
     assert_eq!(objects_of(&p, "course-of-action").len(), 1, "{p}");
     validate(&p, "provision");
     let (st, _, _) = export(&rail, &format!("/api/v1/provisions/{id}/stix")).await;
-    assert_eq!(st, 404, "another sector's operator does not read an AMBER provision");
+    assert_eq!(
+        st, 404,
+        "another sector's operator does not read an AMBER provision"
+    );
+
+    // The AMBER exports are in the audit log; the GREEN anonymised one is not.
+    let admin = srv.login_admin().await;
+    let (st, log) = admin.get("/api/v1/audit?limit=1000").await;
+    assert_eq!(st, 200, "{log}");
+    let entries = items(&log);
+    let exports = |action: &str, target: &str| {
+        entries
+            .iter()
+            .filter(|e| e["action"] == action && e["target"] == target)
+            .count()
+    };
+    assert_eq!(
+        exports("liaison.export", &chain),
+        2,
+        "NISC exported the AMBER chain twice"
+    );
+    assert_eq!(exports("liaison.export", &anon_chain), 0);
+    assert_eq!(exports("provision.export", &id), 1);
 }
 
 /// An API token of `s`.
 async fn token(s: &Session, scopes: &[&str]) -> String {
     let (st, t) = s
-        .post("/api/v1/tokens", json!({ "name": "taxii", "scopes": scopes }))
+        .post(
+            "/api/v1/tokens",
+            json!({ "name": "taxii", "scopes": scopes }),
+        )
         .await;
     assert_eq!(st, 201, "{t}");
     t["token"].as_str().expect("token").to_owned()
@@ -343,7 +381,10 @@ async fn inbox_copies(s: &Session) -> BTreeSet<String> {
         let path = if cursor.is_empty() {
             "/api/v1/liaisons/inbox?limit=500".to_owned()
         } else {
-            format!("/api/v1/liaisons/inbox?limit=500&cursor={}", urlenc(&cursor))
+            format!(
+                "/api/v1/liaisons/inbox?limit=500&cursor={}",
+                urlenc(&cursor)
+            )
         };
         let (st, v) = s.get(&path).await;
         assert_eq!(st, 200, "{v}");
@@ -387,8 +428,9 @@ async fn taxii2_client_works_end_to_end(b: Backend) {
         handles.push(tokio::spawn(async move {
             for i in (w..CASES).step_by(8) {
                 let mut form = power_form("GREEN");
-                form["summary"]["description"] =
-                    json!(format!("大量アクセス {i} 件目。通信先 c2-{i}.example.net を確認。"));
+                form["summary"]["description"] = json!(format!(
+                    "大量アクセス {i} 件目。通信先 c2-{i}.example.net を確認。"
+                ));
                 let res = client
                     .post(format!("{base}/api/v1/liaisons"))
                     .header("x-csrf-token", &csrf)
@@ -421,11 +463,23 @@ async fn taxii2_client_works_end_to_end(b: Backend) {
         .iter()
         .map(|v| v.as_str().expect("id").to_owned())
         .collect();
-    assert_eq!(r["reports"].as_array().map(Vec::len), Some(want.len()), "no report twice");
+    assert_eq!(
+        r["reports"].as_array().map(Vec::len),
+        Some(want.len()),
+        "no report twice"
+    );
     assert_eq!(got, want);
-    assert!(r["objects"].as_u64().expect("objects") >= 3000, "{}", r["objects"]);
+    assert!(
+        r["objects"].as_u64().expect("objects") >= 3000,
+        "{}",
+        r["objects"]
+    );
     assert!(r["pages"].as_u64().expect("pages") >= 6, "{}", r["pages"]);
-    assert_eq!(r["distinct"], r["nonidentity"], "no object given twice: {}", r["distinct"]);
+    assert_eq!(
+        r["distinct"], r["nonidentity"],
+        "no object given twice: {}",
+        r["distinct"]
+    );
     assert_eq!(r["indicator_types"], json!(["indicator"]));
     assert_eq!(r["by_id"].as_array().map(Vec::len), Some(1), "{r}");
     assert_eq!(r["versions"].as_array().map(Vec::len), Some(1), "{r}");
@@ -441,14 +495,19 @@ async fn taxii2_client_works_end_to_end(b: Backend) {
         r["status"],
         json!({ "status": "complete", "success": 1, "failure": 1, "total": 2 })
     );
-    assert_eq!(r["status_again"]["failures"], json!(["malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b"]));
+    assert_eq!(
+        r["status_again"]["failures"],
+        json!(["malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b"])
+    );
     assert_eq!(r["readonly_refused"], true);
     assert_eq!(r["public_collections"], 1);
     // The posted indicator is NISC's source item now.
     let (st, v) = nisc.get("/api/v1/source-items").await;
     assert_eq!(st, 200, "{v}");
     assert!(
-        items(&v).iter().any(|i| i["title"] == "C2 server" && i["tlp"] == "GREEN"),
+        items(&v)
+            .iter()
+            .any(|i| i["title"] == "C2 server" && i["tlp"] == "GREEN"),
         "{v}"
     );
 }
@@ -588,7 +647,11 @@ async fn taxii_shows_a_token_what_the_inbox_shows_and_the_public_only_clear(b: B
     assert!(!objs.is_empty());
     for (tlp, copy) in &by_level {
         let id = stix_id("report", &format!("copy:{copy}"));
-        assert_eq!(seen.contains(&id), tlp == "CLEAR", "{tlp} in the public collection");
+        assert_eq!(
+            seen.contains(&id),
+            tlp == "CLEAR",
+            "{tlp} in the public collection"
+        );
     }
     assert!(seen.contains(&stix_id("report", &format!("provision:{clear_p}"))));
     assert!(!seen.contains(&stix_id("report", &format!("provision:{green_p}"))));
@@ -610,6 +673,11 @@ async fn taxii_shows_a_token_what_the_inbox_shows_and_the_public_only_clear(b: B
         assert_eq!(e["http_status"], "401");
     }
     // An unknown collection: a TAXII 404.
-    let (st, _, e) = taxii(&srv, "/taxii2/api/collections/nope/objects/", Some(&op_token)).await;
+    let (st, _, e) = taxii(
+        &srv,
+        "/taxii2/api/collections/nope/objects/",
+        Some(&op_token),
+    )
+    .await;
     assert_eq!((st, e["http_status"].clone()), (404, json!("404")));
 }

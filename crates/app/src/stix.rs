@@ -137,7 +137,8 @@ impl App {
                 id: collection_id("public"),
                 kind: Collection::Public,
                 title: "TLP:CLEAR 公開情報 (public)".into(),
-                description: "TLP:CLEAR provisions and liaison copies, readable without signing in.".into(),
+                description:
+                    "TLP:CLEAR provisions and liaison copies, readable without signing in.".into(),
                 can_write: false,
             }],
             Reader::Person(a) => {
@@ -161,10 +162,7 @@ impl App {
                     id: collection_id(&format!("sector:{}", s.id)),
                     kind: Collection::Sector(s.id.clone()),
                     title: format!("情報連絡 {} ({})", s.name_ja, s.name_en),
-                    description: format!(
-                        "Liaison cases of the {} sector you may read.",
-                        s.name_en
-                    ),
+                    description: format!("Liaison cases of the {} sector you may read.", s.name_en),
                     can_write: false,
                 }));
                 out
@@ -258,16 +256,16 @@ impl App {
         }
         if with_provisions {
             let keys = match reader {
-                Reader::Person(a) => viewer_keys(
-                    &a.viewer()?,
-                    &self.all_sectors(),
-                )
-                .into_iter()
-                .map(|k| k.into_string())
-                .collect(),
+                Reader::Person(a) => viewer_keys(&a.viewer()?, &self.all_sectors())
+                    .into_iter()
+                    .map(|k| k.into_string())
+                    .collect(),
                 Reader::Public => public_keys(),
             };
-            let rows = self.store.provisions_after(&keys, after.clone(), limit).await?;
+            let rows = self
+                .store
+                .provisions_after(&keys, after.clone(), limit)
+                .await?;
             more |= rows.len() as u32 >= limit;
             for p in rows {
                 let form: ProvisionForm = serde_json::from_str(&p.form)
@@ -376,11 +374,7 @@ impl App {
     /// Objects POSTed to a collection: indicators become source items (NISC staff, provisions
     /// collection only); every other object fails with the reason. The status is kept for its
     /// poster.
-    pub async fn taxii_add(
-        &self,
-        actor: &Actor,
-        objects: Vec<Value>,
-    ) -> AppResult<TaxiiStatus> {
+    pub async fn taxii_add(&self, actor: &Actor, objects: Vec<Value>) -> AppResult<TaxiiStatus> {
         if !may_draft_provisions(actor) {
             return Err(AppError::forbidden(
                 "この収集にオブジェクトを追加できるのはNISCの職員（承認・送信者）のみです。",
@@ -397,7 +391,8 @@ impl App {
                 .or(o["created"].as_str())
                 .unwrap_or_default()
                 .to_owned();
-            let fail = |message: String| json!({ "id": id, "version": version, "message": message });
+            let fail =
+                |message: String| json!({ "id": id, "version": version, "message": message });
             match self.import_indicator(actor, o).await {
                 Ok(()) => successes.push(json!({ "id": id, "version": version })),
                 Err(msg) => failures.push(fail(msg)),
@@ -416,8 +411,8 @@ impl App {
             pending_count: 0,
             pendings: vec![],
         };
-        let mut stored = serde_json::to_value(&status)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let mut stored =
+            serde_json::to_value(&status).map_err(|e| AppError::Internal(e.to_string()))?;
         stored["owner"] = json!(status.owner);
         self.store
             .put_setting(&format!("taxii.status.{}", status.id), &stored.to_string())
@@ -430,7 +425,11 @@ impl App {
         if id.is_empty() || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
             return Err(AppError::NotFound);
         }
-        let Some(text) = self.store.get_setting(&format!("taxii.status.{id}")).await? else {
+        let Some(text) = self
+            .store
+            .get_setting(&format!("taxii.status.{id}"))
+            .await?
+        else {
             return Err(AppError::NotFound);
         };
         let s: TaxiiStatus =
@@ -491,7 +490,11 @@ fn collection_code(c: &Collection) -> String {
 }
 
 /// The export input of a stored copy.
-fn liaison_copy(c: &CopyRecord, ident: Option<String>, sender_name: String) -> AppResult<LiaisonCopy> {
+fn liaison_copy(
+    c: &CopyRecord,
+    ident: Option<String>,
+    sender_name: String,
+) -> AppResult<LiaisonCopy> {
     let form: LiaisonForm = serde_json::from_str(&c.form)
         .map_err(|e| AppError::Internal(format!("stored form of copy {}: {e}", c.id)))?;
     let tlp = Tlp::from_code(&c.tlp)

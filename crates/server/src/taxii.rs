@@ -43,7 +43,10 @@ pub fn routes() -> Router<AppState> {
             "/taxii2/{root}/collections/{cid}/objects/",
             get(objects).post(add_objects),
         )
-        .route("/taxii2/{root}/collections/{cid}/objects/{oid}/", get(object))
+        .route(
+            "/taxii2/{root}/collections/{cid}/objects/{oid}/",
+            get(object),
+        )
         .route(
             "/taxii2/{root}/collections/{cid}/objects/{oid}/versions/",
             get(versions),
@@ -86,7 +89,8 @@ impl From<AppError> for TaxiiError {
         let (title, description) = match &e {
             AppError::Unauthenticated => (
                 "Unauthorized",
-                "An API token is required: HTTP Basic with the token as password, or Bearer.".to_owned(),
+                "An API token is required: HTTP Basic with the token as password, or Bearer."
+                    .to_owned(),
             ),
             AppError::Forbidden { message_en, .. } => ("Forbidden", message_en.clone()),
             AppError::PasswordChangeRequired => (
@@ -119,7 +123,10 @@ fn bad_request(description: impl Into<String>) -> TaxiiError {
 fn answer(status: StatusCode, body: Value, extra: Vec<(&'static str, String)>) -> Response {
     let mut res = (status, body.to_string()).into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(TAXII_MEDIA_TYPE));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(TAXII_MEDIA_TYPE),
+    );
     for (k, v) in extra {
         if let Ok(v) = HeaderValue::from_str(&v) {
             h.insert(k, v);
@@ -192,7 +199,11 @@ async fn who(s: &AppState, root: &str, headers: &HeaderMap, scope: &str) -> Taxi
             if actor.record.must_change_password {
                 return Err(AppError::PasswordChangeRequired.into());
             }
-            if !rec.scopes.iter().any(|x| constant_eq(x.as_bytes(), scope.as_bytes())) {
+            if !rec
+                .scopes
+                .iter()
+                .any(|x| constant_eq(x.as_bytes(), scope.as_bytes()))
+            {
                 s.app.note_refusal(Some(&actor), "scope", Some(scope));
                 return Err(AppError::forbidden(
                     format!("このトークンには「{scope}」スコープがありません。"),
@@ -267,7 +278,11 @@ async fn collections(
         .iter()
         .map(collection_json)
         .collect();
-    Ok(answer(StatusCode::OK, json!({ "collections": list }), vec![]))
+    Ok(answer(
+        StatusCode::OK,
+        json!({ "collections": list }),
+        vec![],
+    ))
 }
 
 async fn find_collection(s: &AppState, w: &Who, cid: &str) -> TaxiiResult<CollectionInfo> {
@@ -310,7 +325,10 @@ struct Cursor {
 impl Cursor {
     fn encode(&self) -> String {
         let (t, id) = match &self.after {
-            Some((t, id)) => (t.timestamp_micros().to_string(), id.clone().unwrap_or_default()),
+            Some((t, id)) => (
+                t.timestamp_micros().to_string(),
+                id.clone().unwrap_or_default(),
+            ),
             None => (String::new(), String::new()),
         };
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{t}|{id}|{}", self.skip))
@@ -337,12 +355,17 @@ impl Cursor {
 fn parse_time(field: &str, v: &str) -> TaxiiResult<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(v)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| bad_request(format!("{field} must be an RFC 3339 timestamp, e.g. 2026-01-01T00:00:00.000Z.")))
+        .map_err(|_| {
+            bad_request(format!(
+                "{field} must be an RFC 3339 timestamp, e.g. 2026-01-01T00:00:00.000Z."
+            ))
+        })
 }
 
 fn filters(query: Option<String>, allow_paging: bool) -> TaxiiResult<Filters> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
-        .map_err(|_| bad_request("The query string cannot be read."))?;
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
+            .map_err(|_| bad_request("The query string cannot be read."))?;
     let mut f = Filters {
         limit: PAGE_DEFAULT,
         ..Default::default()
@@ -398,7 +421,10 @@ fn version_of(o: &Value) -> &str {
 }
 
 fn same_time(a: &str, b: &str) -> bool {
-    match (DateTime::parse_from_rfc3339(a), DateTime::parse_from_rfc3339(b)) {
+    match (
+        DateTime::parse_from_rfc3339(a),
+        DateTime::parse_from_rfc3339(b),
+    ) {
         (Ok(x), Ok(y)) => x == y,
         _ => a == b,
     }
@@ -462,8 +488,10 @@ async fn walk(
 }
 
 fn date_headers(page: &[(Value, DateTime<Utc>)]) -> Vec<(&'static str, String)> {
-    let (Some(first), Some(last)) = (page.iter().map(|p| p.1).min(), page.iter().map(|p| p.1).max())
-    else {
+    let (Some(first), Some(last)) = (
+        page.iter().map(|p| p.1).min(),
+        page.iter().map(|p| p.1).max(),
+    ) else {
         return vec![];
     };
     vec![
@@ -586,7 +614,9 @@ async fn add_objects(
     let w = who(&s, &root, &headers, "write").await?;
     let c = find_collection(&s, &w, &cid).await?;
     let Who::Person(actor) = &w else {
-        return Err(AppError::forbidden("書き込めません。", "This collection is read-only.").into());
+        return Err(
+            AppError::forbidden("書き込めません。", "This collection is read-only.").into(),
+        );
     };
     if !c.can_write {
         return Err(AppError::forbidden(

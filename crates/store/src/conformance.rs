@@ -1702,19 +1702,20 @@ pub async fn provision_listing_follows_audience_keys(store: Arc<dyn Store>) {
     assert!(ids(&[], 50).await.is_empty(), "no keys, nothing");
     assert!(ids(&["other"], 50).await.is_empty());
     // Forward paging (TAXII): oldest first, strictly after the cursor; drafts never.
-    let after = |ks: &[&str], after: Option<(chrono::DateTime<Utc>, Option<String>)>, limit: u32| {
-        let store = store.clone();
-        let ks = keys(ks);
-        async move {
-            store
-                .provisions_after(&ks, after, limit)
-                .await
-                .expect("after")
-                .into_iter()
-                .map(|p| p.id)
-                .collect::<Vec<_>>()
-        }
-    };
+    let after =
+        |ks: &[&str], after: Option<(chrono::DateTime<Utc>, Option<String>)>, limit: u32| {
+            let store = store.clone();
+            let ks = keys(ks);
+            async move {
+                store
+                    .provisions_after(&ks, after, limit)
+                    .await
+                    .expect("after")
+                    .into_iter()
+                    .map(|p| p.id)
+                    .collect::<Vec<_>>()
+            }
+        };
     let all = ["k-a", "k-b", "k-c", "k-d"];
     assert_eq!(after(&all, None, 50).await, vec!["s1", "s2", "s3"]);
     assert_eq!(after(&all, None, 1).await, vec!["s1"]);

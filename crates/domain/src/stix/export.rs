@@ -282,10 +282,7 @@ pub fn chain_objects(chain: &ChainMeta, copies: &[LiaisonCopy]) -> Vec<Value> {
     );
     ext.insert("event_type".into(), json!(f.event));
     ext.insert("causes".into(), json!(f.causes));
-    ext.insert(
-        "service_level_breach".into(),
-        json!(f.impact.sml_deviation),
-    );
+    ext.insert("service_level_breach".into(), json!(f.impact.sml_deviation));
     let name = match (&chain_ident, f.summary.affected_system.is_empty()) {
         (Some(r), _) => format!("{r} 情報連絡"),
         (None, false) => format!("情報連絡: {}", f.summary.affected_system),
@@ -323,10 +320,7 @@ fn copy_objects(incident_id: &str, c: &LiaisonCopy) -> Vec<Value> {
     ext.insert("importance".into(), json!(c.importance.map(|i| i.code())));
     ext.insert("event_type".into(), json!(f.event));
     ext.insert("causes".into(), json!(f.causes));
-    ext.insert(
-        "service_level_breach".into(),
-        json!(f.impact.sml_deviation),
-    );
+    ext.insert("service_level_breach".into(), json!(f.impact.sml_deviation));
     ext.insert("hop_kind".into(), json!(c.hop_kind));
     ext.insert("anonymised".into(), json!(c.anonymised));
     let ext = extension(ext);
@@ -559,19 +553,39 @@ mod tests {
     #[test]
     fn a_chain_is_an_incident_with_a_report_per_copy_and_its_indicators() {
         let copies = [
-            copy("c1", Tlp::Green, "通信先 evil[.]example.com を確認", "2026-01-02T00:00:00Z"),
-            copy("c2", Tlp::Amber, "203.0.113.9 から攻撃", "2026-01-03T00:00:00Z"),
+            copy(
+                "c1",
+                Tlp::Green,
+                "通信先 evil[.]example.com を確認",
+                "2026-01-02T00:00:00Z",
+            ),
+            copy(
+                "c2",
+                Tlp::Amber,
+                "203.0.113.9 から攻撃",
+                "2026-01-03T00:00:00Z",
+            ),
         ];
         let objs = chain_objects(&chain(), &copies);
         let types: Vec<&str> = objs.iter().map(|o| o["type"].as_str().unwrap()).collect();
         assert_eq!(
             types,
-            ["identity", "incident", "report", "indicator", "report", "indicator"]
+            [
+                "identity",
+                "incident",
+                "report",
+                "indicator",
+                "report",
+                "indicator"
+            ]
         );
         let incident = &objs[1];
         assert_eq!(incident["modified"], "2026-01-03T00:00:00.000000Z");
         assert_eq!(incident["object_marking_refs"][0], tlp2_id(Tlp::Amber));
-        assert_eq!(objs[3]["pattern"], "[domain-name:value = 'evil.example.com']");
+        assert_eq!(
+            objs[3]["pattern"],
+            "[domain-name:value = 'evil.example.com']"
+        );
         assert_eq!(objs[5]["pattern"], "[ipv4-addr:value = '203.0.113.9']");
         assert_eq!(objs[2]["extensions"][EXTENSION_ID]["causes"][0], "malware");
         // Re-exporting gives the same objects.

@@ -15,7 +15,10 @@ use serde_json::Value;
 fn bundle_response(bundle: Value, name: &str) -> Response {
     let mut res = bundle.to_string().into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(STIX_MEDIA_TYPE));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(STIX_MEDIA_TYPE),
+    );
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}.stix.json\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }

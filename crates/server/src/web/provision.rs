@@ -225,6 +225,11 @@ pub(super) async fn render(
         }
         div.actions {
             a.button.secondary #print-link href="#" { (lang.t("印刷", "Print")) }
+            @if !draft {
+                a.button.secondary #stix-link href={ "/api/v1/provisions/" (v.id) "/stix" } download {
+                    (lang.t("STIXで出力", "Export as STIX"))
+                }
+            }
         }
         @if draft {
             div.banner #draft-banner {
