@@ -672,6 +672,41 @@ async fn taxii_shows_a_token_what_the_inbox_shows_and_the_public_only_clear(b: B
         assert_eq!(ct, "application/taxii+json;version=2.1");
         assert_eq!(e["http_status"], "401");
     }
+    // A client that does not accept TAXII: 406; a post that is not a TAXII envelope: 415; a
+    // token without the write scope: 403 — each as a TAXII error message.
+    let res = reqwest::Client::new()
+        .get(format!("{}/taxii2/api/collections/", srv.base))
+        .header("accept", "text/csv")
+        .bearer_auth(&op_token)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.status().as_u16(), 406);
+    let nisc_read = token(&nisc, &["read"]).await;
+    let nisc_write = token(&nisc, &["read", "write"]).await;
+    let prov = collection_id(&srv, "api", Some(&nisc_write), "情報提供").await;
+    let post = |t: String, ct: &'static str| {
+        let url = format!("{}/taxii2/api/collections/{prov}/objects/", srv.base);
+        async move {
+            let res = reqwest::Client::new()
+                .post(url)
+                .header("accept", "application/taxii+json;version=2.1")
+                .header("content-type", ct)
+                .bearer_auth(t)
+                .body(r#"{"objects": []}"#)
+                .send()
+                .await
+                .expect("post");
+            let st = res.status().as_u16();
+            (st, res.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (st, e) = post(nisc_write.clone(), "application/json").await;
+    assert_eq!((st, e["http_status"].clone()), (415, json!("415")), "{e}");
+    let (st, e) = post(nisc_read, "application/taxii+json;version=2.1").await;
+    assert_eq!((st, e["http_status"].clone()), (403, json!("403")), "{e}");
+    let (st, e) = post(nisc_write, "application/taxii+json;version=2.1").await;
+    assert_eq!((st, e["total_count"].clone()), (202, json!(0)), "{e}");
     // An unknown collection: a TAXII 404.
     let (st, _, e) = taxii(
         &srv,
