@@ -26,6 +26,7 @@ mod reporting_deadlines;
 mod scale_out;
 mod situation;
 mod statistics;
+mod taxii;
 mod text_input;
 mod topology;
 mod ui_language;

@@ -455,6 +455,7 @@ impl App {
             from: from.map(jst_midnight),
             until: to.and_then(|d| d.succ_opt()).map(jst_midnight),
             before,
+            after: None,
             limit,
         })
     }

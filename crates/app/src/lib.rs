@@ -28,6 +28,7 @@ pub mod refusals;
 pub mod reporter;
 pub mod situation;
 pub mod statistics;
+pub mod stix;
 pub mod taxonomy;
 pub mod webhooks;
 

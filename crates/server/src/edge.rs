@@ -213,7 +213,8 @@ pub async fn error_bodies_and_caching(lang: Lang, req: Request, next: Next) -> R
     // Our own answers: problem+json, pages, and JSON such as the health check's 503.
     let ours = ct.starts_with("application/problem+json")
         || ct.starts_with("application/json")
-        || ct.starts_with("text/html");
+        || ct.starts_with("text/html")
+        || ct.starts_with("application/taxii+json");
     if (status.is_client_error() || status.is_server_error()) && !ours {
         let (slug, ja, en) = status_problem(status);
         let mut fixed = if api {

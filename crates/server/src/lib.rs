@@ -9,6 +9,7 @@ pub mod edge;
 pub mod error;
 pub mod i18n;
 pub mod json;
+pub mod taxii;
 pub mod web;
 
 use axum::Router;
@@ -45,6 +46,7 @@ pub fn router(app: App, config: ServerConfig) -> Router {
     };
     Router::new()
         .merge(api::routes())
+        .merge(taxii::routes())
         .merge(web::routes(state.clone()))
         .route("/healthz", axum::routing::get(healthz))
         .route_layer(axum::middleware::from_fn(edge::refuse_control_chars))

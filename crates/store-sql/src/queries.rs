@@ -998,8 +998,20 @@ impl Store for SqlStore {
             qb.push(" OR (c.created_at = ").push_bind(micros(*t));
             qb.push(" AND c.id < ").push_bind(id.0.clone()).push("))");
         }
-        qb.push(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
-            .push_bind(i64::from(q.limit.clamp(1, 500)));
+        if let Some((t, id)) = &q.after {
+            qb.push(" AND (c.created_at > ").push_bind(micros(*t));
+            if let Some(id) = id {
+                qb.push(" OR (c.created_at = ").push_bind(micros(*t));
+                qb.push(" AND c.id > ").push_bind(id.0.clone()).push(")");
+            }
+            qb.push(")");
+        }
+        qb.push(if q.after.is_some() {
+            " ORDER BY c.created_at, c.id LIMIT "
+        } else {
+            " ORDER BY c.created_at DESC, c.id DESC LIMIT "
+        })
+        .push_bind(i64::from(q.limit.clamp(1, 500)));
         let rows = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
         rows.iter()
             .map(|r| {
@@ -1407,6 +1419,38 @@ impl Store for SqlStore {
             .push_bind(i64::from(limit.clamp(1, 500)));
         let rows = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
         rows.iter().map(provision_summary_from_row).collect()
+    }
+
+    async fn provisions_after(
+        &self,
+        keys: &[String],
+        after: Option<(DateTime<Utc>, Option<String>)>,
+        limit: u32,
+    ) -> StoreResult<Vec<ProvisionRecord>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+            "SELECT * FROM provisions p WHERE p.state = 'sent' AND EXISTS (SELECT 1 FROM provision_audience a \
+             WHERE a.provision_id = p.id AND a.key IN (",
+        );
+        let mut sep = qb.separated(", ");
+        for k in keys {
+            sep.push_bind(k.clone());
+        }
+        qb.push("))");
+        if let Some((t, id)) = &after {
+            qb.push(" AND (p.sent_at > ").push_bind(micros(*t));
+            if let Some(id) = id {
+                qb.push(" OR (p.sent_at = ").push_bind(micros(*t));
+                qb.push(" AND p.id > ").push_bind(id.clone()).push(")");
+            }
+            qb.push(")");
+        }
+        qb.push(" ORDER BY p.sent_at, p.id LIMIT ")
+            .push_bind(i64::from(limit.clamp(1, 500)));
+        let rows = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
+        rows.iter().map(provision_from_row).collect()
     }
 
     async fn provision_drafts(&self) -> StoreResult<Vec<ProvisionSummary>> {

@@ -947,6 +947,31 @@ pub async fn chain_listing_follows_audience_keys(store: Arc<dyn Store>) {
         page.before = Some((last.copy.created_at, last.copy.id.clone()));
     }
     assert_eq!(seen, vec!["b1", "a3"]);
+    // Forward paging (TAXII): oldest first, strictly after the cursor.
+    let mut page = ListingQuery {
+        limit: 1,
+        after: Some((chrono::DateTime::<Utc>::UNIX_EPOCH, None)),
+        ..q(&["k1", "k2"])
+    };
+    let mut seen = Vec::new();
+    let mut first_time = None;
+    loop {
+        let rows = list(page.clone()).await;
+        let Some(last) = rows.last() else { break };
+        first_time.get_or_insert(last.copy.created_at);
+        seen.push(last.copy.id.0.clone());
+        page.after = Some((last.copy.created_at, Some(last.copy.id.clone())));
+    }
+    assert_eq!(seen, vec!["a3", "b1"]);
+    let later: Vec<String> = list(ListingQuery {
+        after: first_time.map(|t| (t, None)),
+        ..q(&["k1", "k2"])
+    })
+    .await
+    .into_iter()
+    .map(|r| r.copy.id.0)
+    .collect();
+    assert_eq!(later, vec!["b1"], "strictly after the time alone");
 
     // Every copy stored through record_hops has its search text.
     assert!(store
@@ -1676,6 +1701,35 @@ pub async fn provision_listing_follows_audience_keys(store: Arc<dyn Store>) {
     assert_eq!(ids(&["k-a", "k-b", "k-c"], 2).await, vec!["s3", "s2"]);
     assert!(ids(&[], 50).await.is_empty(), "no keys, nothing");
     assert!(ids(&["other"], 50).await.is_empty());
+    // Forward paging (TAXII): oldest first, strictly after the cursor; drafts never.
+    let after =
+        |ks: &[&str], after: Option<(chrono::DateTime<Utc>, Option<String>)>, limit: u32| {
+            let store = store.clone();
+            let ks = keys(ks);
+            async move {
+                store
+                    .provisions_after(&ks, after, limit)
+                    .await
+                    .expect("after")
+                    .into_iter()
+                    .map(|p| p.id)
+                    .collect::<Vec<_>>()
+            }
+        };
+    let all = ["k-a", "k-b", "k-c", "k-d"];
+    assert_eq!(after(&all, None, 50).await, vec!["s1", "s2", "s3"]);
+    assert_eq!(after(&all, None, 1).await, vec!["s1"]);
+    assert_eq!(after(&all, Some((m(1), None)), 50).await, vec!["s2", "s3"]);
+    assert_eq!(
+        after(&all, Some((m(2), Some("s2".into()))), 50).await,
+        vec!["s3"]
+    );
+    assert_eq!(
+        after(&all, Some((m(2), Some("s1".into()))), 50).await,
+        vec!["s2", "s3"]
+    );
+    assert_eq!(after(&["k-b"], None, 50).await, vec!["s2"]);
+    assert!(after(&[], None, 50).await.is_empty());
     let row = store
         .list_provisions(&keys(&["k-c"]), 10)
         .await

@@ -195,6 +195,14 @@ pub trait Store: Send + Sync + 'static {
         keys: &[String],
         limit: u32,
     ) -> StoreResult<Vec<ProvisionSummary>>;
+    /// Sent provisions whose audience intersects `keys`, oldest first (by sending time, then
+    /// id), strictly after `after` (a time, and at that time an id when given): TAXII paging.
+    async fn provisions_after(
+        &self,
+        keys: &[String],
+        after: Option<(DateTime<Utc>, Option<String>)>,
+        limit: u32,
+    ) -> StoreResult<Vec<ProvisionRecord>>;
     /// Drafts (NISC's work list), newest first.
     async fn provision_drafts(&self) -> StoreResult<Vec<ProvisionSummary>>;
     async fn insert_consent(&self, c: &ConsentRecord, audit: AuditDraft) -> StoreResult<()>;

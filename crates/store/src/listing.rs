@@ -43,6 +43,10 @@ pub struct ListingQuery {
     pub until: Option<DateTime<Utc>>,
     /// Only rows strictly older than this (keyset paging on the row copy's time and id).
     pub before: Option<(DateTime<Utc>, CopyId)>,
+    /// Only rows strictly newer than this time (and, at the same time, with a greater copy id
+    /// when one is given); when set, the oldest row comes first (TAXII's `added_after` and
+    /// paging forward).
+    pub after: Option<(DateTime<Utc>, Option<CopyId>)>,
     pub limit: u32,
 }
 

@@ -19,6 +19,7 @@ mod reference;
 mod session;
 mod situation;
 mod statistics;
+mod stix;
 
 use crate::AppState;
 use axum::routing::{delete, get, post};
@@ -56,6 +57,7 @@ use utoipa::OpenApi;
         live::notifications, live::events, hooks::create, hooks::list, hooks::dead_letters,
         statistics::read, statistics::csv, statistics::set_k,
         situation::read, situation::dependencies, situation::set_dependencies,
+        stix::chain, stix::provision,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem)),
     tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"), (name = "actors", description = "関係主体 — what the other actors send NISC, and NISC's requests for cooperation (連携要請)"), (name = "statistics", description = "統計 — counts and response times for the yearly verification, never singling out an operator"), (name = "consultations", description = "相談 — an operator consulting its ministry, CEPTOAR or NISC before filing"), (name = "situation", description = "状況把握 — the live cross-sector situation picture and the sector dependency graph"), (name = "cross_check", description = "突合 — NISC's candidate links between reports across sectors, and incidents (インシデント) linking chains"))
@@ -98,6 +100,8 @@ pub fn routes() -> Router<AppState> {
             post(liaison::route_preview),
         )
         .route("/api/v1/chains/{id}", get(liaison::chain))
+        .route("/api/v1/chains/{id}/stix", get(stix::chain))
+        .route("/api/v1/provisions/{id}/stix", get(stix::provision))
         .route("/api/v1/chains/{id}/follow-ups", post(liaison::follow_up))
         .route("/api/v1/copies/{id}", get(liaison::copy))
         .route("/api/v1/copies/{id}/form.json", get(documents::copy_json))

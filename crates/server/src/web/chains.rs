@@ -182,11 +182,14 @@ pub async fn chain_page(
                 }
             }
         }
-        @if may_file(&a) && involved {
-            div.actions {
+        div.actions {
+            @if may_file(&a) && involved {
                 a.button #follow-up-link href={ "/chains/" (c.id.0) "/follow-up" } {
                     (lang.t("続報を作成", "File follow-up"))
                 }
+            }
+            a.button.secondary #stix-link href={ "/api/v1/chains/" (c.id.0) "/stix" } download {
+                (lang.t("STIXで出力", "Export as STIX"))
             }
         }
     };

@@ -228,6 +228,11 @@ pub(super) async fn render(
             a.button.secondary #print-link href="#" { (lang.t("印刷", "Print")) }
             a.button.secondary #json-link href={ "/provisions/" (v.id) "/form.json" } download { (lang.t("JSONで出力", "Download JSON")) }
             a.button.secondary #csv-link href={ "/provisions/" (v.id) "/form.csv" } download { (lang.t("CSVで出力", "Download CSV")) }
+            @if !draft {
+                a.button.secondary #stix-link href={ "/api/v1/provisions/" (v.id) "/stix" } download {
+                    (lang.t("STIXで出力", "Export as STIX"))
+                }
+            }
         }
         @if draft {
             div.banner #draft-banner {
