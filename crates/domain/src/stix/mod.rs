@@ -3,4 +3,5 @@
 //! Plain data mapping, no I/O. Markings are shared by export and import so that a level never
 //! means one thing going out and another coming in ([`markings`]).
 
+pub mod import;
 pub mod markings;
