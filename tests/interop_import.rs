@@ -87,7 +87,10 @@ async fn stix_bundles_import_with_their_level_and_bad_ones_store_nothing(b: Back
         .await;
     assert_eq!(st, 201, "{v}");
     assert_eq!(v["item"]["tlp"], "AMBER");
-    assert_eq!(v["item"]["title"], "Campaign against control-system vendors");
+    assert_eq!(
+        v["item"]["title"],
+        "Campaign against control-system vendors"
+    );
     assert_eq!(v["item"]["origin"], "Example Vendor CSIRT");
     let kinds: Vec<(String, String)> = v["indicators"]
         .as_array()
@@ -127,20 +130,37 @@ async fn stix_bundles_import_with_their_level_and_bad_ones_store_nothing(b: Back
             json!({ "document": bundle(Some(AMBER)), "tlp": "GREEN" }),
         )
         .await;
-    refused(st, &v, &format!("{}.tlp", "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d"), "wider_than_marking");
+    refused(
+        st,
+        &v,
+        &format!("{}.tlp", "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d"),
+        "wider_than_marking",
+    );
 
     // No marking: refused, naming the object and property, until the importer chooses.
     let (st, v) = nisc
-        .post("/api/v1/source-items/stix", json!({ "document": bundle(None) }))
+        .post(
+            "/api/v1/source-items/stix",
+            json!({ "document": bundle(None) }),
+        )
         .await;
-    refused(st, &v, &format!("{INDICATOR}.object_marking_refs"), "missing_tlp");
+    refused(
+        st,
+        &v,
+        &format!("{INDICATOR}.object_marking_refs"),
+        "missing_tlp",
+    );
     let (st, v) = nisc
         .post(
             "/api/v1/source-items/stix",
             json!({ "document": bundle(None), "tlp": "AMBER+STRICT" }),
         )
         .await;
-    assert_eq!((st, &v["item"]["tlp"]), (201, &json!("AMBER+STRICT")), "{v}");
+    assert_eq!(
+        (st, &v["item"]["tlp"]),
+        (201, &json!("AMBER+STRICT")),
+        "{v}"
+    );
 
     // A marking that is not TLP: the same.
     let unknown = "marking-definition--3b7f7e0e-2f4f-4b5c-8c6e-5f6d7e8f9a0b";
@@ -150,7 +170,12 @@ async fn stix_bundles_import_with_their_level_and_bad_ones_store_nothing(b: Back
             json!({ "document": bundle(Some(unknown)) }),
         )
         .await;
-    refused(st, &v, &format!("{INDICATOR}.object_marking_refs"), "unknown_marking");
+    refused(
+        st,
+        &v,
+        &format!("{INDICATOR}.object_marking_refs"),
+        "unknown_marking",
+    );
     let (st, v) = nisc
         .post(
             "/api/v1/source-items/stix",
@@ -175,7 +200,11 @@ async fn stix_bundles_import_with_their_level_and_bad_ones_store_nothing(b: Back
     dangling["objects"][3]["object_refs"] =
         json!([INDICATOR, "malware--00000000-0000-4000-8000-000000000000"]);
     for (doc, field, rule) in [
-        (json!("{\"type\": \"bundle\", "), "bundle.-".to_owned(), "json"),
+        (
+            json!("{\"type\": \"bundle\", "),
+            "bundle.-".to_owned(),
+            "json",
+        ),
         (spec, format!("{INDICATOR}.spec_version"), "spec_version"),
         (required, format!("{INDICATOR}.valid_from"), "required"),
         (pattern, format!("{INDICATOR}.pattern"), "pattern_syntax"),
@@ -185,12 +214,53 @@ async fn stix_bundles_import_with_their_level_and_bad_ones_store_nothing(b: Back
             .post("/api/v1/source-items/stix", json!({ "document": doc }))
             .await;
         refused(st, &v, &field, rule);
-        assert!(v["errors"][0]["message_ja"].is_string() && v["errors"][0]["message_en"].is_string());
+        assert!(
+            v["errors"][0]["message_ja"].is_string() && v["errors"][0]["message_en"].is_string()
+        );
         assert_eq!(source_count(&nisc).await, stored, "{field}: nothing stored");
     }
 
+    // The web form: the page, a refusal naming the rule, an import with the importer's level.
+    let post = |doc: String, tlp: &'static str| {
+        let nisc = &nisc;
+        async move {
+            let res = nisc
+                .client
+                .post(format!("{}/provisions/sources", nisc.base))
+                .form(&[
+                    ("csrf", nisc.csrf.as_str()),
+                    ("format", "stix"),
+                    ("tlp", tlp),
+                    ("document", doc.as_str()),
+                ])
+                .send()
+                .await
+                .expect("import form");
+            (res.status().as_u16(), res.text().await.expect("html"))
+        }
+    };
+    let (st, html) = post(bundle(None).to_string(), "").await;
+    assert_eq!(st, 422, "{html}");
+    assert!(html.contains(r#"data-rule="missing_tlp""#), "{html}");
+    assert_eq!(source_count(&nisc).await, stored);
+    let (st, html) = post(bundle(None).to_string(), "AMBER").await;
+    assert_eq!(st, 200, "{html}");
+    assert!(
+        html.contains(r#"id="import-form""#)
+            && html.contains("Campaign against control-system vendors")
+    );
+    let stored = stored + 1;
+    assert_eq!(source_count(&nisc).await, stored);
+
     // Who may import: those who record external sources (NISC approvers), nobody else.
     let meti = srv.login("meti").await;
+    let res = meti
+        .client
+        .get(format!("{}/provisions/sources", meti.base))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(res.status().as_u16(), 403);
     let (st, v) = meti
         .post(
             "/api/v1/source-items/stix",
@@ -202,7 +272,13 @@ async fn stix_bundles_import_with_their_level_and_bad_ones_store_nothing(b: Back
 }
 
 /// NISC drafts and sends a provision with indicators to one ministry/sector, citing `source`.
-async fn send_provision(nisc: &Session, ministry: &str, sector: &str, source: &str, summary: &str) -> String {
+async fn send_provision(
+    nisc: &Session,
+    ministry: &str,
+    sector: &str,
+    source: &str,
+    summary: &str,
+) -> String {
     let (st, d) = nisc
         .post(
             "/api/v1/provisions",
@@ -240,7 +316,10 @@ async fn send_provision(nisc: &Session, ministry: &str, sector: &str, source: &s
 
 async fn token(s: &Session, scopes: &[&str]) -> String {
     let (st, t) = s
-        .post("/api/v1/tokens", json!({ "name": "misp feed", "scopes": scopes }))
+        .post(
+            "/api/v1/tokens",
+            json!({ "name": "misp feed", "scopes": scopes }),
+        )
         .await;
     assert_eq!(st, 201, "{t}");
     t["token"].as_str().expect("token").to_owned()
@@ -317,8 +396,22 @@ async fn misp_events_import_and_provisions_export_to_pymisp_and_the_feed(b: Back
         .await;
     assert_eq!(st, 201, "{imported}");
     let source = imported["item"]["id"].as_str().expect("id").to_owned();
-    let power = send_provision(&nisc, "meti", "electric_power", &source, "制御系を狙う不審な通信の観測").await;
-    let rail = send_provision(&nisc, "mlit", "railway", &source, "鉄道分野における不審な通信").await;
+    let power = send_provision(
+        &nisc,
+        "meti",
+        "electric_power",
+        &source,
+        "制御系を狙う不審な通信の観測",
+    )
+    .await;
+    let rail = send_provision(
+        &nisc,
+        "mlit",
+        "railway",
+        &source,
+        "鉄道分野における不審な通信",
+    )
+    .await;
 
     // The reader's view as a MISP event; another sector's provision is the missing-id 404.
     let (st, ev) = meti.get(&format!("/api/v1/provisions/{power}/misp")).await;
@@ -341,11 +434,19 @@ async fn misp_events_import_and_provisions_export_to_pymisp_and_the_feed(b: Back
     assert_eq!(st, 200, "{body}");
     let manifest: Value = serde_json::from_str(&body).expect("manifest");
     let keys: Vec<&String> = manifest.as_object().expect("object").keys().collect();
-    assert_eq!(keys, vec![&power_uuid], "METI reads the power provision only");
+    assert_eq!(
+        keys,
+        vec![&power_uuid],
+        "METI reads the power provision only"
+    );
     let (st, body) = feed(&srv, "manifest.json", Some(&format!("Bearer {nisc_token}"))).await;
     assert_eq!(st, 200, "{body}");
     let nisc_manifest: Value = serde_json::from_str(&body).expect("manifest");
-    assert_eq!(nisc_manifest.as_object().expect("object").len(), 2, "{nisc_manifest}");
+    assert_eq!(
+        nisc_manifest.as_object().expect("object").len(),
+        2,
+        "{nisc_manifest}"
+    );
     let rail_uuid = nisc_manifest
         .as_object()
         .expect("object")
@@ -357,16 +458,25 @@ async fn misp_events_import_and_provisions_export_to_pymisp_and_the_feed(b: Back
     assert_eq!(st, 404, "another sector's event is not in METI's feed");
     let (st, hashes) = feed(&srv, "hashes.csv", Some(&meti_token)).await;
     assert_eq!(st, 200, "{hashes}");
-    assert!(!hashes.is_empty() && hashes.lines().all(|l| l.ends_with(&power_uuid)), "{hashes}");
+    assert!(
+        !hashes.is_empty() && hashes.lines().all(|l| l.ends_with(&power_uuid)),
+        "{hashes}"
+    );
 
     // MISP event import: an exported event comes back as a source with its level.
     let (st, v) = nisc
-        .post("/api/v1/source-items/misp", json!({ "document": ev.clone() }))
+        .post(
+            "/api/v1/source-items/misp",
+            json!({ "document": ev.clone() }),
+        )
         .await;
     assert_eq!(st, 201, "{v}");
     assert_eq!(v["item"]["tlp"], "AMBER");
     assert_eq!(v["format"], "misp");
-    assert!(v["indicators"].as_array().is_some_and(|i| i.len() == 5), "{v}");
+    assert!(
+        v["indicators"].as_array().is_some_and(|i| i.len() == 5),
+        "{v}"
+    );
     let before = {
         let (_, l) = nisc.get("/api/v1/source-items").await;
         items(&l).len()
@@ -378,11 +488,23 @@ async fn misp_events_import_and_provisions_export_to_pymisp_and_the_feed(b: Back
         .await;
     refused(st, &v, &format!("{power_uuid}.Tag"), "unknown_marking");
     let (st, v) = nisc
-        .post("/api/v1/source-items/misp", json!({ "document": "not json" }))
+        .post(
+            "/api/v1/source-items/misp",
+            json!({ "document": "not json" }),
+        )
         .await;
     refused(st, &v, "event.-", "json");
     let (_, l) = nisc.get("/api/v1/source-items").await;
     assert_eq!(items(&l).len(), before, "nothing stored");
+
+    // Imports and AMBER exports (the event, the feed) are in the audit log.
+    let admin = srv.login_admin().await;
+    let (st, audit) = admin.get("/api/v1/audit?limit=1000").await;
+    assert_eq!(st, 200, "{audit}");
+    let text = audit.to_string();
+    for action in ["source_item.import", "provision.export_misp", "misp.feed"] {
+        assert!(text.contains(action), "{action} audited");
+    }
 
     // pymisp loads every exported event and parses the feed (NISC's: both provisions).
     if !pymisp_available() {

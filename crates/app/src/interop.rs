@@ -224,7 +224,8 @@ impl App {
         if held.is_empty() {
             return Ok(());
         }
-        let target = (held.len() == 1).then(|| held[0]["provision"].as_str().unwrap_or("").to_owned());
+        let target =
+            (held.len() == 1).then(|| held[0]["provision"].as_str().unwrap_or("").to_owned());
         self.store
             .append_audit(vec![actor.audit(
                 action,

@@ -222,7 +222,11 @@ pub fn event(p: &ProvisionEvent) -> Value {
         })
         .collect();
     let info = {
-        let head = f.summary.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let head = f
+            .summary
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
         let head = one_line(head, 200);
         match (p.ident, head.is_empty()) {
             (Some(i), false) => format!("{i} {head}"),
@@ -314,7 +318,12 @@ type Attrs<'a> = Vec<(String, &'a Map<String, Value>)>;
 
 /// The attributes of a list (`Attribute` of the event or of an object), each labelled by its
 /// uuid or its place.
-fn collect<'a>(list: Option<&'a Value>, prefix: &str, problems: &mut Vec<ImportProblem>, attrs: &mut Attrs<'a>) {
+fn collect<'a>(
+    list: Option<&'a Value>,
+    prefix: &str,
+    problems: &mut Vec<ImportProblem>,
+    attrs: &mut Attrs<'a>,
+) {
     match list {
         None => {}
         Some(Value::Array(a)) => {
@@ -326,11 +335,21 @@ fn collect<'a>(list: Option<&'a Value>, prefix: &str, problems: &mut Vec<ImportP
                     .unwrap_or_else(|| format!("{prefix}[{i}]"));
                 match x.as_object() {
                     Some(m) => attrs.push((at, m)),
-                    None => problems.push(ImportProblem::new(&at, "-", Rule::Structure, Some("not an object"))),
+                    None => problems.push(ImportProblem::new(
+                        &at,
+                        "-",
+                        Rule::Structure,
+                        Some("not an object"),
+                    )),
                 }
             }
         }
-        Some(_) => problems.push(ImportProblem::new(prefix, "-", Rule::Structure, Some("not an array"))),
+        Some(_) => problems.push(ImportProblem::new(
+            prefix,
+            "-",
+            Rule::Structure,
+            Some("not an array"),
+        )),
     }
 }
 
@@ -361,7 +380,10 @@ fn kinds_of_type(ty: &str) -> Vec<(usize, IndicatorKind)> {
 }
 
 /// Checks and maps a MISP event (`{"Event": …}` or the bare event), the raw upload.
-pub fn import_event(raw: &str, importer_tlp: Option<Tlp>) -> Result<ImportedItem, Vec<ImportProblem>> {
+pub fn import_event(
+    raw: &str,
+    importer_tlp: Option<Tlp>,
+) -> Result<ImportedItem, Vec<ImportProblem>> {
     let v = parse_json(raw, "event")?;
     import_event_value(&v, importer_tlp)
 }
@@ -373,7 +395,14 @@ pub fn import_event_value(
 ) -> Result<ImportedItem, Vec<ImportProblem>> {
     let e: &Map<String, Value> = match v.get("Event").unwrap_or(v).as_object() {
         Some(e) => e,
-        None => return Err(vec![ImportProblem::new("event", "Event", Rule::Structure, Some("not an object"))]),
+        None => {
+            return Err(vec![ImportProblem::new(
+                "event",
+                "Event",
+                Rule::Structure,
+                Some("not an object"),
+            )])
+        }
     };
     let mut problems = Vec::new();
     let label = e
@@ -383,14 +412,22 @@ pub fn import_event_value(
         .unwrap_or_else(|| "event".to_owned());
     match e.get("uuid").and_then(Value::as_str) {
         Some(u) if is_uuid(u) => {}
-        Some(_) => problems.push(ImportProblem::new(&label, "uuid", Rule::Format, Some("UUID"))),
+        Some(_) => problems.push(ImportProblem::new(
+            &label,
+            "uuid",
+            Rule::Format,
+            Some("UUID"),
+        )),
         None => problems.push(ImportProblem::new(&label, "uuid", Rule::Required, None)),
     }
     let info = e.get("info").and_then(Value::as_str).unwrap_or("");
     if info.trim().is_empty() {
         problems.push(ImportProblem::new(&label, "info", Rule::Required, None));
     }
-    for (p, allowed) in [("threat_level_id", &["1", "2", "3", "4"][..]), ("analysis", &["0", "1", "2"][..])] {
+    for (p, allowed) in [
+        ("threat_level_id", &["1", "2", "3", "4"][..]),
+        ("analysis", &["0", "1", "2"][..]),
+    ] {
         if let Some(x) = e.get(p) {
             let s = match x {
                 Value::String(s) => s.clone(),
@@ -398,27 +435,42 @@ pub fn import_event_value(
                 _ => String::new(),
             };
             if !allowed.contains(&s.as_str()) {
-                problems.push(ImportProblem::new(&label, p, Rule::Format, Some(&allowed.join("|"))));
+                problems.push(ImportProblem::new(
+                    &label,
+                    p,
+                    Rule::Format,
+                    Some(&allowed.join("|")),
+                ));
             }
         }
     }
     let mut found = MarkingFindings::default();
     let mut levels: Vec<Tlp> = Vec::new();
-    let mut tag_scan = |object: &str, prop: &str, tags: Vec<&str>, found: &mut MarkingFindings| -> bool {
-        let mut any = false;
-        for t in tags {
-            match tag_level(t) {
-                TagLevel::Tlp(l) => {
-                    levels.push(l);
-                    any = true;
+    let mut tag_scan =
+        |object: &str, prop: &str, tags: Vec<&str>, found: &mut MarkingFindings| -> bool {
+            let mut any = false;
+            for t in tags {
+                match tag_level(t) {
+                    TagLevel::Tlp(l) => {
+                        levels.push(l);
+                        any = true;
+                    }
+                    TagLevel::Unknown => {
+                        found
+                            .unknown
+                            .push((object.to_owned(), prop.to_owned(), t.to_owned()))
+                    }
+                    TagLevel::NotTlp => {}
                 }
-                TagLevel::Unknown => found.unknown.push((object.to_owned(), prop.to_owned(), t.to_owned())),
-                TagLevel::NotTlp => {}
             }
-        }
-        any
-    };
-    if !tag_scan(&label, "Tag", tags_of(&Value::Object(e.clone())), &mut found) {
+            any
+        };
+    if !tag_scan(
+        &label,
+        "Tag",
+        tags_of(&Value::Object(e.clone())),
+        &mut found,
+    ) {
         found.missing.push((label.clone(), "Tag".into()));
     }
 
@@ -427,19 +479,39 @@ pub fn import_event_value(
     let mut url = String::new();
     let mut attrs: Attrs = Vec::new();
     let vlabel = label.clone();
-    collect(e.get("Attribute"), &format!("{vlabel}.Attribute"), &mut problems, &mut attrs);
+    collect(
+        e.get("Attribute"),
+        &format!("{vlabel}.Attribute"),
+        &mut problems,
+        &mut attrs,
+    );
     if let Some(objs) = e.get("Object") {
         match objs.as_array() {
             Some(a) => {
                 for (i, o) in a.iter().enumerate() {
-                    collect(o.get("Attribute"), &format!("{vlabel}.Object[{i}].Attribute"), &mut problems, &mut attrs);
+                    collect(
+                        o.get("Attribute"),
+                        &format!("{vlabel}.Object[{i}].Attribute"),
+                        &mut problems,
+                        &mut attrs,
+                    );
                 }
             }
-            None => problems.push(ImportProblem::new(&label, "Object", Rule::Structure, Some("not an array"))),
+            None => problems.push(ImportProblem::new(
+                &label,
+                "Object",
+                Rule::Structure,
+                Some("not an array"),
+            )),
         }
     }
     if attrs.len() > MAX_IMPORT_OBJECTS {
-        return Err(vec![ImportProblem::new(&label, "Attribute", Rule::TooMany, Some(&format!("> {MAX_IMPORT_OBJECTS}")))]);
+        return Err(vec![ImportProblem::new(
+            &label,
+            "Attribute",
+            Rule::TooMany,
+            Some(&format!("> {MAX_IMPORT_OBJECTS}")),
+        )]);
     }
     for (at, a) in &attrs {
         if let Some(u) = a.get("uuid").and_then(Value::as_str) {
@@ -447,7 +519,11 @@ pub fn import_event_value(
                 problems.push(ImportProblem::new(at, "uuid", Rule::Format, Some("UUID")));
             }
         }
-        let Some(ty) = a.get("type").and_then(Value::as_str).filter(|t| !t.is_empty()) else {
+        let Some(ty) = a
+            .get("type")
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+        else {
             problems.push(ImportProblem::new(at, "type", Rule::Required, None));
             continue;
         };
@@ -460,17 +536,32 @@ pub fn import_event_value(
         };
         let _ = tag_scan(at, "Tag", tags_of(&Value::Object((*a).clone())), &mut found);
         let comment = a.get("comment").and_then(Value::as_str).unwrap_or("");
-        let parts: Vec<&str> = if ty.contains('|') { value.split('|').collect() } else { vec![value] };
+        let parts: Vec<&str> = if ty.contains('|') {
+            value.split('|').collect()
+        } else {
+            vec![value]
+        };
         for (idx, kind) in kinds_of_type(ty) {
             match parts.get(idx) {
                 Some(p) if indicators.add(kind, p, comment) => {}
-                _ => problems.push(ImportProblem::new(at, "value", Rule::Format, Some(&format!("{ty}: {value}")))),
+                _ => problems.push(ImportProblem::new(
+                    at,
+                    "value",
+                    Rule::Format,
+                    Some(&format!("{ty}: {value}")),
+                )),
             }
         }
         match ty {
             "text" | "comment" | "other" => {
-                let rel = a.get("object_relation").and_then(Value::as_str).unwrap_or(ty);
-                texts.push(format!("[{rel}] {}", clean_text(value, MAX_IMPORT_TEXT_CHARS)));
+                let rel = a
+                    .get("object_relation")
+                    .and_then(Value::as_str)
+                    .unwrap_or(ty);
+                texts.push(format!(
+                    "[{rel}] {}",
+                    clean_text(value, MAX_IMPORT_TEXT_CHARS)
+                ));
             }
             "link" if url.is_empty() => url = http_url(value),
             "vulnerability" => texts.push(format!("[vulnerability] {}", one_line(value, 200))),
@@ -478,7 +569,12 @@ pub fn import_event_value(
         }
     }
     if indicators.overflow {
-        problems.push(ImportProblem::new(&label, "Attribute", Rule::TooMany, Some(&format!("> {MAX_IMPORT_INDICATORS} indicators"))));
+        problems.push(ImportProblem::new(
+            &label,
+            "Attribute",
+            Rule::TooMany,
+            Some(&format!("> {MAX_IMPORT_INDICATORS} indicators")),
+        ));
     }
     found.strictest = levels.iter().copied().min();
     let tlp = match decide_tlp(&found, importer_tlp, &label) {
@@ -547,7 +643,10 @@ mod tests {
         }
         assert_eq!(tag_level("TLP:WHITE"), TagLevel::Tlp(Tlp::Clear));
         assert_eq!(tag_level("tlp:ex:chr"), TagLevel::Unknown);
-        assert_eq!(tag_level("osint:source-type=\"blog-post\""), TagLevel::NotTlp);
+        assert_eq!(
+            tag_level("osint:source-type=\"blog-post\""),
+            TagLevel::NotTlp
+        );
     }
 
     #[test]
@@ -570,7 +669,9 @@ mod tests {
             importance: Some(Importance::Alert),
             sectors: &sectors,
             urgent: false,
-            sent_at: DateTime::parse_from_rfc3339("2026-04-01T16:00:00Z").expect("t").with_timezone(&Utc),
+            sent_at: DateTime::parse_from_rfc3339("2026-04-01T16:00:00Z")
+                .expect("t")
+                .with_timezone(&Utc),
             form: &f,
         });
         assert_eq!(ev["Event"]["date"], "2026-04-02");
@@ -596,11 +697,20 @@ mod tests {
             .to_string()
         };
         let e = import_event(&ev(json!([])), None).expect_err("missing");
-        assert_eq!((e[0].property.as_str(), e[0].rule), ("Tag", Rule::MissingTlp));
-        assert_eq!(import_event(&ev(json!([])), Some(Tlp::Green)).expect("chosen").tlp, Tlp::Green);
+        assert_eq!(
+            (e[0].property.as_str(), e[0].rule),
+            ("Tag", Rule::MissingTlp)
+        );
+        assert_eq!(
+            import_event(&ev(json!([])), Some(Tlp::Green))
+                .expect("chosen")
+                .tlp,
+            Tlp::Green
+        );
         let e = import_event(&ev(json!([{"name": "tlp:ex:chr"}])), None).expect_err("unknown");
         assert!(e.iter().any(|p| p.rule == Rule::UnknownMarking));
-        let e = import_event(&ev(json!([{"name": "tlp:amber"}])), Some(Tlp::Clear)).expect_err("wider");
+        let e =
+            import_event(&ev(json!([{"name": "tlp:amber"}])), Some(Tlp::Clear)).expect_err("wider");
         assert_eq!(e[0].rule, Rule::WiderThanMarking);
         let ok = import_event(&ev(json!([{"name": "tlp:white"}])), None).expect("white");
         assert_eq!(ok.tlp, Tlp::Clear);

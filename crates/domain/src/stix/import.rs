@@ -384,9 +384,7 @@ fn required_of(t: &str) -> &'static [&'static str] {
         "sighting" => &["sighting_of_ref"],
         "language-content" => &["object_ref", "object_modified", "contents"],
         "extension-definition" => &["name", "schema", "version", "extension_types"],
-        "ipv4-addr" | "ipv6-addr" | "domain-name" | "url" | "email-addr" | "mac-addr" => {
-            &["value"]
-        }
+        "ipv4-addr" | "ipv6-addr" | "domain-name" | "url" | "email-addr" | "mac-addr" => &["value"],
         "autonomous-system" => &["number"],
         "directory" => &["path"],
         "mutex" => &["name"],
@@ -442,7 +440,10 @@ const TIMESTAMP_PROPS: [&str; 9] = [
 
 /// Checks and maps a STIX 2.1 bundle (the raw upload). `importer_tlp` is the level the
 /// importer chose, if any (see [`decide_tlp`]).
-pub fn import_bundle(raw: &str, importer_tlp: Option<Tlp>) -> Result<ImportedItem, Vec<ImportProblem>> {
+pub fn import_bundle(
+    raw: &str,
+    importer_tlp: Option<Tlp>,
+) -> Result<ImportedItem, Vec<ImportProblem>> {
     let v = parse_json(raw, "bundle")?;
     import_bundle_value(&v, importer_tlp)
 }
@@ -454,15 +455,32 @@ pub fn import_bundle_value(
 ) -> Result<ImportedItem, Vec<ImportProblem>> {
     let mut problems = Vec::new();
     let Some(b) = v.as_object() else {
-        return Err(vec![ImportProblem::new("bundle", "-", Rule::Structure, Some("not an object"))]);
+        return Err(vec![ImportProblem::new(
+            "bundle",
+            "-",
+            Rule::Structure,
+            Some("not an object"),
+        )]);
     };
     let bundle_id = b.get("id").and_then(Value::as_str).unwrap_or("bundle");
     match b.get("type").and_then(Value::as_str) {
         Some("bundle") => {}
         Some(other) => {
-            return Err(vec![ImportProblem::new(bundle_id, "type", Rule::Structure, Some(&format!("\"{other}\" != \"bundle\"")))]);
+            return Err(vec![ImportProblem::new(
+                bundle_id,
+                "type",
+                Rule::Structure,
+                Some(&format!("\"{other}\" != \"bundle\"")),
+            )]);
         }
-        None => return Err(vec![ImportProblem::new(bundle_id, "type", Rule::Required, None)]),
+        None => {
+            return Err(vec![ImportProblem::new(
+                bundle_id,
+                "type",
+                Rule::Required,
+                None,
+            )])
+        }
     }
     match b.get("id").and_then(Value::as_str) {
         Some(id) if id.starts_with("bundle--") && is_stix_id(id) => {}
@@ -471,29 +489,54 @@ pub fn import_bundle_value(
     }
     if b.contains_key("spec_version") {
         // STIX 2.0 bundles carried spec_version; a 2.1 bundle must not.
-        problems.push(ImportProblem::new(bundle_id, "spec_version", Rule::SpecVersion, Some("STIX 2.0 bundle")));
+        problems.push(ImportProblem::new(
+            bundle_id,
+            "spec_version",
+            Rule::SpecVersion,
+            Some("STIX 2.0 bundle"),
+        ));
     }
     let objects: Vec<&Map<String, Value>> = match b.get("objects") {
         None => Vec::new(),
         Some(Value::Array(a)) if a.len() > MAX_IMPORT_OBJECTS => {
-            return Err(vec![ImportProblem::new(bundle_id, "objects", Rule::TooMany, Some(&format!("> {MAX_IMPORT_OBJECTS}")))]);
+            return Err(vec![ImportProblem::new(
+                bundle_id,
+                "objects",
+                Rule::TooMany,
+                Some(&format!("> {MAX_IMPORT_OBJECTS}")),
+            )]);
         }
         Some(Value::Array(a)) => {
             let mut out = Vec::new();
             for (i, o) in a.iter().enumerate() {
                 match o.as_object() {
                     Some(m) => out.push(m),
-                    None => problems.push(ImportProblem::new(bundle_id, &format!("objects[{i}]"), Rule::Structure, Some("not an object"))),
+                    None => problems.push(ImportProblem::new(
+                        bundle_id,
+                        &format!("objects[{i}]"),
+                        Rule::Structure,
+                        Some("not an object"),
+                    )),
                 }
             }
             out
         }
         Some(_) => {
-            return Err(vec![ImportProblem::new(bundle_id, "objects", Rule::Structure, Some("not an array"))]);
+            return Err(vec![ImportProblem::new(
+                bundle_id,
+                "objects",
+                Rule::Structure,
+                Some("not an array"),
+            )]);
         }
     };
     if objects.is_empty() && problems.is_empty() {
-        problems.push(ImportProblem::new(bundle_id, "objects", Rule::Required, None));
+        problems.push(ImportProblem::new(
+            bundle_id,
+            "objects",
+            Rule::Required,
+            None,
+        ));
     }
 
     // Ids first, so references can be checked in any order.
@@ -510,9 +553,9 @@ pub fn import_bundle_value(
         };
         match o.get("id").and_then(Value::as_str) {
             None => problems.push(ImportProblem::new(&label, "id", Rule::Required, None)),
-            Some(id) if !is_stix_id(id) || !id.starts_with(&format!("{t}--")) => {
-                problems.push(ImportProblem::new(&label, "id", Rule::Format, Some("<type>--<UUID>")))
-            }
+            Some(id) if !is_stix_id(id) || !id.starts_with(&format!("{t}--")) => problems.push(
+                ImportProblem::new(&label, "id", Rule::Format, Some("<type>--<UUID>")),
+            ),
             Some(id) if ids.contains(&id) => {
                 // Versions of one object share an id; the same id with the same `modified`
                 // is a duplicate.
@@ -538,22 +581,42 @@ pub fn import_bundle_value(
     let mut identifiers: Vec<String> = Vec::new();
 
     for (i, o) in objects.iter().enumerate() {
-        let Some(t) = o.get("type").and_then(Value::as_str) else { continue };
+        let Some(t) = o.get("type").and_then(Value::as_str) else {
+            continue;
+        };
         let label = o
             .get("id")
             .and_then(Value::as_str)
             .map(str::to_owned)
             .unwrap_or_else(|| format!("objects[{i}]"));
-        let known = SDO_TYPES.contains(&t) || SRO_TYPES.contains(&t) || META_TYPES.contains(&t) || is_sco(t);
+        let known = SDO_TYPES.contains(&t)
+            || SRO_TYPES.contains(&t)
+            || META_TYPES.contains(&t)
+            || is_sco(t);
         if !known && !t.starts_with("x-") {
-            problems.push(ImportProblem::new(&label, "type", Rule::UnknownType, Some(t)));
+            problems.push(ImportProblem::new(
+                &label,
+                "type",
+                Rule::UnknownType,
+                Some(t),
+            ));
             continue;
         }
         // Common properties.
         match o.get("spec_version") {
             Some(Value::String(s)) if s == "2.1" => {}
-            Some(_) => problems.push(ImportProblem::new(&label, "spec_version", Rule::SpecVersion, None)),
-            None if !is_sco(t) => problems.push(ImportProblem::new(&label, "spec_version", Rule::Required, None)),
+            Some(_) => problems.push(ImportProblem::new(
+                &label,
+                "spec_version",
+                Rule::SpecVersion,
+                None,
+            )),
+            None if !is_sco(t) => problems.push(ImportProblem::new(
+                &label,
+                "spec_version",
+                Rule::Required,
+                None,
+            )),
             None => {}
         }
         let mut required: Vec<&str> = Vec::new();
@@ -566,7 +629,9 @@ pub fn import_bundle_value(
         required.extend_from_slice(required_of(t));
         for p in required {
             match o.get(p) {
-                None | Some(Value::Null) => problems.push(ImportProblem::new(&label, p, Rule::Required, None)),
+                None | Some(Value::Null) => {
+                    problems.push(ImportProblem::new(&label, p, Rule::Required, None))
+                }
                 Some(Value::String(s)) if s.trim().is_empty() => {
                     problems.push(ImportProblem::new(&label, p, Rule::Required, None))
                 }
@@ -577,14 +642,24 @@ pub fn import_bundle_value(
             }
         }
         if t == "file" && !o.contains_key("hashes") && !o.contains_key("name") {
-            problems.push(ImportProblem::new(&label, "hashes", Rule::Required, Some("hashes or name")));
+            problems.push(ImportProblem::new(
+                &label,
+                "hashes",
+                Rule::Required,
+                Some("hashes or name"),
+            ));
         }
         for p in TIMESTAMP_PROPS {
             // `published` of a report is a timestamp; elsewhere (MISP) it is not our concern.
             if let Some(v) = o.get(p) {
                 match v.as_str() {
                     Some(s) if is_timestamp(s) => {}
-                    _ => problems.push(ImportProblem::new(&label, p, Rule::Format, Some("RFC 3339 UTC timestamp"))),
+                    _ => problems.push(ImportProblem::new(
+                        &label,
+                        p,
+                        Rule::Format,
+                        Some("RFC 3339 UTC timestamp"),
+                    )),
                 }
             }
         }
@@ -602,7 +677,12 @@ pub fn import_bundle_value(
                             check_ref(&ids, &label, k, r, &mut problems);
                         }
                     }
-                    None => problems.push(ImportProblem::new(&label, k, Rule::Format, Some("list of ids"))),
+                    None => problems.push(ImportProblem::new(
+                        &label,
+                        k,
+                        Rule::Format,
+                        Some("list of ids"),
+                    )),
                 }
             }
         }
@@ -616,25 +696,48 @@ pub fn import_bundle_value(
                         Some(s) if is_stix_id(s) && s.starts_with("marking-definition--") => {
                             marking_refs.push(("object_marking_refs".into(), s.to_owned()))
                         }
-                        _ => problems.push(ImportProblem::new(&label, "object_marking_refs", Rule::Format, None)),
+                        _ => problems.push(ImportProblem::new(
+                            &label,
+                            "object_marking_refs",
+                            Rule::Format,
+                            None,
+                        )),
                     }
                 }
             }
-            Some(_) => problems.push(ImportProblem::new(&label, "object_marking_refs", Rule::Format, Some("list of ids"))),
+            Some(_) => problems.push(ImportProblem::new(
+                &label,
+                "object_marking_refs",
+                Rule::Format,
+                Some("list of ids"),
+            )),
         }
         if let Some(g) = o.get("granular_markings") {
             match g.as_array() {
                 Some(a) => {
                     for (j, gm) in a.iter().enumerate() {
                         match gm.get("marking_ref").and_then(Value::as_str) {
-                            Some(s) if is_stix_id(s) => marking_refs.push((format!("granular_markings[{j}].marking_ref"), s.to_owned())),
-                            Some(_) => problems.push(ImportProblem::new(&label, &format!("granular_markings[{j}].marking_ref"), Rule::Format, None)),
+                            Some(s) if is_stix_id(s) => marking_refs.push((
+                                format!("granular_markings[{j}].marking_ref"),
+                                s.to_owned(),
+                            )),
+                            Some(_) => problems.push(ImportProblem::new(
+                                &label,
+                                &format!("granular_markings[{j}].marking_ref"),
+                                Rule::Format,
+                                None,
+                            )),
                             // A language marking only: no level.
                             None => {}
                         }
                     }
                 }
-                None => problems.push(ImportProblem::new(&label, "granular_markings", Rule::Format, None)),
+                None => problems.push(ImportProblem::new(
+                    &label,
+                    "granular_markings",
+                    Rule::Format,
+                    None,
+                )),
             }
         }
         let mut object_tlp: Option<Tlp> = None;
@@ -649,7 +752,9 @@ pub fn import_bundle_value(
             }
         }
         if object_tlp.is_none() && !UNMARKED_OK.contains(&t) {
-            found.missing.push((label.clone(), "object_marking_refs".into()));
+            found
+                .missing
+                .push((label.clone(), "object_marking_refs".into()));
         }
 
         // Content.
@@ -664,12 +769,22 @@ pub fn import_bundle_value(
                                 for (path, value) in tests {
                                     if let Some(kind) = kind_of_path(&path) {
                                         if !indicators.add(kind, &value, note) {
-                                            problems.push(ImportProblem::new(&label, "pattern", Rule::Format, Some(&format!("{path} = '{value}'"))));
+                                            problems.push(ImportProblem::new(
+                                                &label,
+                                                "pattern",
+                                                Rule::Format,
+                                                Some(&format!("{path} = '{value}'")),
+                                            ));
                                         }
                                     }
                                 }
                             }
-                            Err(e) => problems.push(ImportProblem::new(&label, "pattern", Rule::PatternSyntax, Some(&e))),
+                            Err(e) => problems.push(ImportProblem::new(
+                                &label,
+                                "pattern",
+                                Rule::PatternSyntax,
+                                Some(&e),
+                            )),
                         }
                     }
                 } else if o.get("pattern").is_some() {
@@ -693,8 +808,17 @@ pub fn import_bundle_value(
                 if let Some(h) = o.get("hashes").and_then(Value::as_object) {
                     for (alg, v) in h {
                         if let (Some(v), true) = (v.as_str(), is_digest_name(alg)) {
-                            if !indicators.add(IndicatorKind::Hash, v, o.get("name").and_then(Value::as_str).unwrap_or("")) {
-                                problems.push(ImportProblem::new(&label, &format!("hashes.{alg}"), Rule::Format, Some(v)));
+                            if !indicators.add(
+                                IndicatorKind::Hash,
+                                v,
+                                o.get("name").and_then(Value::as_str).unwrap_or(""),
+                            ) {
+                                problems.push(ImportProblem::new(
+                                    &label,
+                                    &format!("hashes.{alg}"),
+                                    Rule::Format,
+                                    Some(v),
+                                ));
                             }
                         }
                     }
@@ -716,7 +840,12 @@ pub fn import_bundle_value(
                 origin_ref = Some(r.to_owned());
             }
             if let Some(refs) = o.get("external_references").and_then(Value::as_array) {
-                if let Some(u) = refs.iter().filter_map(|r| r.get("url").and_then(Value::as_str)).map(http_url).find(|u| !u.is_empty()) {
+                if let Some(u) = refs
+                    .iter()
+                    .filter_map(|r| r.get("url").and_then(Value::as_str))
+                    .map(http_url)
+                    .find(|u| !u.is_empty())
+                {
                     url = u;
                 }
             }
@@ -728,7 +857,14 @@ pub fn import_bundle_value(
         }
         if !UNMARKED_OK.contains(&t) {
             let mut parts: Vec<String> = Vec::new();
-            for p in ["name", "abstract", "description", "content", "explanation", "opinion"] {
+            for p in [
+                "name",
+                "abstract",
+                "description",
+                "content",
+                "explanation",
+                "opinion",
+            ] {
                 if let Some(s) = o.get(p).and_then(Value::as_str) {
                     let s = clean_text(s, MAX_IMPORT_TEXT_CHARS);
                     if !s.is_empty() {
@@ -742,7 +878,12 @@ pub fn import_bundle_value(
         }
     }
     if indicators.overflow {
-        problems.push(ImportProblem::new(bundle_id, "objects", Rule::TooMany, Some(&format!("> {MAX_IMPORT_INDICATORS} indicators"))));
+        problems.push(ImportProblem::new(
+            bundle_id,
+            "objects",
+            Rule::TooMany,
+            Some(&format!("> {MAX_IMPORT_INDICATORS} indicators")),
+        ));
     }
     found.strictest = strictest_levels(&tlps);
     let tlp = match decide_tlp(&found, importer_tlp, bundle_id) {
@@ -768,7 +909,11 @@ pub fn import_bundle_value(
         title = objects
             .iter()
             .filter(|o| !UNMARKED_OK.contains(&o.get("type").and_then(Value::as_str).unwrap_or("")))
-            .find_map(|o| o.get("name").and_then(Value::as_str).map(|n| one_line(n, 300)))
+            .find_map(|o| {
+                o.get("name")
+                    .and_then(Value::as_str)
+                    .map(|n| one_line(n, 300))
+            })
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| format!("STIX {bundle_id}"));
     }
@@ -792,10 +937,17 @@ fn strictest_levels(levels: &[Tlp]) -> Option<Tlp> {
 
 fn check_ref(ids: &[&str], object: &str, prop: &str, v: &Value, problems: &mut Vec<ImportProblem>) {
     match v.as_str() {
-        Some(r) if !is_stix_id(r) => problems.push(ImportProblem::new(object, prop, Rule::Format, Some(r))),
+        Some(r) if !is_stix_id(r) => {
+            problems.push(ImportProblem::new(object, prop, Rule::Format, Some(r)))
+        }
         Some(r) if ids.contains(&r) || tlp_of_id(r).is_some() => {}
         Some(r) => problems.push(ImportProblem::new(object, prop, Rule::UnknownRef, Some(r))),
-        None => problems.push(ImportProblem::new(object, prop, Rule::Format, Some("not a string"))),
+        None => problems.push(ImportProblem::new(
+            object,
+            prop,
+            Rule::Format,
+            Some("not a string"),
+        )),
     }
 }
 
@@ -824,7 +976,10 @@ fn kind_of_path(path: &str) -> Option<IndicatorKind> {
             Some(IndicatorKind::Email)
         }
         p if p.starts_with("file:hashes.") || p.starts_with("artifact:hashes.") => {
-            let alg = p.rsplit_once("hashes.").map(|(_, a)| a.trim_matches('\'')).unwrap_or("");
+            let alg = p
+                .rsplit_once("hashes.")
+                .map(|(_, a)| a.trim_matches('\''))
+                .unwrap_or("");
             is_digest_name(alg).then_some(IndicatorKind::Hash)
         }
         _ => None,
@@ -861,21 +1016,51 @@ pub mod pattern {
             let ch = c[i];
             match ch {
                 ' ' | '\t' | '\n' | '\r' => i += 1,
-                '[' => { out.push(Tok::LBrack); i += 1 }
-                ']' => { out.push(Tok::RBrack); i += 1 }
-                '(' => { out.push(Tok::LParen); i += 1 }
-                ')' => { out.push(Tok::RParen); i += 1 }
-                ',' => { out.push(Tok::Comma); i += 1 }
-                ':' => { out.push(Tok::Colon); i += 1 }
-                '.' => { out.push(Tok::Dot); i += 1 }
-                '*' => { out.push(Tok::Star); i += 1 }
+                '[' => {
+                    out.push(Tok::LBrack);
+                    i += 1
+                }
+                ']' => {
+                    out.push(Tok::RBrack);
+                    i += 1
+                }
+                '(' => {
+                    out.push(Tok::LParen);
+                    i += 1
+                }
+                ')' => {
+                    out.push(Tok::RParen);
+                    i += 1
+                }
+                ',' => {
+                    out.push(Tok::Comma);
+                    i += 1
+                }
+                ':' => {
+                    out.push(Tok::Colon);
+                    i += 1
+                }
+                '.' => {
+                    out.push(Tok::Dot);
+                    i += 1
+                }
+                '*' => {
+                    out.push(Tok::Star);
+                    i += 1
+                }
                 '\'' => {
                     let (v, n) = quoted(&c, i)?;
                     out.push(Tok::Str(v));
                     i = n;
                 }
-                '=' => { out.push(Tok::Op("=".into())); i += 1 }
-                '!' if c.get(i + 1) == Some(&'=') => { out.push(Tok::Op("!=".into())); i += 2 }
+                '=' => {
+                    out.push(Tok::Op("=".into()));
+                    i += 1
+                }
+                '!' if c.get(i + 1) == Some(&'=') => {
+                    out.push(Tok::Op("!=".into()));
+                    i += 2
+                }
                 '<' | '>' => {
                     if c.get(i + 1) == Some(&'=') {
                         out.push(Tok::Op(format!("{ch}=")));
@@ -893,7 +1078,10 @@ pub mod pattern {
                     out.push(Tok::Num(format!("{ch}{v}")));
                     i = n;
                 }
-                '-' => { out.push(Tok::Minus); i += 1 }
+                '-' => {
+                    out.push(Tok::Minus);
+                    i += 1
+                }
                 d if d.is_ascii_digit() => {
                     let (v, n) = number(&c, i);
                     out.push(Tok::Num(v));
@@ -907,7 +1095,9 @@ pub mod pattern {
                         continue;
                     }
                     let start = i;
-                    while i < c.len() && (c[i].is_ascii_alphanumeric() || c[i] == '_' || c[i] == '-') {
+                    while i < c.len()
+                        && (c[i].is_ascii_alphanumeric() || c[i] == '_' || c[i] == '-')
+                    {
                         i += 1;
                     }
                     out.push(Tok::Word(c[start..i].iter().collect()));
@@ -1033,8 +1223,15 @@ pub mod pattern {
 
         fn positive_number(&mut self) -> Result<(), String> {
             match self.next() {
-                Some(Tok::Num(n)) if !n.starts_with('-') && n.parse::<f64>().is_ok_and(|x| x > 0.0) => Ok(()),
-                _ => Err(format!("expected a positive number at token {}", self.i - 1)),
+                Some(Tok::Num(n))
+                    if !n.starts_with('-') && n.parse::<f64>().is_ok_and(|x| x > 0.0) =>
+                {
+                    Ok(())
+                }
+                _ => Err(format!(
+                    "expected a positive number at token {}",
+                    self.i - 1
+                )),
             }
         }
 
@@ -1077,11 +1274,19 @@ pub mod pattern {
             let op = match self.next() {
                 Some(Tok::Op(o)) => o,
                 Some(Tok::Word(w))
-                    if matches!(w.as_str(), "IN" | "LIKE" | "MATCHES" | "ISSUBSET" | "ISSUPERSET") =>
+                    if matches!(
+                        w.as_str(),
+                        "IN" | "LIKE" | "MATCHES" | "ISSUBSET" | "ISSUPERSET"
+                    ) =>
                 {
                     w
                 }
-                _ => return Err(format!("expected a comparison operator at token {}", self.i - 1)),
+                _ => {
+                    return Err(format!(
+                        "expected a comparison operator at token {}",
+                        self.i - 1
+                    ))
+                }
             };
             if op == "IN" {
                 self.expect(Tok::LParen, "'('")?;
@@ -1107,9 +1312,14 @@ pub mod pattern {
                 Some(Tok::Str(s)) => Ok(Some(s)),
                 Some(Tok::Num(_)) => Ok(None),
                 Some(Tok::Typed('t', s)) if super::is_timestamp(&s) => Ok(None),
-                Some(Tok::Typed('h', s)) if s.len() % 2 == 0 && s.chars().all(|c| c.is_ascii_hexdigit()) => Ok(None),
+                Some(Tok::Typed('h', s))
+                    if s.len() % 2 == 0 && s.chars().all(|c| c.is_ascii_hexdigit()) =>
+                {
+                    Ok(None)
+                }
                 Some(Tok::Typed('b', s))
-                    if s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')) =>
+                    if s.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')) =>
                 {
                     Ok(None)
                 }
@@ -1137,9 +1347,16 @@ pub mod pattern {
                     Some(Tok::LBrack) => {
                         self.i += 1;
                         match self.next() {
-                            Some(Tok::Num(n)) if n.parse::<u64>().is_ok() => out.push_str(&format!("[{n}]")),
+                            Some(Tok::Num(n)) if n.parse::<u64>().is_ok() => {
+                                out.push_str(&format!("[{n}]"))
+                            }
                             Some(Tok::Star) => out.push_str("[*]"),
-                            _ => return Err(format!("expected a list index at token {}", self.i - 1)),
+                            _ => {
+                                return Err(format!(
+                                    "expected a list index at token {}",
+                                    self.i - 1
+                                ))
+                            }
                         }
                         self.expect(Tok::RBrack, "']'")?;
                     }
@@ -1178,8 +1395,8 @@ pub mod pattern {
 
 #[cfg(test)]
 mod tests {
-    use crate::stix::markings::tlp2_id;
     use super::*;
+    use crate::stix::markings::tlp2_id;
     use serde_json::json;
 
     const ID: &str = "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f";
@@ -1246,32 +1463,55 @@ mod tests {
         assert_eq!(item.indicators[0].kind, IndicatorKind::Ip);
         assert!(item.text.contains("C2"));
         // The importer may narrow, never widen.
-        assert_eq!(import_bundle(&raw, Some(Tlp::Red)).expect("narrower").tlp, Tlp::Red);
+        assert_eq!(
+            import_bundle(&raw, Some(Tlp::Red)).expect("narrower").tlp,
+            Tlp::Red
+        );
         let wider = import_bundle(&raw, Some(Tlp::Green)).expect_err("wider");
         assert_eq!(wider[0].rule, Rule::WiderThanMarking);
     }
 
     #[test]
     fn missing_or_unknown_markings_need_the_importers_level() {
-        let raw = bundle(vec![indicator("[domain-name:value = 'evil.example']", json!([]))]);
+        let raw = bundle(vec![indicator(
+            "[domain-name:value = 'evil.example']",
+            json!([]),
+        )]);
         let e = import_bundle(&raw, None).expect_err("missing");
         assert_eq!((e[0].object.as_str(), e[0].rule), (ID, Rule::MissingTlp));
         assert_eq!(e[0].property, "object_marking_refs");
-        assert_eq!(import_bundle(&raw, Some(Tlp::Green)).expect("chosen").tlp, Tlp::Green);
+        assert_eq!(
+            import_bundle(&raw, Some(Tlp::Green)).expect("chosen").tlp,
+            Tlp::Green
+        );
 
         let unknown = "marking-definition--3b7f7e0e-2f4f-4b5c-8c6e-5f6d7e8f9a0b";
-        let raw = bundle(vec![indicator("[domain-name:value = 'evil.example']", json!([unknown]))]);
+        let raw = bundle(vec![indicator(
+            "[domain-name:value = 'evil.example']",
+            json!([unknown]),
+        )]);
         let e = import_bundle(&raw, None).expect_err("unknown");
-        assert!(e.iter().any(|p| p.rule == Rule::UnknownMarking && p.object == ID));
-        assert_eq!(import_bundle(&raw, Some(Tlp::Amber)).expect("chosen").tlp, Tlp::Amber);
+        assert!(e
+            .iter()
+            .any(|p| p.rule == Rule::UnknownMarking && p.object == ID));
+        assert_eq!(
+            import_bundle(&raw, Some(Tlp::Amber)).expect("chosen").tlp,
+            Tlp::Amber
+        );
     }
 
     #[test]
     fn bad_bundles_are_refused_with_object_property_and_rule() {
-        assert_eq!(import_bundle("{not json", None).expect_err("json")[0].rule, Rule::Json);
+        assert_eq!(
+            import_bundle("{not json", None).expect_err("json")[0].rule,
+            Rule::Json
+        );
         let mut i = indicator("[ipv4-addr:value = ", json!([tlp2_id(Tlp::Green)]));
         let e = import_bundle(&bundle(vec![i.clone()]), None).expect_err("pattern");
-        assert_eq!((e[0].property.as_str(), e[0].rule), ("pattern", Rule::PatternSyntax));
+        assert_eq!(
+            (e[0].property.as_str(), e[0].rule),
+            ("pattern", Rule::PatternSyntax)
+        );
         i["spec_version"] = json!("2.0");
         i["pattern"] = json!("[ipv4-addr:value = '198.51.100.1']");
         let e = import_bundle(&bundle(vec![i.clone()]), None).expect_err("spec");
@@ -1280,8 +1520,12 @@ mod tests {
         i.as_object_mut().expect("object").remove("valid_from");
         i["created_by_ref"] = json!("identity--6f2b7f6e-1b7c-4c35-9d5a-3f6f2d5c8b01");
         let e = import_bundle(&bundle(vec![i]), None).expect_err("required");
-        assert!(e.iter().any(|p| p.rule == Rule::Required && p.property == "valid_from"));
-        assert!(e.iter().any(|p| p.rule == Rule::UnknownRef && p.property == "created_by_ref"));
+        assert!(e
+            .iter()
+            .any(|p| p.rule == Rule::Required && p.property == "valid_from"));
+        assert!(e
+            .iter()
+            .any(|p| p.rule == Rule::UnknownRef && p.property == "created_by_ref"));
         assert!(e[0].message_ja.contains(ID) && e[0].message_en.contains(ID));
     }
 

@@ -102,9 +102,7 @@ impl FromRequestParts<AppState> for FeedAuth {
             return Err(AppError::PasswordChangeRequired.into());
         }
         if !rec.scopes.iter().any(|s| s == "read") {
-            state
-                .app
-                .note_refusal(Some(&actor), "scope", Some("read"));
+            state.app.note_refusal(Some(&actor), "scope", Some("read"));
             return Err(AppError::forbidden(
                 "このトークンには「read」スコープがありません。",
                 "This token lacks the 'read' scope.",
@@ -160,9 +158,6 @@ pub async fn feed_event(
         .find(|id| misp::event_uuid(id) == uuid)
         .ok_or(AppError::NotFound)?;
     Ok(Json(
-        s.app
-            .provision_misp_event(&actor, &id)
-            .await?
-            .into_inner(),
+        s.app.provision_misp_event(&actor, &id).await?.into_inner(),
     ))
 }

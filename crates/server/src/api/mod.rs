@@ -230,7 +230,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/source-items/stix", post(interop::import_stix))
         .route("/api/v1/source-items/misp", post(interop::import_misp))
-        .route("/api/v1/provisions/{id}/misp", get(interop::provision_event))
+        .route(
+            "/api/v1/provisions/{id}/misp",
+            get(interop::provision_event),
+        )
         .route("/misp/feed/manifest.json", get(interop::feed_manifest))
         .route("/misp/feed/hashes.csv", get(interop::feed_hashes))
         .route("/misp/feed/{file}", get(interop::feed_event))
