@@ -429,7 +429,7 @@ pub const JS: &str = r#"(function () {
     // An import form's file input fills the text area with the file's text (the form posts the
     // text; without script, the text is pasted).
     Array.prototype.forEach.call(document.querySelectorAll('input[type=file][data-fill]'), function (f) {
-      f.hidden = false;
+      if (f.parentElement) { f.parentElement.hidden = false; }
       f.addEventListener('change', function () {
         var target = document.getElementById(f.getAttribute('data-fill'));
         if (!target || !f.files || !f.files[0]) { return; }

@@ -65,9 +65,9 @@ async fn render(
                     }
                 }
             }
-            div.field {
+            div.field hidden {
                 label for="f-file" { (lang.t("ファイルを選ぶ", "Choose a file")) }
-                input #f-file type="file" accept=".json,application/json" data-fill="f-document" hidden;
+                input #f-file type="file" accept=".json,application/json" data-fill="f-document";
             }
             div.field {
                 label for="f-document" { (lang.t("内容（JSON）", "Content (JSON)")) }
@@ -89,8 +89,8 @@ async fn render(
                 tbody {
                     @for i in &items {
                         tr {
-                            td { (i.title) }
-                            td { (i.origin) }
+                            td translate="no" { (i.title) }
+                            td translate="no" { (i.origin) }
                             td { (tlp_badge(&i.tlp)) }
                             td.nowrap { (show_time(i.created_at)) }
                         }
