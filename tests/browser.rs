@@ -1081,6 +1081,9 @@ async fn provision_journey(backend: Backend) {
 
     // 1. NISC drafts (警報, AMBER, 別紙 無, METI × 電力 and MLIT × 鉄道), saves and sends: T1.
     d.sign_in(&base, "nisc").await;
+    d.goto(&format!("{base}/provisions/sources")).await;
+    d.wait("#import-form").await;
+    d.walk(&mut w, "provision-sources").await;
     d.goto(&format!("{base}/provisions/new")).await;
     d.wait("#provision-save").await;
     d.walk(&mut w, "provision-new").await;

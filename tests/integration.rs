@@ -15,6 +15,7 @@ mod edge;
 mod forms;
 mod http;
 mod inbox;
+mod interop_import;
 mod large_scale;
 mod mail;
 mod openapi;

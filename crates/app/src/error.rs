@@ -17,6 +17,10 @@ pub enum AppError {
         message_ja: String,
         message_en: String,
     },
+    /// An imported document (STIX bundle, MISP event) was refused: every problem, each naming
+    /// the object, the property and the rule; nothing was stored.
+    #[error("import refused")]
+    Import(Vec<kakehashi_domain::stix::import::ImportProblem>),
     #[error("authentication required")]
     Unauthenticated,
     #[error("forbidden: {message_en}")]

@@ -18,6 +18,7 @@ pub mod fanout;
 pub mod home;
 pub mod identity;
 pub mod inbox;
+pub mod interop;
 pub mod labels;
 pub mod large_scale;
 pub mod liaison;

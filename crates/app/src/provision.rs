@@ -139,11 +139,11 @@ pub struct CheckBlocker {
 /// A provision after the read gate: the caller may read it (the same 404 as a missing id
 /// otherwise). `scope` is the policy's scope of a sent provision; a draft has none (it is
 /// NISC's internal material).
-struct Readable {
-    p: ProvisionRecord,
-    form: ProvisionForm,
-    scope: Option<ItemScope>,
-    viewer: Viewer,
+pub(crate) struct Readable {
+    pub(crate) p: ProvisionRecord,
+    pub(crate) form: ProvisionForm,
+    pub(crate) scope: Option<ItemScope>,
+    pub(crate) viewer: Viewer,
 }
 
 /// One row of NISC's receipt table.
@@ -919,7 +919,7 @@ impl App {
     /// The read gate of every provision route: the provision, if the caller may read it — a
     /// sent one as its TLP admits, a draft by NISC staff only — else the same 404 as a missing
     /// id. No side effects.
-    async fn readable(&self, actor: &Actor, id: &str) -> AppResult<Readable> {
+    pub(crate) async fn readable(&self, actor: &Actor, id: &str) -> AppResult<Readable> {
         let r = self.readable_checked(actor, id).await;
         if matches!(r, Err(AppError::NotFound)) {
             // Refused and missing alike, counted for the audit log (aggregated).
@@ -959,7 +959,7 @@ impl App {
     }
 
     /// Wraps `value` about the provision `r` as the policy lets its viewer read it.
-    fn reveal_provision<T>(r: &Readable, value: T) -> AppResult<Visible<T>> {
+    pub(crate) fn reveal_provision<T>(r: &Readable, value: T) -> AppResult<Visible<T>> {
         match &r.scope {
             Some(scope) => reveal(&r.viewer, scope, value),
             None => reveal_hub_internal(&r.viewer, value),

@@ -12,6 +12,7 @@ pub mod cross_check;
 pub mod ids;
 pub mod large_scale;
 pub mod liaison;
+pub mod misp;
 pub mod numbering;
 pub mod org;
 pub mod provision;

@@ -53,7 +53,7 @@ impl From<AppError> for ApiError {
 /// Status and stable type slug of an application error.
 pub fn status_of(e: &AppError) -> (StatusCode, &'static str) {
     match e {
-        AppError::Invalid(_) | AppError::BadField { .. } => {
+        AppError::Invalid(_) | AppError::BadField { .. } | AppError::Import(_) => {
             (StatusCode::UNPROCESSABLE_ENTITY, "validation")
         }
         AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
@@ -93,6 +93,17 @@ pub fn field_errors(e: &AppError) -> Vec<(String, String, String, String)> {
                 message_en.clone(),
             )]
         }
+        AppError::Import(problems) => problems
+            .iter()
+            .map(|p| {
+                (
+                    format!("{}.{}", p.object, p.property),
+                    p.rule.code().to_owned(),
+                    p.message_ja.clone(),
+                    p.message_en.clone(),
+                )
+            })
+            .collect(),
         AppError::PasswordChangeRequired => {
             let (ja, en) = messages(e);
             vec![("password".into(), "change_required".into(), ja, en)]
@@ -113,6 +124,10 @@ pub fn messages(e: &AppError) -> (String, String) {
             message_en,
             ..
         } => (message_ja.clone(), message_en.clone()),
+        AppError::Import(problems) => (
+            format!("取り込めません（{}件の問題）。何も保存していません。", problems.len()),
+            format!("Refused ({} problem(s)); nothing was stored.", problems.len()),
+        ),
         AppError::Unauthenticated => ("ログインが必要です。".into(), "Sign-in required.".into()),
         AppError::Forbidden {
             message_ja,

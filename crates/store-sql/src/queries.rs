@@ -1121,6 +1121,63 @@ impl Store for SqlStore {
         source_item_from_row(&r)
     }
 
+    async fn insert_imported_source_item(
+        &self,
+        item: &SourceItemRecord,
+        content: &SourceImportRecord,
+        audit: Vec<AuditDraft>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO source_items (id, title, origin, url, tlp, allowed_sectors, identifiers, created_by, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&item.id)
+        .bind(&item.title)
+        .bind(&item.origin)
+        .bind(&item.url)
+        .bind(&item.tlp)
+        .bind(item.allowed_sectors.as_ref().map(|v| json_list(v)))
+        .bind(&item.identifiers)
+        .bind(item.created_by.as_str())
+        .bind(micros(item.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        sqlx::query(
+            "INSERT INTO source_item_imports (source_item, format, external_id, body, indicators) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&item.id)
+        .bind(&content.format)
+        .bind(&content.external_id)
+        .bind(&content.body)
+        .bind(&content.indicators)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        Self::audit_in(&mut tx, audit, item.created_at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn source_import(&self, source_item: &str) -> StoreResult<Option<SourceImportRecord>> {
+        let r = sqlx::query("SELECT * FROM source_item_imports WHERE source_item = $1")
+            .bind(source_item)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(map_err)?;
+        match r {
+            None => Ok(None),
+            Some(r) => Ok(Some(SourceImportRecord {
+                source_item: r.try_get("source_item").map_err(map_err)?,
+                format: r.try_get("format").map_err(map_err)?,
+                external_id: r.try_get("external_id").map_err(map_err)?,
+                body: r.try_get("body").map_err(map_err)?,
+                indicators: r.try_get("indicators").map_err(map_err)?,
+            })),
+        }
+    }
+
     async fn source_items(&self) -> StoreResult<Vec<SourceItemRecord>> {
         let rows = sqlx::query("SELECT * FROM source_items ORDER BY created_at DESC, id DESC")
             .fetch_all(&self.reader)

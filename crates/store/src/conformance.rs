@@ -76,6 +76,9 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
             digest_claims_are_exclusive_and_lapse(store).await
         }
         "provision_source_items" => provision_source_items(store).await,
+        "imported_source_items_are_stored_whole" => {
+            imported_source_items_are_stored_whole(store).await
+        }
         "provision_drafts_save_and_refuse_after_send" => {
             provision_drafts_save_and_refuse_after_send(store).await
         }
@@ -1208,6 +1211,60 @@ pub async fn provision_source_items(store: Arc<dyn Store>) {
         store.insert_source_item(&s1, draft("dup")).await,
         Err(StoreError::Conflict(_))
     ));
+}
+
+/// An imported source item and what the import read are stored together or not at all.
+pub async fn imported_source_items_are_stored_whole(store: Arc<dyn Store>) {
+    world(&*store).await;
+    let item = SourceItemRecord {
+        id: "imp1".into(),
+        title: "STIX bundle".into(),
+        origin: "Vendor".into(),
+        url: String::new(),
+        tlp: "AMBER".into(),
+        allowed_sectors: None,
+        identifiers: r#"["Vendor"]"#.into(),
+        created_by: PersonId("p1".into()),
+        created_at: t0(),
+    };
+    let content = SourceImportRecord {
+        source_item: "imp1".into(),
+        format: "stix".into(),
+        external_id: "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d".into(),
+        body: "[indicator] C2".into(),
+        indicators: r#"[{"kind":"ip","value":"198.51.100.7","note":"","origin":"typed"}]"#.into(),
+    };
+    let before = head_seq(&*store).await;
+    store
+        .insert_imported_source_item(&item, &content, vec![draft("import")])
+        .await
+        .expect("insert import");
+    assert_eq!(head_seq(&*store).await, before + 1, "audited");
+    assert_eq!(store.source_item("imp1").await.expect("item"), item);
+    assert_eq!(
+        store.source_import("imp1").await.expect("content"),
+        Some(content.clone())
+    );
+    // A second insert of the same id fails whole: no second audit entry, the first content kept.
+    let mut again = content.clone();
+    again.body = "other".into();
+    assert!(store
+        .insert_imported_source_item(&item, &again, vec![draft("import")])
+        .await
+        .is_err());
+    assert_eq!(head_seq(&*store).await, before + 1, "nothing written");
+    assert_eq!(
+        store.source_import("imp1").await.expect("content"),
+        Some(content)
+    );
+    // A hand-recorded item has no import content.
+    let mut hand = item.clone();
+    hand.id = "hand1".into();
+    store
+        .insert_source_item(&hand, draft("source"))
+        .await
+        .expect("insert source");
+    assert_eq!(store.source_import("hand1").await.expect("none"), None);
 }
 
 pub async fn provision_drafts_save_and_refuse_after_send(store: Arc<dyn Store>) {

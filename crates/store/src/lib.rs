@@ -151,6 +151,16 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     async fn source_item(&self, id: &str) -> StoreResult<SourceItemRecord>;
     async fn source_items(&self) -> StoreResult<Vec<SourceItemRecord>>;
+    /// Stores an imported source item with what the import read, and the audit entries, in one
+    /// transaction (nothing when any part fails).
+    async fn insert_imported_source_item(
+        &self,
+        item: &SourceItemRecord,
+        content: &SourceImportRecord,
+        audit: Vec<AuditDraft>,
+    ) -> StoreResult<()>;
+    /// What the import of a source item read; `None` for an item recorded by hand.
+    async fn source_import(&self, source_item: &str) -> StoreResult<Option<SourceImportRecord>>;
     /// Inserts or replaces a draft; refuses (`Conflict`) once the provision was sent.
     async fn save_provision_draft(&self, p: &ProvisionRecord, audit: AuditDraft)
         -> StoreResult<()>;

@@ -22,6 +22,20 @@ pub struct SourceItemRecord {
     pub created_at: DateTime<Utc>,
 }
 
+/// What an import (STIX bundle, MISP event) read into a source item besides its row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceImportRecord {
+    pub source_item: String,
+    /// "stix" or "misp".
+    pub format: String,
+    /// The bundle id or the MISP event uuid.
+    pub external_id: String,
+    /// The readable text (names, descriptions, notes).
+    pub body: String,
+    /// The provision form's indicators, JSON.
+    pub indicators: String,
+}
+
 /// One report (第k報) of a provision chain T<n>; a draft until sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProvisionRecord {

@@ -4,4 +4,5 @@
 //! means one thing going out and another coming in ([`markings`]).
 
 pub mod export;
+pub mod import;
 pub mod markings;

@@ -10,6 +10,7 @@ mod deadlines;
 pub mod doc;
 mod documents;
 mod hooks;
+mod interop;
 pub mod large_scale;
 mod liaison;
 mod listing;
@@ -40,6 +41,7 @@ use utoipa::OpenApi;
         admin::set_roles, admin::reset_password,
         admin::tokens, admin::create_token, admin::revoke_token, admin::audit, admin::audit_verify,
         provision::create_source_item, provision::source_items, provision::create, provision::update,
+        interop::import_stix, interop::import_misp, interop::provision_event,
         provision::list, provision::get, provision::check, provision::send, provision::relay,
         provision::ack, provision::receipts, provision::ask_consent, provision::my_consents,
         provision::decide, provision::open_inquiry, provision::inquiries, provision::reply,
@@ -242,6 +244,15 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/source-items",
             get(provision::source_items).post(provision::create_source_item),
         )
+        .route("/api/v1/source-items/stix", post(interop::import_stix))
+        .route("/api/v1/source-items/misp", post(interop::import_misp))
+        .route(
+            "/api/v1/provisions/{id}/misp",
+            get(interop::provision_event),
+        )
+        .route("/misp/feed/manifest.json", get(interop::feed_manifest))
+        .route("/misp/feed/hashes.csv", get(interop::feed_hashes))
+        .route("/misp/feed/{file}", get(interop::feed_event))
         .route(
             "/api/v1/provisions",
             get(provision::list).post(provision::create),

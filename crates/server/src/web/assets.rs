@@ -426,6 +426,18 @@ pub const JS: &str = r#"(function () {
     smlPreview();
     var add = document.getElementById('add-row');
     if (add) { add.hidden = false; add.addEventListener('click', addRow); }
+    // An import form's file input fills the text area with the file's text (the form posts the
+    // text; without script, the text is pasted).
+    Array.prototype.forEach.call(document.querySelectorAll('input[type=file][data-fill]'), function (f) {
+      if (f.parentElement) { f.parentElement.hidden = false; }
+      f.addEventListener('change', function () {
+        var target = document.getElementById(f.getAttribute('data-fill'));
+        if (!target || !f.files || !f.files[0]) { return; }
+        var r = new FileReader();
+        r.onload = function () { target.value = String(r.result || ''); };
+        r.readAsText(f.files[0]);
+      });
+    });
     var print = document.getElementById('print-link');
     if (print) {
       print.addEventListener('click', function (e) { e.preventDefault(); window.print(); });

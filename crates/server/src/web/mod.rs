@@ -25,6 +25,7 @@ mod form_editor;
 mod form_parse;
 mod form_view;
 mod home;
+mod interop;
 mod large_scale;
 pub(crate) mod layout;
 mod lists;
@@ -151,6 +152,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/provisions/new",
             get(provision_edit::new_form).post(provision_edit::new_submit),
+        )
+        .route(
+            "/provisions/sources",
+            get(interop::sources).post(interop::import),
         )
         .route("/provisions/{id}", get(provision::view))
         .route(

@@ -104,6 +104,7 @@ pub async fn list(State(s): State<AppState>, WebAuth(a): WebAuth, lang: Lang) ->
         @if nisc {
             div.actions {
                 a.button #provision-new href="/provisions/new" { (lang.t("新規作成", "New")) }
+                " " a #sources-import href="/provisions/sources" { (lang.t("情報源の取り込み（STIX・MISP）", "Import a source (STIX, MISP)")) }
                 " " a href="/consents" { (lang.t("同意依頼", "Consent requests")) }
             }
         } @else {
@@ -232,6 +233,7 @@ pub(super) async fn render(
                 a.button.secondary #stix-link href={ "/api/v1/provisions/" (v.id) "/stix" } download {
                     (lang.t("STIXで出力", "Export as STIX"))
                 }
+                " " a.button.secondary #misp-link href={ "/api/v1/provisions/" (v.id) "/misp" } download={ "provision-" (v.id) "-misp.json" } { (lang.t("MISP形式で保存", "Save as MISP event")) }
             }
         }
         @if draft {
