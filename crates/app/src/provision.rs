@@ -139,11 +139,11 @@ pub struct CheckBlocker {
 /// A provision after the read gate: the caller may read it (the same 404 as a missing id
 /// otherwise). `scope` is the policy's scope of a sent provision; a draft has none (it is
 /// NISC's internal material).
-struct Readable {
-    p: ProvisionRecord,
-    form: ProvisionForm,
-    scope: Option<ItemScope>,
-    viewer: Viewer,
+pub(crate) struct Readable {
+    pub(crate) p: ProvisionRecord,
+    pub(crate) form: ProvisionForm,
+    pub(crate) scope: Option<ItemScope>,
+    pub(crate) viewer: Viewer,
 }
 
 /// One row of NISC's receipt table.
@@ -919,7 +919,7 @@ impl App {
     /// The read gate of every provision route: the provision, if the caller may read it — a
     /// sent one as its TLP admits, a draft by NISC staff only — else the same 404 as a missing
     /// id. No side effects.
-    async fn readable(&self, actor: &Actor, id: &str) -> AppResult<Readable> {
+    pub(crate) async fn readable(&self, actor: &Actor, id: &str) -> AppResult<Readable> {
         let r = self.readable_checked(actor, id).await;
         if matches!(r, Err(AppError::NotFound)) {
             // Refused and missing alike, counted for the audit log (aggregated).
@@ -1035,7 +1035,15 @@ impl App {
             sectors: p.sectors.clone(),
             urgent: p.urgent,
             sent_at: p.sent_at,
-            form: r.form.clone(),
+            form: {
+                let mut form = r.form.clone();
+                let attached = self
+                    .attachment_count(&crate::attachments::Owner::Provision(p.id.clone()))
+                    .await?;
+                form.has_attachments =
+                    kakehashi_domain::attachment::has_attachments(form.has_attachments, attached);
+                form
+            },
             receipt,
             relayed_at,
             hub,

@@ -220,9 +220,18 @@ fn looks_like_markup(text: &str) -> bool {
         .take(512)
         .collect::<String>()
         .to_ascii_lowercase();
-    ["<!doctype", "<html", "<?xml", "<svg", "<script", "<head", "<body", "<iframe"]
-        .iter()
-        .any(|p| head.starts_with(p))
+    [
+        "<!doctype",
+        "<html",
+        "<?xml",
+        "<svg",
+        "<script",
+        "<head",
+        "<body",
+        "<iframe",
+    ]
+    .iter()
+    .any(|p| head.starts_with(p))
         || head.contains("<script")
         || head.contains("<svg")
 }
@@ -304,7 +313,8 @@ mod tests {
                 None => opts,
             };
             w.start_file(*name, opts).expect("start");
-            w.write_all(b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR").expect("write");
+            w.write_all(b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR")
+                .expect("write");
         }
         w.finish().expect("finish").into_inner()
     }
@@ -345,14 +355,20 @@ mod tests {
         let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
         assert_eq!(sniff(png).detected, "image/png");
         assert_eq!(sniff(png).served(), "image/png");
-        assert_eq!(sniff(b"2026-01-01 login failed\n").served(), "text/plain; charset=utf-8");
+        assert_eq!(
+            sniff(b"2026-01-01 login failed\n").served(),
+            "text/plain; charset=utf-8"
+        );
         for markup in [
             "<!DOCTYPE html><p>x",
             "<svg xmlns='http://www.w3.org/2000/svg'/>",
             "<?xml version='1.0'?><a/>",
             "  <html><script>alert(1)</script>",
         ] {
-            assert_eq!(sniff(markup.as_bytes()).served(), "application/octet-stream");
+            assert_eq!(
+                sniff(markup.as_bytes()).served(),
+                "application/octet-stream"
+            );
         }
         assert_eq!(sniff(b"\0\x01\x02").served(), "application/octet-stream");
         assert_eq!(served_type("text/html"), "application/octet-stream");
@@ -361,12 +377,21 @@ mod tests {
 
     #[test]
     fn filenames() {
-        assert_eq!(check_filename("C:\\tmp\\press.pdf").as_deref(), Ok("press.pdf"));
+        assert_eq!(
+            check_filename("C:\\tmp\\press.pdf").as_deref(),
+            Ok("press.pdf")
+        );
         assert_eq!(check_filename("../../etc/passwd").as_deref(), Ok("passwd"));
-        assert_eq!(check_filename(" 報道発表.pdf ").as_deref(), Ok("報道発表.pdf"));
+        assert_eq!(
+            check_filename(" 報道発表.pdf ").as_deref(),
+            Ok("報道発表.pdf")
+        );
         assert_eq!(check_filename("dir/").expect_err("x").rule, "required");
         assert_eq!(check_filename("..").expect_err("x").rule, "required");
-        assert_eq!(check_filename("a\u{7}b").expect_err("x").rule, "control_char");
+        assert_eq!(
+            check_filename("a\u{7}b").expect_err("x").rule,
+            "control_char"
+        );
         assert_eq!(
             check_filename(&"x".repeat(201)).expect_err("x").rule,
             "too_long"

@@ -44,7 +44,13 @@ mod tests {
     use kakehashi_domain::{Employment, NeedToKnow, OrgId, OrgKind, PersonId, SectorId};
     use proptest::prelude::*;
 
-    const LEVELS: [Tlp; 5] = [Tlp::Red, Tlp::AmberStrict, Tlp::Amber, Tlp::Green, Tlp::Clear];
+    const LEVELS: [Tlp; 5] = [
+        Tlp::Red,
+        Tlp::AmberStrict,
+        Tlp::Amber,
+        Tlp::Green,
+        Tlp::Clear,
+    ];
 
     fn item(tlp: Tlp, sectors: Vec<&str>, nisc: bool) -> ItemScope {
         ItemScope {
