@@ -30,6 +30,7 @@ mod lists;
 mod provision;
 mod provision_act;
 mod provision_edit;
+mod public;
 mod reference;
 mod route_view;
 mod share;
@@ -56,6 +57,18 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/", get(home::home))
         .route("/signin", get(signin::signin_page).post(signin::signin))
         .route("/signout", post(signin::signout))
+        .route("/public", get(public::index))
+        .route("/public/feed.atom", get(public::feed))
+        .route("/public/copies/{id}", get(public::copy))
+        .route(
+            "/public/copies/{id}/attachments/{attachment}",
+            get(public::copy_file),
+        )
+        .route("/public/provisions/{id}", get(public::provision))
+        .route(
+            "/public/provisions/{id}/attachments/{attachment}",
+            get(public::provision_file),
+        )
         .route("/static/app.css", get(assets::css))
         .route("/static/app.js", get(assets::js))
         .route("/inbox", get(lists::inbox))
