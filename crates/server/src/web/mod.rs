@@ -11,6 +11,7 @@ mod account;
 mod actors;
 mod admin;
 mod assets;
+mod attachments;
 mod audit;
 mod chains;
 mod consultations;
@@ -140,6 +141,23 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/liaison/route-preview", post(route_view::route_preview))
         .route("/liaison/sml-preview", post(sml_view::sml_preview))
         .route("/copies/{id}", get(copies::copy_page))
+        .route(
+            "/copies/{id}/attachments",
+            post(attachments::upload_to_copy).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/copies/{id}/attachments/{attachment}",
+            get(attachments::copy_file),
+        )
+        .route(
+            "/provisions/{id}/attachments",
+            post(attachments::upload_to_provision)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/provisions/{id}/attachments/{attachment}",
+            get(attachments::provision_file),
+        )
         .route(
             "/copies/{id}/forward",
             get(copies::forward_form).post(copies::forward_submit),
