@@ -5,6 +5,7 @@
 #[macro_use]
 mod common;
 mod actors;
+mod attachments;
 mod browser;
 mod consultations;
 mod contacts;
@@ -22,6 +23,7 @@ mod openapi;
 mod people;
 mod policy_paths;
 mod provisions;
+mod public_channel;
 mod read_paths;
 mod reporting_deadlines;
 mod scale_out;

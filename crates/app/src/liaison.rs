@@ -1220,7 +1220,7 @@ impl App {
 
     /// A copy the actor may read, with its scope and the actor's viewer; a copy the policy
     /// refuses is the same not-found as a missing id, so no route reveals that it exists.
-    async fn readable_copy(
+    pub(crate) async fn readable_copy(
         &self,
         actor: &Actor,
         id: &CopyId,
@@ -1815,8 +1815,15 @@ impl App {
         reports: &[ReportRecord],
         names: &std::collections::HashMap<OrgId, (String, String)>,
     ) -> AppResult<CopyView> {
-        let form: LiaisonForm =
+        let mut form: LiaisonForm =
             serde_json::from_str(&c.form).map_err(|e| AppError::Internal(e.to_string()))?;
+        // 別紙有無 follows from what is attached to this hop (the typed value stays for records
+        // from before attachments were kept here).
+        let attached = self
+            .attachment_count(&crate::attachments::Owner::Copy(c.id.clone()))
+            .await?;
+        form.has_attachments =
+            kakehashi_domain::attachment::has_attachments(form.has_attachments, attached);
         let ja = |o: &OrgId| names.get(o).map(|n| n.0.clone()).unwrap_or_default();
         let en = |o: &OrgId| names.get(o).map(|n| n.1.clone()).unwrap_or_default();
         Ok(CopyView {

@@ -3,6 +3,7 @@
 //! as `Arc<dyn Store>`, which keeps the HTTP layer free of type parameters.
 
 pub mod actors;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod consultations;
@@ -25,6 +26,7 @@ pub mod liaison;
 pub mod notify;
 pub mod orgs;
 pub mod provision;
+pub mod public;
 pub mod refusals;
 pub mod reporter;
 pub mod situation;
@@ -75,6 +77,8 @@ pub struct AppConfig {
     /// How many minutes before a reporting deadline its reminder goes out (and how near a
     /// deadline is to show in the overdue view).
     pub reminder_window_minutes: i64,
+    /// The size limit of one attachment (別紙・検体), in bytes.
+    pub attachment_max_bytes: u64,
 }
 
 impl Default for AppConfig {
@@ -88,6 +92,7 @@ impl Default for AppConfig {
             live_recheck: std::time::Duration::from_secs(60),
             contact_stale_days: kakehashi_domain::contacts::DEFAULT_STALE_DAYS,
             reminder_window_minutes: deadlines::DEFAULT_REMINDER_WINDOW_MINUTES,
+            attachment_max_bytes: kakehashi_domain::attachment::DEFAULT_MAX_BYTES,
         }
     }
 }

@@ -1035,7 +1035,15 @@ impl App {
             sectors: p.sectors.clone(),
             urgent: p.urgent,
             sent_at: p.sent_at,
-            form: r.form.clone(),
+            form: {
+                let mut form = r.form.clone();
+                let attached = self
+                    .attachment_count(&crate::attachments::Owner::Provision(p.id.clone()))
+                    .await?;
+                form.has_attachments =
+                    kakehashi_domain::attachment::has_attachments(form.has_attachments, attached);
+                form
+            },
             receipt,
             relayed_at,
             hub,

@@ -6,6 +6,7 @@
 
 pub mod actors;
 pub mod administration;
+pub mod attachment;
 pub mod consultation;
 pub mod contacts;
 pub mod cross_check;

@@ -64,7 +64,7 @@ impl AudienceKey {
     const PUBLIC: &'static str = "public";
     const STAKEHOLDER: &'static str = "stakeholder";
 
-    fn public() -> Self {
+    pub(crate) fn public() -> Self {
         AudienceKey(Self::PUBLIC.to_owned())
     }
 

@@ -21,6 +21,8 @@
 //!   (provision drafts, sanitisation findings, sources, resolutions): NISC's own staff only.
 //! * [`decide_contacts`] / [`decide_contact_oversight`] / [`decide_contact_check`] decide the
 //!   points of contact (連絡先) and contact checks (連絡確認): not TLP items, a table of their own.
+//! * [`decide_public`] / [`public_keys`] / [`reveal_public`] decide the reader who has not signed
+//!   in (the public page and feed): TLP:CLEAR only.
 //!
 //! Roles ([`kakehashi_domain::Role`]) never grant reading: a [`Viewer`] does not even carry them.
 //! A platform administrator reads exactly what their organisation, employment and need-to-know
@@ -33,6 +35,7 @@ mod actors;
 mod audience;
 mod contacts;
 mod decision;
+mod public;
 mod scope;
 mod visible;
 
@@ -45,5 +48,6 @@ pub use contacts::{
     ContactOwner,
 };
 pub use decision::{decide, decide_hub_internal, Decision, Reason};
+pub use public::{decide_public, public_keys, reveal_public};
 pub use scope::{ItemScope, Viewer, ViewerError};
 pub use visible::{reveal, reveal_hub_internal, Denied, Visible};

@@ -13,6 +13,8 @@
 //!   [`DRAIN_TIME`]) and thrown away before the 413 goes out: a server that answers while the
 //!   client is still sending closes a socket with unread data, the client's kernel sees a reset
 //!   and the client reports a broken connection instead of the 413.
+//!   Attachment uploads are the exception: [`crate::attach`] reads them under the attachment
+//!   limit (a setting) and answers its own 413 naming the rule.
 //! - **Caching**: every answer but the static assets carries `Cache-Control: no-store` (API
 //!   JSON holds restricted content just as pages do).
 
@@ -146,6 +148,10 @@ pub async fn refuse_control_chars(
 /// the limit is refused before any handler runs, a chunked body is buffered up to the limit;
 /// either way the rest is drained first (see the module header).
 pub async fn refuse_oversized_bodies(lang: Lang, req: Request, next: Next) -> Response {
+    // Attachment uploads have a limit of their own, enforced as they are read.
+    if crate::attach::is_upload(req.method(), req.uri().path()) {
+        return next.run(req).await;
+    }
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)

@@ -2,6 +2,7 @@
 //! server-rendered web UI, both over the same use cases in `kakehashi-app`.
 
 pub mod api;
+pub mod attach;
 pub mod auth;
 mod csv;
 mod documents;

@@ -2847,6 +2847,72 @@ impl Store for SqlStore {
             .collect()
     }
 
+    async fn insert_attachment(&self, a: &AttachmentRecord, chunks: Vec<Vec<u8>>, audit: AuditDraft) -> StoreResult<()> {
+        if chunks.len() != a.chunks as usize || chunks.iter().any(|c| c.len() > ATTACHMENT_CHUNK) {
+            return Err(StoreError::Other("attachment chunks do not match the record".into()));
+        }
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO attachments (id, owner_kind, owner_id, kind, filename, content_type, size, sha256, chunks, \
+             uploaded_by, uploaded_org, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(&a.id)
+        .bind(&a.owner_kind)
+        .bind(&a.owner_id)
+        .bind(&a.kind)
+        .bind(&a.filename)
+        .bind(&a.content_type)
+        .bind(a.size as i64)
+        .bind(&a.sha256)
+        .bind(i64::from(a.chunks))
+        .bind(a.uploaded_by.as_str())
+        .bind(a.uploaded_org.as_str())
+        .bind(micros(a.uploaded_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        for (seq, data) in chunks.into_iter().enumerate() {
+            sqlx::query("INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES ($1, $2, $3)")
+                .bind(&a.id)
+                .bind(seq as i64)
+                .bind(data)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        }
+        Self::audit_in(&mut tx, vec![audit], a.uploaded_at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn attachment(&self, id: &str) -> StoreResult<AttachmentRecord> {
+        let r = sqlx::query("SELECT * FROM attachments WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(map_err)?;
+        attachment_from_row(&r)
+    }
+
+    async fn attachments_of(&self, owner_kind: &str, owner_id: &str) -> StoreResult<Vec<AttachmentRecord>> {
+        let rows = sqlx::query("SELECT * FROM attachments WHERE owner_kind = $1 AND owner_id = $2 ORDER BY uploaded_at, id")
+            .bind(owner_kind)
+            .bind(owner_id)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(attachment_from_row).collect()
+    }
+
+    async fn attachment_chunk(&self, id: &str, seq: u32) -> StoreResult<Vec<u8>> {
+        let r = sqlx::query("SELECT data FROM attachment_chunks WHERE attachment_id = $1 AND seq = $2")
+            .bind(id)
+            .bind(i64::from(seq))
+            .fetch_one(&self.reader)
+            .await
+            .map_err(map_err)?;
+        r.try_get("data").map_err(map_err)
+    }
+
     async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         Self::audit_in(&mut tx, drafts, Utc::now()).await?;
@@ -2931,6 +2997,23 @@ async fn insert_deliveries(
         qb.build().execute(&mut **tx).await.map_err(map_err)?;
     }
     Ok(())
+}
+
+fn attachment_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<AttachmentRecord> {
+    Ok(AttachmentRecord {
+        id: r.try_get("id").map_err(map_err)?,
+        owner_kind: r.try_get("owner_kind").map_err(map_err)?,
+        owner_id: r.try_get("owner_id").map_err(map_err)?,
+        kind: r.try_get("kind").map_err(map_err)?,
+        filename: r.try_get("filename").map_err(map_err)?,
+        content_type: r.try_get("content_type").map_err(map_err)?,
+        size: r.try_get::<i64, _>("size").map_err(map_err)? as u64,
+        sha256: r.try_get("sha256").map_err(map_err)?,
+        chunks: r.try_get::<i64, _>("chunks").map_err(map_err)? as u32,
+        uploaded_by: PersonId(r.try_get("uploaded_by").map_err(map_err)?),
+        uploaded_org: OrgId(r.try_get("uploaded_org").map_err(map_err)?),
+        uploaded_at: from_micros(r.try_get("uploaded_at").map_err(map_err)?),
+    })
 }
 
 fn incident_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<IncidentRecord> {

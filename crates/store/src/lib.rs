@@ -6,6 +6,7 @@
 //! are durable together or not at all.
 
 mod actors;
+mod attachments;
 pub mod conformance;
 mod contacts;
 mod deadlines;
@@ -15,6 +16,7 @@ mod provision;
 mod records;
 
 pub use actors::*;
+pub use attachments::*;
 pub use contacts::*;
 pub use deadlines::*;
 pub use incidents::*;
@@ -524,6 +526,25 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<bool>;
     /// A chain's reminders, by due time and phase.
     async fn reminders_of_chain(&self, chain: &ChainId) -> StoreResult<Vec<ReminderRecord>>;
+
+    // --- attachments (別紙・検体) -----------------------------------------------------------
+    /// Stores an attachment's metadata and its bytes in chunks of at most
+    /// [`ATTACHMENT_CHUNK`] (`a.chunks` of them), with the audit entry, in one transaction.
+    async fn insert_attachment(
+        &self,
+        a: &AttachmentRecord,
+        chunks: Vec<Vec<u8>>,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    async fn attachment(&self, id: &str) -> StoreResult<AttachmentRecord>;
+    /// The attachments of one owner (`copy` or `provision`), oldest first.
+    async fn attachments_of(
+        &self,
+        owner_kind: &str,
+        owner_id: &str,
+    ) -> StoreResult<Vec<AttachmentRecord>>;
+    /// Chunk `seq` (from 0) of an attachment's bytes; `NotFound` past the last.
+    async fn attachment_chunk(&self, id: &str, seq: u32) -> StoreResult<Vec<u8>>;
 
     // --- audit ----------------------------------------------------------------------------
     async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()>;

@@ -102,6 +102,12 @@ fn complete(doc: &mut Value) {
 fn complete_operation(method: &str, path: &str, op: &mut Value) {
     let public = (method, path) == PUBLIC;
     let has_body = op.get("requestBody").is_some();
+    // Attachment uploads take the raw file, not JSON.
+    let json_body = op
+        .get("requestBody")
+        .and_then(|b| b.get("content"))
+        .and_then(Value::as_object)
+        .is_some_and(|c| c.contains_key("application/json"));
     let has_params = op
         .get("parameters")
         .and_then(Value::as_array)
@@ -186,11 +192,13 @@ fn complete_operation(method: &str, path: &str, op: &mut Value) {
             "413",
             "The request body is larger than the server accepts.",
         );
-        add(
-            responses,
-            "415",
-            "The request body is not `application/json`.",
-        );
+        if json_body {
+            add(
+                responses,
+                "415",
+                "The request body is not `application/json`.",
+            );
+        }
         add(
             responses,
             "422",

@@ -3,6 +3,7 @@
 
 mod actors;
 mod admin;
+mod attachments;
 mod consultations;
 mod contacts;
 mod cross_check;
@@ -60,9 +61,11 @@ use utoipa::OpenApi;
         statistics::read, statistics::csv, statistics::set_k,
         situation::read, situation::dependencies, situation::set_dependencies,
         stix::chain, stix::provision,
+        attachments::upload_to_copy, attachments::upload_to_provision, attachments::list_of_copy,
+        attachments::list_of_provision, attachments::download_of_copy, attachments::download_of_provision,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem)),
-    tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"), (name = "actors", description = "関係主体 — what the other actors send NISC, and NISC's requests for cooperation (連携要請)"), (name = "statistics", description = "統計 — counts and response times for the yearly verification, never singling out an operator"), (name = "consultations", description = "相談 — an operator consulting its ministry, CEPTOAR or NISC before filing"), (name = "situation", description = "状況把握 — the live cross-sector situation picture and the sector dependency graph"), (name = "cross_check", description = "突合 — NISC's candidate links between reports across sectors, and incidents (インシデント) linking chains"))
+    tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"), (name = "actors", description = "関係主体 — what the other actors send NISC, and NISC's requests for cooperation (連携要請)"), (name = "statistics", description = "統計 — counts and response times for the yearly verification, never singling out an operator"), (name = "consultations", description = "相談 — an operator consulting its ministry, CEPTOAR or NISC before filing"), (name = "situation", description = "状況把握 — the live cross-sector situation picture and the sector dependency graph"), (name = "cross_check", description = "突合 — NISC's candidate links between reports across sectors, and incidents (インシデント) linking chains"), (name = "attachments", description = "別紙・検体 — files attached to a liaison hop or a provision, read through the same policy as their owner"))
 )]
 pub struct ApiDoc;
 
@@ -115,6 +118,22 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/provisions/{id}/form.csv",
             get(documents::provision_csv),
+        )
+        .route(
+            "/api/v1/copies/{id}/attachments",
+            get(attachments::list_of_copy).post(attachments::upload_to_copy),
+        )
+        .route(
+            "/api/v1/copies/{id}/attachments/{attachment}",
+            get(attachments::download_of_copy),
+        )
+        .route(
+            "/api/v1/provisions/{id}/attachments",
+            get(attachments::list_of_provision).post(attachments::upload_to_provision),
+        )
+        .route(
+            "/api/v1/provisions/{id}/attachments/{attachment}",
+            get(attachments::download_of_provision),
         )
         .route("/api/v1/copies/{id}/forward", post(liaison::forward))
         .route("/api/v1/copies/{id}/share", post(liaison::share))

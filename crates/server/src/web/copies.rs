@@ -71,6 +71,14 @@ pub async fn copy_page(
         Err(e) => return error_page(lang, Some(&a), &e),
     };
     let c = v.get();
+    let files = super::attachments::panel(
+        &s,
+        &a,
+        lang,
+        &kakehashi_app::attachments::Owner::Copy(c.record.id.clone()),
+        super::attachments::may_attach_to_copy(&a, &c.record.sender_org),
+    )
+    .await;
     let body = html! {
         (super::layout::print_marking(lang, &c.record.tlp))
         h1.noprint { (lang.t("情報連絡", "Liaison")) " " (report_no_text(lang, c.record.report_no)) }
@@ -88,6 +96,7 @@ pub async fn copy_page(
             a #chain-link href={ "/chains/" (c.record.chain.0) } { (lang.t("事案（連絡の流れ）を見る", "View the case (chain)")) }
         }
         (super::form_view::sheet(&s.app, lang, &c.form, c.ident.as_deref()))
+        (files)
     };
     page(
         lang,

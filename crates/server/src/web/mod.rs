@@ -11,6 +11,7 @@ mod account;
 mod actors;
 mod admin;
 mod assets;
+mod attachments;
 mod audit;
 mod chains;
 mod consultations;
@@ -32,6 +33,7 @@ mod lists;
 mod provision;
 mod provision_act;
 mod provision_edit;
+mod public;
 mod reference;
 mod route_view;
 mod share;
@@ -58,6 +60,18 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/", get(home::home))
         .route("/signin", get(signin::signin_page).post(signin::signin))
         .route("/signout", post(signin::signout))
+        .route("/public", get(public::index))
+        .route("/public/feed.atom", get(public::feed))
+        .route("/public/copies/{id}", get(public::copy))
+        .route(
+            "/public/copies/{id}/attachments/{attachment}",
+            get(public::copy_file),
+        )
+        .route("/public/provisions/{id}", get(public::provision))
+        .route(
+            "/public/provisions/{id}/attachments/{attachment}",
+            get(public::provision_file),
+        )
         .route("/static/app.css", get(assets::css))
         .route("/static/app.js", get(assets::js))
         .route("/inbox", get(lists::inbox))
@@ -134,6 +148,23 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/liaison/route-preview", post(route_view::route_preview))
         .route("/liaison/sml-preview", post(sml_view::sml_preview))
         .route("/copies/{id}", get(copies::copy_page))
+        .route(
+            "/copies/{id}/attachments",
+            post(attachments::upload_to_copy).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/copies/{id}/attachments/{attachment}",
+            get(attachments::copy_file),
+        )
+        .route(
+            "/provisions/{id}/attachments",
+            post(attachments::upload_to_provision)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/provisions/{id}/attachments/{attachment}",
+            get(attachments::provision_file),
+        )
         .route(
             "/copies/{id}/forward",
             get(copies::forward_form).post(copies::forward_submit),

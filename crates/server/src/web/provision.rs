@@ -216,6 +216,14 @@ pub(super) async fn render(
             Err(e) => return error_page(lang, Some(a), &e),
         };
     }
+    let files = super::attachments::panel(
+        s,
+        a,
+        lang,
+        &kakehashi_app::attachments::Owner::Provision(v.id.clone()),
+        super::attachments::may_attach_to_provision(a),
+    )
+    .await;
     let orgs = s.app.organisations().await.unwrap_or_default();
     let title = lang.t("情報提供", "Provision");
     let body = html! {
@@ -243,6 +251,7 @@ pub(super) async fn render(
             }
         }
         (sheet(s, &orgs, lang, &v))
+        (files)
         // Acknowledgement, relay and the receipt table are screen-only: the printout is the sheet.
         div.noprint { (extra) }
     };
