@@ -12,6 +12,7 @@ pub mod deadlines;
 pub mod demo;
 pub mod egress;
 pub mod error;
+pub mod exercises;
 pub mod events;
 pub mod fanout;
 pub mod home;

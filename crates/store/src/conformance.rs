@@ -215,6 +215,7 @@ fn batch_new_chain(
             case_judged_by: Some("経済産業省".into()),
             origin_org: OrgId("op".into()),
             exercise: false,
+            exercise_id: None,
         }),
         report: ReportId(report.into()),
         new_report: Some(NewReport {

@@ -278,7 +278,7 @@ pub fn case_text(
     c: &kakehashi_app::labels::CaseLabel,
 ) -> String {
     match c.number {
-        Some(n) => format!("R{n}"),
+        Some(n) => kakehashi_domain::liaison::chain_ident(n, 1, c.exercise).to_string(),
         None => format!(
             "{}{}{}{}{}",
             lang.t("未採番（", "Not yet numbered ("),

@@ -15,6 +15,7 @@ mod audit;
 mod chains;
 mod consultations;
 mod contacts;
+mod exercises;
 mod copies;
 mod cross_check;
 mod deadlines;
