@@ -15,6 +15,18 @@ on_both_backends!(
     exercise_input_is_refused_with_nothing_stored,
 );
 
+/// A page of the UI as the session's person sees it (the session cookie signs the UI in too).
+async fn html(s: &Session, path: &str) -> (u16, String) {
+    let res = s
+        .client
+        .get(format!("{}{path}", s.base))
+        .send()
+        .await
+        .expect("page");
+    let st = res.status().as_u16();
+    (st, res.text().await.expect("html"))
+}
+
 async fn org_of(s: &Session) -> String {
     let (st, me) = s.get("/api/v1/me").await;
     assert_eq!(st, 200, "{me}");
@@ -204,6 +216,15 @@ async fn after_action_report_shows_each_participant_its_own_times(b: Backend) {
     file(&op, Some(&ex)).await;
     file(&op2, Some(&ex)).await;
 
+    // The participant's task page leads to the filing form, which says it is an exercise.
+    let (st, page) = html(&op, &format!("/exercises/{ex}")).await;
+    assert_eq!(st, 200, "{page}");
+    assert!(page.contains(&format!("/liaison/new?exercise={ex}")), "{page}");
+    let (st, page) = html(&op, &format!("/liaison/new?exercise={ex}")).await;
+    assert_eq!(st, 200, "{page}");
+    assert!(page.contains("id=\"exercise-banner\""), "{page}");
+    assert!(page.contains(&format!("name=\"exercise\" value=\"{ex}\"")), "{page}");
+
     // A participant sees the fired injects (its tasks) in the listing of its exercises.
     let (st, mine) = op.get("/api/v1/exercises").await;
     assert_eq!(st, 200, "{mine}");
@@ -392,6 +413,22 @@ async fn ceptoar_training_sees_who_answered(b: Backend) {
     assert!(answered(&power));
     assert!(!answered(&power2));
     assert_eq!(r["exercise"]["kind_label_ja"], "セプター訓練", "{r}");
+
+    // The UI calls it セプター訓練, in the menu and on its pages, under the exercise banner.
+    let (st, page) = html(&cep, "/exercises").await;
+    assert_eq!(st, 200, "{page}");
+    assert!(page.contains("id=\"nav-exercises\"") && page.contains("セプター訓練"), "{page}");
+    assert!(page.contains("電力セプター訓練"), "{page}");
+    for path in [format!("/exercises/{id}"), format!("/exercises/{id}/report")] {
+        for who in [&cep, &op] {
+            let (st, page) = html(who, &path).await;
+            assert_eq!(st, 200, "{path}: {page}");
+            assert!(page.contains("id=\"exercise-banner\""), "{path}: {page}");
+            assert!(page.contains("セプター訓練"), "{path}: {page}");
+        }
+    }
+    let (st, _) = html(&rail, &format!("/exercises/{id}")).await;
+    assert_eq!(st, 404, "an outsider sees nothing");
 }
 
 async fn exercise_input_is_refused_with_nothing_stored(b: Backend) {
