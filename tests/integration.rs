@@ -13,6 +13,7 @@ mod crash;
 mod cross_check;
 mod deadlines;
 mod edge;
+mod exercises;
 mod forms;
 mod http;
 mod inbox;

@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use kakehashi_domain::consultation::{
     addressee_role, consultation_ident, may_consult, AddresseeRole, ConsultationStatus, Party,
 };
-use kakehashi_domain::numbering::{IdentNumber, Series};
+
 use kakehashi_domain::text::{self, Subject};
 use kakehashi_domain::{ChainId, OrgId, PersonId, Role, SectorId};
 use kakehashi_policy::{decide_access, reveal_access, Access, ConsultationScope, Visible};
@@ -421,9 +421,7 @@ impl App {
         }
         Ok(readable.then(|| FiledChain {
             chain: chain.to_owned(),
-            ident: record
-                .number
-                .map(|n| IdentNumber::new(Series::Liaison, n, 1).to_string()),
+            ident: record.ident(1),
         }))
     }
 

@@ -275,7 +275,7 @@ impl App {
         let ev = event.as_deref().and_then(|e| self.reference.event(e));
         let brief = ChainBrief {
             id: chain.id.clone(),
-            ident: chain.number.map(|n| format!("R{n}")),
+            ident: chain.ident(1),
             sector_name_ja: sector.map(|s| s.name_ja.clone()).unwrap_or_default(),
             sector_name_en: sector.map(|s| s.name_en.clone()).unwrap_or_default(),
             sector: chain.sector.clone(),

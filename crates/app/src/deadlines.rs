@@ -568,8 +568,7 @@ fn reminder_title(
     phase: ReminderPhase,
 ) -> String {
     let case = chain
-        .number
-        .map(|n| format!("R{n}"))
+        .ident(1)
         .unwrap_or_else(|| "（NISC未受領）".to_owned());
     let sector = app
         .reference

@@ -118,8 +118,10 @@ pub struct ListingRow {
     pub sender_name_en: String,
     pub addressee_name: String,
     pub addressee_name_en: String,
-    /// R<n> of the case, once NISC has it.
+    /// R<n> of the case, once NISC has it (E-R<n> for an exercise).
     pub chain_number: Option<u64>,
+    /// An exercise (演習): marked wherever the row shows, numbered E-R<n>.
+    pub exercise: bool,
     /// One line of ② 概要 (its description, else the affected system).
     pub line: String,
     /// 法令等報告対象.
@@ -500,6 +502,7 @@ impl App {
                 addressee_name,
                 addressee_name_en,
                 chain_number: r.chain_number,
+                exercise: r.exercise,
                 statutory: r.statutory,
                 urgent: r.urgent,
                 to_forward: r.pending.is_some(),

@@ -21,6 +21,8 @@ use std::collections::HashMap;
 pub struct CaseLabel {
     /// R<n> once NISC has received the case; `None` before (未採番).
     pub number: Option<u64>,
+    /// An exercise (演習): `number` is then its n of E-R<n>.
+    pub exercise: bool,
     pub sector: String,
     /// When the first report was filed.
     pub opened_at: DateTime<Utc>,
@@ -86,6 +88,7 @@ impl App {
         let c = self.store.chain(id).await?;
         Ok(CaseLabel {
             number: c.number,
+            exercise: c.exercise,
             sector: c.sector,
             opened_at: c.created_at,
         })

@@ -13,7 +13,7 @@ use kakehashi_domain::liaison::{
     self, anonymise, plan_ceptoar_hop, plan_first_hop, CeptoarRouteError, HopTarget, LiaisonForm,
     RouteError, RouteRequest, ValidationContext,
 };
-use kakehashi_domain::numbering::{IdentNumber, Series};
+
 use kakehashi_domain::text;
 use kakehashi_domain::{ChainId, CopyId, OrgId, OrgKind, Role, SectorId, Tlp};
 use kakehashi_policy::{audience, reveal, viewer_keys, ItemScope, Visible};
@@ -82,9 +82,13 @@ pub struct FileRequest {
     /// Recipients outside the chosen TLP scope that the sender adds.
     #[serde(default)]
     pub added_recipients: Vec<String>,
-    /// Marked as an exercise (演習).
+    /// Marked as an exercise (演習): numbered E-R<n>, never counted as a real case.
     #[serde(default)]
     pub exercise: bool,
+    /// First reports only: the running exercise (演習) this report is filed in, one the
+    /// filer's organisation takes part in. Implies `exercise`.
+    #[serde(default)]
+    pub exercise_id: Option<String>,
     /// Large-scale mode only: report directly to 内閣官房 (the joined hub of NISC and the
     /// crisis-management office) besides or instead of the normal route (別紙４－２ L7, L8).
     #[serde(default)]
@@ -361,6 +365,10 @@ pub struct CopyView {
 pub struct ChainView {
     pub id: ChainId,
     pub number: Option<u64>,
+    /// An exercise (演習): marked on every page and answer, numbered E-R<n>.
+    pub exercise: bool,
+    /// The exercise that created it, if any.
+    pub exercise_id: Option<String>,
     pub sector: String,
     /// 法令等報告対象 (case ①).
     pub statutory: bool,
@@ -932,6 +940,10 @@ impl App {
         if !actor.has(Role::Reporter) && !actor.has(Role::Approver) {
             actor.require(Role::Reporter)?;
         }
+        if let Some(id) = req.exercise_id.as_deref() {
+            self.check_exercise_filing(actor, id).await?;
+            req.exercise = true;
+        }
         let (case, judged_by) = case::settle(
             req.case,
             req.statutory,
@@ -1024,7 +1036,8 @@ impl App {
                         .ok_or_else(|| AppError::Internal("the case was not settled".into()))?,
                     case_judged_by: req.case_judged_by.clone(),
                     origin_org: actor.org.id.clone(),
-                    exercise: req.exercise,
+                    exercise: req.exercise || req.exercise_id.is_some(),
+                    exercise_id: req.exercise_id.clone(),
                 }),
                 report: report.clone(),
                 new_report: Some(NewReport {
@@ -1088,9 +1101,7 @@ impl App {
         }
         let k = chain.latest_report_no + 1;
         req.form.report_no = k;
-        req.form.ident_number = chain
-            .number
-            .map(|n| IdentNumber::new(Series::Liaison, n, k).to_string());
+        req.form.ident_number = chain.ident(k);
         req.form.sector = Some(SectorId(chain.sector.clone()));
         req.statutory = chain.statutory;
         req.case = Some(chain.reporting_case);
@@ -1280,11 +1291,7 @@ impl App {
             .iter()
             .find(|r| r.id == parent.report)
             .and_then(|r| r.ident.clone())
-            .or_else(|| {
-                chain
-                    .number
-                    .map(|n| IdentNumber::new(Series::Liaison, n, parent.report_no).to_string())
-            });
+            .or_else(|| chain.ident(parent.report_no));
         req.form.report_no = parent.report_no;
         req.form.ident_number = ident;
         req.form.sector = Some(SectorId(parent.sector.clone()));
@@ -1670,6 +1677,11 @@ impl App {
         ident: Option<&str>,
     ) -> AppResult<()> {
         let mut added_told = false;
+        // An exercise's copies carry the marking in the inbox title and the mail subject.
+        let exercise = match copies.first() {
+            Some(first) => self.store.chain(&first.chain).await?.exercise,
+            None => false,
+        };
         for c in copies {
             let mut orgs = vec![c.addressee_org.clone()];
             if !added_told {
@@ -1686,7 +1698,7 @@ impl App {
                 Some(i) => i.to_owned(),
                 None => format!("未採番 第{}報", c.report_no),
             };
-            self.fan_out(self.copy_notice(c, "copy", &label, form, orgs)?)
+            self.fan_out(self.copy_notice(c, "copy", &label, form, orgs, exercise)?)
                 .await?;
         }
         // The reporter learns its report's R-number (unless it just sent it to NISC itself).
@@ -1708,6 +1720,7 @@ impl App {
                 &format!("{ident} 採番"),
                 form,
                 vec![chain.origin_org.clone()],
+                exercise,
             )?;
             self.fan_out(notice).await?;
         }
@@ -1722,6 +1735,7 @@ impl App {
         label: &str,
         form: &LiaisonForm,
         orgs: Vec<OrgId>,
+        exercise: bool,
     ) -> AppResult<crate::fanout::Notice> {
         let scope = scope_of(c)?;
         let tlp = scope.tlp;
@@ -1733,7 +1747,12 @@ impl App {
         );
         let level = crate::notify::importance_ja(c.importance.as_deref());
         let mail_for: crate::fanout::MailFor = std::sync::Arc::new(move |to: &str| {
-            crate::notify::liaison_mail(to, &base, &id, &label_owned, tlp, level, &summary)
+            let mut mail =
+                crate::notify::liaison_mail(to, &base, &id, &label_owned, tlp, level, &summary);
+            if exercise {
+                mail.subject = kakehashi_domain::exercise::mark_subject(&mail.subject);
+            }
+            mail
         });
         let when = if c.importance.as_deref() == Some("alert") {
             crate::fanout::MailWhen::Alert
@@ -1743,7 +1762,11 @@ impl App {
         Ok(crate::fanout::Notice {
             kind,
             ref_id: c.id.0.clone(),
-            title: format!("情報連絡 {label}"),
+            title: if exercise {
+                format!("{}情報連絡 {label}", kakehashi_domain::exercise::MARK_JA)
+            } else {
+                format!("情報連絡 {label}")
+            },
             importance: c.importance.clone(),
             scope,
             orgs,
@@ -1753,6 +1776,7 @@ impl App {
                 "id": c.id,
                 "ident": label,
                 "importance": c.importance,
+                "exercise": exercise,
                 "tlp": tlp.code(),
                 "url": format!("{}/copies/{}", self.config.base_url.trim_end_matches('/'), c.id.0),
             })),
@@ -1932,6 +1956,8 @@ impl App {
             deadlines,
             id: chain.id,
             number: chain.number,
+            exercise: chain.exercise,
+            exercise_id: chain.exercise_id,
             sector: chain.sector,
             statutory: chain.statutory,
             reporting_case: chain.reporting_case,

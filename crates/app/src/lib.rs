@@ -14,6 +14,7 @@ pub mod demo;
 pub mod documents;
 pub mod egress;
 pub mod error;
+pub mod exercises;
 pub mod events;
 pub mod fanout;
 pub mod home;

@@ -464,10 +464,7 @@ impl App {
                     Tlp::AmberStrict | Tlp::Amber => Some(vec![SectorId(chain.sector.clone())]),
                     Tlp::Green | Tlp::Clear => None,
                 };
-                let label = chain
-                    .number
-                    .map(|n| format!("R{n}"))
-                    .unwrap_or_else(|| key.clone());
+                let label = chain.ident(1).unwrap_or_else(|| key.clone());
                 let mut src = Source::new(SourceScope {
                     label: label.clone(),
                     tlp: strictest,

@@ -10,6 +10,7 @@ pub mod attachment;
 pub mod consultation;
 pub mod contacts;
 pub mod cross_check;
+pub mod exercise;
 pub mod ids;
 pub mod large_scale;
 pub mod liaison;

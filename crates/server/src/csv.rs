@@ -98,7 +98,11 @@ pub fn listing_csv(app: &App, lang: Lang, rows: &[&ListingRow]) -> String {
                 yes(r.to_forward),
                 r.discovered_at.map(show_time).unwrap_or_default(),
                 r.elapsed_minutes.map(|m| m.to_string()).unwrap_or_default(),
-                r.line.clone(),
+                if r.exercise {
+                    format!("{}{}", lang.t("【演習】", "[EXERCISE] "), r.line)
+                } else {
+                    r.line.clone()
+                },
                 if c.chain_status == "closed" {
                     lang.t("完了", "Closed")
                 } else {

@@ -167,7 +167,12 @@ const ACTIVE_PLATFORM_ADMINS: &str =
 fn chain_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<ChainRecord> {
     Ok(ChainRecord {
         id: ChainId(r.try_get("id").map_err(map_err)?),
-        number: r.try_get::<Option<i64>, _>("number").map_err(map_err)?.map(|n| n as u64),
+        // A real chain's n of R<n>, or an exercise chain's n of E-R<n> (its own column).
+        number: r
+            .try_get::<Option<i64>, _>("number")
+            .map_err(map_err)?
+            .or(r.try_get::<Option<i64>, _>("exercise_number").map_err(map_err)?)
+            .map(|n| n as u64),
         sector: r.try_get("sector").map_err(map_err)?,
         statutory: r.try_get::<i64, _>("statutory").map_err(map_err)? != 0,
         reporting_case: {
@@ -180,8 +185,28 @@ fn chain_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<ChainRecord> {
         status: r.try_get("status").map_err(map_err)?,
         latest_report_no: r.try_get::<i64, _>("latest_report_no").map_err(map_err)? as u32,
         exercise: r.try_get::<i64, _>("exercise").map_err(map_err)? != 0,
+        exercise_id: r.try_get("exercise_id").map_err(map_err)?,
         created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
         updated_at: from_micros(r.try_get("updated_at").map_err(map_err)?),
+    })
+}
+
+fn exercise_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<ExerciseRecord> {
+    let at = |c: &str| -> StoreResult<Option<DateTime<Utc>>> {
+        Ok(r.try_get::<Option<i64>, _>(c).map_err(map_err)?.map(from_micros))
+    };
+    Ok(ExerciseRecord {
+        id: r.try_get("id").map_err(map_err)?,
+        kind: r.try_get("kind").map_err(map_err)?,
+        name: r.try_get("name").map_err(map_err)?,
+        purpose: r.try_get("purpose").map_err(map_err)?,
+        organiser_org: OrgId(r.try_get("organiser_org").map_err(map_err)?),
+        state: r.try_get("state").map_err(map_err)?,
+        created_by: PersonId(r.try_get("created_by").map_err(map_err)?),
+        created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
+        started_at: at("started_at")?,
+        ended_at: at("ended_at")?,
+        cleaned_at: at("cleaned_at")?,
     })
 }
 
@@ -664,18 +689,19 @@ impl Store for SqlStore {
         if let Some(c) = &b.new_chain {
             sqlx::query(
                 "INSERT INTO chains (id, number, sector, statutory, origin_org, status, latest_report_no, \
-                 exercise, created_at, updated_at, reporting_case, case_judged_by) \
-                 VALUES ($1, NULL, $2, $3, $4, 'open', 0, $5, $6, $7, $8, $9)",
+                 exercise, created_at, updated_at, reporting_case, case_judged_by, exercise_id) \
+                 VALUES ($1, NULL, $2, $3, $4, 'open', 0, $5, $6, $7, $8, $9, $10)",
             )
             .bind(c.id.as_str())
             .bind(&c.sector)
             .bind(flag(c.statutory))
             .bind(c.origin_org.as_str())
-            .bind(flag(c.exercise))
+            .bind(flag(c.exercise || c.exercise_id.is_some()))
             .bind(at)
             .bind(at)
             .bind(c.reporting_case.code())
             .bind(&c.case_judged_by)
+            .bind(&c.exercise_id)
             .execute(&mut *tx)
             .await
             .map_err(map_err)?;
@@ -780,21 +806,27 @@ impl Store for SqlStore {
             }
         }
         let mut outcome = HopOutcome { chain_number: None, ident: None };
-        let row = sqlx::query("SELECT number FROM chains WHERE id = $1")
+        let row = sqlx::query("SELECT number, exercise_number, exercise FROM chains WHERE id = $1")
             .bind(b.chain.as_str())
             .fetch_one(&mut *tx)
             .await
             .map_err(map_err)?;
-        let mut number: Option<i64> = row.try_get("number").map_err(map_err)?;
+        // An exercise chain takes its n from the exercise counter into its own column: the
+        // real series never sees it (the rule: `Series::counter`).
+        let exercise = row.try_get::<i64, _>("exercise").map_err(map_err)? != 0;
+        let column = if exercise { "exercise_number" } else { "number" };
+        let mut number: Option<i64> = row.try_get(column).map_err(map_err)?;
         if b.copies.iter().any(|c| c.numbers_on_receipt) {
             if number.is_none() {
-                let n: i64 = sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'R' RETURNING value")
+                let counter = kakehashi_domain::numbering::Series::Liaison.counter(exercise);
+                let n: i64 = sqlx::query("UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value")
+                    .bind(counter)
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(map_err)?
                     .try_get("value")
                     .map_err(map_err)?;
-                sqlx::query("UPDATE chains SET number = $1 WHERE id = $2")
+                sqlx::query(&format!("UPDATE chains SET {column} = $1 WHERE id = $2"))
                     .bind(n)
                     .bind(b.chain.as_str())
                     .execute(&mut *tx)
@@ -815,10 +847,11 @@ impl Store for SqlStore {
                 let ident = match existing {
                     Some(i) => i,
                     None => {
-                        let ident = kakehashi_domain::numbering::IdentNumber::new(
+                        let ident = kakehashi_domain::numbering::IdentNumber::of(
                             kakehashi_domain::numbering::Series::Liaison,
                             n as u64,
                             k as u32,
+                            exercise,
                         )
                         .to_string();
                         sqlx::query("UPDATE reports SET ident = $1, numbered_at = $2 WHERE id = $3")
@@ -945,7 +978,7 @@ impl Store for SqlStore {
             return Ok(Vec::new());
         }
         let mut qb: QueryBuilder<Db> = QueryBuilder::new(format!(
-            "SELECT {COPY_COLUMNS}, r.ident, ch.number AS chain_number, ch.status AS chain_status, \
+            "SELECT {COPY_COLUMNS}, r.ident, COALESCE(ch.number, ch.exercise_number) AS chain_number, ch.status AS chain_status, \
              ch.statutory AS chain_statutory, ch.exercise AS chain_exercise, CASE WHEN EXISTS ("
         ));
         push_urgent(&mut qb, q);
@@ -2715,6 +2748,307 @@ impl Store for SqlStore {
         }
         Self::audit_in(&mut tx, vec![audit], at).await?;
         tx.commit().await.map_err(map_err)
+    }
+
+    // --- exercises ------------------------------------------------------------------------
+    async fn insert_exercise(&self, e: &ExerciseRecord, participants: &[OrgId], audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO exercises (id, kind, name, purpose, organiser_org, state, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&e.id)
+        .bind(&e.kind)
+        .bind(&e.name)
+        .bind(&e.purpose)
+        .bind(e.organiser_org.as_str())
+        .bind(&e.state)
+        .bind(e.created_by.as_str())
+        .bind(micros(e.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        for chunk in participants.chunks(500) {
+            let mut qb: QueryBuilder<Db> = QueryBuilder::new("INSERT INTO exercise_participants (exercise_id, org_id) ");
+            qb.push_values(chunk, |mut row, org| {
+                row.push_bind(e.id.clone()).push_bind(org.0.clone());
+            });
+            qb.build().execute(&mut *tx).await.map_err(map_err)?;
+        }
+        Self::audit_in(&mut tx, vec![audit], e.created_at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn exercise(&self, id: &str) -> StoreResult<ExerciseRecord> {
+        let r = sqlx::query("SELECT * FROM exercises WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(map_err)?;
+        exercise_from_row(&r)
+    }
+
+    async fn exercise_participants(&self, id: &str) -> StoreResult<Vec<OrgId>> {
+        let rows = sqlx::query("SELECT org_id FROM exercise_participants WHERE exercise_id = $1 ORDER BY org_id")
+            .bind(id)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(|r| Ok(OrgId(r.try_get("org_id").map_err(map_err)?))).collect()
+    }
+
+    async fn exercises_of_org(&self, org: &OrgId) -> StoreResult<Vec<ExerciseRecord>> {
+        let rows = sqlx::query(
+            "SELECT * FROM exercises WHERE organiser_org = $1 \
+             OR id IN (SELECT exercise_id FROM exercise_participants WHERE org_id = $2) \
+             ORDER BY created_at DESC, id DESC",
+        )
+        .bind(org.as_str())
+        .bind(org.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(exercise_from_row).collect()
+    }
+
+    async fn set_exercise_state(&self, id: &str, from: &str, to: &str, at: DateTime<Utc>, audit: AuditDraft) -> StoreResult<()> {
+        let column = match to {
+            "running" => "started_at",
+            "ended" => "ended_at",
+            "cleaned" => "cleaned_at",
+            other => return Err(StoreError::Other(format!("no exercise state {other:?}"))),
+        };
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(&format!("UPDATE exercises SET state = $1, {column} = $2 WHERE id = $3 AND state = $4"))
+            .bind(to)
+            .bind(micros(at))
+            .bind(id)
+            .bind(from)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict("exercise state".into()));
+        }
+        Self::audit_in(&mut tx, vec![audit], at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn insert_inject(&self, i: &InjectRecord, audit: AuditDraft) -> StoreResult<u32> {
+        let mut tx = self.begin().await?;
+        // Lock the exercise row (PostgreSQL) so that two writers take distinct seqs.
+        sqlx::query("UPDATE exercises SET state = state WHERE id = $1")
+            .bind(&i.exercise)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        let seq: i64 = sqlx::query("SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM exercise_injects WHERE exercise_id = $1")
+            .bind(&i.exercise)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_err)?
+            .try_get("next")
+            .map_err(map_err)?;
+        sqlx::query(
+            "INSERT INTO exercise_injects (exercise_id, seq, offset_minutes, kind, title, body, tlp) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&i.exercise)
+        .bind(seq)
+        .bind(i64::from(i.offset_minutes))
+        .bind(&i.kind)
+        .bind(&i.title)
+        .bind(&i.body)
+        .bind(&i.tlp)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        Self::audit_in(&mut tx, vec![audit], Utc::now()).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(seq as u32)
+    }
+
+    async fn injects(&self, exercise: &str) -> StoreResult<Vec<InjectRecord>> {
+        let rows = sqlx::query("SELECT * FROM exercise_injects WHERE exercise_id = $1 ORDER BY offset_minutes, seq")
+            .bind(exercise)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(InjectRecord {
+                    exercise: r.try_get("exercise_id").map_err(map_err)?,
+                    seq: r.try_get::<i64, _>("seq").map_err(map_err)? as u32,
+                    offset_minutes: r.try_get::<i64, _>("offset_minutes").map_err(map_err)? as u32,
+                    kind: r.try_get("kind").map_err(map_err)?,
+                    title: r.try_get("title").map_err(map_err)?,
+                    body: r.try_get("body").map_err(map_err)?,
+                    tlp: r.try_get("tlp").map_err(map_err)?,
+                    fired_at: r.try_get::<Option<i64>, _>("fired_at").map_err(map_err)?.map(from_micros),
+                    check_id: r.try_get("check_id").map_err(map_err)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn fire_inject(&self, exercise: &str, seq: u32, at: DateTime<Utc>, check_id: Option<&str>, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE exercise_injects SET fired_at = $1, check_id = $2 \
+             WHERE exercise_id = $3 AND seq = $4 AND fired_at IS NULL",
+        )
+        .bind(micros(at))
+        .bind(check_id)
+        .bind(exercise)
+        .bind(i64::from(seq))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict("inject".into()));
+        }
+        Self::audit_in(&mut tx, vec![audit], at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn attach_inject_check(&self, exercise: &str, seq: u32, check: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE exercise_injects SET check_id = $1 WHERE exercise_id = $2 AND seq = $3 AND check_id IS NULL")
+            .bind(check)
+            .bind(exercise)
+            .bind(i64::from(seq))
+            .execute(&self.writer)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn exercise_chains(&self, exercise: &str) -> StoreResult<Vec<ChainRecord>> {
+        let rows = sqlx::query("SELECT * FROM chains WHERE exercise_id = $1 AND exercise = 1 ORDER BY created_at, id")
+            .bind(exercise)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(chain_from_row).collect()
+    }
+
+    async fn insert_lesson(&self, l: &LessonRecord, audit: AuditDraft) -> StoreResult<u32> {
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE exercises SET state = state WHERE id = $1")
+            .bind(&l.exercise)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        let seq: i64 = sqlx::query("SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM exercise_lessons WHERE exercise_id = $1")
+            .bind(&l.exercise)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_err)?
+            .try_get("next")
+            .map_err(map_err)?;
+        sqlx::query(
+            "INSERT INTO exercise_lessons (exercise_id, seq, text, owner_org, follow_up, state, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&l.exercise)
+        .bind(seq)
+        .bind(&l.text)
+        .bind(l.owner_org.as_str())
+        .bind(&l.follow_up)
+        .bind(&l.state)
+        .bind(l.created_by.as_str())
+        .bind(micros(l.created_at))
+        .bind(micros(l.updated_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        Self::audit_in(&mut tx, vec![audit], l.created_at).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(seq as u32)
+    }
+
+    async fn update_lesson(&self, l: &LessonRecord, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE exercise_lessons SET follow_up = $1, state = $2, owner_org = $3, updated_at = $4 \
+             WHERE exercise_id = $5 AND seq = $6",
+        )
+        .bind(&l.follow_up)
+        .bind(&l.state)
+        .bind(l.owner_org.as_str())
+        .bind(micros(l.updated_at))
+        .bind(&l.exercise)
+        .bind(i64::from(l.seq))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::NotFound);
+        }
+        Self::audit_in(&mut tx, vec![audit], l.updated_at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn lessons(&self, exercise: &str) -> StoreResult<Vec<LessonRecord>> {
+        let rows = sqlx::query("SELECT * FROM exercise_lessons WHERE exercise_id = $1 ORDER BY seq")
+            .bind(exercise)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(LessonRecord {
+                    exercise: r.try_get("exercise_id").map_err(map_err)?,
+                    seq: r.try_get::<i64, _>("seq").map_err(map_err)? as u32,
+                    text: r.try_get("text").map_err(map_err)?,
+                    owner_org: OrgId(r.try_get("owner_org").map_err(map_err)?),
+                    follow_up: r.try_get("follow_up").map_err(map_err)?,
+                    state: r.try_get("state").map_err(map_err)?,
+                    created_by: PersonId(r.try_get("created_by").map_err(map_err)?),
+                    created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
+                    updated_at: from_micros(r.try_get("updated_at").map_err(map_err)?),
+                })
+            })
+            .collect()
+    }
+
+    async fn clean_up_exercise(&self, exercise: &str, at: DateTime<Utc>, audit: AuditDraft) -> StoreResult<u64> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("UPDATE exercises SET state = 'cleaned', cleaned_at = $1 WHERE id = $2 AND state = 'ended'")
+            .bind(micros(at))
+            .bind(exercise)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict("exercise state".into()));
+        }
+        // Only chains both marked as exercises and linked to this one; children before parents.
+        const MINE: &str = "SELECT id FROM chains WHERE exercise_id = $1 AND exercise = 1";
+        let steps = [
+            format!("DELETE FROM copy_audience WHERE copy_id IN (SELECT id FROM copies WHERE chain_id IN ({MINE}))"),
+            format!("DELETE FROM consent_requests WHERE source IN (SELECT 'copy:' || id FROM copies WHERE chain_id IN ({MINE}))"),
+            format!("DELETE FROM notifications WHERE ref_id IN (SELECT id FROM copies WHERE chain_id IN ({MINE}))"),
+            format!("DELETE FROM deadline_reminders WHERE chain_id IN ({MINE})"),
+            format!("DELETE FROM incident_chains WHERE chain_id IN ({MINE})"),
+            format!("DELETE FROM cross_check_dismissals WHERE chain_a IN ({MINE}) OR chain_b IN ({})", MINE.replace("$1", "$2")),
+            format!("UPDATE consultations SET chain_id = NULL WHERE chain_id IN ({MINE})"),
+            format!("DELETE FROM copies WHERE chain_id IN ({MINE})"),
+            format!("DELETE FROM reports WHERE chain_id IN ({MINE})"),
+        ];
+        for sql in &steps {
+            let q = sqlx::query(sql).bind(exercise);
+            let q = if sql.contains("$2") { q.bind(exercise) } else { q };
+            q.execute(&mut *tx).await.map_err(map_err)?;
+        }
+        let removed = sqlx::query("DELETE FROM chains WHERE exercise_id = $1 AND exercise = 1")
+            .bind(exercise)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?
+            .rows_affected();
+        Self::audit_in(&mut tx, vec![audit], at).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(removed)
     }
 
     async fn reporting_policies(&self) -> StoreResult<Vec<ReportingPolicyRecord>> {

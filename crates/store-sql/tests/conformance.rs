@@ -140,4 +140,5 @@ cases!(
     reminders_are_claimed_once,
     consultation_threads,
     incidents_link_chains_once,
+    exercises_number_apart_and_clean_up_alone,
 );

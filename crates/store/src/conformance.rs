@@ -46,11 +46,15 @@ pub const CASES: &[&str] = &[
     "reminders_are_claimed_once",
     "consultation_threads",
     "incidents_link_chains_once",
+    "exercises_number_apart_and_clean_up_alone",
 ];
 
 /// Runs one case by name.
 pub async fn run(name: &str, store: Arc<dyn Store>) {
     match name {
+        "exercises_number_apart_and_clean_up_alone" => {
+            exercises_number_apart_and_clean_up_alone(store).await
+        }
         "settings_upsert" => settings_upsert(store).await,
         "orgs_and_people" => orgs_and_people(store).await,
         "sessions_expire" => sessions_expire(store).await,
@@ -218,6 +222,7 @@ fn batch_new_chain(
             case_judged_by: Some("経済産業省".into()),
             origin_org: OrgId("op".into()),
             exercise: false,
+            exercise_id: None,
         }),
         report: ReportId(report.into()),
         new_report: Some(NewReport {
@@ -3559,4 +3564,205 @@ pub async fn incidents_link_chains_once(store: Arc<dyn Store>) {
         .await
         .expect("again");
     assert_eq!(store.dismissals().await.expect("dismissals"), vec![d]);
+}
+
+/// Exercises: their chains take E-R numbers from their own counter (the real series goes on
+/// without a gap), the state moves once per step, an inject fires once, and cleanup deletes the
+/// exercise's chains (reports, copies, audience keys) and nothing else.
+pub async fn exercises_number_apart_and_clean_up_alone(store: Arc<dyn Store>) {
+    world(&*store).await;
+    let ex = ExerciseRecord {
+        id: "ex1".into(),
+        kind: "exercise".into(),
+        name: "演習".into(),
+        purpose: String::new(),
+        organiser_org: OrgId("nisc".into()),
+        state: "design".into(),
+        created_by: PersonId("p1".into()),
+        created_at: t0(),
+        started_at: None,
+        ended_at: None,
+        cleaned_at: None,
+    };
+    store
+        .insert_exercise(&ex, &[OrgId("op".into())], draft("exercise.create"))
+        .await
+        .expect("exercise");
+    assert_eq!(
+        store.exercise_participants("ex1").await.expect("parts"),
+        vec![OrgId("op".into())]
+    );
+    assert_eq!(
+        store
+            .exercises_of_org(&OrgId("op".into()))
+            .await
+            .expect("of org")
+            .len(),
+        1
+    );
+    assert!(store
+        .exercises_of_org(&OrgId("meti".into()))
+        .await
+        .expect("of org")
+        .is_empty());
+    // One step at a time, once.
+    store
+        .set_exercise_state("ex1", "design", "running", t0(), draft("exercise.start"))
+        .await
+        .expect("start");
+    assert!(matches!(
+        store
+            .set_exercise_state("ex1", "design", "running", t0(), draft("exercise.start"))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let inject = InjectRecord {
+        exercise: "ex1".into(),
+        seq: 0,
+        offset_minutes: 5,
+        kind: "liaison".into(),
+        title: "模擬".into(),
+        body: String::new(),
+        tlp: "AMBER".into(),
+        fired_at: None,
+        check_id: None,
+    };
+    assert_eq!(store.insert_inject(&inject, draft("i")).await.expect("inject"), 1);
+    assert_eq!(store.insert_inject(&inject, draft("i")).await.expect("inject"), 2);
+    store
+        .fire_inject("ex1", 1, t0(), None, draft("fire"))
+        .await
+        .expect("fire");
+    assert!(matches!(
+        store.fire_inject("ex1", 1, t0(), None, draft("fire")).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let fired: Vec<bool> = store
+        .injects("ex1")
+        .await
+        .expect("injects")
+        .iter()
+        .map(|i| i.fired_at.is_some())
+        .collect();
+    assert_eq!(fired, vec![true, false]);
+
+    // A real chain, an exercise chain, another real chain: R1, E-R1, R2.
+    let mut idents = Vec::new();
+    for (c, r, k, exercise) in [
+        ("real1", "rr1", "kr1", false),
+        ("drill", "rd1", "kd1", true),
+        ("real2", "rr2", "kr2", false),
+    ] {
+        let mut b = batch_new_chain(c, r, vec![new_copy(copy(c, r, k, "nisc", t0()), &["a"])], t0());
+        if let Some(n) = b.new_chain.as_mut() {
+            n.exercise = exercise;
+            n.exercise_id = exercise.then(|| "ex1".to_owned());
+        }
+        let out = store.record_hops(b).await.expect("chain");
+        idents.push(out.ident.expect("numbered on NISC's receipt"));
+    }
+    assert_eq!(idents, vec!["R1", "E-R1", "R2"]);
+    let drill = store.chain(&ChainId("drill".into())).await.expect("drill");
+    assert!(drill.exercise);
+    assert_eq!(drill.exercise_id.as_deref(), Some("ex1"));
+    assert_eq!(drill.ident(2).as_deref(), Some("E-R1-2"));
+    assert_eq!(
+        store.chain_by_number(2).await.expect("R2").id,
+        ChainId("real2".into()),
+        "the real number finds the real chain"
+    );
+    assert_eq!(
+        store
+            .exercise_chains("ex1")
+            .await
+            .expect("chains")
+            .iter()
+            .map(|c| c.id.0.clone())
+            .collect::<Vec<_>>(),
+        vec!["drill"]
+    );
+
+    // Lessons.
+    let lesson = LessonRecord {
+        exercise: "ex1".into(),
+        seq: 0,
+        text: "教訓".into(),
+        owner_org: OrgId("op".into()),
+        follow_up: String::new(),
+        state: "open".into(),
+        created_by: PersonId("p1".into()),
+        created_at: t0(),
+        updated_at: t0(),
+    };
+    let seq = store.insert_lesson(&lesson, draft("l")).await.expect("lesson");
+    store
+        .update_lesson(
+            &LessonRecord {
+                seq,
+                state: "done".into(),
+                ..lesson.clone()
+            },
+            draft("l"),
+        )
+        .await
+        .expect("update");
+    assert_eq!(store.lessons("ex1").await.expect("lessons")[0].state, "done");
+    assert!(matches!(
+        store
+            .update_lesson(&LessonRecord { seq: 9, ..lesson }, draft("l"))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+
+    // Cleanup only once ended; then the exercise chain is gone and the real ones stay.
+    assert!(matches!(
+        store.clean_up_exercise("ex1", t0(), draft("clean")).await,
+        Err(StoreError::Conflict(_))
+    ));
+    store
+        .set_exercise_state("ex1", "running", "ended", t0(), draft("exercise.end"))
+        .await
+        .expect("end");
+    let before = head_seq(&*store).await;
+    assert_eq!(
+        store
+            .clean_up_exercise("ex1", t0(), draft("clean"))
+            .await
+            .expect("clean"),
+        1
+    );
+    assert_eq!(head_seq(&*store).await, before + 1, "audited with the write");
+    assert!(matches!(
+        store.chain(&ChainId("drill".into())).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(store
+        .copies_of_chain(&ChainId("drill".into()))
+        .await
+        .expect("copies")
+        .is_empty());
+    for c in ["real1", "real2"] {
+        let chain = store.chain(&ChainId(c.into())).await.expect("real chain");
+        assert!(!chain.exercise);
+        assert_eq!(
+            store
+                .copies_of_chain(&ChainId(c.into()))
+                .await
+                .expect("copies")
+                .len(),
+            1
+        );
+    }
+    assert_eq!(store.exercise("ex1").await.expect("ex").state, "cleaned");
+    // The real series goes on: R3.
+    let out = store
+        .record_hops(batch_new_chain(
+            "real3",
+            "rr3",
+            vec![new_copy(copy("real3", "rr3", "kr3", "nisc", t0()), &["a"])],
+            t0(),
+        ))
+        .await
+        .expect("chain");
+    assert_eq!(out.ident.as_deref(), Some("R3"));
 }

@@ -10,6 +10,7 @@ mod attachments;
 pub mod conformance;
 mod contacts;
 mod deadlines;
+mod exercises;
 mod incidents;
 mod listing;
 mod provision;
@@ -19,6 +20,7 @@ pub use actors::*;
 pub use attachments::*;
 pub use contacts::*;
 pub use deadlines::*;
+pub use exercises::*;
 pub use incidents::*;
 pub use listing::*;
 pub use provision::*;
@@ -494,6 +496,68 @@ pub trait Store: Send + Sync + 'static {
         at: DateTime<Utc>,
         audit: AuditDraft,
     ) -> StoreResult<()>;
+
+    // --- exercises (演習) and CEPTOAR training (セプター訓練) ---------------------------
+    /// Stores an exercise in state design with its participants, and the audit entry.
+    async fn insert_exercise(
+        &self,
+        e: &ExerciseRecord,
+        participants: &[OrgId],
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    async fn exercise(&self, id: &str) -> StoreResult<ExerciseRecord>;
+    /// Its participants, by organisation id.
+    async fn exercise_participants(&self, id: &str) -> StoreResult<Vec<OrgId>>;
+    /// Exercises `org` organises or takes part in, newest first.
+    async fn exercises_of_org(&self, org: &OrgId) -> StoreResult<Vec<ExerciseRecord>>;
+    /// Moves an exercise from state `from` to `to` once, setting the matching time
+    /// (`started_at`, `ended_at`): `Conflict` if it is not in `from` any more.
+    async fn set_exercise_state(
+        &self,
+        id: &str,
+        from: &str,
+        to: &str,
+        at: DateTime<Utc>,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    /// Adds an inject as the next `seq` (from 1); returns it.
+    async fn insert_inject(
+        &self,
+        inject: &InjectRecord,
+        audit: AuditDraft,
+    ) -> StoreResult<u32>;
+    /// The injects of an exercise, by offset then seq.
+    async fn injects(&self, exercise: &str) -> StoreResult<Vec<InjectRecord>>;
+    /// Marks an inject fired once (with the contact check it sent, if any): `Conflict` if it
+    /// was fired already, so two nodes never fire it twice.
+    async fn fire_inject(
+        &self,
+        exercise: &str,
+        seq: u32,
+        at: DateTime<Utc>,
+        check_id: Option<&str>,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    /// Records the contact check a fired inject sent.
+    async fn attach_inject_check(&self, exercise: &str, seq: u32, check: &str) -> StoreResult<()>;
+    /// The chains an exercise created, oldest first.
+    async fn exercise_chains(&self, exercise: &str) -> StoreResult<Vec<ChainRecord>>;
+    /// Adds a lesson as the next `seq` (from 1); returns it.
+    async fn insert_lesson(&self, lesson: &LessonRecord, audit: AuditDraft) -> StoreResult<u32>;
+    /// Updates a lesson's follow-up and state: `NotFound` if there is no such lesson.
+    async fn update_lesson(&self, lesson: &LessonRecord, audit: AuditDraft) -> StoreResult<()>;
+    async fn lessons(&self, exercise: &str) -> StoreResult<Vec<LessonRecord>>;
+    /// Cleans an ended exercise up in one transaction: deletes the chains it created (their
+    /// reports, copies, audience keys, reminders, cross-check links and copy consents) and
+    /// nothing else, and moves it to state cleaned. Only chains marked `exercise` AND linked to
+    /// this exercise are touched. `Conflict` if it is not in state ended. Returns how many
+    /// chains were removed. The audit log keeps its entries (it is append-only).
+    async fn clean_up_exercise(
+        &self,
+        exercise: &str,
+        at: DateTime<Utc>,
+        audit: AuditDraft,
+    ) -> StoreResult<u64>;
 
     // --- reporting deadlines --------------------------------------------------------------
     /// Every sector's reporting policy, by sector. A sector without one has no deadlines.

@@ -95,9 +95,23 @@ pub struct ChainRecord {
     /// "open" / "closed", from ⑧ of the latest report.
     pub status: String,
     pub latest_report_no: u32,
+    /// An exercise chain: `number` is then its n of E-R<n>, from the exercise series.
     pub exercise: bool,
+    /// The exercise (演習) that created it, if any.
+    #[serde(default)]
+    pub exercise_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl ChainRecord {
+    /// The number report `report_no` of this chain shows (R<n>, R<n>-<k>, or E-R<n>… for an
+    /// exercise), once NISC has numbered the chain.
+    pub fn ident(&self, report_no: u32) -> Option<String> {
+        self.number.map(|n| {
+            kakehashi_domain::liaison::chain_ident(n, report_no, self.exercise).to_string()
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -185,6 +199,8 @@ pub struct NewChain {
     pub case_judged_by: Option<String>,
     pub origin_org: OrgId,
     pub exercise: bool,
+    /// The exercise it is filed in (implies `exercise`).
+    pub exercise_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -74,6 +74,11 @@ pub fn ident_for(chain_number: u64, report_no: u32) -> IdentNumber {
     IdentNumber::new(Series::Liaison, chain_number, report_no.max(1))
 }
 
+/// The same for a chain that may be an exercise: `E-R<n>` / `E-R<n>-<k>` then.
+pub fn chain_ident(chain_number: u64, report_no: u32, exercise: bool) -> IdentNumber {
+    IdentNumber::of(Series::Liaison, chain_number, report_no, exercise)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,7 +27,7 @@ pub use anonymise::{
     Masker, Masking, ANONYMISED_OPERATOR_NAME,
 };
 pub use case::{CaseError, ReportingCase};
-pub use chain::{ident_for, next_report_no, ChainStatus};
+pub use chain::{chain_ident, ident_for, next_report_no, ChainStatus};
 pub use form::*;
 pub use routing::{
     may_forward, onward_tlp_allowed, plan_ceptoar_hop, plan_first_hop, CeptoarRouteError,

@@ -70,6 +70,8 @@ pub enum Subject {
     ContactCheck,
     /// An operator's consultation (相談) with its ministry, CEPTOAR or NISC, and its thread.
     Consultation,
+    /// An exercise (演習) or CEPTOAR training: its scenario, injects and lessons.
+    Exercise,
     /// NISC's incident (インシデント) linking chains found by cross-checking (突合).
     Incident,
 }
@@ -385,6 +387,19 @@ pub const FIELDS: &[FieldRule] = {
             "Message",
             Text,
             MAX_TEXT_CHARS,
+        ),
+        required(row(Exercise, "name", "演習名", "Exercise name", Line, 200)),
+        row(Exercise, "purpose", "目的", "Purpose", Text, MAX_NOTE_CHARS),
+        required(row(Exercise, "title", "件名", "Title", Line, 300)),
+        row(Exercise, "body", "内容", "Content", Text, MAX_NOTE_CHARS),
+        required(row(Exercise, "lesson", "教訓", "Lesson", Text, MAX_NOTE_CHARS)),
+        row(
+            Exercise,
+            "follow_up",
+            "フォローアップ",
+            "Follow-up",
+            Text,
+            MAX_NOTE_CHARS,
         ),
         required(row(Incident, "title", "件名", "Title", Line, 300)),
         row(Incident, "note", "メモ", "Note", Text, MAX_NOTE_CHARS),

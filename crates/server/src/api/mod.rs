@@ -8,6 +8,7 @@ mod consultations;
 mod contacts;
 mod cross_check;
 mod deadlines;
+mod exercises;
 pub mod doc;
 mod documents;
 mod hooks;
@@ -63,9 +64,12 @@ use utoipa::OpenApi;
         stix::chain, stix::provision,
         attachments::upload_to_copy, attachments::upload_to_provision, attachments::list_of_copy,
         attachments::list_of_provision, attachments::download_of_copy, attachments::download_of_provision,
+        exercises::list, exercises::create, exercises::get, exercises::add_inject, exercises::fire,
+        exercises::start, exercises::end, exercises::clean_up, exercises::report,
+        exercises::add_lesson, exercises::update_lesson,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem)),
-    tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"), (name = "actors", description = "関係主体 — what the other actors send NISC, and NISC's requests for cooperation (連携要請)"), (name = "statistics", description = "統計 — counts and response times for the yearly verification, never singling out an operator"), (name = "consultations", description = "相談 — an operator consulting its ministry, CEPTOAR or NISC before filing"), (name = "situation", description = "状況把握 — the live cross-sector situation picture and the sector dependency graph"), (name = "cross_check", description = "突合 — NISC's candidate links between reports across sectors, and incidents (インシデント) linking chains"), (name = "attachments", description = "別紙・検体 — files attached to a liaison hop or a provision, read through the same policy as their owner"))
+    tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"), (name = "actors", description = "関係主体 — what the other actors send NISC, and NISC's requests for cooperation (連携要請)"), (name = "statistics", description = "統計 — counts and response times for the yearly verification, never singling out an operator"), (name = "consultations", description = "相談 — an operator consulting its ministry, CEPTOAR or NISC before filing"), (name = "situation", description = "状況把握 — the live cross-sector situation picture and the sector dependency graph"), (name = "cross_check", description = "突合 — NISC's candidate links between reports across sectors, and incidents (インシデント) linking chains"), (name = "attachments", description = "別紙・検体 — files attached to a liaison hop or a provision, read through the same policy as their owner"), (name = "exercises", description = "演習・セプター訓練 — exercises on the real channels and CEPTOAR training: scenario injects, response times, after-action report, lessons, cleanup"))
 )]
 pub struct ApiDoc;
 
@@ -233,6 +237,31 @@ pub fn routes() -> Router<AppState> {
             get(contacts::checks).post(contacts::send),
         )
         .route("/api/v1/contact-checks/{id}", get(contacts::check))
+        .route(
+            "/api/v1/exercises",
+            get(exercises::list).post(exercises::create),
+        )
+        .route("/api/v1/exercises/{id}", get(exercises::get))
+        .route(
+            "/api/v1/exercises/{id}/injects",
+            post(exercises::add_inject),
+        )
+        .route(
+            "/api/v1/exercises/{id}/injects/{seq}/fire",
+            post(exercises::fire),
+        )
+        .route("/api/v1/exercises/{id}/start", post(exercises::start))
+        .route("/api/v1/exercises/{id}/end", post(exercises::end))
+        .route("/api/v1/exercises/{id}/clean-up", post(exercises::clean_up))
+        .route("/api/v1/exercises/{id}/report", get(exercises::report))
+        .route(
+            "/api/v1/exercises/{id}/lessons",
+            post(exercises::add_lesson),
+        )
+        .route(
+            "/api/v1/exercises/{id}/lessons/{seq}",
+            axum::routing::put(exercises::update_lesson),
+        )
         .route("/api/v1/contact-checks/{id}/ack", post(contacts::ack))
         .route("/api/v1/contact-checks/{id}/close", post(contacts::close))
         .route(

@@ -49,6 +49,9 @@ input[type=search],input[type=date]{font:inherit;padding:.3rem .45rem;border:1px
 .banner .k{color:var(--muted);font-size:.85rem;margin-right:.3rem}
 .ls-banner{background:#7a0019;color:#fff;padding:.5rem 1rem;font-weight:bold}
 .ls-banner a{color:#fff}
+.ex-banner{background:#5b2a86;color:#fff;padding:.5rem 1rem;font-weight:bold;margin:0 0 1rem}
+.ex-banner a{color:#fff}
+.flag-exercise{background:#5b2a86;color:#fff}
 .banner .tlpdef{flex-basis:100%;font-size:.88rem}
 .actions{display:flex;flex-wrap:wrap;gap:.6rem 1rem;align-items:center;margin:.8rem 0 1rem}
 .button,button{display:inline-block;background:var(--brand);color:#fff;border:1px solid var(--brand);padding:.45rem 1.1rem;border-radius:3px;cursor:pointer;font:inherit;text-decoration:none;line-height:1.4}

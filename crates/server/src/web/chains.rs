@@ -20,7 +20,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kakehashi_app::liaison::{ChainView, CopyView, FileRequest};
 use kakehashi_app::AppError;
-use kakehashi_domain::liaison::ident_for;
 use kakehashi_domain::ChainId;
 use maud::html;
 
@@ -73,10 +72,10 @@ fn sent_message(
     Some(sent_notice(lang, &names, &added, ident.as_deref()))
 }
 
-/// R<n>, or 未採番 until NISC has received the first report.
-fn chain_number(lang: Lang, n: Option<u64>) -> String {
+/// R<n> (E-R<n> for an exercise), or 未採番 until NISC has received the first report.
+fn chain_number(lang: Lang, n: Option<u64>, exercise: bool) -> String {
     match n {
-        Some(n) => format!("R{n}"),
+        Some(n) => kakehashi_domain::liaison::chain_ident(n, 1, exercise).to_string(),
         None => lang.t("未採番", "Not yet numbered").to_owned(),
     }
 }
@@ -116,7 +115,10 @@ pub async fn chain_page(
     let title = lang.t("事案", "Case");
     let body = html! {
         @if let Some(n) = notice { (n) }
-        h1 { (lang.t("事案 ", "Case: ")) span #chain-number { (chain_number(lang, c.number)) } }
+        @if c.exercise {
+            (super::exercises::exercise_banner(lang, lang.t("この事案は演習で作成されました", "this case was created in an exercise")))
+        }
+        h1 { (lang.t("事案 ", "Case: ")) span #chain-number { (chain_number(lang, c.number, c.exercise)) } }
         table {
             tbody {
                 tr { th { (lang.t("分野", "Sector")) } td { (sector_name(&s.app, lang, &c.sector)) } }
@@ -245,7 +247,9 @@ async fn follow_up_page(
         authed: a,
         mode: Mode::FollowUp {
             report_no: k,
-            ident: c.number.map(|n| ident_for(n, k).to_string()),
+            ident: c
+                .number
+                .map(|n| kakehashi_domain::liaison::chain_ident(n, k, c.exercise).to_string()),
         },
         action: format!("/chains/{}/follow-up", c.id.0),
         values: &values,
@@ -258,7 +262,7 @@ async fn follow_up_page(
     };
     let title = lang.t("続報の作成", "File a follow-up");
     let body = html! {
-        h1 { (title) " — " span { (chain_number(lang, c.number)) } " " (report_no_text(lang, k)) }
+        h1 { (title) " — " span { (chain_number(lang, c.number, c.exercise)) } " " (report_no_text(lang, k)) }
         p.muted {
             (lang.t("直近の報の内容を記入済みです。訂正・追記して送信してください。",
                 "Prefilled from the latest report; correct or extend it, then send."))
@@ -319,6 +323,7 @@ pub async fn follow_up_submit(
         urgent: parsed.route.urgent,
         added_recipients: parsed.route.added_recipients,
         exercise: false,
+        exercise_id: None,
         to_cabinet_secretariat: parsed.route.to_cabinet_secretariat,
         consultation: None,
     };

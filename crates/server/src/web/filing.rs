@@ -75,8 +75,16 @@ pub(super) async fn new_page(
             .ok()
             .map(|c| c.into_inner()),
     };
+    // Filed in an exercise (演習): the page says so before anything else.
+    let exercise = match values.get("exercise") {
+        "" => None,
+        id => s.app.exercise_name(&a.actor, id).await.ok(),
+    };
     let title = lang.t("情報連絡の作成", "New liaison");
     let body = html! {
+        @if let Some(name) = &exercise {
+            (crate::web::exercises::exercise_banner(lang, name))
+        }
         h1 { (title) (lang.t("（第1報）", " (1st report)")) }
         @if let Some(c) = &consultation {
             p.banner #from-consultation {
@@ -102,6 +110,8 @@ pub(super) async fn new_page(
 #[serde(default)]
 pub struct NewQuery {
     pub consultation: Option<String>,
+    /// `?exercise=<id>`: the report is filed in that running exercise (演習).
+    pub exercise: Option<String>,
 }
 
 pub async fn new_form(
@@ -116,6 +126,9 @@ pub async fn new_form(
     let mut v = Values::default();
     if let Some(c) = q.consultation.filter(|c| !c.trim().is_empty()) {
         v.set("consultation", c.trim().to_owned());
+    }
+    if let Some(e) = q.exercise.filter(|e| !e.trim().is_empty()) {
+        v.set("exercise", e.trim().to_owned());
     }
     v.set("reported_at", local_value(Some(s.app.now())));
     let sectors = own_sectors(&s, &a);
@@ -168,6 +181,7 @@ pub async fn new_submit(
         urgent: parsed.route.urgent,
         added_recipients: parsed.route.added_recipients,
         exercise: false,
+        exercise_id: Some(values.get("exercise").trim().to_owned()).filter(|e| !e.is_empty()),
         to_cabinet_secretariat: parsed.route.to_cabinet_secretariat,
         consultation: Some(values.get("consultation").to_owned()),
     };

@@ -754,6 +754,10 @@ impl Editor<'_> {
                         @if !self.values.get("consultation").is_empty() {
                             input type="hidden" name="consultation" value=(self.values.get("consultation"));
                         }
+                        // The exercise (演習) this report is filed in: numbered E-R<n>.
+                        @if !self.values.get("exercise").is_empty() {
+                            input type="hidden" name="exercise" value=(self.values.get("exercise"));
+                        }
                         @if kind == OrgKind::Operator {
                             (check("via_ceptoar", "セプター経由（匿名化）", "Via the CEPTOAR (anonymised)",
                                 "法令等報告対象外の場合に限り、セプター事務局が匿名化して所管省庁へ送ります。",

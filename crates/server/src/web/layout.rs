@@ -205,6 +205,11 @@ fn navigation(lang: Lang, a: &Authed, nav: Nav) -> Markup {
                 (item("nav-cross-check", "/cross-check", Nav::None, "突合", "Cross-checking"))
             }
             (item("nav-contacts", "/contacts", Nav::Contacts, "連絡先", "Contacts"))
+            @if a.actor.org.kind == OrgKind::Ceptoar {
+                (item("nav-exercises", "/exercises", Nav::None, "セプター訓練", "CEPTOAR training"))
+            } @else {
+                (item("nav-exercises", "/exercises", Nav::None, "演習", "Exercises"))
+            }
             @if super::deadlines::may_watch(a) {
                 (item("nav-overdue", "/overdue", Nav::Overdue, "期限超過", "Overdue"))
                 (item("nav-deadlines", "/reporting-policies", Nav::Deadlines, "報告期限", "Deadlines"))
@@ -293,7 +298,7 @@ pub fn case_text(
     c: &kakehashi_app::labels::CaseLabel,
 ) -> String {
     match c.number {
-        Some(n) => format!("R{n}"),
+        Some(n) => kakehashi_domain::liaison::chain_ident(n, 1, c.exercise).to_string(),
         None => format!(
             "{}{}{}{}{}",
             lang.t("未採番（", "Not yet numbered ("),

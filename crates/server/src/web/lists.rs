@@ -309,6 +309,7 @@ fn rows(s: &AppState, lang: Lang, scope: Scope, q: &ListingFilter, l: &Listing) 
                             }
                             td.nowrap { (tlp_badge(&c.tlp)) br; (importance_badge(lang, c.importance.as_deref())) }
                             td.flags {
+                                @if r.exercise { span.badge.flag.flag-exercise { (lang.t("演習", "Exercise")) } " " }
                                 @if r.statutory { span.badge.flag.flag-statutory { (lang.t("法令", "Statutory")) } " " }
                                 @if r.urgent { span.badge.flag-urgent { (lang.t("緊急", "Urgent")) } " " }
                                 @if r.to_forward { span.badge.flag-forward { (lang.t("要転送", "To forward")) } }

@@ -16,6 +16,7 @@ mod audit;
 mod chains;
 mod consultations;
 mod contacts;
+mod exercises;
 mod copies;
 mod cross_check;
 mod deadlines;
@@ -124,6 +125,14 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(contacts::overview).post(contacts::send_check),
         )
         .route("/contact-checks/{id}", get(contacts::check_page))
+        .route("/exercises", get(exercises::list).post(exercises::create))
+        .route("/exercises/{id}", get(exercises::show))
+        .route("/exercises/{id}/report", get(exercises::report))
+        .route("/exercises/{id}/injects", post(exercises::add_inject))
+        .route("/exercises/{id}/injects/{seq}/fire", post(exercises::fire))
+        .route("/exercises/{id}/lessons", post(exercises::add_lesson))
+        .route("/exercises/{id}/lessons/{seq}", post(exercises::update_lesson))
+        .route("/exercises/{id}/{action}", post(exercises::step))
         .route("/contact-checks/{id}/ack", post(contacts::ack))
         .route("/contact-checks/{id}/close", post(contacts::close))
         .route("/search", get(lists::search))
