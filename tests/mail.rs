@@ -493,3 +493,60 @@ async fn digests_from_two_nodes_list_each_row_once() {
         a + b
     );
 }
+
+/// An exercise's report travels the real route and its mail says so: 【演習】[EXERCISE] in front of
+/// the subject and its own number E-R1; a real report filed beside it is mailed unmarked as R1.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exercise_mail_is_marked_and_real_mail_is_not() {
+    let sink = SmtpSink::start();
+    let srv = MailServer::start(&format!("smtp://127.0.0.1:{}", sink.port)).await;
+    let nisc = srv.login("nisc").await;
+    let op = srv.login("op-power").await;
+    let (st, me) = op.get("/api/v1/me").await;
+    assert_eq!(st, 200, "{me}");
+    let power = me["person"]["org"].as_str().expect("org").to_owned();
+    let (st, ex) = nisc
+        .post(
+            "/api/v1/exercises",
+            json!({ "name": "演習", "participants": [power] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{ex}");
+    let id = ex["id"].as_str().expect("id");
+    let (st, v) = nisc
+        .post(&format!("/api/v1/exercises/{id}/start"), json!({}))
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let mut form = crate::common::power_form("AMBER");
+    form["importance"] = json!("alert");
+    let (st, real) = op
+        .post(
+            "/api/v1/liaisons",
+            json!({ "form": form, "statutory": true, "urgent": true }),
+        )
+        .await;
+    assert_eq!(st, 201, "{real}");
+    let (st, drill) = op
+        .post(
+            "/api/v1/liaisons",
+            json!({ "form": form, "statutory": true, "urgent": true, "exercise_id": id }),
+        )
+        .await;
+    assert_eq!(st, 201, "{drill}");
+    assert_eq!(real["ident"], "R1");
+    assert_eq!(drill["ident"], "E-R1");
+    let meti = "meti@demo.example.jp";
+    let mails = sink
+        .wait_for(Duration::from_secs(5), |m| {
+            !mails_to(m, meti, "R1").is_empty() && !mails_to(m, meti, "E-R1").is_empty()
+        })
+        .await;
+    for m in mails_to(&mails, meti, "E-R1") {
+        let subject = m["subject"].as_str().expect("subject");
+        assert!(subject.starts_with("【演習】[EXERCISE] "), "{m:#}");
+    }
+    for m in mails_to(&mails, meti, "R1") {
+        let subject = m["subject"].as_str().expect("subject");
+        assert!(!subject.contains("演習") && !subject.contains("EXERCISE"), "{m:#}");
+    }
+}

@@ -30,6 +30,7 @@ pub const CASES: &[&str] = &[
     "webhook_claims_are_exclusive_and_lapse",
     "digest_claims_are_exclusive_and_lapse",
     "provision_source_items",
+    "imported_source_items_are_stored_whole",
     "provision_drafts_save_and_refuse_after_send",
     "provision_numbering",
     "provision_numbering_is_unique_under_concurrency",
