@@ -30,6 +30,7 @@
 //! (RED, AMBER+STRICT, AMBER) that names no sector is readable by nobody.
 
 mod actors;
+mod assessments;
 mod audience;
 mod contacts;
 mod decision;
@@ -38,6 +39,10 @@ mod visible;
 
 pub use actors::{
     decide_access, reveal_access, Access, ConsultationScope, RequestScope, SubmissionScope,
+};
+pub use assessments::{
+    decide_assessment, may_edit_assessment, may_register_standard, may_share_assessment_with,
+    reveal_assessment,
 };
 pub use audience::{audience, viewer_keys, AudienceKey};
 pub use contacts::{
