@@ -139,4 +139,5 @@ cases!(
     reminders_are_claimed_once,
     consultation_threads,
     incidents_link_chains_once,
+    standards_assessments_and_surveys,
 );

@@ -13,6 +13,7 @@ mod incidents;
 mod listing;
 mod provision;
 mod records;
+mod standards;
 
 pub use actors::*;
 pub use contacts::*;
@@ -21,6 +22,7 @@ pub use incidents::*;
 pub use listing::*;
 pub use provision::*;
 pub use records::*;
+pub use standards::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -506,6 +508,44 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<bool>;
     /// A chain's reminders, by due time and phase.
     async fn reminders_of_chain(&self, chain: &ChainId) -> StoreResult<Vec<ReminderRecord>>;
+
+    // --- safety standards, self-assessments and the survey --------------------------------
+    /// Every registered standard, by sector and id.
+    async fn safety_standards(&self) -> StoreResult<Vec<SafetyStandardRecord>>;
+    /// Registers or replaces a standard (by id), with its audit entry in the same transaction.
+    async fn put_safety_standard(
+        &self,
+        s: &SafetyStandardRecord,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    /// An organisation's assessments, newest year first.
+    async fn assessments_of_org(&self, org: &OrgId) -> StoreResult<Vec<AssessmentRecord>>;
+    /// `NotFound` if there is none.
+    async fn assessment(&self, id: &str) -> StoreResult<AssessmentRecord>;
+    /// Stores a new assessment: `Conflict`, nothing written, if the organisation already has
+    /// one for the standard and year.
+    async fn insert_assessment(&self, a: &AssessmentRecord, audit: AuditDraft) -> StoreResult<()>;
+    /// Replaces an assessment's items and sharing: `NotFound`, nothing written, if absent.
+    async fn update_assessment(&self, a: &AssessmentRecord, audit: AuditDraft) -> StoreResult<()>;
+    /// The recurring tasks an organisation marked done, by item.
+    async fn tasks_done(&self, org: &OrgId) -> StoreResult<Vec<TaskDoneRecord>>;
+    /// Records (or moves forward) the day a task was last done.
+    async fn put_task_done(&self, t: &TaskDoneRecord, audit: AuditDraft) -> StoreResult<()>;
+    /// Every survey, newest first.
+    async fn surveys(&self) -> StoreResult<Vec<SurveyRecord>>;
+    /// `Conflict`, nothing written, if a survey of that year exists.
+    async fn insert_survey(&self, s: &SurveyRecord, audit: AuditDraft) -> StoreResult<()>;
+    /// Closes a survey once: `Conflict` if closed already, `NotFound` if absent.
+    async fn close_survey(&self, id: &str, at: DateTime<Utc>, audit: AuditDraft) -> StoreResult<()>;
+    /// A survey's responses, by organisation.
+    async fn survey_responses(&self, survey: &str) -> StoreResult<Vec<SurveyResponseRecord>>;
+    /// Stores or replaces an organisation's response: `Conflict`, nothing written, if the
+    /// survey is closed; `NotFound` if it does not exist.
+    async fn put_survey_response(
+        &self,
+        r: &SurveyResponseRecord,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
 
     // --- audit ----------------------------------------------------------------------------
     async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()>;
