@@ -26,6 +26,7 @@ pub mod provision;
 pub mod refusals;
 pub mod reporter;
 pub mod situation;
+pub mod standards;
 pub mod statistics;
 pub mod taxonomy;
 pub mod webhooks;
