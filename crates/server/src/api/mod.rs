@@ -17,6 +17,7 @@ mod provision;
 mod reference;
 mod session;
 mod situation;
+mod standards;
 mod statistics;
 
 use crate::AppState;
@@ -54,9 +55,14 @@ use utoipa::OpenApi;
         live::notifications, live::events, hooks::create, hooks::list, hooks::dead_letters,
         statistics::read, statistics::csv, statistics::set_k,
         situation::read, situation::dependencies, situation::set_dependencies,
+        standards::catalogue, standards::catalogue_item, standards::causes, standards::list, standards::create,
+        standards::get, standards::update, standards::assessments, standards::create_assessment,
+        standards::assessment, standards::assess_item, standards::share, standards::task_done,
+        standards::surveys, standards::open_survey, standards::respond, standards::close_survey,
+        standards::results, standards::results_csv,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem)),
-    tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"), (name = "actors", description = "関係主体 — what the other actors send NISC, and NISC's requests for cooperation (連携要請)"), (name = "statistics", description = "統計 — counts and response times for the yearly verification, never singling out an operator"), (name = "consultations", description = "相談 — an operator consulting its ministry, CEPTOAR or NISC before filing"), (name = "situation", description = "状況把握 — the live cross-sector situation picture and the sector dependency graph"), (name = "cross_check", description = "突合 — NISC's candidate links between reports across sectors, and incidents (インシデント) linking chains"))
+    tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"), (name = "actors", description = "関係主体 — what the other actors send NISC, and NISC's requests for cooperation (連携要請)"), (name = "statistics", description = "統計 — counts and response times for the yearly verification, never singling out an operator"), (name = "consultations", description = "相談 — an operator consulting its ministry, CEPTOAR or NISC before filing"), (name = "situation", description = "状況把握 — the live cross-sector situation picture and the sector dependency graph"), (name = "cross_check", description = "突合 — NISC's candidate links between reports across sectors, and incidents (インシデント) linking chains"), (name = "standards", description = "安全基準等 — the Guideline's catalogue, sectors' safety standards, operators' self-assessments and the yearly survey (浸透状況調査)"))
 )]
 pub struct ApiDoc;
 
@@ -258,6 +264,45 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/situation/dependencies",
             get(situation::dependencies).put(situation::set_dependencies),
+        )
+        .route(
+            "/api/v1/standards",
+            get(standards::list).post(standards::create),
+        )
+        .route("/api/v1/standards/catalogue", get(standards::catalogue))
+        .route(
+            "/api/v1/standards/catalogue/{id}",
+            get(standards::catalogue_item),
+        )
+        .route("/api/v1/standards/causes", get(standards::causes))
+        .route(
+            "/api/v1/standards/{id}",
+            get(standards::get).put(standards::update),
+        )
+        .route(
+            "/api/v1/assessments",
+            get(standards::assessments).post(standards::create_assessment),
+        )
+        .route("/api/v1/assessments/tasks", post(standards::task_done))
+        .route("/api/v1/assessments/{id}", get(standards::assessment))
+        .route(
+            "/api/v1/assessments/{id}/items",
+            axum::routing::put(standards::assess_item),
+        )
+        .route(
+            "/api/v1/assessments/{id}/sharing",
+            axum::routing::put(standards::share),
+        )
+        .route(
+            "/api/v1/surveys",
+            get(standards::surveys).post(standards::open_survey),
+        )
+        .route("/api/v1/surveys/{id}/responses", post(standards::respond))
+        .route("/api/v1/surveys/{id}/close", post(standards::close_survey))
+        .route("/api/v1/surveys/{id}/results", get(standards::results))
+        .route(
+            "/api/v1/surveys/{id}/results.csv",
+            get(standards::results_csv),
         )
         .route("/api/v1/statistics", get(statistics::read))
         .route("/api/v1/statistics.csv", get(statistics::csv))
