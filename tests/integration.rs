@@ -24,6 +24,7 @@ mod provisions;
 mod read_paths;
 mod reporting_deadlines;
 mod situation;
+mod standards;
 mod statistics;
 mod text_input;
 mod topology;

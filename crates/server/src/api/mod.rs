@@ -17,7 +17,7 @@ mod provision;
 mod reference;
 mod session;
 mod situation;
-mod standards;
+pub(crate) mod standards;
 mod statistics;
 
 use crate::AppState;

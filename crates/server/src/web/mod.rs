@@ -36,6 +36,7 @@ mod share;
 mod signin;
 pub(crate) mod situation;
 mod sml_view;
+pub(crate) mod standards;
 pub(crate) mod statistics;
 mod svg;
 mod tokens;
@@ -164,6 +165,18 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/provisions/{id}/relay", post(provision_act::relay))
         .route("/consents", get(provision_act::consents))
         .route("/consents/{id}/decision", post(provision_act::decide))
+        .route("/standards", get(standards::catalogue))
+        .route(
+            "/standards/catalogue/{id}",
+            get(standards::catalogue_item),
+        )
+        .route("/standards/sectors", get(standards::sectors))
+        .route("/standards/assessments", get(standards::assessments))
+        .route(
+            "/standards/assessments/{id}",
+            get(standards::assessment),
+        )
+        .route("/standards/surveys", get(standards::surveys))
         .route("/reference", get(reference::index))
         .route("/reference/{section}", get(reference::section))
         .route("/admin", get(admin::orgs))
