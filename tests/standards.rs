@@ -71,6 +71,20 @@ async fn catalogue_browse_and_search(backend: Backend) {
     assert!(v["causes"].as_array().is_some_and(|c| c.contains(&json!("CA-A-06"))));
     let (st, _) = op.get("/api/v1/standards/catalogue/G-99-z").await;
     assert_eq!(st, 404);
+    // Where incidents cluster: NISC and the ministries, k-anonymous counts; not operators.
+    let nisc = srv.login("nisc").await;
+    let (st, v) = nisc.get("/api/v1/standards/clusters").await;
+    assert_eq!(st, 200, "{v}");
+    assert!(v["clusters"].is_array() && v["k"] == 3, "{v}");
+    let (st, _) = op.get("/api/v1/standards/clusters").await;
+    assert_eq!(st, 403);
+    let res = nisc
+        .client
+        .get(format!("{}/situation", nisc.base))
+        .send()
+        .await
+        .expect("situation");
+    assert!(res.text().await.expect("body").contains("/standards/clusters"));
     let (st, v) = op.get("/api/v1/standards/causes").await;
     assert_eq!(st, 200, "{v}");
     assert!(items(&v).iter().any(|i| i["cause"] == "CA-A-07"));

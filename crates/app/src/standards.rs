@@ -951,3 +951,87 @@ impl OperatorIn for kakehashi_store::OrgRecord {
         self.kind == OrgKind::Operator.code() && self.sectors.iter().any(|s| s == sector)
     }
 }
+
+/// One Guideline section and how many reported cases had a cause its measures would have
+/// prevented.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MeasureCluster {
+    pub section: String,
+    pub section_ja: String,
+    pub section_en: String,
+    pub cases: u64,
+    /// The cause types counted.
+    pub causes: Vec<String>,
+}
+
+/// Which measures the reported incidents cluster on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeasureClusters {
+    pub from: Month,
+    pub to: Month,
+    pub k: u32,
+    pub clusters: Vec<MeasureCluster>,
+}
+
+impl App {
+    /// The cases the actor may count (NISC, CI ministries), by main cause as the statistics
+    /// publish them (k-anonymous, audited there), mapped onto the Guideline sections whose
+    /// measures would have prevented them (the catalogue's cause mapping): the measures the
+    /// reported incidents cluster on, most cases first. A case counts once per section.
+    pub async fn measure_clusters(
+        &self,
+        actor: &Actor,
+        filter: &crate::statistics::StatisticsFilter,
+    ) -> AppResult<MeasureClusters> {
+        let st = self.statistics(actor, filter, "clusters").await?;
+        let cat = self.reference.catalogue();
+        let mut by_cause: std::collections::BTreeMap<String, u64> = Default::default();
+        for row in &st.table.sectors {
+            for c in &row.causes {
+                if let kakehashi_domain::statistics::Key::Code(code) = &c.key {
+                    *by_cause.entry(code.clone()).or_default() += c.count;
+                }
+            }
+        }
+        let mut clusters: Vec<MeasureCluster> = Vec::new();
+        for m in cat.cause_mappings() {
+            let Some(&n) = by_cause.get(&m.cause) else {
+                continue;
+            };
+            for section in &m.sections {
+                let Some(c) = cat
+                    .controls()
+                    .iter()
+                    .find(|c| c.is_guideline() && c.in_section(section))
+                else {
+                    continue;
+                };
+                let (ja, en) = if &c.section_no == section {
+                    (c.section_ja.clone(), c.section_en.clone())
+                } else {
+                    (section.clone(), section.clone())
+                };
+                match clusters.iter_mut().find(|x| &x.section == section) {
+                    Some(x) => {
+                        x.cases += n;
+                        x.causes.push(m.cause.clone());
+                    }
+                    None => clusters.push(MeasureCluster {
+                        section: section.clone(),
+                        section_ja: ja,
+                        section_en: en,
+                        cases: n,
+                        causes: vec![m.cause.clone()],
+                    }),
+                }
+            }
+        }
+        clusters.sort_by(|a, b| b.cases.cmp(&a.cases).then(a.section.cmp(&b.section)));
+        Ok(MeasureClusters {
+            from: st.from,
+            to: st.to,
+            k: st.table.k,
+            clusters,
+        })
+    }
+}

@@ -56,6 +56,7 @@ const EMPTY_MEANS_ABSENT: &[&str] = &[
     "/api/v1/statistics",
     "/api/v1/statistics.csv",
     "/api/v1/standards/catalogue",
+    "/api/v1/standards/clusters",
 ];
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options"];

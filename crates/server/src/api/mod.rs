@@ -55,7 +55,7 @@ use utoipa::OpenApi;
         live::notifications, live::events, hooks::create, hooks::list, hooks::dead_letters,
         statistics::read, statistics::csv, statistics::set_k,
         situation::read, situation::dependencies, situation::set_dependencies,
-        standards::catalogue, standards::catalogue_item, standards::causes, standards::list, standards::create,
+        standards::catalogue, standards::catalogue_item, standards::causes, standards::clusters, standards::list, standards::create,
         standards::get, standards::update, standards::assessments, standards::create_assessment,
         standards::assessment, standards::assess_item, standards::share, standards::task_done,
         standards::surveys, standards::open_survey, standards::respond, standards::close_survey,
@@ -275,6 +275,7 @@ pub fn routes() -> Router<AppState> {
             get(standards::catalogue_item),
         )
         .route("/api/v1/standards/causes", get(standards::causes))
+        .route("/api/v1/standards/clusters", get(standards::clusters))
         .route(
             "/api/v1/standards/{id}",
             get(standards::get).put(standards::update),

@@ -462,3 +462,44 @@ pub async fn results_csv(
     let r = s.app.survey_results(&a.actor, &id).await?;
     Ok(crate::csv::survey_response(&s.app, lang, &r))
 }
+
+/// The period and sector of the cluster view. An empty value is the same as leaving it out.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct ClusterParams {
+    /// First month (JST), `YYYY-MM`; default eleven months before `to`.
+    pub from: Option<String>,
+    /// Last month (JST), `YYYY-MM`, inclusive; default the current month.
+    pub to: Option<String>,
+    /// One sector code; default every sector the caller may read.
+    pub sector: Option<String>,
+}
+
+impl From<ClusterParams> for kakehashi_app::statistics::StatisticsFilter {
+    fn from(p: ClusterParams) -> Self {
+        kakehashi_app::statistics::StatisticsFilter {
+            from: p.from,
+            to: p.to,
+            sector: p.sector,
+        }
+    }
+}
+
+/// Which Guideline measures the reported incidents cluster on: the cases the caller may count
+/// (NISC, CI ministries), by main cause as the statistics publish them (k-anonymous), mapped
+/// onto the sections whose measures would have prevented them; most cases first.
+#[utoipa::path(get, path = "/api/v1/standards/clusters", tag = "standards", params(ClusterParams), security(("token" = ["read"])),
+    responses((status = 200, description = "`from`, `to`, `k`, `clusters` (each `section`, `section_ja`, `section_en`, `cases`, `causes`)"),
+        (status = 403, description = "The caller is neither NISC nor a CI ministry"),
+        (status = 422, description = "A month is not `YYYY-MM`, the period is reversed or too long, or the sector is unknown")))]
+pub async fn clusters(
+    State(s): State<AppState>,
+    ApiAuth(a): ApiAuth,
+    ApiQuery(p): ApiQuery<ClusterParams>,
+) -> Result<Json<Value>, ApiError> {
+    a.require_scope("read")?;
+    Ok(Json(json!(
+        s.app.measure_clusters(&a.actor, &p.into()).await?
+    )))
+}

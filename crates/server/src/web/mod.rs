@@ -177,6 +177,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(standards::assessment),
         )
         .route("/standards/surveys", get(standards::surveys))
+        .route("/standards/clusters", get(standards::clusters))
         .route("/reference", get(reference::index))
         .route("/reference/{section}", get(reference::section))
         .route("/admin", get(admin::orgs))

@@ -331,3 +331,38 @@ pub async fn surveys(State(s): State<AppState>, WebAuth(a): WebAuth, lang: Lang)
     };
     page(lang, title, Some(&a), Nav::None, body).into_response()
 }
+
+/// `/standards/clusters`: the Guideline sections the reported incidents' causes point to
+/// (NISC and the CI ministries; k-anonymous counts from the statistics).
+pub async fn clusters(
+    State(s): State<AppState>,
+    WebAuth(a): WebAuth,
+    lang: Lang,
+    Query(p): Query<crate::api::standards::ClusterParams>,
+) -> Response {
+    let c = match s.app.measure_clusters(&a.actor, &p.into()).await {
+        Ok(c) => c,
+        Err(e) => return error_page(lang, Some(&a), &e),
+    };
+    let max = c.clusters.iter().map(|x| x.cases).max().unwrap_or(0).max(1);
+    let causes = s.app.reference.causes();
+    let title = lang.t("事案が集中する対策", "Measures incidents cluster on");
+    let body = html! {
+        h1 { (title) }
+        (tabs(lang))
+        p.small { (lang.t("閲覧できる事案の主な原因（統計と同じく k 組織未満の数は公表しません）を、防げたはずの安全基準等策定指針の節に対応付けています。", "The main causes of the cases you may count (as in the statistics, no number stands for fewer than k organisations), mapped onto the guideline sections whose measures would have prevented them."))
+            " " (c.from.to_string()) "–" (c.to.to_string()) " · k = " (c.k) }
+        @if c.clusters.is_empty() { p #clusters-empty { (lang.t("公表できる件数がありません。", "No publishable counts.")) } }
+        @else {
+            table.list #clusters {
+                thead { tr { th { (lang.t("指針の節", "Guideline section")) } th { (lang.t("件数", "Cases")) } th { (lang.t("原因類型", "Cause types")) } } }
+                tbody { @for x in &c.clusters { tr {
+                    td { a href={ "/standards?section=" (x.section) (if lang == Lang::En { "&lang=en" } else { "" }) } { (text(lang, &x.section_ja, &x.section_en)) } }
+                    td { (x.cases) " " span.bar aria-hidden="true" { ("■".repeat(((x.cases * 20) / max).max(1) as usize)) } }
+                    td { (x.causes.iter().map(|code| causes.iter().find(|k| &k.code == code).map(|k| text(lang, &k.label_ja, &k.label_en).to_owned()).unwrap_or_else(|| code.clone())).collect::<Vec<_>>().join(lang.t("、", ", "))) }
+                } } }
+            }
+        }
+    };
+    page(lang, title, Some(&a), Nav::None, body).into_response()
+}
