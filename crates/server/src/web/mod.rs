@@ -166,17 +166,38 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/consents", get(provision_act::consents))
         .route("/consents/{id}/decision", post(provision_act::decide))
         .route("/standards", get(standards::catalogue))
+        .route("/standards/catalogue/{id}", get(standards::catalogue_item))
         .route(
-            "/standards/catalogue/{id}",
-            get(standards::catalogue_item),
+            "/standards/sectors",
+            get(standards::sectors).post(standards::register_standard),
         )
-        .route("/standards/sectors", get(standards::sectors))
-        .route("/standards/assessments", get(standards::assessments))
         .route(
-            "/standards/assessments/{id}",
-            get(standards::assessment),
+            "/standards/assessments",
+            get(standards::assessments).post(standards::create_assessment),
         )
-        .route("/standards/surveys", get(standards::surveys))
+        .route("/standards/assessments/{id}", get(standards::assessment))
+        .route(
+            "/standards/assessments/{id}/items",
+            post(standards::assess_item),
+        )
+        .route(
+            "/standards/assessments/{id}/sharing",
+            post(standards::share),
+        )
+        .route("/standards/tasks", post(standards::task_done))
+        .route(
+            "/standards/surveys",
+            get(standards::surveys).post(standards::open_survey),
+        )
+        .route("/standards/surveys/{id}", get(standards::survey_results))
+        .route(
+            "/standards/surveys/{id}/responses",
+            post(standards::respond),
+        )
+        .route(
+            "/standards/surveys/{id}/close",
+            post(standards::close_survey),
+        )
         .route("/standards/clusters", get(standards::clusters))
         .route("/reference", get(reference::index))
         .route("/reference/{section}", get(reference::section))
