@@ -131,12 +131,9 @@ impl SafetyStandard {
 
     /// The level of an item: the catalogue's, or the own item's.
     pub fn level_of(&self, cat: &Catalogue, id: &str) -> Option<ControlLevel> {
-        cat.control(id).map(|c| c.level).or_else(|| {
-            self.own_items
-                .iter()
-                .find(|i| i.id == id)
-                .map(|i| i.level)
-        })
+        cat.control(id)
+            .map(|c| c.level)
+            .or_else(|| self.own_items.iter().find(|i| i.id == id).map(|i| i.level))
     }
 }
 
@@ -573,7 +570,10 @@ pub fn by_function(
             };
             s.items += 1;
             if a.is_some_and(|a| {
-                matches!(a.status, ItemStatus::Implemented | ItemStatus::NotApplicable)
+                matches!(
+                    a.status,
+                    ItemStatus::Implemented | ItemStatus::NotApplicable
+                )
             }) {
                 s.done += 1;
             }
@@ -688,7 +688,10 @@ mod tests {
         assert_eq!(validate_standard(&dup, cat).unwrap_err().rule, "duplicate");
         let mut untitled = ok.clone();
         untitled.title = " ".into();
-        assert_eq!(validate_standard(&untitled, cat).unwrap_err().field, "title");
+        assert_eq!(
+            validate_standard(&untitled, cat).unwrap_err().field,
+            "title"
+        );
         let mut own = ok;
         own.own_items.push(OwnItem {
             id: "X1".into(),
@@ -739,7 +742,10 @@ mod tests {
         let cat = embedded().catalogue();
         // G-4.5-c recommended (RC), G-5.1.3.3-a required (PR, RC), G-4.7-a required (RS).
         let s = standard(&["G-4.5-c", "G-4.7-a", "G-5.1.3.3-a"]);
-        assert_eq!(cat.control("G-4.5-c").unwrap().level, ControlLevel::Recommended);
+        assert_eq!(
+            cat.control("G-4.5-c").unwrap().level,
+            ControlLevel::Recommended
+        );
         let mut low = item("G-4.7-a", ItemStatus::NotImplemented);
         low.risk = Some(3);
         let items = vec![
@@ -784,7 +790,10 @@ mod tests {
         let all: Vec<&str> = cat.controls().iter().map(|c| c.id.as_str()).collect();
         let s = standard(&all);
         let tasks = recurring_tasks(&s, cat);
-        assert!(tasks.iter().any(|t| t.item == "H-11.1.3.3-a"), "backup test");
+        assert!(
+            tasks.iter().any(|t| t.item == "H-11.1.3.3-a"),
+            "backup test"
+        );
         assert!(tasks.iter().all(|t| t.every_months == 12));
         let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         assert!(task_due(None, 12, d("2026-01-01")));

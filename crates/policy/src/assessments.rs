@@ -226,7 +226,11 @@ mod tests {
         for shared in [vec![], all_ids.clone()] {
             for v in everyone {
                 for employment in [Employment::Staff, Employment::NdaContractor] {
-                    for roles in [vec![Role::Reader], vec![Role::Reporter], vec![Role::Approver]] {
+                    for roles in [
+                        vec![Role::Reader],
+                        vec![Role::Reporter],
+                        vec![Role::Approver],
+                    ] {
                         let d = decide_assessment(&viewer(v, employment), &roles, &op, &shared);
                         let own = v.id == op.id && !roles.contains(&Role::Reader);
                         let upward = !shared.is_empty()
@@ -257,7 +261,11 @@ mod tests {
         let v = viewer(&op, Employment::Staff);
         assert!(may_edit_assessment(&v, &[Role::Approver], &op.id));
         assert!(!may_edit_assessment(&v, &[Role::Reporter], &op.id));
-        assert!(!may_edit_assessment(&v, &[Role::Approver], &OrgId("x".into())));
+        assert!(!may_edit_assessment(
+            &v,
+            &[Role::Approver],
+            &OrgId("x".into())
+        ));
         let meti = org("meti", OrgKind::CiMinistry, &["electric_power"], &[]);
         let mlit = org("mlit", OrgKind::CiMinistry, &["railway"], &[]);
         let cep = org("cep", OrgKind::Ceptoar, &["electric_power"], &[]);

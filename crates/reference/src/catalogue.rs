@@ -343,14 +343,13 @@ impl Catalogue {
 
     /// The entries a filter keeps, in document order.
     pub fn search(&self, f: &CatalogueFilter) -> Vec<&Control> {
-        let words: Vec<String> = f
-            .q
-            .as_deref()
-            .unwrap_or("")
-            .split_whitespace()
-            .map(normalize_label)
-            .filter(|w| !w.is_empty())
-            .collect();
+        let words: Vec<String> =
+            f.q.as_deref()
+                .unwrap_or("")
+                .split_whitespace()
+                .map(normalize_label)
+                .filter(|w| !w.is_empty())
+                .collect();
         self.controls()
             .iter()
             .filter(|c| f.level.is_none_or(|l| c.level == l))

@@ -208,7 +208,11 @@ fn every_entry_maps_to_a_csf_function() {
     assert_eq!(codes.len(), 6);
     for m in &csf.sections {
         for f in &m.functions {
-            assert!(codes.contains(f.as_str()), "{}: unknown function {f}", m.section);
+            assert!(
+                codes.contains(f.as_str()),
+                "{}: unknown function {f}",
+                m.section
+            );
         }
         assert!(
             cat.controls()

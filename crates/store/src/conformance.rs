@@ -3457,9 +3457,7 @@ pub async fn incidents_link_chains_once(store: Arc<dyn Store>) {
 /// recurring tasks move forward; a survey per year, responses replaced while open and refused
 /// once closed; every write audited.
 pub async fn standards_assessments_and_surveys(store: Arc<dyn Store>) {
-    use kakehashi_domain::standards::{
-        ItemAssessment, ItemStatus, SafetyStandard, StandardKind,
-    };
+    use kakehashi_domain::standards::{ItemAssessment, ItemStatus, SafetyStandard, StandardKind};
     let audit_before = store.audit_recent(1000).await.expect("audit").len();
     let std_rec = |title: &str| SafetyStandardRecord {
         standard: SafetyStandard {
@@ -3545,7 +3543,11 @@ pub async fn standards_assessments_and_surveys(store: Arc<dyn Store>) {
         .assessments_of_org(&OrgId("op".into()))
         .await
         .expect("list");
-    assert_eq!(mine, vec![changed, a("a-2025", 2025)], "newest year first, history kept");
+    assert_eq!(
+        mine,
+        vec![changed, a("a-2025", 2025)],
+        "newest year first, history kept"
+    );
     assert!(store
         .assessments_of_org(&OrgId("other".into()))
         .await

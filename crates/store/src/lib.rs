@@ -536,7 +536,8 @@ pub trait Store: Send + Sync + 'static {
     /// `Conflict`, nothing written, if a survey of that year exists.
     async fn insert_survey(&self, s: &SurveyRecord, audit: AuditDraft) -> StoreResult<()>;
     /// Closes a survey once: `Conflict` if closed already, `NotFound` if absent.
-    async fn close_survey(&self, id: &str, at: DateTime<Utc>, audit: AuditDraft) -> StoreResult<()>;
+    async fn close_survey(&self, id: &str, at: DateTime<Utc>, audit: AuditDraft)
+        -> StoreResult<()>;
     /// A survey's responses, by organisation.
     async fn survey_responses(&self, survey: &str) -> StoreResult<Vec<SurveyResponseRecord>>;
     /// Stores or replaces an organisation's response: `Conflict`, nothing written, if the
