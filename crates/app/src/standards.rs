@@ -611,6 +611,33 @@ impl App {
         Ok(())
     }
 
+    /// Reminders: the recurring tasks now due for the actor's organisation, from its latest
+    /// assessment of each standard, with that assessment's id (one entry per task). Empty for
+    /// those who do not edit the organisation's assessments.
+    pub async fn due_tasks(&self, actor: &Actor) -> AppResult<Vec<(String, TaskView)>> {
+        if !may_edit_assessment(&actor.viewer()?, &actor.person.roles, &actor.org.id) {
+            return Ok(Vec::new());
+        }
+        let mut latest: Vec<AssessmentRecord> = Vec::new();
+        for a in self.store.assessments_of_org(&actor.org.id).await? {
+            match latest.iter_mut().find(|l| l.standard == a.standard) {
+                Some(l) if l.year < a.year => *l = a,
+                Some(_) => {}
+                None => latest.push(a),
+            }
+        }
+        let mut out: Vec<(String, TaskView)> = Vec::new();
+        for a in latest {
+            let view = self.assessment(actor, &a.id).await?.into_inner();
+            for t in view.tasks.into_iter().filter(|t| t.due) {
+                if !out.iter().any(|(_, x)| x.item == t.item) {
+                    out.push((a.id.clone(), t));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     // ---- survey ------------------------------------------------------------------------
 
     /// NISC's approvers open the year's survey for chosen sectors.
@@ -835,12 +862,14 @@ impl App {
             .close_survey(
                 &survey.id,
                 self.now(),
-                actor.audit("survey.close", Some(survey.id.clone()), serde_json::json!({})),
+                actor.audit(
+                    "survey.close",
+                    Some(survey.id.clone()),
+                    serde_json::json!({}),
+                ),
             )
             .await
-            .map_err(|e| {
-                store_conflict(e, "締め切り済みです。", "The survey is closed already.")
-            })
+            .map_err(|e| store_conflict(e, "締め切り済みです。", "The survey is closed already."))
     }
 
     /// Response rates and, per item, sector rows by status and tier that never single out an
@@ -870,10 +899,7 @@ impl App {
             .iter()
             .map(|s| ResponseRate {
                 sector: s.clone(),
-                invited: orgs
-                    .iter()
-                    .filter(|o| o.active_operator_in(s))
-                    .count(),
+                invited: orgs.iter().filter(|o| o.active_operator_in(s)).count(),
                 responded: responses.iter().filter(|r| &r.sector == s).count(),
             })
             .collect();
