@@ -680,16 +680,21 @@ mod tests {
         let mut bad = ok.clone();
         bad.adopted.push("G-9.9-z".into());
         assert_eq!(
-            validate_standard(&bad, cat).unwrap_err().rule,
+            validate_standard(&bad, cat).expect_err("refused").rule,
             "unknown_code"
         );
         let mut dup = ok.clone();
         dup.adopted.push("G-5.1.3.3-a".into());
-        assert_eq!(validate_standard(&dup, cat).unwrap_err().rule, "duplicate");
+        assert_eq!(
+            validate_standard(&dup, cat).expect_err("refused").rule,
+            "duplicate"
+        );
         let mut untitled = ok.clone();
         untitled.title = " ".into();
         assert_eq!(
-            validate_standard(&untitled, cat).unwrap_err().field,
+            validate_standard(&untitled, cat)
+                .expect_err("refused")
+                .field,
             "title"
         );
         let mut own = ok;
@@ -700,7 +705,7 @@ mod tests {
             level: ControlLevel::Required,
         });
         assert_eq!(
-            validate_standard(&own, cat).unwrap_err().field,
+            validate_standard(&own, cat).expect_err("refused").field,
             "own_items.id"
         );
     }
@@ -712,29 +717,32 @@ mod tests {
         assert!(validate_item(&s, &item("S-1", ItemStatus::Implemented)).is_ok());
         assert_eq!(
             validate_item(&s, &item("G-4.2-a", ItemStatus::Partial))
-                .unwrap_err()
+                .expect_err("refused")
                 .field,
             "item"
         );
         assert_eq!(
             validate_item(&s, &item("S-1", ItemStatus::NotApplicable))
-                .unwrap_err()
+                .expect_err("refused")
                 .field,
             "reason"
         );
         let mut t = item("S-1", ItemStatus::Partial);
         t.current_tier = Some(3);
         t.target_tier = Some(2);
-        assert_eq!(validate_item(&s, &t).unwrap_err().rule, "order");
+        assert_eq!(validate_item(&s, &t).expect_err("refused").rule, "order");
         t.target_tier = Some(5);
-        assert_eq!(validate_item(&s, &t).unwrap_err().rule, "range");
+        assert_eq!(validate_item(&s, &t).expect_err("refused").rule, "range");
         let mut e = item("S-1", ItemStatus::Partial);
         e.evidence.push(EvidenceLink {
             url: "javascript:alert(1)".into(),
             description: "x".into(),
             tlp: Tlp::Green,
         });
-        assert_eq!(validate_item(&s, &e).unwrap_err().field, "evidence.url");
+        assert_eq!(
+            validate_item(&s, &e).expect_err("refused").field,
+            "evidence.url"
+        );
     }
 
     #[test]
@@ -743,7 +751,7 @@ mod tests {
         // G-4.5-c recommended (RC), G-5.1.3.3-a required (PR, RC), G-4.7-a required (RS).
         let s = standard(&["G-4.5-c", "G-4.7-a", "G-5.1.3.3-a"]);
         assert_eq!(
-            cat.control("G-4.5-c").unwrap().level,
+            cat.control("G-4.5-c").expect("present").level,
             ControlLevel::Recommended
         );
         let mut low = item("G-4.7-a", ItemStatus::NotImplemented);
@@ -777,7 +785,12 @@ mod tests {
         let cat = embedded().catalogue();
         let s = standard(&["G-5.1.3.3-a", "G-4.7-a"]);
         let sum = by_function(&s, cat, &[item("G-5.1.3.3-a", ItemStatus::Implemented)]);
-        let get = |f: &str| sum.iter().find(|s| s.function == f).unwrap().clone();
+        let get = |f: &str| {
+            sum.iter()
+                .find(|s| s.function == f)
+                .expect("present")
+                .clone()
+        };
         assert_eq!((get("PR").items, get("PR").done), (1, 1));
         assert_eq!((get("RC").items, get("RC").done), (1, 1));
         assert_eq!((get("RS").items, get("RS").done), (1, 0));
@@ -795,7 +808,7 @@ mod tests {
             "backup test"
         );
         assert!(tasks.iter().all(|t| t.every_months == 12));
-        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("present");
         assert!(task_due(None, 12, d("2026-01-01")));
         assert!(!task_due(Some(d("2025-06-01")), 12, d("2026-05-31")));
         assert!(task_due(Some(d("2025-06-01")), 12, d("2026-06-01")));

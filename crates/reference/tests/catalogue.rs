@@ -113,7 +113,13 @@ fn every_entry_quotes_its_seed_lines() {
 fn a_changed_word_is_caught() {
     // The check is not vacuous: one changed character fails it.
     let hay = norm(&lines(23954, 23960));
-    let good = norm(&embedded().catalogue().control("G-2.1-a").unwrap().text_ja);
+    let good = norm(
+        &embedded()
+            .catalogue()
+            .control("G-2.1-a")
+            .expect("G-2.1-a")
+            .text_ja,
+    );
     assert_eq!(pieces(&good, &hay), Some(1));
     let bad = good.replacen("強靱性", "脆弱性", 1);
     assert_eq!(pieces(&bad, &hay), None);
