@@ -255,6 +255,47 @@ async fn standard_assessment_cycle_and_access(backend: Backend) {
         .await;
     assert_eq!(st, 200, "{v}");
     assert_eq!(read(&meti, &a2026).await, 200, "shared upward");
+    // Evidence under its TLP: a RED link stays with the operator, the rest goes with the share.
+    let (st, v) = op
+        .put(
+            &format!("/api/v1/assessments/{a2026}/items"),
+            json!({ "item": "G-5.1.3.3-a", "status": "partial", "current_tier": 2, "target_tier": 3,
+                    "evidence": [{ "url": "https://intra.example/backup-test-2026", "description": "復元テスト記録", "tlp": "AMBER" },
+                                 { "url": "https://intra.example/red-team", "description": "侵入試験報告", "tlp": "RED" }] }),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let evidence_of = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .and_then(|i| i.iter().find(|i| i["item"] == "G-5.1.3.3-a"))
+            .and_then(|i| i["evidence"].as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e["tlp"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let (st, v) = op.get(&format!("/api/v1/assessments/{a2026}")).await;
+    assert_eq!(st, 200);
+    assert_eq!(
+        evidence_of(&v),
+        ["AMBER", "RED"],
+        "the operator sees both: {v}"
+    );
+    let (st, v) = meti.get(&format!("/api/v1/assessments/{a2026}")).await;
+    assert_eq!(st, 200);
+    assert_eq!(
+        evidence_of(&v),
+        ["AMBER"],
+        "the ministry not the RED link: {v}"
+    );
+    let (st, v) = meti.get("/api/v1/assessments").await;
+    assert_eq!(st, 200);
+    assert_eq!(
+        evidence_of(&v["shared"][0]),
+        ["AMBER"],
+        "nor in the list: {v}"
+    );
     assert_eq!(read(&meti, &a2025).await, 404, "only what was shared");
     for other in [&op2, &rail, &mlit, &nisc, &cep] {
         assert_eq!(read(other, &a2026).await, 404);

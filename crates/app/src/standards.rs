@@ -21,8 +21,8 @@ use kakehashi_domain::standards::{
 use kakehashi_domain::statistics::{tabulate, Month, StatRow, Tabulation};
 use kakehashi_domain::{OrgId, OrgKind, Role, SectorId};
 use kakehashi_policy::{
-    decide_assessment, may_edit_assessment, may_register_standard, may_share_assessment_with,
-    reveal_assessment, Reason, Visible,
+    decide_assessment, evidence_visible, may_edit_assessment, may_register_standard,
+    may_share_assessment_with, reveal_assessment, Reason, Visible,
 };
 use kakehashi_store::{
     AssessmentRecord, SafetyStandardRecord, StoreError, SurveyAnswer, SurveyRecord,
@@ -167,6 +167,13 @@ fn store_conflict(e: StoreError, ja: &str, en: &str) -> AppError {
     }
 }
 
+/// Drops the evidence links a reader admitted for `reason` may not see (the policy's TLP rule).
+fn without_hidden_evidence(items: &mut [ItemAssessment], reason: Reason) {
+    for i in items {
+        i.evidence.retain(|e| evidence_visible(reason, e.tlp));
+    }
+}
+
 /// Whether an organisation of this kind reads survey results at all.
 pub fn may_see_survey_results(kind: OrgKind) -> bool {
     matches!(kind, OrgKind::Nisc | OrgKind::CiMinistry)
@@ -288,11 +295,13 @@ impl App {
                 continue;
             }
             let owner = org_from_record(&o)?;
-            for a in self.store.assessments_of_org(&o.id).await? {
-                if a.shared_with.contains(&actor.org.id)
-                    && decide_assessment(&viewer, &actor.person.roles, &owner, &a.shared_with)
-                        .allowed
-                {
+            for mut a in self.store.assessments_of_org(&o.id).await? {
+                if !a.shared_with.contains(&actor.org.id) {
+                    continue;
+                }
+                let d = decide_assessment(&viewer, &actor.person.roles, &owner, &a.shared_with);
+                if d.allowed {
+                    without_hidden_evidence(&mut a.items, d.reason);
                     out.push(a);
                 }
             }
@@ -453,6 +462,8 @@ impl App {
             shared_with: rec.shared_with.clone(),
             updated_at: rec.updated_at,
         };
+        let mut view = view;
+        without_hidden_evidence(&mut view.items, reason);
         if reason != Reason::OwnOrganisation {
             self.store
                 .append_audit(vec![actor.audit(

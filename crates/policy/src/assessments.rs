@@ -23,6 +23,10 @@
 //! (k-anonymous, `kakehashi_domain::statistics`), never one operator's answer unless that
 //! operator shared it here.
 //!
+//! Evidence links carry a TLP of their own ([`evidence_visible`]): the operator's own people see
+//! every link; an organisation the assessment was shared with sees every link but those marked
+//! RED (宛先限り — the operator's own addressees), which leave the operator with no share.
+//!
 //! Editing is the own organisation's approvers and org admins ([`may_edit_assessment`]).
 //! Registering a sector's standard is an approver of a CI ministry overseeing the sector
 //! ([`may_register_standard`]).
@@ -143,6 +147,12 @@ pub fn reveal_assessment<T>(
     value: T,
 ) -> Result<crate::Visible<T>, crate::Denied> {
     crate::visible::wrap(decide_assessment(viewer, roles, owner, shared_with), value)
+}
+
+/// Whether a reader admitted for `reason` (see [`decide_assessment`]) sees an evidence link
+/// marked `tlp`: the own organisation every link, a shared-with organisation all but RED.
+pub fn evidence_visible(reason: Reason, tlp: kakehashi_domain::Tlp) -> bool {
+    reason == Reason::OwnOrganisation || tlp != kakehashi_domain::Tlp::Red
 }
 
 /// The organisation's approvers and org admins edit its assessments (and answer surveys).
@@ -288,5 +298,17 @@ mod tests {
             &power
         ));
         assert!(!may_register_standard(&v, &[Role::Approver], &power));
+    }
+
+    #[test]
+    fn red_evidence_stays_with_the_operator() {
+        use kakehashi_domain::Tlp;
+        for tlp in Tlp::ALL {
+            assert!(evidence_visible(Reason::OwnOrganisation, tlp));
+            assert_eq!(
+                evidence_visible(Reason::NamedOrganisation, tlp),
+                tlp != Tlp::Red
+            );
+        }
     }
 }

@@ -41,8 +41,8 @@ pub use actors::{
     decide_access, reveal_access, Access, ConsultationScope, RequestScope, SubmissionScope,
 };
 pub use assessments::{
-    decide_assessment, may_edit_assessment, may_register_standard, may_share_assessment_with,
-    reveal_assessment,
+    decide_assessment, evidence_visible, may_edit_assessment, may_register_standard,
+    may_share_assessment_with, reveal_assessment,
 };
 pub use audience::{audience, viewer_keys, AudienceKey};
 pub use contacts::{
