@@ -770,6 +770,10 @@ async fn web_forms_register_assess_share_and_survey(backend: Backend) {
     let (st, html) = page_of(&meti, &format!("/standards/assessments/{id}")).await;
     assert_eq!(st, 200, "shared upward");
     assert!(!html.contains("assess-item"), "a reader has no edit forms");
+    assert!(
+        html.contains("items-read") && html.contains("https://intra.example/backup-test"),
+        "{html}"
+    );
     for other in [&op2, &rail, &nisc] {
         assert_eq!(
             page_of(other, &format!("/standards/assessments/{id}"))

@@ -486,6 +486,23 @@ pub async fn assessment(
                 button type="submit" { (lang.t("共有先を保存", "Save sharing")) }
             }
         }
+        @if !v.may_edit {
+            h2 #items { (lang.t("項目の評価", "The items")) }
+            table.list #items-read {
+                thead { tr {
+                    th { (lang.t("項目", "Item")) } th { (lang.t("実施状況", "Status")) }
+                    th { (lang.t("現在／目標のティア", "Tier now / target")) } th { (lang.t("証跡", "Evidence")) }
+                } }
+                tbody { @for i in &v.items { tr data-item=(i.item) {
+                    td { (name(&i.item)) }
+                    td { (status(Some(i.status))) @if let Some(r) = &i.reason { " (" (r) ")" } }
+                    td { (i.current_tier.map(|t| t.to_string()).unwrap_or_else(|| "—".into())) " / " (i.target_tier.map(|t| t.to_string()).unwrap_or_else(|| "—".into())) }
+                    td { @for e in &i.evidence {
+                        a href=(e.url) rel="noopener noreferrer" translate="no" { (e.description) } " " (super::layout::tlp_badge(e.tlp.code())) br;
+                    } }
+                } } }
+            }
+        }
         h2 { (lang.t("機能別", "By function")) }
         table.list #by-function {
             thead { tr { th { (lang.t("機能", "Function")) } th { (lang.t("項目数", "Items")) } th { (lang.t("実施済・該当なし", "Done or not applicable")) } th { (lang.t("ティア差の合計", "Total tier gap")) } } }
