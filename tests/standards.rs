@@ -600,6 +600,32 @@ async fn web_forms_register_assess_share_and_survey(backend: Backend) {
     assert_eq!(standards.len(), 1, "{v}");
     assert_eq!(standards[0]["own_items"][0]["id"], "S-1");
     let std_id = standards[0]["id"].as_str().expect("id").to_owned();
+    // The ministry revises it on the page (same id); bad input names the field.
+    let (st, html) = page_of(&meti, "/standards/sectors").await;
+    assert_eq!(st, 200);
+    assert!(
+        html.contains(&format!("/standards/sectors/{std_id}")),
+        "{html}"
+    );
+    let revise = format!("/standards/sectors/{std_id}");
+    let mut revised = register.to_vec();
+    revised[2] = ("title", "");
+    let (st, _, body) = form(&meti, &revise, &revised, true).await;
+    names_field(st, &body, "title");
+    revised[2] = ("title", "電力制御システムセキュリティガイドライン（改定）");
+    revised[3] = ("adopted", "G-5.1.3.3-a G-4.7-a G-4.5-c G-5.1.3.6-a");
+    let (st, _, _) = form(&op, &revise, &revised, true).await;
+    assert_eq!(st, 403, "an operator does not revise");
+    let (st, url, body) = form(&meti, &revise, &revised, true).await;
+    assert_eq!((st, url.as_str()), (200, "/standards/sectors"), "{body}");
+    let (st, v) = meti.get(&format!("/api/v1/standards/{std_id}")).await;
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(
+        v["title"], "電力制御システムセキュリティガイドライン（改定）",
+        "{v}"
+    );
+    assert_eq!(v["adopted"].as_array().map(Vec::len), Some(4), "{v}");
+    assert_eq!(v["own_items"][0]["id"], "S-1", "own items kept: {v}");
 
     // The operator starts the year's assessment from the page.
     let (st, html) = page_of(&op, "/standards/assessments").await;

@@ -171,6 +171,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/standards/sectors",
             get(standards::sectors).post(standards::register_standard),
         )
+        .route("/standards/sectors/{id}", post(standards::revise_standard))
         .route(
             "/standards/assessments",
             get(standards::assessments).post(standards::create_assessment),

@@ -20,7 +20,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use kakehashi_app::AppError;
 use kakehashi_domain::standards::{
-    EvidenceLink, ItemAssessment, ItemStatus, OwnItem, StandardInput, StandardKind, TreatmentPlan,
+    EvidenceLink, ItemAssessment, ItemStatus, OwnItem, SafetyStandard, StandardInput, StandardKind,
+    TreatmentPlan,
 };
 use kakehashi_domain::statistics::{Key, SectorKey};
 use kakehashi_domain::Tlp;
@@ -195,35 +196,7 @@ pub async fn sectors(State(s): State<AppState>, WebAuth(a): WebAuth, lang: Lang)
         @if may_register {
             details #standard-register {
                 summary { (lang.t("所管分野の安全基準等を登録する", "Register a safety standard of your sector")) }
-                form method="post" action="/standards/sectors" {
-                    input type="hidden" name="csrf" value=(a.csrf());
-                    p {
-                        label for="std-sector" { (lang.t("分野", "Sector")) }
-                        select #std-sector name="sector" {
-                            @for sec in &a.actor.org.sectors { option value=(sec.0) { (sector_name(&s.app, lang, &sec.0)) } }
-                        }
-                        " "
-                        label for="std-kind" { (lang.t("種類", "Kind")) }
-                        select #std-kind name="kind" {
-                            @for k in StandardKind::ALL { option value=(k.code()) { (lang.t(k.label_ja(), k.label_en())) } }
-                        }
-                    }
-                    p {
-                        label for="std-title" { (lang.t("名称", "Title")) }
-                        input #std-title type="text" name="title" size="60" required;
-                    }
-                    p {
-                        label for="std-adopted" { (lang.t("採用する対策カタログの項目（ID を空白・改行区切りで。例: G-5.1.3.3-a）", "Catalogue items adopted (ids separated by spaces or lines, e.g. G-5.1.3.3-a)")) }
-                        br;
-                        textarea #std-adopted name="adopted" rows="4" cols="60" {}
-                    }
-                    p {
-                        label for="std-own" { (lang.t("独自の項目（1行に1項目: ID | 題名 | 本文 | required または recommended）", "Own items (one a line: id | title | text | required or recommended)")) }
-                        br;
-                        textarea #std-own name="own_items" rows="3" cols="60" {}
-                    }
-                    button type="submit" { (lang.t("登録", "Register")) }
-                }
+                (standard_form(&s, &a, lang, None))
             }
         }
         @if list.is_empty() {
@@ -238,9 +211,87 @@ pub async fn sectors(State(s): State<AppState>, WebAuth(a): WebAuth, lang: Lang)
                     td { (st.item_ids().len()) }
                 } } }
             }
+            @for st in list.iter().filter(|st| may_register && st.owner == a.actor.org.id) {
+                details.standard-revise {
+                    summary { (lang.t("改定する", "Revise")) (colon(lang)) span translate="no" { (st.title) } }
+                    (standard_form(&s, &a, lang, Some(st)))
+                }
+            }
         }
     };
     page(lang, title, Some(&a), Nav::None, body).into_response()
+}
+
+/// The form registering a standard (`None`) or revising one, pre-filled.
+fn standard_form(s: &AppState, a: &Authed, lang: Lang, st: Option<&SafetyStandard>) -> Markup {
+    let key = st.map(|x| x.id.as_str()).unwrap_or("new");
+    let action = match st {
+        Some(x) => format!("/standards/sectors/{}", x.id),
+        None => "/standards/sectors".to_owned(),
+    };
+    let own = st
+        .map(|x| {
+            x.own_items
+                .iter()
+                .map(|o| format!("{} | {} | {} | {}", o.id, o.title, o.text, o.level.code()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default();
+    html! {
+        form method="post" action=(action) {
+            input type="hidden" name="csrf" value=(a.csrf());
+            p {
+                label for={ "std-sector-" (key) } { (lang.t("分野", "Sector")) }
+                select id={ "std-sector-" (key) } name="sector" {
+                    @for sec in &a.actor.org.sectors { option value=(sec.0) selected[st.is_some_and(|x| x.sector == sec.0)] { (sector_name(&s.app, lang, &sec.0)) } }
+                }
+                " "
+                label for={ "std-kind-" (key) } { (lang.t("種類", "Kind")) }
+                select id={ "std-kind-" (key) } name="kind" {
+                    @for k in StandardKind::ALL { option value=(k.code()) selected[st.is_some_and(|x| x.kind == k)] { (lang.t(k.label_ja(), k.label_en())) } }
+                }
+            }
+            p {
+                label for={ "std-title-" (key) } { (lang.t("名称", "Title")) }
+                input id={ "std-title-" (key) } type="text" name="title" size="60" required value=[st.map(|x| x.title.as_str())];
+            }
+            p {
+                label for={ "std-adopted-" (key) } { (lang.t("採用する対策カタログの項目（ID を空白・改行区切りで。例: G-5.1.3.3-a）", "Catalogue items adopted (ids separated by spaces or lines, e.g. G-5.1.3.3-a)")) }
+                br;
+                textarea id={ "std-adopted-" (key) } name="adopted" rows="4" cols="60" { (st.map(|x| x.adopted.join("\n")).unwrap_or_default()) }
+            }
+            p {
+                label for={ "std-own-" (key) } { (lang.t("独自の項目（1行に1項目: ID | 題名 | 本文 | required または recommended）", "Own items (one a line: id | title | text | required or recommended)")) }
+                br;
+                textarea id={ "std-own-" (key) } name="own_items" rows="3" cols="60" { (own) }
+            }
+            button type="submit" { @if st.is_some() { (lang.t("改定", "Revise")) } @else { (lang.t("登録", "Register")) } }
+        }
+    }
+}
+
+/// `POST /standards/sectors/{id}`: the owning ministry's approver revises its standard.
+pub async fn revise_standard(
+    State(s): State<AppState>,
+    WebAuth(a): WebAuth,
+    lang: Lang,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let values = Values(pairs);
+    if let Some(r) = csrf_refused(&a, &values, lang) {
+        return r;
+    }
+    let back = "/standards/sectors";
+    let input = match standard_input(&values) {
+        Ok(i) => i,
+        Err(e) => return form_error(lang, &a, &e, back),
+    };
+    match s.app.put_safety_standard(&a.actor, Some(&id), input).await {
+        Ok(_) => Redirect::to(back).into_response(),
+        Err(e) => form_error(lang, &a, &e, back),
+    }
 }
 
 /// `/standards/assessments`: the organisation's assessments by year and those shared with it.
