@@ -989,6 +989,15 @@ async fn journey(backend: Backend) {
         ("situation", "/situation"),
         ("overdue", "/overdue"),
         ("reporting-policies", "/reporting-policies"),
+        (
+            "standards",
+            "/standards?q=%E3%83%90%E3%83%83%E3%82%AF%E3%82%A2%E3%83%83%E3%83%97",
+        ),
+        ("standards-item", "/standards/catalogue/G-5.1.3.3-a"),
+        ("standards-sectors", "/standards/sectors"),
+        ("standards-assessments", "/standards/assessments"),
+        ("standards-surveys", "/standards/surveys"),
+        ("standards-clusters", "/standards/clusters"),
     ] {
         let url = if path.starts_with("http") {
             path.to_owned()

@@ -99,7 +99,10 @@ fn idents_in(listing: &[Value]) -> Vec<(String, bool)> {
         .iter()
         .map(|r| {
             (
-                r["summary"]["ident"].as_str().unwrap_or_default().to_owned(),
+                r["summary"]["ident"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
                 r["exercise"].as_bool().expect("exercise flag on every row"),
             )
         })
@@ -118,7 +121,10 @@ async fn exercise_runs_beside_real_reports_without_touching_them(b: Backend) {
 
     let ex = running_exercise(&nisc, &[&power]).await;
     let drill = file(&op, Some(&ex)).await;
-    assert_eq!(drill["ident"], "E-R1", "exercise numbers are their own: {drill}");
+    assert_eq!(
+        drill["ident"], "E-R1",
+        "exercise numbers are their own: {drill}"
+    );
     let drill_chain = drill["chain"].as_str().expect("chain").to_owned();
     // The exercise changed neither the statistics nor the situation picture.
     assert_eq!(real_picture(&nisc).await, before);
@@ -151,7 +157,10 @@ async fn exercise_runs_beside_real_reports_without_touching_them(b: Backend) {
     // The number finds the exercise chain by its own series too.
     let (st, l) = nisc.get("/api/v1/liaisons?q=E-R1").await;
     assert_eq!(st, 200, "{l}");
-    assert!(idents_in(&items(&l)).contains(&("E-R1".to_owned(), true)), "{l}");
+    assert!(
+        idents_in(&items(&l)).contains(&("E-R1".to_owned(), true)),
+        "{l}"
+    );
 
     // Cleanup: only after the end, only by the organiser; removes the exercise chain alone.
     let (st, v) = nisc
@@ -174,7 +183,10 @@ async fn exercise_runs_beside_real_reports_without_touching_them(b: Backend) {
     let (st, _) = nisc.get(&format!("/api/v1/chains/{drill_chain}")).await;
     assert_eq!(st, 404, "the exercise chain is gone");
     let (st, c) = nisc.get(&format!("/api/v1/chains/{real_chain}")).await;
-    assert_eq!(st, 200, "the real chain made during the exercise stays: {c}");
+    assert_eq!(
+        st, 200,
+        "the real chain made during the exercise stays: {c}"
+    );
     let (st, c) = op
         .get(&format!(
             "/api/v1/chains/{}",
@@ -219,11 +231,17 @@ async fn after_action_report_shows_each_participant_its_own_times(b: Backend) {
     // The participant's task page leads to the filing form, which says it is an exercise.
     let (st, page) = html(&op, &format!("/exercises/{ex}")).await;
     assert_eq!(st, 200, "{page}");
-    assert!(page.contains(&format!("/liaison/new?exercise={ex}")), "{page}");
+    assert!(
+        page.contains(&format!("/liaison/new?exercise={ex}")),
+        "{page}"
+    );
     let (st, page) = html(&op, &format!("/liaison/new?exercise={ex}")).await;
     assert_eq!(st, 200, "{page}");
     assert!(page.contains("id=\"exercise-banner\""), "{page}");
-    assert!(page.contains(&format!("name=\"exercise\" value=\"{ex}\"")), "{page}");
+    assert!(
+        page.contains(&format!("name=\"exercise\" value=\"{ex}\"")),
+        "{page}"
+    );
 
     // A participant sees the fired injects (its tasks) in the listing of its exercises.
     let (st, mine) = op.get("/api/v1/exercises").await;
@@ -235,7 +253,10 @@ async fn after_action_report_shows_each_participant_its_own_times(b: Backend) {
     let (st, none) = rail.get("/api/v1/exercises").await;
     assert_eq!(st, 200, "{none}");
     assert!(items(&none).is_empty(), "{none}");
-    for path in [format!("/api/v1/exercises/{ex}"), format!("/api/v1/exercises/{ex}/report")] {
+    for path in [
+        format!("/api/v1/exercises/{ex}"),
+        format!("/api/v1/exercises/{ex}/report"),
+    ] {
         let (st, v) = rail.get(&path).await;
         assert_eq!(st, 404, "{path}: {v}");
         let (st, v) = rail.get(&path.replace(&ex, "no-such-exercise")).await;
@@ -253,12 +274,21 @@ async fn after_action_report_shows_each_participant_its_own_times(b: Backend) {
             .find(|x| x["org"]["id"] == org.as_str())
             .unwrap_or_else(|| panic!("{org} in {r}"));
         assert!(row["report_minutes"].is_i64(), "{row}");
-        assert!(row["receipt_minutes"].is_i64(), "NISC received the urgent copy: {row}");
-        assert!(!row["org"]["name_ja"].as_str().unwrap_or_default().is_empty());
+        assert!(
+            row["receipt_minutes"].is_i64(),
+            "NISC received the urgent copy: {row}"
+        );
+        assert!(!row["org"]["name_ja"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty());
     }
     assert_eq!(r["chains_filed"], 2, "{r}");
     assert_eq!(r["chains_received"], 2, "{r}");
-    assert!(r["timeline"].as_array().is_some_and(|t| t.len() >= 4), "{r}");
+    assert!(
+        r["timeline"].as_array().is_some_and(|t| t.len() >= 4),
+        "{r}"
+    );
 
     // A participant: its own row only, the others aggregated; its timeline names no other
     // organisation.
@@ -268,9 +298,15 @@ async fn after_action_report_shows_each_participant_its_own_times(b: Backend) {
     assert_eq!(rows1.len(), 1, "{r1}");
     assert_eq!(rows1[0]["org"]["id"], power.as_str());
     assert_eq!(r1["others"]["organisations"], 2, "{r1}");
-    assert_eq!(r1["others"]["report"]["count"], 1, "one other reported: {r1}");
+    assert_eq!(
+        r1["others"]["report"]["count"], 1,
+        "one other reported: {r1}"
+    );
     let text = r1.to_string();
-    assert!(!text.contains(&power2), "no other organisation's id: {text}");
+    assert!(
+        !text.contains(&power2),
+        "no other organisation's id: {text}"
+    );
     let (allowed, denied) = (rows1.len(), rows.len() - rows1.len());
     assert!(allowed > 0 && denied > 0);
 
@@ -392,7 +428,9 @@ async fn ceptoar_training_sees_who_answered(b: Backend) {
     let (st, c) = op.get(&format!("/api/v1/contact-checks/{check}")).await;
     assert_eq!(st, 200, "{c}");
     assert!(
-        c["message"].as_str().is_some_and(|m| m.starts_with("【セプター訓練】")),
+        c["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("【セプター訓練】")),
         "{c}"
     );
     let (st, v) = op
@@ -417,9 +455,15 @@ async fn ceptoar_training_sees_who_answered(b: Backend) {
     // The UI calls it セプター訓練, in the menu and on its pages, under the exercise banner.
     let (st, page) = html(&cep, "/exercises").await;
     assert_eq!(st, 200, "{page}");
-    assert!(page.contains("id=\"nav-exercises\"") && page.contains("セプター訓練"), "{page}");
+    assert!(
+        page.contains("id=\"nav-exercises\"") && page.contains("セプター訓練"),
+        "{page}"
+    );
     assert!(page.contains("電力セプター訓練"), "{page}");
-    for path in [format!("/exercises/{id}"), format!("/exercises/{id}/report")] {
+    for path in [
+        format!("/exercises/{id}"),
+        format!("/exercises/{id}/report"),
+    ] {
         for who in [&cep, &op] {
             let (st, page) = html(who, &path).await;
             assert_eq!(st, 200, "{path}: {page}");
@@ -439,16 +483,28 @@ async fn exercise_input_is_refused_with_nothing_stored(b: Backend) {
     let power = org_of(&op).await;
     for (body, field) in [
         (json!({ "name": " ", "participants": [power] }), "name"),
-        (json!({ "name": "演習", "participants": [] }), "participants"),
-        (json!({ "name": "演習", "participants": ["no-such-org"] }), "participants"),
-        (json!({ "kind": "drill", "name": "演習", "participants": [power] }), "kind"),
+        (
+            json!({ "name": "演習", "participants": [] }),
+            "participants",
+        ),
+        (
+            json!({ "name": "演習", "participants": ["no-such-org"] }),
+            "participants",
+        ),
+        (
+            json!({ "kind": "drill", "name": "演習", "participants": [power] }),
+            "kind",
+        ),
     ] {
         let (st, v) = nisc.post("/api/v1/exercises", body).await;
         assert_eq!(st, 422, "{v}");
         assert_eq!(v["errors"][0]["field"], field, "{v}");
     }
     let (st, v) = meti
-        .post("/api/v1/exercises", json!({ "name": "演習", "participants": [power] }))
+        .post(
+            "/api/v1/exercises",
+            json!({ "name": "演習", "participants": [power] }),
+        )
         .await;
     assert_eq!(st, 403, "a ministry does not organise: {v}");
     let (st, l) = nisc.get("/api/v1/exercises").await;

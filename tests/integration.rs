@@ -29,6 +29,7 @@ mod read_paths;
 mod reporting_deadlines;
 mod scale_out;
 mod situation;
+mod standards;
 mod statistics;
 mod taxii;
 mod text_input;

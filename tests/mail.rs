@@ -547,6 +547,9 @@ async fn exercise_mail_is_marked_and_real_mail_is_not() {
     }
     for m in mails_to(&mails, meti, "R1") {
         let subject = m["subject"].as_str().expect("subject");
-        assert!(!subject.contains("演習") && !subject.contains("EXERCISE"), "{m:#}");
+        assert!(
+            !subject.contains("演習") && !subject.contains("EXERCISE"),
+            "{m:#}"
+        );
     }
 }

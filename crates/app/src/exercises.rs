@@ -375,7 +375,11 @@ impl App {
     }
 
     /// Designs an exercise (state design) with its participants.
-    pub async fn create_exercise(&self, actor: &Actor, req: NewExercise) -> AppResult<ExerciseView> {
+    pub async fn create_exercise(
+        &self,
+        actor: &Actor,
+        req: NewExercise,
+    ) -> AppResult<ExerciseView> {
         let kind = match req.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
             None => ExerciseKind::Exercise,
             Some(k) => ExerciseKind::from_code(k).ok_or_else(|| {
@@ -397,7 +401,12 @@ impl App {
         let name = text::clean(Subject::Exercise, "name", &req.name)?;
         let purpose = text::clean(Subject::Exercise, "purpose", &req.purpose)?;
         let mut participants: Vec<OrgId> = Vec::new();
-        for p in req.participants.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        for p in req
+            .participants
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+        {
             if !participants.iter().any(|x| x.0 == p) {
                 participants.push(OrgId(p.to_owned()));
             }
@@ -502,13 +511,21 @@ impl App {
         let e = match self.store.exercise(id).await {
             Ok(e) => e,
             Err(StoreError::NotFound) => {
-                return Err(refused("unknown", "その演習はありません。", "No such exercise."))
+                return Err(refused(
+                    "unknown",
+                    "その演習はありません。",
+                    "No such exercise.",
+                ))
             }
             Err(e) => return Err(e.into()),
         };
         let parts = self.store.exercise_participants(id).await?;
         if !parts.contains(&actor.org.id) {
-            return Err(refused("unknown", "その演習はありません。", "No such exercise."));
+            return Err(refused(
+                "unknown",
+                "その演習はありません。",
+                "No such exercise.",
+            ));
         }
         if kind_of(&e)? != ExerciseKind::Exercise || !state_of(&e)?.live() {
             return Err(refused(
@@ -521,7 +538,12 @@ impl App {
     }
 
     /// Adds an inject to the scenario (while in design or running).
-    pub async fn add_inject(&self, actor: &Actor, id: &str, req: NewInject) -> AppResult<ExerciseView> {
+    pub async fn add_inject(
+        &self,
+        actor: &Actor,
+        id: &str,
+        req: NewInject,
+    ) -> AppResult<ExerciseView> {
         let (e, _) = self.managed_exercise(actor, id).await?;
         if !state_of(&e)?.editable() {
             return Err(wrong_state(
@@ -584,14 +606,20 @@ impl App {
         action: &'static str,
     ) -> AppResult<ExerciseView> {
         let (e, _) = self.managed_exercise(actor, id).await?;
-        let to = from.next().ok_or_else(|| AppError::Internal("no next state".into()))?;
+        let to = from
+            .next()
+            .ok_or_else(|| AppError::Internal("no next state".into()))?;
         if state_of(&e)? != from {
             return Err(wrong_state(
                 &format!("演習は「{}」ではありません。", from.label_ja()),
                 &format!("The exercise is not '{}'.", from.label_en()),
             ));
         }
-        let audit = actor.audit(action, Some(id.to_owned()), serde_json::json!({ "state": to.code() }));
+        let audit = actor.audit(
+            action,
+            Some(id.to_owned()),
+            serde_json::json!({ "state": to.code() }),
+        );
         self.store
             .set_exercise_state(id, from.code(), to.code(), self.now(), audit)
             .await
@@ -607,12 +635,14 @@ impl App {
 
     /// Starts the exercise: injects may fire from now.
     pub async fn start_exercise(&self, actor: &Actor, id: &str) -> AppResult<ExerciseView> {
-        self.move_exercise(actor, id, ExerciseState::Design, "exercise.start").await
+        self.move_exercise(actor, id, ExerciseState::Design, "exercise.start")
+            .await
     }
 
     /// Ends the exercise: no more injects or reports in it.
     pub async fn end_exercise(&self, actor: &Actor, id: &str) -> AppResult<ExerciseView> {
-        self.move_exercise(actor, id, ExerciseState::Running, "exercise.end").await
+        self.move_exercise(actor, id, ExerciseState::Running, "exercise.end")
+            .await
     }
 
     /// Fires an inject now (the organiser running it step by step). A contact-check inject
@@ -674,7 +704,11 @@ impl App {
 
     /// The after-action report (事後評価): timeline, response times, lessons. The organiser
     /// sees every organisation; a participant its own row and the others aggregated.
-    pub async fn after_action_report(&self, actor: &Actor, id: &str) -> AppResult<AfterActionReport> {
+    pub async fn after_action_report(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> AppResult<AfterActionReport> {
         let (e, parts, access) = self.readable_exercise(actor, id).await?;
         let injects = self.store.injects(id).await?;
         let dir = self.exercise_directory().await?;
@@ -683,7 +717,12 @@ impl App {
         let shown = |org: &OrgId| shows_row(access, &viewer, org);
         let mut timeline: Vec<TimelineEntry> = Vec::new();
         if let Some(at) = e.started_at {
-            timeline.push(TimelineEntry { at, what_ja: "演習開始".into(), what_en: "Exercise started".into(), org: None });
+            timeline.push(TimelineEntry {
+                at,
+                what_ja: "演習開始".into(),
+                what_en: "Exercise started".into(),
+                org: None,
+            });
         }
         for i in injects.iter().filter(|i| i.fired_at.is_some()) {
             timeline.push(TimelineEntry {
@@ -712,8 +751,14 @@ impl App {
             if shown(&c.origin_org) {
                 timeline.push(TimelineEntry {
                     at: c.created_at,
-                    what_ja: format!("情報連絡 {}", label.clone().unwrap_or_else(|| "（未採番）".into())),
-                    what_en: format!("Liaison {}", label.clone().unwrap_or_else(|| "(not yet numbered)".into())),
+                    what_ja: format!(
+                        "情報連絡 {}",
+                        label.clone().unwrap_or_else(|| "（未採番）".into())
+                    ),
+                    what_en: format!(
+                        "Liaison {}",
+                        label.clone().unwrap_or_else(|| "(not yet numbered)".into())
+                    ),
                     org: Some(Self::named(&dir, &c.origin_org)),
                 });
             }
@@ -733,7 +778,9 @@ impl App {
             }
             for copy in self.store.copies_of_chain(&c.id).await? {
                 if copy.parent.is_some() {
-                    let f = forward.entry(copy.sender_org.clone()).or_insert(copy.created_at);
+                    let f = forward
+                        .entry(copy.sender_org.clone())
+                        .or_insert(copy.created_at);
                     *f = (*f).min(copy.created_at);
                     if shown(&copy.sender_org) {
                         timeline.push(TimelineEntry {
@@ -747,10 +794,14 @@ impl App {
             }
         }
         for i in &injects {
-            let (Some(check), Some(fired)) = (&i.check_id, i.fired_at) else { continue };
+            let (Some(check), Some(fired)) = (&i.check_id, i.fired_at) else {
+                continue;
+            };
             for t in self.store.contact_check_targets(check).await? {
                 if let Some(at) = t.acknowledged_at {
-                    answer.entry(t.org.clone()).or_insert(minutes_between(fired, at));
+                    answer
+                        .entry(t.org.clone())
+                        .or_insert(minutes_between(fired, at));
                     if shown(&t.org) {
                         timeline.push(TimelineEntry {
                             at,
@@ -846,7 +897,12 @@ impl App {
             ));
         }
         let follow_up = text::clean(Subject::Exercise, "follow_up", &req.follow_up)?;
-        let state = match req.state.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let state = match req
+            .state
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => LessonState::Open,
             Some(s) => LessonState::from_code(s).ok_or_else(|| {
                 AppError::bad_field(
@@ -861,7 +917,12 @@ impl App {
     }
 
     /// Records a lesson with its owner and follow-up (the organiser, once the exercise ran).
-    pub async fn add_lesson(&self, actor: &Actor, id: &str, req: LessonInput) -> AppResult<AfterActionReport> {
+    pub async fn add_lesson(
+        &self,
+        actor: &Actor,
+        id: &str,
+        req: LessonInput,
+    ) -> AppResult<AfterActionReport> {
         let (e, parts) = self.managed_exercise(actor, id).await?;
         if state_of(&e)? == ExerciseState::Design {
             return Err(wrong_state(
@@ -945,7 +1006,11 @@ impl App {
                 "Clean up an exercise once it has ended.",
             ));
         }
-        let audit = actor.audit("exercise.clean_up", Some(id.to_owned()), serde_json::json!({}));
+        let audit = actor.audit(
+            "exercise.clean_up",
+            Some(id.to_owned()),
+            serde_json::json!({}),
+        );
         let removed = self
             .store
             .clean_up_exercise(id, self.now(), audit)

@@ -20,6 +20,7 @@ pub mod org;
 pub mod provision;
 pub mod sharing;
 pub mod situation;
+pub mod standards;
 pub mod statistics;
 pub mod stix;
 pub mod text;

@@ -32,6 +32,7 @@
 //! (RED, AMBER+STRICT, AMBER) that names no sector is readable by nobody.
 
 mod actors;
+mod assessments;
 mod audience;
 mod contacts;
 mod decision;
@@ -41,6 +42,10 @@ mod visible;
 
 pub use actors::{
     decide_access, reveal_access, Access, ConsultationScope, RequestScope, SubmissionScope,
+};
+pub use assessments::{
+    decide_assessment, evidence_visible, may_edit_assessment, may_register_standard,
+    may_share_assessment_with, reveal_assessment,
 };
 pub use audience::{audience, viewer_keys, AudienceKey};
 pub use contacts::{

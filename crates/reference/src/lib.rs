@@ -21,6 +21,7 @@
 //! assert!(telecom.sml_deviation(&outage).is_deviation());
 //! ```
 
+mod catalogue;
 mod glossary;
 mod normalize;
 mod org;
@@ -34,6 +35,11 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+pub use catalogue::{
+    Catalogue, CatalogueDocument, CatalogueEdition, CatalogueFilter, CauseMeasures, Control,
+    ControlLevel, ControlTarget, Framework, FrameworkFunction, SectionMapping, SourceDoc,
+    TierDescriptor,
+};
 pub use glossary::GlossaryTerm;
 pub use normalize::normalize_label;
 pub use org::{
@@ -67,6 +73,8 @@ const IMPORTANCE_JSON: &str = include_str!("../data/importance.json");
 const TLP_JSON: &str = include_str!("../data/tlp.json");
 const GLOSSARY_JSON: &str = include_str!("../data/glossary.json");
 const ORGANISATIONS_JSON: &str = include_str!("../data/organisations.json");
+const CONTROLS_JSON: &str = include_str!("../data/controls.json");
+const CONTROL_MAPPINGS_JSON: &str = include_str!("../data/control-mappings.json");
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -128,6 +136,7 @@ pub struct Reference {
     tlp: TlpFile,
     glossary: GlossaryFile,
     organisations: OrganisationsFile,
+    catalogue: Catalogue,
 }
 
 /// A data file that failed to parse.
@@ -163,6 +172,10 @@ impl Reference {
             tlp: parse("tlp.json", TLP_JSON)?,
             glossary: parse("glossary.json", GLOSSARY_JSON)?,
             organisations: parse("organisations.json", ORGANISATIONS_JSON)?,
+            catalogue: Catalogue {
+                controls: parse("controls.json", CONTROLS_JSON)?,
+                mappings: parse("control-mappings.json", CONTROL_MAPPINGS_JSON)?,
+            },
         })
     }
 }
@@ -195,6 +208,11 @@ fn resolve<'a, T>(
 }
 
 impl Reference {
+    /// 安全基準等策定指針の対策カタログ — the safety-standards catalogue.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
     /// Edition of the source documents, for display and for stamping stored records.
     pub fn version(&self) -> &'static str {
         DATA_VERSION

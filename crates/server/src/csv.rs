@@ -386,6 +386,106 @@ pub fn form_file(body: String, content_type: &'static str, name: &str) -> Respon
     res
 }
 
+/// The CSV text (with BOM) of a survey's k-anonymous results: the response rate per sector,
+/// then one line per published number (sector, item, status or tier, count).
+pub fn survey_csv(app: &App, lang: Lang, r: &kakehashi_app::standards::SurveyResults) -> String {
+    use kakehashi_domain::statistics::SectorKey;
+    let ja = lang == Lang::Ja;
+    let sector = |s: &SectorKey| match s {
+        SectorKey::Sector(id) => sector_name(app, lang, id),
+        SectorKey::Other => lang.t("その他の分野", "Other sectors").to_owned(),
+    };
+    let mut out = String::from("\u{feff}");
+    record(
+        &mut out,
+        &[
+            lang.t("分野", "Sector").into(),
+            lang.t("項目", "Item").into(),
+            lang.t("区分", "Breakdown").into(),
+            lang.t("値", "Value").into(),
+            lang.t("件数", "Count").into(),
+        ],
+    );
+    for rate in &r.rates {
+        let name = sector_name(app, lang, &rate.sector);
+        record(
+            &mut out,
+            &[
+                name.clone(),
+                String::new(),
+                lang.t("回答率", "Response rate").into(),
+                lang.t("対象事業者数", "Operators asked").into(),
+                rate.invited.to_string(),
+            ],
+        );
+        record(
+            &mut out,
+            &[
+                name,
+                String::new(),
+                lang.t("回答率", "Response rate").into(),
+                lang.t("回答数", "Answers").into(),
+                rate.responded.to_string(),
+            ],
+        );
+    }
+    for item in &r.items {
+        for row in &item.table.sectors {
+            let s = sector(&row.sector);
+            record(
+                &mut out,
+                &[
+                    s.clone(),
+                    item.item.clone(),
+                    lang.t("合計", "Total").into(),
+                    String::new(),
+                    row.total.to_string(),
+                ],
+            );
+            for c in &row.events {
+                record(
+                    &mut out,
+                    &[
+                        s.clone(),
+                        item.item.clone(),
+                        lang.t("実施状況", "Status").into(),
+                        kakehashi_app::standards::status_label(c.key.code(), ja),
+                        c.count.to_string(),
+                    ],
+                );
+            }
+            for c in &row.causes {
+                let value = match c.key.code() {
+                    "other" => lang.t("その他", "Other").to_owned(),
+                    "unclassified" => lang.t("未評価", "Not rated").to_owned(),
+                    t => t.replace("tier", "Tier "),
+                };
+                record(
+                    &mut out,
+                    &[
+                        s.clone(),
+                        item.item.clone(),
+                        lang.t("ティア", "Tier").into(),
+                        value,
+                        c.count.to_string(),
+                    ],
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The HTTP response of survey results as CSV: an attachment, never cached.
+pub fn survey_response(
+    app: &App,
+    lang: Lang,
+    r: &kakehashi_app::standards::SurveyResults,
+) -> Response {
+    let name = format!("kakehashi-survey-{}.csv", r.year);
+    attachment(survey_csv(app, lang, r), &name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3247,6 +3247,253 @@ impl Store for SqlStore {
         r.try_get("data").map_err(map_err)
     }
 
+    async fn safety_standards(&self) -> StoreResult<Vec<SafetyStandardRecord>> {
+        let rows = sqlx::query("SELECT * FROM safety_standards ORDER BY sector, id")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                let body: String = r.try_get("body").map_err(map_err)?;
+                Ok(SafetyStandardRecord {
+                    standard: serde_json::from_str(&body)
+                        .map_err(|e| StoreError::Other(format!("corrupt standard: {e}")))?,
+                    updated_by: PersonId(r.try_get("updated_by").map_err(map_err)?),
+                    updated_at: from_micros(r.try_get("updated_at").map_err(map_err)?),
+                })
+            })
+            .collect()
+    }
+
+    async fn put_safety_standard(&self, s: &SafetyStandardRecord, audit: AuditDraft) -> StoreResult<()> {
+        let body = serde_json::to_string(&s.standard).map_err(|e| StoreError::Other(e.to_string()))?;
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO safety_standards (id, sector, body, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (id) DO UPDATE SET sector = excluded.sector, body = excluded.body, \
+             updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        )
+        .bind(&s.standard.id)
+        .bind(&s.standard.sector)
+        .bind(body)
+        .bind(s.updated_by.as_str())
+        .bind(micros(s.updated_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        Self::audit_in(&mut tx, vec![audit], s.updated_at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn assessments_of_org(&self, org: &OrgId) -> StoreResult<Vec<AssessmentRecord>> {
+        let rows = sqlx::query("SELECT * FROM assessments WHERE org_id = $1 ORDER BY year DESC, standard_id")
+            .bind(org.as_str())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(assessment_from_row).collect()
+    }
+
+    async fn assessment(&self, id: &str) -> StoreResult<AssessmentRecord> {
+        let r = sqlx::query("SELECT * FROM assessments WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(map_err)?;
+        assessment_from_row(&r)
+    }
+
+    async fn insert_assessment(&self, a: &AssessmentRecord, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO assessments (id, org_id, standard_id, year, edition, items, shared_with, updated_by, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&a.id)
+        .bind(a.org.as_str())
+        .bind(&a.standard)
+        .bind(a.year)
+        .bind(&a.edition)
+        .bind(json_list(&a.items))
+        .bind(json_list(&a.shared_with))
+        .bind(a.updated_by.as_str())
+        .bind(micros(a.updated_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        Self::audit_in(&mut tx, vec![audit], a.updated_at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn update_assessment(&self, a: &AssessmentRecord, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE assessments SET items = $1, shared_with = $2, updated_by = $3, updated_at = $4 WHERE id = $5",
+        )
+        .bind(json_list(&a.items))
+        .bind(json_list(&a.shared_with))
+        .bind(a.updated_by.as_str())
+        .bind(micros(a.updated_at))
+        .bind(&a.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Self::audit_in(&mut tx, vec![audit], a.updated_at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn tasks_done(&self, org: &OrgId) -> StoreResult<Vec<TaskDoneRecord>> {
+        let rows = sqlx::query("SELECT * FROM assessment_tasks WHERE org_id = $1 ORDER BY item")
+            .bind(org.as_str())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                let day: String = r.try_get("done_on").map_err(map_err)?;
+                Ok(TaskDoneRecord {
+                    org: OrgId(r.try_get("org_id").map_err(map_err)?),
+                    item: r.try_get("item").map_err(map_err)?,
+                    done_on: chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                        .map_err(|e| StoreError::Other(format!("corrupt day: {e}")))?,
+                    by: PersonId(r.try_get("done_by").map_err(map_err)?),
+                })
+            })
+            .collect()
+    }
+
+    async fn put_task_done(&self, t: &TaskDoneRecord, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO assessment_tasks (org_id, item, done_on, done_by) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (org_id, item) DO UPDATE SET done_on = excluded.done_on, done_by = excluded.done_by",
+        )
+        .bind(t.org.as_str())
+        .bind(&t.item)
+        .bind(t.done_on.format("%Y-%m-%d").to_string())
+        .bind(t.by.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        Self::audit_in(&mut tx, vec![audit], Utc::now()).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn surveys(&self) -> StoreResult<Vec<SurveyRecord>> {
+        let rows = sqlx::query("SELECT * FROM surveys ORDER BY year DESC")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                let sectors: String = r.try_get("sectors").map_err(map_err)?;
+                Ok(SurveyRecord {
+                    id: r.try_get("id").map_err(map_err)?,
+                    year: r.try_get::<i32, _>("year").map_err(map_err)?,
+                    sectors: parse_list(&sectors)?,
+                    opened_by: PersonId(r.try_get("opened_by").map_err(map_err)?),
+                    opened_at: from_micros(r.try_get("opened_at").map_err(map_err)?),
+                    closed_at: r.try_get::<Option<i64>, _>("closed_at").map_err(map_err)?.map(from_micros),
+                })
+            })
+            .collect()
+    }
+
+    async fn insert_survey(&self, s: &SurveyRecord, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO surveys (id, year, sectors, opened_by, opened_at, closed_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&s.id)
+        .bind(s.year)
+        .bind(json_list(&s.sectors))
+        .bind(s.opened_by.as_str())
+        .bind(micros(s.opened_at))
+        .bind(s.closed_at.map(micros))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        Self::audit_in(&mut tx, vec![audit], s.opened_at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn close_survey(&self, id: &str, at: DateTime<Utc>, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("UPDATE surveys SET closed_at = $1 WHERE id = $2 AND closed_at IS NULL")
+            .bind(micros(at))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            let exists = sqlx::query("SELECT id FROM surveys WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            return Err(match exists {
+                Some(_) => StoreError::Conflict("survey_closed".into()),
+                None => StoreError::NotFound,
+            });
+        }
+        Self::audit_in(&mut tx, vec![audit], at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn survey_responses(&self, survey: &str) -> StoreResult<Vec<SurveyResponseRecord>> {
+        let rows = sqlx::query("SELECT * FROM survey_responses WHERE survey_id = $1 ORDER BY org_id")
+            .bind(survey)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                let answers: String = r.try_get("answers").map_err(map_err)?;
+                Ok(SurveyResponseRecord {
+                    survey: r.try_get("survey_id").map_err(map_err)?,
+                    org: OrgId(r.try_get("org_id").map_err(map_err)?),
+                    sector: r.try_get("sector").map_err(map_err)?,
+                    answers: parse_list(&answers)?,
+                    submitted_by: PersonId(r.try_get("submitted_by").map_err(map_err)?),
+                    submitted_at: from_micros(r.try_get("submitted_at").map_err(map_err)?),
+                })
+            })
+            .collect()
+    }
+
+    async fn put_survey_response(&self, r: &SurveyResponseRecord, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let survey = sqlx::query("SELECT closed_at FROM surveys WHERE id = $1")
+            .bind(&r.survey)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_err)?
+            .ok_or(StoreError::NotFound)?;
+        if survey.try_get::<Option<i64>, _>("closed_at").map_err(map_err)?.is_some() {
+            return Err(StoreError::Conflict("survey_closed".into()));
+        }
+        sqlx::query(
+            "INSERT INTO survey_responses (survey_id, org_id, sector, answers, submitted_by, submitted_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (survey_id, org_id) DO UPDATE SET \
+             sector = excluded.sector, answers = excluded.answers, submitted_by = excluded.submitted_by, \
+             submitted_at = excluded.submitted_at",
+        )
+        .bind(&r.survey)
+        .bind(r.org.as_str())
+        .bind(&r.sector)
+        .bind(json_list(&r.answers))
+        .bind(r.submitted_by.as_str())
+        .bind(micros(r.submitted_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        Self::audit_in(&mut tx, vec![audit], r.submitted_at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
     async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         Self::audit_in(&mut tx, drafts, Utc::now()).await?;
@@ -3663,4 +3910,20 @@ fn like_pattern(term: &str) -> String {
     }
     p.push('%');
     p
+}
+
+fn assessment_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<AssessmentRecord> {
+    let items: String = r.try_get("items").map_err(map_err)?;
+    let shared: String = r.try_get("shared_with").map_err(map_err)?;
+    Ok(AssessmentRecord {
+        id: r.try_get("id").map_err(map_err)?,
+        org: OrgId(r.try_get("org_id").map_err(map_err)?),
+        standard: r.try_get("standard_id").map_err(map_err)?,
+        year: r.try_get::<i32, _>("year").map_err(map_err)?,
+        edition: r.try_get("edition").map_err(map_err)?,
+        items: parse_list(&items)?,
+        shared_with: parse_list(&shared)?,
+        updated_by: PersonId(r.try_get("updated_by").map_err(map_err)?),
+        updated_at: from_micros(r.try_get("updated_at").map_err(map_err)?),
+    })
 }

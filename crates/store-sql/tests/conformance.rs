@@ -139,6 +139,7 @@ cases!(
     reporting_policies_set_replace_remove,
     reminders_are_claimed_once,
     consultation_threads,
+    standards_assessments_and_surveys,
     incidents_link_chains_once,
     exercises_number_apart_and_clean_up_alone,
 );

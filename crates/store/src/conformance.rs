@@ -46,6 +46,7 @@ pub const CASES: &[&str] = &[
     "reporting_policies_set_replace_remove",
     "reminders_are_claimed_once",
     "consultation_threads",
+    "standards_assessments_and_surveys",
     "incidents_link_chains_once",
     "exercises_number_apart_and_clean_up_alone",
 ];
@@ -108,6 +109,7 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
         "reminders_are_claimed_once" => reminders_are_claimed_once(store).await,
         "consultation_threads" => consultation_threads(store).await,
         "incidents_link_chains_once" => incidents_link_chains_once(store).await,
+        "standards_assessments_and_surveys" => standards_assessments_and_surveys(store).await,
         other => panic!("unknown conformance case {other}"),
     }
 }
@@ -3628,8 +3630,20 @@ pub async fn exercises_number_apart_and_clean_up_alone(store: Arc<dyn Store>) {
         fired_at: None,
         check_id: None,
     };
-    assert_eq!(store.insert_inject(&inject, draft("i")).await.expect("inject"), 1);
-    assert_eq!(store.insert_inject(&inject, draft("i")).await.expect("inject"), 2);
+    assert_eq!(
+        store
+            .insert_inject(&inject, draft("i"))
+            .await
+            .expect("inject"),
+        1
+    );
+    assert_eq!(
+        store
+            .insert_inject(&inject, draft("i"))
+            .await
+            .expect("inject"),
+        2
+    );
     store
         .fire_inject("ex1", 1, t0(), None, draft("fire"))
         .await
@@ -3654,7 +3668,12 @@ pub async fn exercises_number_apart_and_clean_up_alone(store: Arc<dyn Store>) {
         ("drill", "rd1", "kd1", true),
         ("real2", "rr2", "kr2", false),
     ] {
-        let mut b = batch_new_chain(c, r, vec![new_copy(copy(c, r, k, "nisc", t0()), &["a"])], t0());
+        let mut b = batch_new_chain(
+            c,
+            r,
+            vec![new_copy(copy(c, r, k, "nisc", t0()), &["a"])],
+            t0(),
+        );
         if let Some(n) = b.new_chain.as_mut() {
             n.exercise = exercise;
             n.exercise_id = exercise.then(|| "ex1".to_owned());
@@ -3695,7 +3714,10 @@ pub async fn exercises_number_apart_and_clean_up_alone(store: Arc<dyn Store>) {
         created_at: t0(),
         updated_at: t0(),
     };
-    let seq = store.insert_lesson(&lesson, draft("l")).await.expect("lesson");
+    let seq = store
+        .insert_lesson(&lesson, draft("l"))
+        .await
+        .expect("lesson");
     store
         .update_lesson(
             &LessonRecord {
@@ -3707,7 +3729,10 @@ pub async fn exercises_number_apart_and_clean_up_alone(store: Arc<dyn Store>) {
         )
         .await
         .expect("update");
-    assert_eq!(store.lessons("ex1").await.expect("lessons")[0].state, "done");
+    assert_eq!(
+        store.lessons("ex1").await.expect("lessons")[0].state,
+        "done"
+    );
     assert!(matches!(
         store
             .update_lesson(&LessonRecord { seq: 9, ..lesson }, draft("l"))
@@ -3732,7 +3757,11 @@ pub async fn exercises_number_apart_and_clean_up_alone(store: Arc<dyn Store>) {
             .expect("clean"),
         1
     );
-    assert_eq!(head_seq(&*store).await, before + 1, "audited with the write");
+    assert_eq!(
+        head_seq(&*store).await,
+        before + 1,
+        "audited with the write"
+    );
     assert!(matches!(
         store.chain(&ChainId("drill".into())).await,
         Err(StoreError::NotFound)
@@ -3766,4 +3795,223 @@ pub async fn exercises_number_apart_and_clean_up_alone(store: Arc<dyn Store>) {
         .await
         .expect("chain");
     assert_eq!(out.ident.as_deref(), Some("R3"));
+}
+
+/// Standards are replaced by id; an assessment is one per organisation, standard and year
+/// (a second is `Conflict`, nothing written) and updates keep the history of other years;
+/// recurring tasks move forward; a survey per year, responses replaced while open and refused
+/// once closed; every write audited.
+pub async fn standards_assessments_and_surveys(store: Arc<dyn Store>) {
+    use kakehashi_domain::standards::{ItemAssessment, ItemStatus, SafetyStandard, StandardKind};
+    let audit_before = store.audit_recent(1000).await.expect("audit").len();
+    let std_rec = |title: &str| SafetyStandardRecord {
+        standard: SafetyStandard {
+            id: "std-1".into(),
+            sector: "electric_power".into(),
+            kind: StandardKind::StateGuideline,
+            title: title.into(),
+            edition: "guideline-2023-07-04".into(),
+            adopted: vec!["G-5.1.3.3-a".into()],
+            own_items: vec![],
+            owner: OrgId("meti".into()),
+        },
+        updated_by: PersonId("p1".into()),
+        updated_at: t0(),
+    };
+    store
+        .put_safety_standard(&std_rec("初版"), draft("standard.put"))
+        .await
+        .expect("put");
+    store
+        .put_safety_standard(&std_rec("改定版"), draft("standard.put"))
+        .await
+        .expect("replace");
+    assert_eq!(
+        store.safety_standards().await.expect("list"),
+        vec![std_rec("改定版")]
+    );
+    let item = |status| ItemAssessment {
+        item: "G-5.1.3.3-a".into(),
+        status,
+        reason: None,
+        current_tier: Some(2),
+        target_tier: Some(3),
+        risk: None,
+        cost: None,
+        evidence: vec![],
+        plan: None,
+    };
+    let a = |id: &str, year: i32| AssessmentRecord {
+        id: id.into(),
+        org: OrgId("op".into()),
+        standard: "std-1".into(),
+        year,
+        edition: "guideline-2023-07-04".into(),
+        items: vec![item(ItemStatus::Partial)],
+        shared_with: vec![],
+        updated_by: PersonId("p1".into()),
+        updated_at: t0(),
+    };
+    store
+        .insert_assessment(&a("a-2025", 2025), draft("assessment.create"))
+        .await
+        .expect("insert");
+    store
+        .insert_assessment(&a("a-2026", 2026), draft("assessment.create"))
+        .await
+        .expect("next year");
+    assert!(matches!(
+        store
+            .insert_assessment(&a("a-dup", 2026), draft("assessment.create"))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let mut changed = a("a-2026", 2026);
+    changed.items = vec![item(ItemStatus::Implemented)];
+    changed.shared_with = vec![OrgId("meti".into())];
+    store
+        .update_assessment(&changed, draft("assessment.update"))
+        .await
+        .expect("update");
+    assert!(matches!(
+        store
+            .update_assessment(&a("missing", 2026), draft("assessment.update"))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.assessment("a-2026").await.expect("get"), changed);
+    assert!(matches!(
+        store.assessment("a-dup").await,
+        Err(StoreError::NotFound)
+    ));
+    let mine = store
+        .assessments_of_org(&OrgId("op".into()))
+        .await
+        .expect("list");
+    assert_eq!(
+        mine,
+        vec![changed, a("a-2025", 2025)],
+        "newest year first, history kept"
+    );
+    assert!(store
+        .assessments_of_org(&OrgId("other".into()))
+        .await
+        .expect("list")
+        .is_empty());
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("day");
+    let task = |d: &str| TaskDoneRecord {
+        org: OrgId("op".into()),
+        item: "H-11.1.3.3-a".into(),
+        done_on: day(d),
+        by: PersonId("p1".into()),
+    };
+    store
+        .put_task_done(&task("2025-04-01"), draft("task.done"))
+        .await
+        .expect("task");
+    store
+        .put_task_done(&task("2026-04-01"), draft("task.done"))
+        .await
+        .expect("task again");
+    assert_eq!(
+        store.tasks_done(&OrgId("op".into())).await.expect("tasks"),
+        vec![task("2026-04-01")]
+    );
+    let survey = SurveyRecord {
+        id: "sv-2026".into(),
+        year: 2026,
+        sectors: vec!["electric_power".into()],
+        opened_by: PersonId("nisc".into()),
+        opened_at: t0(),
+        closed_at: None,
+    };
+    store
+        .insert_survey(&survey, draft("survey.open"))
+        .await
+        .expect("survey");
+    assert!(matches!(
+        store
+            .insert_survey(
+                &SurveyRecord {
+                    id: "sv-other".into(),
+                    ..survey.clone()
+                },
+                draft("survey.open")
+            )
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let resp = |tier: u8| SurveyResponseRecord {
+        survey: "sv-2026".into(),
+        org: OrgId("op".into()),
+        sector: "electric_power".into(),
+        answers: vec![SurveyAnswer {
+            item: "G-5.1.3.3-a".into(),
+            status: ItemStatus::Partial,
+            tier: Some(tier),
+        }],
+        submitted_by: PersonId("p1".into()),
+        submitted_at: t0(),
+    };
+    store
+        .put_survey_response(&resp(2), draft("survey.respond"))
+        .await
+        .expect("respond");
+    store
+        .put_survey_response(&resp(3), draft("survey.respond"))
+        .await
+        .expect("resubmit");
+    assert_eq!(
+        store.survey_responses("sv-2026").await.expect("responses"),
+        vec![resp(3)]
+    );
+    assert!(matches!(
+        store
+            .put_survey_response(
+                &SurveyResponseRecord {
+                    survey: "nope".into(),
+                    ..resp(1)
+                },
+                draft("survey.respond")
+            )
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let closed_at = t0() + Duration::days(30);
+    store
+        .close_survey("sv-2026", closed_at, draft("survey.close"))
+        .await
+        .expect("close");
+    assert!(matches!(
+        store
+            .close_survey("sv-2026", closed_at, draft("survey.close"))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store
+            .close_survey("nope", closed_at, draft("survey.close"))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store
+            .put_survey_response(&resp(4), draft("survey.respond"))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store.survey_responses("sv-2026").await.expect("responses"),
+        vec![resp(3)],
+        "a refused response changes nothing"
+    );
+    let surveys = store.surveys().await.expect("surveys");
+    assert_eq!(surveys.len(), 1);
+    assert_eq!(surveys[0].closed_at, Some(closed_at));
+    let audit_after = store.audit_recent(1000).await.expect("audit").len();
+    assert_eq!(
+        audit_after - audit_before,
+        11,
+        "two standard puts, two inserts, one update, two tasks, one survey, two responses, one close"
+    );
 }

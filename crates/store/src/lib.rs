@@ -15,6 +15,7 @@ mod incidents;
 mod listing;
 mod provision;
 mod records;
+mod standards;
 
 pub use actors::*;
 pub use attachments::*;
@@ -25,6 +26,7 @@ pub use incidents::*;
 pub use listing::*;
 pub use provision::*;
 pub use records::*;
+pub use standards::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -521,11 +523,7 @@ pub trait Store: Send + Sync + 'static {
         audit: AuditDraft,
     ) -> StoreResult<()>;
     /// Adds an inject as the next `seq` (from 1); returns it.
-    async fn insert_inject(
-        &self,
-        inject: &InjectRecord,
-        audit: AuditDraft,
-    ) -> StoreResult<u32>;
+    async fn insert_inject(&self, inject: &InjectRecord, audit: AuditDraft) -> StoreResult<u32>;
     /// The injects of an exercise, by offset then seq.
     async fn injects(&self, exercise: &str) -> StoreResult<Vec<InjectRecord>>;
     /// Marks an inject fired once (with the contact check it sent, if any): `Conflict` if it
@@ -609,6 +607,45 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<AttachmentRecord>>;
     /// Chunk `seq` (from 0) of an attachment's bytes; `NotFound` past the last.
     async fn attachment_chunk(&self, id: &str, seq: u32) -> StoreResult<Vec<u8>>;
+
+    // --- safety standards, self-assessments and the survey --------------------------------
+    /// Every registered standard, by sector and id.
+    async fn safety_standards(&self) -> StoreResult<Vec<SafetyStandardRecord>>;
+    /// Registers or replaces a standard (by id), with its audit entry in the same transaction.
+    async fn put_safety_standard(
+        &self,
+        s: &SafetyStandardRecord,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    /// An organisation's assessments, newest year first.
+    async fn assessments_of_org(&self, org: &OrgId) -> StoreResult<Vec<AssessmentRecord>>;
+    /// `NotFound` if there is none.
+    async fn assessment(&self, id: &str) -> StoreResult<AssessmentRecord>;
+    /// Stores a new assessment: `Conflict`, nothing written, if the organisation already has
+    /// one for the standard and year.
+    async fn insert_assessment(&self, a: &AssessmentRecord, audit: AuditDraft) -> StoreResult<()>;
+    /// Replaces an assessment's items and sharing: `NotFound`, nothing written, if absent.
+    async fn update_assessment(&self, a: &AssessmentRecord, audit: AuditDraft) -> StoreResult<()>;
+    /// The recurring tasks an organisation marked done, by item.
+    async fn tasks_done(&self, org: &OrgId) -> StoreResult<Vec<TaskDoneRecord>>;
+    /// Records (or moves forward) the day a task was last done.
+    async fn put_task_done(&self, t: &TaskDoneRecord, audit: AuditDraft) -> StoreResult<()>;
+    /// Every survey, newest first.
+    async fn surveys(&self) -> StoreResult<Vec<SurveyRecord>>;
+    /// `Conflict`, nothing written, if a survey of that year exists.
+    async fn insert_survey(&self, s: &SurveyRecord, audit: AuditDraft) -> StoreResult<()>;
+    /// Closes a survey once: `Conflict` if closed already, `NotFound` if absent.
+    async fn close_survey(&self, id: &str, at: DateTime<Utc>, audit: AuditDraft)
+        -> StoreResult<()>;
+    /// A survey's responses, by organisation.
+    async fn survey_responses(&self, survey: &str) -> StoreResult<Vec<SurveyResponseRecord>>;
+    /// Stores or replaces an organisation's response: `Conflict`, nothing written, if the
+    /// survey is closed; `NotFound` if it does not exist.
+    async fn put_survey_response(
+        &self,
+        r: &SurveyResponseRecord,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
 
     // --- audit ----------------------------------------------------------------------------
     async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()>;

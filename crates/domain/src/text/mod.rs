@@ -392,7 +392,14 @@ pub const FIELDS: &[FieldRule] = {
         row(Exercise, "purpose", "目的", "Purpose", Text, MAX_NOTE_CHARS),
         required(row(Exercise, "title", "件名", "Title", Line, 300)),
         row(Exercise, "body", "内容", "Content", Text, MAX_NOTE_CHARS),
-        required(row(Exercise, "lesson", "教訓", "Lesson", Text, MAX_NOTE_CHARS)),
+        required(row(
+            Exercise,
+            "lesson",
+            "教訓",
+            "Lesson",
+            Text,
+            MAX_NOTE_CHARS,
+        )),
         row(
             Exercise,
             "follow_up",

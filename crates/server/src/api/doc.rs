@@ -55,6 +55,8 @@ const EMPTY_MEANS_ABSENT: &[&str] = &[
     "/api/v1/liaisons/inbox/export",
     "/api/v1/statistics",
     "/api/v1/statistics.csv",
+    "/api/v1/standards/catalogue",
+    "/api/v1/standards/clusters",
 ];
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options"];

@@ -170,5 +170,7 @@ pub async fn update_lesson(
 ) -> Result<Json<Value>, ApiError> {
     a.require_scope("write")?;
     let seq = seq_of(&seq)?;
-    Ok(Json(json!(s.app.update_lesson(&a.actor, &id, seq, body).await?)))
+    Ok(Json(json!(
+        s.app.update_lesson(&a.actor, &id, seq, body).await?
+    )))
 }

@@ -8,9 +8,9 @@ mod consultations;
 mod contacts;
 mod cross_check;
 mod deadlines;
-mod exercises;
 pub mod doc;
 mod documents;
+mod exercises;
 mod hooks;
 mod interop;
 pub mod large_scale;
@@ -21,6 +21,7 @@ mod provision;
 mod reference;
 mod session;
 mod situation;
+pub(crate) mod standards;
 mod statistics;
 mod stix;
 
@@ -67,9 +68,14 @@ use utoipa::OpenApi;
         exercises::list, exercises::create, exercises::get, exercises::add_inject, exercises::fire,
         exercises::start, exercises::end, exercises::clean_up, exercises::report,
         exercises::add_lesson, exercises::update_lesson,
+        standards::catalogue, standards::catalogue_item, standards::causes, standards::clusters, standards::list, standards::create,
+        standards::get, standards::update, standards::assessments, standards::create_assessment,
+        standards::assessment, standards::assess_item, standards::share, standards::task_done,
+        standards::surveys, standards::open_survey, standards::respond, standards::close_survey,
+        standards::results, standards::results_csv,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem)),
-    tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"), (name = "actors", description = "関係主体 — what the other actors send NISC, and NISC's requests for cooperation (連携要請)"), (name = "statistics", description = "統計 — counts and response times for the yearly verification, never singling out an operator"), (name = "consultations", description = "相談 — an operator consulting its ministry, CEPTOAR or NISC before filing"), (name = "situation", description = "状況把握 — the live cross-sector situation picture and the sector dependency graph"), (name = "cross_check", description = "突合 — NISC's candidate links between reports across sectors, and incidents (インシデント) linking chains"), (name = "attachments", description = "別紙・検体 — files attached to a liaison hop or a provision, read through the same policy as their owner"), (name = "exercises", description = "演習・セプター訓練 — exercises on the real channels and CEPTOAR training: scenario injects, response times, after-action report, lessons, cleanup"))
+    tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"), (name = "actors", description = "関係主体 — what the other actors send NISC, and NISC's requests for cooperation (連携要請)"), (name = "statistics", description = "統計 — counts and response times for the yearly verification, never singling out an operator"), (name = "consultations", description = "相談 — an operator consulting its ministry, CEPTOAR or NISC before filing"), (name = "situation", description = "状況把握 — the live cross-sector situation picture and the sector dependency graph"), (name = "cross_check", description = "突合 — NISC's candidate links between reports across sectors, and incidents (インシデント) linking chains"), (name = "attachments", description = "別紙・検体 — files attached to a liaison hop or a provision, read through the same policy as their owner"), (name = "exercises", description = "演習・セプター訓練 — exercises on the real channels and CEPTOAR training: scenario injects, response times, after-action report, lessons, cleanup"), (name = "standards", description = "安全基準等 — the Guideline's catalogue, sectors' safety standards, operators' self-assessments and the yearly survey (浸透状況調査)"))
 )]
 pub struct ApiDoc;
 
@@ -333,6 +339,46 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/situation/dependencies",
             get(situation::dependencies).put(situation::set_dependencies),
+        )
+        .route(
+            "/api/v1/standards",
+            get(standards::list).post(standards::create),
+        )
+        .route("/api/v1/standards/catalogue", get(standards::catalogue))
+        .route(
+            "/api/v1/standards/catalogue/{id}",
+            get(standards::catalogue_item),
+        )
+        .route("/api/v1/standards/causes", get(standards::causes))
+        .route("/api/v1/standards/clusters", get(standards::clusters))
+        .route(
+            "/api/v1/standards/{id}",
+            get(standards::get).put(standards::update),
+        )
+        .route(
+            "/api/v1/assessments",
+            get(standards::assessments).post(standards::create_assessment),
+        )
+        .route("/api/v1/assessments/tasks", post(standards::task_done))
+        .route("/api/v1/assessments/{id}", get(standards::assessment))
+        .route(
+            "/api/v1/assessments/{id}/items",
+            axum::routing::put(standards::assess_item),
+        )
+        .route(
+            "/api/v1/assessments/{id}/sharing",
+            axum::routing::put(standards::share),
+        )
+        .route(
+            "/api/v1/surveys",
+            get(standards::surveys).post(standards::open_survey),
+        )
+        .route("/api/v1/surveys/{id}/responses", post(standards::respond))
+        .route("/api/v1/surveys/{id}/close", post(standards::close_survey))
+        .route("/api/v1/surveys/{id}/results", get(standards::results))
+        .route(
+            "/api/v1/surveys/{id}/results.csv",
+            get(standards::results_csv),
         )
         .route("/api/v1/statistics", get(statistics::read))
         .route("/api/v1/statistics.csv", get(statistics::csv))

@@ -71,7 +71,10 @@ async fn render_list(s: &AppState, a: &Authed, lang: Lang, err: Option<&AppError
     };
     let organises = s.app.organises_exercises(&a.actor);
     let candidates = if organises {
-        s.app.exercise_candidates(&a.actor).await.unwrap_or_default()
+        s.app
+            .exercise_candidates(&a.actor)
+            .await
+            .unwrap_or_default()
     } else {
         vec![]
     };
@@ -166,7 +169,13 @@ pub async fn show(
     render_show(&s, &a, lang, &id, None).await
 }
 
-async fn render_show(s: &AppState, a: &Authed, lang: Lang, id: &str, err: Option<&AppError>) -> Response {
+async fn render_show(
+    s: &AppState,
+    a: &Authed,
+    lang: Lang,
+    id: &str,
+    err: Option<&AppError>,
+) -> Response {
     let v = match s.app.exercise(&a.actor, id).await {
         Ok(v) => v,
         Err(e) => return error_page(lang, Some(a), &e),
@@ -387,14 +396,26 @@ pub async fn report(
     render_report(&s, &a, lang, &id, None).await
 }
 
-async fn render_report(s: &AppState, a: &Authed, lang: Lang, id: &str, err: Option<&AppError>) -> Response {
+async fn render_report(
+    s: &AppState,
+    a: &Authed,
+    lang: Lang,
+    id: &str,
+    err: Option<&AppError>,
+) -> Response {
     let r: AfterActionReport = match s.app.after_action_report(&a.actor, id).await {
         Ok(r) => r,
         Err(e) => return error_page(lang, Some(a), &e),
     };
     let v = &r.exercise;
-    let title = format!("{}{}", lang.t("事後評価：", "After-action report: "), v.name);
-    let owners: Vec<&OrgName> = std::iter::once(&v.organiser).chain(v.participants.iter()).collect();
+    let title = format!(
+        "{}{}",
+        lang.t("事後評価：", "After-action report: "),
+        v.name
+    );
+    let owners: Vec<&OrgName> = std::iter::once(&v.organiser)
+        .chain(v.participants.iter())
+        .collect();
     let body = html! {
         (exercise_banner(lang, &v.name))
         h1 { (title) }
@@ -524,7 +545,11 @@ pub async fn update_lesson(
     let Ok(seq) = seq.parse::<u32>() else {
         return error_page(lang, Some(&a), &AppError::NotFound);
     };
-    match s.app.update_lesson(&a.actor, &id, seq, lesson_of(&values)).await {
+    match s
+        .app
+        .update_lesson(&a.actor, &id, seq, lesson_of(&values))
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/exercises/{id}/report")).into_response(),
         Err(e @ AppError::BadField { .. }) => render_report(&s, &a, lang, &id, Some(&e)).await,
         Err(e) => error_page(lang, Some(&a), &e),

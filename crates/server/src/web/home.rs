@@ -24,6 +24,8 @@ pub async fn home(State(s): State<AppState>, WebAuth(a): WebAuth, lang: Lang) ->
         + needs.unread_alerts.count
         + needs.consents.count
         + needs.consultations.count;
+    // Recurring tasks the organisation's safety measures name, now due (editors only).
+    let tasks_due = s.app.due_tasks(&a.actor).await.unwrap_or_default();
     let title = lang.t("対応待ち", "What needs me now");
     let body = html! {
         h1 { (title) }
@@ -107,6 +109,16 @@ pub async fn home(State(s): State<AppState>, WebAuth(a): WebAuth, lang: Lang) ->
                 }
                 @if needs.consultations.more {
                     p { a href="/consultations" { (lang.t("すべて見る", "See all")) } }
+                }
+            }
+        }
+        @if !tasks_due.is_empty() {
+            section #tasks-due {
+                h2 { (lang.t("実施時期の定期作業", "Recurring tasks due")) }
+                ul.waiting {
+                    @for (id, t) in &tasks_due {
+                        li data-item=(t.item) { a href={ "/standards/assessments/" (id) "#tasks" } { (if lang == Lang::En && !t.title_en.is_empty() { &t.title_en } else { &t.title_ja }) } }
+                    }
                 }
             }
         }

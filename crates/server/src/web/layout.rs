@@ -214,6 +214,7 @@ fn navigation(lang: Lang, a: &Authed, nav: Nav) -> Markup {
                 (item("nav-overdue", "/overdue", Nav::Overdue, "期限超過", "Overdue"))
                 (item("nav-deadlines", "/reporting-policies", Nav::Deadlines, "報告期限", "Deadlines"))
             }
+            (item("nav-standards", "/standards", Nav::None, "安全基準等", "Safety standards"))
             (item("nav-reference", "/reference", Nav::Reference, "参照データ", "Reference"))
             @if may_admin(a) {
                 (item("nav-admin", "/admin", Nav::Admin, "管理", "Admin"))

@@ -16,12 +16,12 @@ mod audit;
 mod chains;
 mod consultations;
 mod contacts;
-mod exercises;
 mod copies;
 mod cross_check;
 mod deadlines;
 mod diagram;
 mod documents;
+mod exercises;
 mod filing;
 mod form_editor;
 mod form_parse;
@@ -41,6 +41,7 @@ mod share;
 mod signin;
 pub(crate) mod situation;
 mod sml_view;
+pub(crate) mod standards;
 pub(crate) mod statistics;
 mod svg;
 mod tokens;
@@ -131,7 +132,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/exercises/{id}/injects", post(exercises::add_inject))
         .route("/exercises/{id}/injects/{seq}/fire", post(exercises::fire))
         .route("/exercises/{id}/lessons", post(exercises::add_lesson))
-        .route("/exercises/{id}/lessons/{seq}", post(exercises::update_lesson))
+        .route(
+            "/exercises/{id}/lessons/{seq}",
+            post(exercises::update_lesson),
+        )
         .route("/exercises/{id}/{action}", post(exercises::step))
         .route("/contact-checks/{id}/ack", post(contacts::ack))
         .route("/contact-checks/{id}/close", post(contacts::close))
@@ -215,6 +219,41 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/provisions/{id}/relay", post(provision_act::relay))
         .route("/consents", get(provision_act::consents))
         .route("/consents/{id}/decision", post(provision_act::decide))
+        .route("/standards", get(standards::catalogue))
+        .route("/standards/catalogue/{id}", get(standards::catalogue_item))
+        .route(
+            "/standards/sectors",
+            get(standards::sectors).post(standards::register_standard),
+        )
+        .route("/standards/sectors/{id}", post(standards::revise_standard))
+        .route(
+            "/standards/assessments",
+            get(standards::assessments).post(standards::create_assessment),
+        )
+        .route("/standards/assessments/{id}", get(standards::assessment))
+        .route(
+            "/standards/assessments/{id}/items",
+            post(standards::assess_item),
+        )
+        .route(
+            "/standards/assessments/{id}/sharing",
+            post(standards::share),
+        )
+        .route("/standards/tasks", post(standards::task_done))
+        .route(
+            "/standards/surveys",
+            get(standards::surveys).post(standards::open_survey),
+        )
+        .route("/standards/surveys/{id}", get(standards::survey_results))
+        .route(
+            "/standards/surveys/{id}/responses",
+            post(standards::respond),
+        )
+        .route(
+            "/standards/surveys/{id}/close",
+            post(standards::close_survey),
+        )
+        .route("/standards/clusters", get(standards::clusters))
         .route("/reference", get(reference::index))
         .route("/reference/{section}", get(reference::section))
         .route("/admin", get(admin::orgs))

@@ -306,6 +306,7 @@ fn picture(s: &AppState, lang: Lang, st: &Situation) -> Markup {
                 }
             }
         }
+        p #situation-measures { a href="/standards/clusters" { (lang.t("報告された事案が集中する対策（安全基準等策定指針）", "Measures the reported incidents cluster on (safety-standards guideline)")) } }
         div.tally-grid {
             section { h2 { (lang.t("サービス別", "By service")) }
                 (tally_table("situation-services", lang, lang.t("サービス", "Service"), &st.by_service, |k| service_name(app, lang, k))) }
