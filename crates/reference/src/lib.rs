@@ -24,6 +24,7 @@
 mod glossary;
 mod normalize;
 mod org;
+mod risk;
 mod sector;
 mod seed;
 mod sharing;
@@ -44,6 +45,9 @@ pub use sector::{
     Condition, DefaultMaintenanceLevel, Example, ExceptionScope, MaintenanceLevel, Metric,
     ReferenceKind, ReportingReference, Sector, Service, ServiceDescription, Subsector,
     ThresholdException, ThresholdRule,
+};
+pub use risk::{
+    risk_reference, AnalysisMethodInfo, Characteristic, ChecklistItem, CodedTerm, RiskReference,
 };
 pub use seed::{Bilingual, CitedText, LineRanges, SeedLines, SEED_LINE_COUNT};
 pub use sharing::{
