@@ -41,13 +41,13 @@ pub use org::{
     Ceptoar, CeptoarList, Ministry, Organisation, OrganisationCategory, SectorAssignment,
     SectorMapping,
 };
+pub use risk::{
+    risk_reference, AnalysisMethodInfo, Characteristic, ChecklistItem, CodedTerm, RiskReference,
+};
 pub use sector::{
     Condition, DefaultMaintenanceLevel, Example, ExceptionScope, MaintenanceLevel, Metric,
     ReferenceKind, ReportingReference, Sector, Service, ServiceDescription, Subsector,
     ThresholdException, ThresholdRule,
-};
-pub use risk::{
-    risk_reference, AnalysisMethodInfo, Characteristic, ChecklistItem, CodedTerm, RiskReference,
 };
 pub use seed::{Bilingual, CitedText, LineRanges, SeedLines, SEED_LINE_COUNT};
 pub use sharing::{

@@ -99,7 +99,11 @@ impl RiskReference {
             out.push((format!("threat {}", t.code), t.ja.as_str(), &t.seed_lines));
         }
         for t in &self.supply_chain_threats {
-            out.push((format!("supply chain {}", t.code), t.ja.as_str(), &t.seed_lines));
+            out.push((
+                format!("supply chain {}", t.code),
+                t.ja.as_str(),
+                &t.seed_lines,
+            ));
         }
         for m in &self.analysis_methods {
             out.push((format!("method {}", m.code), m.ja.as_str(), &m.seed_lines));
@@ -110,7 +114,11 @@ impl RiskReference {
             ));
         }
         for c in &self.cp_bcp_characteristics {
-            out.push((format!("characteristic {}", c.number), c.name_ja.as_str(), &c.seed_lines));
+            out.push((
+                format!("characteristic {}", c.number),
+                c.name_ja.as_str(),
+                &c.seed_lines,
+            ));
             out.push((
                 format!("characteristic {} point", c.number),
                 c.point_ja.as_str(),
@@ -118,7 +126,11 @@ impl RiskReference {
             ));
         }
         for i in &self.cp_bcp_checklist {
-            out.push((format!("checklist {}", i.id), i.text_ja.as_str(), &i.seed_lines));
+            out.push((
+                format!("checklist {}", i.id),
+                i.text_ja.as_str(),
+                &i.seed_lines,
+            ));
         }
         out
     }

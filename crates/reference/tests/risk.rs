@@ -34,20 +34,25 @@ fn every_quotation_is_in_the_lines_it_cites() {
         let mut cited = String::new();
         for range in lines.ranges() {
             for n in range {
-                let l = line(n).unwrap_or_else(|| panic!("{label}: seed line {n} not in the excerpts"));
+                let l =
+                    line(n).unwrap_or_else(|| panic!("{label}: seed line {n} not in the excerpts"));
                 cited.push_str(l);
             }
         }
         let (cited, ja) = (squeeze(&cited), squeeze(ja));
         assert!(!ja.is_empty(), "{label}: empty");
-        assert!(cited.contains(&ja), "{label}: {ja} not in its lines {lines}");
+        assert!(
+            cited.contains(&ja),
+            "{label}: {ja} not in its lines {lines}"
+        );
     }
 }
 
 #[test]
 fn the_excerpts_are_the_seed_lines_they_name() {
     // The annex opens with its title at 26586 and its last item ends at 27023.
-    assert!(line(26586).is_some_and(|l| l.contains("【別紙】対処態勢整備に係るサイバー攻撃リスクの特性")));
+    assert!(line(26586)
+        .is_some_and(|l| l.contains("【別紙】対処態勢整備に係るサイバー攻撃リスクの特性")));
     assert!(line(27023).is_some_and(|l| l.contains("る。")));
     assert!(line(25529).is_some_and(|l| l.contains("資産ベースのリスク分析")));
     assert!(line(25641).is_some_and(|l| l.contains("不正機能等の埋め込み")));
@@ -59,7 +64,12 @@ fn thirty_one_considerations_under_seven_characteristics() {
     assert_eq!(r.cp_bcp_checklist.len(), 31);
     assert_eq!(r.cp_bcp_characteristics.len(), 7);
     let per: Vec<usize> = (1..=7)
-        .map(|n| r.cp_bcp_checklist.iter().filter(|i| i.characteristic == n).count())
+        .map(|n| {
+            r.cp_bcp_checklist
+                .iter()
+                .filter(|i| i.characteristic == n)
+                .count()
+        })
         .collect();
     assert_eq!(per, vec![2, 5, 5, 6, 6, 3, 4]);
     let mut ids: Vec<&str> = r.cp_bcp_checklist.iter().map(|i| i.id.as_str()).collect();
@@ -67,7 +77,11 @@ fn thirty_one_considerations_under_seven_characteristics() {
     ids.dedup();
     assert_eq!(ids.len(), 31);
     for i in &r.cp_bcp_checklist {
-        assert!(matches!(i.phase.as_str(), "cp_bcp_drafting" | "peacetime"), "{}", i.id);
+        assert!(
+            matches!(i.phase.as_str(), "cp_bcp_drafting" | "peacetime"),
+            "{}",
+            i.id
+        );
         assert!(!i.title_ja.is_empty() && !i.title_en.is_empty(), "{}", i.id);
     }
     assert_eq!(r.threat_categories.len(), 4);
