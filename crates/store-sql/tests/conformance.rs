@@ -139,4 +139,6 @@ cases!(
     reminders_are_claimed_once,
     consultation_threads,
     incidents_link_chains_once,
+    risk_register_is_per_organisation,
+    risk_reminders_are_claimed_once,
 );

@@ -13,6 +13,7 @@ mod incidents;
 mod listing;
 mod provision;
 mod records;
+mod risk;
 
 pub use actors::*;
 pub use contacts::*;
@@ -21,6 +22,7 @@ pub use incidents::*;
 pub use listing::*;
 pub use provision::*;
 pub use records::*;
+pub use risk::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -43,7 +45,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// The application's view of a database. Implemented once per backend.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: RiskStore + Send + Sync + 'static {
     /// Short backend name for diagnostics ("sqlite", "postgres").
     fn backend(&self) -> &'static str;
 
