@@ -33,6 +33,7 @@ mod actors;
 mod audience;
 mod contacts;
 mod decision;
+mod internal;
 mod scope;
 mod visible;
 
@@ -45,5 +46,6 @@ pub use contacts::{
     ContactOwner,
 };
 pub use decision::{decide, decide_hub_internal, Decision, Reason};
+pub use internal::{decide_org_internal, reveal_org_internal};
 pub use scope::{ItemScope, Viewer, ViewerError};
 pub use visible::{reveal, reveal_hub_internal, Denied, Visible};
