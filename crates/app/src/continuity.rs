@@ -505,11 +505,19 @@ impl App {
             actor.require(Role::Approver)?;
             let gaps = self.plan_view(actor, &p, &all)?.approval_gaps;
             if let Some(first) = gaps.first() {
+                let ja: Vec<&str> = gaps
+                    .iter()
+                    .map(|g| rules::approval_gap_label(g).0)
+                    .collect();
+                let en: Vec<&str> = gaps
+                    .iter()
+                    .map(|g| rules::approval_gap_label(g).1)
+                    .collect();
                 return Err(AppError::bad_field(
                     first,
                     "required_for_approval",
-                    format!("承認の前に次を整えてください: {}", gaps.join("、")),
-                    format!("Before approval, complete: {}", gaps.join(", ")),
+                    format!("承認の前に次を整えてください：{}", ja.join("、")),
+                    format!("Before approval, complete: {}.", en.join("; ")),
                 ));
             }
         }

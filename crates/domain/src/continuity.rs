@@ -94,6 +94,25 @@ pub fn approval_gaps(s: PlanShape) -> Vec<&'static str> {
     out
 }
 
+/// The name of what an approval gap ([`approval_gaps`]) asks for, in Japanese and English, so
+/// that messages and pages name it in words rather than by field.
+pub fn approval_gap_label(field: &str) -> (&'static str, &'static str) {
+    match field {
+        "activation_criteria" => ("発動基準", "activation criteria"),
+        "channels" => (
+            "情報共有手段とその手動の代替手段",
+            "communication channels with their manual fallbacks",
+        ),
+        "cutoff_points" => (
+            "各遮断・停止ポイントの判断責任者",
+            "a decision-maker for every cut-off point",
+        ),
+        "review_on" => ("見直し予定日", "the next review date"),
+        "hands_over_to" => ("引継ぎ先のBCP", "the BCP it hands over to"),
+        _ => ("計画の記載", "the plan's content"),
+    }
+}
+
 /// Counts of a checklist's results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct ChecklistSummary {
