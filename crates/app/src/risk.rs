@@ -520,6 +520,10 @@ impl App {
         input: ServiceInput,
     ) -> AppResult<String> {
         self.risk_gate(actor, true)?;
+        // Another organisation's id (or a missing one) is a 404 before any rule is checked.
+        if let Some(id) = id {
+            self.own_entry(actor, SERVICE, id).await?;
+        }
         let clean = ServiceInput {
             name: text::clean(Subject::Risk, "name", &input.name)?,
             description: text::clean(Subject::Risk, "description", &input.description)?,
@@ -549,6 +553,10 @@ impl App {
         input: AssetInput,
     ) -> AppResult<String> {
         self.risk_gate(actor, true)?;
+        // Another organisation's id (or a missing one) is a 404 before any rule is checked.
+        if let Some(id) = id {
+            self.own_entry(actor, ASSET, id).await?;
+        }
         let (criteria, _) = self.criteria_of(&actor.org.id).await?;
         let kind = AssetKind::from_code(input.kind.trim()).ok_or_else(|| {
             bad(
@@ -607,6 +615,10 @@ impl App {
         input: RiskInput,
     ) -> AppResult<String> {
         self.risk_gate(actor, true)?;
+        // Another organisation's id (or a missing one) is a 404 before any rule is checked.
+        if let Some(id) = id {
+            self.own_entry(actor, RISK, id).await?;
+        }
         let (criteria, _) = self.criteria_of(&actor.org.id).await?;
         let entries = self.store.risk_entries(&actor.org.id).await?;
         let method = AnalysisMethod::from_code(input.method.trim()).ok_or_else(|| {
@@ -741,6 +753,10 @@ impl App {
         input: TreatmentInput,
     ) -> AppResult<String> {
         self.risk_gate(actor, true)?;
+        // Another organisation's id (or a missing one) is a 404 before any rule is checked.
+        if let Some(id) = id {
+            self.own_entry(actor, TREATMENT, id).await?;
+        }
         let entries = self.store.risk_entries(&actor.org.id).await?;
         if !entries.iter().any(|e| e.kind == RISK && e.id == input.risk) {
             return Err(bad(
@@ -908,6 +924,116 @@ impl App {
         };
         self.store.flag_risks(org, &flags, audit).await?;
         Ok(())
+    }
+}
+
+impl App {
+    /// Reminds an organisation's people of its treatment deadlines and plan review dates
+    /// when they come near ([`NEAR_DAYS`]) and when they pass: one inbox row per person whom
+    /// the policy lets read the register, once per date and phase — each reminder claimed
+    /// first (`FOR UPDATE`-free upsert claim, like the reporting-deadline reminders), so that
+    /// several nodes never send it twice. Run by the reminder worker beside the deadline
+    /// reminders. Mail goes to those who chose it at once, naming no content. Returns how
+    /// many reminders went out.
+    pub async fn send_risk_reminders(&self) -> AppResult<usize> {
+        let today = self.today();
+        let until = today + chrono::Duration::days(i64::from(NEAR_DAYS));
+        let mut sent = 0;
+        for due in self.store.risk_due(until).await? {
+            let phase = match rules::due_state(due.due_on, today, NEAR_DAYS) {
+                DueState::Later => continue,
+                DueState::Near => "near",
+                DueState::Overdue => "overdue",
+            };
+            let key = kakehashi_store::RiskReminderKey {
+                ref_id: due.ref_id.clone(),
+                due_on: due.due_on,
+                phase: phase.to_owned(),
+            };
+            let now = self.now();
+            let lease = kakehashi_store::Lease {
+                node: self.node.to_string(),
+                now,
+                until: now + crate::deadlines::reminder_lease(),
+            };
+            if !self.store.claim_risk_reminder(&key, &lease).await? {
+                continue;
+            }
+            let org = self.store.org(&due.org).await?;
+            let org = crate::identity::org_from_record(&org)?;
+            let mut told = Vec::new();
+            for p in self
+                .store
+                .people_in_orgs(std::slice::from_ref(&due.org))
+                .await?
+            {
+                let Ok(person) = crate::identity::person_from_record(&p) else {
+                    continue;
+                };
+                let Ok(viewer) = kakehashi_policy::Viewer::new(&person, &org) else {
+                    continue;
+                };
+                if decide_org_internal(&viewer, &due.org).allowed {
+                    told.push(p);
+                }
+            }
+            let what = match (due.kind.as_str(), phase) {
+                ("plan", "near") => "事業継続計画の見直し予定日が近づいています",
+                ("plan", _) => "事業継続計画の見直し予定日を過ぎています",
+                (_, "near") => "リスク対応計画の期限が近づいています",
+                _ => "リスク対応計画の期限を過ぎています",
+            };
+            let title = format!("{what}（{}）: {}", due.due_on.format("%Y-%m-%d"), due.title);
+            let kind = if due.kind == "plan" {
+                "continuity"
+            } else {
+                "risk"
+            };
+            let ref_id = format!("{}:{}:{}", due.ref_id, due.due_on.format("%Y-%m-%d"), phase);
+            let ids: Vec<kakehashi_domain::PersonId> = told.iter().map(|p| p.id.clone()).collect();
+            self.store
+                .insert_notifications(&ids, kind, &ref_id, &title, None, now)
+                .await?;
+            // Mail as each chose; it names no content (the register is internal).
+            let link = format!(
+                "{}{}",
+                self.config.base_url.trim_end_matches('/'),
+                crate::notify::link_of(kind, &ref_id)
+            );
+            for p in told
+                .iter()
+                .filter(|p| !p.email.is_empty() && p.mail_pref == "immediate")
+            {
+                let mail = crate::notify::OutgoingMail {
+                    to: p.email.clone(),
+                    subject: format!("[架け橋] {what}"),
+                    body: format!(
+                        "リスク管理・事業継続計画の期限についてのお知らせです。内容は架け橋にログインして確認してください。\n\
+                         A risk-treatment deadline or plan review date — sign in to see it.\n\n{link}\n"
+                    ),
+                };
+                match self.mailer.send(mail).await {
+                    Ok(()) => {
+                        self.store
+                            .mark_notifications_mailed(
+                                &p.id,
+                                std::slice::from_ref(&ref_id),
+                                self.now(),
+                            )
+                            .await?;
+                    }
+                    Err(e) => tracing::warn!("risk reminder mail failed: {e}"),
+                }
+            }
+            if self
+                .store
+                .finish_risk_reminder(&key, &self.node, self.now())
+                .await?
+            {
+                sent += 1;
+            }
+        }
+        Ok(sent)
     }
 }
 
