@@ -189,6 +189,10 @@ fn navigation(lang: Lang, a: &Authed, nav: Nav) -> Markup {
             @if super::cross_check::may_see_cross_check(a) {
                 (item("nav-cross-check", "/cross-check", Nav::None, "突合", "Cross-checking"))
             }
+            @if super::risk::may_see_risk(a) {
+                (item("nav-risk", "/risk", Nav::None, "リスク管理", "Risk"))
+                (item("nav-continuity", "/continuity", Nav::None, "事業継続計画", "Continuity"))
+            }
             (item("nav-contacts", "/contacts", Nav::Contacts, "連絡先", "Contacts"))
             @if super::deadlines::may_watch(a) {
                 (item("nav-overdue", "/overdue", Nav::Overdue, "期限超過", "Overdue"))
