@@ -23,6 +23,7 @@ mod policy_paths;
 mod provisions;
 mod read_paths;
 mod reporting_deadlines;
+mod risk;
 mod situation;
 mod statistics;
 mod text_input;
