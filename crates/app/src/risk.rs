@@ -213,6 +213,15 @@ pub struct RegisterView {
     pub may_edit: bool,
 }
 
+/// What an entry is stored with beside its kind and id.
+struct EntryParts {
+    title: String,
+    body: String,
+    parent: Option<String>,
+    status: String,
+    due_on: Option<NaiveDate>,
+}
+
 /// Kinds of entry, as stored.
 const SERVICE: &str = "service";
 const ASSET: &str = "asset";
@@ -475,12 +484,15 @@ impl App {
         actor: &Actor,
         kind: &'static str,
         id: Option<&str>,
-        title: String,
-        body: String,
-        parent: Option<String>,
-        status: String,
-        due_on: Option<NaiveDate>,
+        entry: EntryParts,
     ) -> AppResult<String> {
+        let EntryParts {
+            title,
+            body,
+            parent,
+            status,
+            due_on,
+        } = entry;
         let now = self.now();
         let (id, created_at, reassess) = match id {
             Some(id) => {
@@ -535,11 +547,13 @@ impl App {
             actor,
             SERVICE,
             id,
-            title,
-            to_json(&clean)?,
-            None,
-            String::new(),
-            None,
+            EntryParts {
+                title,
+                body: to_json(&clean)?,
+                parent: None,
+                status: String::new(),
+                due_on: None,
+            },
         )
         .await
     }
@@ -597,11 +611,13 @@ impl App {
             actor,
             ASSET,
             id,
-            title,
-            to_json(&clean)?,
-            None,
-            String::new(),
-            None,
+            EntryParts {
+                title,
+                body: to_json(&clean)?,
+                parent: None,
+                status: String::new(),
+                due_on: None,
+            },
         )
         .await
     }
@@ -736,11 +752,13 @@ impl App {
             actor,
             RISK,
             id,
-            title,
-            to_json(&clean)?,
-            None,
-            String::new(),
-            None,
+            EntryParts {
+                title,
+                body: to_json(&clean)?,
+                parent: None,
+                status: String::new(),
+                due_on: None,
+            },
         )
         .await
     }
@@ -804,11 +822,13 @@ impl App {
             actor,
             TREATMENT,
             id,
-            title,
-            to_json(&clean)?,
-            Some(input.risk),
-            status.code().to_owned(),
-            Some(due_on),
+            EntryParts {
+                title,
+                body: to_json(&clean)?,
+                parent: Some(input.risk),
+                status: status.code().to_owned(),
+                due_on: Some(due_on),
+            },
         )
         .await
     }
