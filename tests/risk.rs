@@ -642,6 +642,36 @@ async fn the_pages_do_it_all_with_forms(b: Backend) {
     let reg = register(&op).await;
     assert_eq!(risk(&reg, &r)["level"], 18, "{reg}");
     assert_eq!(risk(&reg, &r)["state"], "to_treat");
+    // The asset changed on its page: the level follows its importance (2 × 3 × 2 = 12 ≥ 12).
+    let (st, html) = page(&op, &format!("/risk/entries/{asset}")).await;
+    assert_eq!(st, 200, "{html}");
+    assert!(html.contains("PipeWatch 5"), "{html}");
+    let (st, html) = form(
+        &op,
+        &format!("/risk/entries/{asset}"),
+        &[
+            ("name", "導管監視サーバ"),
+            ("kind", "ics"),
+            ("importance", "9"),
+            ("services", &svc),
+        ],
+    )
+    .await;
+    assert_eq!(st, 422, "{html}");
+    let (st, html) = form(
+        &op,
+        &format!("/risk/entries/{asset}"),
+        &[
+            ("name", "導管監視サーバ"),
+            ("kind", "ics"),
+            ("importance", "2"),
+            ("products", "PipeWatch 5"),
+            ("services", &svc),
+        ],
+    )
+    .await;
+    assert_eq!(st, 200, "{html}");
+    assert_eq!(risk(&register(&op).await, &r)["level"], 12);
 
     // Treated: a plan from the risk's page, started, done.
     let (st, html) = form(
@@ -743,6 +773,7 @@ async fn the_pages_do_it_all_with_forms(b: Backend) {
     let other = srv.login("op-power2").await;
     for path in [
         format!("/risk/risks/{r}"),
+        format!("/risk/entries/{asset}"),
         format!("/continuity/plans/{plan}"),
     ] {
         let (st, _) = page(&op, &path).await;

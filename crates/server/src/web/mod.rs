@@ -100,6 +100,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/risk/criteria", post(risk::criteria))
         .route("/risk/services", post(risk::add_service))
         .route("/risk/assets", post(risk::add_asset))
+        .route(
+            "/risk/entries/{id}",
+            get(risk::entry).post(risk::update_entry),
+        )
+        .route("/risk/entries/{id}/delete", post(risk::delete_entry))
         .route("/risk/risks", post(risk::add_risk))
         .route("/risk/risks/{id}", get(risk::risk).post(risk::update_risk))
         .route("/risk/risks/{id}/delete", post(risk::delete_risk))

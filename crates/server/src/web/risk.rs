@@ -16,8 +16,8 @@ use kakehashi_app::continuity::{
     Channel, ChecklistAnswer, ChecklistInput, CutoffPoint, PlanInput, PlanStatusInput, PlanView,
 };
 use kakehashi_app::risk::{
-    keeps_register, AssetInput, RegisterView, RiskInput, RiskView, ServiceInput, TreatmentInput,
-    TreatmentView,
+    keeps_register, AssetInput, AssetView, RegisterView, RiskInput, RiskView, ServiceInput,
+    ServiceView, TreatmentInput, TreatmentView,
 };
 use kakehashi_app::AppError;
 use kakehashi_domain::continuity::{CheckResult, PlanKind, PlanStatus};
@@ -379,6 +379,179 @@ pub async fn delete_risk(
     after(&s, &a, lang, &v, fut).await
 }
 
+/// A service's or asset's name, linking to its edit page for those who may change it.
+fn entry_link(may_edit: bool, id: &str, name: &str) -> Markup {
+    html! {
+        @if may_edit { a href={ "/risk/entries/" (id) } { (name) } } @else { (name) }
+    }
+}
+
+/// The service form (new, or editing `x`).
+fn service_form(lang: Lang, csrf: &str, action: &str, x: Option<&ServiceView>) -> Markup {
+    let d = x.map(|x| x.input.clone()).unwrap_or_default();
+    html! {
+        form.service-form id=[x.is_none().then_some("service-form")] method="post" action=(action) {
+            input type="hidden" name="csrf" value=(csrf);
+            label { (lang.t("サービス名", "Service")) " * " input type="text" name="name" value=(d.name) required; }
+            label { (lang.t("概要", "Description")) textarea name="description" rows="2" { (d.description) } }
+            label { (lang.t("業務（1行に1つ）", "Operations (one per line)")) textarea name="operations" rows="2" { (d.operations.join("\n")) } }
+            label { (lang.t("許容復旧時間（時間）", "Tolerable recovery time (hours)")) " " input type="number" name="recovery_time_hours" min="0" value=(d.recovery_time_hours.map(|h| h.to_string()).unwrap_or_default()); }
+            div.actions { button type="submit" { (if x.is_some() { lang.t("保存", "Save") } else { lang.t("サービスを追加", "Add service") }) } }
+        }
+    }
+}
+
+fn service_input(v: &Values) -> ServiceInput {
+    ServiceInput {
+        name: v.get("name").into(),
+        description: v.get("description").into(),
+        operations: lines(v.get("operations")),
+        recovery_time_hours: v.get("recovery_time_hours").trim().parse().ok(),
+    }
+}
+
+/// The asset form (new, or editing `x`).
+fn asset_form(
+    lang: Lang,
+    csrf: &str,
+    r: &RegisterView,
+    action: &str,
+    x: Option<&AssetView>,
+) -> Markup {
+    let d = x.map(|x| x.input.clone()).unwrap_or_default();
+    let c = &r.criteria;
+    html! {
+        form.asset-form id=[x.is_none().then_some("asset-form")] method="post" action=(action) {
+            input type="hidden" name="csrf" value=(csrf);
+            label { (lang.t("資産名", "Asset")) " * " input type="text" name="name" value=(d.name) required; }
+            label { (lang.t("種別", "Kind")) " " select name="kind" { @for k in AssetKind::ALL { option value=(k.code()) selected[d.kind == k.code()] { (lang.t(k.label_ja(), k.label_en())) } } } }
+            " " label { (lang.t("重要度", "Importance")) " (1–" (c.impact_levels) ") " input type="number" name="importance" min="1" max=(c.impact_levels) value=(d.importance.max(1)); " " span.muted { (scale_hint(&c.impact_labels)) } }
+            label { (lang.t("製品・型番（1行に1つ）", "Products (one per line)")) textarea name="products" rows="2" { (d.products.join("\n")) } }
+            label { (lang.t("支える業務（1行に1つ）", "Operations it supports (one per line)")) textarea name="operations" rows="2" { (d.operations.join("\n")) } }
+            label { (lang.t("管理者", "Owner")) " " input type="text" name="owner" value=(d.owner); }
+            " " label { (lang.t("所在（海外拠点・クラウド・委託先等）", "Location (overseas base, cloud, contractor…)")) " " input type="text" name="location" value=(d.location); }
+            @if !r.services.is_empty() {
+                fieldset { legend { (lang.t("支えるサービス", "Services it supports")) }
+                    @for s in &r.services { label.check { input type="checkbox" name="services" value=(s.id) checked[d.services.contains(&s.id)]; " " (s.input.name) } } }
+            }
+            div.actions { button type="submit" { (if x.is_some() { lang.t("保存", "Save") } else { lang.t("資産を追加", "Add asset") }) } }
+        }
+    }
+}
+
+fn asset_input(v: &Values) -> AssetInput {
+    AssetInput {
+        name: v.get("name").into(),
+        kind: v.get("kind").into(),
+        importance: num(v.get("importance")).unwrap_or(0),
+        products: lines(v.get("products")),
+        services: v.all("services").map(str::to_owned).collect(),
+        operations: lines(v.get("operations")),
+        owner: v.get("owner").into(),
+        location: v.get("location").into(),
+    }
+}
+
+/// A service or asset of the scope, to change or remove (editors).
+async fn entry_page(
+    s: &AppState,
+    a: &Authed,
+    lang: Lang,
+    id: &str,
+    err: Option<&AppError>,
+) -> Response {
+    let r: RegisterView = match s.app.risk_register(&a.actor).await {
+        Ok(r) => r.into_inner(),
+        Err(e) => return error_page(lang, Some(a), &e),
+    };
+    let csrf = a.csrf();
+    let action = format!("/risk/entries/{id}");
+    let (title, form) = if let Some(x) = r.services.iter().find(|x| x.id == id) {
+        (
+            x.input.name.clone(),
+            service_form(lang, csrf, &action, Some(x)),
+        )
+    } else if let Some(x) = r.assets.iter().find(|x| x.id == id) {
+        (
+            x.input.name.clone(),
+            asset_form(lang, csrf, &r, &action, Some(x)),
+        )
+    } else {
+        return error_page(lang, Some(a), &AppError::NotFound);
+    };
+    let body = html! {
+        p { a href="/risk" { (lang.t("← リスク管理", "← Risk management")) } }
+        h1 { (title) }
+        @if let Some(e) = err { (err_box(lang, e)) }
+        @if r.may_edit {
+            (form)
+            form.inline method="post" action={ "/risk/entries/" (id) "/delete" } {
+                input type="hidden" name="csrf" value=(csrf);
+                button.danger type="submit" { (lang.t("削除", "Remove")) }
+            }
+        }
+    };
+    (
+        status_for(err),
+        page(lang, &title, Some(a), Nav::None, body),
+    )
+        .into_response()
+}
+
+pub async fn entry(
+    State(s): State<AppState>,
+    WebAuth(a): WebAuth,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> Response {
+    entry_page(&s, &a, lang, &id, None).await
+}
+
+pub async fn update_entry(
+    State(s): State<AppState>,
+    WebAuth(a): WebAuth,
+    lang: Lang,
+    Path(id): Path<String>,
+    Form(p): Form<Vec<(String, String)>>,
+) -> Response {
+    let v = Values(p);
+    if let Err(e) = a.check_csrf(v.get("csrf")) {
+        return error_page(lang, Some(&a), &e);
+    }
+    let is_service = match s.app.risk_register(&a.actor).await {
+        Ok(r) => r.get().services.iter().any(|x| x.id == id),
+        Err(e) => return error_page(lang, Some(&a), &e),
+    };
+    let saved = if is_service {
+        s.app
+            .save_risk_service(&a.actor, Some(&id), service_input(&v))
+            .await
+    } else {
+        s.app
+            .save_risk_asset(&a.actor, Some(&id), asset_input(&v))
+            .await
+    };
+    match saved {
+        Ok(_) => Redirect::to("/risk").into_response(),
+        Err(e @ (AppError::Forbidden { .. } | AppError::NotFound)) => {
+            error_page(lang, Some(&a), &e)
+        }
+        Err(e) => entry_page(&s, &a, lang, &id, Some(&e)).await,
+    }
+}
+
+pub async fn delete_entry(
+    State(s): State<AppState>,
+    WebAuth(a): WebAuth,
+    lang: Lang,
+    Path(id): Path<String>,
+    Form(p): Form<Vec<(String, String)>>,
+) -> Response {
+    let v = Values(p);
+    let fut = async { s.app.delete_risk_entry(&a.actor, &id).await };
+    after(&s, &a, lang, &v, fut).await
+}
+
 async fn register_page(s: &AppState, a: &Authed, lang: Lang, err: Option<&AppError>) -> Response {
     let r: RegisterView = match s.app.risk_register(&a.actor).await {
         Ok(r) => r.into_inner(),
@@ -445,19 +618,12 @@ async fn register_page(s: &AppState, a: &Authed, lang: Lang, err: Option<&AppErr
             @else {
                 table.list { thead { tr { th { (lang.t("サービス", "Service")) } th { (lang.t("業務", "Operations")) } th { (lang.t("許容復旧時間", "Tolerable recovery")) } } }
                     tbody { @for x in &r.services { tr {
-                        td { (x.input.name) } td { (x.input.operations.join(lang.t("、", ", "))) }
+                        td { (entry_link(r.may_edit, &x.id, &x.input.name)) } td { (x.input.operations.join(lang.t("、", ", "))) }
                         td { @if let Some(h) = x.input.recovery_time_hours { (h) (lang.t("時間", " h")) } }
                     } } } }
             }
             @if r.may_edit {
-                form #service-form method="post" action="/risk/services" {
-                    input type="hidden" name="csrf" value=(csrf);
-                    label { (lang.t("サービス名", "Service")) " * " input type="text" name="name" required; }
-                    label { (lang.t("概要", "Description")) textarea name="description" rows="2" {} }
-                    label { (lang.t("業務（1行に1つ）", "Operations (one per line)")) textarea name="operations" rows="2" {} }
-                    label { (lang.t("許容復旧時間（時間）", "Tolerable recovery time (hours)")) " " input type="number" name="recovery_time_hours" min="0"; }
-                    div.actions { button type="submit" { (lang.t("サービスを追加", "Add service")) } }
-                }
+                (service_form(lang, csrf, "/risk/services", None))
             }
         }
 
@@ -467,27 +633,13 @@ async fn register_page(s: &AppState, a: &Authed, lang: Lang, err: Option<&AppErr
             @else {
                 table.list { thead { tr { th { (lang.t("資産", "Asset")) } th { (lang.t("種別", "Kind")) } th { (lang.t("重要度", "Importance")) } th { (lang.t("製品", "Products")) } th { (lang.t("サービス", "Services")) } } }
                     tbody { @for x in &r.assets { tr {
-                        td { (x.input.name) } td { (lang.t(x.kind_label_ja, x.kind_label_en)) } td { (x.input.importance) }
+                        td { (entry_link(r.may_edit, &x.id, &x.input.name)) } td { (lang.t(x.kind_label_ja, x.kind_label_en)) } td { (x.input.importance) }
                         td { (x.input.products.join(", ")) }
                         td { (x.input.services.iter().map(|i| name_of(i)).collect::<Vec<_>>().join(lang.t("、", ", "))) }
                     } } } }
             }
             @if r.may_edit {
-                form #asset-form method="post" action="/risk/assets" {
-                    input type="hidden" name="csrf" value=(csrf);
-                    label { (lang.t("資産名", "Asset")) " * " input type="text" name="name" required; }
-                    label { (lang.t("種別", "Kind")) " " select name="kind" { @for k in AssetKind::ALL { option value=(k.code()) { (lang.t(k.label_ja(), k.label_en())) } } } }
-                    " " label { (lang.t("重要度", "Importance")) " " input type="number" name="importance" min="1" max=(c.impact_levels) value="1"; }
-                    label { (lang.t("製品・型番（1行に1つ）", "Products (one per line)")) textarea name="products" rows="2" {} }
-                    label { (lang.t("支える業務（1行に1つ）", "Operations it supports (one per line)")) textarea name="operations" rows="2" {} }
-                    label { (lang.t("管理者", "Owner")) " " input type="text" name="owner"; }
-                    " " label { (lang.t("所在（海外拠点・クラウド・委託先等）", "Location (overseas base, cloud, contractor…)")) " " input type="text" name="location"; }
-                    @if !r.services.is_empty() {
-                        fieldset { legend { (lang.t("支えるサービス", "Services it supports")) }
-                            @for x in &r.services { label.check { input type="checkbox" name="services" value=(x.id); " " (x.input.name) } } }
-                    }
-                    div.actions { button type="submit" { (lang.t("資産を追加", "Add asset")) } }
-                }
+                (asset_form(lang, csrf, &r, "/risk/assets", None))
             }
         }
 
@@ -611,12 +763,7 @@ pub async fn add_service(
     Form(p): Form<Vec<(String, String)>>,
 ) -> Response {
     let v = Values(p);
-    let input = ServiceInput {
-        name: v.get("name").into(),
-        description: v.get("description").into(),
-        operations: lines(v.get("operations")),
-        recovery_time_hours: v.get("recovery_time_hours").trim().parse().ok(),
-    };
+    let input = service_input(&v);
     let fut = async {
         s.app
             .save_risk_service(&a.actor, None, input)
@@ -633,16 +780,7 @@ pub async fn add_asset(
     Form(p): Form<Vec<(String, String)>>,
 ) -> Response {
     let v = Values(p);
-    let input = AssetInput {
-        name: v.get("name").into(),
-        kind: v.get("kind").into(),
-        importance: num(v.get("importance")).unwrap_or(0),
-        products: lines(v.get("products")),
-        services: v.all("services").map(str::to_owned).collect(),
-        operations: lines(v.get("operations")),
-        owner: v.get("owner").into(),
-        location: v.get("location").into(),
-    };
+    let input = asset_input(&v);
     let fut = async {
         s.app
             .save_risk_asset(&a.actor, None, input)
