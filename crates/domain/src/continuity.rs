@@ -193,6 +193,25 @@ mod tests {
     }
 
     #[test]
+    fn every_gap_has_a_name_in_words() {
+        let all = approval_gaps(PlanShape {
+            channels_without_fallback: 1,
+            channels: 1,
+            cutoffs_without_decider: 1,
+            cutoff_points: 1,
+            hands_over_to_missing: true,
+            ..PlanShape::default()
+        });
+        assert_eq!(all.len(), 5, "{all:?}");
+        let fallback = approval_gap_label("");
+        for g in all {
+            let (ja, en) = approval_gap_label(g);
+            assert_ne!((ja, en), fallback, "{g}");
+            assert!(!ja.is_ascii() && en.is_ascii(), "{g}: {ja} / {en}");
+        }
+    }
+
+    #[test]
     fn approval_gaps_name_each_missing_part() {
         let full = PlanShape {
             has_activation_criteria: true,
