@@ -27,6 +27,7 @@ mod provisions;
 mod public_channel;
 mod read_paths;
 mod reporting_deadlines;
+mod risk;
 mod scale_out;
 mod situation;
 mod standards;

@@ -550,6 +550,9 @@ impl App {
                 if let Err(e) = app.send_deadline_reminders().await {
                     tracing::warn!("reminder worker: {e}");
                 }
+                if let Err(e) = app.send_risk_reminders().await {
+                    tracing::warn!("risk reminder worker: {e}");
+                }
             }
         })
     }

@@ -447,6 +447,7 @@ impl App {
             });
         }
         self.demo_contacts(&ids).await?;
+        self.demo_risk().await?;
         Ok(out)
     }
 
@@ -648,5 +649,246 @@ impl App {
             },
         )
         .await
+    }
+
+    /// A small risk register and continuity plans for 東都電力 (op-power), so that the tour
+    /// shows them: a service, three assets, risks in every state, a treatment plan, an
+    /// approved BCP and an IT-BCP that hands over to it with part of the checklist answered.
+    async fn demo_risk(&self) -> AppResult<()> {
+        use crate::continuity::{
+            Channel, ChecklistAnswer, ChecklistInput, CutoffPoint, PlanInput, PlanStatusInput,
+        };
+        use crate::risk::{AssetInput, RiskInput, ServiceInput, TreatmentInput};
+        let person = self.store.person_by_login("op-power").await?;
+        let actor = self.actor(&person.id).await?;
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let svc = self
+            .save_risk_service(
+                &actor,
+                None,
+                ServiceInput {
+                    name: "電力供給（送配電）".into(),
+                    description: "管内への電力の安定供給".into(),
+                    operations: s(&["系統運用", "給電指令", "設備保守"]),
+                    recovery_time_hours: Some(2),
+                },
+            )
+            .await?;
+        let ems = self
+            .save_risk_asset(
+                &actor,
+                None,
+                AssetInput {
+                    name: "給電指令システム（EMS）".into(),
+                    kind: "ics".into(),
+                    importance: 3,
+                    products: s(&["GridCore EMS"]),
+                    services: vec![svc.clone()],
+                    operations: s(&["給電指令"]),
+                    owner: "系統運用部".into(),
+                    location: "中央給電指令所".into(),
+                },
+            )
+            .await?;
+        let vpn = self
+            .save_risk_asset(
+                &actor,
+                None,
+                AssetInput {
+                    name: "リモート保守用VPN装置".into(),
+                    kind: "system".into(),
+                    importance: 2,
+                    products: s(&["SecureGate VPN"]),
+                    services: vec![svc.clone()],
+                    operations: s(&["設備保守"]),
+                    owner: "情報システム部".into(),
+                    location: "本店".into(),
+                },
+            )
+            .await?;
+        let cloud = self
+            .save_risk_asset(
+                &actor,
+                None,
+                AssetInput {
+                    name: "需給予測クラウドサービス".into(),
+                    kind: "external_service".into(),
+                    importance: 2,
+                    products: vec![],
+                    services: vec![svc.clone()],
+                    operations: s(&["系統運用"]),
+                    owner: "系統運用部".into(),
+                    location: "国内クラウド（委託先）".into(),
+                },
+            )
+            .await?;
+        let risk = |title: &str,
+                    cats: &[&str],
+                    sct: &str,
+                    method: &str,
+                    assets: Vec<String>,
+                    l: Option<u8>,
+                    d: Option<u8>,
+                    v: Option<u8>| RiskInput {
+            title: title.into(),
+            scenario: String::new(),
+            services: vec![svc.clone()],
+            assets,
+            categories: s(cats),
+            supply_chain_threat: sct.into(),
+            hse: false,
+            method: method.into(),
+            likelihood: l,
+            damage: d,
+            vulnerability: v,
+            selected: false,
+            selection_reason: String::new(),
+            department: "系統運用部".into(),
+            control_status: String::new(),
+            keywords: vec![],
+        };
+        let mut vpn_risk = risk(
+            "保守用VPN装置の脆弱性を突いた侵入による給電指令の停止",
+            &["cyber"],
+            "",
+            "asset_based",
+            vec![ems.clone(), vpn.clone()],
+            Some(2),
+            None,
+            Some(2),
+        );
+        vpn_risk.scenario =
+            "VPN装置の既知の脆弱性を悪用して侵入され、給電指令システムが操作不能になる。".into();
+        vpn_risk.keywords = s(&["VPN"]);
+        let r1 = self.save_risk(&actor, None, vpn_risk).await?;
+        let mut usb = risk(
+            "保守要員の持ち込み機器からのマルウェア感染",
+            &["cyber"],
+            "",
+            "business_damage_based",
+            vec![ems.clone()],
+            Some(1),
+            Some(3),
+            Some(2),
+        );
+        usb.scenario = "マルウェアに感染したUSBメモリを保守要員が持ち込み、制御系に感染が広がる（別紙 特性①の例）。".into();
+        self.save_risk(&actor, None, usb).await?;
+        self.save_risk(
+            &actor,
+            None,
+            risk(
+                "需給予測クラウドサービスの供給途絶",
+                &["cyber", "environmental_change"],
+                "supply_disruption",
+                "asset_based",
+                vec![cloud],
+                Some(1),
+                None,
+                Some(2),
+            ),
+        )
+        .await?;
+        self.save_risk(
+            &actor,
+            None,
+            risk(
+                "大規模地震による中央給電指令所の被災",
+                &["natural_disaster"],
+                "",
+                "asset_based",
+                vec![ems],
+                None,
+                None,
+                None,
+            ),
+        )
+        .await?;
+        let due = (self.today() + chrono::Duration::days(10))
+            .format("%Y-%m-%d")
+            .to_string();
+        let t = self
+            .save_risk_treatment(
+                &actor,
+                None,
+                TreatmentInput {
+                    risk: r1,
+                    action: "VPN装置の更新と多要素認証の導入".into(),
+                    target_state: "既知の脆弱性のない版で、多要素認証を必須にする".into(),
+                    owner: "情報システム部".into(),
+                    due_on: due.clone(),
+                    status: "planned".into(),
+                    evaluation: "脆弱性診断で確認".into(),
+                },
+            )
+            .await?;
+        let _ = t;
+        let review = (self.today() + chrono::Duration::days(120))
+            .format("%Y-%m-%d")
+            .to_string();
+        let bcp = self
+            .save_continuity_plan(&actor, None, PlanInput {
+                kind: "bcp".into(),
+                title: "電力供給事業継続計画".into(),
+                scope: "送配電・給電指令".into(),
+                activation_criteria: "給電指令システムの停止が30分を超える見込み、又は供給支障が10万kW以上となるおそれがあるとき".into(),
+                hands_over_to: String::new(),
+                handover_criteria: String::new(),
+                cutoff_points: vec![CutoffPoint {
+                    point: "制御系ネットワークと情報系ネットワークの境界".into(),
+                    decision_maker: "系統運用部長".into(),
+                    criteria: "制御系への感染拡大のおそれ".into(),
+                }],
+                channels: vec![Channel { channel: "社内メール".into(), fallback: "衛星電話・指令所間ホットライン".into() }],
+                review_on: review.clone(),
+            })
+            .await?;
+        self.set_plan_status(
+            &actor,
+            &bcp,
+            PlanStatusInput {
+                status: "approved".into(),
+            },
+        )
+        .await?;
+        let it = self
+            .save_continuity_plan(
+                &actor,
+                None,
+                PlanInput {
+                    kind: "it_bcp".into(),
+                    title: "給電指令システム IT-BCP".into(),
+                    scope: "給電指令システム（EMS）".into(),
+                    activation_criteria: "給電指令システムの異常をサイバー攻撃によるものと疑うとき"
+                        .into(),
+                    hands_over_to: bcp,
+                    handover_criteria: "4時間以内に復旧の見込みが立たないとき".into(),
+                    cutoff_points: vec![],
+                    channels: vec![Channel {
+                        channel: "社内チャット".into(),
+                        fallback: String::new(),
+                    }],
+                    review_on: String::new(),
+                },
+            )
+            .await?;
+        let answer = |item: &str, result: &str, notes: &str| ChecklistAnswer {
+            item: item.into(),
+            result: result.into(),
+            notes: notes.into(),
+        };
+        self.set_plan_checklist(
+            &actor,
+            &it,
+            ChecklistInput {
+                answers: vec![
+                    answer("A-1-a", "pass", "VPN経由の侵入シナリオを作成済み"),
+                    answer("A-3-a", "pass", ""),
+                    answer("A-3-b", "fail", "判断責任者が未定"),
+                    answer("A-5-f", "fail", "チャットの代替手段が未整備"),
+                ],
+            },
+        )
+        .await?;
+        Ok(())
     }
 }

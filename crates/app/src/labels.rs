@@ -212,7 +212,12 @@ impl App {
                     name: p.display_name,
                 })
                 .unwrap_or(unknown),
-            "org" | "contact" | "contacts" => orgs
+            // A risk-register change names the organisation; a reassessment prompt the
+            // provision that prompted it.
+            "risk" if action == "risk.reassess_prompt" => {
+                self.provision_label(target).await.unwrap_or(unknown)
+            }
+            "org" | "contact" | "contacts" | "risk" | "continuity" => orgs
                 .get(target)
                 .map(|(ja, en)| TargetLabel::Organisation {
                     name_ja: ja.clone(),

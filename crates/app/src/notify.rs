@@ -115,6 +115,12 @@ pub fn link_of(kind: &str, ref_id: &str) -> String {
         "contact_check" => format!("/contact-checks/{ref_id}"),
         // <chain>:<deadline>:<due>:<phase>
         "deadline" => format!("/chains/{}", ref_id.split(':').next().unwrap_or_default()),
+        // <entry>:<date>:<phase>
+        "risk" => "/risk".to_owned(),
+        "continuity" => format!(
+            "/continuity/plans/{}",
+            ref_id.split(':').next().unwrap_or_default()
+        ),
         _ => "/".to_owned(),
     }
 }

@@ -905,6 +905,15 @@ impl App {
             })),
         })
         .await?;
+        let text = [
+            &form.summary,
+            &form.targets,
+            &form.countermeasures,
+            &form.other,
+        ]
+        .map(|s| s.as_str())
+        .join("\n");
+        self.prompt_reassessment(&p.id, ident, &text, orgs).await;
         Ok(())
     }
 

@@ -36,6 +36,7 @@ mod assessments;
 mod audience;
 mod contacts;
 mod decision;
+mod internal;
 mod public;
 mod scope;
 mod visible;
@@ -53,6 +54,7 @@ pub use contacts::{
     ContactOwner,
 };
 pub use decision::{decide, decide_hub_internal, Decision, Reason};
+pub use internal::{decide_org_internal, reveal_org_internal};
 pub use public::{decide_public, public_keys, reveal_public};
 pub use scope::{ItemScope, Viewer, ViewerError};
 pub use visible::{reveal, reveal_hub_internal, Denied, Visible};

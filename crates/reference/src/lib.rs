@@ -25,6 +25,7 @@ mod catalogue;
 mod glossary;
 mod normalize;
 mod org;
+mod risk;
 mod sector;
 mod seed;
 mod sharing;
@@ -45,6 +46,9 @@ pub use normalize::normalize_label;
 pub use org::{
     Ceptoar, CeptoarList, Ministry, Organisation, OrganisationCategory, SectorAssignment,
     SectorMapping,
+};
+pub use risk::{
+    risk_reference, AnalysisMethodInfo, Characteristic, ChecklistItem, CodedTerm, RiskReference,
 };
 pub use sector::{
     Condition, DefaultMaintenanceLevel, Example, ExceptionScope, MaintenanceLevel, Metric,

@@ -26,6 +26,7 @@ pub mod sqlite {
     }
 
     include!("queries.rs");
+    include!("risk_queries.rs");
 
     impl SqlStore {
         /// Opens (creating if missing) the database at `url` (`sqlite://path`) and migrates it.
@@ -78,6 +79,7 @@ pub mod postgres {
     }
 
     include!("queries.rs");
+    include!("risk_queries.rs");
 
     impl SqlStore {
         /// Connects to `url` (`postgres://…`) and migrates the schema.

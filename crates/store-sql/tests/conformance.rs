@@ -139,6 +139,8 @@ cases!(
     reporting_policies_set_replace_remove,
     reminders_are_claimed_once,
     consultation_threads,
+    risk_register_is_per_organisation,
+    risk_reminders_are_claimed_once,
     standards_assessments_and_surveys,
     incidents_link_chains_once,
     exercises_number_apart_and_clean_up_alone,

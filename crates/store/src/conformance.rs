@@ -9,6 +9,8 @@ use kakehashi_audit::AuditDraft;
 use kakehashi_domain::{ChainId, CopyId, OrgId, PersonId, ReportId};
 use std::sync::Arc;
 
+mod risk_cases;
+
 /// Names of all cases, for backends to generate one test each.
 pub const CASES: &[&str] = &[
     "settings_upsert",
@@ -46,6 +48,8 @@ pub const CASES: &[&str] = &[
     "reporting_policies_set_replace_remove",
     "reminders_are_claimed_once",
     "consultation_threads",
+    "risk_register_is_per_organisation",
+    "risk_reminders_are_claimed_once",
     "standards_assessments_and_surveys",
     "incidents_link_chains_once",
     "exercises_number_apart_and_clean_up_alone",
@@ -110,17 +114,23 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
         "consultation_threads" => consultation_threads(store).await,
         "incidents_link_chains_once" => incidents_link_chains_once(store).await,
         "standards_assessments_and_surveys" => standards_assessments_and_surveys(store).await,
+        "risk_register_is_per_organisation" => {
+            risk_cases::risk_register_is_per_organisation(store).await
+        }
+        "risk_reminders_are_claimed_once" => {
+            risk_cases::risk_reminders_are_claimed_once(store).await
+        }
         other => panic!("unknown conformance case {other}"),
     }
 }
 
-fn t0() -> chrono::DateTime<Utc> {
+pub(crate) fn t0() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0)
         .single()
         .expect("valid time")
 }
 
-fn draft(action: &str) -> AuditDraft {
+pub(crate) fn draft(action: &str) -> AuditDraft {
     AuditDraft {
         actor: Some("tester".into()),
         actor_org: None,
@@ -170,7 +180,7 @@ pub fn person(id: &str, org: &str) -> PersonRecord {
     }
 }
 
-async fn world(store: &dyn Store) {
+pub(crate) async fn world(store: &dyn Store) {
     for o in [
         org("nisc", "nisc", &[]),
         org("meti", "ci_ministry", &["electric_power"]),

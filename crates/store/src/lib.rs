@@ -15,6 +15,7 @@ mod incidents;
 mod listing;
 mod provision;
 mod records;
+mod risk;
 mod standards;
 
 pub use actors::*;
@@ -26,6 +27,7 @@ pub use incidents::*;
 pub use listing::*;
 pub use provision::*;
 pub use records::*;
+pub use risk::*;
 pub use standards::*;
 
 use async_trait::async_trait;
@@ -49,7 +51,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// The application's view of a database. Implemented once per backend.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: RiskStore + Send + Sync + 'static {
     /// Short backend name for diagnostics ("sqlite", "postgres").
     fn backend(&self) -> &'static str;
 

@@ -19,6 +19,7 @@ mod listing;
 mod live;
 mod provision;
 mod reference;
+mod risk;
 mod session;
 mod situation;
 pub(crate) mod standards;
@@ -73,9 +74,12 @@ use utoipa::OpenApi;
         standards::assessment, standards::assess_item, standards::share, standards::task_done,
         standards::surveys, standards::open_survey, standards::respond, standards::close_survey,
         standards::results, standards::results_csv,
+        risk::register, risk::criteria, risk::add_service, risk::put_service, risk::add_asset, risk::put_asset,
+        risk::add_risk, risk::put_risk, risk::reassessed, risk::add_treatment, risk::put_treatment, risk::remove,
+        risk::checklist, risk::plans, risk::create_plan, risk::plan, risk::put_plan, risk::set_checklist, risk::set_status,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem)),
-    tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"), (name = "actors", description = "関係主体 — what the other actors send NISC, and NISC's requests for cooperation (連携要請)"), (name = "statistics", description = "統計 — counts and response times for the yearly verification, never singling out an operator"), (name = "consultations", description = "相談 — an operator consulting its ministry, CEPTOAR or NISC before filing"), (name = "situation", description = "状況把握 — the live cross-sector situation picture and the sector dependency graph"), (name = "cross_check", description = "突合 — NISC's candidate links between reports across sectors, and incidents (インシデント) linking chains"), (name = "attachments", description = "別紙・検体 — files attached to a liaison hop or a provision, read through the same policy as their owner"), (name = "exercises", description = "演習・セプター訓練 — exercises on the real channels and CEPTOAR training: scenario injects, response times, after-action report, lessons, cleanup"), (name = "standards", description = "安全基準等 — the Guideline's catalogue, sectors' safety standards, operators' self-assessments and the yearly survey (浸透状況調査)"))
+    tags((name = "liaison", description = "情報連絡 — information liaison"), (name = "provision", description = "情報提供 — information provision"), (name = "actors", description = "関係主体 — what the other actors send NISC, and NISC's requests for cooperation (連携要請)"), (name = "statistics", description = "統計 — counts and response times for the yearly verification, never singling out an operator"), (name = "consultations", description = "相談 — an operator consulting its ministry, CEPTOAR or NISC before filing"), (name = "situation", description = "状況把握 — the live cross-sector situation picture and the sector dependency graph"), (name = "cross_check", description = "突合 — NISC's candidate links between reports across sectors, and incidents (インシデント) linking chains"), (name = "attachments", description = "別紙・検体 — files attached to a liaison hop or a provision, read through the same policy as their owner"), (name = "exercises", description = "演習・セプター訓練 — exercises on the real channels and CEPTOAR training: scenario injects, response times, after-action report, lessons, cleanup"), (name = "standards", description = "安全基準等 — the Guideline's catalogue, sectors' safety standards, operators' self-assessments and the yearly survey (浸透状況調査)"), (name = "risk", description = "リスク管理・事業継続計画 — an operator's own risk register and continuity plans (CP/BCP/IT-BCP) with the annex checklist"))
 )]
 pub struct ApiDoc;
 
@@ -87,6 +91,47 @@ pub fn routes() -> Router<AppState> {
             post(session::sign_in).delete(session::sign_out),
         )
         .route("/api/v1/me", get(session::me))
+        .route("/api/v1/risk/register", get(risk::register))
+        .route("/api/v1/risk/criteria", axum::routing::put(risk::criteria))
+        .route("/api/v1/risk/services", post(risk::add_service))
+        .route(
+            "/api/v1/risk/services/{id}",
+            axum::routing::put(risk::put_service),
+        )
+        .route("/api/v1/risk/assets", post(risk::add_asset))
+        .route(
+            "/api/v1/risk/assets/{id}",
+            axum::routing::put(risk::put_asset),
+        )
+        .route("/api/v1/risk/risks", post(risk::add_risk))
+        .route(
+            "/api/v1/risk/risks/{id}",
+            axum::routing::put(risk::put_risk),
+        )
+        .route("/api/v1/risk/risks/{id}/reassessed", post(risk::reassessed))
+        .route("/api/v1/risk/treatments", post(risk::add_treatment))
+        .route(
+            "/api/v1/risk/treatments/{id}",
+            axum::routing::put(risk::put_treatment),
+        )
+        .route("/api/v1/risk/entries/{id}", delete(risk::remove))
+        .route("/api/v1/continuity/checklist", get(risk::checklist))
+        .route(
+            "/api/v1/continuity/plans",
+            get(risk::plans).post(risk::create_plan),
+        )
+        .route(
+            "/api/v1/continuity/plans/{id}",
+            get(risk::plan).put(risk::put_plan),
+        )
+        .route(
+            "/api/v1/continuity/plans/{id}/checklist",
+            axum::routing::put(risk::set_checklist),
+        )
+        .route(
+            "/api/v1/continuity/plans/{id}/status",
+            post(risk::set_status),
+        )
         .route(
             "/api/v1/me/mail-preference",
             axum::routing::put(session::mail_preference),

@@ -204,6 +204,10 @@ fn navigation(lang: Lang, a: &Authed, nav: Nav) -> Markup {
             @if super::cross_check::may_see_cross_check(a) {
                 (item("nav-cross-check", "/cross-check", Nav::None, "突合", "Cross-checking"))
             }
+            @if super::risk::may_see_risk(a) {
+                (item("nav-risk", "/risk", Nav::None, "リスク管理", "Risk"))
+                (item("nav-continuity", "/continuity", Nav::None, "事業継続計画", "Continuity"))
+            }
             (item("nav-contacts", "/contacts", Nav::Contacts, "連絡先", "Contacts"))
             @if a.actor.org.kind == OrgKind::Ceptoar {
                 (item("nav-exercises", "/exercises", Nav::None, "セプター訓練", "CEPTOAR training"))

@@ -36,6 +36,7 @@ mod provision_act;
 mod provision_edit;
 mod public;
 mod reference;
+mod risk;
 mod route_view;
 mod share;
 mod signin;
@@ -113,6 +114,29 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/cross-check/dismiss", post(cross_check::dismiss))
         .route("/incidents/{id}", get(cross_check::incident))
         .route("/incidents/{id}/remove", post(cross_check::remove))
+        .route("/risk", get(risk::register))
+        .route("/risk/criteria", post(risk::criteria))
+        .route("/risk/services", post(risk::add_service))
+        .route("/risk/assets", post(risk::add_asset))
+        .route(
+            "/risk/entries/{id}",
+            get(risk::entry).post(risk::update_entry),
+        )
+        .route("/risk/entries/{id}/delete", post(risk::delete_entry))
+        .route("/risk/risks", post(risk::add_risk))
+        .route("/risk/risks/{id}", get(risk::risk).post(risk::update_risk))
+        .route("/risk/risks/{id}/delete", post(risk::delete_risk))
+        .route("/risk/risks/{id}/reassessed", post(risk::reassessed))
+        .route("/risk/treatments", post(risk::add_treatment))
+        .route("/risk/treatments/{id}/status", post(risk::treatment_move))
+        .route("/continuity", get(risk::plans))
+        .route("/continuity/plans", post(risk::create_plan))
+        .route(
+            "/continuity/plans/{id}",
+            get(risk::plan).post(risk::update_plan),
+        )
+        .route("/continuity/plans/{id}/checklist", post(risk::checklist))
+        .route("/continuity/plans/{id}/status", post(risk::plan_status))
         .route("/contacts", get(contacts::overview))
         .route("/contacts/orgs/{id}", get(contacts::org_page))
         .route("/contacts/orgs/{id}/add", post(contacts::add))
