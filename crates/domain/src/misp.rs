@@ -275,7 +275,7 @@ pub fn manifest_entry(event: &Value) -> (String, Value) {
 /// The feed's `hashes.csv` lines of an event: the MD5 of each attribute value, with the event
 /// uuid (attributes of objects too; `a|b` values give one line per part), as MISP writes them.
 pub fn hash_lines(event: &Value) -> Vec<String> {
-    use md5::Md5;
+    use md5::{Digest, Md5};
     let e = &event["Event"];
     let uuid = e["uuid"].as_str().unwrap_or_default();
     let mut out = Vec::new();
