@@ -6,6 +6,7 @@
 mod common;
 mod actors;
 mod attachments;
+mod backup;
 mod browser;
 mod consultations;
 mod contacts;

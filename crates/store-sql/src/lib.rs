@@ -5,6 +5,7 @@
 //! JSON text for lists, `$n` placeholders in order of appearance. What truly differs — connection
 //! settings, migrations, SQLite's single writer — stays in each backend's module.
 
+pub mod backup;
 mod convert;
 
 /// The embedded backend: one file in the data directory, WAL, `synchronous = FULL` so that an
