@@ -197,14 +197,12 @@ async fn sqlite_verify(path: &Path) -> Result<u64, String> {
         ));
     }
     let mut tx = conn.begin().await.map_err(|e| e.to_string())?;
-    let entries = crate::sqlite::verify_audit_on(&mut *tx)
-        .await
-        .map_err(|e| {
-            format!(
-                "監査ログの検証に失敗しました / audit log of {} failed verification: {e}",
-                path.display()
-            )
-        })?;
+    let entries = crate::sqlite::verify_audit_on(&mut tx).await.map_err(|e| {
+        format!(
+            "監査ログの検証に失敗しました / audit log of {} failed verification: {e}",
+            path.display()
+        )
+    })?;
     tx.rollback().await.map_err(|e| e.to_string())?;
     conn.close().await.map_err(|e| e.to_string())?;
     Ok(entries)
@@ -304,7 +302,7 @@ async fn pg_backup(url: &str, partial: &Path) -> Result<BackupReport, String> {
         .spawn()
         .map_err(|e| pg_tool_error("pg_dump", e))?;
     // The audit chain of the very snapshot being dumped, while pg_dump runs.
-    let audit = crate::postgres::verify_audit_on(&mut *tx).await;
+    let audit = crate::postgres::verify_audit_on(&mut tx).await;
     let out = dump
         .wait_with_output()
         .await
@@ -385,7 +383,7 @@ async fn pg_restore(url: &str, from: &Path) -> Result<BackupReport, String> {
         ));
     }
     let mut tx = conn.begin().await.map_err(|e| e.to_string())?;
-    let audit_entries = crate::postgres::verify_audit_on(&mut *tx)
+    let audit_entries = crate::postgres::verify_audit_on(&mut tx)
         .await
         .map_err(|e| {
             format!(

@@ -287,7 +287,7 @@ pub async fn verify_audit_on(conn: &mut <Db as sqlx::Database>::Connection) -> R
             entries.push(audit_from_row(r).map_err(|e| e.to_string())?);
         }
     }
-    let head = (seq != 0).then(|| (seq as u64, hash.as_str()));
+    let head = (seq != 0).then_some((seq as u64, hash.as_str()));
     kakehashi_audit::verify(entries, head)
         .map(|report| report.entries)
         .map_err(|e| e.to_string())
