@@ -13,6 +13,7 @@ mod contacts;
 mod crash;
 mod cross_check;
 mod deadlines;
+mod disk_full;
 mod edge;
 mod exercises;
 mod forms;
