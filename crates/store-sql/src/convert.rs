@@ -31,7 +31,10 @@ pub fn map_err(e: sqlx::Error) -> StoreError {
         }
         sqlx::Error::Database(d) => {
             let code = d.code().map(|c| c.into_owned()).unwrap_or_default();
-            match fault_of(&code) {
+            let postgres = d
+                .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                .is_some();
+            match fault_of(&code, postgres) {
                 Some(Fault::Full) => StoreError::Full(d.to_string()),
                 Some(Fault::Unavailable) => StoreError::Unavailable(d.to_string()),
                 None => StoreError::Other(d.to_string()),
@@ -55,12 +58,12 @@ enum Fault {
     Unavailable,
 }
 
-/// The faults a database error code stands for: SQLite's (extended) result code, or
-/// PostgreSQL's SQLSTATE.
-fn fault_of(code: &str) -> Option<Fault> {
-    if let Ok(n) = code.parse::<i64>() {
+/// The faults a database error code stands for: PostgreSQL's SQLSTATE, or SQLite's (extended)
+/// result code.
+fn fault_of(code: &str, postgres: bool) -> Option<Fault> {
+    if !postgres {
         // SQLite: the primary result code is the low byte of the extended one.
-        return match n & 0xff {
+        return match code.parse::<i64>().ok()? & 0xff {
             13 => Some(Fault::Full),           // SQLITE_FULL
             5 | 6 => Some(Fault::Unavailable), // SQLITE_BUSY, SQLITE_LOCKED (after busy_timeout)
             _ => None,
@@ -83,13 +86,14 @@ mod tests {
 
     #[test]
     fn database_codes_name_their_fault() {
-        assert_eq!(fault_of("13"), Some(Fault::Full));
-        assert_eq!(fault_of("5"), Some(Fault::Unavailable));
-        assert_eq!(fault_of("517"), Some(Fault::Unavailable)); // SQLITE_BUSY_SNAPSHOT
-        assert_eq!(fault_of("2067"), None); // SQLITE_CONSTRAINT_UNIQUE
-        assert_eq!(fault_of("53100"), Some(Fault::Full));
-        assert_eq!(fault_of("57P01"), Some(Fault::Unavailable));
-        assert_eq!(fault_of("08006"), Some(Fault::Unavailable));
-        assert_eq!(fault_of("23505"), None);
+        assert_eq!(fault_of("13", false), Some(Fault::Full));
+        assert_eq!(fault_of("5", false), Some(Fault::Unavailable));
+        assert_eq!(fault_of("517", false), Some(Fault::Unavailable)); // SQLITE_BUSY_SNAPSHOT
+        assert_eq!(fault_of("2067", false), None); // SQLITE_CONSTRAINT_UNIQUE
+        assert_eq!(fault_of("53100", true), Some(Fault::Full));
+        assert_eq!(fault_of("57P01", true), Some(Fault::Unavailable));
+        assert_eq!(fault_of("08006", true), Some(Fault::Unavailable));
+        assert_eq!(fault_of("23505", true), None);
+        assert_eq!(fault_of("13", true), None);
     }
 }
