@@ -256,14 +256,56 @@ fn wal_path(db: &Path, suffix: &str) -> PathBuf {
 
 // --- PostgreSQL ---------------------------------------------------------------------------
 
-/// The PostgreSQL client tools are looked up on `PATH`.
-fn pg_tool(name: &str) -> tokio::process::Command {
+/// The PostgreSQL client tools are looked up on `PATH`. A password in `url` goes to the tool
+/// in its environment (`PGPASSWORD`), not on its command line where `ps` would show it; the
+/// returned URL is the one to pass.
+fn pg_tool(name: &str, url: &str) -> (tokio::process::Command, String) {
     let mut c = tokio::process::Command::new(name);
+    let (url, password) = split_password(url);
+    if let Some(p) = password {
+        c.env("PGPASSWORD", p);
+    }
     c.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
-    c
+    (c, url)
+}
+
+/// `postgres://user:secret@host/db` → (`postgres://user@host/db`, `secret` percent-decoded).
+fn split_password(url: &str) -> (String, Option<String>) {
+    if let (Some(s), Some(at)) = (url.find("://"), url.rfind('@')) {
+        if at > s {
+            let creds = &url[s + 3..at];
+            if let Some(c) = creds.find(':') {
+                let stripped = format!("{}{}{}", &url[..s + 3], &creds[..c], &url[at..]);
+                return (stripped, Some(percent_decode(&creds[c + 1..])));
+            }
+        }
+    }
+    (url.to_owned(), None)
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = b
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (b[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn pg_tool_error(name: &str, e: std::io::Error) -> String {
@@ -292,13 +334,14 @@ async fn pg_backup(url: &str, partial: &Path) -> Result<BackupReport, String> {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| format!("exporting a snapshot: {e}"))?;
-    let dump = pg_tool("pg_dump")
+    let (mut dump, tool_url) = pg_tool("pg_dump", url);
+    let dump = dump
         .arg("--format=custom")
         .arg(format!("--snapshot={snapshot}"))
         .arg("--file")
         .arg(partial)
         .arg("--dbname")
-        .arg(url)
+        .arg(&tool_url)
         .spawn()
         .map_err(|e| pg_tool_error("pg_dump", e))?;
     // The audit chain of the very snapshot being dumped, while pg_dump runs.
@@ -319,7 +362,8 @@ async fn pg_backup(url: &str, partial: &Path) -> Result<BackupReport, String> {
     let audit_entries = audit.map_err(|e| {
         format!("監査ログの検証に失敗しました / the audit log failed verification: {e}")
     })?;
-    let list = pg_tool("pg_restore")
+    let list = pg_tool("pg_restore", url)
+        .0
         .arg("--list")
         .arg(partial)
         .output()
@@ -362,7 +406,8 @@ async fn pg_restore(url: &str, from: &Path) -> Result<BackupReport, String> {
              the target database is not empty ({relations} tables or sequences): restore only into an empty database"
         ));
     }
-    let out = pg_tool("pg_restore")
+    let (mut restore, tool_url) = pg_tool("pg_restore", url);
+    let out = restore
         .args([
             "--exit-on-error",
             "--single-transaction",
@@ -370,7 +415,7 @@ async fn pg_restore(url: &str, from: &Path) -> Result<BackupReport, String> {
             "--no-privileges",
         ])
         .arg("--dbname")
-        .arg(url)
+        .arg(&tool_url)
         .arg(from)
         .output()
         .await
@@ -435,5 +480,13 @@ mod tests {
     fn passwords_are_not_shown() {
         assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(
+            split_password("postgres://u:p%40ss@h:5432/db"),
+            ("postgres://u@h:5432/db".to_owned(), Some("p@ss".to_owned()))
+        );
+        assert_eq!(
+            split_password("postgres://u@h/db"),
+            ("postgres://u@h/db".to_owned(), None)
+        );
     }
 }
