@@ -24,6 +24,7 @@ mod large_scale;
 mod mail;
 mod openapi;
 mod people;
+mod pg_restart;
 mod policy_paths;
 mod provisions;
 mod public_channel;
