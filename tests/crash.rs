@@ -36,13 +36,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-const BIN: &str = env!("CARGO_BIN_EXE_kakehashi");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_kakehashi");
 /// Kill cycles per test.
 const CYCLES: usize = 3;
 /// Concurrent filing tasks.
-const WRITERS: usize = 4;
+pub(crate) const WRITERS: usize = 4;
 /// Acknowledged filings to wait for in a cycle before the kill timer starts.
-const MIN_ACKS: usize = 5;
+pub(crate) const MIN_ACKS: usize = 5;
 /// Base delay between "load is running" and SIGKILL, per cycle (plus up to 250 ms of jitter).
 const KILL_AFTER_MS: [u64; CYCLES] = [300, 800, 1300];
 
@@ -58,9 +58,9 @@ async fn postgres_acknowledged_writes_survive_kill_9_and_audit_verifies() {
 
 /// A filing the server answered with 201.
 #[derive(Debug, Clone)]
-struct Acked {
-    chain: String,
-    copies: Vec<String>,
+pub(crate) struct Acked {
+    pub(crate) chain: String,
+    pub(crate) copies: Vec<String>,
 }
 
 async fn kill_cycles(db: Db) {
@@ -150,7 +150,7 @@ async fn load_then_kill(server: &mut Server, delay: Duration) -> Vec<Acked> {
 }
 
 /// One writer: file statutory AMBER liaisons until the server goes away.
-async fn file_in_a_loop(
+pub(crate) async fn file_in_a_loop(
     s: Arc<Session>,
     acked: Arc<Mutex<Vec<Acked>>>,
     killing: Arc<AtomicBool>,
@@ -193,7 +193,7 @@ async fn file_in_a_loop(
     }
 }
 
-async fn sign_in(base: &str) -> Session {
+pub(crate) async fn sign_in(base: &str) -> Session {
     let client = Client::builder()
         .cookie_store(true)
         .timeout(Duration::from_secs(10))
@@ -215,7 +215,7 @@ async fn sign_in(base: &str) -> Session {
 }
 
 /// Chain ids and copy ids of every copy in the inbox, following the `next` cursor.
-async fn inbox(s: &Session) -> (HashSet<String>, HashSet<String>) {
+pub(crate) async fn inbox(s: &Session) -> (HashSet<String>, HashSet<String>) {
     let (mut chains, mut copies) = (HashSet::new(), HashSet::new());
     let mut cursor: Option<String> = None;
     loop {
@@ -242,7 +242,7 @@ async fn inbox(s: &Session) -> (HashSet<String>, HashSet<String>) {
 }
 
 /// `kakehashi audit verify` on the database must exit 0 and say so.
-async fn audit_verify(db: &Db) {
+pub(crate) async fn audit_verify(db: &Db) {
     let out = tokio::process::Command::new(BIN)
         .args(["audit", "verify"])
         .args(db.args())
@@ -264,16 +264,16 @@ async fn audit_verify(db: &Db) {
 
 /// The `kakehashi serve` child process; killed (SIGKILL) and reaped when dropped, so that a
 /// failing assertion never leaves a server behind.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
     log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
     /// Starts the binary on `db` with the demo world (loading it is idempotent), on a port the
     /// kernel picks (read back from the "listening on" line), and waits for `/healthz`.
-    async fn start(db: &Db) -> Server {
+    pub(crate) async fn start(db: &Db) -> Server {
         let mut child = Command::new(BIN)
             .arg("serve")
             .args(db.args())
@@ -329,7 +329,7 @@ impl Server {
     }
 
     /// SIGKILL, and check it was the signal that ended the process (not an earlier exit).
-    fn kill_9(&mut self) {
+    pub(crate) fn kill_9(&mut self) {
         self.child.kill().expect("kill -9");
         let status = self.child.wait().expect("wait");
         assert_eq!(
@@ -380,19 +380,19 @@ fn drain(
 
 /// The database the server runs on; removed (SQLite directory) or dropped (PostgreSQL database)
 /// afterwards. A failed SQLite run keeps its directory for inspection.
-enum Db {
+pub(crate) enum Db {
     Sqlite(PathBuf),
     Postgres { admin_url: String, name: String },
 }
 
 impl Db {
-    fn sqlite() -> Db {
+    pub(crate) fn sqlite() -> Db {
         let dir = std::env::temp_dir().join(format!("kkh-crash-{}", unique()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         Db::Sqlite(dir)
     }
 
-    async fn postgres() -> Db {
+    pub(crate) async fn postgres() -> Db {
         use sqlx::Connection;
         let admin_url = std::env::var("KAKEHASHI_TEST_PG")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
@@ -407,7 +407,7 @@ impl Db {
         Db::Postgres { admin_url, name }
     }
 
-    fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             Db::Sqlite(_) => "sqlite",
             Db::Postgres { .. } => "postgres",
@@ -415,7 +415,7 @@ impl Db {
     }
 
     /// The command-line arguments that point the binary at this database.
-    fn args(&self) -> Vec<String> {
+    pub(crate) fn args(&self) -> Vec<String> {
         match self {
             Db::Sqlite(dir) => vec!["--data-dir".into(), dir.display().to_string()],
             Db::Postgres { admin_url, name } => {
@@ -464,7 +464,7 @@ impl Drop for Db {
     }
 }
 
-fn unique() -> String {
+pub(crate) fn unique() -> String {
     let n = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_nanos())

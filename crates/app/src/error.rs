@@ -41,6 +41,13 @@ pub enum AppError {
     },
     #[error("too many attempts")]
     RateLimited { retry_after_secs: u64 },
+    /// The database could not be reached (e.g. PostgreSQL restarting): nothing was done; the
+    /// request may be retried.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// The disk holding the database is full: nothing was stored.
+    #[error("storage full: {0}")]
+    StorageFull(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -89,6 +96,8 @@ impl From<StoreError> for AppError {
                 message_ja: format!("既に存在します（{c}）"),
                 message_en: format!("already exists ({c})"),
             },
+            StoreError::Unavailable(m) => AppError::Unavailable(m),
+            StoreError::Full(m) => AppError::StorageFull(m),
             StoreError::Other(m) => AppError::Internal(m),
         }
     }

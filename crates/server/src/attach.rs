@@ -163,7 +163,7 @@ pub fn download_response(app: App, d: Visible<Download>) -> Response {
 }
 
 fn hex_bytes(hex: &str) -> Result<Vec<u8>, ()> {
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return Err(());
     }
     (0..hex.len())

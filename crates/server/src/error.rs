@@ -13,7 +13,8 @@ use serde_json::json;
 pub struct Problem {
     /// `/problems/<kind>`: `validation`, `unauthenticated`, `forbidden`,
     /// `password-change-required`, `not-found`, `conflict`, `rate-limited`, `payload-too-large`,
-    /// `unsupported-media-type`, `method-not-allowed`, `internal`, …
+    /// `unsupported-media-type`, `method-not-allowed`, `unavailable` (503: the database cannot
+    /// be reached; retry), `storage-full` (507: the disk is full, nothing stored), `internal`, …
     #[schema(example = "/problems/validation")]
     r#type: String,
     /// What went wrong, in English.
@@ -62,6 +63,8 @@ pub fn status_of(e: &AppError) -> (StatusCode, &'static str) {
         AppError::NotFound => (StatusCode::NOT_FOUND, "not-found"),
         AppError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
         AppError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate-limited"),
+        AppError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+        AppError::StorageFull(_) => (StatusCode::INSUFFICIENT_STORAGE, "storage-full"),
         AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }
 }
@@ -146,10 +149,28 @@ pub fn messages(e: &AppError) -> (String, String) {
             format!("試行回数が多すぎます。{retry_after_secs}秒後に再試行してください。"),
             format!("Too many attempts. Retry in {retry_after_secs} seconds."),
         ),
+        AppError::Unavailable(_) => (
+            "データベースに接続できません。何も保存していません。しばらくしてから再試行してください。".into(),
+            "The database is unavailable; nothing was stored. Retry in a moment.".into(),
+        ),
+        AppError::StorageFull(_) => (
+            "サーバの記憶領域（ディスク）が満杯のため保存できません。何も保存していません。プラットフォーム管理者に連絡してください。".into(),
+            "The server's storage (disk) is full; nothing was stored. Tell the platform administrator.".into(),
+        ),
         AppError::Internal(_) => (
             "内部エラーが発生しました。".into(),
             "Internal error.".into(),
         ),
+    }
+}
+
+/// Logs a failure of the server itself (not of the request) with its cause, for the operator.
+pub fn log_server_fault(e: &AppError) {
+    match e {
+        AppError::Internal(m) => tracing::error!("internal error: {m}"),
+        AppError::Unavailable(m) => tracing::error!("database unavailable: {m}"),
+        AppError::StorageFull(m) => tracing::error!("storage full, nothing stored: {m}"),
+        _ => {}
     }
 }
 
@@ -229,15 +250,17 @@ pub fn status_problem(status: StatusCode) -> (&'static str, &'static str, &'stat
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, slug) = status_of(&self.0);
-        if let AppError::Internal(m) = &self.0 {
-            tracing::error!("internal error: {m}");
-        }
+        log_server_fault(&self.0);
         let (ja, en) = messages(&self.0);
         let errors: Vec<_> = field_errors(&self.0)
             .into_iter()
             .map(|(field, rule, ja, en)| field_error(&field, &rule, &ja, &en))
             .collect();
         let mut res = problem(status, slug, &ja, &en, errors);
+        if let AppError::Unavailable(_) = self.0 {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
         if let AppError::RateLimited { retry_after_secs } = self.0 {
             if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                 res.headers_mut().insert(header::RETRY_AFTER, v);

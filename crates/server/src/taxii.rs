@@ -98,6 +98,14 @@ impl From<AppError> for TaxiiError {
                 "The password must be changed before the token may be used.".to_owned(),
             ),
             AppError::NotFound => ("Not found", "No such resource, or not readable.".to_owned()),
+            AppError::Unavailable(_) => (
+                "Service unavailable",
+                "The database is unavailable; nothing was stored. Retry in a moment.".to_owned(),
+            ),
+            AppError::StorageFull(_) => (
+                "Insufficient storage",
+                "The server's storage is full; nothing was stored.".to_owned(),
+            ),
             AppError::Internal(_) => ("Internal error", "The server failed.".to_owned()),
             other => ("Bad request", other.to_string()),
         };

@@ -5,6 +5,7 @@
 //! JSON text for lists, `$n` placeholders in order of appearance. What truly differs — connection
 //! settings, migrations, SQLite's single writer — stays in each backend's module.
 
+pub mod backup;
 mod convert;
 
 /// The embedded backend: one file in the data directory, WAL, `synchronous = FULL` so that an
@@ -53,6 +54,27 @@ pub mod sqlite {
             })
         }
 
+        /// Caps the database file at `pages` pages (default: its size now) on the writer
+        /// connection (`PRAGMA max_page_count`), so that SQLite answers SQLITE_FULL as it does
+        /// on a full disk; returns the cap. For fault tests; `limit_pages(Some(u32::MAX as u64))`
+        /// lifts it.
+        #[doc(hidden)]
+        pub async fn limit_pages(&self, pages: Option<u64>) -> Result<u64, sqlx::Error> {
+            let pages = match pages {
+                Some(p) => p,
+                None => {
+                    let n: i64 = sqlx::query_scalar("PRAGMA page_count")
+                        .fetch_one(&self.writer)
+                        .await?;
+                    n as u64
+                }
+            };
+            let cap: i64 = sqlx::query_scalar(&format!("PRAGMA max_page_count = {pages}"))
+                .fetch_one(&self.writer)
+                .await?;
+            Ok(cap as u64)
+        }
+
         /// One node only: live events stay inside the process.
         async fn publish_impl(&self, _payload: &str) -> kakehashi_store::StoreResult<bool> {
             Ok(false)
@@ -84,8 +106,13 @@ pub mod postgres {
     impl SqlStore {
         /// Connects to `url` (`postgres://…`) and migrates the schema.
         pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+            // While PostgreSQL is down (restarting, unreachable) a request waits at most this
+            // long for a connection and is then answered 503, instead of sqlx's default 30 s.
+            // Pooled connections are pinged before use, so after a restart the dead ones are
+            // dropped and new ones made: the server recovers by itself.
             let pool = PgPoolOptions::new()
                 .max_connections(16)
+                .acquire_timeout(std::time::Duration::from_secs(10))
                 .connect(url)
                 .await?;
             sqlx::migrate!("migrations/postgres").run(&pool).await?;

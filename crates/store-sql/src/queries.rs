@@ -262,6 +262,37 @@ fn audit_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<AuditEntry> {
     })
 }
 
+/// Verifies the audit hash chain and its stored head as `conn` sees them — inside the caller's
+/// transaction, so on one snapshot (a backup checks exactly what it copied). The same check as
+/// `kakehashi audit verify` ([`kakehashi_audit::verify`]); returns the number of entries.
+pub async fn verify_audit_on(conn: &mut <Db as sqlx::Database>::Connection) -> Result<u64, String> {
+    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| format!("reading the audit head: {e}"))?;
+    let seq: i64 = head.try_get("seq").map_err(|e| e.to_string())?;
+    let hash: String = head.try_get("hash").map_err(|e| e.to_string())?;
+    let mut entries = Vec::new();
+    let mut from = 1i64;
+    loop {
+        let rows = sqlx::query("SELECT * FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2")
+            .bind(from)
+            .bind(5000i64)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| format!("reading the audit log: {e}"))?;
+        let Some(last) = rows.last() else { break };
+        from = last.try_get::<i64, _>("seq").map_err(|e| e.to_string())? + 1;
+        for r in &rows {
+            entries.push(audit_from_row(r).map_err(|e| e.to_string())?);
+        }
+    }
+    let head = (seq != 0).then_some((seq as u64, hash.as_str()));
+    kakehashi_audit::verify(entries, head)
+        .map(|report| report.entries)
+        .map_err(|e| e.to_string())
+}
+
 const COPY_COLUMNS: &str = "c.id, c.chain_id, c.report_id, c.report_no, c.hop_kind, c.sender_org, \
     c.sender_person, c.addressee_org, c.added_recipients, c.tlp, c.importance, c.sector, \
     c.held_by_nisc, c.anonymised, c.parent_id, c.form, c.created_at";

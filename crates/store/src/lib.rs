@@ -43,6 +43,14 @@ pub enum StoreError {
     /// A uniqueness rule was violated (e.g. a login name already taken); carries the constraint.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The database cannot be reached or did not answer in time (PostgreSQL restarting, a
+    /// connection lost, the pool exhausted): the operation was not done; retrying later may work.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// The disk holding the database is full (SQLITE_FULL, PostgreSQL `disk_full`): the
+    /// transaction was rolled back, nothing of it is stored.
+    #[error("storage full: {0}")]
+    Full(String),
     #[error("storage error: {0}")]
     Other(String),
 }

@@ -370,9 +370,7 @@ pub fn error_page(lang: Lang, authed: Option<&Authed>, e: &AppError) -> Response
     if matches!(e, AppError::Unauthenticated) {
         return Redirect::to("/signin").into_response();
     }
-    if let AppError::Internal(m) = e {
-        tracing::error!("internal error: {m}");
-    }
+    crate::error::log_server_fault(e);
     let (status, _) = status_of(e);
     let (ja, en) = messages(e);
     status_page_for(lang, authed, status, &ja, &en)
