@@ -454,7 +454,7 @@ mod tests {
             }
         );
         assert_eq!(aggregate(&[40, 10]).median_minutes, Some(10));
-        let t0 = DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap();
+        let t0 = DateTime::<Utc>::from_timestamp(1_700_000_000, 0).expect("a valid time");
         assert_eq!(minutes_between(t0, t0 + chrono::Duration::seconds(150)), 2);
         assert_eq!(minutes_between(t0, t0 - chrono::Duration::minutes(5)), 0);
         assert_eq!(

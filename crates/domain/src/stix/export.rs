@@ -486,7 +486,7 @@ mod tests {
     use crate::provision::form::Indicator;
 
     fn t(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(s).expect("an RFC 3339 time").with_timezone(&Utc)
     }
 
     fn copy(id: &str, tlp: Tlp, text: &str, at: &str) -> LiaisonCopy {
@@ -528,7 +528,7 @@ mod tests {
         let a = stix_id("report", "copy:x");
         assert_eq!(a, stix_id("report", "copy:x"));
         assert_ne!(a, stix_id("report", "copy:y"));
-        let u = a.strip_prefix("report--").unwrap();
+        let u = a.strip_prefix("report--").expect("a report id");
         assert_eq!(u.len(), 36);
         assert_eq!(&u[14..15], "5");
         assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"));
@@ -551,7 +551,7 @@ mod tests {
             ),
         ];
         let objs = chain_objects(&chain(), &copies);
-        let types: Vec<&str> = objs.iter().map(|o| o["type"].as_str().unwrap()).collect();
+        let types: Vec<&str> = objs.iter().map(|o| o["type"].as_str().expect("a type")).collect();
         assert_eq!(
             types,
             [
@@ -612,9 +612,9 @@ mod tests {
         let b = bundle(provision_objects(&p));
         let types: Vec<&str> = b["objects"]
             .as_array()
-            .unwrap()
+            .expect("objects")
             .iter()
-            .map(|o| o["type"].as_str().unwrap())
+            .map(|o| o["type"].as_str().expect("a type"))
             .collect();
         assert_eq!(
             types,
@@ -638,11 +638,11 @@ mod tests {
     #[test]
     fn patterns_quote_their_values() {
         assert_eq!(
-            pattern(IndicatorKind::Url, "http://x.example/a'b").unwrap(),
+            pattern(IndicatorKind::Url, "http://x.example/a'b").expect("a pattern"),
             "[url:value = 'http://x.example/a\\'b']"
         );
         assert_eq!(
-            pattern(IndicatorKind::Ip, "2001:db8::1").unwrap(),
+            pattern(IndicatorKind::Ip, "2001:db8::1").expect("a pattern"),
             "[ipv6-addr:value = '2001:db8::1']"
         );
         assert!(pattern(IndicatorKind::Hash, "abc").is_none());
