@@ -486,7 +486,9 @@ mod tests {
     use crate::provision::form::Indicator;
 
     fn t(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).expect("an RFC 3339 time").with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(s)
+            .expect("an RFC 3339 time")
+            .with_timezone(&Utc)
     }
 
     fn copy(id: &str, tlp: Tlp, text: &str, at: &str) -> LiaisonCopy {
@@ -551,7 +553,10 @@ mod tests {
             ),
         ];
         let objs = chain_objects(&chain(), &copies);
-        let types: Vec<&str> = objs.iter().map(|o| o["type"].as_str().expect("a type")).collect();
+        let types: Vec<&str> = objs
+            .iter()
+            .map(|o| o["type"].as_str().expect("a type"))
+            .collect();
         assert_eq!(
             types,
             [
