@@ -1012,7 +1012,15 @@ async fn journey(backend: Backend) {
     for (label, path) in [
         ("cross-check", "/cross-check"),
         ("situation-dependencies", "/situation/dependencies"),
+        ("exercises", "/exercises"),
+        ("provision-sources", "/provisions/sources"),
     ] {
+        d.goto(&format!("{base}{path}")).await;
+        d.walk(&mut w, label).await;
+    }
+    // An operator's own risk register and continuity plans (the demo's).
+    d.sign_in(&base, "op-power").await;
+    for (label, path) in [("risk", "/risk"), ("continuity", "/continuity")] {
         d.goto(&format!("{base}{path}")).await;
         d.walk(&mut w, label).await;
     }
@@ -1040,6 +1048,9 @@ async fn journey(backend: Backend) {
     d.cmd(reqwest::Method::DELETE, "/cookie", None).await;
     d.goto(&format!("{base}/signin")).await;
     d.walk(&mut w, "signin").await;
+    // The public channel (TLP:CLEAR), read without signing in.
+    d.goto(&format!("{base}/public")).await;
+    d.walk(&mut w, "public").await;
     w.finish();
 }
 

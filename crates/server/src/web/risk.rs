@@ -162,11 +162,11 @@ fn risk_form(
                 label.check { input type="checkbox" name="hse" value="on" checked[d.hse]; " " (lang.t("HSE（健康・安全・環境）にも関わる", "Also a health, safety or environment (HSE) risk")) }
                 @if !r.services.is_empty() {
                     fieldset { legend { (lang.t("影響を受けるサービス", "Services it threatens")) }
-                        @for s in &r.services { label.check { input type="checkbox" name="services" value=(s.id) checked[d.services.contains(&s.id)]; " " (s.input.name) } } }
+                        @for s in &r.services { label.check { input type="checkbox" name="services" value=(s.id) checked[d.services.contains(&s.id)]; " " span translate="no" { (s.input.name) } } } }
                 }
                 @if !r.assets.is_empty() {
                     fieldset { legend { (lang.t("関係する資産", "Assets")) }
-                        @for a in &r.assets { label.check { input type="checkbox" name="assets" value=(a.id) checked[d.assets.contains(&a.id)]; " " (a.input.name) } } }
+                        @for a in &r.assets { label.check { input type="checkbox" name="assets" value=(a.id) checked[d.assets.contains(&a.id)]; " " span translate="no" { (a.input.name) } } } }
                 }
                 label { (lang.t("照合キーワード（1行に1つ。新たな脅威情報と照合します）", "Keywords matched against new threat information (one per line)")) textarea name="keywords" rows="2" { (d.keywords.join("\n")) } }
             }
@@ -176,10 +176,10 @@ fn risk_form(
                     "資産ベース：資産の重要度 × 発生可能性 × 脆弱性。事業被害ベース：事業被害の大きさ × 発生可能性 × 脆弱性。未評価の項目は空欄のままにできます。",
                     "Asset-based: asset importance × likelihood × vulnerability. Business-damage-based: damage size × likelihood × vulnerability. Leave a factor empty until rated."
                 )) }
-                label { (lang.t("発生可能性", "Likelihood")) " (1–" (c.likelihood_levels) ") " input type="number" name="likelihood" min="1" max=(c.likelihood_levels) value=(opt(d.likelihood)); " " span.muted { (scale_hint(&c.likelihood_labels)) } }
-                " " label { (lang.t("事業被害の大きさ（事業被害ベース）", "Damage size (business-damage-based)")) " (1–" (c.impact_levels) ") " input type="number" name="damage" min="1" max=(c.impact_levels) value=(opt(d.damage)); " " span.muted { (scale_hint(&c.impact_labels)) } }
+                label { (lang.t("発生可能性", "Likelihood")) " (1–" (c.likelihood_levels) ") " input type="number" name="likelihood" min="1" max=(c.likelihood_levels) value=(opt(d.likelihood)); " " span.muted translate="no" { (scale_hint(&c.likelihood_labels)) } }
+                " " label { (lang.t("事業被害の大きさ（事業被害ベース）", "Damage size (business-damage-based)")) " (1–" (c.impact_levels) ") " input type="number" name="damage" min="1" max=(c.impact_levels) value=(opt(d.damage)); " " span.muted translate="no" { (scale_hint(&c.impact_labels)) } }
                 @if c.vulnerability_levels > 1 {
-                    " " label { (lang.t("脆弱性", "Vulnerability")) " (1–" (c.vulnerability_levels) ") " input type="number" name="vulnerability" min="1" max=(c.vulnerability_levels) value=(opt(d.vulnerability)); " " span.muted { (scale_hint(&c.vulnerability_labels)) } }
+                    " " label { (lang.t("脆弱性", "Vulnerability")) " (1–" (c.vulnerability_levels) ") " input type="number" name="vulnerability" min="1" max=(c.vulnerability_levels) value=(opt(d.vulnerability)); " " span.muted translate="no" { (scale_hint(&c.vulnerability_labels)) } }
                 }
             }
             fieldset { legend { (lang.t("リスク評価", "Evaluation")) }
@@ -255,14 +255,14 @@ async fn risk_page(
     let method = AnalysisMethod::from_code(&x.input.method);
     let body = html! {
         p { a href="/risk" { (lang.t("← リスク管理", "← Risk management")) } }
-        h1 { (x.input.title) }
+        h1 translate="no" { (x.input.title) }
         @if let Some(e) = err { (err_box(lang, e)) }
         @if let Some(f) = &x.reassess {
             p.notice #reassess {
                 span.badge.reassess { (lang.t("要再評価", "Reassess")) } " "
                 (lang.t("新たな脅威情報 ", "New threat information: "))
                 a href={ "/provisions/" (f.provision) } { (lang.t("情報提供 ", "provision ")) (f.provision_ident) }
-                (lang.t(" がこのリスクの「", " names this risk's term “")) (f.matched) (lang.t("」に触れています。分析を見直してください。", "”. Review the analysis."))
+                (lang.t(" がこのリスクの「", " names this risk's term “")) span translate="no" { (f.matched) } (lang.t("」に触れています。分析を見直してください。", "”. Review the analysis."))
                 @if r.may_edit {
                     form.inline method="post" action={ "/risk/risks/" (x.id) "/reassessed" } {
                         input type="hidden" name="csrf" value=(csrf);
@@ -278,9 +278,9 @@ async fn risk_page(
             dd { (x.input.categories.iter().filter_map(|c| ThreatCategory::from_code(c)).map(|c| lang.t(c.label_ja(), c.label_en())).collect::<Vec<_>>().join(lang.t("、", ", ")))
                 @if let Some(t) = SupplyChainThreat::from_code(&x.input.supply_chain_threat) { " / " (lang.t(t.label_ja(), t.label_en())) }
                 @if x.input.hse { " / HSE" } }
-            @if !x.input.scenario.is_empty() { dt { (lang.t("シナリオ", "Scenario")) } dd { (x.input.scenario) } }
-            dt { (lang.t("サービス", "Services")) } dd { (names(&x.input.services, false)) }
-            dt { (lang.t("資産", "Assets")) } dd { (names(&x.input.assets, true)) }
+            @if !x.input.scenario.is_empty() { dt { (lang.t("シナリオ", "Scenario")) } dd translate="no" { (x.input.scenario) } }
+            dt { (lang.t("サービス", "Services")) } dd translate="no" { (names(&x.input.services, false)) }
+            dt { (lang.t("資産", "Assets")) } dd translate="no" { (names(&x.input.assets, true)) }
             dt { (lang.t("分析手法", "Method")) } dd { @if let Some(m) = method { (lang.t(m.label_ja(), m.label_en())) } }
             dt { (lang.t("要素", "Factors")) }
             dd {
@@ -289,10 +289,10 @@ async fn risk_page(
                 @if c.vulnerability_levels > 1 { " × " (lang.t("脆弱性 ", "vulnerability ")) @match x.input.vulnerability { Some(i) => (i), None => "—" } }
             }
             dt { (lang.t("リスク値（基準値）", "Level (threshold)")) } dd #risk-level { (level_cell(lang, c.threshold, x)) }
-            @if x.input.selected { dt { (lang.t("選定の理由", "Why selected")) } dd { (x.input.selection_reason) } }
-            @if !x.input.department.is_empty() { dt { (lang.t("管理部門", "Department")) } dd { (x.input.department) } }
-            @if !x.input.control_status.is_empty() { dt { (lang.t("管理策の導入状況", "Controls in place")) } dd { (x.input.control_status) } }
-            @if !x.input.keywords.is_empty() { dt { (lang.t("照合キーワード", "Keywords")) } dd { (x.input.keywords.join(", ")) } }
+            @if x.input.selected { dt { (lang.t("選定の理由", "Why selected")) } dd translate="no" { (x.input.selection_reason) } }
+            @if !x.input.department.is_empty() { dt { (lang.t("管理部門", "Department")) } dd translate="no" { (x.input.department) } }
+            @if !x.input.control_status.is_empty() { dt { (lang.t("管理策の導入状況", "Controls in place")) } dd translate="no" { (x.input.control_status) } }
+            @if !x.input.keywords.is_empty() { dt { (lang.t("照合キーワード", "Keywords")) } dd translate="no" { (x.input.keywords.join(", ")) } }
         }
         section #risk-plans {
             h2 { (lang.t("リスク対応計画", "Treatment plans")) }
@@ -300,9 +300,9 @@ async fn risk_page(
             @else {
                 table.list { thead { tr { th { (lang.t("対応内容", "Action")) } th { (lang.t("目標とする状態", "Target state")) } th { (lang.t("担当", "Owner")) } th { (lang.t("期限", "Due")) } th { (lang.t("評価方法", "Evaluation")) } th { (lang.t("状況", "Status")) } } }
                     tbody { @for t in &plans { tr {
-                        td { (t.action) } td { (t.target_state) } td { (t.owner) }
+                        td translate="no" { (t.action) } td translate="no" { (t.target_state) } td translate="no" { (t.owner) }
                         td { (t.due_on.format("%Y-%m-%d").to_string()) " " (due_badge(lang, t.due_state)) }
-                        td { (t.evaluation) }
+                        td translate="no" { (t.evaluation) }
                         td { (treatment_status(lang, csrf, r.may_edit, t)) }
                     } } } }
             }
@@ -425,14 +425,14 @@ fn asset_form(
             input type="hidden" name="csrf" value=(csrf);
             label { (lang.t("資産名", "Asset")) " * " input type="text" name="name" value=(d.name) required; }
             label { (lang.t("種別", "Kind")) " " select name="kind" { @for k in AssetKind::ALL { option value=(k.code()) selected[d.kind == k.code()] { (lang.t(k.label_ja(), k.label_en())) } } } }
-            " " label { (lang.t("重要度", "Importance")) " (1–" (c.impact_levels) ") " input type="number" name="importance" min="1" max=(c.impact_levels) value=(d.importance.max(1)); " " span.muted { (scale_hint(&c.impact_labels)) } }
+            " " label { (lang.t("重要度", "Importance")) " (1–" (c.impact_levels) ") " input type="number" name="importance" min="1" max=(c.impact_levels) value=(d.importance.max(1)); " " span.muted translate="no" { (scale_hint(&c.impact_labels)) } }
             label { (lang.t("製品・型番（1行に1つ）", "Products (one per line)")) textarea name="products" rows="2" { (d.products.join("\n")) } }
             label { (lang.t("支える業務（1行に1つ）", "Operations it supports (one per line)")) textarea name="operations" rows="2" { (d.operations.join("\n")) } }
             label { (lang.t("管理者", "Owner")) " " input type="text" name="owner" value=(d.owner); }
             " " label { (lang.t("所在（海外拠点・クラウド・委託先等）", "Location (overseas base, cloud, contractor…)")) " " input type="text" name="location" value=(d.location); }
             @if !r.services.is_empty() {
                 fieldset { legend { (lang.t("支えるサービス", "Services it supports")) }
-                    @for s in &r.services { label.check { input type="checkbox" name="services" value=(s.id) checked[d.services.contains(&s.id)]; " " (s.input.name) } } }
+                    @for s in &r.services { label.check { input type="checkbox" name="services" value=(s.id) checked[d.services.contains(&s.id)]; " " span translate="no" { (s.input.name) } } } }
             }
             div.actions { button type="submit" { (if x.is_some() { lang.t("保存", "Save") } else { lang.t("資産を追加", "Add asset") }) } }
         }
@@ -618,7 +618,7 @@ async fn register_page(s: &AppState, a: &Authed, lang: Lang, err: Option<&AppErr
             @else {
                 table.list { thead { tr { th { (lang.t("サービス", "Service")) } th { (lang.t("業務", "Operations")) } th { (lang.t("許容復旧時間", "Tolerable recovery")) } } }
                     tbody { @for x in &r.services { tr {
-                        td { (entry_link(r.may_edit, &x.id, &x.input.name)) } td { (x.input.operations.join(lang.t("、", ", "))) }
+                        td translate="no" { (entry_link(r.may_edit, &x.id, &x.input.name)) } td translate="no" { (x.input.operations.join(lang.t("、", ", "))) }
                         td { @if let Some(h) = x.input.recovery_time_hours { (h) (lang.t("時間", " h")) } }
                     } } } }
             }
@@ -633,9 +633,9 @@ async fn register_page(s: &AppState, a: &Authed, lang: Lang, err: Option<&AppErr
             @else {
                 table.list { thead { tr { th { (lang.t("資産", "Asset")) } th { (lang.t("種別", "Kind")) } th { (lang.t("重要度", "Importance")) } th { (lang.t("製品", "Products")) } th { (lang.t("サービス", "Services")) } } }
                     tbody { @for x in &r.assets { tr {
-                        td { (entry_link(r.may_edit, &x.id, &x.input.name)) } td { (lang.t(x.kind_label_ja, x.kind_label_en)) } td { (x.input.importance) }
-                        td { (x.input.products.join(", ")) }
-                        td { (x.input.services.iter().map(|i| name_of(i)).collect::<Vec<_>>().join(lang.t("、", ", "))) }
+                        td translate="no" { (entry_link(r.may_edit, &x.id, &x.input.name)) } td { (lang.t(x.kind_label_ja, x.kind_label_en)) } td { (x.input.importance) }
+                        td translate="no" { (x.input.products.join(", ")) }
+                        td translate="no" { (x.input.services.iter().map(|i| name_of(i)).collect::<Vec<_>>().join(lang.t("、", ", "))) }
                     } } } }
             }
             @if r.may_edit {
@@ -649,12 +649,12 @@ async fn register_page(s: &AppState, a: &Authed, lang: Lang, err: Option<&AppErr
             @else {
                 table.list #risks { thead { tr { th { (lang.t("リスク", "Risk")) } th { (lang.t("種類", "Category")) } th { (lang.t("手法", "Method")) } th { (lang.t("リスク値", "Level")) } th { (lang.t("状況", "State")) } } }
                     tbody { @for x in &r.risks { tr id={ "risk-" (x.id) } {
-                        td { a href={ "/risk/risks/" (x.id) } { (x.input.title) }
+                        td translate="no" { a href={ "/risk/risks/" (x.id) } { (x.input.title) }
                             @if !x.input.assets.is_empty() { br; span.muted { (x.input.assets.iter().map(|i| name_of(i)).collect::<Vec<_>>().join(lang.t("、", ", "))) } }
                             @if let Some(f) = &x.reassess {
                                 br; span.badge.reassess { (lang.t("要再評価", "Reassess")) } " "
                                 a href={ "/provisions/" (f.provision) } { (lang.t("情報提供 ", "Provision ")) (f.provision_ident) }
-                                " " span.muted { (lang.t("（一致：", "(matched: ")) (f.matched) (lang.t("）", ")")) }
+                                " " span.muted { (lang.t("（一致：", "(matched: ")) span translate="no" { (f.matched) } (lang.t("）", ")")) }
                                 @if r.may_edit {
                                     form.inline method="post" action={ "/risk/risks/" (x.id) "/reassessed" } {
                                         input type="hidden" name="csrf" value=(csrf);
@@ -682,7 +682,7 @@ async fn register_page(s: &AppState, a: &Authed, lang: Lang, err: Option<&AppErr
             @else {
                 table.list #treatments { thead { tr { th { (lang.t("対応内容", "Action")) } th { (lang.t("リスク", "Risk")) } th { (lang.t("担当", "Owner")) } th { (lang.t("期限", "Due")) } th { (lang.t("状況", "Status")) } } }
                     tbody { @for t in &r.treatments { tr {
-                        td { (t.action) } td { (t.risk_title) } td { (t.owner) }
+                        td translate="no" { (t.action) } td translate="no" { (t.risk_title) } td translate="no" { (t.owner) }
                         td { (t.due_on.format("%Y-%m-%d").to_string()) " " (due_badge(lang, t.due_state)) }
                         td { (treatment_status(lang, csrf, r.may_edit, t)) }
                     } } } }
@@ -690,7 +690,7 @@ async fn register_page(s: &AppState, a: &Authed, lang: Lang, err: Option<&AppErr
             @if r.may_edit && !r.risks.is_empty() {
                 form #treatment-form method="post" action="/risk/treatments" {
                     input type="hidden" name="csrf" value=(csrf);
-                    label { (lang.t("リスク", "Risk")) " " select name="risk" { @for x in &r.risks { option value=(x.id) { (x.input.title) } } } }
+                    label { (lang.t("リスク", "Risk")) " " select name="risk" { @for x in &r.risks { option value=(x.id) translate="no" { (x.input.title) } } } }
                     label { (lang.t("対応内容", "Action")) " * " textarea name="action" rows="2" required {} }
                     label { (lang.t("担当", "Owner")) " " input type="text" name="owner"; }
                     " " label { (lang.t("期限", "Due")) " * " input type="date" name="due_on" required; }
@@ -911,7 +911,7 @@ fn plan_form(
             label { (lang.t("引継ぎ先（IT-BCP・CP → BCP）", "Hands over to (IT-BCP / CP → BCP)")) " " select name="hands_over_to" {
                 option value="" { (lang.t("（なし）", "(none)")) }
                 @for q in plans.iter().filter(|q| q.kind == PlanKind::Bcp && Some(&q.id) != p.map(|p| &p.id)) {
-                    option value=(q.id) selected[input.hands_over_to == q.id] { (q.input.title) } } } }
+                    option value=(q.id) selected[input.hands_over_to == q.id] translate="no" { (q.input.title) } } } }
             label { (lang.t("引継ぎ基準", "Hand-over criteria")) textarea name="handover_criteria" rows="2" { (input.handover_criteria) } }
             label { (lang.t("遮断・停止ポイント（1行に「ポイント | 判断責任者 | 判断材料」）", "Cut-off points (one per line: point | decision-maker | decision information)"))
                 textarea name="cutoff_points" rows="3" { (cut) } }
@@ -980,7 +980,7 @@ async fn plans_page(s: &AppState, a: &Authed, lang: Lang, err: Option<&AppError>
         @else {
             table.list #plans { thead { tr { th { (lang.t("計画", "Plan")) } th { (lang.t("種別", "Kind")) } th { (lang.t("状態", "Status")) } th { (lang.t("チェック", "Checklist")) } th { (lang.t("見直し予定", "Review")) } } }
                 tbody { @for p in &plans { tr {
-                    td { a href={ "/continuity/plans/" (p.id) } { (p.input.title) } }
+                    td translate="no" { a href={ "/continuity/plans/" (p.id) } { (p.input.title) } }
                     td { (lang.t(p.kind_label_ja, p.kind_label_en)) }
                     td { (plan_status_badge(lang, p.status)) }
                     td { (lang.t("適合 ", "pass ")) (p.summary.pass) " / " (lang.t("不適合 ", "fail ")) (p.summary.fail) " / " (lang.t("未確認 ", "unchecked ")) (p.summary.unchecked) }
@@ -1038,19 +1038,19 @@ async fn plan_page(
     let reference = kakehashi_reference::risk_reference();
     let body = html! {
         p { a href="/continuity" { (lang.t("← 事業継続計画", "← Continuity plans")) } }
-        h1 { (p.input.title) }
+        h1 translate="no" { (p.input.title) }
         @if let Some(e) = err { (err_box(lang, e)) }
         dl #plan {
             dt { (lang.t("種別", "Kind")) } dd { (lang.t(p.kind_label_ja, p.kind_label_en)) }
             dt { (lang.t("状態", "Status")) } dd #plan-status { (plan_status_badge(lang, p.status)) }
-            dt { (lang.t("発動基準", "Activation criteria")) } dd { (p.input.activation_criteria) }
+            dt { (lang.t("発動基準", "Activation criteria")) } dd translate="no" { (p.input.activation_criteria) }
             @if let Some(t) = &p.hands_over_to_title {
-                dt { (lang.t("引継ぎ先", "Hands over to")) } dd { (t) " — " (p.input.handover_criteria) }
+                dt { (lang.t("引継ぎ先", "Hands over to")) } dd translate="no" { (t) " — " (p.input.handover_criteria) }
             }
             dt { (lang.t("遮断・停止ポイント", "Cut-off points")) }
-            dd { ul { @for c in &p.input.cutoff_points { li { (c.point) " — " (lang.t("判断責任者：", "decides: ")) (c.decision_maker) @if !c.criteria.is_empty() { " (" (c.criteria) ")" } } } } }
+            dd { ul { @for c in &p.input.cutoff_points { li { span translate="no" { (c.point) } " — " (lang.t("判断責任者：", "decides: ")) span translate="no" { (c.decision_maker) } @if !c.criteria.is_empty() { " (" span translate="no" { (c.criteria) } ")" } } } } }
             dt { (lang.t("情報共有手段", "Communication channels")) }
-            dd { ul { @for c in &p.input.channels { li { (c.channel) " → " (lang.t("代替：", "fallback: ")) (c.fallback) } } } }
+            dd { ul { @for c in &p.input.channels { li { span translate="no" { (c.channel) } " → " (lang.t("代替：", "fallback: ")) span translate="no" { (c.fallback) } } } } }
             dt { (lang.t("見直し予定日", "Next review")) } dd { (p.input.review_on) " " @if let Some(d) = p.review_state { (due_badge(lang, d)) } }
         }
         @if !p.approval_gaps.is_empty() && p.status == PlanStatus::Draft {
