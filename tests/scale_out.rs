@@ -1,8 +1,9 @@
 //! Scale-out: two server nodes on one PostgreSQL, as the product runs for many users. A session
 //! made on one node holds on the other (and ends on both), a liaison filed through one node
-//! reaches a client connected to the other live, and NISC's R- and T-numbers stay one gapless
-//! sequence when both nodes number at the same moment. (Webhooks, digests and reminders
-//! delivered once across nodes are tested where they live: `webhooks`, `mail`,
+//! reaches a client connected to the other live, NISC's R- and T-numbers stay one gapless
+//! sequence when both nodes number at the same moment, and an organisation renamed through one
+//! node is named anew by the other, which keeps the directory in memory. (Webhooks, digests and
+//! reminders delivered once across nodes are tested where they live: `webhooks`, `mail`,
 //! `reporting_deadlines`.) SQLite is the embedded single-node default, so this runs on
 //! PostgreSQL only.
 
@@ -148,4 +149,49 @@ async fn two_nodes_share_sessions_live_events_and_numbering() {
         t_numbers, expected,
         "one gapless sequence across both nodes"
     );
+
+    // Each node keeps the organisation directory in memory; a rename through node a is what
+    // node b shows at its next read, though b had read (and kept) the old name just before.
+    let admin = srv.login_admin().await;
+    let name_on = |base: String, id: String| {
+        let s = on(&admin, &base);
+        async move {
+            let (st, v) = s.get("/api/v1/orgs").await;
+            assert_eq!(st, 200, "{v}");
+            let list = v
+                .as_array()
+                .or_else(|| v["items"].as_array())
+                .cloned()
+                .expect("the directory");
+            list.into_iter()
+                .find(|o| o["id"] == id.as_str())
+                .map(|o| o["name_ja"].as_str().expect("name").to_owned())
+                .expect("the organisation is listed")
+        }
+    };
+    let rail = {
+        let (st, me) = on(&srv.login("op-rail").await, &node_a)
+            .get("/api/v1/me")
+            .await;
+        assert_eq!(st, 200, "{me}");
+        me["person"]["org"].as_str().expect("org").to_owned()
+    };
+    let before = name_on(node_b.clone(), rail.clone()).await;
+    assert!(
+        !before.is_empty() && before != "改称鉄道株式会社",
+        "{before}"
+    );
+    let (st, v) = on(&admin, &node_a)
+        .patch(
+            &format!("/api/v1/orgs/{rail}"),
+            json!({ "name_ja": "改称鉄道株式会社" }),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(
+        name_on(node_b.clone(), rail.clone()).await,
+        "改称鉄道株式会社",
+        "node b reads the directory again once it changed"
+    );
+    assert_eq!(name_on(node_a.clone(), rail).await, "改称鉄道株式会社");
 }

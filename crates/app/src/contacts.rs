@@ -411,7 +411,7 @@ impl App {
         }
         let today = self.today();
         let mut out = Vec::new();
-        for rec in self.store.orgs().await? {
+        for rec in self.directory_records().await?.iter().cloned() {
             let Ok(org) = org_from_record(&rec) else {
                 continue;
             };

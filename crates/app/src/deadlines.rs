@@ -435,9 +435,9 @@ impl App {
         phase: ReminderPhase,
         key: &ReminderKey,
     ) -> AppResult<()> {
-        let orgs_all = self.store.orgs().await?;
+        let orgs_all = self.directory_records().await?;
         let mut orgs: Vec<OrgId> = vec![chain.origin_org.clone()];
-        for o in &orgs_all {
+        for o in orgs_all.iter() {
             if o.kind == OrgKind::CiMinistry.code()
                 && o.sectors.contains(&chain.sector)
                 && !orgs.contains(&o.id)

@@ -465,11 +465,10 @@ impl App {
     /// Org names in both languages.
     pub(crate) async fn org_names(&self) -> AppResult<HashMap<OrgId, (String, String)>> {
         Ok(self
-            .store
-            .orgs()
+            .directory_records()
             .await?
-            .into_iter()
-            .map(|o| (o.id, (o.name_ja, o.name_en)))
+            .iter()
+            .map(|o| (o.id.clone(), (o.name_ja.clone(), o.name_en.clone())))
             .collect())
     }
 

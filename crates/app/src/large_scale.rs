@@ -387,8 +387,8 @@ impl App {
 
     /// Tells every connected client to look again (the banner); the event carries no content.
     async fn announce_mode(&self) {
-        let orgs: Vec<OrgId> = match self.store.orgs().await {
-            Ok(o) => o.into_iter().map(|o| o.id).collect(),
+        let orgs: Vec<OrgId> = match self.directory_records().await {
+            Ok(o) => o.iter().map(|o| o.id.clone()).collect(),
             Err(_) => return,
         };
         self.emit(Event {

@@ -482,9 +482,10 @@ impl App {
     }
 
     async fn ministry_of(&self, sector: &str) -> AppResult<OrgRecord> {
-        let orgs = self.store.orgs().await?;
-        orgs.into_iter()
+        let orgs = self.directory_records().await?;
+        orgs.iter()
             .find(|o| o.kind == OrgKind::CiMinistry.code() && o.sectors.iter().any(|s| s == sector))
+            .cloned()
             .ok_or_else(|| {
                 AppError::bad_field(
                     "sector",

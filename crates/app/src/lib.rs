@@ -116,6 +116,9 @@ pub struct App {
     pub node: Arc<str>,
     /// Refused attempts counted for the audit log (see [`refusals`]).
     pub refusals: Arc<refusals::Refusals>,
+    /// This node's copy of the organisation directory with the version it was read at
+    /// ([`App::directory_records`]).
+    directory: Arc<std::sync::RwLock<Option<(i64, Arc<Vec<kakehashi_store::OrgRecord>>)>>>,
 }
 
 impl App {
@@ -130,6 +133,7 @@ impl App {
             resolver: Arc::new(egress::SystemResolver),
             node: new_id().into(),
             refusals: Arc::new(refusals::Refusals::default()),
+            directory: Arc::default(),
         }
     }
 

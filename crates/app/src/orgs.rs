@@ -10,6 +10,7 @@ use kakehashi_domain::text::{clean, clean_list, Subject};
 use kakehashi_domain::{Employment, OrgId, OrgKind, PersonId, Role};
 use kakehashi_store::{OrgRecord, PersonRecord, StoreError};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Fixed id of the hub organisation.
 pub const NISC_ORG: &str = "nisc";
@@ -748,7 +749,32 @@ impl App {
 
     /// The directory of organisations (names and kinds are not restricted information).
     pub async fn organisations(&self) -> AppResult<Vec<OrgRecord>> {
-        Ok(self.store.orgs().await?)
+        Ok(self.directory_records().await?.as_ref().clone())
+    }
+
+    /// Every organisation's record, from this node's copy of the directory while the store's
+    /// directory version is the one the copy was read at: one small read per use instead of the
+    /// whole directory, and a change made through any node is seen at the next use (the version
+    /// moves in the same transaction as the change, and is read before the directory).
+    pub async fn directory_records(&self) -> AppResult<Arc<Vec<OrgRecord>>> {
+        let version = self.store.directory_version().await?;
+        let cached = self
+            .directory
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .filter(|(v, _)| *v == version)
+            .map(|(_, orgs)| Arc::clone(orgs));
+        if let Some(orgs) = cached {
+            return Ok(orgs);
+        }
+        let orgs = Arc::new(self.store.orgs().await?);
+        *self
+            .directory
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some((version, Arc::clone(&orgs)));
+        Ok(orgs)
     }
 
     /// The directory as `actor` may see it: names, kinds and sectors of every organisation;
@@ -756,10 +782,10 @@ impl App {
     /// ranges) only of organisations the actor administers.
     pub async fn directory(&self, actor: &Actor) -> AppResult<Vec<OrgRecord>> {
         Ok(self
-            .store
-            .orgs()
+            .directory_records()
             .await?
-            .into_iter()
+            .iter()
+            .cloned()
             .map(|mut o| {
                 if !actor.may_manage_people_of(&o.id) {
                     for list in [

@@ -706,7 +706,7 @@ impl App {
     }
 
     async fn orgs_all(&self) -> AppResult<Vec<OrgRecord>> {
-        Ok(self.store.orgs().await?)
+        Ok(self.directory_records().await?.as_ref().clone())
     }
 
     /// Sends a draft: refuses while blockers remain, numbers it T<n> / T<n>-<k>, delivers to

@@ -290,11 +290,11 @@ impl App {
     pub async fn shared_assessments(&self, actor: &Actor) -> AppResult<Vec<AssessmentRecord>> {
         let viewer = actor.viewer()?;
         let mut out = Vec::new();
-        for o in self.store.orgs().await? {
+        for o in self.directory_records().await?.iter() {
             if o.id == actor.org.id || o.kind != OrgKind::Operator.code() {
                 continue;
             }
-            let owner = org_from_record(&o)?;
+            let owner = org_from_record(o)?;
             for mut a in self.store.assessments_of_org(&o.id).await? {
                 if !a.shared_with.contains(&actor.org.id) {
                     continue;
@@ -905,7 +905,7 @@ impl App {
             .into_iter()
             .filter(|r| sectors.contains(&r.sector))
             .collect();
-        let orgs = self.store.orgs().await?;
+        let orgs = self.directory_records().await?;
         let rates = sectors
             .iter()
             .map(|s| ResponseRate {

@@ -114,6 +114,15 @@ impl SqlStore {
     async fn begin(&self) -> StoreResult<Tx<'static>> {
         self.writer.begin().await.map_err(map_err)
     }
+
+    /// Moves the directory's version on, inside the transaction that changes `organisations`.
+    async fn bump_directory(tx: &mut Tx<'_>) -> StoreResult<()> {
+        sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'directory'")
+            .execute(&mut **tx)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
 }
 
 fn org_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<OrgRecord> {
@@ -370,6 +379,7 @@ impl Store for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
+        Self::bump_directory(&mut tx).await?;
         Self::audit_in(&mut tx, vec![audit], o.created_at).await?;
         tx.commit().await.map_err(map_err)
     }
@@ -400,6 +410,7 @@ impl Store for SqlStore {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        Self::bump_directory(&mut tx).await?;
         Self::audit_in(&mut tx, vec![audit], Utc::now()).await?;
         tx.commit().await.map_err(map_err)
     }
@@ -411,6 +422,13 @@ impl Store for SqlStore {
             .await
             .map_err(map_err)?;
         org_from_row(&r)
+    }
+
+    async fn directory_version(&self) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT value FROM counters WHERE name = 'directory'")
+            .fetch_one(&self.reader)
+            .await
+            .map_err(map_err)
     }
 
     async fn orgs(&self) -> StoreResult<Vec<OrgRecord>> {

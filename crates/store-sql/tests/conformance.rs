@@ -106,6 +106,7 @@ macro_rules! cases {
 cases!(
     settings_upsert,
     orgs_and_people,
+    directory_version_moves_with_each_change,
     sessions_expire,
     api_tokens,
     numbering_on_receipt,

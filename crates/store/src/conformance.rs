@@ -15,6 +15,7 @@ mod risk_cases;
 pub const CASES: &[&str] = &[
     "settings_upsert",
     "orgs_and_people",
+    "directory_version_moves_with_each_change",
     "sessions_expire",
     "api_tokens",
     "numbering_on_receipt",
@@ -63,6 +64,9 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
         }
         "settings_upsert" => settings_upsert(store).await,
         "orgs_and_people" => orgs_and_people(store).await,
+        "directory_version_moves_with_each_change" => {
+            directory_version_moves_with_each_change(store).await
+        }
         "sessions_expire" => sessions_expire(store).await,
         "api_tokens" => api_tokens(store).await,
         "numbering_on_receipt" => numbering_on_receipt(store).await,
@@ -4023,5 +4027,47 @@ pub async fn standards_assessments_and_surveys(store: Arc<dyn Store>) {
         audit_after - audit_before,
         11,
         "two standard puts, two inserts, one update, two tasks, one survey, two responses, one close"
+    );
+}
+
+/// The directory's version moves in the transaction of every insert and update of an
+/// organisation, and only then: a refused update and reads leave it where it was, so a node's
+/// copy of the directory read at the current version is the directory.
+pub async fn directory_version_moves_with_each_change(store: Arc<dyn Store>) {
+    let v0 = store.directory_version().await.expect("version");
+    store
+        .insert_org(&org("op", "operator", &["electric_power"]), draft("org"))
+        .await
+        .expect("insert");
+    let v1 = store.directory_version().await.expect("version");
+    assert!(v1 > v0, "an insert moves it: {v0} → {v1}");
+    let mut renamed = org("op", "operator", &["electric_power"]);
+    renamed.name_ja = "改称後 株式会社".into();
+    store
+        .update_org(&renamed, draft("org-upd"))
+        .await
+        .expect("update");
+    let v2 = store.directory_version().await.expect("version");
+    assert!(v2 > v1, "an update moves it: {v1} → {v2}");
+    assert!(matches!(
+        store
+            .update_org(&org("nope", "operator", &[]), draft("missing"))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store
+            .insert_org(&org("op", "operator", &[]), draft("dup"))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store.orgs().await.expect("orgs")[0].name_ja,
+        "改称後 株式会社"
+    );
+    assert_eq!(
+        store.directory_version().await.expect("version"),
+        v2,
+        "refused writes and reads leave it"
     );
 }

@@ -87,6 +87,10 @@ pub trait Store: RiskStore + Send + Sync + 'static {
     async fn update_org(&self, org: &OrgRecord, audit: AuditDraft) -> StoreResult<()>;
     async fn org(&self, id: &OrgId) -> StoreResult<OrgRecord>;
     async fn orgs(&self) -> StoreResult<Vec<OrgRecord>>;
+    /// The directory's version: it changes in the same transaction as every insert or update
+    /// of an organisation, so a copy of [`Store::orgs`] read after version `v` is current for as
+    /// long as the version is still `v`.
+    async fn directory_version(&self) -> StoreResult<i64>;
     async fn insert_person(&self, person: &PersonRecord, audit: AuditDraft) -> StoreResult<()>;
     /// Replaces a person's record (the login and organisation stay); deactivation ends their
     /// sessions. Refuses (`Conflict("last_platform_admin")`, nothing changed) an update that

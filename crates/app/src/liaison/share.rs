@@ -68,7 +68,7 @@ impl App {
         let parent = self.held_copy(actor, copy_id).await?;
         let sector = SectorId(parent.sector.clone());
         let mut out = Vec::new();
-        for rec in self.store.orgs().await? {
+        for rec in self.directory_records().await?.iter().cloned() {
             let Ok(org) = org_from_record(&rec) else {
                 continue;
             };

@@ -263,9 +263,9 @@ async fn render_requests(
         Ok(i) => i,
         Err(e) => return error_page(lang, Some(a), &e),
     };
-    let orgs = match s.app.store.orgs().await {
+    let orgs = match s.app.organisations().await {
         Ok(o) => o,
-        Err(e) => return error_page(lang, Some(a), &e.into()),
+        Err(e) => return error_page(lang, Some(a), &e),
     };
     let askable: Vec<_> = orgs
         .iter()

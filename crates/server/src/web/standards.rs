@@ -303,7 +303,7 @@ pub async fn assessments(State(s): State<AppState>, WebAuth(a): WebAuth, lang: L
         (Ok(m), Ok(sh)) => (m, sh),
         (Err(e), _) | (_, Err(e)) => return error_page(lang, Some(&a), &e),
     };
-    let orgs = s.app.store.orgs().await.unwrap_or_default();
+    let orgs = s.app.organisations().await.unwrap_or_default();
     let may_edit = kakehashi_policy::may_edit_assessment(
         &match a.actor.viewer() {
             Ok(v) => v,
