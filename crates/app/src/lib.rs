@@ -101,6 +101,9 @@ impl Default for AppConfig {
     }
 }
 
+/// A node's copy of the organisation directory and the directory version it was read at.
+type DirectoryCopy = (i64, Arc<Vec<kakehashi_store::OrgRecord>>);
+
 /// The application: cheap to clone, shared by every request.
 #[derive(Clone)]
 pub struct App {
@@ -118,7 +121,7 @@ pub struct App {
     pub refusals: Arc<refusals::Refusals>,
     /// This node's copy of the organisation directory with the version it was read at
     /// ([`App::directory_records`]).
-    directory: Arc<std::sync::RwLock<Option<(i64, Arc<Vec<kakehashi_store::OrgRecord>>)>>>,
+    directory: Arc<std::sync::RwLock<Option<DirectoryCopy>>>,
 }
 
 impl App {
