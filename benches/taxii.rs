@@ -368,13 +368,7 @@ fn python_walks(
     let out = Command::new("python3")
         .arg("-c")
         .arg(PY_WALK)
-        .args([
-            url,
-            user,
-            password,
-            &limit.to_string(),
-            &repeat.to_string(),
-        ])
+        .args([url, user, password, &limit.to_string(), &repeat.to_string()])
         .output()
         .ok()?;
     if !out.status.success() {
@@ -523,7 +517,11 @@ async fn run(o: Opts) {
             }
         })
         .await;
-        assert_eq!(objects.len(), manifest.len(), "one manifest entry per object");
+        assert_eq!(
+            objects.len(),
+            manifest.len(),
+            "one manifest entry per object"
+        );
         let distinct = objects.len();
         let m = start_medallion(objects, manifest).await;
         let med = Target {
@@ -580,8 +578,10 @@ async fn run(o: Opts) {
         );
     }
     if let (Some(k), Some(m)) = (
-        rows.iter().find(|r| r.0 == "Kakehashi, taxii2-client (Python)"),
-        rows.iter().find(|r| r.0 == "medallion, taxii2-client (Python)"),
+        rows.iter()
+            .find(|r| r.0 == "Kakehashi, taxii2-client (Python)"),
+        rows.iter()
+            .find(|r| r.0 == "medallion, taxii2-client (Python)"),
     ) {
         println!(
             "| Kakehashi ÷ medallion, objects/s (taxii2-client) | | | {:.1}× | | |",
