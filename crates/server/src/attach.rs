@@ -153,23 +153,13 @@ pub fn download_response(app: App, d: Visible<Download>) -> Response {
     if let Ok(v) = HeaderValue::from_str(&disposition(&view.filename)) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    if let Ok(bytes) = hex_bytes(&view.sha256) {
+    if let Ok(bytes) = hex::decode(&view.sha256) {
         let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
         if let Ok(v) = HeaderValue::from_str(&format!("sha-256=:{b64}:")) {
             h.insert("repr-digest", v);
         }
     }
     res
-}
-
-fn hex_bytes(hex: &str) -> Result<Vec<u8>, ()> {
-    if !hex.len().is_multiple_of(2) {
-        return Err(());
-    }
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(hex.get(i..i + 2).ok_or(())?, 16).map_err(|_| ()))
-        .collect()
 }
 
 #[cfg(test)]
