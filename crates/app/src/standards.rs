@@ -289,16 +289,21 @@ impl App {
     /// policy lets the actor read them.
     pub async fn shared_assessments(&self, actor: &Actor) -> AppResult<Vec<AssessmentRecord>> {
         let viewer = actor.viewer()?;
+        let mut by_owner: std::collections::HashMap<OrgId, Vec<AssessmentRecord>> =
+            std::collections::HashMap::new();
+        for a in self.store.assessments_shared_with(&actor.org.id).await? {
+            by_owner.entry(a.org.clone()).or_default().push(a);
+        }
         let mut out = Vec::new();
         for o in self.directory_records().await?.iter() {
             if o.id == actor.org.id || o.kind != OrgKind::Operator.code() {
                 continue;
             }
+            let Some(shared) = by_owner.remove(&o.id) else {
+                continue;
+            };
             let owner = org_from_record(o)?;
-            for mut a in self.store.assessments_of_org(&o.id).await? {
-                if !a.shared_with.contains(&actor.org.id) {
-                    continue;
-                }
+            for mut a in shared {
                 let d = decide_assessment(&viewer, &actor.person.roles, &owner, &a.shared_with);
                 if d.allowed {
                     without_hidden_evidence(&mut a.items, d.reason);

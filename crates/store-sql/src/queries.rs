@@ -3334,6 +3334,26 @@ impl Store for SqlStore {
         tx.commit().await.map_err(map_err)
     }
 
+    async fn assessments_shared_with(&self, org: &OrgId) -> StoreResult<Vec<AssessmentRecord>> {
+        // `shared_with` is a JSON list: the quoted id narrows the rows, the exact list decides.
+        let quoted = serde_json::to_string(org.as_str()).map_err(|e| StoreError::Other(e.to_string()))?;
+        let rows = sqlx::query(
+            "SELECT * FROM assessments WHERE shared_with LIKE $1 ESCAPE '\\' ORDER BY org_id, year DESC, standard_id",
+        )
+        .bind(like_pattern(&quoted))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(map_err)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let a = assessment_from_row(r)?;
+            if a.shared_with.contains(org) {
+                out.push(a);
+            }
+        }
+        Ok(out)
+    }
+
     async fn assessments_of_org(&self, org: &OrgId) -> StoreResult<Vec<AssessmentRecord>> {
         let rows = sqlx::query("SELECT * FROM assessments WHERE org_id = $1 ORDER BY year DESC, standard_id")
             .bind(org.as_str())

@@ -3894,6 +3894,24 @@ pub async fn standards_assessments_and_surveys(store: Arc<dyn Store>) {
         Err(StoreError::NotFound)
     ));
     assert_eq!(store.assessment("a-2026").await.expect("get"), changed);
+    assert_eq!(
+        store
+            .assessments_shared_with(&OrgId("meti".into()))
+            .await
+            .expect("shared"),
+        vec![changed.clone()],
+        "only what names the organisation"
+    );
+    for other in ["met", "eti", "op"] {
+        assert!(
+            store
+                .assessments_shared_with(&OrgId(other.into()))
+                .await
+                .expect("shared")
+                .is_empty(),
+            "{other}: a part of an id is not the id"
+        );
+    }
     assert!(matches!(
         store.assessment("a-dup").await,
         Err(StoreError::NotFound)

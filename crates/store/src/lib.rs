@@ -633,6 +633,9 @@ pub trait Store: RiskStore + Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// An organisation's assessments, newest year first.
     async fn assessments_of_org(&self, org: &OrgId) -> StoreResult<Vec<AssessmentRecord>>;
+    /// Assessments whose sharing names `org`, by owner, newest year first (one read for the
+    /// whole list, whatever the number of organisations).
+    async fn assessments_shared_with(&self, org: &OrgId) -> StoreResult<Vec<AssessmentRecord>>;
     /// `NotFound` if there is none.
     async fn assessment(&self, id: &str) -> StoreResult<AssessmentRecord>;
     /// Stores a new assessment: `Conflict`, nothing written, if the organisation already has
