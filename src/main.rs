@@ -129,6 +129,37 @@ enum AdminCommand {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Print the database's plans for one person's case listing (the statements the listing
+    /// runs, with the same filters as the API's query parameters). Writes nothing.
+    ExplainListing {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Login name of the person whose listing it is.
+        #[arg(long)]
+        login: String,
+        /// The inbox (受信箱) instead of the search (検索) listing.
+        #[arg(long)]
+        inbox: bool,
+        /// Filters, as the API's query parameters take them.
+        #[command(flatten)]
+        filter: ExplainFilter,
+    },
+}
+
+/// The listing filters `admin explain-listing` passes on.
+#[derive(Args)]
+struct ExplainFilter {
+    #[arg(long)]
+    sector: Option<String>,
+    #[arg(long)]
+    tlp: Option<String>,
+    /// Keywords.
+    #[arg(long)]
+    q: Option<String>,
+    #[arg(long)]
+    status: Option<String>,
+    #[arg(long)]
+    limit: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -313,6 +344,47 @@ async fn main() -> anyhow::Result<()> {
                 "token {} for {login} with scopes {:?} (shown once)",
                 rec.id, rec.scopes
             );
+            Ok(())
+        }
+        Command::Admin {
+            command:
+                AdminCommand::ExplainListing {
+                    db,
+                    login,
+                    inbox,
+                    filter,
+                },
+        } => {
+            let app = open_app(&db).await?;
+            let person = app
+                .store
+                .person_by_login(&login.to_lowercase())
+                .await
+                .map_err(|_| anyhow::anyhow!("no person with login {login:?}"))?;
+            let actor = app
+                .actor(&person.id)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let filter = kakehashi_app::inbox::ListingFilter {
+                sector: filter.sector,
+                tlp: filter.tlp,
+                q: filter.q,
+                status: filter.status,
+                limit: filter.limit,
+                ..Default::default()
+            };
+            let scope = if inbox {
+                kakehashi_app::inbox::Scope::Inbox
+            } else {
+                kakehashi_app::inbox::Scope::All
+            };
+            let plan = app
+                .explain_listing(&actor, scope, &filter)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            for line in plan {
+                println!("{line}");
+            }
             Ok(())
         }
         Command::Backup { db, to } => {

@@ -30,7 +30,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use kakehashi_domain::liaison::LiaisonForm;
 use kakehashi_domain::text::normal::folded;
 use kakehashi_domain::{ChainId, CopyId, Importance, OrgId, OrgKind, Tlp};
-use kakehashi_policy::{reveal, viewer_keys, Visible};
+use kakehashi_policy::{keys_at_level, reveal, viewer_keys, Visible};
 use kakehashi_store::{CopySummary, ListingQuery, ListingRecord};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -356,20 +356,16 @@ impl App {
                     })
             })
             .transpose()?;
-        let tlp = given(&f.tlp)
+        let level = given(&f.tlp)
             .map(|s| {
-                Tlp::ALL
-                    .into_iter()
-                    .find(|t| t.code() == s)
-                    .map(|t| t.code().to_owned())
-                    .ok_or_else(|| {
-                        AppError::bad_field(
-                            "tlp",
-                            "unknown_code",
-                            format!("TLP「{s}」は選択肢にありません。"),
-                            format!("TLP '{s}' is not one of the choices."),
-                        )
-                    })
+                Tlp::ALL.into_iter().find(|t| t.code() == s).ok_or_else(|| {
+                    AppError::bad_field(
+                        "tlp",
+                        "unknown_code",
+                        format!("TLP「{s}」は選択肢にありません。"),
+                        format!("TLP '{s}' is not one of the choices."),
+                    )
+                })
             })
             .transpose()?;
         let importance = given(&f.importance)
@@ -440,6 +436,12 @@ impl App {
             .transpose()?
             .unwrap_or(PAGE_DEFAULT);
         let keys = viewer_keys(&actor.viewer()?, &self.all_sectors());
+        let level_keys = level.map(|t| {
+            keys_at_level(&keys, t)
+                .into_iter()
+                .map(|k| k.into_string())
+                .collect()
+        });
         // Ministries and CEPTOARs send liaisons on; nobody else has anything to forward.
         let forwards = matches!(actor.org.kind, OrgKind::CiMinistry | OrgKind::Ceptoar);
         Ok(ListingQuery {
@@ -447,7 +449,8 @@ impl App {
             involving_org: (scope == Scope::Inbox).then(|| actor.org.id.clone()),
             forwarding_org: forwards.then(|| actor.org.id.clone()),
             sector,
-            tlp,
+            tlp: level.map(|t| t.code().to_owned()),
+            level_keys,
             importance,
             status,
             statutory: flag("statutory", &f.statutory)?,
@@ -460,16 +463,6 @@ impl App {
             after: None,
             limit,
         })
-    }
-
-    /// Org names in both languages.
-    pub(crate) async fn org_names(&self) -> AppResult<HashMap<OrgId, (String, String)>> {
-        Ok(self
-            .directory_records()
-            .await?
-            .iter()
-            .map(|o| (o.id.clone(), (o.name_ja.clone(), o.name_en.clone())))
-            .collect())
     }
 
     /// Rows of the store revealed by the policy, each on its own copy's scope.
@@ -533,6 +526,18 @@ impl App {
             }
         }
         Ok(out)
+    }
+
+    /// The database's plans for `actor`'s listing under `filter`: the very query
+    /// [`App::listing`] runs (for the benchmark notes and `kakehashi admin explain-listing`).
+    pub async fn explain_listing(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        filter: &ListingFilter,
+    ) -> AppResult<Vec<String>> {
+        let q = self.listing_query(actor, scope, filter)?;
+        Ok(self.store.explain_listing(&q).await?)
     }
 
     /// A page of the case listing (see the module documentation).

@@ -101,8 +101,13 @@ impl Default for AppConfig {
     }
 }
 
-/// A node's copy of the organisation directory and the directory version it was read at.
-type DirectoryCopy = (i64, Arc<Vec<kakehashi_store::OrgRecord>>);
+/// A node's copy of the organisation directory and the directory version it was read at, with
+/// the names by id (what every listing needs to name senders and addressees).
+type DirectoryCopy = (
+    i64,
+    Arc<Vec<kakehashi_store::OrgRecord>>,
+    Arc<orgs::OrgNames>,
+);
 
 /// The application: cheap to clone, shared by every request.
 #[derive(Clone)]

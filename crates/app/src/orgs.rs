@@ -180,6 +180,9 @@ fn system_audit(action: &str, target: &str) -> AuditDraft {
     }
 }
 
+/// Organisation names (Japanese, English) by id.
+pub(crate) type OrgNames = std::collections::HashMap<OrgId, (String, String)>;
+
 impl App {
     /// First start: creates the hub, the crisis-management office, the five CI ministries with
     /// their sectors from the reference data, and a platform administrator. Returns the
@@ -757,24 +760,38 @@ impl App {
     /// whole directory, and a change made through any node is seen at the next use (the version
     /// moves in the same transaction as the change, and is read before the directory).
     pub async fn directory_records(&self) -> AppResult<Arc<Vec<OrgRecord>>> {
+        Ok(self.directory_copy().await?.1)
+    }
+
+    /// Organisation names in both languages by id, from the same cached copy of the directory
+    /// (built once per directory version, not per request).
+    pub(crate) async fn org_names(&self) -> AppResult<Arc<OrgNames>> {
+        Ok(self.directory_copy().await?.2)
+    }
+
+    async fn directory_copy(&self) -> AppResult<crate::DirectoryCopy> {
         let version = self.store.directory_version().await?;
         let cached = self
             .directory
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .as_ref()
-            .filter(|(v, _)| *v == version)
-            .map(|(_, orgs)| Arc::clone(orgs));
-        if let Some(orgs) = cached {
-            return Ok(orgs);
+            .filter(|(v, _, _)| *v == version)
+            .cloned();
+        if let Some(copy) = cached {
+            return Ok(copy);
         }
-        let orgs = Arc::new(self.store.orgs().await?);
+        let orgs = self.store.orgs().await?;
+        let names: OrgNames = orgs
+            .iter()
+            .map(|o| (o.id.clone(), (o.name_ja.clone(), o.name_en.clone())))
+            .collect();
+        let copy = (version, Arc::new(orgs), Arc::new(names));
         *self
             .directory
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) =
-            Some((version, Arc::clone(&orgs)));
-        Ok(orgs)
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(copy.clone());
+        Ok(copy)
     }
 
     /// The directory as `actor` may see it: names, kinds and sectors of every organisation;

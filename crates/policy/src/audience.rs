@@ -110,6 +110,14 @@ impl Tier {
         }
     }
 
+    /// The key ending of this tier (`/staff`, `/nda`).
+    fn suffix(self) -> &'static str {
+        match self {
+            Tier::Staff => "/staff",
+            Tier::Nda => "/nda",
+        }
+    }
+
     /// The tier a restricted item demands.
     fn required(tlp: Tlp) -> Option<Tier> {
         match tlp {
@@ -161,6 +169,30 @@ pub fn audience(item: &ItemScope) -> BTreeSet<AudienceKey> {
         }
     }
     keys
+}
+
+/// Of a viewer's `keys`, those under which an item at `tlp` can be found: the keys whose grammar
+/// lets an item at that level emit them (`public` for CLEAR, `stakeholder` for GREEN, a `…/staff`
+/// key for RED and AMBER+STRICT, a `…/nda` key for AMBER).
+///
+/// A listing filtered to one level walks only these keys' index ranges, so an operator's RED
+/// search does not walk every GREEN copy of the nation. It narrows, never widens: the result is a
+/// subset of `keys`, and for every item `i` at `tlp`, `audience(i)` meets `keys` exactly when it
+/// meets `keys_at_level(keys, tlp)` (property-tested beside [`viewer_keys`]).
+pub fn keys_at_level<'k>(
+    keys: impl IntoIterator<Item = &'k AudienceKey>,
+    tlp: Tlp,
+) -> BTreeSet<AudienceKey> {
+    let carried: fn(&str) -> bool = match tlp {
+        Tlp::Clear => |k| k == AudienceKey::PUBLIC,
+        Tlp::Green => |k| k == AudienceKey::STAKEHOLDER,
+        Tlp::Red | Tlp::AmberStrict => |k| k.ends_with(Tier::Staff.suffix()),
+        Tlp::Amber => |k| k.ends_with(Tier::Nda.suffix()),
+    };
+    keys.into_iter()
+        .filter(|k| carried(k.as_str()))
+        .cloned()
+        .collect()
 }
 
 /// 閲覧者のキー — the keys `viewer` holds. `all_sectors` is the full sector list of the reference

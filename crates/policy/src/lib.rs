@@ -48,7 +48,7 @@ pub use assessments::{
     decide_assessment, evidence_visible, may_edit_assessment, may_register_standard,
     may_share_assessment_with, reveal_assessment,
 };
-pub use audience::{audience, viewer_keys, AudienceKey};
+pub use audience::{audience, keys_at_level, viewer_keys, AudienceKey};
 pub use contacts::{
     decide_contact_check, decide_contact_oversight, decide_contacts, reveal_check, reveal_contacts,
     ContactOwner,

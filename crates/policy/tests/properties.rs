@@ -10,7 +10,7 @@
 //! would show up as a disagreement.
 
 use kakehashi_domain::{Employment, NeedToKnow, OrgId, OrgKind, PersonId, SectorId, Tlp};
-use kakehashi_policy::{audience, decide, reveal, viewer_keys, ItemScope, Viewer};
+use kakehashi_policy::{audience, decide, keys_at_level, reveal, viewer_keys, ItemScope, Viewer};
 use proptest::prelude::*;
 use proptest::sample::subsequence;
 
@@ -182,4 +182,48 @@ proptest! {
             }
         }
     }
+}
+
+/// A listing filtered to one level walks only the keys that level can carry: for an item at that
+/// level the narrowed keys open exactly what `decide` allows (the store still filters on the level
+/// itself: RED and AMBER+STRICT share their keys). The run as a whole must have met both allowed
+/// and denied cases.
+#[test]
+fn keys_at_level_narrow_without_changing_the_decision() {
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(256));
+    let seen = std::cell::Cell::new((0usize, 0usize));
+    runner
+        .run(&world(), |w| {
+            let all = all_sectors();
+            for v in &w.people {
+                let keys = viewer_keys(v, &all);
+                for level in Tlp::ALL {
+                    let narrowed = keys_at_level(&keys, level);
+                    prop_assert!(narrowed.is_subset(&keys));
+                    for base in &w.items {
+                        let i = ItemScope {
+                            tlp: level,
+                            ..base.clone()
+                        };
+                        let opens = !audience(&i).is_disjoint(&narrowed);
+                        prop_assert_eq!(
+                            opens,
+                            decide(v, &i).allowed,
+                            "viewer {:?}\nitem {:?}",
+                            v,
+                            i
+                        );
+                        let (a, d) = seen.get();
+                        seen.set(if opens { (a + 1, d) } else { (a, d + 1) });
+                    }
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    let (allowed, denied) = seen.get();
+    assert!(
+        allowed > 0 && denied > 0,
+        "allowed {allowed}, denied {denied}"
+    );
 }

@@ -26,6 +26,57 @@ pub mod sqlite {
         String::new()
     }
 
+    /// How a statement is explained: the plan only (SQLite's `EXPLAIN QUERY PLAN` never runs it).
+    const EXPLAIN: &str = "EXPLAIN QUERY PLAN ";
+
+    /// SQLite's plan rows (id, parent, detail) as an indented tree.
+    fn explain_lines(
+        rows: &[sqlx::sqlite::SqliteRow],
+    ) -> kakehashi_store::StoreResult<Vec<String>> {
+        use sqlx::Row;
+        let mut depth: std::collections::HashMap<i64, usize> = Default::default();
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let id: i64 = r.try_get(0).map_err(crate::convert::map_err)?;
+            let parent: i64 = r.try_get(1).map_err(crate::convert::map_err)?;
+            let detail: String = r.try_get(3).map_err(crate::convert::map_err)?;
+            let d = depth.get(&parent).map_or(0, |d| d + 1);
+            depth.insert(id, d);
+            out.push(format!("{}{detail}", "  ".repeat(d)));
+        }
+        Ok(out)
+    }
+
+    /// The listing walk's merge of per-key index ranges (dialect hook): one range scan per key,
+    /// each stopped after `n` rows, merged by a compound `UNION` (which also drops a copy met
+    /// under two keys). SQLite has no arrays and no LATERAL join, so the statement lists its keys.
+    fn push_key_window(
+        qb: &mut QueryBuilder<'_, Db>,
+        walk: &Walk<'_>,
+        pos: Option<&(i64, Option<String>)>,
+        n: i64,
+    ) {
+        let dir = if walk.ascending { "" } else { " DESC" };
+        for (i, key) in walk.keys.iter().enumerate() {
+            if i > 0 {
+                qb.push(" UNION ");
+            }
+            qb.push(
+                "SELECT created_at, copy_id FROM (SELECT a.created_at, a.copy_id FROM copy_audience a \
+                 WHERE a.key = ",
+            )
+            .push_bind(key.clone());
+            push_walk_bounds(qb, "a", "copy_id", walk, pos);
+            qb.push(format!(
+                " ORDER BY a.created_at{dir}, a.copy_id{dir} LIMIT "
+            ))
+            .push_bind(n)
+            .push(format!(") AS k{i}"));
+        }
+        qb.push(format!(" ORDER BY 1{dir}, 2{dir} LIMIT "))
+            .push_bind(n);
+    }
+
     include!("queries.rs");
     include!("risk_queries.rs");
 
@@ -98,6 +149,43 @@ pub mod postgres {
     /// are skipped, not waited for, so concurrent claimers take disjoint rows.
     fn skip_locked(alias: &str) -> String {
         format!(" FOR UPDATE OF {alias} SKIP LOCKED")
+    }
+
+    /// How a statement is explained: run, with the rows and buffers each step read.
+    const EXPLAIN: &str = "EXPLAIN (ANALYZE, BUFFERS) ";
+
+    /// PostgreSQL's plan, one text row per line.
+    fn explain_lines(rows: &[sqlx::postgres::PgRow]) -> kakehashi_store::StoreResult<Vec<String>> {
+        use sqlx::Row;
+        rows.iter()
+            .map(|r| r.try_get::<String, _>(0).map_err(crate::convert::map_err))
+            .collect()
+    }
+
+    /// The listing walk's merge of per-key index ranges (dialect hook): the keys bound as one
+    /// array, each driving a LATERAL range scan stopped after `n` rows. One statement text
+    /// whatever the number of keys, so its prepared plan is reused (a `UNION` of sixty branches,
+    /// as NISC's keys would make, costs PostgreSQL more to plan than to run).
+    fn push_key_window(
+        qb: &mut QueryBuilder<'_, Db>,
+        walk: &Walk<'_>,
+        pos: Option<&(i64, Option<String>)>,
+        n: i64,
+    ) {
+        let dir = if walk.ascending { "" } else { " DESC" };
+        qb.push("SELECT DISTINCT w.created_at, w.copy_id FROM UNNEST(")
+            .push_bind(walk.keys.to_vec())
+            .push(
+                ") AS k(key) CROSS JOIN LATERAL (SELECT a.created_at, a.copy_id FROM copy_audience a \
+                 WHERE a.key = k.key",
+            );
+        push_walk_bounds(qb, "a", "copy_id", walk, pos);
+        qb.push(format!(
+            " ORDER BY a.created_at{dir}, a.copy_id{dir} LIMIT "
+        ))
+        .push_bind(n)
+        .push(format!(") AS w ORDER BY 1{dir}, 2{dir} LIMIT "))
+        .push_bind(n);
     }
 
     include!("queries.rs");

@@ -973,145 +973,106 @@ impl Store for SqlStore {
         if q.keys.is_empty() {
             return Ok(Vec::new());
         }
-        let mut qb: QueryBuilder<Db> = QueryBuilder::new(
-            "SELECT c.id, c.chain_id, c.report_no, r.ident, c.hop_kind, c.sender_org, c.addressee_org, \
-             c.tlp, c.importance, c.sector, ch.status, c.created_at \
-             FROM copies c JOIN reports r ON r.id = c.report_id JOIN chains ch ON ch.id = c.chain_id \
-             WHERE EXISTS (SELECT 1 FROM copy_audience a WHERE a.copy_id = c.id AND a.key IN (",
-        );
-        let mut sep = qb.separated(", ");
-        for k in &q.keys {
-            sep.push_bind(k.clone());
-        }
-        qb.push("))");
-        if let Some(org) = &q.involving_org {
-            qb.push(" AND (c.addressee_org = ").push_bind(org.0.clone());
-            qb.push(" OR c.sender_org = ").push_bind(org.0.clone()).push(")");
-        }
-        if let Some(s) = &q.sector {
-            qb.push(" AND c.sector = ").push_bind(s.clone());
-        }
-        if let Some(t) = &q.tlp {
-            qb.push(" AND c.tlp = ").push_bind(t.clone());
-        }
-        if let Some((t, id)) = &q.before {
-            qb.push(" AND (c.created_at < ").push_bind(micros(*t));
-            qb.push(" OR (c.created_at = ").push_bind(micros(*t));
-            qb.push(" AND c.id < ").push_bind(id.0.clone()).push("))");
-        }
-        qb.push(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
-            .push_bind(i64::from(q.limit.clamp(1, 500)));
-        let rows = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
-        rows.iter()
-            .map(|r| {
-                Ok(CopySummary {
-                    id: CopyId(r.try_get("id").map_err(map_err)?),
-                    chain: ChainId(r.try_get("chain_id").map_err(map_err)?),
-                    report_no: r.try_get::<i64, _>("report_no").map_err(map_err)? as u32,
-                    ident: r.try_get("ident").map_err(map_err)?,
-                    hop_kind: r.try_get("hop_kind").map_err(map_err)?,
-                    sender_org: OrgId(r.try_get("sender_org").map_err(map_err)?),
-                    addressee_org: OrgId(r.try_get("addressee_org").map_err(map_err)?),
-                    tlp: r.try_get("tlp").map_err(map_err)?,
-                    importance: r.try_get("importance").map_err(map_err)?,
-                    sector: r.try_get("sector").map_err(map_err)?,
-                    chain_status: r.try_get("status").map_err(map_err)?,
-                    created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
+        let walk = Walk {
+            keys: &q.keys,
+            involving: q.involving_org.as_ref(),
+            from: None,
+            until: None,
+            ascending: false,
+        };
+        let pos = q.before.as_ref().map(|(t, id)| (micros(*t), Some(id.0.clone())));
+        let limit = q.limit.clamp(1, 500) as usize;
+        self.walk(&walk, pos, limit, |window| async move {
+            let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+                "SELECT c.id, c.chain_id, c.report_no, r.ident, c.hop_kind, c.sender_org, c.addressee_org, \
+                 c.tlp, c.importance, c.sector, ch.status, c.created_at \
+                 FROM copies c JOIN reports r ON r.id = c.report_id JOIN chains ch ON ch.id = c.chain_id WHERE ",
+            );
+            push_window(&mut qb, "c", &window);
+            qb.push(" AND ");
+            push_readable(&mut qb, "c", &q.keys);
+            if let Some(org) = &q.involving_org {
+                qb.push(" AND (c.addressee_org = ").push_bind(org.0.clone());
+                qb.push(" OR c.sender_org = ").push_bind(org.0.clone()).push(")");
+            }
+            if let Some(s) = &q.sector {
+                qb.push(" AND c.sector = ").push_bind(s.clone());
+            }
+            if let Some(t) = &q.tlp {
+                qb.push(" AND c.tlp = ").push_bind(t.clone());
+            }
+            qb.push(" ORDER BY c.created_at DESC, c.id DESC");
+            let rows = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
+            rows.iter()
+                .map(|r| {
+                    Ok(CopySummary {
+                        id: CopyId(r.try_get("id").map_err(map_err)?),
+                        chain: ChainId(r.try_get("chain_id").map_err(map_err)?),
+                        report_no: r.try_get::<i64, _>("report_no").map_err(map_err)? as u32,
+                        ident: r.try_get("ident").map_err(map_err)?,
+                        hop_kind: r.try_get("hop_kind").map_err(map_err)?,
+                        sender_org: OrgId(r.try_get("sender_org").map_err(map_err)?),
+                        addressee_org: OrgId(r.try_get("addressee_org").map_err(map_err)?),
+                        tlp: r.try_get("tlp").map_err(map_err)?,
+                        importance: r.try_get("importance").map_err(map_err)?,
+                        sector: r.try_get("sector").map_err(map_err)?,
+                        chain_status: r.try_get("status").map_err(map_err)?,
+                        created_at: from_micros(r.try_get("created_at").map_err(map_err)?),
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
+        .await
     }
 
     async fn list_chains(&self, q: &ListingQuery) -> StoreResult<Vec<ListingRecord>> {
-        if q.keys.is_empty() || (q.to_forward == Some(true) && q.forwarding_org.is_none()) {
+        let Some((walk, pos)) = chain_walk(q) else {
             return Ok(Vec::new());
-        }
-        let mut qb: QueryBuilder<Db> = QueryBuilder::new(format!(
-            "SELECT {COPY_COLUMNS}, r.ident, COALESCE(ch.number, ch.exercise_number) AS chain_number, ch.status AS chain_status, \
-             ch.statutory AS chain_statutory, ch.exercise AS chain_exercise, CASE WHEN EXISTS ("
-        ));
-        push_urgent(&mut qb, q);
-        qb.push(") THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS urgent, ");
-        match &q.forwarding_org {
-            Some(org) => {
-                qb.push("(");
-                push_pending(&mut qb, q, org);
-                qb.push(" ORDER BY p.created_at, p.id LIMIT 1)");
-            }
-            None => {
-                qb.push("CAST(NULL AS TEXT)");
-            }
-        }
-        qb.push(
-            " AS pending FROM copies c JOIN reports r ON r.id = c.report_id \
-             JOIN chains ch ON ch.id = c.chain_id WHERE ",
-        );
-        push_readable(&mut qb, "c", &q.keys);
-        push_copy_filters(&mut qb, "c", q);
-        if let Some(s) = &q.sector {
-            qb.push(" AND c.sector = ").push_bind(s.clone());
-        }
-        if let Some(s) = &q.status {
-            qb.push(" AND ch.status = ").push_bind(s.clone());
-        }
-        if let Some(b) = q.statutory {
-            qb.push(" AND ch.statutory = ").push_bind(flag(b));
-        }
-        if let Some(b) = q.urgent {
-            qb.push(if b { " AND EXISTS (" } else { " AND NOT EXISTS (" });
-            push_urgent(&mut qb, q);
-            qb.push(")");
-        }
-        if let (Some(b), Some(org)) = (q.to_forward, &q.forwarding_org) {
-            qb.push(if b { " AND EXISTS (" } else { " AND NOT EXISTS (" });
-            push_pending(&mut qb, q, org);
-            qb.push(")");
-        }
-        // The row is the newest counted copy of its chain: no newer one is counted.
-        qb.push(
-            " AND NOT EXISTS (SELECT 1 FROM copies n WHERE n.chain_id = c.chain_id \
-             AND (n.created_at > c.created_at OR (n.created_at = c.created_at AND n.id > c.id)) AND ",
-        );
-        push_readable(&mut qb, "n", &q.keys);
-        push_copy_filters(&mut qb, "n", q);
-        qb.push(")");
-        if let Some((t, id)) = &q.before {
-            qb.push(" AND (c.created_at < ").push_bind(micros(*t));
-            qb.push(" OR (c.created_at = ").push_bind(micros(*t));
-            qb.push(" AND c.id < ").push_bind(id.0.clone()).push("))");
-        }
-        if let Some((t, id)) = &q.after {
-            qb.push(" AND (c.created_at > ").push_bind(micros(*t));
-            if let Some(id) = id {
-                qb.push(" OR (c.created_at = ").push_bind(micros(*t));
-                qb.push(" AND c.id > ").push_bind(id.0.clone()).push(")");
-            }
-            qb.push(")");
-        }
-        qb.push(if q.after.is_some() {
-            " ORDER BY c.created_at, c.id LIMIT "
-        } else {
-            " ORDER BY c.created_at DESC, c.id DESC LIMIT "
-        })
-        .push_bind(i64::from(q.limit.clamp(1, 500)));
-        let rows = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
-        rows.iter()
-            .map(|r| {
-                Ok(ListingRecord {
-                    copy: copy_from_row(r)?,
-                    ident: r.try_get("ident").map_err(map_err)?,
-                    chain_number: r
-                        .try_get::<Option<i64>, _>("chain_number")
-                        .map_err(map_err)?
-                        .map(|n| n as u64),
-                    chain_status: r.try_get("chain_status").map_err(map_err)?,
-                    statutory: r.try_get::<i64, _>("chain_statutory").map_err(map_err)? != 0,
-                    exercise: r.try_get::<i64, _>("chain_exercise").map_err(map_err)? != 0,
-                    urgent: r.try_get::<i64, _>("urgent").map_err(map_err)? != 0,
-                    pending: r.try_get::<Option<String>, _>("pending").map_err(map_err)?.map(CopyId),
+        };
+        let limit = q.limit.clamp(1, 500) as usize;
+        self.walk(&walk, pos, limit, |window| async move {
+            let mut qb: QueryBuilder<Db> = QueryBuilder::new("");
+            push_chain_rows(&mut qb, q, &window);
+            let rows = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
+            rows.iter()
+                .map(|r| {
+                    Ok(ListingRecord {
+                        copy: copy_from_row(r)?,
+                        ident: r.try_get("ident").map_err(map_err)?,
+                        chain_number: r
+                            .try_get::<Option<i64>, _>("chain_number")
+                            .map_err(map_err)?
+                            .map(|n| n as u64),
+                        chain_status: r.try_get("chain_status").map_err(map_err)?,
+                        statutory: r.try_get::<i64, _>("chain_statutory").map_err(map_err)? != 0,
+                        exercise: r.try_get::<i64, _>("chain_exercise").map_err(map_err)? != 0,
+                        urgent: r.try_get::<i64, _>("urgent").map_err(map_err)? != 0,
+                        pending: r.try_get::<Option<String>, _>("pending").map_err(map_err)?.map(CopyId),
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
+        .await
+    }
+
+    async fn explain_listing(&self, q: &ListingQuery) -> StoreResult<Vec<String>> {
+        let mut out = Vec::new();
+        let Some((walk, pos)) = chain_walk(q) else {
+            return Ok(out);
+        };
+        let n = (q.limit.clamp(1, 500) as usize + 1).max(WALK_FIRST).min(WALK_MAX);
+        let window = self.window(&walk, pos.as_ref(), n).await?;
+        let mut first = QueryBuilder::new(EXPLAIN);
+        push_window_query(&mut first, &walk, pos.as_ref(), n as i64);
+        let mut rows = QueryBuilder::new(EXPLAIN);
+        push_chain_rows(&mut rows, q, &window);
+        let title = format!("-- rows of that window ({} copies)", window.len());
+        for (title, mut qb) in [("-- the walk's first window".to_owned(), first), (title, rows)] {
+            out.push(title);
+            let plan = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
+            out.extend(explain_lines(&plan)?);
+        }
+        Ok(out)
     }
 
     async fn count_open_chains_outside(&self, keys: &[String]) -> StoreResult<Vec<SectorCount>> {
@@ -3897,6 +3858,241 @@ fn webhook_delivery_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<Web
 }
 
 // --- the case listing ------------------------------------------------------------------------
+
+/// Rows read from the index in a listing walk's first round; each further round reads four times
+/// as many, up to [`WALK_MAX`].
+const WALK_FIRST: usize = 16;
+/// The most rows one round of a listing walk reads from the index.
+const WALK_MAX: usize = 2_000;
+
+/// What a listing walks, newest first (or oldest first): the copies under the viewer's audience
+/// keys, or — for an inbox — the copies addressed to or sent by one organisation, whose keys the
+/// evaluation then checks.
+struct Walk<'a> {
+    keys: &'a [String],
+    involving: Option<&'a OrgId>,
+    /// Only copies created at or after this time (micros).
+    from: Option<i64>,
+    /// Only copies created strictly before this time (micros).
+    until: Option<i64>,
+    ascending: bool,
+}
+
+/// The listing walk: key-driven, the cost bound by the page, not by how many copies exist.
+///
+/// Each round reads the next rows of the walk's index ranges — a per-key (or per-organisation)
+/// range scan, merged by the database ([`push_key_window`] is the backend's own way to merge) —
+/// and hands that window of copies to `eval`, which applies the listing's rules to those copies
+/// only. Every row a listing can show lies in exactly one window (it is readable, so it is under
+/// one of the keys; an inbox row involves the organisation), so the windows' results in order
+/// are the listing in order; the walk stops once `limit` rows are found or the ranges end.
+impl SqlStore {
+    async fn walk<T, F, Fut>(
+        &self,
+        walk: &Walk<'_>,
+        mut pos: Option<(i64, Option<String>)>,
+        limit: usize,
+        mut eval: F,
+    ) -> StoreResult<Vec<T>>
+    where
+        F: FnMut(Vec<(i64, String)>) -> Fut,
+        Fut: std::future::Future<Output = StoreResult<Vec<T>>>,
+    {
+        let mut out = Vec::new();
+        let mut batch = (limit + 1).max(WALK_FIRST).min(WALK_MAX);
+        loop {
+            let window = self.window(walk, pos.as_ref(), batch).await?;
+            let exhausted = window.len() < batch;
+            let last = window.last().cloned();
+            if !window.is_empty() {
+                out.extend(eval(window).await?);
+            }
+            match last {
+                Some((t, id)) if !exhausted && out.len() < limit => pos = Some((t, Some(id))),
+                _ => break,
+            }
+            batch = (batch * 4).min(WALK_MAX);
+        }
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    /// The next `n` positions (created_at, copy id) of the walk beyond `pos`, in its order.
+    async fn window(
+        &self,
+        walk: &Walk<'_>,
+        pos: Option<&(i64, Option<String>)>,
+        n: usize,
+    ) -> StoreResult<Vec<(i64, String)>> {
+        let mut qb: QueryBuilder<Db> = QueryBuilder::new("");
+        push_window_query(&mut qb, walk, pos, n as i64);
+        let rows = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
+        rows.iter()
+            .map(|r| Ok((r.try_get::<i64, _>(0).map_err(map_err)?, r.try_get::<String, _>(1).map_err(map_err)?)))
+            .collect()
+    }
+}
+
+/// The walk of a chain listing and where it starts; `None` when nothing can be listed.
+fn chain_walk(q: &ListingQuery) -> Option<(Walk<'_>, Option<(i64, Option<String>)>)> {
+    if q.keys.is_empty() || (q.to_forward == Some(true) && q.forwarding_org.is_none()) {
+        return None;
+    }
+    let walk = Walk {
+        // A listing filtered to one level walks only the keys that level can carry.
+        keys: match (&q.tlp, &q.level_keys) {
+            (Some(_), Some(narrowed)) => narrowed,
+            _ => &q.keys,
+        },
+        involving: q.involving_org.as_ref(),
+        from: q.from.map(micros),
+        until: q.until.map(micros),
+        ascending: q.after.is_some(),
+    };
+    if walk.keys.is_empty() {
+        return None;
+    }
+    let pos = match (&q.after, &q.before) {
+        (Some((t, id)), _) => Some((micros(*t), id.as_ref().map(|i| i.0.clone()))),
+        (None, Some((t, id))) => Some((micros(*t), Some(id.0.clone()))),
+        (None, None) => None,
+    };
+    Some((walk, pos))
+}
+
+/// The next `n` positions (created_at, copy id) of `walk` beyond `pos`, in its order.
+fn push_window_query(
+    qb: &mut QueryBuilder<'_, Db>,
+    walk: &Walk<'_>,
+    pos: Option<&(i64, Option<String>)>,
+    n: i64,
+) {
+    let dir = if walk.ascending { "" } else { " DESC" };
+    match walk.involving {
+        // An inbox: the organisation's two ranges (addressed to it, sent by it).
+        Some(org) => {
+            for (i, column) in ["addressee_org", "sender_org"].into_iter().enumerate() {
+                if i > 0 {
+                    qb.push(" UNION ");
+                }
+                qb.push(format!(
+                    "SELECT created_at, id FROM (SELECT o.created_at, o.id FROM copies o WHERE o.{column} = "
+                ))
+                .push_bind(org.0.clone());
+                push_walk_bounds(qb, "o", "id", walk, pos);
+                qb.push(format!(" ORDER BY o.created_at{dir}, o.id{dir} LIMIT "))
+                    .push_bind(n)
+                    .push(format!(") AS w{i}"));
+            }
+            qb.push(format!(" ORDER BY 1{dir}, 2{dir} LIMIT ")).push_bind(n);
+        }
+        None => push_key_window(qb, walk, pos, n),
+    }
+}
+
+/// ` AND …`: copy `alias` (its id in `id_column`) lies beyond `pos` in the walk's order and within
+/// its time bounds. The plain `created_at` bound comes first so that every planner reads it as the
+/// range of its index scan; the row comparison then settles ties at the same instant.
+fn push_walk_bounds(
+    qb: &mut QueryBuilder<'_, Db>,
+    alias: &str,
+    id_column: &str,
+    walk: &Walk<'_>,
+    pos: Option<&(i64, Option<String>)>,
+) {
+    if let Some(t) = walk.from {
+        qb.push(format!(" AND {alias}.created_at >= ")).push_bind(t);
+    }
+    if let Some(t) = walk.until {
+        qb.push(format!(" AND {alias}.created_at < ")).push_bind(t);
+    }
+    if let Some((t, id)) = pos {
+        let (wide, strict) = if walk.ascending { (">=", ">") } else { ("<=", "<") };
+        match id {
+            Some(id) => {
+                qb.push(format!(" AND {alias}.created_at {wide} ")).push_bind(*t);
+                qb.push(format!(" AND ({alias}.created_at, {alias}.{id_column}) {strict} ("))
+                    .push_bind(*t)
+                    .push(", ")
+                    .push_bind(id.clone())
+                    .push(")");
+            }
+            None => {
+                qb.push(format!(" AND {alias}.created_at {strict} ")).push_bind(*t);
+            }
+        }
+    }
+}
+
+/// The rows of one window of a chain listing: the listing's rules applied to those copies only.
+fn push_chain_rows(qb: &mut QueryBuilder<'_, Db>, q: &ListingQuery, window: &[(i64, String)]) {
+    qb.push(format!(
+        "SELECT {COPY_COLUMNS}, r.ident, COALESCE(ch.number, ch.exercise_number) AS chain_number, ch.status AS chain_status, \
+         ch.statutory AS chain_statutory, ch.exercise AS chain_exercise, CASE WHEN EXISTS ("
+    ));
+    push_urgent(qb, q);
+    qb.push(") THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS urgent, ");
+    match &q.forwarding_org {
+        Some(org) => {
+            qb.push("(");
+            push_pending(qb, q, org);
+            qb.push(" ORDER BY p.created_at, p.id LIMIT 1)");
+        }
+        None => {
+            qb.push("CAST(NULL AS TEXT)");
+        }
+    }
+    qb.push(
+        " AS pending FROM copies c JOIN reports r ON r.id = c.report_id \
+         JOIN chains ch ON ch.id = c.chain_id WHERE ",
+    );
+    push_window(qb, "c", window);
+    qb.push(" AND ");
+    push_readable(qb, "c", &q.keys);
+    push_copy_filters(qb, "c", q);
+    if let Some(s) = &q.sector {
+        qb.push(" AND c.sector = ").push_bind(s.clone());
+    }
+    if let Some(s) = &q.status {
+        qb.push(" AND ch.status = ").push_bind(s.clone());
+    }
+    if let Some(b) = q.statutory {
+        qb.push(" AND ch.statutory = ").push_bind(flag(b));
+    }
+    if let Some(b) = q.urgent {
+        qb.push(if b { " AND EXISTS (" } else { " AND NOT EXISTS (" });
+        push_urgent(qb, q);
+        qb.push(")");
+    }
+    if let (Some(b), Some(org)) = (q.to_forward, &q.forwarding_org) {
+        qb.push(if b { " AND EXISTS (" } else { " AND NOT EXISTS (" });
+        push_pending(qb, q, org);
+        qb.push(")");
+    }
+    // The row is the newest counted copy of its chain: no newer one is counted.
+    qb.push(
+        " AND NOT EXISTS (SELECT 1 FROM copies n WHERE n.chain_id = c.chain_id \
+         AND (n.created_at > c.created_at OR (n.created_at = c.created_at AND n.id > c.id)) AND ",
+    );
+    push_readable(qb, "n", &q.keys);
+    push_copy_filters(qb, "n", q);
+    qb.push(")");
+    qb.push(if q.after.is_some() {
+        " ORDER BY c.created_at, c.id"
+    } else {
+        " ORDER BY c.created_at DESC, c.id DESC"
+    });
+}
+
+/// `{alias}.id IN (…)`: the copies of one window of a walk.
+fn push_window(qb: &mut QueryBuilder<'_, Db>, alias: &str, window: &[(i64, String)]) {
+    qb.push(format!("{alias}.id IN ("));
+    let mut sep = qb.separated(", ");
+    for (_, id) in window {
+        sep.push_bind(id.clone());
+    }
+    qb.push(")");
+}
 
 /// `EXISTS (…)`: one of the stored audience keys of copy `alias` is among `keys` — the policy's
 /// index form, and the only access rule of every listing statement.

@@ -113,6 +113,7 @@ cases!(
     numbering_is_unique_under_concurrency,
     listing_follows_audience_keys,
     chain_listing_follows_audience_keys,
+    listing_walk_equals_the_rules,
     open_chain_counts_outside_keys,
     failed_batch_changes_nothing,
     audit_chain_verifies,

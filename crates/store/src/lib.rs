@@ -152,8 +152,15 @@ pub trait Store: RiskStore + Send + Sync + 'static {
     async fn copies_of_chain(&self, id: &ChainId) -> StoreResult<Vec<CopyRecord>>;
     /// Copies whose audience intersects `keys`, newest first: the indexed form of the policy.
     async fn list_copies(&self, query: &CopyQuery) -> StoreResult<Vec<CopySummary>>;
-    /// One row per chain, newest row first: see [`ListingQuery`]. Set-based (one statement).
+    /// One row per chain, newest row first: see [`ListingQuery`]. Key-driven: it walks the
+    /// index ranges of the viewer's keys (an inbox: of its organisation) newest first, and its
+    /// cost follows the page, not the number of copies stored.
     async fn list_chains(&self, query: &ListingQuery) -> StoreResult<Vec<ListingRecord>>;
+    /// The database's plans for the statements of one chain listing — its first window of the
+    /// walk and that window's rows — as the database explains them (PostgreSQL runs them: the
+    /// plans carry the rows and buffers each step read). For the benchmark notes and for finding
+    /// a slow listing; nothing is written.
+    async fn explain_listing(&self, query: &ListingQuery) -> StoreResult<Vec<String>>;
     /// Per sector, how many open chains (exercises left out) have no copy whose audience meets
     /// `keys`, and from how many distinct reporting organisations: numbers only, never rows
     /// (the situation picture's counts outside a viewer's scope). Sectors without one are absent.

@@ -26,6 +26,10 @@ pub struct ListingQuery {
     pub forwarding_org: Option<OrgId>,
     pub sector: Option<String>,
     pub tlp: Option<String>,
+    /// With `tlp`: the viewer's keys under which a copy at that level can be found (the policy's
+    /// `keys_at_level`). The walk then reads only these keys' ranges; the rules still use `keys`.
+    /// `None` walks all of `keys`.
+    pub level_keys: Option<Vec<String>>,
     pub importance: Option<String>,
     /// Chain status ("open" / "closed").
     pub status: Option<String>,
