@@ -53,7 +53,7 @@ pub mod sqlite {
     fn push_key_window(
         qb: &mut QueryBuilder<'_, Db>,
         walk: &Walk<'_>,
-        pos: Option<&(i64, Option<String>)>,
+        pos: Option<&Position>,
         n: i64,
     ) {
         let dir = if walk.ascending { "" } else { " DESC" };
@@ -169,7 +169,7 @@ pub mod postgres {
     fn push_key_window(
         qb: &mut QueryBuilder<'_, Db>,
         walk: &Walk<'_>,
-        pos: Option<&(i64, Option<String>)>,
+        pos: Option<&Position>,
         n: i64,
     ) {
         let dir = if walk.ascending { "" } else { " DESC" };

@@ -1060,13 +1060,19 @@ impl Store for SqlStore {
         let Some((walk, pos)) = chain_walk(q) else {
             return Ok(out);
         };
-        let n = (q.limit.clamp(1, 500) as usize + 1).max(WALK_FIRST).min(WALK_MAX);
-        let window = self.window(&walk, pos.as_ref(), n).await?;
+        let n = (q.limit.clamp(1, 500) as usize + 1).clamp(WALK_FIRST, WALK_MAX);
+        let mut window = self.window(&walk, pos.as_ref(), n).await?;
+        let found = window.len();
+        if window.is_empty() {
+            // Nothing to walk yet: explain the rows statement for one (absent) copy, as a walk
+            // never runs it on an empty window.
+            window.push((0, String::new()));
+        }
         let mut first = QueryBuilder::new(EXPLAIN);
         push_window_query(&mut first, &walk, pos.as_ref(), n as i64);
         let mut rows = QueryBuilder::new(EXPLAIN);
         push_chain_rows(&mut rows, q, &window);
-        let title = format!("-- rows of that window ({} copies)", window.len());
+        let title = format!("-- rows of that window ({found} copies)");
         for (title, mut qb) in [("-- the walk's first window".to_owned(), first), (title, rows)] {
             out.push(title);
             let plan = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
@@ -3865,6 +3871,10 @@ const WALK_FIRST: usize = 16;
 /// The most rows one round of a listing walk reads from the index.
 const WALK_MAX: usize = 2_000;
 
+/// A place in a listing walk: a copy's `created_at` (micros) and, unless the place is a time
+/// alone, its id.
+type Position = (i64, Option<String>);
+
 /// What a listing walks, newest first (or oldest first): the copies under the viewer's audience
 /// keys, or — for an inbox — the copies addressed to or sent by one organisation, whose keys the
 /// evaluation then checks.
@@ -3890,7 +3900,7 @@ impl SqlStore {
     async fn walk<T, F, Fut>(
         &self,
         walk: &Walk<'_>,
-        mut pos: Option<(i64, Option<String>)>,
+        mut pos: Option<Position>,
         limit: usize,
         mut eval: F,
     ) -> StoreResult<Vec<T>>
@@ -3899,7 +3909,7 @@ impl SqlStore {
         Fut: std::future::Future<Output = StoreResult<Vec<T>>>,
     {
         let mut out = Vec::new();
-        let mut batch = (limit + 1).max(WALK_FIRST).min(WALK_MAX);
+        let mut batch = (limit + 1).clamp(WALK_FIRST, WALK_MAX);
         loop {
             let window = self.window(walk, pos.as_ref(), batch).await?;
             let exhausted = window.len() < batch;
@@ -3921,7 +3931,7 @@ impl SqlStore {
     async fn window(
         &self,
         walk: &Walk<'_>,
-        pos: Option<&(i64, Option<String>)>,
+        pos: Option<&Position>,
         n: usize,
     ) -> StoreResult<Vec<(i64, String)>> {
         let mut qb: QueryBuilder<Db> = QueryBuilder::new("");
@@ -3934,7 +3944,7 @@ impl SqlStore {
 }
 
 /// The walk of a chain listing and where it starts; `None` when nothing can be listed.
-fn chain_walk(q: &ListingQuery) -> Option<(Walk<'_>, Option<(i64, Option<String>)>)> {
+fn chain_walk(q: &ListingQuery) -> Option<(Walk<'_>, Option<Position>)> {
     if q.keys.is_empty() || (q.to_forward == Some(true) && q.forwarding_org.is_none()) {
         return None;
     }
@@ -3964,7 +3974,7 @@ fn chain_walk(q: &ListingQuery) -> Option<(Walk<'_>, Option<(i64, Option<String>
 fn push_window_query(
     qb: &mut QueryBuilder<'_, Db>,
     walk: &Walk<'_>,
-    pos: Option<&(i64, Option<String>)>,
+    pos: Option<&Position>,
     n: i64,
 ) {
     let dir = if walk.ascending { "" } else { " DESC" };
@@ -3998,7 +4008,7 @@ fn push_walk_bounds(
     alias: &str,
     id_column: &str,
     walk: &Walk<'_>,
-    pos: Option<&(i64, Option<String>)>,
+    pos: Option<&Position>,
 ) {
     if let Some(t) = walk.from {
         qb.push(format!(" AND {alias}.created_at >= ")).push_bind(t);

@@ -147,3 +147,62 @@ cases!(
     incidents_link_chains_once,
     exercises_number_apart_and_clean_up_alone,
 );
+
+/// The listing walk reads indexes only: every table access in the plans of a key-driven listing,
+/// a level-filtered one and an inbox is a `SEARCH` through an index, never a `SCAN` of a table
+/// (scanning the walk's own merged window, `k0`…/`w0`…, is the merge). SQLite only: its plans
+/// follow the schema, while PostgreSQL's follow table statistics, so its plans are shown by the
+/// benchmark on a full-size world instead.
+#[tokio::test]
+async fn sqlite_listing_plans_search_indexes_and_scan_no_table() {
+    use kakehashi_domain::OrgId;
+    use kakehashi_store::ListingQuery;
+    let (store, _dir) = sqlite_store().await;
+    let keys: Vec<String> = ["public", "stakeholder", "org/op/electric_power/staff"]
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+    let queries = [
+        ListingQuery {
+            keys: keys.clone(),
+            limit: 50,
+            ..Default::default()
+        },
+        ListingQuery {
+            keys: keys.clone(),
+            tlp: Some("RED".into()),
+            level_keys: Some(vec!["org/op/electric_power/staff".into()]),
+            terms: vec!["給電".into()],
+            limit: 50,
+            ..Default::default()
+        },
+        ListingQuery {
+            keys,
+            involving_org: Some(OrgId::from("op")),
+            forwarding_org: Some(OrgId::from("op")),
+            urgent: Some(true),
+            limit: 50,
+            ..Default::default()
+        },
+    ];
+    for q in &queries {
+        let plan = store.explain_listing(q).await.expect("explain");
+        assert!(
+            plan.iter()
+                .filter(|l| l.trim_start().starts_with("SEARCH"))
+                .count()
+                >= 3,
+            "{plan:#?}"
+        );
+        for line in &plan {
+            let step = line.trim_start();
+            if let Some(what) = step.strip_prefix("SCAN ") {
+                let merged = what.starts_with('k') || what.starts_with('w');
+                assert!(
+                    merged && what[1..2].chars().all(|c| c.is_ascii_digit()),
+                    "a table scan: {line}\n{plan:#?}"
+                );
+            }
+        }
+    }
+}
