@@ -11,18 +11,16 @@
 //! How: the `kakehashi` binary runs as a child process on a fresh database (the helpers of
 //! `crash.rs`). Four reporters of four organisations in three sectors sign in; 1,000 tasks, each
 //! with one statutory AMBER liaison of its reporter's sector, wait at a barrier and are released
-//! together, every request on a connection of its own (HTTP/1, no idle connection reused). Once
-//! a number of filings drawn between 10 and 150 has been acknowledged, the server gets SIGKILL
+//! together, every request on a connection of its own (HTTP/1, a pool with no cap). Once a
+//! number of filings drawn between 10 and 150 has been acknowledged, the server gets SIGKILL
 //! (a filing is answered only after its recipients are told, which queues behind the other
 //! filings' commits, so the acknowledgements trail the commits: early in the acknowledgements
 //! is still among the commits).
 //! Every request must then have been answered 201 (acknowledged) or cut off by the kill — any
 //! other answer, or an error before the kill, fails the test — and both counts must be above
-//! zero, so the kill did land mid-burst. Where `/proc` shows the server's sockets (Linux), the
-//! kill also waits until every filing not yet answered has its connection at the server (the
-//! client keeps no idle connections, so answered ones are closed; the count includes the
-//! listener and the database's sockets, so "every" is within those few), unless half the
-//! burst is answered first.
+//! zero, so the kill did land mid-burst. The sockets the server held at the kill are printed
+//! where `/proc` shows them (Linux): about a thousand, unless the machine is so busy that the
+//! last connections were still being made.
 //! `kakehashi audit verify` must pass on the crashed state; the binary is restarted on the same
 //! database and each reporter's inbox (one paged listing) must hold every acknowledged chain and
 //! every copy of it. Cut-off filings may or may not have been committed: they are counted, not
@@ -130,15 +128,7 @@ async fn burst_then_kill(db: Db) {
     go.wait().await;
     let released = Instant::now();
     let kill_at = KILL_AT_ACKS + drawn(KILL_SPREAD);
-    // On a busy machine the last connections are made seconds after the barrier: where `/proc`
-    // shows the server's sockets, the kill also waits until every filing not yet answered has
-    // its connection at the server (a socket each, answered ones are closed: no idle pool) —
-    // but not past half the burst answered, so that the kill still lands mid-burst.
-    let at_server = |acks: usize| sockets_of(server.pid()).is_none_or(|n| n + acks >= BURST);
-    while failed.load(Ordering::SeqCst) == 0 && {
-        let n = acks.load(Ordering::SeqCst);
-        n < kill_at || n < BURST / 2 && !at_server(n)
-    } {
+    while acks.load(Ordering::SeqCst) < kill_at && failed.load(Ordering::SeqCst) == 0 {
         assert!(
             released.elapsed() < Duration::from_secs(50),
             "{}: not {kill_at} of {BURST} filings acknowledged within 50 s",
@@ -259,14 +249,14 @@ async fn file_once(s: &Session, body: &Value, killing: &AtomicBool) -> Result<Ou
     }))
 }
 
-/// A reporter's client: cookies for the session; HTTP/1 and no idle connections kept, so each
-/// request opens a connection of its own and none waits for another's; a timeout well beyond
-/// the burst (a request unanswered by then fails).
+/// A reporter's client: cookies for the session; HTTP/1, where a request that finds no idle
+/// connection opens one, and a pool that keeps as many as the burst, so no request waits for
+/// another's connection; a timeout well beyond the burst (a request unanswered by then fails).
 fn burst_client() -> Client {
     Client::builder()
         .cookie_store(true)
         .http1_only()
-        .pool_max_idle_per_host(0)
+        .pool_max_idle_per_host(BURST)
         .timeout(Duration::from_secs(90))
         .build()
         .expect("client")
