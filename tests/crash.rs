@@ -199,13 +199,18 @@ pub(crate) async fn sign_in(base: &str) -> Session {
         .timeout(Duration::from_secs(10))
         .build()
         .expect("client");
+    sign_in_as(client, base, "op-power").await
+}
+
+/// Signs the demo person `login` in on `client` (which must keep cookies).
+pub(crate) async fn sign_in_as(client: Client, base: &str, login: &str) -> Session {
     let res = client
         .post(format!("{base}/api/v1/session"))
-        .json(&json!({ "login": "op-power", "password": PASSWORD }))
+        .json(&json!({ "login": login, "password": PASSWORD }))
         .send()
         .await
         .expect("sign in");
-    assert_eq!(res.status(), 200, "sign-in of op-power");
+    assert_eq!(res.status(), 200, "sign-in of {login}");
     let body: Value = res.json().await.expect("json");
     Session {
         client,
@@ -326,6 +331,11 @@ impl Server {
             assert!(Instant::now() < deadline, "kakehashi serve: /healthz");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+    }
+
+    /// The server's process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// SIGKILL, and check it was the signal that ended the process (not an earlier exit).

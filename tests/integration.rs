@@ -11,6 +11,7 @@ mod browser;
 mod consultations;
 mod contacts;
 mod crash;
+mod crash_burst;
 mod cross_check;
 mod deadlines;
 mod disk_full;
