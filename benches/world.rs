@@ -664,7 +664,7 @@ async fn run(o: Opts) {
                     .filter(|o| {
                         o["sectors"]
                             .as_array()
-                            .is_some_and(|v| v.iter().any(|x| x == id.as_str()))
+                            .is_some_and(|v| v.iter().any(|x| x.as_str() == Some(id.as_str())))
                     })
                     .filter_map(|o| o["id"].as_str().map(str::to_owned))
                     .collect(),
@@ -822,7 +822,7 @@ async fn run(o: Opts) {
         .await;
         let probe_rate = (filed.load(Ordering::Relaxed) - b) as f64 / t.elapsed().as_secs_f64();
         let (rss, hwm) = memory(srv.pid());
-        let cell = |d: &Vec<Duration>| format!("{:.1} / {:.1} ms", pct(d, 50.0), pct(d, 99.0));
+        let cell = |d: &[Duration]| format!("{:.1} / {:.1} ms", pct(d, 50.0), pct(d, 99.0));
         println!(
             "| {} | {} | {build_rate:.0} /s | {} | {} | {} | {} | {} | {} | {probe_rate:.1} /s (p50 {:.0} ms, p99 {:.0} ms) | {:.3} | {rss:.0} / {hwm:.0} MiB |",
             copies.load(Ordering::Relaxed),
