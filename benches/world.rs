@@ -189,7 +189,9 @@ fn raise_nofile(need: usize) {
         .status()
         .is_ok_and(|s| s.success());
     if !ok || hard.parse::<usize>().is_ok_and(|h| h < need) {
-        eprintln!("warning: open-file limit (soft {soft:?}, hard {hard}) may be below the {need} needed");
+        eprintln!(
+            "warning: open-file limit (soft {soft:?}, hard {hard}) may be below the {need} needed"
+        );
     }
 }
 
@@ -229,7 +231,12 @@ impl Sess {
 }
 
 /// Signs in; the session and whether the password must be changed first.
-async fn sign_in(client: &reqwest::Client, base: &str, login: &str, password: &str) -> (Sess, bool) {
+async fn sign_in(
+    client: &reqwest::Client,
+    base: &str,
+    login: &str,
+    password: &str,
+) -> (Sess, bool) {
     let res = client
         .post(format!("{base}/api/v1/session"))
         .json(&json!({ "login": login, "password": password }))
@@ -378,7 +385,12 @@ fn http_ok(url: &str) -> bool {
         return false;
     };
     let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
-    if write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").is_err() {
+    if write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .is_err()
+    {
         return false;
     }
     let mut buf = [0u8; 12];
@@ -433,9 +445,10 @@ impl Db {
     async fn count(&self, sql: &str, bind: &str) -> i64 {
         use sqlx::Connection;
         if let Some(f) = &self.sqlite_file {
-            let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", f.display()))
-                .await
-                .expect("sqlite");
+            let mut c =
+                sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", f.display()))
+                    .await
+                    .expect("sqlite");
             sqlx::query_scalar(sql)
                 .bind(bind)
                 .fetch_one(&mut c)
@@ -641,7 +654,10 @@ async fn run(o: Opts) {
         .build()
         .expect("client");
     let base = srv.base.clone();
-    let admin_pw = srv.admin_password.clone().expect("first start prints the admin password");
+    let admin_pw = srv
+        .admin_password
+        .clone()
+        .expect("first start prints the admin password");
     let admin = sign_in_new(&client, &base, "admin", &admin_pw).await;
 
     // Reference data: the 15 sectors, and which ministry is responsible for which.
@@ -657,7 +673,10 @@ async fn run(o: Opts) {
         .map(|s| {
             let id = s["id"].as_str().expect("sector id").to_owned();
             Sector {
-                service: s["services"][0]["id"].as_str().expect("a service").to_owned(),
+                service: s["services"][0]["id"]
+                    .as_str()
+                    .expect("a service")
+                    .to_owned(),
                 ministries: dir
                     .iter()
                     .filter(|o| o["kind"] == "ci_ministry")
@@ -788,7 +807,8 @@ async fn run(o: Opts) {
         let t = Instant::now();
         let before = filed.load(Ordering::Relaxed);
         let _ = file_until(&filers, &sectors, &copies, &filed, cp, usize::MAX).await;
-        let build_rate = (filed.load(Ordering::Relaxed) - before) as f64 / t.elapsed().as_secs_f64();
+        let build_rate =
+            (filed.load(Ordering::Relaxed) - before) as f64 / t.elapsed().as_secs_f64();
         let k = o.reads;
         let reads = [
             timed_reads(&nisc, "/api/v1/liaisons/inbox?limit=50", k).await,
@@ -910,7 +930,10 @@ async fn run(o: Opts) {
         }));
     }
     while opened.load(Ordering::Relaxed) < listeners.len() {
-        assert!(t.elapsed() < Duration::from_secs(300), "live streams did not open");
+        assert!(
+            t.elapsed() < Duration::from_secs(300),
+            "live streams did not open"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let open_secs = t.elapsed().as_secs_f64();
@@ -979,10 +1002,7 @@ async fn run(o: Opts) {
     from_start.sort();
     let after_mem = memory(srv.pid());
     let rows = db
-        .count(
-            "SELECT COUNT(*) FROM notifications WHERE ref_id = $1",
-            &id,
-        )
+        .count("SELECT COUNT(*) FROM notifications WHERE ref_id = $1", &id)
         .await;
     let world_rows = db
         .count(

@@ -1158,10 +1158,7 @@ async fn live_credentials_end_at_their_expiry(b: Backend) {
     let now = chrono::Utc::now();
     let clock = std::sync::Arc::new(Moved(std::sync::Mutex::new(now)));
     let app = srv.app.clone().with_clock(clock.clone());
-    let session = app
-        .sign_in("op-power", PASSWORD)
-        .await
-        .expect("sign in");
+    let session = app.sign_in("op-power", PASSWORD).await.expect("sign in");
     let actor = session.actor.clone();
     let (_, token) = app
         .create_api_token(&actor, "expiring", &["read".to_owned()], Some(1))
@@ -1189,7 +1186,8 @@ async fn live_credentials_end_at_their_expiry(b: Backend) {
         );
         *clock.0.lock().expect("clock") = now + lifetime - chrono::Duration::seconds(1);
         assert!(
-            app.credential_still_stands(&mut standing, None, recheck).await,
+            app.credential_still_stands(&mut standing, None, recheck)
+                .await,
             "the {what} stands a second before its expiry"
         );
         *clock.0.lock().expect("clock") = now + lifetime + chrono::Duration::seconds(1);
@@ -1199,7 +1197,8 @@ async fn live_credentials_end_at_their_expiry(b: Backend) {
             "the {what} no longer stands once expired"
         );
         assert!(
-            !app.credential_still_stands(&mut standing, None, recheck).await,
+            !app.credential_still_stands(&mut standing, None, recheck)
+                .await,
             "nor on the timer"
         );
     }

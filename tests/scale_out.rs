@@ -225,7 +225,10 @@ async fn a_credential_revoked_on_one_node_ends_its_stream_on_the_other() {
     let mut tokens = Vec::new();
     for name in ["revoked", "kept"] {
         let (st, t) = meti
-            .post("/api/v1/tokens", json!({ "name": name, "scopes": ["read"] }))
+            .post(
+                "/api/v1/tokens",
+                json!({ "name": name, "scopes": ["read"] }),
+            )
             .await;
         assert_eq!(st, 201, "{t}");
         tokens.push((
