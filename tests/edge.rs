@@ -27,6 +27,7 @@ on_both_backends!(
     a_token_revokes_others_only_with_write_and_itself_always,
     live_streams_end_with_their_credential,
     live_streams_recheck_their_credential_while_idle,
+    live_credentials_end_at_their_expiry,
     control_characters_are_refused_at_the_edge_naming_the_field,
     every_api_error_is_problem_json_with_its_status,
     answers_are_kept_out_of_caches,
@@ -1137,4 +1138,68 @@ async fn sign_in_takes_as_long_for_logins_that_do_not_exist(b: Backend) {
         u * 2 >= k,
         "an unknown login answers much faster ({u:?}) than a known one ({k:?})"
     );
+}
+
+/// A clock the test moves.
+struct Moved(std::sync::Mutex<chrono::DateTime<chrono::Utc>>);
+
+impl kakehashi_app::Clock for Moved {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        *self.0.lock().expect("clock")
+    }
+}
+
+/// A stream's credential is read again once its own expiry passes, although nothing changed
+/// the shared credential generation: a session or token that expired no longer stands before
+/// the next event or timer, while one that has not expired still does.
+async fn live_credentials_end_at_their_expiry(b: Backend) {
+    use kakehashi_app::auth::Credential;
+    let srv = TestServer::start(b).await;
+    let now = chrono::Utc::now();
+    let clock = std::sync::Arc::new(Moved(std::sync::Mutex::new(now)));
+    let app = srv.app.clone().with_clock(clock.clone());
+    let session = app.sign_in("op-power", PASSWORD).await.expect("sign in");
+    let actor = session.actor.clone();
+    let (_, token) = app
+        .create_api_token(&actor, "expiring", &["read".to_owned()], Some(1))
+        .await
+        .expect("token");
+    let recheck = Duration::from_secs(1);
+    for (what, credential, lifetime) in [
+        (
+            "session",
+            Credential::Session(session.token.clone()),
+            session.expires_at - now,
+        ),
+        ("token", Credential::Token(token), chrono::Duration::days(1)),
+    ] {
+        *clock.0.lock().expect("clock") = now;
+        let mut standing = app
+            .standing_credential(credential)
+            .await
+            .unwrap_or_else(|| panic!("the {what} stands when the stream opens"));
+        let seq = app.events.last_seq();
+        assert!(
+            app.credential_still_stands(&mut standing, Some(seq), recheck)
+                .await,
+            "the {what} stands before its expiry"
+        );
+        *clock.0.lock().expect("clock") = now + lifetime - chrono::Duration::seconds(1);
+        assert!(
+            app.credential_still_stands(&mut standing, None, recheck)
+                .await,
+            "the {what} stands a second before its expiry"
+        );
+        *clock.0.lock().expect("clock") = now + lifetime + chrono::Duration::seconds(1);
+        assert!(
+            !app.credential_still_stands(&mut standing, Some(seq), recheck)
+                .await,
+            "the {what} no longer stands once expired"
+        );
+        assert!(
+            !app.credential_still_stands(&mut standing, None, recheck)
+                .await,
+            "nor on the timer"
+        );
+    }
 }

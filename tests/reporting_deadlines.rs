@@ -426,7 +426,7 @@ async fn reminders_go_out_once_across_nodes(b: Backend) {
             if e.kind == "deadline" {
                 assert!(e.ref_id.starts_with(&chain), "{e:?}");
                 assert!(e.orgs.iter().all(|o| o.0 != "mlit"), "{e:?}");
-                live.insert(e.ref_id);
+                live.insert(e.ref_id.clone());
             }
         }
     }

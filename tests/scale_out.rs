@@ -195,3 +195,95 @@ async fn two_nodes_share_sessions_live_events_and_numbering() {
     );
     assert_eq!(name_on(node_a.clone(), rail).await, "改称鉄道株式会社");
 }
+
+/// Reads a live stream for up to `secs` seconds or until `until` arrives: whether the server
+/// ended the stream.
+async fn read_live(r: &mut reqwest::Response, seen: &mut String, until: &str, secs: u64) -> bool {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        if !until.is_empty() && seen.contains(until) {
+            return false;
+        }
+        match tokio::time::timeout_at(deadline, r.chunk()).await {
+            Err(_) => return false,
+            Ok(Ok(Some(c))) => seen.push_str(&String::from_utf8_lossy(&c)),
+            Ok(Ok(None)) | Ok(Err(_)) => return true,
+        }
+    }
+}
+
+/// A token revoked through node a ends its live stream on node b before b delivers another
+/// event to it, although b re-reads a stream's credential only when the shared credential
+/// generation moved: the revocation moves it in the database both nodes share. Another
+/// stream on b, whose token stands, keeps hearing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_credential_revoked_on_one_node_ends_its_stream_on_the_other() {
+    let srv = TestServer::start(Backend::Postgres).await;
+    let (node_b, _stop_b) = srv.another_node().await;
+    let meti = srv.login("meti").await;
+    let op = srv.login("op-power").await;
+    let mut tokens = Vec::new();
+    for name in ["revoked", "kept"] {
+        let (st, t) = meti
+            .post(
+                "/api/v1/tokens",
+                json!({ "name": name, "scopes": ["read"] }),
+            )
+            .await;
+        assert_eq!(st, 201, "{t}");
+        tokens.push((
+            t["token"].as_str().expect("token").to_owned(),
+            t["record"]["id"].as_str().expect("id").to_owned(),
+        ));
+    }
+    let client = reqwest::Client::new();
+    let mut streams = Vec::new();
+    for (raw, _) in &tokens {
+        let sse = client
+            .get(format!("{node_b}/api/v1/events"))
+            .bearer_auth(raw)
+            .send()
+            .await
+            .expect("events on b");
+        assert_eq!(sse.status(), 200);
+        streams.push(sse);
+    }
+    let file = || async {
+        let (st, filed) = op
+            .post(
+                "/api/v1/liaisons",
+                json!({ "form": power_form("AMBER"), "statutory": true }),
+            )
+            .await;
+        assert_eq!(st, 201, "{filed}");
+        filed["copies"][0].as_str().expect("copy").to_owned()
+    };
+
+    // Both streams on b hear a filing made through a.
+    let before = file().await;
+    for s in &mut streams {
+        let mut seen = String::new();
+        let ended = read_live(s, &mut seen, &before, 10).await;
+        assert!(!ended && seen.contains(&before), "heard on b: {seen}");
+    }
+
+    // Revoked through a; the next filing through a reaches b.
+    let (st, v) = meti
+        .delete(&format!("/api/v1/tokens/{}", tokens[0].1))
+        .await;
+    assert_eq!(st, 204, "{v}");
+    let after = file().await;
+    let mut kept = String::new();
+    let ended = read_live(&mut streams[1], &mut kept, &after, 10).await;
+    assert!(
+        !ended && kept.contains(&after),
+        "the standing token's stream hears it: {kept}"
+    );
+    let mut revoked = String::new();
+    let ended = read_live(&mut streams[0], &mut revoked, &after, 10).await;
+    assert!(
+        !revoked.contains(&after),
+        "nothing delivered after the revocation on the other node: {revoked}"
+    );
+    assert!(ended, "the revoked token's stream ends");
+}

@@ -173,6 +173,24 @@ impl std::fmt::Debug for Credential {
     }
 }
 
+/// A credential a long-lived request found standing, with the credential generation read
+/// before that check and the credential's own expiry ([`App::standing_credential`]).
+#[derive(Debug)]
+pub struct StandingCredential {
+    credential: Credential,
+    generation: i64,
+    until: Option<DateTime<Utc>>,
+}
+
+/// One read of the credential generation by this node: its value, the number of the last event
+/// the node had heard and the moment when the read began.
+#[derive(Debug)]
+pub struct GenerationRead {
+    after_event: u64,
+    at: std::time::Instant,
+    value: i64,
+}
+
 /// A new session: the raw token goes into the cookie and is never stored.
 pub struct NewSession {
     pub token: String,
@@ -290,18 +308,100 @@ impl App {
     /// stands: the session or token exists, has not ended, expired or been revoked, and its
     /// person is active and not held at a password change. Two indexed reads.
     pub async fn credential_stands(&self, c: &Credential) -> bool {
+        self.credential_until(c).await.is_some()
+    }
+
+    /// As [`App::credential_stands`]: `None` when the credential does not stand, else when it
+    /// expires (`Some(None)`: no expiry).
+    async fn credential_until(&self, c: &Credential) -> Option<Option<DateTime<Utc>>> {
         let now = self.now();
-        let person = match c {
+        let (person, until) = match c {
             Credential::Session(raw) => match self.store.session(&token_hash(raw), now).await {
-                Ok(s) => s.person,
-                Err(_) => return false,
+                Ok(s) => (s.person, Some(s.expires_at)),
+                Err(_) => return None,
             },
             Credential::Token(raw) => match self.store.api_token(&token_hash(raw)).await {
-                Ok(t) if !t.revoked && t.expires_at.is_none_or(|e| e > now) => t.person,
-                _ => return false,
+                Ok(t) if !t.revoked && t.expires_at.is_none_or(|e| e > now) => {
+                    (t.person, t.expires_at)
+                }
+                _ => return None,
             },
         };
         matches!(self.store.person(&person).await, Ok(p) if p.active && !p.must_change_password)
+            .then_some(until)
+    }
+
+    /// A credential found standing now, for a long-lived request to re-check cheaply with
+    /// [`App::credential_still_stands`]; `None` if it does not stand. The credential generation
+    /// is read before the credential, so a change committed after the check moves it.
+    pub async fn standing_credential(&self, c: Credential) -> Option<StandingCredential> {
+        let generation = self.store.credential_generation().await.ok()?;
+        let until = self.credential_until(&c).await?;
+        Some(StandingCredential {
+            credential: c,
+            generation,
+            until,
+        })
+    }
+
+    /// Whether `s` still stands, checked after this node heard event number `after_event`
+    /// (before delivering it), or on a stream's timer (`None`). The same answer as
+    /// [`App::credential_stands`] at a moment after the event was heard (or within `max_age`
+    /// of the timer), at the cost of one read of the credential generation per event per
+    /// node, shared by every stream (at most one a `max_age` on timers): the stream's own
+    /// credential is read again only when the generation moved since it was last found
+    /// standing, or its own expiry has passed.
+    pub async fn credential_still_stands(
+        &self,
+        s: &mut StandingCredential,
+        after_event: Option<u64>,
+        max_age: std::time::Duration,
+    ) -> bool {
+        let generation = self.credential_generation_after(after_event, max_age).await;
+        let expired = s.until.is_some_and(|u| u <= self.now());
+        if !expired && generation.as_ref().is_ok_and(|g| *g == s.generation) {
+            return true;
+        }
+        match self.credential_until(&s.credential).await {
+            Some(until) => {
+                s.until = until;
+                // Read before the credential: a later change moves it past this value.
+                if let Ok(g) = generation {
+                    s.generation = g;
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The credential generation, read once for all streams of this node: after the node heard
+    /// event `after_event` (a read begun once that event was numbered), or, on timers, a read
+    /// begun at most `max_age` ago. A failed read is not kept.
+    async fn credential_generation_after(
+        &self,
+        after_event: Option<u64>,
+        max_age: std::time::Duration,
+    ) -> AppResult<i64> {
+        let mut memo = self.credential_generation.lock().await;
+        let fresh = memo.as_ref().is_some_and(|m| match after_event {
+            Some(seq) => m.after_event >= seq,
+            None => m.at.elapsed() <= max_age,
+        });
+        if let Some(m) = memo.as_ref().filter(|_| fresh) {
+            return Ok(m.value);
+        }
+        // Numbered and timed before the read begins: every event up to this number was heard
+        // before the value was read.
+        let after_event = self.events.last_seq();
+        let at = std::time::Instant::now();
+        let value = self.store.credential_generation().await?;
+        *memo = Some(GenerationRead {
+            after_event,
+            at,
+            value,
+        });
+        Ok(value)
     }
 
     /// Creates a personal API token; the raw value is returned once and never stored.

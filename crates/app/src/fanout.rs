@@ -231,7 +231,8 @@ impl App {
 
     /// Whether a connected client of `viewer` hears `event`: its organisation was reached and
     /// the policy lets the viewer read the item — the same answer as its inbox row.
-    pub fn tells(&self, viewer: &Viewer, event: &Event) -> bool {
-        event.orgs.contains(&viewer.org) && told_access(viewer, &event.scope)
+    /// A set lookup and a policy decision in memory: no database read.
+    pub fn tells(&self, viewer: &Viewer, event: &crate::events::Heard) -> bool {
+        event.reaches(&viewer.org) && told_access(viewer, &event.scope)
     }
 }

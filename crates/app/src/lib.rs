@@ -127,6 +127,9 @@ pub struct App {
     /// This node's copy of the organisation directory with the version it was read at
     /// ([`App::directory_records`]).
     directory: Arc<std::sync::RwLock<Option<DirectoryCopy>>>,
+    /// This node's last read of the credential generation, shared by its open live streams
+    /// ([`App::credential_still_stands`]).
+    credential_generation: Arc<tokio::sync::Mutex<Option<auth::GenerationRead>>>,
 }
 
 impl App {
@@ -142,6 +145,7 @@ impl App {
             node: new_id().into(),
             refusals: Arc::new(refusals::Refusals::default()),
             directory: Arc::default(),
+            credential_generation: Arc::default(),
         }
     }
 

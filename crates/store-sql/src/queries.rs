@@ -115,6 +115,15 @@ impl SqlStore {
         self.writer.begin().await.map_err(map_err)
     }
 
+    /// Moves the credential generation ([`Store::credential_generation`]) in `tx`.
+    async fn bump_credentials(tx: &mut Tx<'_>) -> StoreResult<()> {
+        sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'credentials'")
+            .execute(&mut **tx)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
     /// Moves the directory's version on, inside the transaction that changes `organisations`.
     async fn bump_directory(tx: &mut Tx<'_>) -> StoreResult<()> {
         sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'directory'")
@@ -513,6 +522,8 @@ impl Store for SqlStore {
                 .await
                 .map_err(map_err)?;
         }
+        // Deactivation, a password change required, new roles: whatever changed, streams re-check.
+        Self::bump_credentials(&mut tx).await?;
         // The audit append takes the chain's head lock, serialising writers: the count below
         // therefore sees every concurrent change committed before this one.
         Self::audit_in(&mut tx, vec![audit], Utc::now()).await?;
@@ -561,6 +572,7 @@ impl Store for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(map_err)?;
+        Self::bump_credentials(&mut tx).await?;
         Self::audit_in(&mut tx, vec![audit], Utc::now()).await?;
         tx.commit().await.map_err(map_err)
     }
@@ -641,12 +653,21 @@ impl Store for SqlStore {
     }
 
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(&self.writer)
+            .execute(&mut *tx)
             .await
             .map_err(map_err)?;
-        Ok(())
+        Self::bump_credentials(&mut tx).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn credential_generation(&self) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT value FROM counters WHERE name = 'credentials'")
+            .fetch_one(&self.reader)
+            .await
+            .map_err(map_err)
     }
 
     async fn insert_api_token(&self, t: &ApiTokenRecord, audit: AuditDraft) -> StoreResult<()> {
@@ -699,6 +720,7 @@ impl Store for SqlStore {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        Self::bump_credentials(&mut tx).await?;
         Self::audit_in(&mut tx, vec![audit], Utc::now()).await?;
         tx.commit().await.map_err(map_err)
     }

@@ -18,6 +18,7 @@ pub const CASES: &[&str] = &[
     "directory_version_moves_with_each_change",
     "sessions_expire",
     "api_tokens",
+    "credential_generation_moves_with_each_ending",
     "numbering_on_receipt",
     "numbering_is_unique_under_concurrency",
     "listing_follows_audience_keys",
@@ -70,6 +71,9 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
         }
         "sessions_expire" => sessions_expire(store).await,
         "api_tokens" => api_tokens(store).await,
+        "credential_generation_moves_with_each_ending" => {
+            credential_generation_moves_with_each_ending(store).await
+        }
         "numbering_on_receipt" => numbering_on_receipt(store).await,
         "numbering_is_unique_under_concurrency" => {
             numbering_is_unique_under_concurrency(store).await
@@ -382,6 +386,73 @@ pub async fn sessions_expire(store: Arc<dyn Store>) {
         store.session("h1", t0()).await,
         Err(StoreError::NotFound)
     ));
+}
+
+/// The credential generation moves in the transaction of every change that can end a standing
+/// credential — a session deleted, a token revoked, a person's record or password changed — and
+/// not with sign-ins, new tokens or reads; a refused revocation leaves it.
+pub async fn credential_generation_moves_with_each_ending(store: Arc<dyn Store>) {
+    world(&*store).await;
+    let g = || async { store.credential_generation().await.expect("generation") };
+    let g0 = g().await;
+    store
+        .insert_session(&SessionRecord {
+            token_hash: "h1".into(),
+            person: PersonId("p1".into()),
+            csrf_token: "c".into(),
+            created_at: t0(),
+            expires_at: t0() + Duration::hours(1),
+        })
+        .await
+        .expect("insert session");
+    let t = ApiTokenRecord {
+        id: "t1".into(),
+        person: PersonId("p1".into()),
+        name: "ci".into(),
+        token_hash: "th".into(),
+        scopes: vec!["read".into()],
+        created_at: t0(),
+        expires_at: None,
+        revoked: false,
+    };
+    store
+        .insert_api_token(&t, draft("tok"))
+        .await
+        .expect("insert token");
+    store.session("h1", t0()).await.expect("read session");
+    store.api_token("th").await.expect("read token");
+    assert_eq!(g().await, g0, "sign-ins, new tokens and reads leave it");
+
+    store.delete_session("h1").await.expect("sign out");
+    let g1 = g().await;
+    assert!(g1 > g0, "a sign-out moves it: {g0} → {g1}");
+    assert!(matches!(
+        store
+            .revoke_api_token("t1", &PersonId("other".into()), draft("x"))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(g().await, g1, "a refused revocation leaves it");
+    store
+        .revoke_api_token("t1", &PersonId("p1".into()), draft("revoke"))
+        .await
+        .expect("revoke");
+    let g2 = g().await;
+    assert!(g2 > g1, "a revocation moves it: {g1} → {g2}");
+    store
+        .set_password(&PersonId("p1".into()), "phc", true, None, draft("pw"))
+        .await
+        .expect("password");
+    let g3 = g().await;
+    assert!(g3 > g2, "a password change moves it: {g2} → {g3}");
+    let mut p = store.person(&PersonId("p1".into())).await.expect("person");
+    p.active = false;
+    store
+        .update_person(&p, draft("deactivate"))
+        .await
+        .expect("deactivate");
+    let g4 = g().await;
+    assert!(g4 > g3, "a deactivation moves it: {g3} → {g4}");
 }
 
 pub async fn api_tokens(store: Arc<dyn Store>) {

@@ -120,6 +120,13 @@ pub trait Store: RiskStore + Send + Sync + 'static {
     /// The session with this token hash, if it exists and has not expired at `now`.
     async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<SessionRecord>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// The credential generation: it moves in the same transaction as every change that can
+    /// end a credential that stood (a session deleted, a token revoked, a person's record or
+    /// password changed: [`Store::delete_session`], [`Store::revoke_api_token`],
+    /// [`Store::update_person`], [`Store::set_password`]), so a credential found standing after
+    /// generation `g` was read still stands while the generation is `g` and its own expiry has
+    /// not passed.
+    async fn credential_generation(&self) -> StoreResult<i64>;
     async fn insert_api_token(&self, t: &ApiTokenRecord, audit: AuditDraft) -> StoreResult<()>;
     async fn api_token(&self, token_hash: &str) -> StoreResult<ApiTokenRecord>;
     async fn api_tokens_of(&self, person: &PersonId) -> StoreResult<Vec<ApiTokenRecord>>;
