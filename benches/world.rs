@@ -304,8 +304,7 @@ impl Server {
         let bind = format!("127.0.0.1:{port}");
         let t = Instant::now();
         // The binary cargo built for this bench, unless another build is named (to compare two).
-        let bin = std::env::var("KAKEHASHI_BIN")
-            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_kakehashi").to_owned());
+        let bin = server_bin();
         let mut child = Command::new(bin)
             .arg("serve")
             .arg("--demo")
@@ -377,6 +376,11 @@ impl Drop for Server {
 
 /// A blocking GET over a plain TCP socket (no runtime needed while the server starts): whether
 /// it answered 200.
+/// The server binary: cargo's build for this bench, or `KAKEHASHI_BIN`.
+fn server_bin() -> String {
+    std::env::var("KAKEHASHI_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_kakehashi").to_owned())
+}
+
 fn http_ok(url: &str) -> bool {
     use std::io::Read;
     let rest = url.trim_start_matches("http://");
@@ -792,12 +796,11 @@ async fn run(o: Opts) {
     let meti = sign_in(&client, &base, "meti", DEMO_PASSWORD).await.0;
     // The operator read: the electric-power filer (organisation 5 is of sector 5, electric
     // power, when it files; else the first filer).
-    let op = filers
+    let op_index = filers
         .iter()
-        .find(|f| sectors[f.org.sector].id == "electric_power")
-        .unwrap_or(&filers[0])
-        .sess
-        .clone();
+        .position(|f| sectors[f.org.sector].id == "electric_power")
+        .unwrap_or(0);
+    let op = filers[op_index].sess.clone();
     let copies = Arc::new(AtomicUsize::new(0));
     let filed = Arc::new(AtomicUsize::new(0));
     let disk = fsync_rate();
@@ -856,6 +859,36 @@ async fn run(o: Opts) {
             pct(&lat, 50.0),
             pct(&lat, 99.0),
             probe_rate / disk,
+        );
+    }
+
+    // The database's plans of the listings measured, on the world as it stands
+    // (`kakehashi admin explain-listing`, the statements the listing runs; PostgreSQL's are run
+    // and show the rows each step read).
+    let op_login = format!("w{op_index:05}-0");
+    let explained: [(&str, &str, &[&str]); 4] = [
+        ("NISC inbox", "nisc", &["--inbox"]),
+        ("operator RED search", &op_login, &["--tlp", "RED"]),
+        ("ministry keyword search", "meti", &["--q", "給電指令"]),
+        (
+            "ministry sector+TLP listing",
+            "meti",
+            &["--sector", "electric_power", "--tlp", "AMBER"],
+        ),
+    ];
+    for (title, login, filters) in explained {
+        let out = Command::new(server_bin())
+            .args(["admin", "explain-listing"])
+            .args(&db.args)
+            .args(["--login", login, "--limit", "50"])
+            .args(filters)
+            .output()
+            .expect("explain-listing");
+        println!(
+            "\n```text\n-- {backend}, {} copies: {title}\n{}{}```",
+            copies.load(Ordering::Relaxed),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
         );
     }
 

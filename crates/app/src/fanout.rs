@@ -17,7 +17,7 @@ use crate::App;
 use kakehashi_domain::{Employment, NeedToKnow, OrgId, Person, PersonId, Role};
 use kakehashi_policy::{decide_access, Access, ItemScope, Viewer};
 use kakehashi_store::{OrgRecord, PersonRecord};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// Whether a person is told about an item: exactly when they may read it.
@@ -149,13 +149,14 @@ impl App {
         mail: Option<(MailWhen, MailFor)>,
         webhook: Option<serde_json::Value>,
     ) -> AppResult<Delivery> {
-        let directory: HashMap<OrgId, OrgRecord> = self
-            .store
-            .orgs()
-            .await?
-            .into_iter()
-            .filter(|o| n.orgs.contains(&o.id))
-            .map(|o| (o.id.clone(), o))
+        // This node's copy of the directory (no read of every organisation per write), looked
+        // up by a set of the organisations reached (an alert reaches thousands).
+        let all = self.directory_records().await?;
+        let reached: HashSet<&OrgId> = n.orgs.iter().collect();
+        let directory: HashMap<&OrgId, &OrgRecord> = all
+            .iter()
+            .filter(|o| reached.contains(&o.id))
+            .map(|o| (&o.id, o))
             .collect();
         let candidates = self.store.people_in_orgs(&n.orgs).await?;
         let declared = App::declared_sectors(&self.large_scale().await?);
