@@ -145,4 +145,5 @@ cases!(
     standards_assessments_and_surveys,
     incidents_link_chains_once,
     exercises_number_apart_and_clean_up_alone,
+    copy_exports_read_chains_in_one,
 );
