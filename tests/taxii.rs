@@ -18,6 +18,7 @@ on_both_backends!(
     every_kind_of_export_passes_the_oasis_validator,
     taxii2_client_works_end_to_end,
     taxii_shows_a_token_what_the_inbox_shows_and_the_public_only_clear,
+    taxii_pages_are_the_same_objects_however_read,
 );
 
 /// Whether the Python tools are there; panics when CI requires them.
@@ -715,4 +716,167 @@ async fn taxii_shows_a_token_what_the_inbox_shows_and_the_public_only_clear(b: B
     )
     .await;
     assert_eq!((st, e["http_status"].clone()), (404, json!("404")));
+}
+
+/// Every object of a collection in pages of `limit`, and how many pages.
+async fn objects_in_pages(
+    srv: &TestServer,
+    cid: &str,
+    bearer: &str,
+    limit: usize,
+) -> (Vec<Value>, usize) {
+    let mut out = Vec::new();
+    let mut pages = 0;
+    let mut next: Option<String> = None;
+    loop {
+        let mut path = format!("/taxii2/api/collections/{cid}/objects/?limit={limit}");
+        if let Some(n) = &next {
+            path.push_str(&format!("&next={}", urlenc(n)));
+        }
+        let (st, _, v) = taxii(srv, &path, Some(bearer)).await;
+        assert_eq!(st, 200, "{v}");
+        assert!(v["more"].is_boolean(), "an envelope: {v}");
+        pages += 1;
+        let page = v["objects"].as_array().cloned().unwrap_or_default();
+        assert!(page.len() <= limit, "at most {limit}: {}", page.len());
+        if v["more"] == true {
+            assert_eq!(page.len(), limit, "only the last page is short");
+        }
+        out.extend(page);
+        match v["next"].as_str() {
+            Some(n) if v["more"] == true => next = Some(n.to_owned()),
+            _ => return (out, pages),
+        }
+    }
+}
+
+/// Issue 11 target 4 (the faster TAXII read): a collection is the same objects whatever the
+/// page size (the store's batches are sized by objects now, and a page may end inside a case),
+/// whether the copies' indicators were kept when they were written or are found on the read
+/// (copies written before they were kept, which keep them then), and each case's objects are
+/// the chain's STIX export's; pages holding TLP:AMBER are still audited, naming the copies.
+async fn taxii_pages_are_the_same_objects_however_read(b: Backend) {
+    let srv = TestServer::start(b).await;
+    let op = srv.login("op-power").await;
+    let levels = [
+        "GREEN", "AMBER", "GREEN", "CLEAR", "AMBER", "GREEN", "GREEN",
+    ];
+    let mut filed = Vec::new();
+    for (i, tlp) in levels.iter().enumerate() {
+        let mut form = power_form(tlp);
+        // Cases with 0, 1 and 2 indicators, so that cases are of different sizes.
+        form["summary"]["description"] = json!(match i % 3 {
+            0 => format!("給電指令システムへの大量アクセス（{i} 件目）。"),
+            1 => format!("通信先 c2-{i}.example.net を確認。"),
+            _ => format!("通信先 c2-{i}[.]example.net と 198.51.100.{i} を確認。"),
+        });
+        let (st, f) = op
+            .post(
+                "/api/v1/liaisons",
+                json!({ "form": form, "statutory": true }),
+            )
+            .await;
+        assert_eq!(st, 201, "{f}");
+        filed.push((
+            tlp.to_string(),
+            f["chain"].as_str().expect("chain").to_owned(),
+            f["copies"][0].as_str().expect("copy").to_owned(),
+        ));
+    }
+    let bearer = token(&op, &["read"]).await;
+    let own = collection_id(&srv, "api", Some(&bearer), "自組織").await;
+    let (whole, _) = objects_in_pages(&srv, &own, &bearer, 1000).await;
+    let reports = report_ids(&whole);
+    for (_, _, copy) in &filed {
+        assert!(
+            reports.contains(&stix_id("report", &format!("copy:{copy}"))),
+            "{copy} listed"
+        );
+    }
+    let patterns: Vec<&str> = whole
+        .iter()
+        .filter(|o| o["type"] == "indicator")
+        .filter_map(|o| o["pattern"].as_str())
+        .collect();
+    for want in [
+        "[domain-name:value = 'c2-1.example.net']",
+        "[domain-name:value = 'c2-2.example.net']",
+        "[ipv4-addr:value = '198.51.100.2']",
+    ] {
+        assert!(patterns.contains(&want), "{want} in {patterns:?}");
+    }
+
+    // Any page size: the same objects in the same order.
+    for limit in [1, 2, 3, 4, 7, 11] {
+        let (objs, pages) = objects_in_pages(&srv, &own, &bearer, limit).await;
+        assert_eq!(objs, whole, "pages of {limit}");
+        assert_eq!(pages, whole.len().div_ceil(limit), "pages of {limit}");
+    }
+
+    // Each case's report and indicators are as the chain's STIX export gives them.
+    for (_, chain, copy) in &filed {
+        let (st, _, bundle) = export(&op, &format!("/api/v1/chains/{chain}/stix")).await;
+        assert_eq!(st, 200, "{bundle}");
+        let report = stix_id("report", &format!("copy:{copy}"));
+        let exported = bundle["objects"].as_array().expect("objects");
+        let served: Vec<&Value> = whole
+            .iter()
+            .filter(|o| {
+                o["id"] == json!(report)
+                    || o["type"] == "indicator"
+                        && o["id"].as_str().is_some_and(|id| {
+                            exported
+                                .iter()
+                                .find(|x| x["id"] == json!(report))
+                                .and_then(|r| r["object_refs"].as_array())
+                                .is_some_and(|refs| refs.iter().any(|r| r == id))
+                        })
+            })
+            .collect();
+        assert!(!served.is_empty(), "the report of {copy}");
+        for o in served {
+            assert!(exported.contains(o), "served as exported: {o}");
+        }
+    }
+
+    // Copies written before their indicators were kept: found on the read, the same objects,
+    // and kept by that read.
+    srv.raw_sql("UPDATE copies SET stix_indicators = NULL")
+        .await;
+    let ids: Vec<kakehashi_domain::CopyId> = filed
+        .iter()
+        .map(|(_, _, c)| kakehashi_domain::CopyId(c.clone()))
+        .collect();
+    let kept = srv.app.store.copy_exports(&ids).await.expect("exports");
+    assert_eq!(kept.len(), ids.len(), "every copy read");
+    assert!(kept.iter().all(|x| x.stix_indicators.is_none()));
+    let (again, _) = objects_in_pages(&srv, &own, &bearer, 5).await;
+    assert_eq!(again, whole, "the same objects when found on the read");
+    let kept = srv.app.store.copy_exports(&ids).await.expect("exports");
+    assert_eq!(kept.len(), ids.len(), "every copy read");
+    assert!(
+        kept.iter().all(|x| x.stix_indicators.is_some()),
+        "kept by the read: {kept:?}"
+    );
+
+    // Pages with TLP:AMBER copies were audited, naming them.
+    let admin = srv.login_admin().await;
+    let (st, log) = admin.get("/api/v1/audit?limit=1000").await;
+    assert_eq!(st, 200, "{log}");
+    let reads: Vec<Value> = items(&log)
+        .into_iter()
+        .filter(|e| e["action"] == "taxii.read")
+        .collect();
+    assert!(!reads.is_empty(), "TAXII reads audited: {log}");
+    let named = reads
+        .iter()
+        .map(|e| e["detail"].to_string())
+        .collect::<String>();
+    for (tlp, _, copy) in &filed {
+        assert_eq!(
+            named.contains(&format!("copy:{copy}")),
+            tlp == "AMBER",
+            "{tlp} {copy} audited as read"
+        );
+    }
 }

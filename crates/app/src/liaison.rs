@@ -14,6 +14,7 @@ use kakehashi_domain::liaison::{
     RouteError, RouteRequest, ValidationContext,
 };
 
+use kakehashi_domain::stix::export::{copy_indicators, encode_indicators};
 use kakehashi_domain::text;
 use kakehashi_domain::{ChainId, CopyId, OrgId, OrgKind, Role, SectorId, Tlp};
 use kakehashi_policy::{audience, reveal, viewer_keys, ItemScope, Visible};
@@ -559,6 +560,7 @@ impl App {
                 .collect(),
             numbers_on_receipt: to.0 == NISC_ORG,
             search_text: crate::inbox::search_text(form),
+            stix_indicators: Some(encode_indicators(&copy_indicators(form))),
             record,
         })
     }

@@ -21,15 +21,17 @@ use chrono::{DateTime, Utc};
 use kakehashi_domain::liaison::form::LiaisonForm;
 use kakehashi_domain::provision::form::ProvisionForm;
 use kakehashi_domain::stix::export::{
-    bundle, chain_objects, provision_objects, ChainMeta, LiaisonCopy, Org, ProvisionMeta,
+    bundle, chain_objects, copy_indicators, decode_indicators, encode_indicators,
+    provision_objects, ChainMeta, LiaisonCopy, Org, ProvisionMeta,
 };
 use kakehashi_domain::stix::markings::strictest_tlp;
-use kakehashi_domain::{ChainId, Importance, OrgId, Tlp};
+use kakehashi_domain::{ChainId, CopyId, Importance, OrgId, Tlp};
 use kakehashi_policy::{audience, viewer_keys};
-use kakehashi_policy::{decide, ItemScope};
-use kakehashi_store::{CopyRecord, ListingQuery, ProvisionRecord};
+use kakehashi_policy::{decide, ItemScope, Viewer};
+use kakehashi_store::{CopyExport, CopyRecord, ListingQuery, ProvisionRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 
 /// Who reads a TAXII collection: a person (by API token) or anyone (the public collection).
 #[derive(Debug, Clone, Copy)]
@@ -115,21 +117,34 @@ fn public_keys() -> Vec<String> {
     .collect()
 }
 
-impl App {
-    /// Whether `reader` may read an item of this scope: the policy's decision for a person;
-    /// for the public, the item's audience must hold the public key (TLP:CLEAR alone does).
-    fn taxii_may_read(&self, reader: Reader<'_>, scope: &ItemScope) -> AppResult<bool> {
+/// The policy's decision for one reader, made ready once per page: a person's viewer, or the
+/// public's keys.
+enum Judge {
+    Person(Box<Viewer>),
+    Public(Vec<String>),
+}
+
+impl Judge {
+    fn of(reader: Reader<'_>) -> AppResult<Judge> {
         Ok(match reader {
-            Reader::Person(a) => decide(&a.viewer()?, scope).allowed,
-            Reader::Public => {
-                let public = public_keys();
-                audience(scope)
-                    .iter()
-                    .any(|k| public.iter().any(|p| p == k.as_str()))
-            }
+            Reader::Person(a) => Judge::Person(Box::new(a.viewer()?)),
+            Reader::Public => Judge::Public(public_keys()),
         })
     }
 
+    /// Whether the reader may read an item of this scope: the policy's decision for a person;
+    /// for the public, the item's audience must hold the public key (TLP:CLEAR alone does).
+    fn allows(&self, scope: &ItemScope) -> bool {
+        match self {
+            Judge::Person(v) => decide(v, scope).allowed,
+            Judge::Public(public) => audience(scope)
+                .iter()
+                .any(|k| public.iter().any(|p| p == k.as_str())),
+        }
+    }
+}
+
+impl App {
     /// The collections of a reader.
     pub fn taxii_collections(&self, reader: Reader<'_>) -> Vec<CollectionInfo> {
         match reader {
@@ -227,17 +242,36 @@ impl App {
             });
             let rows = self.store.list_chains(&q).await?;
             more |= rows.len() as u32 >= limit;
+            let judge = Judge::of(reader)?;
+            let mut readable = Vec::with_capacity(rows.len());
             for r in rows {
-                let c = r.copy;
-                let scope = crate::liaison::scope_of(&c)?;
-                if !self.taxii_may_read(reader, &scope)? {
-                    tracing::error!(copy = %c.id, "TAXII row refused by the policy although its audience keys matched");
+                let scope = crate::liaison::scope_of(&r.copy)?;
+                if !judge.allows(&scope) {
+                    tracing::error!(copy = %r.copy.id, "TAXII row refused by the policy although its audience keys matched");
                     continue;
                 }
                 if is_restricted(scope.tlp) {
-                    restricted.push(format!("copy:{}", c.id.0));
+                    restricted.push(format!("copy:{}", r.copy.id.0));
                 }
-                let chain = self.store.chain(&c.chain).await?;
+                readable.push(r);
+            }
+            // The page's chains and kept indicators in one read, not one read per row.
+            let ids: Vec<CopyId> = readable.iter().map(|r| r.copy.id.clone()).collect();
+            let exports: HashMap<CopyId, CopyExport> = self
+                .store
+                .copy_exports(&ids)
+                .await?
+                .into_iter()
+                .map(|x| (x.copy.clone(), x))
+                .collect();
+            let mut derived: Vec<(CopyId, String)> = Vec::new();
+            for r in readable {
+                let c = r.copy;
+                // Gone since the listing (an exercise cleaned up): as if not listed.
+                let Some(x) = exports.get(&c.id) else {
+                    continue;
+                };
+                let chain = &x.chain;
                 let meta = ChainMeta {
                     id: chain.id.0.clone(),
                     number: chain.number,
@@ -246,12 +280,29 @@ impl App {
                     status: chain.status.clone(),
                     created_at: chain.created_at,
                 };
-                let copy = liaison_copy(&c, r.ident, name(&c.sender_org))?;
+                let mut copy = liaison_copy(&c, r.ident, name(&c.sender_org))?;
+                copy.indicators = Some(
+                    match x.stix_indicators.as_deref().and_then(decode_indicators) {
+                        Some(kept) => kept,
+                        None => {
+                            let found = copy_indicators(&copy.form);
+                            derived.push((c.id.clone(), encode_indicators(&found)));
+                            found
+                        }
+                    },
+                );
                 entries.push(Entry {
                     added: c.created_at,
                     key: c.id.0.clone(),
                     objects: chain_objects(&meta, &[copy]),
                 });
+            }
+            // Copies written before their indicators were kept keep them now (once each); the
+            // page is right either way, so a failure here only costs the next read the work.
+            if !derived.is_empty() {
+                if let Err(e) = self.store.set_stix_indicators(&derived).await {
+                    tracing::warn!(error = %e, "keeping copies' STIX indicators failed");
+                }
             }
         }
         if with_provisions {
@@ -267,11 +318,12 @@ impl App {
                 .provisions_after(&keys, after.clone(), limit)
                 .await?;
             more |= rows.len() as u32 >= limit;
+            let judge = Judge::of(reader)?;
             for p in rows {
                 let form: ProvisionForm = serde_json::from_str(&p.form)
                     .map_err(|e| AppError::Internal(format!("stored provision form: {e}")))?;
                 let scope = provision_scope(&p, &form)?;
-                if !self.taxii_may_read(reader, &scope)? {
+                if !judge.allows(&scope) {
                     tracing::error!(provision = %p.id, "TAXII row refused by the policy although its audience keys matched");
                     continue;
                 }
@@ -513,6 +565,7 @@ fn liaison_copy(
             name: sender_name,
         },
         form,
+        indicators: None,
         created_at: c.created_at,
     })
 }

@@ -24,6 +24,7 @@ use kakehashi_app::stix::{Collection, CollectionInfo, Reader};
 use kakehashi_app::{Actor, AppError};
 use kakehashi_domain::stix::export::{timestamp, STIX_MEDIA_TYPE};
 use serde_json::{json, Value};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The TAXII 2.1 media type.
 pub const TAXII_MEDIA_TYPE: &str = "application/taxii+json;version=2.1";
@@ -452,6 +453,32 @@ impl Filters {
     }
 }
 
+/// Objects per listed record lately (hundredths; before any filter, so that a filtered read
+/// does not shrink other readers' batches), across pages and readers: the first batch of a page
+/// is sized by it. Only a size: what a page holds never depends on it.
+static OBJECTS_PER_RECORD: AtomicUsize = AtomicUsize::new(500);
+
+/// Folds one record's objects into [`OBJECTS_PER_RECORD`] (a moving average).
+fn note_objects_per_record(n: usize) {
+    let old = OBJECTS_PER_RECORD.load(Ordering::Relaxed);
+    let new = (old * 15 + n * 100) / 16;
+    OBJECTS_PER_RECORD.store(new, Ordering::Relaxed);
+}
+
+/// How many records to ask the store for when `wanted` more objects fill the page: enough for
+/// `wanted` at the objects per record this page has seen (or lately seen, before its first
+/// batch), and one more so that the last batch of a collection says there is no more.
+fn batch_size(wanted: usize, seen_records: usize, seen_objects: usize) -> u32 {
+    let per_100 = if seen_records > 0 {
+        seen_objects * 100 / seen_records
+    } else {
+        OBJECTS_PER_RECORD.load(Ordering::Relaxed)
+    };
+    // A filter may keep almost nothing of each record: then the largest batch.
+    let records = (wanted * 100).div_ceil(per_100.max(1)) + 1;
+    records.clamp(1, 500) as u32
+}
+
 /// One page of a collection's objects (each with its date added) and the cursor of the next.
 async fn walk(
     s: &AppState,
@@ -465,9 +492,11 @@ async fn walk(
     });
     let mut after = start.after;
     let mut skip = start.skip;
-    let mut out: Vec<(Value, DateTime<Utc>)> = Vec::new();
-    let batch = f.limit.clamp(20, 500) as u32;
+    let mut out: Vec<(Value, DateTime<Utc>)> = Vec::with_capacity(f.limit.min(PAGE_MAX));
+    // What this page has seen so far: records and the objects of theirs the filters kept.
+    let (mut seen_records, mut seen_objects) = (0usize, 0usize);
     loop {
+        let batch = batch_size(f.limit - out.len(), seen_records, seen_objects);
         let (entries, more) = s
             .app
             .taxii_entries(w.reader(), coll, after.clone(), batch)
@@ -476,7 +505,10 @@ async fn walk(
             return Ok((out, None));
         }
         for e in entries {
+            note_objects_per_record(e.objects.len());
             let objs: Vec<Value> = e.objects.into_iter().filter(|o| f.keeps(o)).collect();
+            seen_records += 1;
+            seen_objects += objs.len();
             for (i, o) in objs.into_iter().enumerate().skip(skip) {
                 if out.len() == f.limit {
                     return Ok((out, Some(Cursor { after, skip: i })));
@@ -674,4 +706,27 @@ async fn status(
         serde_json::to_value(&st).map_err(|e| AppError::Internal(e.to_string()))?,
         vec![],
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_are_sized_by_objects() {
+        // 5 objects a record: 200 records fill 1,000 objects, and one more says whether more.
+        assert_eq!(batch_size(1000, 40, 200), 201);
+        assert_eq!(batch_size(100, 3, 15), 21);
+        // What is still wanted after a short batch.
+        assert_eq!(batch_size(7, 40, 200), 3);
+        // Records of 3 objects: ⌈1000 / 3⌉ + 1.
+        assert_eq!(batch_size(1000, 3, 9), 335);
+        // A filter that kept nothing yet: the largest batch.
+        assert_eq!(batch_size(1000, 10, 0), 500);
+        assert_eq!(batch_size(1, 10, 0), 101);
+        // Before any record, the recent average; never nothing, never more than 500.
+        let first = batch_size(100, 0, 0);
+        assert!((1..=500).contains(&first), "{first}");
+        assert_eq!(batch_size(0, 1, 5), 1);
+    }
 }

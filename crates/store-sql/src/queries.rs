@@ -821,8 +821,8 @@ impl Store for SqlStore {
             sqlx::query(
                 "INSERT INTO copies (id, chain_id, report_id, report_no, hop_kind, sender_org, sender_person, \
                  addressee_org, added_recipients, tlp, importance, sector, held_by_nisc, anonymised, parent_id, \
-                 form, created_at, search_text) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+                 form, created_at, search_text, stix_indicators) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
             )
             .bind(r.id.as_str())
             .bind(r.chain.as_str())
@@ -842,6 +842,7 @@ impl Store for SqlStore {
             .bind(&r.form)
             .bind(micros(r.created_at))
             .bind(&c.search_text)
+            .bind(c.stix_indicators.clone())
             .execute(&mut *tx)
             .await
             .map_err(map_err)?;
@@ -1149,6 +1150,49 @@ impl Store for SqlStore {
         let mut tx = self.begin().await?;
         for (id, text) in texts {
             sqlx::query("UPDATE copies SET search_text = $1 WHERE id = $2")
+                .bind(text)
+                .bind(id.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        }
+        tx.commit().await.map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn copy_exports(&self, ids: &[CopyId]) -> StoreResult<Vec<CopyExport>> {
+        let mut out = Vec::with_capacity(ids.len());
+        // One statement per page of a TAXII walk (a page names at most a few hundred copies).
+        for part in ids.chunks(500) {
+            let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+                "SELECT c.id AS copy_id, c.stix_indicators AS copy_stix_indicators, ch.* \
+                 FROM copies c JOIN chains ch ON ch.id = c.chain_id WHERE c.id IN (",
+            );
+            let mut sep = qb.separated(", ");
+            for id in part {
+                sep.push_bind(id.0.clone());
+            }
+            qb.push(")");
+            let rows = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
+            for r in &rows {
+                out.push(CopyExport {
+                    copy: CopyId(r.try_get("copy_id").map_err(map_err)?),
+                    chain: chain_from_row(r)?,
+                    stix_indicators: r.try_get("copy_stix_indicators").map_err(map_err)?,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn set_stix_indicators(&self, texts: &[(CopyId, String)]) -> StoreResult<()> {
+        if texts.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        for (id, text) in texts {
+            // Only where none is kept yet: a copy's indicators are written once.
+            sqlx::query("UPDATE copies SET stix_indicators = $1 WHERE id = $2 AND stix_indicators IS NULL")
                 .bind(text)
                 .bind(id.as_str())
                 .execute(&mut *tx)

@@ -146,6 +146,7 @@ cases!(
     standards_assessments_and_surveys,
     incidents_link_chains_once,
     exercises_number_apart_and_clean_up_alone,
+    copy_exports_read_chains_in_one,
 );
 
 /// The listing walk reads indexes only: every table access in the plans of a key-driven listing,

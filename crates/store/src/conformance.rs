@@ -56,6 +56,7 @@ pub const CASES: &[&str] = &[
     "standards_assessments_and_surveys",
     "incidents_link_chains_once",
     "exercises_number_apart_and_clean_up_alone",
+    "copy_exports_read_chains_in_one",
 ];
 
 /// Runs one case by name.
@@ -64,6 +65,7 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
         "exercises_number_apart_and_clean_up_alone" => {
             exercises_number_apart_and_clean_up_alone(store).await
         }
+        "copy_exports_read_chains_in_one" => copy_exports_read_chains_in_one(store).await,
         "settings_upsert" => settings_upsert(store).await,
         "orgs_and_people" => orgs_and_people(store).await,
         "directory_version_moves_with_each_change" => {
@@ -265,6 +267,7 @@ fn new_copy(rec: CopyRecord, keys: &[&str]) -> NewCopy {
         numbers_on_receipt: rec.addressee_org.0 == "nisc",
         audience: keys.iter().map(|k| k.to_string()).collect(),
         search_text: String::new(),
+        stix_indicators: None,
         record: rec,
     }
 }
@@ -4355,4 +4358,91 @@ pub async fn directory_version_moves_with_each_change(store: Arc<dyn Store>) {
         v2,
         "refused writes and reads leave it"
     );
+}
+
+/// The STIX export's batch read: each copy's chain and kept indicators, for many copies at once;
+/// indicators kept once (a later write does not replace them).
+pub async fn copy_exports_read_chains_in_one(store: Arc<dyn Store>) {
+    world(&*store).await;
+    let at = |m: i64| t0() + Duration::minutes(m);
+    // Chain A: a1 op → meti with its indicators kept; a2 op → nisc (numbers the chain) without.
+    let mut a1 = new_copy(copy("A", "rA", "a1", "meti", at(0)), &["k1"]);
+    a1.stix_indicators = Some("[[\"domain\",\"a.example\"]]".into());
+    let a2 = new_copy(copy("A", "rA", "a2", "nisc", at(1)), &["k2"]);
+    store
+        .record_hops(batch_new_chain("A", "rA", vec![a1, a2], at(0)))
+        .await
+        .expect("chain A");
+    // Chain B: b1, closed.
+    let mut b = batch_new_chain(
+        "B",
+        "rB",
+        vec![new_copy(copy("B", "rB", "b1", "meti", at(2)), &["k1"])],
+        at(2),
+    );
+    b.chain_status = Some("closed".into());
+    store.record_hops(b).await.expect("chain B");
+
+    let ids = |v: &[&str]| -> Vec<CopyId> { v.iter().map(|x| CopyId((*x).into())).collect() };
+    let read = |v: Vec<CopyId>| {
+        let store = store.clone();
+        async move {
+            let mut rows = store.copy_exports(&v).await.expect("copy exports");
+            rows.sort_by(|x, y| x.copy.0.cmp(&y.copy.0));
+            rows
+        }
+    };
+    let rows = read(ids(&["b1", "a2", "missing", "a1"])).await;
+    let got: Vec<&str> = rows.iter().map(|r| r.copy.as_str()).collect();
+    assert_eq!(
+        got,
+        ["a1", "a2", "b1"],
+        "every existing copy once; none invented"
+    );
+    for r in &rows {
+        let chain = store.chain(&r.chain.id).await.expect("the chain alone");
+        assert_eq!(r.chain, chain, "the same chain as the single read");
+    }
+    assert_eq!(rows[0].chain.id.as_str(), "A");
+    assert_eq!(
+        rows[0].chain.number,
+        Some(1),
+        "numbered by the copy to NISC"
+    );
+    assert_eq!(rows[2].chain.status, "closed");
+    assert_eq!(
+        rows[0].stix_indicators.as_deref(),
+        Some("[[\"domain\",\"a.example\"]]")
+    );
+    assert_eq!(rows[1].stix_indicators, None, "not kept yet");
+    assert!(store
+        .copy_exports(&[])
+        .await
+        .expect("nothing asked")
+        .is_empty());
+
+    // Kept later for a2; a1's are not replaced.
+    store
+        .set_stix_indicators(&[
+            (CopyId("a2".into()), "[]".into()),
+            (CopyId("a1".into()), "[[\"ip\",\"192.0.2.1\"]]".into()),
+        ])
+        .await
+        .expect("keep indicators");
+    let rows = read(ids(&["a1", "a2"])).await;
+    assert_eq!(rows.len(), 2, "both read: {rows:?}");
+    assert_eq!(
+        rows[0].stix_indicators.as_deref(),
+        Some("[[\"domain\",\"a.example\"]]"),
+        "kept once"
+    );
+    assert_eq!(rows[1].stix_indicators.as_deref(), Some("[]"));
+
+    // More copies than one statement names.
+    let many: Vec<CopyId> = (0..1200)
+        .map(|i| CopyId(format!("none-{i}")))
+        .chain(ids(&["b1"]))
+        .collect();
+    let rows = read(many).await;
+    assert_eq!(rows.len(), 1, "b1 found among 1,201 ids");
 }

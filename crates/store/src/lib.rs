@@ -176,6 +176,13 @@ pub trait Store: RiskStore + Send + Sync + 'static {
     async fn copies_without_search_text(&self, limit: u32) -> StoreResult<Vec<(CopyId, String)>>;
     /// Sets the search text of these copies.
     async fn set_search_text(&self, texts: &[(CopyId, String)]) -> StoreResult<()>;
+    /// What the STIX export of these copies needs besides the copy, in one read: each copy's
+    /// chain and the indicators kept for it (`None` for a copy stored before they were kept).
+    /// Copies that do not exist are absent; the order is not the order of `ids`.
+    async fn copy_exports(&self, ids: &[CopyId]) -> StoreResult<Vec<CopyExport>>;
+    /// Keeps the STIX indicators of copies stored before they were kept (a copy's are derived
+    /// from its form, which never changes, so they are the same whenever they are derived).
+    async fn set_stix_indicators(&self, texts: &[(CopyId, String)]) -> StoreResult<()>;
 
     // --- provision (情報提供) ------------------------------------------------------------
     async fn insert_source_item(

@@ -149,6 +149,16 @@ pub struct CopyRecord {
     pub created_at: DateTime<Utc>,
 }
 
+/// What the STIX export of a copy needs besides the copy itself ([`crate::Store::copy_exports`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CopyExport {
+    pub copy: CopyId,
+    /// The copy's chain.
+    pub chain: ChainRecord,
+    /// The indicators kept for the copy (see [`NewCopy::stix_indicators`]); `None` if not yet.
+    pub stix_indicators: Option<String>,
+}
+
 /// What listings show: enough to choose, not the content.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CopySummary {
@@ -216,6 +226,9 @@ pub struct NewCopy {
     pub audience: Vec<String>,
     /// What keyword search matches: the form's text, normalised (see the listing).
     pub search_text: String,
+    /// The indicators the STIX export names for this copy, derived from its form when it is
+    /// written (JSON; the application's encoding). `None`: derived on the first export instead.
+    pub stix_indicators: Option<String>,
     /// The addressee is NISC: receiving it numbers the report (and the chain, the first time).
     pub numbers_on_receipt: bool,
 }

@@ -83,6 +83,9 @@ pub struct LiaisonCopy {
     pub anonymised: bool,
     pub sender: Org,
     pub form: LiaisonForm,
+    /// The indicators named in the form's text ([`copy_indicators`]) when already known (kept
+    /// when the copy was written); `None`: found in the form now.
+    pub indicators: Option<Vec<(IndicatorKind, String)>>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -235,6 +238,28 @@ fn liaison_text(form: &LiaisonForm) -> String {
     .join("\n")
 }
 
+/// The indicators a copy's STIX export names: each distinct (kind, value) found in the form's
+/// text, in text order. A copy never changes, so this may be kept when the copy is written
+/// ([`encode_indicators`]) instead of being found again on every export.
+pub fn copy_indicators(form: &LiaisonForm) -> Vec<(IndicatorKind, String)> {
+    let mut seen = BTreeSet::new();
+    extract_indicators(&liaison_text(form))
+        .into_iter()
+        .filter(|e| seen.insert((e.kind, e.value.clone())))
+        .map(|e| (e.kind, e.value))
+        .collect()
+}
+
+/// [`copy_indicators`] as kept in storage (a JSON list of `[kind, value]`).
+pub fn encode_indicators(found: &[(IndicatorKind, String)]) -> String {
+    serde_json::to_string(found).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// Kept indicators read back; `None` if the text is not what [`encode_indicators`] writes.
+pub fn decode_indicators(text: &str) -> Option<Vec<(IndicatorKind, String)>> {
+    serde_json::from_str(text).ok()
+}
+
 /// The STIX objects of a liaison chain as the reader holds it: the sender identities, the
 /// incident (its version is the newest copy), one report per copy and the indicators named in
 /// each copy's text. `copies` must not be empty.
@@ -312,15 +337,17 @@ fn copy_objects(incident_id: &str, c: &LiaisonCopy) -> Vec<Value> {
     ind_ext.insert("liaison_number".into(), json!(c.ident));
     ind_ext.insert("sector".into(), json!(c.sector));
     let ind_ext = extension(ind_ext);
-    let mut seen = BTreeSet::new();
-    let indicators: Vec<Value> = extract_indicators(&liaison_text(f))
-        .into_iter()
-        .filter(|e| seen.insert((e.kind, e.value.clone())))
-        .filter_map(|e| {
+    let found = match &c.indicators {
+        Some(kept) => std::borrow::Cow::Borrowed(kept),
+        None => std::borrow::Cow::Owned(copy_indicators(f)),
+    };
+    let indicators: Vec<Value> = found
+        .iter()
+        .filter_map(|(kind, value)| {
             indicator(
-                &format!("copy:{}:{}:{}", c.id, e.kind.code(), e.value),
-                e.kind,
-                &e.value,
+                &format!("copy:{}:{}:{}", c.id, kind.code(), value),
+                *kind,
+                value,
                 "",
                 &at,
                 &creator,
@@ -510,6 +537,7 @@ mod tests {
                 name: "電力セプター".into(),
             },
             form,
+            indicators: None,
             created_at: t(at),
         }
     }
@@ -579,6 +607,22 @@ mod tests {
         assert_eq!(objs[2]["extensions"][EXTENSION_ID]["causes"][0], "malware");
         // Re-exporting gives the same objects.
         assert_eq!(objs, chain_objects(&chain(), &copies));
+        // And so does exporting with the indicators kept when the copies were written.
+        let kept: Vec<LiaisonCopy> = copies
+            .iter()
+            .map(|c| {
+                let text = encode_indicators(&copy_indicators(&c.form));
+                LiaisonCopy {
+                    indicators: Some(decode_indicators(&text).expect("kept indicators")),
+                    ..c.clone()
+                }
+            })
+            .collect();
+        assert_eq!(
+            kept[0].indicators.as_deref(),
+            Some(&[(IndicatorKind::Domain, "evil.example.com".to_owned())][..])
+        );
+        assert_eq!(objs, chain_objects(&chain(), &kept));
     }
 
     #[test]
