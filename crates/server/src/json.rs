@@ -236,12 +236,15 @@ mod strict {
 }
 
 /// Whether the raw body may hold a control character at all: JSON writes C0 controls only as
-/// `\u00XX` escapes; DEL and C1 may appear raw (UTF-8 `7F`, `C2 80`–`C2 9F`) or escaped too.
+/// escapes, `\u00XX` or the short `\b`, `\f`, `\t`, `\n`, `\r` (the last three are refused in
+/// keys and other one-line values); DEL and C1 may appear raw (UTF-8 `7F`, `C2 80`–`C2 9F`) or
+/// escaped too.
 fn may_hold_control(bytes: &[u8]) -> bool {
     bytes.contains(&0x7F)
-        || bytes
-            .windows(2)
-            .any(|w| w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]))
+        || bytes.windows(2).any(|w| {
+            (w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]))
+                || (w[0] == b'\\' && matches!(w[1], b'b' | b'f' | b't' | b'n' | b'r'))
+        })
         || bytes
             .windows(4)
             .any(|w| w[0] == b'\\' && w[1] == b'u' && w[2] == b'0' && w[3] == b'0')
@@ -435,6 +438,29 @@ mod tests {
             bad(r#"{"form":{"summary":"ok\nnext\ttab"}}"#),
             None,
             "free text keeps breaks"
+        );
+        // Found by the api_body fuzz target: JSON's short escapes are control characters too,
+        // and were let through: \f and \b anywhere, \t, \n and \r in a key.
+        assert_eq!(
+            bad(r#"{"form":{"timeline":[{"at":"x"},{"at":"u0\f10yb"}]}}"#),
+            Some(("timeline.at".into(), "form.timeline[1].at".into(), '\u{c}'))
+        );
+        assert_eq!(
+            bad(r#"{"note":"a\bb"}"#),
+            Some(("note".into(), "note".into(), '\u{8}'))
+        );
+        assert_eq!(
+            bad(r#"{"urg\nt":true}"#),
+            Some(("urg\nt".into(), "urg\nt".into(), '\n'))
+        );
+        assert_eq!(
+            bad(r#"{"form":{"a\tb":1}}"#),
+            Some(("a\tb".into(), "form.a\tb".into(), '\t'))
+        );
+        assert_eq!(
+            bad(r#"{"note":"C:\\bin\\foo"}"#),
+            None,
+            "an escaped backslash"
         );
         assert_eq!(
             bad("{\"note\":\"del\u{7f}\"}"),
