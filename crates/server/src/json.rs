@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use kakehashi_domain::text::{control_char_message, first_control_char};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -68,33 +68,61 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 bare(StatusCode::BAD_REQUEST)
             }
         })?;
-        let value: Value = serde_json::from_slice(&bytes).map_err(|e| not_for_operation(&e))?;
-        if let Some((field, path, c)) = control_char_in(&bytes, &value) {
-            let (ja, en) = control_char_message(&path, c);
-            return Err(invalid(&field, "control_char", &ja, &en));
-        }
-        serde_path_to_error::deserialize(strict::Strict(value))
+        read_body(&bytes)
             .map(ApiJson)
-            .map_err(|e| {
-                let path = e.path().to_string();
-                let e = e.into_inner();
-                if path == "." {
-                    not_for_operation(&e)
-                } else {
-                    not_for_operation(&format!("{path}: {e}"))
-                }
-            })
+            .map_err(IntoResponse::into_response)
     }
 }
 
+/// Why a JSON body was refused: the field it names (`body` for the body as a whole), the rule
+/// (`json` or `control_char`) and the message in both languages; answered as a 422.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyRefusal {
+    pub field: String,
+    pub rule: &'static str,
+    pub message_ja: String,
+    pub message_en: String,
+}
+
+impl IntoResponse for BodyRefusal {
+    fn into_response(self) -> Response {
+        invalid(&self.field, self.rule, &self.message_ja, &self.message_en)
+    }
+}
+
+/// Reads a JSON body as `T` the way [`ApiJson`] does once the media type and size are accepted:
+/// JSON, no control character in any string or key (tab and line breaks aside), then `T` as the
+/// OpenAPI document describes it (a struct only from an object).
+pub fn read_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyRefusal> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| not_for_operation(&e))?;
+    if let Some((field, path, c)) = control_char_in(bytes, &value) {
+        let (ja, en) = control_char_message(&path, c);
+        return Err(BodyRefusal {
+            field,
+            rule: "control_char",
+            message_ja: ja,
+            message_en: en,
+        });
+    }
+    serde_path_to_error::deserialize(strict::Strict(value)).map_err(|e| {
+        let path = e.path().to_string();
+        let e = e.into_inner();
+        if path == "." {
+            not_for_operation(&e)
+        } else {
+            not_for_operation(&format!("{path}: {e}"))
+        }
+    })
+}
+
 /// The 422 of a body that is not JSON, or not JSON of the operation's schema.
-fn not_for_operation(why: &dyn std::fmt::Display) -> Response {
-    invalid(
-        "body",
-        "json",
-        &format!("リクエスト本文のJSONが不正です: {why}"),
-        &format!("The request body is not valid for this operation: {why}"),
-    )
+fn not_for_operation(why: &dyn std::fmt::Display) -> BodyRefusal {
+    BodyRefusal {
+        field: "body".to_owned(),
+        rule: "json",
+        message_ja: format!("リクエスト本文のJSONが不正です: {why}"),
+        message_en: format!("The request body is not valid for this operation: {why}"),
+    }
 }
 
 /// JSON read exactly as the OpenAPI document describes it. serde's derived `Deserialize` also
@@ -208,12 +236,15 @@ mod strict {
 }
 
 /// Whether the raw body may hold a control character at all: JSON writes C0 controls only as
-/// `\u00XX` escapes; DEL and C1 may appear raw (UTF-8 `7F`, `C2 80`–`C2 9F`) or escaped too.
+/// escapes, `\u00XX` or the short `\b`, `\f`, `\t`, `\n`, `\r` (the last three are refused in
+/// keys and other one-line values); DEL and C1 may appear raw (UTF-8 `7F`, `C2 80`–`C2 9F`) or
+/// escaped too.
 fn may_hold_control(bytes: &[u8]) -> bool {
     bytes.contains(&0x7F)
-        || bytes
-            .windows(2)
-            .any(|w| w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]))
+        || bytes.windows(2).any(|w| {
+            (w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]))
+                || (w[0] == b'\\' && matches!(w[1], b'b' | b'f' | b't' | b'n' | b'r'))
+        })
         || bytes
             .windows(4)
             .any(|w| w[0] == b'\\' && w[1] == b'u' && w[2] == b'0' && w[3] == b'0')
@@ -407,6 +438,29 @@ mod tests {
             bad(r#"{"form":{"summary":"ok\nnext\ttab"}}"#),
             None,
             "free text keeps breaks"
+        );
+        // Found by the api_body fuzz target: JSON's short escapes are control characters too,
+        // and were let through: \f and \b anywhere, \t, \n and \r in a key.
+        assert_eq!(
+            bad(r#"{"form":{"timeline":[{"at":"x"},{"at":"u0\f10yb"}]}}"#),
+            Some(("timeline.at".into(), "form.timeline[1].at".into(), '\u{c}'))
+        );
+        assert_eq!(
+            bad(r#"{"note":"a\bb"}"#),
+            Some(("note".into(), "note".into(), '\u{8}'))
+        );
+        assert_eq!(
+            bad(r#"{"urg\nt":true}"#),
+            Some(("urg\nt".into(), "urg\nt".into(), '\n'))
+        );
+        assert_eq!(
+            bad(r#"{"form":{"a\tb":1}}"#),
+            Some(("a\tb".into(), "form.a\tb".into(), '\t'))
+        );
+        assert_eq!(
+            bad(r#"{"note":"C:\\bin\\foo"}"#),
+            None,
+            "an escaped backslash"
         );
         assert_eq!(
             bad("{\"note\":\"del\u{7f}\"}"),

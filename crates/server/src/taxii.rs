@@ -29,8 +29,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// The TAXII 2.1 media type.
 pub const TAXII_MEDIA_TYPE: &str = "application/taxii+json;version=2.1";
 /// Objects per page when the client names no `limit`, and the most it may ask for.
-const PAGE_DEFAULT: usize = 100;
-const PAGE_MAX: usize = 1000;
+pub const PAGE_DEFAULT: usize = 100;
+pub const PAGE_MAX: usize = 1000;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -60,6 +60,16 @@ pub struct TaxiiError {
     status: StatusCode,
     title: String,
     description: String,
+}
+
+impl TaxiiError {
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn description(&self) -> &str {
+        &self.description
+    }
 }
 
 impl IntoResponse for TaxiiError {
@@ -118,7 +128,7 @@ impl From<AppError> for TaxiiError {
     }
 }
 
-type TaxiiResult<T> = Result<T, TaxiiError>;
+pub type TaxiiResult<T> = Result<T, TaxiiError>;
 
 fn bad_request(description: impl Into<String>) -> TaxiiError {
     TaxiiError {
@@ -313,26 +323,27 @@ async fn collection(
 
 /// The filters of a listing request.
 #[derive(Debug, Default)]
-struct Filters {
-    limit: usize,
-    next: Option<Cursor>,
-    added_after: Option<DateTime<Utc>>,
-    ids: Vec<String>,
-    types: Vec<String>,
+pub struct Filters {
+    pub limit: usize,
+    pub next: Option<Cursor>,
+    pub added_after: Option<DateTime<Utc>>,
+    pub ids: Vec<String>,
+    pub types: Vec<String>,
     /// Timestamps; empty = every version we hold (`last`, `first`, `all` alike: one version).
-    versions: Vec<String>,
-    spec_versions: Vec<String>,
+    pub versions: Vec<String>,
+    pub spec_versions: Vec<String>,
 }
 
 /// Where a page starts: after record `after` (time and id), skipping `skip` objects of the next.
-#[derive(Debug, Clone, Default)]
-struct Cursor {
-    after: Option<(DateTime<Utc>, Option<String>)>,
-    skip: usize,
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cursor {
+    pub after: Option<(DateTime<Utc>, Option<String>)>,
+    pub skip: usize,
 }
 
 impl Cursor {
-    fn encode(&self) -> String {
+    /// The opaque `next` value of this position.
+    pub fn encode(&self) -> String {
         let (t, id) = match &self.after {
             Some((t, id)) => (
                 t.timestamp_micros().to_string(),
@@ -343,7 +354,8 @@ impl Cursor {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{t}|{id}|{}", self.skip))
     }
 
-    fn decode(s: &str) -> Option<Cursor> {
+    /// The position a `next` value this server gave stands for; `None` for any other value.
+    pub fn decode(s: &str) -> Option<Cursor> {
         let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(s)
             .ok()?;
@@ -371,7 +383,9 @@ fn parse_time(field: &str, v: &str) -> TaxiiResult<DateTime<Utc>> {
         })
 }
 
-fn filters(query: Option<String>, allow_paging: bool) -> TaxiiResult<Filters> {
+/// Reads the query string of a listing request (`limit` and `next` only where the listing pages):
+/// a value that does not parse is a 400 naming the parameter; unknown parameters are ignored.
+pub fn filters(query: Option<String>, allow_paging: bool) -> TaxiiResult<Filters> {
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
             .map_err(|_| bad_request("The query string cannot be read."))?;
