@@ -109,6 +109,7 @@ cases!(
     directory_version_moves_with_each_change,
     sessions_expire,
     api_tokens,
+    credential_generation_moves_with_each_ending,
     numbering_on_receipt,
     numbering_is_unique_under_concurrency,
     listing_follows_audience_keys,
