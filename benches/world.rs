@@ -571,7 +571,8 @@ fn form(sector: &Sector, org: &Org, tlp: &str, k: usize) -> Value {
             "system_status": "partly_running",
             "service": sector.service,
             "measures": {},
-            "sml_deviation": false,
+            // No figures given: the deviation cannot be judged, so it is left blank (null).
+            "sml_deviation": null,
             "spread_to_others": false
         },
         "next_steps": "ongoing"

@@ -1,5 +1,9 @@
 //! `kakehashi` — one binary: serve the platform, administer it, verify its audit log.
 
+/// See the dependency's note in Cargo.toml: freed Argon2 buffers go back to the system.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand};
 use kakehashi_app::{App, AppConfig};
