@@ -436,10 +436,14 @@ impl App {
             .transpose()?
             .unwrap_or(PAGE_DEFAULT);
         let keys = viewer_keys(&actor.viewer()?, &self.all_sectors());
+        // The filter is on the copy's marking; its keys follow the level it is scoped at.
         let level_keys = level.map(|t| {
-            keys_at_level(&keys, t)
+            crate::liaison::scoped_levels(t)
                 .into_iter()
+                .flat_map(|l| keys_at_level(&keys, l))
                 .map(|k| k.into_string())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
                 .collect()
         });
         // Ministries and CEPTOARs send liaisons on; nobody else has anything to forward.

@@ -420,6 +420,12 @@ pub fn scope_of(c: &CopyRecord) -> AppResult<ItemScope> {
     })
 }
 
+/// The levels a copy marked `marked` may be scoped at by [`scope_of`]: its marking, or RED when
+/// its hop is confined to NISC. A listing filtered to a marking walks the keys of both.
+pub(crate) fn scoped_levels(marked: Tlp) -> [Tlp; 2] {
+    [marked, Tlp::Red]
+}
+
 fn minute(t: DateTime<Utc>) -> DateTime<Utc> {
     t.with_second(0)
         .and_then(|t| t.with_nanosecond(0))
@@ -2017,5 +2023,59 @@ fn status_code(form: &LiaisonForm) -> &'static str {
     match form.next_steps {
         Some(n) if !n.follow_up_expected() => "closed",
         _ => "open",
+    }
+}
+
+#[cfg(test)]
+mod scoped_level_tests {
+    use super::*;
+    use kakehashi_domain::{ChainId, CopyId, OrgId, PersonId, ReportId};
+
+    /// Every stored hop kind at every marking is scoped at one of the levels a listing filtered
+    /// to that marking walks the keys of.
+    #[test]
+    fn every_copy_is_scoped_at_a_level_its_marking_walks() {
+        let kinds = [
+            hop::FILE,
+            hop::FILE_VIA_CEPTOAR,
+            hop::URGENT_COPY,
+            hop::URGENT_COPY_CONFINED,
+            hop::DIRECT_TO_HUB,
+            hop::FORWARD,
+            hop::NISC_SHARE,
+        ];
+        let mut confined = 0;
+        for kind in kinds {
+            for marked in Tlp::ALL {
+                let c = CopyRecord {
+                    id: CopyId("c".into()),
+                    chain: ChainId("ch".into()),
+                    report: ReportId("r".into()),
+                    report_no: 1,
+                    hop_kind: kind.into(),
+                    sender_org: OrgId("op".into()),
+                    sender_person: PersonId("p".into()),
+                    addressee_org: OrgId("nisc".into()),
+                    added_recipients: vec![],
+                    tlp: marked.code().into(),
+                    importance: None,
+                    sector: "electric_power".into(),
+                    held_by_nisc: true,
+                    anonymised: false,
+                    parent: None,
+                    form: "{}".into(),
+                    created_at: chrono::DateTime::<Utc>::UNIX_EPOCH,
+                };
+                let scoped = scope_of(&c).expect("scope").tlp;
+                assert!(
+                    scoped_levels(marked).contains(&scoped),
+                    "{kind} {marked:?} → {scoped:?}"
+                );
+                if scoped != marked {
+                    confined += 1;
+                }
+            }
+        }
+        assert!(confined > 0, "no hop was scoped apart from its marking");
     }
 }
