@@ -812,7 +812,7 @@ impl App {
             .importance
             .as_deref()
             .and_then(kakehashi_domain::Importance::from_code);
-        let names = self.names_both().await?;
+        let names = self.org_names().await?;
         let name = |o: &OrgId| names.get(o).cloned().unwrap_or_default();
         let mut recipients = Vec::new();
         for (kind, to) in &hops {
@@ -891,17 +891,6 @@ impl App {
             None if kept == Tlp::Clear => None,
             _ => Some(kept.code().to_owned()),
         })
-    }
-
-    /// Organisation names in both languages.
-    async fn names_both(&self) -> AppResult<std::collections::HashMap<OrgId, (String, String)>> {
-        Ok(self
-            .store
-            .orgs()
-            .await?
-            .into_iter()
-            .map(|o| (o.id, (o.name_ja, o.name_en)))
-            .collect())
     }
 
     async fn ceptoar_of(&self, actor: &Actor, sector: &str) -> AppResult<Option<OrgId>> {
@@ -1792,16 +1781,6 @@ impl App {
         })
     }
 
-    async fn names(&self) -> AppResult<std::collections::HashMap<OrgId, String>> {
-        Ok(self
-            .store
-            .orgs()
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o.name_ja))
-            .collect())
-    }
-
     async fn list(
         &self,
         actor: &Actor,
@@ -1820,12 +1799,13 @@ impl App {
                 limit: filter.limit.unwrap_or(50),
             })
             .await?;
-        let names = self.names().await?;
+        let names = self.org_names().await?;
+        let name = |o: &OrgId| names.get(o).map(|(ja, _)| ja.clone()).unwrap_or_default();
         Ok(rows
             .into_iter()
             .map(|s| ListRow {
-                sender_name: names.get(&s.sender_org).cloned().unwrap_or_default(),
-                addressee_name: names.get(&s.addressee_org).cloned().unwrap_or_default(),
+                sender_name: name(&s.sender_org),
+                addressee_name: name(&s.addressee_org),
                 summary: s,
             })
             .collect())
@@ -1883,7 +1863,7 @@ impl App {
         let (c, scope, viewer) = self.readable_copy(actor, id).await?;
         let chain = self.store.chain(&c.chain).await?;
         let reports = self.store.reports_of_chain(&c.chain).await?;
-        let names = self.names_both().await?;
+        let names = self.org_names().await?;
         let restricted = is_restricted(scope.tlp);
         for kind in ["copy", "numbered"] {
             self.store
@@ -1935,7 +1915,7 @@ impl App {
     async fn view_chain_checked(&self, actor: &Actor, id: &ChainId) -> AppResult<ChainView> {
         let chain = self.store.chain(id).await?;
         let reports = self.store.reports_of_chain(id).await?;
-        let names = self.names_both().await?;
+        let names = self.org_names().await?;
         let viewer = actor.viewer()?;
         let mut copies = Vec::new();
         let mut restricted = Vec::new();
