@@ -26,6 +26,14 @@ pub mod sqlite {
         String::new()
     }
 
+    /// `column` compared without its index (dialect hook): SQLite's unary `+`. SQLite plans
+    /// without table statistics, and would otherwise read a listing's rows through an
+    /// organisation's whole index range (every copy addressed to a ministry) instead of the
+    /// walk's window or the row's chain.
+    fn unindexed(column: &str) -> String {
+        format!("+{column}")
+    }
+
     /// How a statement is explained: the plan only (SQLite's `EXPLAIN QUERY PLAN` never runs it).
     const EXPLAIN: &str = "EXPLAIN QUERY PLAN ";
 
@@ -149,6 +157,12 @@ pub mod postgres {
     /// are skipped, not waited for, so concurrent claimers take disjoint rows.
     fn skip_locked(alias: &str) -> String {
         format!(" FOR UPDATE OF {alias} SKIP LOCKED")
+    }
+
+    /// `column` as it is (dialect hook): PostgreSQL plans from table statistics and picks the
+    /// window or the chain as the access path by itself; its unary `+` does not apply to text.
+    fn unindexed(column: &str) -> String {
+        column.to_owned()
     }
 
     /// How a statement is explained: run, with the rows and buffers each step read.

@@ -1015,8 +1015,11 @@ impl Store for SqlStore {
             qb.push(" AND ");
             push_readable(&mut qb, "c", &q.keys);
             if let Some(org) = &q.involving_org {
-                qb.push(" AND (c.addressee_org = ").push_bind(org.0.clone());
-                qb.push(" OR c.sender_org = ").push_bind(org.0.clone()).push(")");
+                qb.push(format!(" AND ({} = ", unindexed("c.addressee_org")))
+                    .push_bind(org.0.clone());
+                qb.push(format!(" OR {} = ", unindexed("c.sender_org")))
+                    .push_bind(org.0.clone())
+                    .push(")");
             }
             if let Some(s) = &q.sector {
                 qb.push(" AND c.sector = ").push_bind(s.clone());
@@ -4186,8 +4189,12 @@ fn push_readable(qb: &mut QueryBuilder<'_, Db>, alias: &str, keys: &[String]) {
 /// The copy filters of a listing, on copy `alias` (` AND …` each).
 fn push_copy_filters(qb: &mut QueryBuilder<'_, Db>, alias: &str, q: &ListingQuery) {
     if let Some(org) = &q.involving_org {
-        qb.push(format!(" AND ({alias}.addressee_org = ")).push_bind(org.0.clone());
-        qb.push(format!(" OR {alias}.sender_org = ")).push_bind(org.0.clone()).push(")");
+        // The window (or the chain) is the access path, not the organisation's whole range.
+        qb.push(format!(" AND ({} = ", unindexed(&format!("{alias}.addressee_org"))))
+            .push_bind(org.0.clone());
+        qb.push(format!(" OR {} = ", unindexed(&format!("{alias}.sender_org"))))
+            .push_bind(org.0.clone())
+            .push(")");
     }
     if let Some(t) = &q.tlp {
         qb.push(format!(" AND {alias}.tlp = ")).push_bind(t.clone());
@@ -4228,7 +4235,10 @@ fn push_urgent(qb: &mut QueryBuilder<'_, Db>, q: &ListingQuery) {
 /// `SELECT p.id FROM copies p …`: copies of the row's chain addressed to `org` that the keys
 /// open, from which `org` sent no onward copy the keys open.
 fn push_pending(qb: &mut QueryBuilder<'_, Db>, q: &ListingQuery, org: &OrgId) {
-    qb.push("SELECT p.id FROM copies p WHERE p.chain_id = c.chain_id AND p.addressee_org = ")
+    qb.push(format!(
+        "SELECT p.id FROM copies p WHERE p.chain_id = c.chain_id AND {} = ",
+        unindexed("p.addressee_org")
+    ))
         .push_bind(org.0.clone())
         .push(" AND ");
     push_readable(qb, "p", &q.keys);

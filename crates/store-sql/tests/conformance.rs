@@ -196,6 +196,28 @@ async fn sqlite_listing_plans_search_indexes_and_scan_no_table() {
                 >= 3,
             "{plan:#?}"
         );
+        // The rows are read through the window (copies' primary key) and each row's chain,
+        // never through an organisation's whole range of copies.
+        let rows = plan
+            .iter()
+            .skip_while(|l| !l.starts_with("-- rows"))
+            .map(|l| l.trim_start())
+            .collect::<Vec<_>>();
+        for step in &rows {
+            if let Some(what) = step.strip_prefix("SEARCH ") {
+                let via_org =
+                    what.contains("copies_addressee_walk") || what.contains("copies_sender_walk");
+                assert!(
+                    !via_org,
+                    "rows read through an organisation's range: {step}\n{plan:#?}"
+                );
+            }
+        }
+        assert!(
+            rows.iter()
+                .any(|l| l.starts_with("SEARCH c USING INDEX sqlite_autoindex_copies_1")),
+            "{plan:#?}"
+        );
         for line in &plan {
             let step = line.trim_start();
             if let Some(what) = step.strip_prefix("SCAN ") {
