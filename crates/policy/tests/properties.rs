@@ -220,7 +220,7 @@ fn keys_at_level_narrow_without_changing_the_decision() {
             }
             Ok(())
         })
-        .unwrap();
+        .unwrap_or_else(|e| panic!("{e}"));
     let (allowed, denied) = seen.get();
     assert!(
         allowed > 0 && denied > 0,

@@ -483,11 +483,9 @@ fn note_objects_per_record(n: usize) {
 /// `wanted` at the objects per record this page has seen (or lately seen, before its first
 /// batch), and one more so that the last batch of a collection says there is no more.
 fn batch_size(wanted: usize, seen_records: usize, seen_objects: usize) -> u32 {
-    let per_100 = if seen_records > 0 {
-        seen_objects * 100 / seen_records
-    } else {
-        OBJECTS_PER_RECORD.load(Ordering::Relaxed)
-    };
+    let per_100 = (seen_objects * 100)
+        .checked_div(seen_records)
+        .unwrap_or_else(|| OBJECTS_PER_RECORD.load(Ordering::Relaxed));
     // A filter may keep almost nothing of each record: then the largest batch.
     let records = (wanted * 100).div_ceil(per_100.max(1)) + 1;
     records.clamp(1, 500) as u32
