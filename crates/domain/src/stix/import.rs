@@ -462,7 +462,12 @@ pub fn import_bundle_value(
             Some("not an object"),
         )]);
     };
-    let bundle_id = b.get("id").and_then(Value::as_str).unwrap_or("bundle");
+    // A blank id names nothing: the problem then names the bundle by its place.
+    let bundle_id = b
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or("bundle");
     match b.get("type").and_then(Value::as_str) {
         Some("bundle") => {}
         Some(other) => {
@@ -545,6 +550,7 @@ pub fn import_bundle_value(
         let label = o
             .get("id")
             .and_then(Value::as_str)
+            .filter(|s| !s.trim().is_empty())
             .map(str::to_owned)
             .unwrap_or_else(|| format!("objects[{i}]"));
         let Some(t) = o.get("type").and_then(Value::as_str) else {
@@ -587,6 +593,7 @@ pub fn import_bundle_value(
         let label = o
             .get("id")
             .and_then(Value::as_str)
+            .filter(|s| !s.trim().is_empty())
             .map(str::to_owned)
             .unwrap_or_else(|| format!("objects[{i}]"));
         let known = SDO_TYPES.contains(&t)
@@ -1548,5 +1555,31 @@ mod tests {
             assert!(decide_tlp(&found, None, "x").is_err());
         }
         assert!(decide_tlp(&MarkingFindings::default(), None, "x").is_err());
+    }
+}
+
+#[cfg(test)]
+mod blank_id_tests {
+    use super::*;
+
+    /// Found by the `stix_bundle` fuzz target: a blank id named the problem's object "" (a
+    /// message starting " の id"). The object is then named by its place in the bundle.
+    #[test]
+    fn a_blank_id_is_named_by_its_place() {
+        let raw = r#"{"type": "bundle", "id": " ", "objects": [{"type": "indicator", "spec_version": "2.1", "id": "", "created": "2026-01-10T00:00:00.000Z", "modified": "2026-01-10T00:00:00.000Z", "pattern": "[ipv4-addr:value = '198.51.100.7']", "pattern_type": "stix", "valid_from": "2026-01-10T00:00:00Z"}]}"#;
+        let problems = import_bundle(raw, Some(Tlp::Green)).expect_err("refused");
+        assert!(!problems.is_empty());
+        for p in &problems {
+            assert!(
+                !p.object.trim().is_empty() && !p.property.is_empty(),
+                "{p:?}"
+            );
+        }
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.object == "objects[0]" && p.property == "id"),
+            "{problems:?}"
+        );
     }
 }
