@@ -323,6 +323,7 @@ fn collect<'a>(
                 let at = x
                     .get("uuid")
                     .and_then(Value::as_str)
+                    .filter(|s| !s.trim().is_empty())
                     .map(str::to_owned)
                     .unwrap_or_else(|| format!("{prefix}[{i}]"));
                 match x.as_object() {
@@ -397,9 +398,11 @@ pub fn import_event_value(
         }
     };
     let mut problems = Vec::new();
+    // A blank uuid names nothing: the problem then names the event by what it is.
     let label = e
         .get("uuid")
         .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
         .map(str::to_owned)
         .unwrap_or_else(|| "event".to_owned());
     match e.get("uuid").and_then(Value::as_str) {
@@ -710,5 +713,31 @@ mod tests {
             "Tag": [{"name": "tlp:green"}], "Attribute": [{"type": "ip-dst", "value": "not-an-ip"}]}});
         let e = import_event(&bad.to_string(), None).expect_err("bad value");
         assert_eq!((e[0].property.as_str(), e[0].rule), ("value", Rule::Format));
+    }
+}
+
+#[cfg(test)]
+mod blank_uuid_tests {
+    use super::*;
+
+    /// Found by the `misp_event` fuzz target: a blank uuid named the problem's object "" (a
+    /// message starting " の uuid"). The event is then named "event".
+    #[test]
+    fn a_blank_uuid_is_named_by_what_it_is() {
+        let raw = r#"{"uuid": "", "info": "x", "Tag": [{"name": "tlp:ex:chr"}], "Attribute": [{"type": "url", "value": "jxxp://evil[.a", "uuid": " "}]}"#;
+        let problems = import_event(raw, None).expect_err("refused");
+        assert!(!problems.is_empty());
+        for p in &problems {
+            assert!(
+                !p.object.trim().is_empty() && !p.property.is_empty(),
+                "{p:?}"
+            );
+        }
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.object == "event" && p.property == "uuid"),
+            "{problems:?}"
+        );
     }
 }
