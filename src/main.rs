@@ -196,6 +196,18 @@ enum AuditCommand {
     },
 }
 
+/// The person with `login` as the application sees them (for the commands that act as someone).
+async fn actor_by_login(app: &App, login: &str) -> anyhow::Result<kakehashi_app::Actor> {
+    let person = app
+        .store
+        .person_by_login(&login.to_lowercase())
+        .await
+        .map_err(|_| anyhow::anyhow!("no person with login {login:?}"))?;
+    app.actor(&person.id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
 async fn open_app(db: &DbArgs) -> anyhow::Result<App> {
     open_app_with(db, AppConfig::default()).await
 }
@@ -325,15 +337,7 @@ async fn main() -> anyhow::Result<()> {
                 },
         } => {
             let app = open_app(&db).await?;
-            let person = app
-                .store
-                .person_by_login(&login.to_lowercase())
-                .await
-                .map_err(|_| anyhow::anyhow!("no person with login {login:?}"))?;
-            let actor = app
-                .actor(&person.id)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let actor = actor_by_login(&app, &login).await?;
             let scopes: Vec<String> = scopes
                 .split(',')
                 .map(|s| s.trim().to_owned())
@@ -360,15 +364,7 @@ async fn main() -> anyhow::Result<()> {
                 },
         } => {
             let app = open_app(&db).await?;
-            let person = app
-                .store
-                .person_by_login(&login.to_lowercase())
-                .await
-                .map_err(|_| anyhow::anyhow!("no person with login {login:?}"))?;
-            let actor = app
-                .actor(&person.id)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let actor = actor_by_login(&app, &login).await?;
             let filter = kakehashi_app::inbox::ListingFilter {
                 sector: filter.sector,
                 tlp: filter.tlp,
