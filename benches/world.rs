@@ -924,6 +924,8 @@ async fn run(o: Opts) {
     };
     let signin_secs = t.elapsed().as_secs_f64();
     let nisc = sign_in(&client, &base, "nisc", DEMO_PASSWORD).await.0;
+    // Signed in, no stream yet: what the sign-ins (and their hashing) left behind.
+    let signed_mem = memory(srv.pid());
 
     // Each client: its own connection, holding the stream; it reports when it hears `want`.
     let (want_tx, want_rx) = tokio::sync::watch::channel(String::new());
@@ -1055,8 +1057,8 @@ async fn run(o: Opts) {
         restart.as_secs_f64() * 1000.0
     );
     println!(
-        "| server memory: after restart / with {} streams open / after the alert (VmRSS) | {:.0} / {:.0} / {:.0} MiB (VmHWM before the restart {loaded_hwm:.0} MiB, after the alert {:.0} MiB) |",
-        o.live, restart_mem.0, live_mem.0, after_mem.0, after_mem.1
+        "| server memory: after restart / {} signed in / with their streams open / after the alert (VmRSS) | {:.0} / {:.0} / {:.0} / {:.0} MiB (VmHWM before the restart {loaded_hwm:.0} MiB, after the alert {:.0} MiB) |",
+        o.live, restart_mem.0, signed_mem.0, live_mem.0, after_mem.0, after_mem.1
     );
     println!(
         "| live clients signed in | {:.0} s ({:.1} /s); streams opened in {open_secs:.1} s |",

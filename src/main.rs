@@ -33,6 +33,21 @@ struct DbArgs {
 }
 
 impl DbArgs {
+    /// The database a diagnostic reads: it must exist already (no data directory or SQLite
+    /// file is created for it).
+    fn existing_url(&self) -> anyhow::Result<String> {
+        if self.database_url.is_none() {
+            let file = self.data_dir.join("kakehashi.sqlite3");
+            if !file.is_file() {
+                bail!(
+                    "no database at {} (give --data-dir or --database-url)",
+                    file.display()
+                );
+            }
+        }
+        self.url()
+    }
+
     fn url(&self) -> anyhow::Result<String> {
         if let Some(u) = &self.database_url {
             return Ok(u.clone());
@@ -221,6 +236,11 @@ async fn open_app_with(db: &DbArgs, config: AppConfig) -> anyhow::Result<App> {
 }
 
 async fn serve(args: ServeArgs, demo: bool) -> anyhow::Result<()> {
+    // Each live client holds a connection: the soft open-file limit goes up to the hard one.
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(n) => tracing::info!(open_files = n, "open-file limit"),
+        Err(e) => tracing::warn!("the open-file limit could not be raised: {e}"),
+    }
     let config = AppConfig {
         base_url: args
             .base_url
@@ -363,7 +383,10 @@ async fn main() -> anyhow::Result<()> {
                     filter,
                 },
         } => {
-            let app = open_app(&db).await?;
+            let store = kakehashi_store_sql::open(&db.existing_url()?)
+                .await
+                .map_err(anyhow::Error::msg)?;
+            let app = App::new(store, AppConfig::default());
             let actor = actor_by_login(&app, &login).await?;
             let filter = kakehashi_app::inbox::ListingFilter {
                 sector: filter.sector,

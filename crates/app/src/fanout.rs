@@ -16,7 +16,7 @@ use crate::notify::OutgoingMail;
 use crate::App;
 use kakehashi_domain::{Employment, NeedToKnow, OrgId, Person, PersonId, Role};
 use kakehashi_policy::{decide_access, Access, ItemScope, Viewer};
-use kakehashi_store::{OrgRecord, PersonRecord};
+use kakehashi_store::{OrgRecord, PersonRecord, WebhookDeliveryRecord, WebhookRecord};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -101,6 +101,35 @@ pub struct Delivery {
     pub orgs: Vec<OrgId>,
 }
 
+/// Whom a notice reaches, as the policy decided it before the write (see [`App::reach`]).
+#[derive(Debug, Clone)]
+pub struct Reach {
+    /// The organisations reached (the live event's; its listeners decide again).
+    pub orgs: Vec<OrgId>,
+    pub access: Access,
+    /// The active people the policy lets read the item.
+    pub people: Vec<PersonRecord>,
+    /// The organisations whose staff with every need-to-know may read it (their webhooks).
+    pub orgs_told: Vec<OrgId>,
+    /// The active webhooks of `orgs_told`, if asked for.
+    pub webhooks: Vec<WebhookRecord>,
+}
+
+impl Reach {
+    pub fn people_ids(&self) -> Vec<PersonId> {
+        self.people.iter().map(|p| p.id.clone()).collect()
+    }
+
+    /// One pending delivery of `payload` per webhook.
+    pub fn deliveries(
+        &self,
+        payload: &serde_json::Value,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Vec<WebhookDeliveryRecord> {
+        crate::webhooks::pending_deliveries(&self.webhooks, payload, now)
+    }
+}
+
 impl App {
     /// The person as the policy sees them, with their organisation's record.
     fn viewer_of(
@@ -143,67 +172,101 @@ impl App {
         self.deliver(n, None, None).await
     }
 
+    /// Who a notice reaches, decided by the policy before the write that makes it (reads only):
+    /// the people told, the organisations told as a whole, and — when `hooks` — their active
+    /// webhooks.
+    pub(crate) async fn reach(
+        &self,
+        orgs: &[OrgId],
+        access: &Access,
+        hooks: bool,
+    ) -> AppResult<Reach> {
+        // This node's copy of the directory (no read of every organisation per write), looked
+        // up by a set of the organisations reached (an alert reaches thousands).
+        let all = self.directory_records().await?;
+        let reached: HashSet<&OrgId> = orgs.iter().collect();
+        let directory: HashMap<&OrgId, &OrgRecord> = all
+            .iter()
+            .filter(|o| reached.contains(&o.id))
+            .map(|o| (&o.id, o))
+            .collect();
+        let candidates = self.store.people_in_orgs(orgs).await?;
+        let declared = App::declared_sectors(&self.large_scale().await?);
+        let people: Vec<PersonRecord> = candidates
+            .into_iter()
+            .filter(|p| {
+                directory
+                    .get(&p.org)
+                    .and_then(|o| self.viewer_of(p, o, &declared))
+                    .is_some_and(|v| told_access(&v, access))
+            })
+            .collect();
+        let orgs_told: Vec<OrgId> = orgs
+            .iter()
+            .filter(|o| directory.get(o).is_some_and(|r| org_told_access(r, access)))
+            .cloned()
+            .collect();
+        let webhooks = if hooks && !orgs_told.is_empty() {
+            self.store.webhooks_for_orgs(&orgs_told).await?
+        } else {
+            Vec::new()
+        };
+        Ok(Reach {
+            orgs: orgs.to_vec(),
+            access: access.clone(),
+            people,
+            orgs_told,
+            webhooks,
+        })
+    }
+
     async fn deliver(
         &self,
         n: AccessNotice,
         mail: Option<(MailWhen, MailFor)>,
         webhook: Option<serde_json::Value>,
     ) -> AppResult<Delivery> {
-        // This node's copy of the directory (no read of every organisation per write), looked
-        // up by a set of the organisations reached (an alert reaches thousands).
-        let all = self.directory_records().await?;
-        let reached: HashSet<&OrgId> = n.orgs.iter().collect();
-        let directory: HashMap<&OrgId, &OrgRecord> = all
-            .iter()
-            .filter(|o| reached.contains(&o.id))
-            .map(|o| (&o.id, o))
-            .collect();
-        let candidates = self.store.people_in_orgs(&n.orgs).await?;
-        let declared = App::declared_sectors(&self.large_scale().await?);
-        let told_people: Vec<PersonRecord> = candidates
-            .into_iter()
-            .filter(|p| {
-                directory
-                    .get(&p.org)
-                    .and_then(|o| self.viewer_of(p, o, &declared))
-                    .is_some_and(|v| told_access(&v, &n.access))
-            })
-            .collect();
-        let ids: Vec<PersonId> = told_people.iter().map(|p| p.id.clone()).collect();
+        let reach = self.reach(&n.orgs, &n.access, webhook.is_some()).await?;
+        let now = self.now();
         self.store
             .insert_notifications(
-                &ids,
+                &reach.people_ids(),
                 n.kind,
                 &n.ref_id,
                 &n.title,
                 n.importance.as_deref(),
-                self.now(),
+                now,
             )
             .await?;
-        let orgs: Vec<OrgId> = n
-            .orgs
-            .iter()
-            .filter(|o| {
-                directory
-                    .get(o)
-                    .is_some_and(|r| org_told_access(r, &n.access))
-            })
-            .cloned()
-            .collect();
+        if let Some(payload) = &webhook {
+            self.store
+                .enqueue_webhook_deliveries(&reach.deliveries(payload, now))
+                .await?;
+        }
+        Ok(self.after_telling(&reach, n.kind, &n.ref_id, mail).await)
+    }
+
+    /// After the inbox rows are durable: the live event to every node, and mail in the
+    /// background to the people told who get it now.
+    pub(crate) async fn after_telling(
+        &self,
+        reach: &Reach,
+        kind: &str,
+        ref_id: &str,
+        mail: Option<(MailWhen, MailFor)>,
+    ) -> Delivery {
         self.emit(Event {
-            kind: n.kind.to_owned(),
-            ref_id: n.ref_id.clone(),
-            orgs: n.orgs.clone(),
-            scope: n.access.clone(),
+            kind: kind.to_owned(),
+            ref_id: ref_id.to_owned(),
+            orgs: reach.orgs.clone(),
+            scope: reach.access.clone(),
         })
         .await;
-        if let Some(payload) = &webhook {
-            self.enqueue_webhooks(&orgs, payload).await?;
-        }
         if let Some((when, mail_for)) = mail {
             let app = self.clone();
-            let ref_id = n.ref_id.clone();
-            let recipients: Vec<(PersonId, String)> = told_people
+            let ref_id = ref_id.to_owned();
+            let recipients: Vec<(PersonId, String)> = reach
+                .people
                 .iter()
                 .filter(|p| !p.email.is_empty())
                 .filter(|p| when == MailWhen::Alert || p.mail_pref == "immediate")
@@ -227,7 +290,10 @@ impl App {
                 }
             });
         }
-        Ok(Delivery { people: ids, orgs })
+        Delivery {
+            people: reach.people_ids(),
+            orgs: reach.orgs_told.clone(),
+        }
     }
 
     /// Whether a connected client of `viewer` hears `event`: its organisation was reached and

@@ -14,15 +14,18 @@ use kakehashi_domain::liaison::{
     RouteError, RouteRequest, ValidationContext,
 };
 
+use crate::fanout::{MailFor, MailWhen, Reach};
 use kakehashi_domain::stix::export::{copy_indicators, encode_indicators};
 use kakehashi_domain::text;
 use kakehashi_domain::{ChainId, CopyId, OrgId, OrgKind, Role, SectorId, Tlp};
+use kakehashi_policy::Access;
 use kakehashi_policy::{audience, reveal, viewer_keys, ItemScope, Visible};
 use kakehashi_store::{
-    ChainRecord, ConsentRecord, CopyQuery, CopyRecord, CopySummary, HopBatch, NewChain, NewCopy,
-    NewReport, OrgRecord, ReportRecord,
+    ChainRecord, ConsentRecord, CopyQuery, CopyRecord, CopySummary, HopBatch, HopOutcome, NewChain,
+    NewCopy, NewReport, NotificationDraft, OrgRecord, ReportRecord, Tell, Told,
 };
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 pub mod share;
 
@@ -1002,7 +1005,6 @@ impl App {
             })
             .collect::<AppResult<Vec<_>>>()?;
         let ids: Vec<CopyId> = copies.iter().map(|c| c.record.id.clone()).collect();
-        let records: Vec<CopyRecord> = copies.iter().map(|c| c.record.clone()).collect();
         let mut detail = serde_json::json!({
             "report_no": 1,
             "copies": ids,
@@ -1021,6 +1023,18 @@ impl App {
                 operator_org: actor.org.id.clone(),
                 by: actor.person.id.clone(),
             });
+        let telling = self
+            .plan_telling(
+                actor,
+                &copies,
+                &req.form,
+                ChainFacts {
+                    exercise: req.exercise || req.exercise_id.is_some(),
+                    origin_org: actor.org.id.clone(),
+                    known_ident: None,
+                },
+            )
+            .await?;
         let outcome = self
             .store
             .record_hops(HopBatch {
@@ -1047,6 +1061,7 @@ impl App {
                 consultation,
                 audit: vec![audit],
                 at,
+                tell: Some(telling.tell()),
             })
             .await
             .map_err(|e| match e {
@@ -1061,8 +1076,7 @@ impl App {
                 }
                 e => e.into(),
             })?;
-        self.announce_hops(actor, &records, &req.form, outcome.ident.as_deref())
-            .await;
+        self.after_hops(&telling, &outcome).await;
         Ok(Filed {
             chain,
             report_no: 1,
@@ -1155,12 +1169,23 @@ impl App {
             })
             .collect::<AppResult<Vec<_>>>()?;
         let ids: Vec<CopyId> = new_copies.iter().map(|c| c.record.id.clone()).collect();
-        let records: Vec<CopyRecord> = new_copies.iter().map(|c| c.record.clone()).collect();
         let audit = actor.audit(
             "liaison.follow_up",
             Some(chain_id.0.clone()),
             serde_json::json!({ "report_no": k, "copies": ids }),
         );
+        let telling = self
+            .plan_telling(
+                actor,
+                &new_copies,
+                &req.form,
+                ChainFacts {
+                    exercise: chain.exercise,
+                    origin_org: chain.origin_org.clone(),
+                    known_ident: None,
+                },
+            )
+            .await?;
         let outcome = self
             .store
             .record_hops(HopBatch {
@@ -1176,10 +1201,10 @@ impl App {
                 consultation: None,
                 audit: vec![audit],
                 at,
+                tell: Some(telling.tell()),
             })
             .await?;
-        self.announce_hops(actor, &records, &req.form, outcome.ident.as_deref())
-            .await;
+        self.after_hops(&telling, &outcome).await;
         Ok(Filed {
             chain: chain_id.clone(),
             report_no: k,
@@ -1513,13 +1538,25 @@ impl App {
             })
             .collect::<AppResult<Vec<_>>>()?;
         let ids: Vec<CopyId> = copies.iter().map(|c| c.record.id.clone()).collect();
-        let records: Vec<CopyRecord> = copies.iter().map(|c| c.record.clone()).collect();
         let to: Vec<&OrgId> = plan.hops.iter().map(|(_, o)| o).collect();
         let audit = actor.audit(
             "liaison.forward",
             Some(parent.chain.0.clone()),
             serde_json::json!({ "from": parent.id, "copy": ids.first(), "to": to.first(), "anonymised": req.anonymise }),
         );
+        let chain = self.store.chain(&parent.chain).await?;
+        let telling = self
+            .plan_telling(
+                actor,
+                &copies,
+                &req.form,
+                ChainFacts {
+                    exercise: chain.exercise,
+                    origin_org: chain.origin_org,
+                    known_ident: req.form.ident_number.clone(),
+                },
+            )
+            .await?;
         let outcome = self
             .store
             .record_hops(HopBatch {
@@ -1532,14 +1569,10 @@ impl App {
                 consultation: None,
                 audit: vec![audit],
                 at,
+                tell: Some(telling.tell()),
             })
             .await?;
-        let ident = outcome
-            .ident
-            .clone()
-            .or_else(|| req.form.ident_number.clone());
-        self.announce_hops(actor, &records, &req.form, ident.as_deref())
-            .await;
+        self.after_hops(&telling, &outcome).await;
         Ok(Filed {
             chain: parent.chain,
             report_no: parent.report_no,
@@ -1600,28 +1633,41 @@ impl App {
             at,
         )?;
         let id = copy.record.id.clone();
-        let records = vec![copy.record.clone()];
         let audit = actor.audit(
             "liaison.nisc_share",
             Some(parent.chain.0.clone()),
             serde_json::json!({ "from": parent.id, "copy": id, "to": target.id }),
         );
-        self.store
+        let chain = self.store.chain(&parent.chain).await?;
+        let copies = vec![copy];
+        let telling = self
+            .plan_telling(
+                actor,
+                &copies,
+                &form,
+                ChainFacts {
+                    exercise: chain.exercise,
+                    origin_org: chain.origin_org,
+                    known_ident: self.report_ident(&parent).await,
+                },
+            )
+            .await?;
+        let outcome = self
+            .store
             .record_hops(HopBatch {
                 chain: parent.chain.clone(),
                 new_chain: None,
                 report: parent.report.clone(),
                 new_report: None,
-                copies: vec![copy],
+                copies,
                 chain_status: None,
                 consultation: None,
                 audit: vec![audit],
                 at,
+                tell: Some(telling.tell()),
             })
             .await?;
-        let ident = self.report_ident(&parent).await;
-        self.announce_hops(actor, &records, &form, ident.as_deref())
-            .await;
+        self.after_hops(&telling, &outcome).await;
         Ok(Filed {
             chain: parent.chain,
             report_no: parent.report_no,
@@ -1651,36 +1697,22 @@ impl App {
             .and_then(|r| r.ident)
     }
 
-    /// Tells the organisations a write reached whom the policy admits (see [`crate::fanout`]):
-    /// each new copy's addressee, the added recipients once per filing, and — when this write
-    /// had NISC number the report — the reporter. The write is already durable: a failure to
-    /// tell is logged, never turned into a failed filing (which a client would repeat).
-    async fn announce_hops(
+    /// Whom a liaison write tells, decided by the policy before the write (reads only; see
+    /// [`crate::fanout`]): each new copy's addressee, the added recipients once per filing, and —
+    /// when the write has NISC number the report — the reporter, on its own copy. The inbox
+    /// rows and webhook deliveries go into the write's own transaction ([`Telling::tell`]); the
+    /// live events and mail follow its commit ([`App::after_hops`]).
+    pub(crate) async fn plan_telling(
         &self,
         actor: &Actor,
-        copies: &[CopyRecord],
+        copies: &[NewCopy],
         form: &LiaisonForm,
-        ident: Option<&str>,
-    ) {
-        if let Err(e) = self.try_announce_hops(actor, copies, form, ident).await {
-            tracing::warn!("telling the recipients of a liaison failed: {e}");
-        }
-    }
-
-    async fn try_announce_hops(
-        &self,
-        actor: &Actor,
-        copies: &[CopyRecord],
-        form: &LiaisonForm,
-        ident: Option<&str>,
-    ) -> AppResult<()> {
+        chain: ChainFacts,
+    ) -> AppResult<Arc<Telling>> {
         let mut added_told = false;
-        // An exercise's copies carry the marking in the inbox title and the mail subject.
-        let exercise = match copies.first() {
-            Some(first) => self.store.chain(&first.chain).await?.exercise,
-            None => false,
-        };
+        let mut told = Vec::new();
         for c in copies {
+            let c = &c.record;
             let mut orgs = vec![c.addressee_org.clone()];
             if !added_told {
                 orgs.extend(c.added_recipients.iter().cloned());
@@ -1692,93 +1724,59 @@ impl App {
             if orgs.is_empty() {
                 continue;
             }
-            let label = match ident {
-                Some(i) => i.to_owned(),
-                None => format!("未採番 第{}報", c.report_no),
-            };
-            self.fan_out(self.copy_notice(c, "copy", &label, form, orgs, exercise)?)
+            let scope = scope_of(c)?;
+            let reach = self
+                .reach(&orgs, &Access::Item(scope.clone()), true)
                 .await?;
+            told.push((c.clone(), scope.tlp, reach));
         }
-        // The reporter learns its report's R-number (unless it just sent it to NISC itself).
-        let (Some(ident), Some(first)) = (ident, copies.first()) else {
-            return Ok(());
-        };
-        let chain = self.store.chain(&first.chain).await?;
-        if chain.origin_org == actor.org.id {
-            return Ok(());
+        // The reporter learns its report's R-number (unless it is the one sending to NISC).
+        let mut reporter = None;
+        if chain.origin_org != actor.org.id && copies.iter().any(|c| c.numbers_on_receipt) {
+            if let Some(first) = copies.first() {
+                let own = self
+                    .store
+                    .copies_of_chain(&first.record.chain)
+                    .await?
+                    .into_iter()
+                    .find(|c| c.report == first.record.report && c.sender_org == chain.origin_org);
+                if let Some(own) = own {
+                    let scope = scope_of(&own)?;
+                    let reach = self
+                        .reach(
+                            std::slice::from_ref(&chain.origin_org),
+                            &Access::Item(scope.clone()),
+                            true,
+                        )
+                        .await?;
+                    reporter = Some((own, scope.tlp, reach));
+                }
+            }
         }
-        let reporters = self.store.copies_of_chain(&first.chain).await?;
-        if let Some(own) = reporters
-            .iter()
-            .find(|c| c.report == first.report && c.sender_org == chain.origin_org)
-        {
-            let notice = self.copy_notice(
-                own,
-                "numbered",
-                &format!("{ident} 採番"),
-                form,
-                vec![chain.origin_org.clone()],
-                exercise,
-            )?;
-            self.fan_out(notice).await?;
-        }
-        Ok(())
+        Ok(Arc::new(Telling {
+            copies: told,
+            reporter,
+            form: form.clone(),
+            exercise: chain.exercise,
+            known_ident: chain.known_ident,
+            base_url: self.config.base_url.clone(),
+            at: self.now(),
+        }))
     }
 
-    /// The notice of one copy: inbox title, TLP-safe mail, webhook body.
-    fn copy_notice(
-        &self,
-        c: &CopyRecord,
-        kind: &'static str,
-        label: &str,
-        form: &LiaisonForm,
-        orgs: Vec<OrgId>,
-        exercise: bool,
-    ) -> AppResult<crate::fanout::Notice> {
-        let scope = scope_of(c)?;
-        let tlp = scope.tlp;
-        let base = self.config.base_url.clone();
-        let (id, label_owned, summary) = (
-            c.id.0.clone(),
-            label.to_owned(),
-            form.summary.description.clone(),
-        );
-        let level = crate::notify::importance_ja(c.importance.as_deref());
-        let mail_for: crate::fanout::MailFor = std::sync::Arc::new(move |to: &str| {
-            let mut mail =
-                crate::notify::liaison_mail(to, &base, &id, &label_owned, tlp, level, &summary);
-            if exercise {
-                mail.subject = kakehashi_domain::exercise::mark_subject(&mail.subject);
-            }
-            mail
-        });
-        let when = if c.importance.as_deref() == Some("alert") {
-            crate::fanout::MailWhen::Alert
-        } else {
-            crate::fanout::MailWhen::ByPreference
-        };
-        Ok(crate::fanout::Notice {
-            kind,
-            ref_id: c.id.0.clone(),
-            title: if exercise {
-                format!("{}情報連絡 {label}", kakehashi_domain::exercise::MARK_JA)
-            } else {
-                format!("情報連絡 {label}")
-            },
-            importance: c.importance.clone(),
-            scope,
-            orgs,
-            mail: Some((when, mail_for)),
-            webhook: Some(serde_json::json!({
-                "event": if kind == "numbered" { "liaison_numbered" } else { "liaison" },
-                "id": c.id,
-                "ident": label,
-                "importance": c.importance,
-                "exercise": exercise,
-                "tlp": tlp.code(),
-                "url": format!("{}/copies/{}", self.config.base_url.trim_end_matches('/'), c.id.0),
-            })),
-        })
+    /// After a liaison write commits: the live events of its notices, and their mail in the
+    /// background. The inbox rows are already durable with the copies.
+    pub(crate) async fn after_hops(&self, telling: &Telling, outcome: &HopOutcome) {
+        for (c, scope, reach) in &telling.copies {
+            let n = telling.notice(c, *scope, "copy", &telling.label(c, outcome));
+            self.after_telling(reach, "copy", &c.id.0, Some(n.mail))
+                .await;
+        }
+        if let (Some((own, scope, reach)), Some(ident)) = (&telling.reporter, &outcome.ident) {
+            let n = telling.notice(own, *scope, "numbered", &format!("{ident} 採番"));
+            self.after_telling(reach, "numbered", &own.id.0, Some(n.mail))
+                .await;
+        }
     }
 
     async fn list(
@@ -2057,5 +2055,115 @@ mod scoped_level_tests {
             }
         }
         assert!(confined > 0, "no hop was scoped apart from its marking");
+    }
+}
+
+/// What [`App::plan_telling`] needs of the chain a write goes into.
+pub(crate) struct ChainFacts {
+    /// An exercise's notices carry the marking in the inbox title and the mail subject.
+    pub exercise: bool,
+    /// The reporter's organisation, told the report's R-number when NISC numbers it.
+    pub origin_org: OrgId,
+    /// The report's R-number before this write, for a write that does not number it.
+    pub known_ident: Option<String>,
+}
+
+/// Whom a liaison write tells, decided before the write; see [`App::plan_telling`].
+pub(crate) struct Telling {
+    /// Each new copy that reaches someone, with its scope and whom it reaches.
+    copies: Vec<(CopyRecord, Tlp, Reach)>,
+    /// The reporter's own copy, if numbering the report tells the reporter.
+    reporter: Option<(CopyRecord, Tlp, Reach)>,
+    form: LiaisonForm,
+    exercise: bool,
+    known_ident: Option<String>,
+    base_url: String,
+    at: DateTime<Utc>,
+}
+
+/// The parts of one notice of a copy: inbox title, TLP-safe mail, webhook body.
+struct CopyNotice {
+    title: String,
+    mail: (MailWhen, MailFor),
+    webhook: serde_json::Value,
+}
+
+impl Telling {
+    /// For the store to call inside the write's transaction.
+    pub(crate) fn tell(self: &Arc<Self>) -> Tell {
+        let me = Arc::clone(self);
+        Tell(Arc::new(move |outcome| me.told(outcome)))
+    }
+
+    /// The inbox rows and webhook deliveries, given the R-number the write gave (if any).
+    fn told(&self, outcome: &HopOutcome) -> Told {
+        let mut told = Told::default();
+        let mut add = |c: &CopyRecord, tlp: Tlp, reach: &Reach, kind: &str, label: &str| {
+            let n = self.notice(c, tlp, kind, label);
+            told.notifications.push(NotificationDraft {
+                people: reach.people_ids(),
+                kind: kind.to_owned(),
+                ref_id: c.id.0.clone(),
+                title: n.title,
+                importance: c.importance.clone(),
+            });
+            told.webhooks.extend(reach.deliveries(&n.webhook, self.at));
+        };
+        for (c, scope, reach) in &self.copies {
+            add(c, *scope, reach, "copy", &self.label(c, outcome));
+        }
+        if let (Some((own, scope, reach)), Some(ident)) = (&self.reporter, &outcome.ident) {
+            add(own, *scope, reach, "numbered", &format!("{ident} 採番"));
+        }
+        told
+    }
+
+    /// How a copy is named in its notice: the report's R-number, or 未採番 and its report number.
+    fn label(&self, c: &CopyRecord, outcome: &HopOutcome) -> String {
+        match outcome.ident.as_ref().or(self.known_ident.as_ref()) {
+            Some(i) => i.clone(),
+            None => format!("未採番 第{}報", c.report_no),
+        }
+    }
+
+    fn notice(&self, c: &CopyRecord, tlp: Tlp, kind: &str, label: &str) -> CopyNotice {
+        let exercise = self.exercise;
+        let (base, id, label_owned, summary) = (
+            self.base_url.clone(),
+            c.id.0.clone(),
+            label.to_owned(),
+            self.form.summary.description.clone(),
+        );
+        let level = crate::notify::importance_ja(c.importance.as_deref());
+        let mail_for: MailFor = Arc::new(move |to: &str| {
+            let mut mail =
+                crate::notify::liaison_mail(to, &base, &id, &label_owned, tlp, level, &summary);
+            if exercise {
+                mail.subject = kakehashi_domain::exercise::mark_subject(&mail.subject);
+            }
+            mail
+        });
+        let when = if c.importance.as_deref() == Some("alert") {
+            MailWhen::Alert
+        } else {
+            MailWhen::ByPreference
+        };
+        CopyNotice {
+            title: if exercise {
+                format!("{}情報連絡 {label}", kakehashi_domain::exercise::MARK_JA)
+            } else {
+                format!("情報連絡 {label}")
+            },
+            mail: (when, mail_for),
+            webhook: serde_json::json!({
+                "event": if kind == "numbered" { "liaison_numbered" } else { "liaison" },
+                "id": c.id,
+                "ident": label,
+                "importance": c.importance,
+                "exercise": exercise,
+                "tlp": tlp.code(),
+                "url": format!("{}/copies/{}", self.base_url.trim_end_matches('/'), c.id.0),
+            }),
+        }
     }
 }

@@ -168,21 +168,7 @@ impl App {
         payload: &serde_json::Value,
     ) -> AppResult<()> {
         let hooks = self.store.webhooks_for_orgs(orgs).await?;
-        let now = self.now();
-        let body = payload.to_string();
-        let rows: Vec<WebhookDeliveryRecord> = hooks
-            .into_iter()
-            .map(|w| WebhookDeliveryRecord {
-                id: new_id(),
-                webhook: w.id,
-                payload: body.clone(),
-                status: "pending".into(),
-                attempts: 0,
-                next_at: now,
-                last_error: String::new(),
-                created_at: now,
-            })
-            .collect();
+        let rows = pending_deliveries(&hooks, payload, self.now());
         Ok(self.store.enqueue_webhook_deliveries(&rows).await?)
     }
 
@@ -336,4 +322,26 @@ mod tests {
         assert_eq!(backoff(1000, 5), Duration::milliseconds(16000));
         assert_eq!(backoff(1000, 40), Duration::milliseconds(3_600_000));
     }
+}
+
+/// One pending delivery of `payload` per webhook, due now.
+pub fn pending_deliveries(
+    hooks: &[WebhookRecord],
+    payload: &serde_json::Value,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<WebhookDeliveryRecord> {
+    let body = payload.to_string();
+    hooks
+        .iter()
+        .map(|w| WebhookDeliveryRecord {
+            id: new_id(),
+            webhook: w.id.clone(),
+            payload: body.clone(),
+            status: "pending".into(),
+            attempts: 0,
+            next_at: now,
+            last_error: String::new(),
+            created_at: now,
+        })
+        .collect()
 }

@@ -115,6 +115,48 @@ impl SqlStore {
         self.writer.begin().await.map_err(map_err)
     }
 
+    /// One inbox row per person, in multi-row statements, inside `tx`; a person's existing row
+    /// for the same item is kept. How many rows were written.
+    async fn notifications_in(tx: &mut Tx<'_>, n: &NotificationDraft, at: DateTime<Utc>) -> StoreResult<u64> {
+        let mut total = 0;
+        for chunk in n.people.chunks(500) {
+            let mut qb: QueryBuilder<Db> = QueryBuilder::new("INSERT INTO notifications (person_id, kind, ref_id, title, importance, created_at, read_at) ");
+            qb.push_values(chunk, |mut b, p| {
+                b.push_bind(p.0.clone())
+                    .push_bind(n.kind.clone())
+                    .push_bind(n.ref_id.clone())
+                    .push_bind(n.title.clone())
+                    .push_bind(n.importance.clone())
+                    .push_bind(micros(at))
+                    .push("NULL");
+            });
+            qb.push(" ON CONFLICT (person_id, kind, ref_id) DO NOTHING");
+            total += qb.build().execute(&mut **tx).await.map_err(map_err)?.rows_affected();
+        }
+        Ok(total)
+    }
+
+    /// Queues webhook deliveries inside `tx` (multi-row statements).
+    async fn webhook_deliveries_in(tx: &mut Tx<'_>, d: &[WebhookDeliveryRecord]) -> StoreResult<()> {
+        for chunk in d.chunks(500) {
+            let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+                "INSERT INTO webhook_deliveries (id, webhook_id, payload, status, attempts, next_at, last_error, created_at) ",
+            );
+            qb.push_values(chunk, |mut row, x| {
+                row.push_bind(x.id.clone())
+                    .push_bind(x.webhook.clone())
+                    .push_bind(x.payload.clone())
+                    .push_bind(x.status.clone())
+                    .push_bind(i64::from(x.attempts))
+                    .push_bind(micros(x.next_at))
+                    .push_bind(x.last_error.clone())
+                    .push_bind(micros(x.created_at));
+            });
+            qb.build().execute(&mut **tx).await.map_err(map_err)?;
+        }
+        Ok(())
+    }
+
     /// Moves the credential generation ([`Store::credential_generation`]) in `tx`.
     async fn bump_credentials(tx: &mut Tx<'_>) -> StoreResult<()> {
         sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'credentials'")
@@ -940,6 +982,13 @@ impl Store for SqlStore {
             }
         }
         outcome.chain_number = number.map(|n| n as u64);
+        if let Some(tell) = &b.tell {
+            let told = (tell.0)(&outcome);
+            for n in &told.notifications {
+                Self::notifications_in(&mut tx, n, b.at).await?;
+            }
+            Self::webhook_deliveries_in(&mut tx, &told.webhooks).await?;
+        }
         Self::audit_in(&mut tx, b.audit, b.at).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(outcome)
@@ -2353,22 +2402,15 @@ impl Store for SqlStore {
     }
 
     async fn insert_notifications(&self, people: &[PersonId], kind: &str, ref_id: &str, title: &str, importance: Option<&str>, at: DateTime<Utc>) -> StoreResult<u64> {
-        let mut total = 0;
+        let draft = NotificationDraft {
+            people: people.to_vec(),
+            kind: kind.to_owned(),
+            ref_id: ref_id.to_owned(),
+            title: title.to_owned(),
+            importance: importance.map(str::to_owned),
+        };
         let mut tx = self.begin().await?;
-        for chunk in people.chunks(500) {
-            let mut qb: QueryBuilder<Db> = QueryBuilder::new("INSERT INTO notifications (person_id, kind, ref_id, title, importance, created_at, read_at) ");
-            qb.push_values(chunk, |mut b, p| {
-                b.push_bind(p.0.clone())
-                    .push_bind(kind.to_owned())
-                    .push_bind(ref_id.to_owned())
-                    .push_bind(title.to_owned())
-                    .push_bind(importance.map(str::to_owned))
-                    .push_bind(micros(at))
-                    .push("NULL");
-            });
-            qb.push(" ON CONFLICT (person_id, kind, ref_id) DO NOTHING");
-            total += qb.build().execute(&mut *tx).await.map_err(map_err)?.rows_affected();
-        }
+        let total = Self::notifications_in(&mut tx, &draft, at).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(total)
     }
@@ -2462,22 +2504,7 @@ impl Store for SqlStore {
             return Ok(());
         }
         let mut tx = self.begin().await?;
-        for chunk in d.chunks(500) {
-            let mut qb: QueryBuilder<Db> = QueryBuilder::new(
-                "INSERT INTO webhook_deliveries (id, webhook_id, payload, status, attempts, next_at, last_error, created_at) ",
-            );
-            qb.push_values(chunk, |mut row, x| {
-                row.push_bind(x.id.clone())
-                    .push_bind(x.webhook.clone())
-                    .push_bind(x.payload.clone())
-                    .push_bind(x.status.clone())
-                    .push_bind(i64::from(x.attempts))
-                    .push_bind(micros(x.next_at))
-                    .push_bind(x.last_error.clone())
-                    .push_bind(micros(x.created_at));
-            });
-            qb.build().execute(&mut *tx).await.map_err(map_err)?;
-        }
+        Self::webhook_deliveries_in(&mut tx, d).await?;
         tx.commit().await.map_err(map_err)
     }
 

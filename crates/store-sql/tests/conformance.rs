@@ -117,6 +117,7 @@ cases!(
     listing_walk_equals_the_rules,
     open_chain_counts_outside_keys,
     failed_batch_changes_nothing,
+    hops_tell_in_their_own_transaction,
     audit_chain_verifies,
     login_failures_window,
     inquiry_threads,

@@ -26,6 +26,7 @@ pub const CASES: &[&str] = &[
     "listing_walk_equals_the_rules",
     "open_chain_counts_outside_keys",
     "failed_batch_changes_nothing",
+    "hops_tell_in_their_own_transaction",
     "audit_chain_verifies",
     "login_failures_window",
     "inquiry_threads",
@@ -66,6 +67,7 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
             exercises_number_apart_and_clean_up_alone(store).await
         }
         "copy_exports_read_chains_in_one" => copy_exports_read_chains_in_one(store).await,
+        "hops_tell_in_their_own_transaction" => hops_tell_in_their_own_transaction(store).await,
         "settings_upsert" => settings_upsert(store).await,
         "orgs_and_people" => orgs_and_people(store).await,
         "directory_version_moves_with_each_change" => {
@@ -259,6 +261,7 @@ fn batch_new_chain(
         consultation: None,
         audit: vec![draft("liaison.file")],
         at,
+        tell: None,
     }
 }
 
@@ -526,6 +529,7 @@ pub async fn numbering_on_receipt(store: Arc<dyn Store>) {
         consultation: None,
         audit: vec![draft("fwd")],
         at: t0(),
+        tell: None,
     };
     let out = store.record_hops(fwd).await.expect("forward");
     assert_eq!(out.ident.as_deref(), Some("R1"));
@@ -548,6 +552,7 @@ pub async fn numbering_on_receipt(store: Arc<dyn Store>) {
         consultation: None,
         audit: vec![],
         at: t0(),
+        tell: None,
     };
     assert_eq!(
         store
@@ -574,6 +579,7 @@ pub async fn numbering_on_receipt(store: Arc<dyn Store>) {
         consultation: None,
         audit: vec![draft("follow")],
         at: t0(),
+        tell: None,
     };
     assert_eq!(
         store
@@ -886,6 +892,7 @@ pub async fn listing_walk_equals_the_rules(store: Arc<dyn Store>) {
                     consultation: None,
                     audit: vec![draft("liaison.forward")],
                     at,
+                    tell: None,
                 }
             };
             store.record_hops(batch).await.expect("hop");
@@ -1050,6 +1057,7 @@ pub async fn chain_listing_follows_audience_keys(store: Arc<dyn Store>) {
         consultation: None,
         audit: vec![draft("liaison.forward")],
         at: t0(),
+        tell: None,
     };
     // Case A: a1 op → meti (k1); a2 meti → nisc, forwarded from a1 (k2 only); a3 the urgent copy
     // op → nisc (k2). Case B (statutory): b1 op → meti (k1), not forwarded, text "alpha abc".
@@ -1323,6 +1331,120 @@ pub async fn failed_batch_changes_nothing(store: Arc<dyn Store>) {
         store.record_hops(ok).await.expect("ok").ident.as_deref(),
         Some("R1")
     );
+}
+
+/// A liaison write's inbox rows and webhook deliveries are written in its own transaction, from
+/// its outcome (the R-number it gave): all of them with the copies, or none.
+pub async fn hops_tell_in_their_own_transaction(store: Arc<dyn Store>) {
+    world(&*store).await; // p1 of "op"
+    store
+        .insert_webhook(
+            &WebhookRecord {
+                id: "w1".into(),
+                org: OrgId("op".into()),
+                url: "http://127.0.0.1:9/w1".into(),
+                secret: "s".into(),
+                active: true,
+                created_by: PersonId("p1".into()),
+                created_at: t0(),
+            },
+            draft("webhook"),
+        )
+        .await
+        .expect("webhook");
+    let tell = |copy: &'static str| {
+        Tell(Arc::new(move |o: &HopOutcome| {
+            let label = o.ident.clone().unwrap_or_else(|| "未採番".into());
+            Told {
+                notifications: vec![NotificationDraft {
+                    people: vec![PersonId("p1".into())],
+                    kind: "copy".into(),
+                    ref_id: copy.into(),
+                    title: format!("情報連絡 {label}"),
+                    importance: None,
+                }],
+                webhooks: vec![WebhookDeliveryRecord {
+                    id: format!("d-{copy}"),
+                    webhook: "w1".into(),
+                    payload: format!(r#"{{"ident":"{label}"}}"#),
+                    status: "pending".into(),
+                    attempts: 0,
+                    next_at: t0(),
+                    last_error: String::new(),
+                    created_at: t0(),
+                }],
+            }
+        }))
+    };
+    let inbox = |store: Arc<dyn Store>| async move {
+        store
+            .notifications(&PersonId("p1".into()), 50)
+            .await
+            .expect("notifications")
+    };
+    let queued = |store: Arc<dyn Store>| async move {
+        store
+            .webhook_deliveries_of_org(&OrgId("op".into()), "pending", 50)
+            .await
+            .expect("deliveries")
+    };
+    // A batch that fails (two copies with one id) tells nobody.
+    let mut bad = batch_new_chain(
+        "cf",
+        "rf",
+        vec![
+            new_copy(copy("cf", "rf", "dup", "nisc", t0()), &["a"]),
+            new_copy(copy("cf", "rf", "dup", "meti", t0()), &["a"]),
+        ],
+        t0(),
+    );
+    bad.tell = Some(tell("dup"));
+    assert!(store.record_hops(bad).await.is_err(), "the batch fails");
+    assert!(inbox(store.clone()).await.is_empty(), "no inbox row");
+    assert!(
+        queued(store.clone()).await.is_empty(),
+        "no webhook delivery"
+    );
+    // One that NISC numbers names its R-number in the rows written with it.
+    let mut ok = batch_new_chain(
+        "cg",
+        "rg",
+        vec![new_copy(copy("cg", "rg", "k1", "nisc", t0()), &["a"])],
+        t0(),
+    );
+    ok.tell = Some(tell("k1"));
+    let out = store.record_hops(ok).await.expect("numbered");
+    assert_eq!(out.ident.as_deref(), Some("R1"));
+    let rows = inbox(store.clone()).await;
+    assert_eq!(
+        rows.iter()
+            .map(|n| (n.ref_id.as_str(), n.title.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("k1", "情報連絡 R1")]
+    );
+    let d = queued(store.clone()).await;
+    assert_eq!(
+        d.iter()
+            .map(|d| (d.id.as_str(), d.payload.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("d-k1", r#"{"ident":"R1"}"#)]
+    );
+    // One that is not numbered says so.
+    let mut plain = batch_new_chain(
+        "ch",
+        "rh",
+        vec![new_copy(copy("ch", "rh", "k2", "meti", t0()), &["a"])],
+        t0(),
+    );
+    plain.tell = Some(tell("k2"));
+    store.record_hops(plain).await.expect("unnumbered");
+    let titles: Vec<String> = inbox(store.clone())
+        .await
+        .into_iter()
+        .filter(|n| n.ref_id == "k2")
+        .map(|n| n.title)
+        .collect();
+    assert_eq!(titles, vec!["情報連絡 未採番".to_owned()]);
 }
 
 pub async fn audit_chain_verifies(store: Arc<dyn Store>) {

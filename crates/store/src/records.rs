@@ -248,6 +248,38 @@ pub struct HopBatch {
     pub consultation: Option<crate::ConsultationLink>,
     pub audit: Vec<AuditDraft>,
     pub at: DateTime<Utc>,
+    /// Whom the write tells, written in its transaction: the inbox rows and webhook deliveries
+    /// are durable with the copies, or none of them is.
+    pub tell: Option<Tell>,
+}
+
+/// One inbox row per person for an item (a person's existing row for it is kept).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationDraft {
+    pub people: Vec<PersonId>,
+    pub kind: String,
+    pub ref_id: String,
+    pub title: String,
+    pub importance: Option<String>,
+}
+
+/// What a write tells: inbox rows and queued webhook deliveries.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Told {
+    pub notifications: Vec<NotificationDraft>,
+    pub webhooks: Vec<crate::WebhookDeliveryRecord>,
+}
+
+/// Whom a liaison write tells, from its outcome: an inbox title and a webhook body name the
+/// R-number, which only the write's own transaction gives. A pure function, called by the store
+/// inside that transaction; who is told was decided before the write, by the policy.
+#[derive(Clone)]
+pub struct Tell(pub std::sync::Arc<dyn Fn(&HopOutcome) -> Told + Send + Sync>);
+
+impl std::fmt::Debug for Tell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tell(..)")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

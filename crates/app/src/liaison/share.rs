@@ -6,7 +6,7 @@
 //! RED (a share names new addressees; RED is 宛先限り). Who then reads it is the policy's alone;
 //! recipients are told through the fan-out; the write is audited with its hops.
 
-use super::{copy_source, scope_of, Filed, PlannedRecipient, Reception};
+use super::{copy_source, scope_of, ChainFacts, Filed, PlannedRecipient, Reception};
 use crate::error::{AppError, AppResult};
 use crate::identity::{org_from_record, Actor};
 use crate::App;
@@ -207,7 +207,21 @@ impl App {
                 "anonymised": anonymise,
             }),
         );
-        self.store
+        let chain = self.store.chain(&parent.chain).await?;
+        let telling = self
+            .plan_telling(
+                actor,
+                &copies,
+                &form,
+                ChainFacts {
+                    exercise: chain.exercise,
+                    origin_org: chain.origin_org,
+                    known_ident: form.ident_number.clone(),
+                },
+            )
+            .await?;
+        let outcome = self
+            .store
             .record_hops(HopBatch {
                 chain: parent.chain.clone(),
                 new_chain: None,
@@ -218,11 +232,10 @@ impl App {
                 consultation: None,
                 audit: vec![audit],
                 at,
+                tell: Some(telling.tell()),
             })
             .await?;
-        let ident = form.ident_number.clone();
-        self.announce_hops(actor, &records, &form, ident.as_deref())
-            .await;
+        self.after_hops(&telling, &outcome).await;
         Ok(Filed {
             chain: parent.chain,
             report_no: parent.report_no,
