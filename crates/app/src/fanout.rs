@@ -17,7 +17,7 @@ use crate::App;
 use kakehashi_domain::{Employment, NeedToKnow, OrgId, Person, PersonId, Role};
 use kakehashi_policy::{decide_access, Access, ItemScope, Viewer};
 use kakehashi_store::{OrgRecord, PersonRecord, WebhookDeliveryRecord, WebhookRecord};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Whether a person is told about an item: exactly when they may read it.
@@ -181,14 +181,12 @@ impl App {
         access: &Access,
         hooks: bool,
     ) -> AppResult<Reach> {
-        // This node's copy of the directory (no read of every organisation per write), looked
-        // up by a set of the organisations reached (an alert reaches thousands).
-        let all = self.directory_records().await?;
-        let reached: HashSet<&OrgId> = orgs.iter().collect();
-        let directory: HashMap<&OrgId, &OrgRecord> = all
+        // This node's copy of the directory (no read of every organisation per write), each
+        // organisation reached looked up by id (an alert reaches thousands).
+        let all = self.directory_copy().await?;
+        let directory: HashMap<&OrgId, &OrgRecord> = orgs
             .iter()
-            .filter(|o| reached.contains(&o.id))
-            .map(|o| (&o.id, o))
+            .filter_map(|id| all.get(id).map(|o| (id, o)))
             .collect();
         let candidates = self.store.people_in_orgs(orgs).await?;
         let declared = App::declared_sectors(&self.large_scale().await?);

@@ -102,12 +102,22 @@ impl Default for AppConfig {
 }
 
 /// A node's copy of the organisation directory and the directory version it was read at, with
-/// the names by id (what every listing needs to name senders and addressees).
-type DirectoryCopy = (
-    i64,
-    Arc<Vec<kakehashi_store::OrgRecord>>,
-    Arc<orgs::OrgNames>,
-);
+/// the names by id (what every listing needs to name senders and addressees) and each record's
+/// place by id (what a fan-out looks up). Built once per directory version.
+#[derive(Clone)]
+pub(crate) struct DirectoryCopy {
+    version: i64,
+    records: Arc<Vec<kakehashi_store::OrgRecord>>,
+    names: Arc<orgs::OrgNames>,
+    places: Arc<std::collections::HashMap<kakehashi_domain::OrgId, usize>>,
+}
+
+impl DirectoryCopy {
+    /// The organisation's record, if the directory holds it.
+    pub(crate) fn get(&self, id: &kakehashi_domain::OrgId) -> Option<&kakehashi_store::OrgRecord> {
+        self.places.get(id).map(|&i| &self.records[i])
+    }
+}
 
 /// The application: cheap to clone, shared by every request.
 #[derive(Clone)]
@@ -127,6 +137,9 @@ pub struct App {
     /// This node's copy of the organisation directory with the version it was read at
     /// ([`App::directory_records`]).
     directory: Arc<std::sync::RwLock<Option<DirectoryCopy>>>,
+    /// Held while this node reads the directory anew, so that requests arriving together after
+    /// a change wait for one read instead of each making its own.
+    directory_reading: Arc<tokio::sync::Mutex<()>>,
     /// This node's last read of the credential generation, shared by its open live streams
     /// ([`App::credential_still_stands`]).
     credential_generation: Arc<tokio::sync::Mutex<Option<auth::GenerationRead>>>,
@@ -145,6 +158,7 @@ impl App {
             node: new_id().into(),
             refusals: Arc::new(refusals::Refusals::default()),
             directory: Arc::default(),
+            directory_reading: Arc::default(),
             credential_generation: Arc::default(),
         }
     }

@@ -760,25 +760,24 @@ impl App {
     /// whole directory, and a change made through any node is seen at the next use (the version
     /// moves in the same transaction as the change, and is read before the directory).
     pub async fn directory_records(&self) -> AppResult<Arc<Vec<OrgRecord>>> {
-        Ok(self.directory_copy().await?.1)
+        Ok(self.directory_copy().await?.records)
     }
 
     /// Organisation names in both languages by id, from the same cached copy of the directory
     /// (built once per directory version, not per request).
     pub(crate) async fn org_names(&self) -> AppResult<Arc<OrgNames>> {
-        Ok(self.directory_copy().await?.2)
+        Ok(self.directory_copy().await?.names)
     }
 
-    async fn directory_copy(&self) -> AppResult<crate::DirectoryCopy> {
+    /// This node's copy of the directory at the store's current directory version.
+    pub(crate) async fn directory_copy(&self) -> AppResult<crate::DirectoryCopy> {
         let version = self.store.directory_version().await?;
-        let cached = self
-            .directory
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .as_ref()
-            .filter(|(v, _, _)| *v == version)
-            .cloned();
-        if let Some(copy) = cached {
+        if let Some(copy) = self.cached_directory(version) {
+            return Ok(copy);
+        }
+        // One read per change on this node: whoever waited here finds it done.
+        let _reading = self.directory_reading.lock().await;
+        if let Some(copy) = self.cached_directory(version) {
             return Ok(copy);
         }
         let orgs = self.store.orgs().await?;
@@ -786,12 +785,33 @@ impl App {
             .iter()
             .map(|o| (o.id.clone(), (o.name_ja.clone(), o.name_en.clone())))
             .collect();
-        let copy = (version, Arc::new(orgs), Arc::new(names));
+        let places = orgs
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id.clone(), i))
+            .collect();
+        let copy = crate::DirectoryCopy {
+            version,
+            records: Arc::new(orgs),
+            names: Arc::new(names),
+            places: Arc::new(places),
+        };
         *self
             .directory
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(copy.clone());
         Ok(copy)
+    }
+
+    /// The cached copy if it was read at `version` (or later: a slower reader of the version
+    /// does not throw away a newer copy).
+    fn cached_directory(&self, version: i64) -> Option<crate::DirectoryCopy> {
+        self.directory
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .filter(|c| c.version >= version)
+            .cloned()
     }
 
     /// The directory as `actor` may see it: names, kinds and sectors of every organisation;

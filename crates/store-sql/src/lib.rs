@@ -34,6 +34,50 @@ pub mod sqlite {
         format!("+{column}")
     }
 
+    /// Where a liaison write's transaction runs (dialect hook): on a thread and runtime of its
+    /// own. Every write goes through SQLite's one writer connection, and each statement of a
+    /// transaction is a round trip to that connection's thread. Run on the request runtime, the
+    /// transaction would wait between its statements behind every other request's work while
+    /// holding the one write lock the other writers queue for; on its own thread it runs as
+    /// soon as each answer arrives. The thread ends with the store.
+    #[derive(Clone)]
+    struct Lane {
+        handle: tokio::runtime::Handle,
+        _stop: std::sync::Arc<tokio::sync::oneshot::Sender<()>>,
+    }
+
+    impl Lane {
+        fn new() -> std::io::Result<Self> {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            let handle = rt.handle().clone();
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            std::thread::Builder::new()
+                .name("sqlite-writer".into())
+                .spawn(move || {
+                    let _ = rt.block_on(stopped);
+                })?;
+            Ok(Self {
+                handle,
+                _stop: std::sync::Arc::new(stop),
+            })
+        }
+
+        /// Runs `f` on the lane. It runs to its end even if the caller stops waiting: a
+        /// transaction is committed or rolled back, never left half-sent.
+        async fn run<T: Send + 'static>(
+            &self,
+            f: impl std::future::Future<Output = kakehashi_store::StoreResult<T>> + Send + 'static,
+        ) -> kakehashi_store::StoreResult<T> {
+            match self.handle.spawn(f).await {
+                Ok(out) => out,
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(e) => Err(kakehashi_store::StoreError::Unavailable(e.to_string())),
+            }
+        }
+    }
+
     /// How a statement is explained: the plan only (SQLite's `EXPLAIN QUERY PLAN` never runs it).
     const EXPLAIN: &str = "EXPLAIN QUERY PLAN ";
 
@@ -97,19 +141,25 @@ pub mod sqlite {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
+            // An embedded database has no connection to lose: the pools do not ping a
+            // connection before handing it out (each ping is a round trip to the connection's
+            // thread, on every query of a request).
             let writer = SqlitePoolOptions::new()
                 .max_connections(1)
+                .test_before_acquire(false)
                 .connect_with(opts.clone())
                 .await?;
             sqlx::migrate!("migrations/sqlite").run(&writer).await?;
             let reader = SqlitePoolOptions::new()
                 .max_connections(8)
+                .test_before_acquire(false)
                 .connect_with(opts.read_only(true))
                 .await?;
             Ok(Self {
                 reader,
                 writer,
                 name: "sqlite",
+                lane: Lane::new().map_err(sqlx::Error::Io)?,
             })
         }
 
@@ -202,6 +252,19 @@ pub mod postgres {
         .push_bind(n);
     }
 
+    /// Where a liaison write's transaction runs (dialect hook): where it is called. PostgreSQL
+    /// takes many writers at once, each on its own connection.
+    struct Lane;
+
+    impl Lane {
+        async fn run<T>(
+            &self,
+            f: impl std::future::Future<Output = kakehashi_store::StoreResult<T>>,
+        ) -> kakehashi_store::StoreResult<T> {
+            f.await
+        }
+    }
+
     include!("queries.rs");
     include!("risk_queries.rs");
 
@@ -222,6 +285,7 @@ pub mod postgres {
                 reader: pool.clone(),
                 writer: pool,
                 name: "postgres",
+                lane: Lane,
             })
         }
 

@@ -15,6 +15,7 @@ pub struct SqlStore {
     reader: Pool<Db>,
     writer: Pool<Db>,
     name: &'static str,
+    lane: Lane,
 }
 
 type Tx<'a> = sqlx::Transaction<'a, Db>;
@@ -113,6 +114,205 @@ impl SqlStore {
 
     async fn begin(&self) -> StoreResult<Tx<'static>> {
         self.writer.begin().await.map_err(map_err)
+    }
+
+    /// [`Store::record_hops`]' transaction, on the backend's writer lane.
+    async fn record_hops_in(writer: Pool<Db>, b: HopBatch) -> StoreResult<HopOutcome> {
+        let mut tx = writer.begin().await.map_err(map_err)?;
+        let at = micros(b.at);
+        if let Some(c) = &b.new_chain {
+            sqlx::query(
+                "INSERT INTO chains (id, number, sector, statutory, origin_org, status, latest_report_no, \
+                 exercise, created_at, updated_at, reporting_case, case_judged_by, exercise_id) \
+                 VALUES ($1, NULL, $2, $3, $4, 'open', 0, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(c.id.as_str())
+            .bind(&c.sector)
+            .bind(flag(c.statutory))
+            .bind(c.origin_org.as_str())
+            .bind(flag(c.exercise || c.exercise_id.is_some()))
+            .bind(at)
+            .bind(at)
+            .bind(c.reporting_case.code())
+            .bind(&c.case_judged_by)
+            .bind(&c.exercise_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        }
+        // Lock the chain row (PostgreSQL) before reading its number, so that two nodes
+        // receiving the same chain at once cannot both number it.
+        let touched = sqlx::query("UPDATE chains SET updated_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(b.chain.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        if touched.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if let Some(r) = &b.new_report {
+            sqlx::query(
+                "INSERT INTO reports (id, chain_id, report_no, ident, numbered_at, created_at) \
+                 VALUES ($1, $2, $3, NULL, NULL, $4)",
+            )
+            .bind(r.id.as_str())
+            .bind(b.chain.as_str())
+            .bind(i64::from(r.report_no))
+            .bind(at)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+            sqlx::query("UPDATE chains SET latest_report_no = $1 WHERE id = $2 AND latest_report_no < $3")
+                .bind(i64::from(r.report_no))
+                .bind(b.chain.as_str())
+                .bind(i64::from(r.report_no))
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        }
+        if let Some(status) = &b.chain_status {
+            sqlx::query("UPDATE chains SET status = $1 WHERE id = $2")
+                .bind(status)
+                .bind(b.chain.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        }
+        for c in &b.copies {
+            let r = &c.record;
+            sqlx::query(
+                "INSERT INTO copies (id, chain_id, report_id, report_no, hop_kind, sender_org, sender_person, \
+                 addressee_org, added_recipients, tlp, importance, sector, held_by_nisc, anonymised, parent_id, \
+                 form, created_at, search_text, stix_indicators) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+            )
+            .bind(r.id.as_str())
+            .bind(r.chain.as_str())
+            .bind(r.report.as_str())
+            .bind(i64::from(r.report_no))
+            .bind(&r.hop_kind)
+            .bind(r.sender_org.as_str())
+            .bind(r.sender_person.as_str())
+            .bind(r.addressee_org.as_str())
+            .bind(json_list(&r.added_recipients))
+            .bind(&r.tlp)
+            .bind(r.importance.clone())
+            .bind(&r.sector)
+            .bind(flag(r.held_by_nisc))
+            .bind(flag(r.anonymised))
+            .bind(r.parent.as_ref().map(|p| p.0.clone()))
+            .bind(&r.form)
+            .bind(micros(r.created_at))
+            .bind(&c.search_text)
+            .bind(c.stix_indicators.clone())
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+            if !c.audience.is_empty() {
+                let mut qb: QueryBuilder<Db> =
+                    QueryBuilder::new("INSERT INTO copy_audience (key, created_at, copy_id) ");
+                qb.push_values(&c.audience, |mut row, key| {
+                    row.push_bind(key.clone())
+                        .push_bind(micros(r.created_at))
+                        .push_bind(r.id.0.clone());
+                });
+                qb.build().execute(&mut *tx).await.map_err(map_err)?;
+            }
+        }
+        if let Some(link) = &b.consultation {
+            // Linked once, by the operator that opened it; closed with the filing.
+            let done = sqlx::query(
+                "UPDATE consultations SET chain_id = $1, status = 'closed', updated_at = $2, \
+                 closed_by = COALESCE(closed_by, $3), closed_at = COALESCE(closed_at, $4) \
+                 WHERE id = $5 AND operator_org = $6 AND chain_id IS NULL",
+            )
+            .bind(b.chain.as_str())
+            .bind(at)
+            .bind(link.by.as_str())
+            .bind(at)
+            .bind(&link.id)
+            .bind(link.operator_org.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::Conflict("consultation".into()));
+            }
+        }
+        let mut outcome = HopOutcome { chain_number: None, ident: None };
+        let row = sqlx::query("SELECT number, exercise_number, exercise FROM chains WHERE id = $1")
+            .bind(b.chain.as_str())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        // An exercise chain takes its n from the exercise counter into its own column: the
+        // real series never sees it (the rule: `Series::counter`).
+        let exercise = row.try_get::<i64, _>("exercise").map_err(map_err)? != 0;
+        let column = if exercise { "exercise_number" } else { "number" };
+        let mut number: Option<i64> = row.try_get(column).map_err(map_err)?;
+        if b.copies.iter().any(|c| c.numbers_on_receipt) {
+            if number.is_none() {
+                let counter = kakehashi_domain::numbering::Series::Liaison.counter(exercise);
+                let n: i64 = sqlx::query("UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value")
+                    .bind(counter)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(map_err)?
+                    .try_get("value")
+                    .map_err(map_err)?;
+                sqlx::query(&format!("UPDATE chains SET {column} = $1 WHERE id = $2"))
+                    .bind(n)
+                    .bind(b.chain.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                number = Some(n);
+            }
+            if let Some(n) = number {
+                // Number every report of the chain that has reached NISC by now and is still
+                // unnumbered: normally just this one.
+                let rep = sqlx::query("SELECT report_no, ident FROM reports WHERE id = $1")
+                    .bind(b.report.as_str())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                let k: i64 = rep.try_get("report_no").map_err(map_err)?;
+                let existing: Option<String> = rep.try_get("ident").map_err(map_err)?;
+                let ident = match existing {
+                    Some(i) => i,
+                    None => {
+                        let ident = kakehashi_domain::numbering::IdentNumber::of(
+                            kakehashi_domain::numbering::Series::Liaison,
+                            n as u64,
+                            k as u32,
+                            exercise,
+                        )
+                        .to_string();
+                        sqlx::query("UPDATE reports SET ident = $1, numbered_at = $2 WHERE id = $3")
+                            .bind(&ident)
+                            .bind(at)
+                            .bind(b.report.as_str())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                        ident
+                    }
+                };
+                outcome.ident = Some(ident);
+            }
+        }
+        outcome.chain_number = number.map(|n| n as u64);
+        if let Some(tell) = &b.tell {
+            let told = (tell.0)(&outcome);
+            for n in &told.notifications {
+                Self::notifications_in(&mut tx, n, b.at).await?;
+            }
+            Self::webhook_deliveries_in(&mut tx, &told.webhooks).await?;
+        }
+        Self::audit_in(&mut tx, b.audit, b.at).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(outcome)
     }
 
     /// One inbox row per person, in multi-row statements, inside `tx`; a person's existing row
@@ -797,201 +997,7 @@ impl Store for SqlStore {
     }
 
     async fn record_hops(&self, b: HopBatch) -> StoreResult<HopOutcome> {
-        let mut tx = self.begin().await?;
-        let at = micros(b.at);
-        if let Some(c) = &b.new_chain {
-            sqlx::query(
-                "INSERT INTO chains (id, number, sector, statutory, origin_org, status, latest_report_no, \
-                 exercise, created_at, updated_at, reporting_case, case_judged_by, exercise_id) \
-                 VALUES ($1, NULL, $2, $3, $4, 'open', 0, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(c.id.as_str())
-            .bind(&c.sector)
-            .bind(flag(c.statutory))
-            .bind(c.origin_org.as_str())
-            .bind(flag(c.exercise || c.exercise_id.is_some()))
-            .bind(at)
-            .bind(at)
-            .bind(c.reporting_case.code())
-            .bind(&c.case_judged_by)
-            .bind(&c.exercise_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        }
-        // Lock the chain row (PostgreSQL) before reading its number, so that two nodes
-        // receiving the same chain at once cannot both number it.
-        let touched = sqlx::query("UPDATE chains SET updated_at = $1 WHERE id = $2")
-            .bind(at)
-            .bind(b.chain.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        if touched.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        if let Some(r) = &b.new_report {
-            sqlx::query(
-                "INSERT INTO reports (id, chain_id, report_no, ident, numbered_at, created_at) \
-                 VALUES ($1, $2, $3, NULL, NULL, $4)",
-            )
-            .bind(r.id.as_str())
-            .bind(b.chain.as_str())
-            .bind(i64::from(r.report_no))
-            .bind(at)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
-            sqlx::query("UPDATE chains SET latest_report_no = $1 WHERE id = $2 AND latest_report_no < $3")
-                .bind(i64::from(r.report_no))
-                .bind(b.chain.as_str())
-                .bind(i64::from(r.report_no))
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
-        }
-        if let Some(status) = &b.chain_status {
-            sqlx::query("UPDATE chains SET status = $1 WHERE id = $2")
-                .bind(status)
-                .bind(b.chain.as_str())
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
-        }
-        for c in &b.copies {
-            let r = &c.record;
-            sqlx::query(
-                "INSERT INTO copies (id, chain_id, report_id, report_no, hop_kind, sender_org, sender_person, \
-                 addressee_org, added_recipients, tlp, importance, sector, held_by_nisc, anonymised, parent_id, \
-                 form, created_at, search_text, stix_indicators) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
-            )
-            .bind(r.id.as_str())
-            .bind(r.chain.as_str())
-            .bind(r.report.as_str())
-            .bind(i64::from(r.report_no))
-            .bind(&r.hop_kind)
-            .bind(r.sender_org.as_str())
-            .bind(r.sender_person.as_str())
-            .bind(r.addressee_org.as_str())
-            .bind(json_list(&r.added_recipients))
-            .bind(&r.tlp)
-            .bind(r.importance.clone())
-            .bind(&r.sector)
-            .bind(flag(r.held_by_nisc))
-            .bind(flag(r.anonymised))
-            .bind(r.parent.as_ref().map(|p| p.0.clone()))
-            .bind(&r.form)
-            .bind(micros(r.created_at))
-            .bind(&c.search_text)
-            .bind(c.stix_indicators.clone())
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
-            if !c.audience.is_empty() {
-                let mut qb: QueryBuilder<Db> =
-                    QueryBuilder::new("INSERT INTO copy_audience (key, created_at, copy_id) ");
-                qb.push_values(&c.audience, |mut row, key| {
-                    row.push_bind(key.clone())
-                        .push_bind(micros(r.created_at))
-                        .push_bind(r.id.0.clone());
-                });
-                qb.build().execute(&mut *tx).await.map_err(map_err)?;
-            }
-        }
-        if let Some(link) = &b.consultation {
-            // Linked once, by the operator that opened it; closed with the filing.
-            let done = sqlx::query(
-                "UPDATE consultations SET chain_id = $1, status = 'closed', updated_at = $2, \
-                 closed_by = COALESCE(closed_by, $3), closed_at = COALESCE(closed_at, $4) \
-                 WHERE id = $5 AND operator_org = $6 AND chain_id IS NULL",
-            )
-            .bind(b.chain.as_str())
-            .bind(at)
-            .bind(link.by.as_str())
-            .bind(at)
-            .bind(&link.id)
-            .bind(link.operator_org.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
-            if done.rows_affected() != 1 {
-                return Err(StoreError::Conflict("consultation".into()));
-            }
-        }
-        let mut outcome = HopOutcome { chain_number: None, ident: None };
-        let row = sqlx::query("SELECT number, exercise_number, exercise FROM chains WHERE id = $1")
-            .bind(b.chain.as_str())
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        // An exercise chain takes its n from the exercise counter into its own column: the
-        // real series never sees it (the rule: `Series::counter`).
-        let exercise = row.try_get::<i64, _>("exercise").map_err(map_err)? != 0;
-        let column = if exercise { "exercise_number" } else { "number" };
-        let mut number: Option<i64> = row.try_get(column).map_err(map_err)?;
-        if b.copies.iter().any(|c| c.numbers_on_receipt) {
-            if number.is_none() {
-                let counter = kakehashi_domain::numbering::Series::Liaison.counter(exercise);
-                let n: i64 = sqlx::query("UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value")
-                    .bind(counter)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(map_err)?
-                    .try_get("value")
-                    .map_err(map_err)?;
-                sqlx::query(&format!("UPDATE chains SET {column} = $1 WHERE id = $2"))
-                    .bind(n)
-                    .bind(b.chain.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(map_err)?;
-                number = Some(n);
-            }
-            if let Some(n) = number {
-                // Number every report of the chain that has reached NISC by now and is still
-                // unnumbered: normally just this one.
-                let rep = sqlx::query("SELECT report_no, ident FROM reports WHERE id = $1")
-                    .bind(b.report.as_str())
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(map_err)?;
-                let k: i64 = rep.try_get("report_no").map_err(map_err)?;
-                let existing: Option<String> = rep.try_get("ident").map_err(map_err)?;
-                let ident = match existing {
-                    Some(i) => i,
-                    None => {
-                        let ident = kakehashi_domain::numbering::IdentNumber::of(
-                            kakehashi_domain::numbering::Series::Liaison,
-                            n as u64,
-                            k as u32,
-                            exercise,
-                        )
-                        .to_string();
-                        sqlx::query("UPDATE reports SET ident = $1, numbered_at = $2 WHERE id = $3")
-                            .bind(&ident)
-                            .bind(at)
-                            .bind(b.report.as_str())
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(map_err)?;
-                        ident
-                    }
-                };
-                outcome.ident = Some(ident);
-            }
-        }
-        outcome.chain_number = number.map(|n| n as u64);
-        if let Some(tell) = &b.tell {
-            let told = (tell.0)(&outcome);
-            for n in &told.notifications {
-                Self::notifications_in(&mut tx, n, b.at).await?;
-            }
-            Self::webhook_deliveries_in(&mut tx, &told.webhooks).await?;
-        }
-        Self::audit_in(&mut tx, b.audit, b.at).await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(outcome)
+        self.lane.run(Self::record_hops_in(self.writer.clone(), b)).await
     }
 
     async fn chain(&self, id: &ChainId) -> StoreResult<ChainRecord> {
