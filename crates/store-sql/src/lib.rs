@@ -34,47 +34,178 @@ pub mod sqlite {
         format!("+{column}")
     }
 
-    /// Where a liaison write's transaction runs (dialect hook): on a thread and runtime of its
-    /// own. Every write goes through SQLite's one writer connection, and each statement of a
-    /// transaction is a round trip to that connection's thread. Run on the request runtime, the
-    /// transaction would wait between its statements behind every other request's work while
-    /// holding the one write lock the other writers queue for; on its own thread it runs as
-    /// soon as each answer arrives. The thread ends with the store.
-    #[derive(Clone)]
+    /// Where liaison writes run (dialect hook): on a thread and runtime of their own, with
+    /// group commit. Every write goes through SQLite's one writer connection, and each
+    /// statement of a transaction is a round trip to that connection's thread. Run on the
+    /// request runtime, a transaction would wait between its statements behind every other
+    /// request's work while holding the one write lock the other writers queue for; on its own
+    /// thread it runs as soon as each answer arrives.
+    ///
+    /// Writes that arrive while one is being written are then written together: each inside a
+    /// savepoint of one transaction, which commits (and syncs the disk) once for all of them.
+    /// Each caller is answered after that commit, so an acknowledged write is as durable as
+    /// before. If any write of a group fails, or the commit does, the group's transaction is
+    /// rolled back whole and each write is made again alone, so each caller gets its own
+    /// answer, as if it had been alone; SQLite rolls back a whole transaction by itself on
+    /// some errors (a full disk), and a group never continues after one.
+    ///
+    /// The thread ends with the store.
     struct Lane {
-        handle: tokio::runtime::Handle,
-        _stop: std::sync::Arc<tokio::sync::oneshot::Sender<()>>,
+        jobs: tokio::sync::mpsc::UnboundedSender<HopJob>,
+        /// Writes committed in a group of more than one.
+        shared: std::sync::Arc<std::sync::atomic::AtomicU64>,
+        /// Writes made again alone after their group failed.
+        redone: std::sync::Arc<std::sync::atomic::AtomicU64>,
+        /// Writes sent and not yet taken into a group.
+        waiting: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+        /// Held by a test to let writes queue up before the lane takes them.
+        gate: std::sync::Arc<tokio::sync::Mutex<()>>,
     }
 
+    type HopJob = (
+        kakehashi_store::HopBatch,
+        tokio::sync::oneshot::Sender<kakehashi_store::StoreResult<kakehashi_store::HopOutcome>>,
+    );
+
+    /// At most this many writes share a commit.
+    const GROUP_MAX: usize = 64;
+
     impl Lane {
-        fn new() -> std::io::Result<Self> {
+        fn new(writer: sqlx::Pool<Db>) -> std::io::Result<Self> {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;
-            let handle = rt.handle().clone();
-            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            let (jobs, mut queue) = tokio::sync::mpsc::unbounded_channel::<HopJob>();
+            let lane = Self {
+                jobs,
+                shared: Default::default(),
+                redone: Default::default(),
+                waiting: Default::default(),
+                gate: Default::default(),
+            };
+            let (counts, waiting, gate) = (
+                (
+                    std::sync::Arc::clone(&lane.shared),
+                    std::sync::Arc::clone(&lane.redone),
+                ),
+                std::sync::Arc::clone(&lane.waiting),
+                std::sync::Arc::clone(&lane.gate),
+            );
+            let taken = move || {
+                waiting.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+            };
             std::thread::Builder::new()
                 .name("sqlite-writer".into())
                 .spawn(move || {
-                    let _ = rt.block_on(stopped);
+                    rt.block_on(async move {
+                        // Ends when the store (the sender) is dropped.
+                        while let Some(first) = queue.recv().await {
+                            let _open = gate.lock().await;
+                            taken();
+                            let mut group = vec![first];
+                            while group.len() < GROUP_MAX {
+                                match queue.try_recv() {
+                                    Ok(job) => {
+                                        taken();
+                                        group.push(job);
+                                    }
+                                    Err(_) => break,
+                                }
+                            }
+                            SqlStore::commit_group(&writer, group, (&counts.0, &counts.1)).await;
+                        }
+                    })
                 })?;
-            Ok(Self {
-                handle,
-                _stop: std::sync::Arc::new(stop),
-            })
+            Ok(lane)
         }
 
-        /// Runs `f` on the lane. It runs to its end even if the caller stops waiting: a
-        /// transaction is committed or rolled back, never left half-sent.
-        async fn run<T: Send + 'static>(
+        async fn record_hops(
             &self,
-            f: impl std::future::Future<Output = kakehashi_store::StoreResult<T>> + Send + 'static,
-        ) -> kakehashi_store::StoreResult<T> {
-            match self.handle.spawn(f).await {
-                Ok(out) => out,
-                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-                Err(e) => Err(kakehashi_store::StoreError::Unavailable(e.to_string())),
+            _writer: &sqlx::Pool<Db>,
+            b: kakehashi_store::HopBatch,
+        ) -> kakehashi_store::StoreResult<kakehashi_store::HopOutcome> {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            let gone = || kakehashi_store::StoreError::Unavailable("the writer has stopped".into());
+            self.waiting
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.jobs.send((b, tx)).map_err(|_| gone())?;
+            rx.await.map_err(|_| gone())?
+        }
+    }
+
+    impl SqlStore {
+        /// How many liaison writes were committed together with others (group commit), for
+        /// tests and benchmarks.
+        #[doc(hidden)]
+        pub fn shared_commits(&self) -> u64 {
+            self.lane.shared.load(std::sync::atomic::Ordering::Relaxed)
+        }
+
+        /// How many liaison writes were made again alone after their group failed.
+        #[doc(hidden)]
+        pub fn redone_alone(&self) -> u64 {
+            self.lane.redone.load(std::sync::atomic::Ordering::Relaxed)
+        }
+
+        /// Liaison writes sent and not yet taken into a group.
+        #[doc(hidden)]
+        pub fn writes_waiting(&self) -> usize {
+            self.lane.waiting.load(std::sync::atomic::Ordering::Relaxed)
+        }
+
+        /// While the guard lives, the writer takes no new group: writes queue up (for tests
+        /// of group commit).
+        #[doc(hidden)]
+        pub async fn hold_writes(&self) -> tokio::sync::OwnedMutexGuard<()> {
+            std::sync::Arc::clone(&self.lane.gate).lock_owned().await
+        }
+
+        /// Writes a group of liaison writes with one commit (see [`Lane`]); answers each.
+        async fn commit_group(
+            writer: &sqlx::Pool<Db>,
+            mut group: Vec<HopJob>,
+            (shared, redone): (&std::sync::atomic::AtomicU64, &std::sync::atomic::AtomicU64),
+        ) {
+            if group.len() == 1 {
+                if let Some((b, reply)) = group.pop() {
+                    let _ = reply.send(Self::record_hops_in(writer.clone(), b).await);
+                }
+                return;
             }
+            match Self::try_group(writer, &group).await {
+                Ok(outcomes) => {
+                    shared.fetch_add(group.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                    for ((_, reply), outcome) in group.into_iter().zip(outcomes) {
+                        let _ = reply.send(Ok(outcome));
+                    }
+                }
+                // Rolled back whole: each alone, for its own answer.
+                Err(_) => {
+                    redone.fetch_add(group.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                    for (b, reply) in group {
+                        let _ = reply.send(Self::record_hops_in(writer.clone(), b).await);
+                    }
+                }
+            }
+        }
+
+        /// The group in one transaction, each write in a savepoint; any failure fails it all
+        /// (the transaction is dropped, so rolled back).
+        async fn try_group(
+            writer: &sqlx::Pool<Db>,
+            group: &[HopJob],
+        ) -> kakehashi_store::StoreResult<Vec<kakehashi_store::HopOutcome>> {
+            use crate::convert::map_err;
+            use sqlx::Acquire;
+            let mut tx = writer.begin().await.map_err(map_err)?;
+            let mut outcomes = Vec::with_capacity(group.len());
+            for (b, _) in group {
+                let mut one = tx.begin().await.map_err(map_err)?;
+                outcomes.push(Self::hops_in(&mut one, b.clone()).await?);
+                one.commit().await.map_err(map_err)?;
+            }
+            tx.commit().await.map_err(map_err)?;
+            Ok(outcomes)
         }
     }
 
@@ -155,11 +286,12 @@ pub mod sqlite {
                 .test_before_acquire(false)
                 .connect_with(opts.read_only(true))
                 .await?;
+            let lane = Lane::new(writer.clone()).map_err(sqlx::Error::Io)?;
             Ok(Self {
                 reader,
                 writer,
                 name: "sqlite",
-                lane: Lane::new().map_err(sqlx::Error::Io)?,
+                lane,
             })
         }
 
@@ -252,16 +384,17 @@ pub mod postgres {
         .push_bind(n);
     }
 
-    /// Where a liaison write's transaction runs (dialect hook): where it is called. PostgreSQL
-    /// takes many writers at once, each on its own connection.
+    /// Where liaison writes run (dialect hook): where they are called, each in its own
+    /// transaction. PostgreSQL takes many writers at once, each on its own connection.
     struct Lane;
 
     impl Lane {
-        async fn run<T>(
+        async fn record_hops(
             &self,
-            f: impl std::future::Future<Output = kakehashi_store::StoreResult<T>>,
-        ) -> kakehashi_store::StoreResult<T> {
-            f.await
+            writer: &sqlx::Pool<Db>,
+            b: kakehashi_store::HopBatch,
+        ) -> kakehashi_store::StoreResult<kakehashi_store::HopOutcome> {
+            SqlStore::record_hops_in(writer.clone(), b).await
         }
     }
 

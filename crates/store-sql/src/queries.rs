@@ -119,6 +119,13 @@ impl SqlStore {
     /// [`Store::record_hops`]' transaction, on the backend's writer lane.
     async fn record_hops_in(writer: Pool<Db>, b: HopBatch) -> StoreResult<HopOutcome> {
         let mut tx = writer.begin().await.map_err(map_err)?;
+        let outcome = Self::hops_in(&mut tx, b).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(outcome)
+    }
+
+    /// One liaison write's statements inside `tx` (which the caller commits).
+    async fn hops_in(tx: &mut Tx<'_>, b: HopBatch) -> StoreResult<HopOutcome> {
         let at = micros(b.at);
         if let Some(c) = &b.new_chain {
             sqlx::query(
@@ -136,7 +143,7 @@ impl SqlStore {
             .bind(c.reporting_case.code())
             .bind(&c.case_judged_by)
             .bind(&c.exercise_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(map_err)?;
         }
@@ -145,7 +152,7 @@ impl SqlStore {
         let touched = sqlx::query("UPDATE chains SET updated_at = $1 WHERE id = $2")
             .bind(at)
             .bind(b.chain.as_str())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(map_err)?;
         if touched.rows_affected() == 0 {
@@ -160,14 +167,14 @@ impl SqlStore {
             .bind(b.chain.as_str())
             .bind(i64::from(r.report_no))
             .bind(at)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(map_err)?;
             sqlx::query("UPDATE chains SET latest_report_no = $1 WHERE id = $2 AND latest_report_no < $3")
                 .bind(i64::from(r.report_no))
                 .bind(b.chain.as_str())
                 .bind(i64::from(r.report_no))
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await
                 .map_err(map_err)?;
         }
@@ -175,7 +182,7 @@ impl SqlStore {
             sqlx::query("UPDATE chains SET status = $1 WHERE id = $2")
                 .bind(status)
                 .bind(b.chain.as_str())
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await
                 .map_err(map_err)?;
         }
@@ -206,7 +213,7 @@ impl SqlStore {
             .bind(micros(r.created_at))
             .bind(&c.search_text)
             .bind(c.stix_indicators.clone())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(map_err)?;
             if !c.audience.is_empty() {
@@ -217,7 +224,7 @@ impl SqlStore {
                         .push_bind(micros(r.created_at))
                         .push_bind(r.id.0.clone());
                 });
-                qb.build().execute(&mut *tx).await.map_err(map_err)?;
+                qb.build().execute(&mut **tx).await.map_err(map_err)?;
             }
         }
         if let Some(link) = &b.consultation {
@@ -233,7 +240,7 @@ impl SqlStore {
             .bind(at)
             .bind(&link.id)
             .bind(link.operator_org.as_str())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(map_err)?;
             if done.rows_affected() != 1 {
@@ -243,7 +250,7 @@ impl SqlStore {
         let mut outcome = HopOutcome { chain_number: None, ident: None };
         let row = sqlx::query("SELECT number, exercise_number, exercise FROM chains WHERE id = $1")
             .bind(b.chain.as_str())
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await
             .map_err(map_err)?;
         // An exercise chain takes its n from the exercise counter into its own column: the
@@ -256,7 +263,7 @@ impl SqlStore {
                 let counter = kakehashi_domain::numbering::Series::Liaison.counter(exercise);
                 let n: i64 = sqlx::query("UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value")
                     .bind(counter)
-                    .fetch_one(&mut *tx)
+                    .fetch_one(&mut **tx)
                     .await
                     .map_err(map_err)?
                     .try_get("value")
@@ -264,7 +271,7 @@ impl SqlStore {
                 sqlx::query(&format!("UPDATE chains SET {column} = $1 WHERE id = $2"))
                     .bind(n)
                     .bind(b.chain.as_str())
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await
                     .map_err(map_err)?;
                 number = Some(n);
@@ -274,7 +281,7 @@ impl SqlStore {
                 // unnumbered: normally just this one.
                 let rep = sqlx::query("SELECT report_no, ident FROM reports WHERE id = $1")
                     .bind(b.report.as_str())
-                    .fetch_one(&mut *tx)
+                    .fetch_one(&mut **tx)
                     .await
                     .map_err(map_err)?;
                 let k: i64 = rep.try_get("report_no").map_err(map_err)?;
@@ -293,7 +300,7 @@ impl SqlStore {
                             .bind(&ident)
                             .bind(at)
                             .bind(b.report.as_str())
-                            .execute(&mut *tx)
+                            .execute(&mut **tx)
                             .await
                             .map_err(map_err)?;
                         ident
@@ -306,12 +313,11 @@ impl SqlStore {
         if let Some(tell) = &b.tell {
             let told = (tell.0)(&outcome);
             for n in &told.notifications {
-                Self::notifications_in(&mut tx, n, b.at).await?;
+                Self::notifications_in(tx, n, b.at).await?;
             }
-            Self::webhook_deliveries_in(&mut tx, &told.webhooks).await?;
+            Self::webhook_deliveries_in(tx, &told.webhooks).await?;
         }
-        Self::audit_in(&mut tx, b.audit, b.at).await?;
-        tx.commit().await.map_err(map_err)?;
+        Self::audit_in(tx, b.audit, b.at).await?;
         Ok(outcome)
     }
 
@@ -997,7 +1003,7 @@ impl Store for SqlStore {
     }
 
     async fn record_hops(&self, b: HopBatch) -> StoreResult<HopOutcome> {
-        self.lane.run(Self::record_hops_in(self.writer.clone(), b)).await
+        self.lane.record_hops(&self.writer, b).await
     }
 
     async fn chain(&self, id: &ChainId) -> StoreResult<ChainRecord> {

@@ -112,6 +112,7 @@ cases!(
     credential_generation_moves_with_each_ending,
     numbering_on_receipt,
     numbering_is_unique_under_concurrency,
+    concurrent_writes_are_each_answered_alone,
     listing_follows_audience_keys,
     chain_listing_follows_audience_keys,
     listing_walk_equals_the_rules,
@@ -150,6 +151,90 @@ cases!(
     exercises_number_apart_and_clean_up_alone,
     copy_exports_read_chains_in_one,
 );
+
+/// On SQLite, liaison writes that queue while one is written share one commit (group commit);
+/// a group with a failing write is rolled back whole and each of its writes made again alone,
+/// so each caller still gets its own answer.
+#[tokio::test]
+async fn sqlite_queued_writes_share_a_commit_or_are_redone_alone() {
+    use kakehashi_store::conformance::{batch_new_chain, copy, new_copy, t0, world};
+    let dir = tempdir::Dir::new();
+    let url = format!("sqlite://{}", dir.path.join("test.sqlite3").display());
+    let store = Arc::new(
+        kakehashi_store_sql::sqlite::SqlStore::connect(&url)
+            .await
+            .expect("sqlite store"),
+    );
+    world(&*store).await;
+    // Writes queue while the writer is held; released, it takes them as one group.
+    let group = |names: Vec<(&'static str, bool)>| {
+        let store = store.clone();
+        async move {
+            let hold = store.hold_writes().await;
+            let mut tasks = Vec::new();
+            for (name, fails) in names {
+                let s = store.clone();
+                tasks.push(tokio::spawn(async move {
+                    let (c, r) = (format!("c-{name}"), format!("r-{name}"));
+                    let second = if fails {
+                        format!("k-{name}")
+                    } else {
+                        format!("k2-{name}")
+                    };
+                    let b = batch_new_chain(
+                        &c,
+                        &r,
+                        vec![
+                            new_copy(copy(&c, &r, &format!("k-{name}"), "nisc", t0()), &["a"]),
+                            new_copy(copy(&c, &r, &second, "meti", t0()), &["a"]),
+                        ],
+                        t0(),
+                    );
+                    s.record_hops(b).await.map(|o| o.ident)
+                }));
+            }
+            // Every write sent (the first may already be taken, and waits at the gate).
+            while store.writes_waiting() + 1 < tasks.len() {
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            drop(hold);
+            let mut out = Vec::new();
+            for t in tasks {
+                out.push(t.await.expect("join"));
+            }
+            out
+        }
+    };
+    let out = group(vec![("a", false), ("b", true), ("c", false)]).await;
+    assert_eq!(
+        out[0].as_ref().expect("a is written").as_deref(),
+        Some("R1")
+    );
+    assert!(out[1].is_err(), "b fails: {:?}", out[1]);
+    assert_eq!(
+        out[2].as_ref().expect("c is written").as_deref(),
+        Some("R2")
+    );
+    assert_eq!((store.shared_commits(), store.redone_alone()), (0, 3));
+    let out = group(vec![("d", false), ("e", false), ("f", false)]).await;
+    let idents: Vec<Option<String>> = out.into_iter().map(|o| o.expect("written")).collect();
+    assert_eq!(
+        idents,
+        vec![Some("R3".into()), Some("R4".into()), Some("R5".into())]
+    );
+    assert_eq!((store.shared_commits(), store.redone_alone()), (3, 3));
+    for name in ["a", "c", "d", "e", "f"] {
+        store
+            .chain(&kakehashi_domain::ChainId(format!("c-{name}")))
+            .await
+            .expect("written chain");
+    }
+    assert!(store
+        .chain(&kakehashi_domain::ChainId("c-b".into()))
+        .await
+        .is_err());
+}
 
 /// The listing walk reads indexes only: every table access in the plans of a key-driven listing,
 /// a level-filtered one and an inbox is a `SEARCH` through an index, never a `SCAN` of a table

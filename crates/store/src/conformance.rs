@@ -21,6 +21,7 @@ pub const CASES: &[&str] = &[
     "credential_generation_moves_with_each_ending",
     "numbering_on_receipt",
     "numbering_is_unique_under_concurrency",
+    "concurrent_writes_are_each_answered_alone",
     "listing_follows_audience_keys",
     "chain_listing_follows_audience_keys",
     "listing_walk_equals_the_rules",
@@ -68,6 +69,9 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
         }
         "copy_exports_read_chains_in_one" => copy_exports_read_chains_in_one(store).await,
         "hops_tell_in_their_own_transaction" => hops_tell_in_their_own_transaction(store).await,
+        "concurrent_writes_are_each_answered_alone" => {
+            concurrent_writes_are_each_answered_alone(store).await
+        }
         "settings_upsert" => settings_upsert(store).await,
         "orgs_and_people" => orgs_and_people(store).await,
         "directory_version_moves_with_each_change" => {
@@ -138,7 +142,8 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
     }
 }
 
-pub(crate) fn t0() -> chrono::DateTime<Utc> {
+/// The cases' fixed instant.
+pub fn t0() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0)
         .single()
         .expect("valid time")
@@ -194,7 +199,8 @@ pub fn person(id: &str, org: &str) -> PersonRecord {
     }
 }
 
-pub(crate) async fn world(store: &dyn Store) {
+/// The cases' small world: organisations (NISC, a ministry, operators) and person p1 of "op".
+pub async fn world(store: &dyn Store) {
     for o in [
         org("nisc", "nisc", &[]),
         org("meti", "ci_ministry", &["electric_power"]),
@@ -211,7 +217,14 @@ pub(crate) async fn world(store: &dyn Store) {
         .expect("insert person");
 }
 
-fn copy(chain: &str, report: &str, id: &str, to: &str, at: chrono::DateTime<Utc>) -> CopyRecord {
+/// A copy record of `chain`/`report` with id `id`, addressed to `to`.
+pub fn copy(
+    chain: &str,
+    report: &str,
+    id: &str,
+    to: &str,
+    at: chrono::DateTime<Utc>,
+) -> CopyRecord {
     CopyRecord {
         id: CopyId(id.into()),
         chain: ChainId(chain.into()),
@@ -233,7 +246,8 @@ fn copy(chain: &str, report: &str, id: &str, to: &str, at: chrono::DateTime<Utc>
     }
 }
 
-fn batch_new_chain(
+/// A first filing: a new chain and report with these copies.
+pub fn batch_new_chain(
     chain: &str,
     report: &str,
     copies: Vec<NewCopy>,
@@ -265,7 +279,8 @@ fn batch_new_chain(
     }
 }
 
-fn new_copy(rec: CopyRecord, keys: &[&str]) -> NewCopy {
+/// A copy to write with these audience keys.
+pub fn new_copy(rec: CopyRecord, keys: &[&str]) -> NewCopy {
     NewCopy {
         numbers_on_receipt: rec.addressee_org.0 == "nisc",
         audience: keys.iter().map(|k| k.to_string()).collect(),
@@ -674,6 +689,96 @@ pub async fn numbering_is_unique_under_concurrency(store: Arc<dyn Store>) {
         (1..=24).collect::<Vec<_>>(),
         "numbers are dense, no gaps or repeats"
     );
+}
+
+/// Liaison writes made at once, some of which fail, are each answered as if made alone (a
+/// backend may commit several together): a failed one leaves nothing and takes no number, a
+/// successful one is all there, and the numbers given are dense.
+pub async fn concurrent_writes_are_each_answered_alone(store: Arc<dyn Store>) {
+    world(&*store).await;
+    let head = store.audit_head().await.expect("head").map(|h| h.0);
+    let mut tasks = Vec::new();
+    for i in 0..96 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let (c, r) = (format!("gc{i}"), format!("gr{i}"));
+            // One in six carries two copies with one id: its second insert fails.
+            let second = if i % 6 == 5 {
+                format!("gk{i}")
+            } else {
+                format!("gk{i}-b")
+            };
+            let mut b = batch_new_chain(
+                &c,
+                &r,
+                vec![
+                    new_copy(copy(&c, &r, &format!("gk{i}"), "nisc", t0()), &["a"]),
+                    new_copy(copy(&c, &r, &second, "meti", t0()), &["a"]),
+                ],
+                t0(),
+            );
+            b.tell = Some(Tell(Arc::new(move |o: &HopOutcome| Told {
+                notifications: vec![NotificationDraft {
+                    people: vec![PersonId("p1".into())],
+                    kind: "copy".into(),
+                    ref_id: format!("gk{i}"),
+                    title: o.ident.clone().unwrap_or_default(),
+                    importance: None,
+                }],
+                webhooks: vec![],
+            })));
+            (i, s.record_hops(b).await)
+        }));
+    }
+    let mut idents = Vec::new();
+    let (mut ok, mut failed) = (0, 0);
+    for t in tasks {
+        let (i, out) = t.await.expect("join");
+        let chain = store.chain(&ChainId(format!("gc{i}"))).await;
+        if i % 6 == 5 {
+            assert!(out.is_err(), "write {i} fails");
+            assert!(
+                matches!(chain, Err(StoreError::NotFound)),
+                "failed write {i} left its chain"
+            );
+            failed += 1;
+        } else {
+            let ident = out.expect("write succeeds").ident.expect("numbered");
+            assert_eq!(
+                chain.expect("its chain").number.map(|n| format!("R{n}")),
+                Some(ident.clone())
+            );
+            idents.push(ident);
+            ok += 1;
+        }
+    }
+    assert!(ok > 0 && failed > 0, "both kinds were written");
+    // Each successful write's inbox row names its own number; the failed ones left none.
+    let rows = store
+        .notifications(&PersonId("p1".into()), 500)
+        .await
+        .expect("inbox");
+    assert_eq!(rows.len(), ok);
+    for n in &rows {
+        assert!(
+            idents.contains(&n.title),
+            "row {} names its number",
+            n.ref_id
+        );
+    }
+    let mut numbers: Vec<u64> = idents
+        .iter()
+        .map(|s| s[1..].parse().expect("R<n>"))
+        .collect();
+    numbers.sort();
+    assert_eq!(
+        numbers,
+        (1..=ok as u64).collect::<Vec<_>>(),
+        "numbers are dense: no failed write took one"
+    );
+    // One audit entry per successful write.
+    let after = store.audit_head().await.expect("head").map(|h| h.0);
+    assert_eq!(after.unwrap_or(0) - head.unwrap_or(0), ok as u64);
 }
 
 pub async fn listing_follows_audience_keys(store: Arc<dyn Store>) {
