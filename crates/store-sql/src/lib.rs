@@ -249,6 +249,9 @@ pub mod sqlite {
                  WHERE a.key = ",
             )
             .push_bind(key.clone());
+            if let Some(sector) = walk.sector {
+                qb.push(" AND a.sector = ").push_bind(sector.to_owned());
+            }
             push_walk_bounds(qb, "a", "copy_id", walk, pos);
             qb.push(format!(
                 " ORDER BY a.created_at{dir}, a.copy_id{dir} LIMIT "
@@ -375,6 +378,9 @@ pub mod postgres {
                 ") AS k(key) CROSS JOIN LATERAL (SELECT a.created_at, a.copy_id FROM copy_audience a \
                  WHERE a.key = k.key",
             );
+        if let Some(sector) = walk.sector {
+            qb.push(" AND a.sector = ").push_bind(sector.to_owned());
+        }
         push_walk_bounds(qb, "a", "copy_id", walk, pos);
         qb.push(format!(
             " ORDER BY a.created_at{dir}, a.copy_id{dir} LIMIT "

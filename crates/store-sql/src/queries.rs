@@ -218,11 +218,12 @@ impl SqlStore {
             .map_err(map_err)?;
             if !c.audience.is_empty() {
                 let mut qb: QueryBuilder<Db> =
-                    QueryBuilder::new("INSERT INTO copy_audience (key, created_at, copy_id) ");
+                    QueryBuilder::new("INSERT INTO copy_audience (key, created_at, copy_id, sector) ");
                 qb.push_values(&c.audience, |mut row, key| {
                     row.push_bind(key.clone())
                         .push_bind(micros(r.created_at))
-                        .push_bind(r.id.0.clone());
+                        .push_bind(r.id.0.clone())
+                        .push_bind(r.sector.clone());
                 });
                 qb.build().execute(&mut **tx).await.map_err(map_err)?;
             }
@@ -1059,6 +1060,7 @@ impl Store for SqlStore {
         }
         let walk = Walk {
             keys: &q.keys,
+            sector: q.sector.as_deref(),
             involving: q.involving_org.as_ref(),
             from: None,
             until: None,
@@ -3988,6 +3990,8 @@ type Position = (i64, Option<String>);
 /// evaluation then checks.
 struct Walk<'a> {
     keys: &'a [String],
+    /// Only copies of this sector: each key's range within it (index `copy_audience_sector_walk`).
+    sector: Option<&'a str>,
     involving: Option<&'a OrgId>,
     /// Only copies created at or after this time (micros).
     from: Option<i64>,
@@ -4062,6 +4066,7 @@ fn chain_walk(q: &ListingQuery) -> Option<(Walk<'_>, Option<Position>)> {
             (Some(_), Some(narrowed)) => narrowed,
             _ => &q.keys,
         },
+        sector: q.sector.as_deref(),
         involving: q.involving_org.as_ref(),
         from: q.from.map(micros),
         until: q.until.map(micros),

@@ -982,6 +982,10 @@ pub async fn listing_walk_equals_the_rules(store: Arc<dyn Store>) {
             );
             rec.sender_org = OrgId(orgs[rnd(3) as usize].into());
             rec.tlp = levels[rnd(3) as usize].into();
+            // A chain's copies share its sector; a third of the chains are railway ones.
+            if c % 3 == 0 {
+                rec.sector = "railway".into();
+            }
             let keys: Vec<&str> = pool.iter().copied().filter(|_| rnd(3) == 0).collect();
             let hop = new_copy(rec.clone(), &keys);
             let batch = if h == 0 {
@@ -1011,7 +1015,8 @@ pub async fn listing_walk_equals_the_rules(store: Arc<dyn Store>) {
                 && q.involving_org
                     .as_ref()
                     .is_none_or(|o| &c.addressee_org == o || &c.sender_org == o)
-                && q.tlp.as_ref().is_none_or(|t| &c.tlp == t);
+                && q.tlp.as_ref().is_none_or(|t| &c.tlp == t)
+                && q.sector.as_ref().is_none_or(|s| &c.sector == s);
             if !counted {
                 continue;
             }
@@ -1035,13 +1040,16 @@ pub async fn listing_walk_equals_the_rules(store: Arc<dyn Store>) {
     ] {
         for involving in [None, Some("op"), Some("nisc")] {
             for tlp in [None, Some("RED"), Some("GREEN")] {
-                queries.push(ListingQuery {
-                    keys: keys.iter().map(|k| k.to_string()).collect(),
-                    involving_org: involving.map(|o| OrgId(o.into())),
-                    tlp: tlp.map(str::to_owned),
-                    limit: 500,
-                    ..Default::default()
-                });
+                for sector in [None, Some("railway"), Some("electric_power")] {
+                    queries.push(ListingQuery {
+                        keys: keys.iter().map(|k| k.to_string()).collect(),
+                        involving_org: involving.map(|o| OrgId(o.into())),
+                        tlp: tlp.map(str::to_owned),
+                        sector: sector.map(str::to_owned),
+                        limit: 500,
+                        ..Default::default()
+                    });
+                }
             }
         }
     }
@@ -1139,6 +1147,31 @@ pub async fn listing_walk_equals_the_rules(store: Arc<dyn Store>) {
         .collect();
     want.sort_by(|a, b| (b.created_at, &b.id.0).cmp(&(a.created_at, &a.id.0)));
     assert!(!want.is_empty());
+    assert_eq!(
+        seen,
+        want.into_iter().map(|c| c.id.0.clone()).collect::<Vec<_>>()
+    );
+    // And within one sector, under the keys.
+    let mut page = CopyQuery {
+        keys: vec!["k1".into(), "k2".into()],
+        sector: Some("railway".into()),
+        limit: 9,
+        ..Default::default()
+    };
+    let mut seen = Vec::new();
+    loop {
+        let rows = store.list_copies(&page).await.expect("copies");
+        let Some(last) = rows.last() else { break };
+        page.before = Some((last.created_at, last.id.clone()));
+        seen.extend(rows.into_iter().map(|r| r.id.0));
+    }
+    let mut want: Vec<&CopyRecord> = stored
+        .iter()
+        .filter(|(c, k)| c.sector == "railway" && k.iter().any(|k| k == "k1" || k == "k2"))
+        .map(|(c, _)| c)
+        .collect();
+    want.sort_by(|a, b| (b.created_at, &b.id.0).cmp(&(a.created_at, &a.id.0)));
+    assert!(!want.is_empty() && want.len() < stored.len() / 2);
     assert_eq!(
         seen,
         want.into_iter().map(|c| c.id.0.clone()).collect::<Vec<_>>()
