@@ -2004,60 +2004,6 @@ fn status_code(form: &LiaisonForm) -> &'static str {
     }
 }
 
-#[cfg(test)]
-mod scoped_level_tests {
-    use super::*;
-    use kakehashi_domain::{ChainId, CopyId, OrgId, PersonId, ReportId};
-
-    /// Every stored hop kind at every marking is scoped at one of the levels a listing filtered
-    /// to that marking walks the keys of.
-    #[test]
-    fn every_copy_is_scoped_at_a_level_its_marking_walks() {
-        let kinds = [
-            hop::FILE,
-            hop::FILE_VIA_CEPTOAR,
-            hop::URGENT_COPY,
-            hop::URGENT_COPY_CONFINED,
-            hop::DIRECT_TO_HUB,
-            hop::FORWARD,
-            hop::NISC_SHARE,
-        ];
-        let mut confined = 0;
-        for kind in kinds {
-            for marked in Tlp::ALL {
-                let c = CopyRecord {
-                    id: CopyId("c".into()),
-                    chain: ChainId("ch".into()),
-                    report: ReportId("r".into()),
-                    report_no: 1,
-                    hop_kind: kind.into(),
-                    sender_org: OrgId("op".into()),
-                    sender_person: PersonId("p".into()),
-                    addressee_org: OrgId("nisc".into()),
-                    added_recipients: vec![],
-                    tlp: marked.code().into(),
-                    importance: None,
-                    sector: "electric_power".into(),
-                    held_by_nisc: true,
-                    anonymised: false,
-                    parent: None,
-                    form: "{}".into(),
-                    created_at: chrono::DateTime::<Utc>::UNIX_EPOCH,
-                };
-                let scoped = scope_of(&c).expect("scope").tlp;
-                assert!(
-                    scoped_levels(marked).contains(&scoped),
-                    "{kind} {marked:?} → {scoped:?}"
-                );
-                if scoped != marked {
-                    confined += 1;
-                }
-            }
-        }
-        assert!(confined > 0, "no hop was scoped apart from its marking");
-    }
-}
-
 /// What [`App::plan_telling`] needs of the chain a write goes into.
 pub(crate) struct ChainFacts {
     /// An exercise's notices carry the marking in the inbox title and the mail subject.
@@ -2165,5 +2111,59 @@ impl Telling {
                 "url": format!("{}/copies/{}", self.base_url.trim_end_matches('/'), c.id.0),
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod scoped_level_tests {
+    use super::*;
+    use kakehashi_domain::{ChainId, CopyId, OrgId, PersonId, ReportId};
+
+    /// Every stored hop kind at every marking is scoped at one of the levels a listing filtered
+    /// to that marking walks the keys of.
+    #[test]
+    fn every_copy_is_scoped_at_a_level_its_marking_walks() {
+        let kinds = [
+            hop::FILE,
+            hop::FILE_VIA_CEPTOAR,
+            hop::URGENT_COPY,
+            hop::URGENT_COPY_CONFINED,
+            hop::DIRECT_TO_HUB,
+            hop::FORWARD,
+            hop::NISC_SHARE,
+        ];
+        let mut confined = 0;
+        for kind in kinds {
+            for marked in Tlp::ALL {
+                let c = CopyRecord {
+                    id: CopyId("c".into()),
+                    chain: ChainId("ch".into()),
+                    report: ReportId("r".into()),
+                    report_no: 1,
+                    hop_kind: kind.into(),
+                    sender_org: OrgId("op".into()),
+                    sender_person: PersonId("p".into()),
+                    addressee_org: OrgId("nisc".into()),
+                    added_recipients: vec![],
+                    tlp: marked.code().into(),
+                    importance: None,
+                    sector: "electric_power".into(),
+                    held_by_nisc: true,
+                    anonymised: false,
+                    parent: None,
+                    form: "{}".into(),
+                    created_at: chrono::DateTime::<Utc>::UNIX_EPOCH,
+                };
+                let scoped = scope_of(&c).expect("scope").tlp;
+                assert!(
+                    scoped_levels(marked).contains(&scoped),
+                    "{kind} {marked:?} → {scoped:?}"
+                );
+                if scoped != marked {
+                    confined += 1;
+                }
+            }
+        }
+        assert!(confined > 0, "no hop was scoped apart from its marking");
     }
 }

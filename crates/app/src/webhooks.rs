@@ -301,6 +301,28 @@ impl App {
     }
 }
 
+/// One pending delivery of `payload` per webhook, due now.
+pub fn pending_deliveries(
+    hooks: &[WebhookRecord],
+    payload: &serde_json::Value,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<WebhookDeliveryRecord> {
+    let body = payload.to_string();
+    hooks
+        .iter()
+        .map(|w| WebhookDeliveryRecord {
+            id: new_id(),
+            webhook: w.id.clone(),
+            payload: body.clone(),
+            status: "pending".into(),
+            attempts: 0,
+            next_at: now,
+            last_error: String::new(),
+            created_at: now,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,26 +344,4 @@ mod tests {
         assert_eq!(backoff(1000, 5), Duration::milliseconds(16000));
         assert_eq!(backoff(1000, 40), Duration::milliseconds(3_600_000));
     }
-}
-
-/// One pending delivery of `payload` per webhook, due now.
-pub fn pending_deliveries(
-    hooks: &[WebhookRecord],
-    payload: &serde_json::Value,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Vec<WebhookDeliveryRecord> {
-    let body = payload.to_string();
-    hooks
-        .iter()
-        .map(|w| WebhookDeliveryRecord {
-            id: new_id(),
-            webhook: w.id.clone(),
-            payload: body.clone(),
-            status: "pending".into(),
-            attempts: 0,
-            next_at: now,
-            last_error: String::new(),
-            created_at: now,
-        })
-        .collect()
 }
