@@ -1023,60 +1023,55 @@ impl App {
                 operator_org: actor.org.id.clone(),
                 by: actor.person.id.clone(),
             });
-        let telling = self
-            .plan_telling(
+        let outcome = self
+            .write_hops(
                 actor,
-                &copies,
                 &req.form,
                 ChainFacts {
                     exercise: req.exercise || req.exercise_id.is_some(),
                     origin_org: actor.org.id.clone(),
                     known_ident: None,
                 },
+                HopBatch {
+                    chain: chain.clone(),
+                    new_chain: Some(NewChain {
+                        id: chain.clone(),
+                        sector,
+                        statutory: req.statutory,
+                        reporting_case: req
+                            .case
+                            .ok_or_else(|| AppError::Internal("the case was not settled".into()))?,
+                        case_judged_by: req.case_judged_by.clone(),
+                        origin_org: actor.org.id.clone(),
+                        exercise: req.exercise || req.exercise_id.is_some(),
+                        exercise_id: req.exercise_id.clone(),
+                    }),
+                    report: report.clone(),
+                    new_report: Some(NewReport {
+                        id: report,
+                        report_no: 1,
+                    }),
+                    copies,
+                    chain_status: Some(status_code(&req.form).into()),
+                    consultation,
+                    audit: vec![audit],
+                    at,
+                    tell: None,
+                },
+                |e| match e {
+                    // Filed from the same consultation meanwhile: nothing was written.
+                    kakehashi_store::StoreError::Conflict(c) if c == "consultation" => {
+                        AppError::bad_field(
+                            "consultation",
+                            "already_filed",
+                            "この相談からは既に情報連絡が作成されています。",
+                            "A liaison was already filed from this consultation.",
+                        )
+                    }
+                    e => e.into(),
+                },
             )
             .await?;
-        let outcome = self
-            .store
-            .record_hops(HopBatch {
-                chain: chain.clone(),
-                new_chain: Some(NewChain {
-                    id: chain.clone(),
-                    sector,
-                    statutory: req.statutory,
-                    reporting_case: req
-                        .case
-                        .ok_or_else(|| AppError::Internal("the case was not settled".into()))?,
-                    case_judged_by: req.case_judged_by.clone(),
-                    origin_org: actor.org.id.clone(),
-                    exercise: req.exercise || req.exercise_id.is_some(),
-                    exercise_id: req.exercise_id.clone(),
-                }),
-                report: report.clone(),
-                new_report: Some(NewReport {
-                    id: report,
-                    report_no: 1,
-                }),
-                copies,
-                chain_status: Some(status_code(&req.form).into()),
-                consultation,
-                audit: vec![audit],
-                at,
-                tell: Some(telling.tell()),
-            })
-            .await
-            .map_err(|e| match e {
-                // Filed from the same consultation meanwhile: nothing was written.
-                kakehashi_store::StoreError::Conflict(c) if c == "consultation" => {
-                    AppError::bad_field(
-                        "consultation",
-                        "already_filed",
-                        "この相談からは既に情報連絡が作成されています。",
-                        "A liaison was already filed from this consultation.",
-                    )
-                }
-                e => e.into(),
-            })?;
-        self.after_hops(&telling, &outcome).await;
         Ok(Filed {
             chain,
             report_no: 1,
@@ -1174,37 +1169,33 @@ impl App {
             Some(chain_id.0.clone()),
             serde_json::json!({ "report_no": k, "copies": ids }),
         );
-        let telling = self
-            .plan_telling(
+        let outcome = self
+            .write_hops(
                 actor,
-                &new_copies,
                 &req.form,
                 ChainFacts {
                     exercise: chain.exercise,
                     origin_org: chain.origin_org.clone(),
                     known_ident: None,
                 },
+                HopBatch {
+                    chain: chain_id.clone(),
+                    new_chain: None,
+                    report: report.clone(),
+                    new_report: Some(NewReport {
+                        id: report,
+                        report_no: k,
+                    }),
+                    copies: new_copies,
+                    chain_status: Some(status_code(&req.form).into()),
+                    consultation: None,
+                    audit: vec![audit],
+                    at,
+                    tell: None,
+                },
+                AppError::from,
             )
             .await?;
-        let outcome = self
-            .store
-            .record_hops(HopBatch {
-                chain: chain_id.clone(),
-                new_chain: None,
-                report: report.clone(),
-                new_report: Some(NewReport {
-                    id: report,
-                    report_no: k,
-                }),
-                copies: new_copies,
-                chain_status: Some(status_code(&req.form).into()),
-                consultation: None,
-                audit: vec![audit],
-                at,
-                tell: Some(telling.tell()),
-            })
-            .await?;
-        self.after_hops(&telling, &outcome).await;
         Ok(Filed {
             chain: chain_id.clone(),
             report_no: k,
@@ -1545,34 +1536,30 @@ impl App {
             serde_json::json!({ "from": parent.id, "copy": ids.first(), "to": to.first(), "anonymised": req.anonymise }),
         );
         let chain = self.store.chain(&parent.chain).await?;
-        let telling = self
-            .plan_telling(
+        let outcome = self
+            .write_hops(
                 actor,
-                &copies,
                 &req.form,
                 ChainFacts {
                     exercise: chain.exercise,
                     origin_org: chain.origin_org,
                     known_ident: req.form.ident_number.clone(),
                 },
+                HopBatch {
+                    chain: parent.chain.clone(),
+                    new_chain: None,
+                    report: parent.report.clone(),
+                    new_report: None,
+                    copies,
+                    chain_status: None,
+                    consultation: None,
+                    audit: vec![audit],
+                    at,
+                    tell: None,
+                },
+                AppError::from,
             )
             .await?;
-        let outcome = self
-            .store
-            .record_hops(HopBatch {
-                chain: parent.chain.clone(),
-                new_chain: None,
-                report: parent.report.clone(),
-                new_report: None,
-                copies,
-                chain_status: None,
-                consultation: None,
-                audit: vec![audit],
-                at,
-                tell: Some(telling.tell()),
-            })
-            .await?;
-        self.after_hops(&telling, &outcome).await;
         Ok(Filed {
             chain: parent.chain,
             report_no: parent.report_no,
@@ -1639,35 +1626,29 @@ impl App {
             serde_json::json!({ "from": parent.id, "copy": id, "to": target.id }),
         );
         let chain = self.store.chain(&parent.chain).await?;
-        let copies = vec![copy];
-        let telling = self
-            .plan_telling(
-                actor,
-                &copies,
-                &form,
-                ChainFacts {
-                    exercise: chain.exercise,
-                    origin_org: chain.origin_org,
-                    known_ident: self.report_ident(&parent).await,
-                },
-            )
-            .await?;
-        let outcome = self
-            .store
-            .record_hops(HopBatch {
+        self.write_hops(
+            actor,
+            &form,
+            ChainFacts {
+                exercise: chain.exercise,
+                origin_org: chain.origin_org,
+                known_ident: self.report_ident(&parent).await,
+            },
+            HopBatch {
                 chain: parent.chain.clone(),
                 new_chain: None,
                 report: parent.report.clone(),
                 new_report: None,
-                copies,
+                copies: vec![copy],
                 chain_status: None,
                 consultation: None,
                 audit: vec![audit],
                 at,
-                tell: Some(telling.tell()),
-            })
-            .await?;
-        self.after_hops(&telling, &outcome).await;
+                tell: None,
+            },
+            AppError::from,
+        )
+        .await?;
         Ok(Filed {
             chain: parent.chain,
             report_no: parent.report_no,
@@ -1697,12 +1678,37 @@ impl App {
             .and_then(|r| r.ident)
     }
 
+    /// A liaison write (a filing, follow-up, forward or ※１ share): whom it tells is decided
+    /// first ([`App::plan_telling`]), the copies go in with their inbox rows and webhook
+    /// deliveries in one transaction, and the live events and mail follow the commit
+    /// ([`App::after_hops`]). `store_error` says what the store's refusal means to this write.
+    async fn write_hops(
+        &self,
+        actor: &Actor,
+        form: &LiaisonForm,
+        chain: ChainFacts,
+        batch: HopBatch,
+        store_error: impl FnOnce(kakehashi_store::StoreError) -> AppError,
+    ) -> AppResult<HopOutcome> {
+        let telling = self.plan_telling(actor, &batch.copies, form, chain).await?;
+        let outcome = self
+            .store
+            .record_hops(HopBatch {
+                tell: Some(telling.tell()),
+                ..batch
+            })
+            .await
+            .map_err(store_error)?;
+        self.after_hops(&telling, &outcome).await;
+        Ok(outcome)
+    }
+
     /// Whom a liaison write tells, decided by the policy before the write (reads only; see
     /// [`crate::fanout`]): each new copy's addressee, the added recipients once per filing, and —
     /// when the write has NISC number the report — the reporter, on its own copy. The inbox
     /// rows and webhook deliveries go into the write's own transaction ([`Telling::tell`]); the
     /// live events and mail follow its commit ([`App::after_hops`]).
-    pub(crate) async fn plan_telling(
+    async fn plan_telling(
         &self,
         actor: &Actor,
         copies: &[NewCopy],
@@ -1766,7 +1772,7 @@ impl App {
 
     /// After a liaison write commits: the live events of its notices, and their mail in the
     /// background. The inbox rows are already durable with the copies.
-    pub(crate) async fn after_hops(&self, telling: &Telling, outcome: &HopOutcome) {
+    async fn after_hops(&self, telling: &Telling, outcome: &HopOutcome) {
         for (c, scope, reach) in &telling.copies {
             let n = telling.notice(c, *scope, "copy", &telling.label(c, outcome));
             self.after_telling(reach, "copy", &c.id.0, Some(n.mail))
