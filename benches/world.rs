@@ -1,6 +1,6 @@
 //! `cargo bench --bench world -- [--backend sqlite|postgres] [--orgs N] [--people-per-org P]
 //! [--checkpoints 10000,100000,1000000] [--concurrency C] [--reads K] [--probe-filings F]
-//! [--live L] [--build-concurrency B]`
+//! [--live L] [--build-concurrency B] [--keep]`
 //!
 //! Issue 11's world, built and measured through the product's own HTTP API, with the server as a
 //! **child process** (the release `kakehashi` binary cargo built for this bench, `serve --demo` on
@@ -53,6 +53,8 @@ struct Opts {
     reads: usize,
     probe_filings: usize,
     live: usize,
+    /// Keep the database when done (for profiling its statements by hand).
+    keep: bool,
 }
 
 fn opts() -> Opts {
@@ -66,6 +68,7 @@ fn opts() -> Opts {
         reads: 200,
         probe_filings: 400,
         live: 5_000,
+        keep: false,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -98,6 +101,11 @@ fn opts() -> Opts {
             "--reads" => o.reads = n().max(1),
             "--probe-filings" => o.probe_filings = n(),
             "--live" => o.live = n(),
+            "--keep" => {
+                o.keep = true;
+                i += 1;
+                continue;
+            }
             // cargo bench passes `--bench`; anything else is not ours.
             _ => {
                 i += 1;
@@ -1087,5 +1095,9 @@ async fn run(o: Opts) {
         if world_rows as usize == people { " (every one)" } else { " (**MISSING ROWS**)" }
     );
     srv.stop();
-    db.drop_it().await;
+    if o.keep {
+        println!("\nThe database is kept: {}", db.args.join(" "));
+    } else {
+        db.drop_it().await;
+    }
 }

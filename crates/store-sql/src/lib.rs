@@ -41,8 +41,8 @@ pub mod sqlite {
     /// request's work while holding the one write lock the other writers queue for; on its own
     /// thread it runs as soon as each answer arrives.
     ///
-    /// Writes that arrive while one is being written are then written together: each inside a
-    /// savepoint of one transaction, which commits (and syncs the disk) once for all of them.
+    /// Writes that arrive while one is being written are then written together, one after the
+    /// other in one transaction, which commits (and syncs the disk) once for all of them.
     /// Each caller is answered after that commit, so an acknowledged write is as durable as
     /// before. If any write of a group fails, or the commit does, the group's transaction is
     /// rolled back whole and each write is made again alone, so each caller gets its own
@@ -121,7 +121,6 @@ pub mod sqlite {
 
         async fn record_hops(
             &self,
-            _writer: &sqlx::Pool<Db>,
             b: kakehashi_store::HopBatch,
         ) -> kakehashi_store::StoreResult<kakehashi_store::HopOutcome> {
             let (tx, rx) = tokio::sync::oneshot::channel();
@@ -189,20 +188,18 @@ pub mod sqlite {
             }
         }
 
-        /// The group in one transaction, each write in a savepoint; any failure fails it all
-        /// (the transaction is dropped, so rolled back).
+        /// The group in one transaction, one write after the other; any failure fails it all
+        /// (the transaction is dropped, so rolled back), so no write needs a savepoint of its
+        /// own.
         async fn try_group(
             writer: &sqlx::Pool<Db>,
             group: &[HopJob],
         ) -> kakehashi_store::StoreResult<Vec<kakehashi_store::HopOutcome>> {
             use crate::convert::map_err;
-            use sqlx::Acquire;
             let mut tx = writer.begin().await.map_err(map_err)?;
             let mut outcomes = Vec::with_capacity(group.len());
             for (b, _) in group {
-                let mut one = tx.begin().await.map_err(map_err)?;
-                outcomes.push(Self::hops_in(&mut one, b.clone()).await?);
-                one.commit().await.map_err(map_err)?;
+                outcomes.push(Self::hops_in(&mut tx, b.clone()).await?);
             }
             tx.commit().await.map_err(map_err)?;
             Ok(outcomes)
@@ -230,9 +227,13 @@ pub mod sqlite {
         Ok(out)
     }
 
-    /// The listing walk's merge of per-key index ranges (dialect hook): one range scan per key,
-    /// each stopped after `n` rows, merged by a compound `UNION` (which also drops a copy met
-    /// under two keys). SQLite has no arrays and no LATERAL join, so the statement lists its keys.
+    /// The listing walk's merge of per-key index ranges (dialect hook): one arm per key, each a
+    /// range of the key's index in the walk's order, merged by a compound `UNION` (which also
+    /// drops a copy met under two keys). SQLite has no arrays and no LATERAL join, so the
+    /// statement lists its keys. The arms carry no `ORDER BY … LIMIT` of their own: SQLite then
+    /// merges them lazily (`MERGE (UNION)` over index-ordered arms, no temporary B-tree) and stops
+    /// after `n` rows in all, where arms limited each to `n` read and sorted up to `n` rows under
+    /// every key (a ministry holds some forty keys).
     fn push_key_window(
         qb: &mut QueryBuilder<'_, Db>,
         walk: &Walk<'_>,
@@ -244,20 +245,12 @@ pub mod sqlite {
             if i > 0 {
                 qb.push(" UNION ");
             }
-            qb.push(
-                "SELECT created_at, copy_id FROM (SELECT a.created_at, a.copy_id FROM copy_audience a \
-                 WHERE a.key = ",
-            )
-            .push_bind(key.clone());
+            qb.push("SELECT a.created_at, a.copy_id AS id FROM copy_audience a WHERE a.key = ")
+                .push_bind(key.clone());
             if let Some(sector) = walk.sector {
                 qb.push(" AND a.sector = ").push_bind(sector.to_owned());
             }
             push_walk_bounds(qb, "a", "copy_id", walk, pos);
-            qb.push(format!(
-                " ORDER BY a.created_at{dir}, a.copy_id{dir} LIMIT "
-            ))
-            .push_bind(n)
-            .push(format!(") AS k{i}"));
         }
         qb.push(format!(" ORDER BY 1{dir}, 2{dir} LIMIT "))
             .push_bind(n);
@@ -375,7 +368,7 @@ pub mod postgres {
         n: i64,
     ) {
         let dir = if walk.ascending { "" } else { " DESC" };
-        qb.push("SELECT DISTINCT w.created_at, w.copy_id FROM UNNEST(")
+        qb.push("SELECT DISTINCT w.created_at, w.copy_id AS id FROM UNNEST(")
             .push_bind(walk.keys.to_vec())
             .push(
                 ") AS k(key) CROSS JOIN LATERAL (SELECT a.created_at, a.copy_id FROM copy_audience a \
@@ -395,15 +388,16 @@ pub mod postgres {
 
     /// Where liaison writes run (dialect hook): where they are called, each in its own
     /// transaction. PostgreSQL takes many writers at once, each on its own connection.
-    struct Lane;
+    struct Lane {
+        writer: sqlx::Pool<Db>,
+    }
 
     impl Lane {
         async fn record_hops(
             &self,
-            writer: &sqlx::Pool<Db>,
             b: kakehashi_store::HopBatch,
         ) -> kakehashi_store::StoreResult<kakehashi_store::HopOutcome> {
-            SqlStore::record_hops_in(writer.clone(), b).await
+            SqlStore::record_hops_in(self.writer.clone(), b).await
         }
     }
 
@@ -425,9 +419,9 @@ pub mod postgres {
             sqlx::migrate!("migrations/postgres").run(&pool).await?;
             Ok(Self {
                 reader: pool.clone(),
-                writer: pool,
+                writer: pool.clone(),
                 name: "postgres",
-                lane: Lane,
+                lane: Lane { writer: pool },
             })
         }
 

@@ -26,13 +26,10 @@ impl SqlStore {
         if drafts.is_empty() {
             return Ok(());
         }
-        // Touch the head row first: on PostgreSQL this takes its row lock, serialising writers
-        // of the chain; on SQLite the single writer connection already does.
-        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
-            .execute(&mut **tx)
-            .await
-            .map_err(map_err)?;
-        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        // Touch the head row and read it in one statement: on PostgreSQL the update takes its
+        // row lock, serialising writers of the chain; on SQLite the single writer connection
+        // already does.
+        let row = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
             .fetch_one(&mut **tx)
             .await
             .map_err(map_err)?;
@@ -147,17 +144,26 @@ impl SqlStore {
             .await
             .map_err(map_err)?;
         }
-        // Lock the chain row (PostgreSQL) before reading its number, so that two nodes
-        // receiving the same chain at once cannot both number it.
-        let touched = sqlx::query("UPDATE chains SET updated_at = $1 WHERE id = $2")
-            .bind(at)
-            .bind(b.chain.as_str())
-            .execute(&mut **tx)
-            .await
-            .map_err(map_err)?;
-        if touched.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        // One statement touches the chain and reads its number: on PostgreSQL the update takes
+        // the chain's row lock first, so two nodes receiving the same chain at once cannot both
+        // number it. The report number only moves forward; the status moves when the write
+        // carries one.
+        let report_no = b.new_report.as_ref().map_or(0, |r| i64::from(r.report_no));
+        let row = sqlx::query(
+            "UPDATE chains SET updated_at = $1, \
+             latest_report_no = CASE WHEN latest_report_no < $2 THEN $3 ELSE latest_report_no END, \
+             status = COALESCE($4, status) WHERE id = $5 \
+             RETURNING number, exercise_number, exercise",
+        )
+        .bind(at)
+        .bind(report_no)
+        .bind(report_no)
+        .bind(b.chain_status.clone())
+        .bind(b.chain.as_str())
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(map_err)?
+        .ok_or(StoreError::NotFound)?;
         if let Some(r) = &b.new_report {
             sqlx::query(
                 "INSERT INTO reports (id, chain_id, report_no, ident, numbered_at, created_at) \
@@ -170,63 +176,58 @@ impl SqlStore {
             .execute(&mut **tx)
             .await
             .map_err(map_err)?;
-            sqlx::query("UPDATE chains SET latest_report_no = $1 WHERE id = $2 AND latest_report_no < $3")
-                .bind(i64::from(r.report_no))
-                .bind(b.chain.as_str())
-                .bind(i64::from(r.report_no))
-                .execute(&mut **tx)
-                .await
-                .map_err(map_err)?;
         }
-        if let Some(status) = &b.chain_status {
-            sqlx::query("UPDATE chains SET status = $1 WHERE id = $2")
-                .bind(status)
-                .bind(b.chain.as_str())
-                .execute(&mut **tx)
-                .await
-                .map_err(map_err)?;
-        }
-        for c in &b.copies {
-            let r = &c.record;
-            sqlx::query(
+        // The copies in one statement, then every audience row of them in one more.
+        for chunk in b.copies.chunks(500) {
+            let mut qb: QueryBuilder<Db> = QueryBuilder::new(
                 "INSERT INTO copies (id, chain_id, report_id, report_no, hop_kind, sender_org, sender_person, \
                  addressee_org, added_recipients, tlp, importance, sector, held_by_nisc, anonymised, parent_id, \
-                 form, created_at, search_text, stix_indicators) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
-            )
-            .bind(r.id.as_str())
-            .bind(r.chain.as_str())
-            .bind(r.report.as_str())
-            .bind(i64::from(r.report_no))
-            .bind(&r.hop_kind)
-            .bind(r.sender_org.as_str())
-            .bind(r.sender_person.as_str())
-            .bind(r.addressee_org.as_str())
-            .bind(json_list(&r.added_recipients))
-            .bind(&r.tlp)
-            .bind(r.importance.clone())
-            .bind(&r.sector)
-            .bind(flag(r.held_by_nisc))
-            .bind(flag(r.anonymised))
-            .bind(r.parent.as_ref().map(|p| p.0.clone()))
-            .bind(&r.form)
-            .bind(micros(r.created_at))
-            .bind(&c.search_text)
-            .bind(c.stix_indicators.clone())
-            .execute(&mut **tx)
-            .await
-            .map_err(map_err)?;
-            if !c.audience.is_empty() {
-                let mut qb: QueryBuilder<Db> =
-                    QueryBuilder::new("INSERT INTO copy_audience (key, created_at, copy_id, sector) ");
-                qb.push_values(&c.audience, |mut row, key| {
-                    row.push_bind(key.clone())
-                        .push_bind(micros(r.created_at))
-                        .push_bind(r.id.0.clone())
-                        .push_bind(r.sector.clone());
-                });
-                qb.build().execute(&mut **tx).await.map_err(map_err)?;
-            }
+                 form, created_at, search_text, stix_indicators) ",
+            );
+            qb.push_values(chunk, |mut row, c| {
+                let r = &c.record;
+                row.push_bind(r.id.0.clone())
+                    .push_bind(r.chain.0.clone())
+                    .push_bind(r.report.0.clone())
+                    .push_bind(i64::from(r.report_no))
+                    .push_bind(r.hop_kind.clone())
+                    .push_bind(r.sender_org.0.clone())
+                    .push_bind(r.sender_person.0.clone())
+                    .push_bind(r.addressee_org.0.clone())
+                    .push_bind(json_list(&r.added_recipients))
+                    .push_bind(r.tlp.clone())
+                    .push_bind(r.importance.clone())
+                    .push_bind(r.sector.clone())
+                    .push_bind(flag(r.held_by_nisc))
+                    .push_bind(flag(r.anonymised))
+                    .push_bind(r.parent.as_ref().map(|p| p.0.clone()))
+                    .push_bind(r.form.clone())
+                    .push_bind(micros(r.created_at))
+                    .push_bind(c.search_text.clone())
+                    .push_bind(c.stix_indicators.clone());
+            });
+            qb.build().execute(&mut **tx).await.map_err(map_err)?;
+        }
+        let audience: Vec<(&str, i64, &str, &str)> = b
+            .copies
+            .iter()
+            .flat_map(|c| {
+                let r = &c.record;
+                c.audience
+                    .iter()
+                    .map(move |k| (k.as_str(), micros(r.created_at), r.id.as_str(), r.sector.as_str()))
+            })
+            .collect();
+        for chunk in audience.chunks(1_000) {
+            let mut qb: QueryBuilder<Db> =
+                QueryBuilder::new("INSERT INTO copy_audience (key, created_at, copy_id, sector) ");
+            qb.push_values(chunk, |mut row, (key, created_at, id, sector)| {
+                row.push_bind(key.to_string())
+                    .push_bind(*created_at)
+                    .push_bind(id.to_string())
+                    .push_bind(sector.to_string());
+            });
+            qb.build().execute(&mut **tx).await.map_err(map_err)?;
         }
         if let Some(link) = &b.consultation {
             // Linked once, by the operator that opened it; closed with the filing.
@@ -249,11 +250,6 @@ impl SqlStore {
             }
         }
         let mut outcome = HopOutcome { chain_number: None, ident: None };
-        let row = sqlx::query("SELECT number, exercise_number, exercise FROM chains WHERE id = $1")
-            .bind(b.chain.as_str())
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(map_err)?;
         // An exercise chain takes its n from the exercise counter into its own column: the
         // real series never sees it (the rule: `Series::counter`).
         let exercise = row.try_get::<i64, _>("exercise").map_err(map_err)? != 0;
@@ -280,13 +276,21 @@ impl SqlStore {
             if let Some(n) = number {
                 // Number every report of the chain that has reached NISC by now and is still
                 // unnumbered: normally just this one.
-                let rep = sqlx::query("SELECT report_no, ident FROM reports WHERE id = $1")
-                    .bind(b.report.as_str())
-                    .fetch_one(&mut **tx)
-                    .await
-                    .map_err(map_err)?;
-                let k: i64 = rep.try_get("report_no").map_err(map_err)?;
-                let existing: Option<String> = rep.try_get("ident").map_err(map_err)?;
+                // A report this write made has no ident yet; an earlier one may.
+                let (k, existing): (i64, Option<String>) = match &b.new_report {
+                    Some(r) => (i64::from(r.report_no), None),
+                    None => {
+                        let rep = sqlx::query("SELECT report_no, ident FROM reports WHERE id = $1")
+                            .bind(b.report.as_str())
+                            .fetch_one(&mut **tx)
+                            .await
+                            .map_err(map_err)?;
+                        (
+                            rep.try_get("report_no").map_err(map_err)?,
+                            rep.try_get("ident").map_err(map_err)?,
+                        )
+                    }
+                };
                 let ident = match existing {
                     Some(i) => i,
                     None => {
@@ -313,22 +317,22 @@ impl SqlStore {
         outcome.chain_number = number.map(|n| n as u64);
         if let Some(tell) = &b.tell {
             let told = (tell.0)(&outcome);
-            for n in &told.notifications {
-                Self::notifications_in(tx, n, b.at).await?;
-            }
+            Self::notifications_in(tx, &told.notifications, b.at).await?;
             Self::webhook_deliveries_in(tx, &told.webhooks).await?;
         }
         Self::audit_in(tx, b.audit, b.at).await?;
         Ok(outcome)
     }
 
-    /// One inbox row per person, in multi-row statements, inside `tx`; a person's existing row
-    /// for the same item is kept. How many rows were written.
-    async fn notifications_in(tx: &mut Tx<'_>, n: &NotificationDraft, at: DateTime<Utc>) -> StoreResult<u64> {
+    /// One inbox row per person of each draft, in multi-row statements (the drafts together),
+    /// inside `tx`; a person's existing row for the same item is kept. How many rows were written.
+    async fn notifications_in(tx: &mut Tx<'_>, drafts: &[NotificationDraft], at: DateTime<Utc>) -> StoreResult<u64> {
         let mut total = 0;
-        for chunk in n.people.chunks(500) {
+        let rows: Vec<(&NotificationDraft, &PersonId)> =
+            drafts.iter().flat_map(|n| n.people.iter().map(move |p| (n, p))).collect();
+        for chunk in rows.chunks(500) {
             let mut qb: QueryBuilder<Db> = QueryBuilder::new("INSERT INTO notifications (person_id, kind, ref_id, title, importance, created_at, read_at) ");
-            qb.push_values(chunk, |mut b, p| {
+            qb.push_values(chunk, |mut b, (n, p)| {
                 b.push_bind(p.0.clone())
                     .push_bind(n.kind.clone())
                     .push_bind(n.ref_id.clone())
@@ -1004,7 +1008,7 @@ impl Store for SqlStore {
     }
 
     async fn record_hops(&self, b: HopBatch) -> StoreResult<HopOutcome> {
-        self.lane.record_hops(&self.writer, b).await
+        self.lane.record_hops(b).await
     }
 
     async fn chain(&self, id: &ChainId) -> StoreResult<ChainRecord> {
@@ -1065,6 +1069,7 @@ impl Store for SqlStore {
             from: None,
             until: None,
             ascending: false,
+            prefilter: None,
         };
         let pos = q.before.as_ref().map(|(t, id)| (micros(*t), Some(id.0.clone())));
         let limit = q.limit.clamp(1, 500) as usize;
@@ -1150,8 +1155,10 @@ impl Store for SqlStore {
             return Ok(out);
         };
         let n = (q.limit.clamp(1, 500) as usize + 1).clamp(WALK_FIRST, WALK_MAX);
-        let mut window = self.window(&walk, pos.as_ref(), n).await?;
-        let found = window.len();
+        let read = self.window(&walk, pos.as_ref(), n).await?;
+        let found = read.len();
+        let mut window: Vec<(i64, String)> =
+            read.into_iter().filter_map(|(p, hit)| hit.then_some(p)).collect();
         if window.is_empty() {
             // Nothing to walk yet: explain the rows statement for one (absent) copy, as a walk
             // never runs it on an empty window.
@@ -1161,7 +1168,10 @@ impl Store for SqlStore {
         push_window_query(&mut first, &walk, pos.as_ref(), n as i64);
         let mut rows = QueryBuilder::new(EXPLAIN);
         push_chain_rows(&mut rows, q, &window);
-        let title = format!("-- rows of that window ({found} copies)");
+        let title = format!(
+            "-- rows of that window ({} of its {found} copies pass the copy filters)",
+            window.iter().filter(|(_, id)| !id.is_empty()).count()
+        );
         for (title, mut qb) in [("-- the walk's first window".to_owned(), first), (title, rows)] {
             out.push(title);
             let plan = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
@@ -2424,7 +2434,7 @@ impl Store for SqlStore {
             importance: importance.map(str::to_owned),
         };
         let mut tx = self.begin().await?;
-        let total = Self::notifications_in(&mut tx, &draft, at).await?;
+        let total = Self::notifications_in(&mut tx, std::slice::from_ref(&draft), at).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(total)
     }
@@ -3975,8 +3985,8 @@ fn webhook_delivery_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<Web
 
 // --- the case listing ------------------------------------------------------------------------
 
-/// Rows read from the index in a listing walk's first round; each further round reads four times
-/// as many, up to [`WALK_MAX`].
+/// The fewest rows one round of a listing walk reads from the index (the first reads a page and
+/// one more; [`next_batch`] sizes the others), up to [`WALK_MAX`].
 const WALK_FIRST: usize = 16;
 /// The most rows one round of a listing walk reads from the index.
 const WALK_MAX: usize = 2_000;
@@ -3998,6 +4008,9 @@ struct Walk<'a> {
     /// Only copies created strictly before this time (micros).
     until: Option<i64>,
     ascending: bool,
+    /// The listing whose per-copy filters (keywords, TLP, importance) each window marks as it
+    /// is read, so that the listing's rules run only on the copies that pass them.
+    prefilter: Option<&'a ListingQuery>,
 }
 
 /// The listing walk: key-driven, the cost bound by the page, not by how many copies exist.
@@ -4022,37 +4035,62 @@ impl SqlStore {
     {
         let mut out = Vec::new();
         let mut batch = (limit + 1).clamp(WALK_FIRST, WALK_MAX);
+        let mut read = 0;
         loop {
             let window = self.window(walk, pos.as_ref(), batch).await?;
             let exhausted = window.len() < batch;
-            let last = window.last().cloned();
-            if !window.is_empty() {
-                out.extend(eval(window).await?);
+            read += window.len();
+            let last = window.last().map(|(p, _)| p.clone());
+            let hits: Vec<(i64, String)> =
+                window.into_iter().filter_map(|(p, hit)| hit.then_some(p)).collect();
+            if !hits.is_empty() {
+                out.extend(eval(hits).await?);
             }
             match last {
                 Some((t, id)) if !exhausted && out.len() < limit => pos = Some((t, Some(id))),
                 _ => break,
             }
-            batch = (batch * 4).min(WALK_MAX);
+            batch = next_batch(batch, read, out.len(), limit);
         }
         out.truncate(limit);
         Ok(out)
     }
 
-    /// The next `n` positions (created_at, copy id) of the walk beyond `pos`, in its order.
+    /// The next `n` positions (created_at, copy id) of the walk beyond `pos`, in its order, each
+    /// with whether the copy passes the walk's per-copy filters (true when it has none).
     async fn window(
         &self,
         walk: &Walk<'_>,
         pos: Option<&Position>,
         n: usize,
-    ) -> StoreResult<Vec<(i64, String)>> {
+    ) -> StoreResult<Vec<((i64, String), bool)>> {
         let mut qb: QueryBuilder<Db> = QueryBuilder::new("");
         push_window_query(&mut qb, walk, pos, n as i64);
         let rows = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
         rows.iter()
-            .map(|r| Ok((r.try_get::<i64, _>(0).map_err(map_err)?, r.try_get::<String, _>(1).map_err(map_err)?)))
+            .map(|r| {
+                let hit = match walk.prefilter {
+                    Some(_) => r.try_get::<i64, _>(2).map_err(map_err)? != 0,
+                    None => true,
+                };
+                Ok(((r.try_get::<i64, _>(0).map_err(map_err)?, r.try_get::<String, _>(1).map_err(map_err)?), hit))
+            })
             .collect()
     }
+}
+
+/// How many positions the next round of a walk reads, after `read` positions gave `found` of the
+/// `limit` rows wanted: as many as the rows found so far per position read say the rest of the
+/// page takes, with a quarter more, or four times the last round while none was found. A keyword
+/// search, whose rows are few among the copies it walks, then takes two rounds where growing by
+/// four took three or four.
+fn next_batch(last: usize, read: usize, found: usize, limit: usize) -> usize {
+    let wanted = limit.saturating_sub(found);
+    let next = match found {
+        0 => last * 4,
+        _ => (wanted * read).div_ceil(found) * 5 / 4,
+    };
+    next.clamp(WALK_FIRST, WALK_MAX)
 }
 
 /// The walk of a chain listing and where it starts; `None` when nothing can be listed.
@@ -4071,6 +4109,7 @@ fn chain_walk(q: &ListingQuery) -> Option<(Walk<'_>, Option<Position>)> {
         from: q.from.map(micros),
         until: q.until.map(micros),
         ascending: q.after.is_some(),
+        prefilter: (!q.terms.is_empty() || q.tlp.is_some() || q.importance.is_some()).then_some(q),
     };
     if walk.keys.is_empty() {
         return None;
@@ -4083,8 +4122,31 @@ fn chain_walk(q: &ListingQuery) -> Option<(Walk<'_>, Option<Position>)> {
     Some((walk, pos))
 }
 
-/// The next `n` positions (created_at, copy id) of `walk` beyond `pos`, in its order.
+/// The next `n` positions (created_at, copy id) of `walk` beyond `pos`, in its order; with a
+/// prefilter, a third column: 1 where the copy passes the listing's per-copy filters, else 0.
+/// The filters cost one lookup of the copy by its id per position, against the listing's rules
+/// (readability, the chain's newest counted copy, urgency, forwarding) on every one.
 fn push_window_query(
+    qb: &mut QueryBuilder<'_, Db>,
+    walk: &Walk<'_>,
+    pos: Option<&Position>,
+    n: i64,
+) {
+    let Some(q) = walk.prefilter else {
+        return push_positions(qb, walk, pos, n);
+    };
+    let dir = if walk.ascending { "" } else { " DESC" };
+    qb.push("SELECT win.created_at, win.id, CASE WHEN 1 = 1");
+    push_copy_filters(qb, "c", q);
+    qb.push(" THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS hit FROM (");
+    push_positions(qb, walk, pos, n);
+    qb.push(format!(
+        ") AS win JOIN copies c ON c.id = win.id ORDER BY win.created_at{dir}, win.id{dir}"
+    ));
+}
+
+/// The next `n` positions (`created_at`, `id`) of `walk` beyond `pos`, in its order.
+fn push_positions(
     qb: &mut QueryBuilder<'_, Db>,
     walk: &Walk<'_>,
     pos: Option<&Position>,

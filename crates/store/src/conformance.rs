@@ -967,7 +967,8 @@ pub async fn listing_walk_equals_the_rules(store: Arc<dyn Store>) {
     let orgs = ["op", "meti", "nisc"];
     let pool = ["k1", "k2", "k3", "k4"];
     let levels = ["RED", "AMBER", "GREEN"];
-    let mut stored: Vec<(CopyRecord, Vec<String>)> = Vec::new();
+    let mut stored: Vec<(CopyRecord, Vec<String>, String)> = Vec::new();
+    let hop_text = |b: &HopBatch| b.copies[0].search_text.clone();
     for c in 0..120 {
         let (chain, report) = (format!("W{c:03}"), format!("rW{c:03}"));
         for h in 0..1 + rnd(4) {
@@ -987,7 +988,14 @@ pub async fn listing_walk_equals_the_rules(store: Arc<dyn Store>) {
                 rec.sector = "railway".into();
             }
             let keys: Vec<&str> = pool.iter().copied().filter(|_| rnd(3) == 0).collect();
-            let hop = new_copy(rec.clone(), &keys);
+            let mut hop = new_copy(rec.clone(), &keys);
+            // A quarter of the copies hold the keyword; a copy's text is its own.
+            hop.search_text = if rnd(4) == 0 {
+                "給電指令 alpha"
+            } else {
+                "業務 beta"
+            }
+            .into();
             let batch = if h == 0 {
                 batch_new_chain(&chain, &report, vec![hop], at)
             } else {
@@ -1004,14 +1012,16 @@ pub async fn listing_walk_equals_the_rules(store: Arc<dyn Store>) {
                     tell: None,
                 }
             };
+            let text = hop_text(&batch);
             store.record_hops(batch).await.expect("hop");
-            stored.push((rec, keys.iter().map(|k| k.to_string()).collect()));
+            stored.push((rec, keys.iter().map(|k| k.to_string()).collect(), text));
         }
     }
     let rules = |q: &ListingQuery| -> Vec<String> {
         let mut newest: std::collections::BTreeMap<&str, &CopyRecord> = Default::default();
-        for (c, keys) in &stored {
+        for (c, keys, text) in &stored {
             let counted = keys.iter().any(|k| q.keys.contains(k))
+                && q.terms.iter().all(|t| text.contains(t.as_str()))
                 && q.involving_org
                     .as_ref()
                     .is_none_or(|o| &c.addressee_org == o || &c.sender_org == o)
@@ -1050,6 +1060,15 @@ pub async fn listing_walk_equals_the_rules(store: Arc<dyn Store>) {
                         ..Default::default()
                     });
                 }
+                // A keyword search: the windows mark the copies that hold the term.
+                queries.push(ListingQuery {
+                    keys: keys.iter().map(|k| k.to_string()).collect(),
+                    involving_org: involving.map(|o| OrgId(o.into())),
+                    tlp: tlp.map(str::to_owned),
+                    terms: vec!["給電指令".into()],
+                    limit: 500,
+                    ..Default::default()
+                });
             }
         }
     }
@@ -1125,57 +1144,52 @@ pub async fn listing_walk_equals_the_rules(store: Arc<dyn Store>) {
         store.list_chains(&none).await.expect("list").is_empty(),
         "no key carries the level"
     );
-    // The copy listing walks the same way.
-    let all: Vec<String> = pool.iter().map(|k| k.to_string()).collect();
-    let mut page = CopyQuery {
-        keys: all.clone(),
-        involving_org: Some(OrgId("meti".into())),
-        limit: 9,
-        ..Default::default()
+    // The copy listing walks the same way, nine copies a page: an inbox, then one sector under
+    // two keys.
+    let pages = |q: CopyQuery| {
+        let store = Arc::clone(&store);
+        async move {
+            let mut page = CopyQuery { limit: 9, ..q };
+            let mut seen = Vec::new();
+            loop {
+                let rows = store.list_copies(&page).await.expect("copies");
+                let Some(last) = rows.last() else { break };
+                page.before = Some((last.created_at, last.id.clone()));
+                seen.extend(rows.into_iter().map(|r| r.id.0));
+            }
+            seen
+        }
     };
-    let mut seen = Vec::new();
-    loop {
-        let rows = store.list_copies(&page).await.expect("copies");
-        let Some(last) = rows.last() else { break };
-        page.before = Some((last.created_at, last.id.clone()));
-        seen.extend(rows.into_iter().map(|r| r.id.0));
-    }
-    let mut want: Vec<&CopyRecord> = stored
-        .iter()
-        .filter(|(c, k)| !k.is_empty() && (c.addressee_org.0 == "meti" || c.sender_org.0 == "meti"))
-        .map(|(c, _)| c)
-        .collect();
-    want.sort_by(|a, b| (b.created_at, &b.id.0).cmp(&(a.created_at, &a.id.0)));
-    assert!(!want.is_empty());
-    assert_eq!(
-        seen,
+    let newest_first = |keep: &dyn Fn(&CopyRecord, &[String]) -> bool| {
+        let mut want: Vec<&CopyRecord> = stored
+            .iter()
+            .filter(|(c, k, _)| keep(c, k))
+            .map(|(c, _, _)| c)
+            .collect();
+        want.sort_by(|a, b| (b.created_at, &b.id.0).cmp(&(a.created_at, &a.id.0)));
         want.into_iter().map(|c| c.id.0.clone()).collect::<Vec<_>>()
-    );
-    // And within one sector, under the keys.
-    let mut page = CopyQuery {
+    };
+    let want = newest_first(&|c, k| {
+        !k.is_empty() && (c.addressee_org.0 == "meti" || c.sender_org.0 == "meti")
+    });
+    assert!(!want.is_empty());
+    let seen = pages(CopyQuery {
+        keys: pool.iter().map(|k| k.to_string()).collect(),
+        involving_org: Some(OrgId("meti".into())),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(seen, want);
+    let want =
+        newest_first(&|c, k| c.sector == "railway" && k.iter().any(|k| k == "k1" || k == "k2"));
+    assert!(!want.is_empty() && want.len() < stored.len() / 2);
+    let seen = pages(CopyQuery {
         keys: vec!["k1".into(), "k2".into()],
         sector: Some("railway".into()),
-        limit: 9,
         ..Default::default()
-    };
-    let mut seen = Vec::new();
-    loop {
-        let rows = store.list_copies(&page).await.expect("copies");
-        let Some(last) = rows.last() else { break };
-        page.before = Some((last.created_at, last.id.clone()));
-        seen.extend(rows.into_iter().map(|r| r.id.0));
-    }
-    let mut want: Vec<&CopyRecord> = stored
-        .iter()
-        .filter(|(c, k)| c.sector == "railway" && k.iter().any(|k| k == "k1" || k == "k2"))
-        .map(|(c, _)| c)
-        .collect();
-    want.sort_by(|a, b| (b.created_at, &b.id.0).cmp(&(a.created_at, &a.id.0)));
-    assert!(!want.is_empty() && want.len() < stored.len() / 2);
-    assert_eq!(
-        seen,
-        want.into_iter().map(|c| c.id.0.clone()).collect::<Vec<_>>()
-    );
+    })
+    .await;
+    assert_eq!(seen, want);
 }
 
 pub async fn chain_listing_follows_audience_keys(store: Arc<dyn Store>) {
@@ -3909,12 +3923,13 @@ pub async fn consultation_threads(store: Arc<dyn Store>) {
         b
     };
     let seq = head_seq(&*store).await;
-    assert!(matches!(
-        store
-            .record_hops(filing("ch-x", "r-x", "cp-x", "meti", "c3"))
-            .await,
-        Err(StoreError::Conflict(_))
-    ));
+    let refused = store
+        .record_hops(filing("ch-x", "r-x", "cp-x", "meti", "c3"))
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict(_))),
+        "{refused:?}"
+    );
     assert!(matches!(
         store.chain(&ChainId("ch-x".into())).await,
         Err(StoreError::NotFound)
