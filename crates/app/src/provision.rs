@@ -18,10 +18,12 @@ use kakehashi_policy::{
     audience, decide, decide_hub_internal, reveal, reveal_hub_internal, ItemScope, Viewer, Visible,
 };
 use kakehashi_store::{
-    ConsentRecord, DeliveryRecord, InquiryMessageRecord, InquiryRecord, NotificationRecord,
-    OrgRecord, ProvisionRecord, ProvisionSummary, RelayRecord, SourceItemRecord,
+    ConsentRecord, DeliveryRecord, InquiryMessageRecord, InquiryRecord, NotificationDraft,
+    NotificationRecord, OrgRecord, ProvisionRecord, ProvisionSummary, RelayRecord,
+    SourceItemRecord, Tell, Told,
 };
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// A source a provision draws on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -756,11 +758,20 @@ impl App {
             serde_json::json!({ "recipients": deliveries.len(), "urgent": p.urgent }),
         );
         let orgs: Vec<OrgId> = deliveries.iter().map(|d| d.org.clone()).collect();
+        // Whom the send tells is decided before it; the T-number its transaction gives names
+        // the inbox rows and webhook deliveries written in that same transaction.
+        let reach = self.provision_reach(&p, &form, &orgs).await?;
+        let tell = {
+            let (app, reach, p) = (self.clone(), Arc::clone(&reach), p.clone());
+            Tell(Arc::new(move |outcome: &kakehashi_store::HopOutcome| {
+                app.provision_told(&reach, &p, outcome.ident.as_deref().unwrap_or_default())
+            }))
+        };
         let ident = self
             .store
-            .send_provision(&p.id, keys, deliveries, now, vec![audit])
+            .send_provision(&p.id, keys, deliveries, now, vec![audit], Some(tell))
             .await?;
-        self.announce_provision(&p, &ident, &form, &orgs).await?;
+        self.after_provision(&reach, &p, &ident, &form, &orgs).await;
         Ok(ident)
     }
 
@@ -856,26 +867,72 @@ impl App {
             Some(p.id.clone()),
             serde_json::json!({ "to": chosen }),
         );
-        self.store.record_relay(&relay, new, audit).await?;
         let form = parse_form(&p)?;
         let ident = p.ident.clone().unwrap_or_default();
-        self.announce_provision(&p, &ident, &form, &chosen).await?;
+        let reach = self.provision_reach(&p, &form, &chosen).await?;
+        let told = self.provision_told(&reach, &p, &ident);
+        self.store.record_relay(&relay, new, audit, told).await?;
+        self.after_provision(&reach, &p, &ident, &form, &chosen)
+            .await;
         Ok(chosen)
     }
 
-    /// Tells the people of newly reached organisations whom the policy admits (see
-    /// [`crate::fanout`]): inbox rows, a live event to every node, webhooks, and mail — 警報 to
-    /// everyone told at once, other levels as each person chose. Mail carries no RED/AMBER
-    /// content.
-    async fn announce_provision(
+    /// Whom a provision's send or relay tells, decided by the policy before the write (reads
+    /// only; see [`crate::fanout`]): the people of the organisations reached whom the policy
+    /// admits, and their organisations' webhooks.
+    async fn provision_reach(
         &self,
+        p: &ProvisionRecord,
+        form: &ProvisionForm,
+        orgs: &[OrgId],
+    ) -> AppResult<Arc<crate::fanout::Reach>> {
+        let scope = provision_scope(p, form)?;
+        Ok(Arc::new(
+            self.reach(orgs, &kakehashi_policy::Access::Item(scope), true)
+                .await?,
+        ))
+    }
+
+    /// What a provision's send or relay writes in its own transaction for `reach`: one inbox
+    /// row per person told and one webhook delivery per webhook, both naming the T-number.
+    fn provision_told(
+        &self,
+        reach: &crate::fanout::Reach,
+        p: &ProvisionRecord,
+        ident: &str,
+    ) -> Told {
+        let payload = serde_json::json!({
+            "event": "provision",
+            "id": p.id,
+            "ident": ident,
+            "importance": p.importance,
+            "tlp": p.tlp,
+            "url": format!("{}/provisions/{}", self.config.base_url.trim_end_matches('/'), p.id),
+        });
+        Told {
+            notifications: vec![NotificationDraft {
+                people: reach.people_ids(),
+                kind: "provision".into(),
+                ref_id: p.id.clone(),
+                title: format!("情報提供 {ident}"),
+                importance: p.importance.clone(),
+            }],
+            webhooks: reach.deliveries(&payload, self.now()),
+        }
+    }
+
+    /// After a provision's send or relay commits (its inbox rows already durable with it): the
+    /// live event to every node, and mail — 警報 to everyone told at once, other levels as each
+    /// person chose. Mail carries no RED/AMBER content.
+    async fn after_provision(
+        &self,
+        reach: &crate::fanout::Reach,
         p: &ProvisionRecord,
         ident: &str,
         form: &ProvisionForm,
         orgs: &[OrgId],
-    ) -> AppResult<()> {
+    ) {
         let tlp = Tlp::from_code(&p.tlp).unwrap_or(Tlp::Red);
-        let scope = provision_scope(p, form)?;
         let level = crate::notify::importance_ja(p.importance.as_deref());
         let base = self.config.base_url.clone();
         let (id, ident_owned, summary) = (p.id.clone(), ident.to_owned(), form.summary.clone());
@@ -887,24 +944,8 @@ impl App {
         } else {
             crate::fanout::MailWhen::ByPreference
         };
-        self.fan_out(crate::fanout::Notice {
-            kind: "provision",
-            ref_id: p.id.clone(),
-            title: format!("情報提供 {ident}"),
-            importance: p.importance.clone(),
-            scope,
-            orgs: orgs.to_vec(),
-            mail: Some((when, mail_for)),
-            webhook: Some(serde_json::json!({
-                "event": "provision",
-                "id": p.id,
-                "ident": ident,
-                "importance": p.importance,
-                "tlp": p.tlp,
-                "url": format!("{}/provisions/{}", self.config.base_url.trim_end_matches('/'), p.id),
-            })),
-        })
-        .await?;
+        self.after_telling(reach, "provision", &p.id, Some((when, mail_for)))
+            .await;
         let text = [
             &form.summary,
             &form.targets,
@@ -914,7 +955,6 @@ impl App {
         .map(|s| s.as_str())
         .join("\n");
         self.prompt_reassessment(&p.id, ident, &text, orgs).await;
-        Ok(())
     }
 
     /// The actor's in-app inbox, newest first.

@@ -1471,6 +1471,7 @@ impl Store for SqlStore {
         deliveries: Vec<DeliveryRecord>,
         at: DateTime<Utc>,
         audit: Vec<AuditDraft>,
+        tell: Option<Tell>,
     ) -> StoreResult<String> {
         let mut tx = self.begin().await?;
         let sent_at = micros(at);
@@ -1554,12 +1555,17 @@ impl Store for SqlStore {
             qb.build().execute(&mut *tx).await.map_err(map_err)?;
         }
         insert_deliveries(&mut tx, id, &deliveries, false).await?;
+        if let Some(tell) = &tell {
+            let told = (tell.0)(&HopOutcome { chain_number: None, ident: Some(ident.clone()) });
+            Self::notifications_in(&mut tx, &told.notifications, at).await?;
+            Self::webhook_deliveries_in(&mut tx, &told.webhooks).await?;
+        }
         Self::audit_in(&mut tx, audit, at).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(ident)
     }
 
-    async fn record_relay(&self, relay: &RelayRecord, deliveries: Vec<DeliveryRecord>, audit: AuditDraft) -> StoreResult<()> {
+    async fn record_relay(&self, relay: &RelayRecord, deliveries: Vec<DeliveryRecord>, audit: AuditDraft, told: Told) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         // Only a sent provision travels on (a sent provision never returns to draft).
         let state = sqlx::query("SELECT state FROM provisions WHERE id = $1")
@@ -1590,6 +1596,8 @@ impl Store for SqlStore {
         .await
         .map_err(map_err)?;
         insert_deliveries(&mut tx, &relay.provision, &deliveries, true).await?;
+        Self::notifications_in(&mut tx, &told.notifications, relay.at).await?;
+        Self::webhook_deliveries_in(&mut tx, &told.webhooks).await?;
         Self::audit_in(&mut tx, vec![audit], relay.at).await?;
         tx.commit().await.map_err(map_err)
     }

@@ -42,6 +42,7 @@ pub const CASES: &[&str] = &[
     "provision_numbering",
     "provision_numbering_is_unique_under_concurrency",
     "provision_fan_out_is_set_based",
+    "provision_sends_tell_in_their_own_transaction",
     "provision_relay_keeps_first_delivery",
     "provision_read_and_ack",
     "provision_listing_follows_audience_keys",
@@ -115,6 +116,9 @@ pub async fn run(name: &str, store: Arc<dyn Store>) {
             provision_numbering_is_unique_under_concurrency(store).await
         }
         "provision_fan_out_is_set_based" => provision_fan_out_is_set_based(store).await,
+        "provision_sends_tell_in_their_own_transaction" => {
+            provision_sends_tell_in_their_own_transaction(store).await
+        }
         "provision_relay_keeps_first_delivery" => provision_relay_keeps_first_delivery(store).await,
         "provision_read_and_ack" => provision_read_and_ack(store).await,
         "provision_listing_follows_audience_keys" => {
@@ -1729,8 +1733,146 @@ async fn send_to(
             orgs.iter().map(|o| delivery(id, o, at)).collect(),
             at,
             vec![draft("provision.send")],
+            None,
         )
         .await
+}
+
+/// A provision's send and a relay write their inbox rows and webhook deliveries in their own
+/// transaction: a send names its T-number in them; a refused send or relay writes none.
+pub async fn provision_sends_tell_in_their_own_transaction(store: Arc<dyn Store>) {
+    world(&*store).await; // p1 of "op"
+    store
+        .insert_webhook(
+            &WebhookRecord {
+                id: "w1".into(),
+                org: OrgId("op".into()),
+                url: "http://127.0.0.1:9/w1".into(),
+                secret: "s".into(),
+                active: true,
+                created_by: PersonId("p1".into()),
+                created_at: t0(),
+            },
+            draft("webhook"),
+        )
+        .await
+        .expect("webhook");
+    let told = |id: &str, label: &str| Told {
+        notifications: vec![NotificationDraft {
+            people: vec![PersonId("p1".into())],
+            kind: "provision".into(),
+            ref_id: id.into(),
+            title: format!("情報提供 {label}"),
+            importance: Some("alert".into()),
+        }],
+        webhooks: vec![WebhookDeliveryRecord {
+            id: format!("d-{id}-{label}"),
+            webhook: "w1".into(),
+            payload: format!(r#"{{"ident":"{label}"}}"#),
+            status: "pending".into(),
+            attempts: 0,
+            next_at: t0(),
+            last_error: String::new(),
+            created_at: t0(),
+        }],
+    };
+    let tell = |id: &'static str| {
+        Tell(Arc::new(move |o: &HopOutcome| {
+            told(id, o.ident.as_deref().unwrap_or("none"))
+        }))
+    };
+    let inbox = |store: Arc<dyn Store>| async move {
+        store
+            .notifications(&PersonId("p1".into()), 50)
+            .await
+            .expect("notifications")
+            .into_iter()
+            .map(|n| (n.ref_id, n.title))
+            .collect::<Vec<_>>()
+    };
+    let queued = |store: Arc<dyn Store>| async move {
+        store
+            .webhook_deliveries_of_org(&OrgId("op".into()), "pending", 50)
+            .await
+            .expect("deliveries")
+            .into_iter()
+            .map(|d| d.payload)
+            .collect::<Vec<_>>()
+    };
+    let at = t0() + Duration::minutes(1);
+    save_draft(&*store, &provision_rec("pt", "tpt", 1, t0())).await;
+    let send = |store: Arc<dyn Store>| async move {
+        store
+            .send_provision(
+                "pt",
+                keys(&["k"]),
+                vec![delivery("pt", "op", at)],
+                at,
+                vec![draft("provision.send")],
+                Some(tell("pt")),
+            )
+            .await
+    };
+    let ident = send(store.clone()).await.expect("send");
+    assert_eq!(
+        inbox(store.clone()).await,
+        vec![("pt".to_owned(), format!("情報提供 {ident}"))],
+        "the inbox row names the T-number the send gave"
+    );
+    assert_eq!(
+        queued(store.clone()).await,
+        vec![format!(r#"{{"ident":"{ident}"}}"#)]
+    );
+    // Sent once: a second send is refused and tells nobody again.
+    assert!(matches!(
+        send(store.clone()).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(inbox(store.clone()).await.len(), 1);
+    assert_eq!(queued(store.clone()).await.len(), 1);
+    // A relay of a draft is refused whole: no delivery, no inbox row, no webhook delivery.
+    save_draft(&*store, &provision_rec("pd", "tpd", 1, t0())).await;
+    let relay = RelayRecord {
+        id: "rl".into(),
+        provision: "pd".into(),
+        from_org: OrgId("meti".into()),
+        by_person: PersonId("p1".into()),
+        recipients: vec![OrgId("op".into())],
+        at,
+    };
+    assert!(matches!(
+        store
+            .record_relay(
+                &relay,
+                vec![delivery("pd", "op", at)],
+                draft("provision.relay"),
+                told("pd", "relay")
+            )
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(inbox(store.clone()).await.len(), 1);
+    assert_eq!(queued(store.clone()).await.len(), 1);
+    // A relay of the sent one writes its rows with it.
+    let relay = RelayRecord {
+        provision: "pt".into(),
+        id: "rl2".into(),
+        ..relay
+    };
+    store
+        .record_relay(
+            &relay,
+            vec![delivery("pt", "op", at)],
+            draft("provision.relay"),
+            told("pt", "relay"),
+        )
+        .await
+        .expect("relay");
+    assert_eq!(
+        queued(store.clone()).await.len(),
+        2,
+        "the relay's webhook delivery"
+    );
 }
 
 async fn head_seq(store: &dyn Store) -> u64 {
@@ -2063,6 +2205,7 @@ pub async fn provision_fan_out_is_set_based(store: Arc<dyn Store>) {
             orgs.iter().map(|o| delivery("big", o, at)).collect(),
             at,
             vec![draft("provision.send"), draft("provision.fanout")],
+            None,
         )
         .await
         .expect("send to thousands");
@@ -2130,6 +2273,7 @@ pub async fn provision_relay_keeps_first_delivery(store: Arc<dyn Store>) {
                 via("op-b", "ceptoar", "rl1", t2),
             ],
             draft("provision.relay"),
+            Told::default(),
         )
         .await
         .expect("relay");
@@ -2162,6 +2306,7 @@ pub async fn provision_relay_keeps_first_delivery(store: Arc<dyn Store>) {
                 via("ceptoar", "op-b", "rl2", t3),
             ],
             draft("provision.relay"),
+            Told::default(),
         )
         .await
         .expect("relay 2");
@@ -2179,7 +2324,9 @@ pub async fn provision_relay_keeps_first_delivery(store: Arc<dyn Store>) {
         ..relay.clone()
     };
     assert!(matches!(
-        store.record_relay(&ghost, vec![], draft("x")).await,
+        store
+            .record_relay(&ghost, vec![], draft("x"), Told::default())
+            .await,
         Err(StoreError::NotFound)
     ));
     save_draft(&*store, &provision_rec("rp-draft", "trp", 2, t0())).await;
@@ -2194,7 +2341,12 @@ pub async fn provision_relay_keeps_first_delivery(store: Arc<dyn Store>) {
     };
     assert!(matches!(
         store
-            .record_relay(&early, vec![via("op-a", "ceptoar", "rl4", t3)], draft("x"))
+            .record_relay(
+                &early,
+                vec![via("op-a", "ceptoar", "rl4", t3)],
+                draft("x"),
+                Told::default(),
+            )
             .await,
         Err(StoreError::Conflict(_))
     ));

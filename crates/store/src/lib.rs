@@ -208,7 +208,9 @@ pub trait Store: RiskStore + Send + Sync + 'static {
     async fn provision(&self, id: &str) -> StoreResult<ProvisionRecord>;
     async fn provisions_of_chain(&self, chain: &str) -> StoreResult<Vec<ProvisionRecord>>;
     /// Sends a draft atomically: numbers it T<n> (new chain) or T<n>-<k>, stores its audience
-    /// keys and the first deliveries, and the audit entries. Returns the identification number.
+    /// keys and the first deliveries, the audit entries, and what `tell` makes of the number
+    /// (its `ident`): the inbox rows and webhook deliveries of the send. Returns the
+    /// identification number.
     async fn send_provision(
         &self,
         id: &str,
@@ -216,13 +218,16 @@ pub trait Store: RiskStore + Send + Sync + 'static {
         deliveries: Vec<DeliveryRecord>,
         at: DateTime<Utc>,
         audit: Vec<AuditDraft>,
+        tell: Option<Tell>,
     ) -> StoreResult<String>;
-    /// Records a relay and its new deliveries (set-based); recipients already reached are kept.
+    /// Records a relay and its new deliveries (set-based; recipients already reached are kept),
+    /// with the inbox rows and webhook deliveries it tells, in one transaction.
     async fn record_relay(
         &self,
         relay: &RelayRecord,
         deliveries: Vec<DeliveryRecord>,
         audit: AuditDraft,
+        told: Told,
     ) -> StoreResult<()>;
     async fn deliveries_of(&self, provision: &str) -> StoreResult<Vec<DeliveryRecord>>;
     /// Marks read (first time only); `NotFound` if the organisation is not a recipient.

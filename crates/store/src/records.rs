@@ -270,8 +270,8 @@ pub struct Told {
     pub webhooks: Vec<crate::WebhookDeliveryRecord>,
 }
 
-/// Whom a liaison write tells, from its outcome: an inbox title and a webhook body name the
-/// R-number, which only the write's own transaction gives. A pure function, called by the store
+/// Whom a liaison write (or a provision's send) tells, from its outcome: an inbox title and a
+/// webhook body name the R-number (the T-number), which only the write's own transaction gives. A pure function, called by the store
 /// inside that transaction; who is told was decided before the write, by the policy.
 #[derive(Clone)]
 pub struct Tell(pub std::sync::Arc<dyn Fn(&HopOutcome) -> Told + Send + Sync>);
@@ -282,6 +282,8 @@ impl std::fmt::Debug for Tell {
     }
 }
 
+/// What a numbering write gave: a liaison write's chain number and the R-number of its report,
+/// once NISC has it; a provision's send, its T-number as `ident` (and no chain number).
 #[derive(Debug, Clone, PartialEq)]
 pub struct HopOutcome {
     pub chain_number: Option<u64>,
