@@ -1,6 +1,6 @@
 //! `cargo bench --bench world -- [--backend sqlite|postgres] [--orgs N] [--people-per-org P]
 //! [--checkpoints 10000,100000,1000000] [--concurrency C] [--reads K] [--probe-filings F]
-//! [--live L] [--build-concurrency B] [--keep]`
+//! [--live L] [--provisions P] [--build-concurrency B] [--keep]`
 //!
 //! Issue 11's world, built and measured through the product's own HTTP API, with the server as a
 //! **child process** (the release `kakehashi` binary cargo built for this bench, `serve --demo` on
@@ -19,7 +19,10 @@
 //!    inbox, an operator's inbox, the operator's TLP:RED search, the ministry's keyword search,
 //!    the ministry's filtered listing (sector + TLP); then F durable submissions at C at once
 //!    beside the disk's fsync rate measured in the same run; the server's memory.
-//! 4. **警報**: L people across L organisations (default 5,000) hold `GET /api/v1/events` open;
+//! 4. **Provisions**: NISC sends P provisions (default 100,000; `POST /api/v1/provisions`, then
+//!    `…/send`), C at once, each to one sector's ministries, GREEN and AMBER in turn; then K reads
+//!    each of the provision listing of NISC, the ministry and the operator (p50/p99) and memory.
+//! 5. **警報**: L people across L organisations (default 5,000) hold `GET /api/v1/events` open;
 //!    NISC sends an urgent GREEN alert provision to every sector's ministry and directly to every
 //!    operator organisation; the delay from the send's acknowledgement (and from the request's
 //!    start) until each client hears it (p50/p99/max), clients never told, and the inbox rows
@@ -53,6 +56,8 @@ struct Opts {
     reads: usize,
     probe_filings: usize,
     live: usize,
+    /// Provisions NISC sends after the last checkpoint.
+    provisions: usize,
     /// Keep the database when done (for profiling its statements by hand).
     keep: bool,
 }
@@ -68,6 +73,7 @@ fn opts() -> Opts {
         reads: 200,
         probe_filings: 400,
         live: 5_000,
+        provisions: 100_000,
         keep: false,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -101,6 +107,7 @@ fn opts() -> Opts {
             "--reads" => o.reads = n().max(1),
             "--probe-filings" => o.probe_filings = n(),
             "--live" => o.live = n(),
+            "--provisions" => o.provisions = n(),
             "--keep" => {
                 o.keep = true;
                 i += 1;
@@ -126,6 +133,11 @@ fn pct(sorted: &[Duration], p: f64) -> f64 {
     }
     let i = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
     sorted[i].as_secs_f64() * 1000.0
+}
+
+/// "p50 / p99 ms" of sorted durations.
+fn p50_99(sorted: &[Duration]) -> String {
+    format!("{:.1} / {:.1} ms", pct(sorted, 50.0), pct(sorted, 99.0))
 }
 
 /// The disk's durable-write rate: 4 KiB written and fdatasync'ed in a loop for two seconds (the
@@ -854,17 +866,16 @@ async fn run(o: Opts) {
         .await;
         let probe_rate = (filed.load(Ordering::Relaxed) - b) as f64 / t.elapsed().as_secs_f64();
         let (rss, hwm) = memory(srv.pid());
-        let cell = |d: &[Duration]| format!("{:.1} / {:.1} ms", pct(d, 50.0), pct(d, 99.0));
         println!(
             "| {} | {} | {build_rate:.0} /s | {} | {} | {} | {} | {} | {} | {probe_rate:.1} /s (p50 {:.0} ms, p99 {:.0} ms) | {:.3} | {rss:.0} / {hwm:.0} MiB |",
             copies.load(Ordering::Relaxed),
             filed.load(Ordering::Relaxed),
-            cell(&reads[0]),
-            cell(&reads[1]),
-            cell(&reads[2]),
-            cell(&reads[3]),
-            cell(&reads[4]),
-            cell(&reads[5]),
+            p50_99(&reads[0]),
+            p50_99(&reads[1]),
+            p50_99(&reads[2]),
+            p50_99(&reads[3]),
+            p50_99(&reads[4]),
+            p50_99(&reads[5]),
             pct(&lat, 50.0),
             pct(&lat, 99.0),
             probe_rate / disk,
@@ -901,6 +912,79 @@ async fn run(o: Opts) {
         );
     }
 
+    // 4. Provisions: NISC sends P of them, C at once, each to one sector's ministries.
+    if o.provisions > 0 {
+        let t = Instant::now();
+        let rates = {
+            let (nisc, sectors) = (nisc.clone(), Arc::clone(&sectors));
+            par(o.provisions, o.concurrency, move |i| {
+                let (nisc, sectors) = (nisc.clone(), Arc::clone(&sectors));
+                async move {
+                    let s = &sectors[i % sectors.len()];
+                    let recipients: Vec<Value> = s
+                        .ministries
+                        .iter()
+                        .map(|m| json!({ "ministry": m, "sector": s.id }))
+                        .collect();
+                    let (tlp, importance) = if i % 2 == 0 {
+                        ("GREEN", "reference")
+                    } else {
+                        ("AMBER", "caution")
+                    };
+                    let t = Instant::now();
+                    let (st, draft) = nisc
+                        .post(
+                            "/api/v1/provisions",
+                            json!({ "form": {
+                                "importance": importance, "tlp": tlp, "has_attachments": false,
+                                "recipients": recipients,
+                                "summary": format!("業務システムを狙った不審な通信が確認された（ワールド提供 {i}）。"),
+                                "targets": "インターネットに公開された業務システム",
+                                "countermeasures": "通信先をブロックすること。",
+                                "contact": { "person": "提供 花子" }
+                            }}),
+                        )
+                        .await;
+                    assert_eq!(st, 201, "a provision's draft: {draft}");
+                    let id = draft["id"].as_str().expect("draft id").to_owned();
+                    let (st, sent) = nisc
+                        .post(&format!("/api/v1/provisions/{id}/send"), json!({}))
+                        .await;
+                    assert_eq!(st, 200, "a provision is sent: {sent}");
+                    t.elapsed()
+                }
+            })
+            .await
+        };
+        let secs = t.elapsed().as_secs_f64();
+        let mut lat = rates;
+        lat.sort();
+        let k = o.reads;
+        let reads = [
+            timed_reads(&nisc, "/api/v1/provisions", k).await,
+            timed_reads(&meti, "/api/v1/provisions", k).await,
+            timed_reads(&op, "/api/v1/provisions", k).await,
+        ];
+        let mem = memory(srv.pid());
+        println!(
+            "\n| {backend}: provisions | sent (draft + send, {} at once) | NISC's provisions p50/p99 (100 rows) | ministry's | operator's | server VmRSS / VmHWM |",
+            o.concurrency
+        );
+        println!("|---|---|---|---|---|---|");
+        println!(
+            "| {} | {:.1} /s (pair p50 {:.0} ms, p99 {:.0} ms) | {} | {} | {} | {:.0} / {:.0} MiB |",
+            o.provisions,
+            o.provisions as f64 / secs,
+            pct(&lat, 50.0),
+            pct(&lat, 99.0),
+            p50_99(&reads[0]),
+            p50_99(&reads[1]),
+            p50_99(&reads[2]),
+            mem.0,
+            mem.1
+        );
+    }
+
     // 1 (again). A restart on the loaded database.
     let loaded_hwm = memory(srv.pid()).1;
     srv.stop();
@@ -909,7 +993,7 @@ async fn run(o: Opts) {
     let restart_mem = memory(srv.pid());
     let base = srv.base.clone();
 
-    // 4. 警報: L live clients, then an urgent alert to every organisation.
+    // 5. 警報: L live clients, then an urgent alert to every organisation.
     let t = Instant::now();
     let live_people: Vec<(usize, usize)> = (0..o.live).map(|i| (i % o.orgs, i / o.orgs)).collect();
     let live_sessions: Vec<Sess> = {
