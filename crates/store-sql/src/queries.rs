@@ -1680,10 +1680,13 @@ impl Store for SqlStore {
             "SELECT p.id, p.chain_id, p.report_no, p.ident, p.tlp, p.importance, p.sectors, p.sent_at FROM (",
         );
         push_key_window(&mut qb, &walk, None, i64::from(limit.clamp(1, 500)));
-        qb.push(
-            ") AS win JOIN provisions p ON p.id = win.id WHERE p.state = 'sent' \
+        // The state is compared without its index: through it, SQLite read every sent
+        // provision and looked each up in the window (33 ms at 100,000; 0.5 ms this way).
+        qb.push(format!(
+            ") AS win JOIN provisions p ON p.id = win.id WHERE {} = 'sent' \
              ORDER BY p.sent_at DESC, p.id DESC",
-        );
+            unindexed("p.state")
+        ));
         let rows = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
         rows.iter().map(provision_summary_from_row).collect()
     }
