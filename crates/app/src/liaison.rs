@@ -1678,7 +1678,7 @@ impl App {
             .and_then(|r| r.ident)
     }
 
-    /// A liaison write (a filing, follow-up, forward or ※１ share): whom it tells is decided
+    /// A liaison write (a filing, follow-up, forward, share or ※１ share): whom it tells is decided
     /// first ([`App::plan_telling`]), the copies go in with their inbox rows and webhook
     /// deliveries in one transaction, and the live events and mail follow the commit
     /// ([`App::after_hops`]). `store_error` says what the store's refusal means to this write.

@@ -208,21 +208,15 @@ impl App {
             }),
         );
         let chain = self.store.chain(&parent.chain).await?;
-        let telling = self
-            .plan_telling(
-                actor,
-                &copies,
-                &form,
-                ChainFacts {
-                    exercise: chain.exercise,
-                    origin_org: chain.origin_org,
-                    known_ident: form.ident_number.clone(),
-                },
-            )
-            .await?;
-        let outcome = self
-            .store
-            .record_hops(HopBatch {
+        self.write_hops(
+            actor,
+            &form,
+            ChainFacts {
+                exercise: chain.exercise,
+                origin_org: chain.origin_org,
+                known_ident: form.ident_number.clone(),
+            },
+            HopBatch {
                 chain: parent.chain.clone(),
                 new_chain: None,
                 report: parent.report.clone(),
@@ -232,10 +226,11 @@ impl App {
                 consultation: None,
                 audit: vec![audit],
                 at,
-                tell: Some(telling.tell()),
-            })
-            .await?;
-        self.after_hops(&telling, &outcome).await;
+                tell: None,
+            },
+            AppError::from,
+        )
+        .await?;
         Ok(Filed {
             chain: parent.chain,
             report_no: parent.report_no,
