@@ -1491,8 +1491,8 @@ pub async fn failed_batch_changes_nothing(store: Arc<dyn Store>) {
 
 /// A liaison write's inbox rows and webhook deliveries are written in its own transaction, from
 /// its outcome (the R-number it gave): all of them with the copies, or none.
-pub async fn hops_tell_in_their_own_transaction(store: Arc<dyn Store>) {
-    world(&*store).await; // p1 of "op"
+/// An active webhook "w1" of "op" (after [`world`]).
+async fn webhook_of_op(store: &dyn Store) {
     store
         .insert_webhook(
             &WebhookRecord {
@@ -1508,6 +1508,11 @@ pub async fn hops_tell_in_their_own_transaction(store: Arc<dyn Store>) {
         )
         .await
         .expect("webhook");
+}
+
+pub async fn hops_tell_in_their_own_transaction(store: Arc<dyn Store>) {
+    world(&*store).await; // p1 of "op"
+    webhook_of_op(&*store).await;
     let tell = |copy: &'static str| {
         Tell(Arc::new(move |o: &HopOutcome| {
             let label = o.ident.clone().unwrap_or_else(|| "未採番".into());
@@ -1742,21 +1747,7 @@ async fn send_to(
 /// transaction: a send names its T-number in them; a refused send or relay writes none.
 pub async fn provision_sends_tell_in_their_own_transaction(store: Arc<dyn Store>) {
     world(&*store).await; // p1 of "op"
-    store
-        .insert_webhook(
-            &WebhookRecord {
-                id: "w1".into(),
-                org: OrgId("op".into()),
-                url: "http://127.0.0.1:9/w1".into(),
-                secret: "s".into(),
-                active: true,
-                created_by: PersonId("p1".into()),
-                created_at: t0(),
-            },
-            draft("webhook"),
-        )
-        .await
-        .expect("webhook");
+    webhook_of_op(&*store).await;
     let told = |id: &str, label: &str| Told {
         notifications: vec![NotificationDraft {
             people: vec![PersonId("p1".into())],
