@@ -1165,15 +1165,14 @@ impl Store for SqlStore {
             // never runs it on an empty window.
             window.push((0, String::new()));
         }
-        let mut first = QueryBuilder::new(EXPLAIN);
-        push_window_query(&mut first, &walk, pos.as_ref(), n as i64);
+        let first = window_statements(&walk, pos.as_ref(), n, &window);
         let mut rows = QueryBuilder::new(EXPLAIN);
         push_chain_rows(&mut rows, q, &window);
         let title = format!(
             "-- rows of that window ({} of its {found} copies pass the copy filters)",
             window.iter().filter(|(_, id)| !id.is_empty()).count()
         );
-        for (title, mut qb) in [("-- the walk's first window".to_owned(), first), (title, rows)] {
+        for (title, mut qb) in first.into_iter().chain([(title, rows)]) {
             out.push(title);
             let plan = qb.build().fetch_all(&self.reader).await.map_err(map_err)?;
             out.extend(explain_lines(&plan)?);
@@ -4065,7 +4064,7 @@ impl Ranges {
 /// The listing walk: key-driven, the cost bound by the page, not by how many copies exist.
 ///
 /// Each round reads the next rows of the walk's index ranges — a per-key (or per-organisation)
-/// range scan, merged by the database ([`push_key_window`] is the backend's own way to merge) —
+/// range scan, merged in the backend's own way ([`SqlStore::key_window`], a dialect hook) —
 /// and hands that window of copies to `eval`, which applies the listing's rules to those copies
 /// only. Every row a listing can show lies in exactly one window (it is readable, so it is under
 /// one of the keys; an inbox row involves the organisation), so the windows' results in order
@@ -4106,8 +4105,24 @@ impl SqlStore {
     }
 
     /// The next `n` positions (created_at, copy id) of the walk beyond `pos`, in its order, each
-    /// with whether the copy passes the walk's per-copy filters (true when it has none).
+    /// with whether the copy passes the walk's per-copy filters (true when it has none). A walk
+    /// over keys is the backend's own ([`SqlStore::key_window`]); an inbox's two ranges are one
+    /// statement on both.
     async fn window(
+        &self,
+        walk: &Walk<'_>,
+        pos: Option<&Position>,
+        n: usize,
+    ) -> StoreResult<Vec<((i64, String), bool)>> {
+        match walk.involving {
+            Some(_) => self.window_in_one(walk, pos, n).await,
+            None => self.key_window(walk, pos, n).await,
+        }
+    }
+
+    /// [`Self::window`] as one statement: the positions, merged by the database, joined to their
+    /// copies for the per-copy filters.
+    async fn window_in_one(
         &self,
         walk: &Walk<'_>,
         pos: Option<&Position>,
