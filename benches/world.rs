@@ -1,6 +1,6 @@
 //! `cargo bench --bench world -- [--backend sqlite|postgres] [--orgs N] [--people-per-org P]
 //! [--checkpoints 10000,100000,1000000] [--concurrency C] [--reads K] [--probe-filings F]
-//! [--live L] [--provisions P] [--build-concurrency B] [--keep]`
+//! [--live L] [--provisions P] [--build-concurrency B] [--keep] [--reuse sqlite:DIR|URL]`
 //!
 //! Issue 11's world, built and measured through the product's own HTTP API, with the server as a
 //! **child process** (the release `kakehashi` binary cargo built for this bench, `serve --demo` on
@@ -18,7 +18,9 @@
 //!    1M). At each checkpoint, K reads one after another (p50/p99) of: NISC's inbox, a ministry's
 //!    inbox, an operator's inbox, the operator's TLP:RED search, the ministry's keyword search,
 //!    the ministry's filtered listing (sector + TLP); then F durable submissions at C at once
-//!    beside the disk's fsync rate measured in the same run; the server's memory.
+//!    beside the disk's fsync rate measured in the same run, with the CPU time each took in
+//!    the server, in this load generator and in the rest of the machine (the database server);
+//!    the server's memory.
 //! 4. **Provisions**: NISC sends P provisions (default 100,000; `POST /api/v1/provisions`, then
 //!    `…/send`), C at once, each to one sector's ministries, GREEN and AMBER in turn; then K reads
 //!    each of the provision listing of NISC, the ministry and the operator (p50/p99) and memory.
@@ -29,6 +31,9 @@
 //!    counted in the database against the people who must have one.
 //!
 //! `KAKEHASHI_BIN=<path>` runs another build of the server (e.g. before and after a change).
+//! `--reuse sqlite:<data dir>` (or a PostgreSQL URL) measures, on a world a run kept with
+//! `--keep`, a start of the server, its memory, every read of phases 3 and 4 and the durable
+//! submissions, without building the world again.
 //!
 //! It prints Markdown tables; BENCHMARKS.md keeps the figures with the command and machine.
 
@@ -60,6 +65,9 @@ struct Opts {
     provisions: usize,
     /// Keep the database when done (for profiling its statements by hand).
     keep: bool,
+    /// Measure the reads only, on a database an earlier run kept: `sqlite:<data dir>` or a
+    /// PostgreSQL URL.
+    reuse: Option<String>,
 }
 
 fn opts() -> Opts {
@@ -75,6 +83,7 @@ fn opts() -> Opts {
         live: 5_000,
         provisions: 100_000,
         keep: false,
+        reuse: None,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -108,6 +117,7 @@ fn opts() -> Opts {
             "--probe-filings" => o.probe_filings = n(),
             "--live" => o.live = n(),
             "--provisions" => o.provisions = n(),
+            "--reuse" => o.reuse = Some(value.clone()),
             "--keep" => {
                 o.keep = true;
                 i += 1;
@@ -169,6 +179,64 @@ fn unique() -> String {
 fn pg_admin_url() -> String {
     std::env::var("KAKEHASHI_TEST_PG")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// CPU time used so far, in clock ticks (`USER_HZ`): this process's (the load generator), the
+/// server's, and the whole machine's busy and total time (`/proc/stat`, every core).
+fn cpu_ticks(server: u32) -> [u64; 4] {
+    let process = |pid: &str| {
+        let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // The fields after the command's closing parenthesis start at the third; utime and
+        // stime are the 14th and 15th.
+        let rest: Vec<u64> = s
+            .rsplit_once(") ")
+            .map(|(_, r)| {
+                r.split_whitespace()
+                    .map(|f| f.parse().unwrap_or(0))
+                    .collect()
+            })
+            .unwrap_or_default();
+        rest.get(11).copied().unwrap_or(0) + rest.get(12).copied().unwrap_or(0)
+    };
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let cpu: Vec<u64> = stat
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .map(|f| f.parse().unwrap_or(0))
+        .collect();
+    let field = |i: usize| cpu.get(i).copied().unwrap_or(0);
+    // user nice system idle iowait irq softirq steal
+    let busy = field(0) + field(1) + field(2) + field(5) + field(6) + field(7);
+    [
+        process("self"),
+        process(&server.to_string()),
+        busy,
+        busy + field(3) + field(4),
+    ]
+}
+
+/// Where the CPU time of `n` operations went, from two [`cpu_ticks`] readings: milliseconds per
+/// operation of the server, the load generator and the rest of the machine (the database
+/// server, the kernel's own threads), and how busy the machine's cores were.
+fn cpu_per_op(before: [u64; 4], after: [u64; 4], n: usize) -> String {
+    // USER_HZ is 100 on Linux for every architecture this runs on.
+    let ms = |ticks: u64| ticks as f64 * 10.0 / n.max(1) as f64;
+    let d: Vec<u64> = after
+        .iter()
+        .zip(before)
+        .map(|(a, b)| a.saturating_sub(b))
+        .collect();
+    let rest = d[2].saturating_sub(d[0] + d[1]);
+    format!(
+        "{:.2} / {:.2} / {:.2} ms, cores {:.0}% busy",
+        ms(d[1]),
+        ms(d[0]),
+        ms(rest),
+        100.0 * d[2] as f64 / d[3].max(1) as f64
+    )
 }
 
 /// Memory of a process from `/proc/<pid>/status`, in MiB: (VmRSS, VmHWM).
@@ -465,6 +533,24 @@ impl Db {
         }
     }
 
+    /// A database an earlier run kept (`--keep`): `sqlite:<data dir>` or a PostgreSQL URL.
+    fn kept(at: &str) -> Db {
+        match at.strip_prefix("sqlite:") {
+            Some(dir) => Db {
+                args: vec!["--data-dir".into(), dir.to_owned()],
+                sqlite_file: Some(std::path::Path::new(dir).join("kakehashi.sqlite3")),
+                pg: None,
+                dir: None,
+            },
+            None => Db {
+                args: vec!["--database-url".into(), at.to_owned()],
+                sqlite_file: None,
+                pg: Some((at.to_owned(), String::new())),
+                dir: None,
+            },
+        }
+    }
+
     /// One number from the database, read directly (not through the server).
     async fn count(&self, sql: &str, bind: &str) -> i64 {
         use sqlx::Connection;
@@ -502,6 +588,152 @@ impl Db {
             }
         }
     }
+}
+
+/// Reference data: the 15 sectors, and which ministry is responsible for which.
+async fn world_sectors(admin: &Sess) -> Vec<Sector> {
+    let (st, refs) = admin.get("/api/v1/reference/sectors").await;
+    assert_eq!(st, 200, "{refs}");
+    let (st, dir) = admin.get("/api/v1/orgs").await;
+    assert_eq!(st, 200, "{dir}");
+    let dir = dir["items"].as_array().cloned().unwrap_or_default();
+    let sectors: Vec<Sector> = refs["sectors"]
+        .as_array()
+        .expect("sectors")
+        .iter()
+        .map(|s| {
+            let id = s["id"].as_str().expect("sector id").to_owned();
+            Sector {
+                service: s["services"][0]["id"]
+                    .as_str()
+                    .expect("a service")
+                    .to_owned(),
+                ministries: dir
+                    .iter()
+                    .filter(|o| o["kind"] == "ci_ministry")
+                    .filter(|o| {
+                        o["sectors"]
+                            .as_array()
+                            .is_some_and(|v| v.iter().any(|x| x.as_str() == Some(id.as_str())))
+                    })
+                    .filter_map(|o| o["id"].as_str().map(str::to_owned))
+                    .collect(),
+                id,
+            }
+        })
+        .collect();
+    assert_eq!(sectors.len(), 15, "the 15 sectors");
+    sectors
+}
+
+/// `--reuse`: on a world an earlier run built and kept, a start of the server on it, its memory,
+/// the reads of the checkpoints and of the provisions, and F durable submissions at C at once
+/// (after a change to the server, without building the world again). The world's people sign
+/// in with the password the run gave them.
+async fn reads_only(o: &Opts, db: Db) {
+    let srv = Server::spawn(&db.args);
+    let client = reqwest::Client::new();
+    let admin = sign_in(&client, &srv.base, "admin", OWN_PASSWORD).await.0;
+    let sectors = Arc::new(world_sectors(&admin).await);
+    // Organisation i is of sector i % 15 and its first person files, and the operator read is
+    // the first filer of electric power (as in a full run).
+    let power = sectors
+        .iter()
+        .position(|s| s.id == "electric_power")
+        .expect("electric power");
+    let (st, dir) = admin.get("/api/v1/orgs").await;
+    assert_eq!(st, 200, "{dir}");
+    let mut filers = Vec::new();
+    for i in 0..o.concurrency {
+        let name = format!("ワールド{i:05}株式会社");
+        let id = dir["items"]
+            .as_array()
+            .expect("organisations")
+            .iter()
+            .find(|x| x["name_ja"] == name.as_str())
+            .and_then(|x| x["id"].as_str())
+            .unwrap_or_else(|| panic!("organisation {name}"))
+            .to_owned();
+        let sess = sign_in(&client, &srv.base, &format!("w{i:05}-0"), OWN_PASSWORD)
+            .await
+            .0;
+        filers.push(Filer {
+            sess,
+            org: Org {
+                id,
+                name,
+                sector: i % sectors.len(),
+            },
+        });
+    }
+    let nisc = sign_in(&client, &srv.base, "nisc", DEMO_PASSWORD).await.0;
+    let meti = sign_in(&client, &srv.base, "meti", DEMO_PASSWORD).await.0;
+    let op = sign_in(&client, &srv.base, &format!("w{power:05}-0"), OWN_PASSWORD)
+        .await
+        .0;
+    let copies = db
+        .count("SELECT COUNT(*) FROM copies WHERE id <> $1", "")
+        .await;
+    let provisions = db
+        .count("SELECT COUNT(*) FROM provisions WHERE state = $1", "sent")
+        .await;
+    let mem = memory(srv.pid());
+    let reads = listing_reads([&nisc, &meti, &op], o.reads).await;
+    let sent = provision_reads([&nisc, &meti, &op], o.reads).await;
+    // Durable submissions in this world, beside the disk's fsync rate.
+    let disk = fsync_rate();
+    let (copies_told, filed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let t = Instant::now();
+    let cpu_before = cpu_ticks(srv.pid());
+    let lat = file_until(
+        &filers,
+        &sectors,
+        &copies_told,
+        &filed,
+        usize::MAX,
+        o.probe_filings,
+    )
+    .await;
+    let rate = filed.load(Ordering::Relaxed) as f64 / t.elapsed().as_secs_f64();
+    let cpu = cpu_per_op(
+        cpu_before,
+        cpu_ticks(srv.pid()),
+        filed.load(Ordering::Relaxed),
+    );
+    println!("\n| kept world: {} | |", db.args.join(" "));
+    println!("|---|---|");
+    println!("| copies · sent provisions | {copies} · {provisions} |");
+    println!(
+        "| server start on it (spawn → /healthz 200) | {:.0} ms |",
+        srv.startup.as_secs_f64() * 1000.0
+    );
+    println!(
+        "| server memory after the start (VmRSS / VmHWM) | {:.0} / {:.0} MiB |",
+        mem.0, mem.1
+    );
+    let names = [
+        "NISC inbox",
+        "ministry inbox",
+        "operator inbox",
+        "operator RED search",
+        "ministry keyword search",
+        "ministry sector + TLP listing",
+    ];
+    for (name, r) in names.iter().zip(&reads) {
+        println!("| {name}, p50 / p99 ({} reads) | {} |", o.reads, p50_99(r));
+    }
+    for (name, r) in ["NISC", "ministry", "operator"].iter().zip(&sent) {
+        println!("| {name}'s provision listing, p50 / p99 | {} |", p50_99(r));
+    }
+    println!(
+        "| durable submissions, {} at once | {rate:.1} /s (p50 {:.0} ms, p99 {:.0} ms), {:.3} of fsync ({disk:.0} /s) |",
+        o.concurrency,
+        pct(&lat, 50.0),
+        pct(&lat, 99.0),
+        rate / disk
+    );
+    println!("| CPU a submission: server / load generator / rest | {cpu} |");
+    srv.stop();
 }
 
 /// Runs `f(i)` for i in 0..n, at most `conc` at once; the answers in order.
@@ -545,6 +777,42 @@ async fn timed_reads(s: &Sess, path: &str, k: usize) -> Vec<Duration> {
         assert!(v["items"].is_array(), "{path}: a listing: {v}");
     }
     out.sort();
+    out
+}
+
+/// The listings read at each checkpoint, one after another: whose (0 NISC, 1 the ministry,
+/// 2 the operator) and which — the three inboxes, the operator's TLP:RED search, the ministry's
+/// keyword search (給電指令) and the ministry's filtered listing (sector + TLP).
+const LISTINGS: [(usize, &str); 6] = [
+    (0, "/api/v1/liaisons/inbox?limit=50"),
+    (1, "/api/v1/liaisons/inbox?limit=50"),
+    (2, "/api/v1/liaisons/inbox?limit=50"),
+    (2, "/api/v1/liaisons?tlp=RED&limit=50"),
+    (
+        1,
+        "/api/v1/liaisons?q=%E7%B5%A6%E9%9B%BB%E6%8C%87%E4%BB%A4&limit=50",
+    ),
+    (
+        1,
+        "/api/v1/liaisons?sector=electric_power&tlp=AMBER&limit=50",
+    ),
+];
+
+/// `k` reads of each of [`LISTINGS`] by NISC, the ministry and the operator.
+async fn listing_reads(viewers: [&Sess; 3], k: usize) -> Vec<Vec<Duration>> {
+    let mut out = Vec::new();
+    for (who, path) in LISTINGS {
+        out.push(timed_reads(viewers[who], path, k).await);
+    }
+    out
+}
+
+/// `k` reads of the provision listing by each of NISC, the ministry and the operator.
+async fn provision_reads(viewers: [&Sess; 3], k: usize) -> Vec<Vec<Duration>> {
+    let mut out = Vec::new();
+    for s in viewers {
+        out.push(timed_reads(s, "/api/v1/provisions", k).await);
+    }
     out
 }
 
@@ -666,6 +934,9 @@ fn main() {
 }
 
 async fn run(o: Opts) {
+    if let Some(kept) = &o.reuse {
+        return reads_only(&o, Db::kept(kept)).await;
+    }
     let backend = match o.backend {
         Backend::Sqlite => "sqlite",
         Backend::Postgres => "postgres",
@@ -685,39 +956,7 @@ async fn run(o: Opts) {
         .expect("first start prints the admin password");
     let admin = sign_in_new(&client, &base, "admin", &admin_pw).await;
 
-    // Reference data: the 15 sectors, and which ministry is responsible for which.
-    let (st, refs) = admin.get("/api/v1/reference/sectors").await;
-    assert_eq!(st, 200, "{refs}");
-    let (st, dir) = admin.get("/api/v1/orgs").await;
-    assert_eq!(st, 200, "{dir}");
-    let dir = dir["items"].as_array().cloned().unwrap_or_default();
-    let sectors: Vec<Sector> = refs["sectors"]
-        .as_array()
-        .expect("sectors")
-        .iter()
-        .map(|s| {
-            let id = s["id"].as_str().expect("sector id").to_owned();
-            Sector {
-                service: s["services"][0]["id"]
-                    .as_str()
-                    .expect("a service")
-                    .to_owned(),
-                ministries: dir
-                    .iter()
-                    .filter(|o| o["kind"] == "ci_ministry")
-                    .filter(|o| {
-                        o["sectors"]
-                            .as_array()
-                            .is_some_and(|v| v.iter().any(|x| x.as_str() == Some(id.as_str())))
-                    })
-                    .filter_map(|o| o["id"].as_str().map(str::to_owned))
-                    .collect(),
-                id,
-            }
-        })
-        .collect();
-    assert_eq!(sectors.len(), 15, "the 15 sectors");
-    let sectors = Arc::new(sectors);
+    let sectors = Arc::new(world_sectors(&admin).await);
 
     // 2. The world: organisations, then people.
     let t = Instant::now();
@@ -825,36 +1064,19 @@ async fn run(o: Opts) {
     let copies = Arc::new(AtomicUsize::new(0));
     let filed = Arc::new(AtomicUsize::new(0));
     let disk = fsync_rate();
-    println!("\n| {backend}: copies | filings | build rate | NISC inbox p50/p99 | ministry inbox | operator inbox | operator RED search | ministry keyword search | ministry sector+TLP listing | durable submissions, {} at once | ÷ fsync ({disk:.0} /s) | server VmRSS / VmHWM |", o.concurrency);
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("\n| {backend}: copies | filings | build rate | NISC inbox p50/p99 | ministry inbox | operator inbox | operator RED search | ministry keyword search | ministry sector+TLP listing | durable submissions, {} at once | ÷ fsync ({disk:.0} /s) | CPU a submission: server / load generator / rest | server VmRSS / VmHWM |", o.concurrency);
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for &cp in &o.checkpoints {
         let t = Instant::now();
         let before = filed.load(Ordering::Relaxed);
         let _ = file_until(&filers, &sectors, &copies, &filed, cp, usize::MAX).await;
         let build_rate =
             (filed.load(Ordering::Relaxed) - before) as f64 / t.elapsed().as_secs_f64();
-        let k = o.reads;
-        let reads = [
-            timed_reads(&nisc, "/api/v1/liaisons/inbox?limit=50", k).await,
-            timed_reads(&meti, "/api/v1/liaisons/inbox?limit=50", k).await,
-            timed_reads(&op, "/api/v1/liaisons/inbox?limit=50", k).await,
-            timed_reads(&op, "/api/v1/liaisons?tlp=RED&limit=50", k).await,
-            timed_reads(
-                &meti,
-                "/api/v1/liaisons?q=%E7%B5%A6%E9%9B%BB%E6%8C%87%E4%BB%A4&limit=50",
-                k,
-            )
-            .await,
-            timed_reads(
-                &meti,
-                "/api/v1/liaisons?sector=electric_power&tlp=AMBER&limit=50",
-                k,
-            )
-            .await,
-        ];
+        let reads = listing_reads([&nisc, &meti, &op], o.reads).await;
         // Durable submissions in this world: F more filings at C at once.
         let t = Instant::now();
         let b = filed.load(Ordering::Relaxed);
+        let cpu_before = cpu_ticks(srv.pid());
         let lat = file_until(
             &filers,
             &sectors,
@@ -865,9 +1087,14 @@ async fn run(o: Opts) {
         )
         .await;
         let probe_rate = (filed.load(Ordering::Relaxed) - b) as f64 / t.elapsed().as_secs_f64();
+        let cpu = cpu_per_op(
+            cpu_before,
+            cpu_ticks(srv.pid()),
+            filed.load(Ordering::Relaxed) - b,
+        );
         let (rss, hwm) = memory(srv.pid());
         println!(
-            "| {} | {} | {build_rate:.0} /s | {} | {} | {} | {} | {} | {} | {probe_rate:.1} /s (p50 {:.0} ms, p99 {:.0} ms) | {:.3} | {rss:.0} / {hwm:.0} MiB |",
+            "| {} | {} | {build_rate:.0} /s | {} | {} | {} | {} | {} | {} | {probe_rate:.1} /s (p50 {:.0} ms, p99 {:.0} ms) | {:.3} | {cpu} | {rss:.0} / {hwm:.0} MiB |",
             copies.load(Ordering::Relaxed),
             filed.load(Ordering::Relaxed),
             p50_99(&reads[0]),
@@ -959,12 +1186,7 @@ async fn run(o: Opts) {
         let secs = t.elapsed().as_secs_f64();
         let mut lat = rates;
         lat.sort();
-        let k = o.reads;
-        let reads = [
-            timed_reads(&nisc, "/api/v1/provisions", k).await,
-            timed_reads(&meti, "/api/v1/provisions", k).await,
-            timed_reads(&op, "/api/v1/provisions", k).await,
-        ];
+        let reads = provision_reads([&nisc, &meti, &op], o.reads).await;
         let mem = memory(srv.pid());
         println!(
             "\n| {backend}: provisions | sent (draft + send, {} at once) | NISC's provisions p50/p99 (100 rows) | ministry's | operator's | server VmRSS / VmHWM |",
