@@ -32,8 +32,8 @@
 //!
 //! `KAKEHASHI_BIN=<path>` runs another build of the server (e.g. before and after a change).
 //! `--reuse sqlite:<data dir>` (or a PostgreSQL URL) measures, on a world a run kept with
-//! `--keep`, a start of the server, its memory, every read of phases 3 and 4 and the durable
-//! submissions, without building the world again.
+//! `--keep`, a start of the server, its memory, every read of phases 3 and 4, the durable
+//! submissions and the 警報 of phase 5, without building the world again.
 //!
 //! It prints Markdown tables; BENCHMARKS.md keeps the figures with the command and machine.
 
@@ -627,9 +627,10 @@ async fn world_sectors(admin: &Sess) -> Vec<Sector> {
 }
 
 /// `--reuse`: on a world an earlier run built and kept, a start of the server on it, its memory,
-/// the reads of the checkpoints and of the provisions, and F durable submissions at C at once
-/// (after a change to the server, without building the world again). The world's people sign
-/// in with the password the run gave them.
+/// the reads of the checkpoints and of the provisions, F durable submissions at C at once, and
+/// (unless `--live 0`) the 警報 to L live clients (after a change to the server, without
+/// building the world again). The world's people sign in with the password the run gave them:
+/// L may not exceed the live clients of that run.
 async fn reads_only(o: &Opts, db: Db) {
     let srv = Server::spawn(&db.args);
     let client = reqwest::Client::new();
@@ -733,7 +734,266 @@ async fn reads_only(o: &Opts, db: Db) {
         rate / disk
     );
     println!("| CPU a submission: server / load generator / rest | {cpu} |");
+    if o.live > 0 {
+        // The world's operators in the order they were made (their names number them), and
+        // its people; the live clients are people the run that built the world signed in.
+        let mut orgs: Vec<(String, String)> = dir["items"]
+            .as_array()
+            .expect("organisations")
+            .iter()
+            .filter_map(|x| {
+                Some((
+                    x["name_ja"].as_str()?.to_owned(),
+                    x["id"].as_str()?.to_owned(),
+                ))
+            })
+            .filter(|(name, _)| name.starts_with("ワールド"))
+            .collect();
+        orgs.sort();
+        let people = db
+            .count("SELECT COUNT(*) FROM people WHERE login LIKE $1", "w%")
+            .await as usize;
+        alert(&Alert {
+            backend: if db.pg.is_some() {
+                "postgres"
+            } else {
+                "sqlite"
+            },
+            db: &db,
+            client: &client,
+            base: &srv.base,
+            pid: srv.pid(),
+            sectors: &sectors,
+            orgs: orgs.into_iter().map(|(_, id)| id).collect(),
+            people,
+            live: o.live.min(people),
+            filers: o.concurrency,
+            build_concurrency: o.build_concurrency,
+            reused: true,
+            restart: srv.startup,
+            restart_mem: mem,
+            loaded_hwm: mem.1,
+        })
+        .await;
+    }
     srv.stop();
+}
+
+/// What phase 5 needs of the world it runs in.
+struct Alert<'a> {
+    backend: &'a str,
+    db: &'a Db,
+    client: &'a reqwest::Client,
+    base: &'a str,
+    pid: u32,
+    sectors: &'a [Sector],
+    /// The world's operator organisations, in the order they were made.
+    orgs: Vec<String>,
+    people: usize,
+    live: usize,
+    filers: usize,
+    build_concurrency: usize,
+    /// A kept world (`--reuse`): every live client's person changed the password already.
+    reused: bool,
+    restart: Duration,
+    restart_mem: (f64, f64),
+    loaded_hwm: f64,
+}
+
+/// Phase 5, 警報: L people across L organisations hold the live stream open; NISC sends an
+/// urgent GREEN provision to every sector's ministries and every operator directly; how long
+/// until each client hears it, and the alert's inbox rows counted in the database.
+async fn alert(a: &Alert<'_>) {
+    let t = Instant::now();
+    let live_people: Vec<(usize, usize)> = (0..a.live)
+        .map(|i| (i % a.orgs.len(), i / a.orgs.len()))
+        .collect();
+    let live_sessions: Vec<Sess> = {
+        let (client, base, lp) = (a.client.clone(), a.base.to_owned(), Arc::new(live_people));
+        let (filers_n, reused) = (a.filers, a.reused);
+        par(lp.len(), a.build_concurrency, move |i| {
+            let (client, base, lp) = (client.clone(), base.clone(), Arc::clone(&lp));
+            async move {
+                let (org, j) = lp[i];
+                let login = format!("w{org:05}-{j}");
+                // The filers changed their password already, and everyone of a kept world
+                // who was a live client in the run that built it.
+                if (j == 0 && org < filers_n) || reused {
+                    sign_in(&client, &base, &login, OWN_PASSWORD).await.0
+                } else {
+                    sign_in_new(&client, &base, &login, ONE_TIME).await
+                }
+            }
+        })
+        .await
+    };
+    let signin_secs = t.elapsed().as_secs_f64();
+    let nisc = sign_in(a.client, a.base, "nisc", DEMO_PASSWORD).await.0;
+    // Signed in, no stream yet: what the sign-ins (and their hashing) left behind.
+    let signed_mem = memory(a.pid);
+
+    // Each client: its own connection, holding the stream; it reports when it hears `want`.
+    let (want_tx, want_rx) = tokio::sync::watch::channel(String::new());
+    let opened = Arc::new(AtomicUsize::new(0));
+    let mut listeners = Vec::new();
+    let t = Instant::now();
+    for s in live_sessions {
+        let (mut want_rx, opened) = (want_rx.clone(), Arc::clone(&opened));
+        listeners.push(tokio::spawn(async move {
+            // A client of its own: one connection per stream, as browsers have.
+            let res = s
+                .client
+                .get(format!("{}/api/v1/events", s.base))
+                .header("cookie", &s.cookie)
+                .send()
+                .await
+                .expect("events");
+            assert_eq!(res.status(), 200, "the live stream opens");
+            opened.fetch_add(1, Ordering::Relaxed);
+            let mut res = res;
+            let mut buf = String::new();
+            loop {
+                match res.chunk().await {
+                    Ok(Some(c)) => {
+                        let at = Instant::now();
+                        buf.push_str(&String::from_utf8_lossy(&c));
+                        let want = want_rx.borrow_and_update().clone();
+                        if !want.is_empty() && buf.contains(&want) {
+                            return Some(at);
+                        }
+                        if buf.len() > 1 << 16 {
+                            buf.clear();
+                        }
+                    }
+                    _ => return None,
+                }
+            }
+        }));
+    }
+    while opened.load(Ordering::Relaxed) < listeners.len() {
+        assert!(
+            t.elapsed() < Duration::from_secs(300),
+            "live streams did not open"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let open_secs = t.elapsed().as_secs_f64();
+    let live_mem = memory(a.pid);
+
+    // The alert: GREEN, urgent, every sector's ministries, every operator directly.
+    let mut recipients = Vec::new();
+    for s in a.sectors {
+        for m in &s.ministries {
+            recipients.push(json!({ "ministry": m, "sector": s.id }));
+        }
+    }
+    let direct: Vec<&str> = a.orgs.iter().map(String::as_str).collect();
+    let (st, draft) = nisc
+        .post(
+            "/api/v1/provisions",
+            json!({
+                "urgent": true,
+                "direct_recipients": direct,
+                "form": {
+                    "importance": "alert", "tlp": "GREEN", "has_attachments": false,
+                    "recipients": recipients,
+                    "summary": "重要インフラ全分野を狙った攻撃の予告が確認された（ワールド警報）。",
+                    "targets": "インターネットに公開された業務システム",
+                    "countermeasures": "通信先をブロックすること。",
+                    "contact": { "person": "提供 花子" }
+                }
+            }),
+        )
+        .await;
+    assert_eq!(st, 201, "the alert's draft: {draft}");
+    let id = draft["id"].as_str().expect("draft id").to_owned();
+    let (st, check) = nisc.get(&format!("/api/v1/provisions/{id}/check")).await;
+    assert_eq!(st, 200, "{check}");
+    assert_eq!(check["blockers"], json!([]), "{check}");
+    // The clients look for the provision's id in what they hear.
+    want_tx.send(id.clone()).expect("listeners");
+    let t0 = Instant::now();
+    let (st, sent) = nisc
+        .post(&format!("/api/v1/provisions/{id}/send"), json!({}))
+        .await;
+    let ack = Instant::now();
+    assert_eq!(st, 200, "the alert is sent: {sent}");
+    let mut from_ack = Vec::new();
+    let mut from_start = Vec::new();
+    let mut missed = 0;
+    let deadline = tokio::time::Instant::from_std(ack + Duration::from_secs(60));
+    for l in listeners {
+        let abort = l.abort_handle();
+        let heard = match tokio::time::timeout_at(deadline, l).await {
+            Ok(r) => r.expect("listener"),
+            Err(_) => {
+                abort.abort();
+                None
+            }
+        };
+        match heard {
+            Some(at) => {
+                from_ack.push(at.saturating_duration_since(ack));
+                from_start.push(at.saturating_duration_since(t0));
+            }
+            None => missed += 1,
+        }
+    }
+    from_ack.sort();
+    from_start.sort();
+    let after_mem = memory(a.pid);
+    let rows =
+        a.db.count("SELECT COUNT(*) FROM notifications WHERE ref_id = $1", &id)
+            .await;
+    let world_rows =
+        a.db.count(
+            "SELECT COUNT(*) FROM notifications n JOIN people p ON p.id = n.person_id \
+             WHERE n.ref_id = $1 AND p.login LIKE 'w%'",
+            &id,
+        )
+        .await;
+    let (backend, people, restart_mem, loaded_hwm) =
+        (a.backend, a.people, a.restart_mem, a.loaded_hwm);
+    println!(
+        "\n| {backend}: 警報 | {} live clients · {} organisations · {people} people |",
+        a.live,
+        a.orgs.len()
+    );
+    println!("|---|---|");
+    println!(
+        "| server start-up, restart with the world loaded | {:.0} ms |",
+        a.restart.as_secs_f64() * 1000.0
+    );
+    println!(
+        "| server memory: after restart / {} signed in / with their streams open / after the alert (VmRSS) | {:.0} / {:.0} / {:.0} / {:.0} MiB (VmHWM before the restart {loaded_hwm:.0} MiB, after the alert {:.0} MiB) |",
+        a.live, restart_mem.0, signed_mem.0, live_mem.0, after_mem.0, after_mem.1
+    );
+    println!(
+        "| live clients signed in | {:.0} s ({:.1} /s); streams opened in {open_secs:.1} s |",
+        signin_secs,
+        a.live as f64 / signin_secs
+    );
+    println!(
+        "| send acknowledged (request → 200) | {:.0} ms |",
+        (ack - t0).as_secs_f64() * 1000.0
+    );
+    println!(
+        "| each client told, from the acknowledgement | p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms |",
+        pct(&from_ack, 50.0),
+        pct(&from_ack, 99.0),
+        pct(&from_ack, 100.0)
+    );
+    println!(
+        "| each client told, from the send request | p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms |",
+        pct(&from_start, 50.0),
+        pct(&from_start, 99.0),
+        pct(&from_start, 100.0)
+    );
+    println!("| clients never told (within 60 s of the acknowledgement) | {missed} |");
+    println!(
+        "| inbox rows of the alert (database) | {rows} in all; {world_rows} of the {people} world people{} |",
+        if world_rows as usize == people { " (every one)" } else { " (**MISSING ROWS**)" }
+    );
 }
 
 /// Runs `f(i)` for i in 0..n, at most `conc` at once; the answers in order.
@@ -1213,193 +1473,26 @@ async fn run(o: Opts) {
     srv = Server::spawn(&db.args);
     let restart = srv.startup;
     let restart_mem = memory(srv.pid());
-    let base = srv.base.clone();
 
     // 5. 警報: L live clients, then an urgent alert to every organisation.
-    let t = Instant::now();
-    let live_people: Vec<(usize, usize)> = (0..o.live).map(|i| (i % o.orgs, i / o.orgs)).collect();
-    let live_sessions: Vec<Sess> = {
-        let (client, base, lp) = (client.clone(), base.clone(), Arc::new(live_people));
-        let filers_n = o.concurrency;
-        par(lp.len(), o.build_concurrency, move |i| {
-            let (client, base, lp) = (client.clone(), base.clone(), Arc::clone(&lp));
-            async move {
-                let (org, j) = lp[i];
-                let login = format!("w{org:05}-{j}");
-                // The filers changed their password already.
-                if j == 0 && org < filers_n {
-                    sign_in(&client, &base, &login, OWN_PASSWORD).await.0
-                } else {
-                    sign_in_new(&client, &base, &login, ONE_TIME).await
-                }
-            }
-        })
-        .await
-    };
-    let signin_secs = t.elapsed().as_secs_f64();
-    let nisc = sign_in(&client, &base, "nisc", DEMO_PASSWORD).await.0;
-    // Signed in, no stream yet: what the sign-ins (and their hashing) left behind.
-    let signed_mem = memory(srv.pid());
-
-    // Each client: its own connection, holding the stream; it reports when it hears `want`.
-    let (want_tx, want_rx) = tokio::sync::watch::channel(String::new());
-    let opened = Arc::new(AtomicUsize::new(0));
-    let mut listeners = Vec::new();
-    let t = Instant::now();
-    for s in live_sessions {
-        let (mut want_rx, opened) = (want_rx.clone(), Arc::clone(&opened));
-        listeners.push(tokio::spawn(async move {
-            // A client of its own: one connection per stream, as browsers have.
-            let res = s
-                .client
-                .get(format!("{}/api/v1/events", s.base))
-                .header("cookie", &s.cookie)
-                .send()
-                .await
-                .expect("events");
-            assert_eq!(res.status(), 200, "the live stream opens");
-            opened.fetch_add(1, Ordering::Relaxed);
-            let mut res = res;
-            let mut buf = String::new();
-            loop {
-                match res.chunk().await {
-                    Ok(Some(c)) => {
-                        let at = Instant::now();
-                        buf.push_str(&String::from_utf8_lossy(&c));
-                        let want = want_rx.borrow_and_update().clone();
-                        if !want.is_empty() && buf.contains(&want) {
-                            return Some(at);
-                        }
-                        if buf.len() > 1 << 16 {
-                            buf.clear();
-                        }
-                    }
-                    _ => return None,
-                }
-            }
-        }));
-    }
-    while opened.load(Ordering::Relaxed) < listeners.len() {
-        assert!(
-            t.elapsed() < Duration::from_secs(300),
-            "live streams did not open"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let open_secs = t.elapsed().as_secs_f64();
-    let live_mem = memory(srv.pid());
-
-    // The alert: GREEN, urgent, every sector's ministries, every operator directly.
-    let mut recipients = Vec::new();
-    for s in sectors.iter() {
-        for m in &s.ministries {
-            recipients.push(json!({ "ministry": m, "sector": s.id }));
-        }
-    }
-    let direct: Vec<&str> = orgs.iter().map(|o| o.id.as_str()).collect();
-    let (st, draft) = nisc
-        .post(
-            "/api/v1/provisions",
-            json!({
-                "urgent": true,
-                "direct_recipients": direct,
-                "form": {
-                    "importance": "alert", "tlp": "GREEN", "has_attachments": false,
-                    "recipients": recipients,
-                    "summary": "重要インフラ全分野を狙った攻撃の予告が確認された（ワールド警報）。",
-                    "targets": "インターネットに公開された業務システム",
-                    "countermeasures": "通信先をブロックすること。",
-                    "contact": { "person": "提供 花子" }
-                }
-            }),
-        )
-        .await;
-    assert_eq!(st, 201, "the alert's draft: {draft}");
-    let id = draft["id"].as_str().expect("draft id").to_owned();
-    let (st, check) = nisc.get(&format!("/api/v1/provisions/{id}/check")).await;
-    assert_eq!(st, 200, "{check}");
-    assert_eq!(check["blockers"], json!([]), "{check}");
-    // The clients look for the provision's id in what they hear.
-    want_tx.send(id.clone()).expect("listeners");
-    let t0 = Instant::now();
-    let (st, sent) = nisc
-        .post(&format!("/api/v1/provisions/{id}/send"), json!({}))
-        .await;
-    let ack = Instant::now();
-    assert_eq!(st, 200, "the alert is sent: {sent}");
-    let mut from_ack = Vec::new();
-    let mut from_start = Vec::new();
-    let mut missed = 0;
-    let deadline = tokio::time::Instant::from_std(ack + Duration::from_secs(60));
-    for l in listeners {
-        let abort = l.abort_handle();
-        let heard = match tokio::time::timeout_at(deadline, l).await {
-            Ok(r) => r.expect("listener"),
-            Err(_) => {
-                abort.abort();
-                None
-            }
-        };
-        match heard {
-            Some(at) => {
-                from_ack.push(at.saturating_duration_since(ack));
-                from_start.push(at.saturating_duration_since(t0));
-            }
-            None => missed += 1,
-        }
-    }
-    from_ack.sort();
-    from_start.sort();
-    let after_mem = memory(srv.pid());
-    let rows = db
-        .count("SELECT COUNT(*) FROM notifications WHERE ref_id = $1", &id)
-        .await;
-    let world_rows = db
-        .count(
-            "SELECT COUNT(*) FROM notifications n JOIN people p ON p.id = n.person_id \
-             WHERE n.ref_id = $1 AND p.login LIKE 'w%'",
-            &id,
-        )
-        .await;
-    println!(
-        "\n| {backend}: 警報 | {} live clients · {} organisations · {people} people |",
-        o.live, o.orgs
-    );
-    println!("|---|---|");
-    println!(
-        "| server start-up, restart with the world loaded | {:.0} ms |",
-        restart.as_secs_f64() * 1000.0
-    );
-    println!(
-        "| server memory: after restart / {} signed in / with their streams open / after the alert (VmRSS) | {:.0} / {:.0} / {:.0} / {:.0} MiB (VmHWM before the restart {loaded_hwm:.0} MiB, after the alert {:.0} MiB) |",
-        o.live, restart_mem.0, signed_mem.0, live_mem.0, after_mem.0, after_mem.1
-    );
-    println!(
-        "| live clients signed in | {:.0} s ({:.1} /s); streams opened in {open_secs:.1} s |",
-        signin_secs,
-        o.live as f64 / signin_secs
-    );
-    println!(
-        "| send acknowledged (request → 200) | {:.0} ms |",
-        (ack - t0).as_secs_f64() * 1000.0
-    );
-    println!(
-        "| each client told, from the acknowledgement | p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms |",
-        pct(&from_ack, 50.0),
-        pct(&from_ack, 99.0),
-        pct(&from_ack, 100.0)
-    );
-    println!(
-        "| each client told, from the send request | p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms |",
-        pct(&from_start, 50.0),
-        pct(&from_start, 99.0),
-        pct(&from_start, 100.0)
-    );
-    println!("| clients never told (within 60 s of the acknowledgement) | {missed} |");
-    println!(
-        "| inbox rows of the alert (database) | {rows} in all; {world_rows} of the {people} world people{} |",
-        if world_rows as usize == people { " (every one)" } else { " (**MISSING ROWS**)" }
-    );
+    alert(&Alert {
+        backend,
+        db: &db,
+        client: &client,
+        base: &srv.base,
+        pid: srv.pid(),
+        sectors: &sectors,
+        orgs: orgs.iter().map(|o| o.id.clone()).collect(),
+        people,
+        live: o.live,
+        filers: o.concurrency,
+        build_concurrency: o.build_concurrency,
+        reused: false,
+        restart,
+        restart_mem,
+        loaded_hwm,
+    })
+    .await;
     srv.stop();
     if o.keep {
         println!("\nThe database is kept: {}", db.args.join(" "));

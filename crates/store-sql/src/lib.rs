@@ -260,6 +260,14 @@ pub mod sqlite {
             .push_bind(n);
     }
 
+    /// `values` as rows of one column `x.value` (dialect hook): SQLite has no arrays, so the
+    /// list is bound as one JSON array and read by `json_each`.
+    fn push_rows_of(qb: &mut QueryBuilder<'_, Db>, values: Vec<String>) {
+        qb.push("json_each(")
+            .push_bind(serde_json::Value::from(values).to_string())
+            .push(") AS x");
+    }
+
     /// A listing walk's window over keys (dialect hook): one statement, SQLite merging the
     /// key ranges itself ([`push_key_window`]).
     impl SqlStore {
@@ -413,6 +421,13 @@ pub mod postgres {
             .push_bind(n)
             .push(format!(") AS w ORDER BY 1{dir}, 2{dir} LIMIT "))
             .push_bind(n);
+    }
+
+    /// `values` as rows of one column `x.value` (dialect hook): one bound array.
+    fn push_rows_of(qb: &mut QueryBuilder<'_, Db>, values: Vec<String>) {
+        qb.push("UNNEST(")
+            .push_bind(values)
+            .push("::text[]) AS x(value)");
     }
 
     /// A listing walk's window over keys (dialect hook), merged in the store

@@ -327,21 +327,26 @@ impl SqlStore {
     /// One inbox row per person of each draft, in multi-row statements (the drafts together),
     /// inside `tx`; a person's existing row for the same item is kept. How many rows were written.
     async fn notifications_in(tx: &mut Tx<'_>, drafts: &[NotificationDraft], at: DateTime<Utc>) -> StoreResult<u64> {
+        // One statement per notice, its people bound as one list ([`push_rows_of`]): a 警報's
+        // 20,000 inbox rows were 41 statements of 500 rows and 3,000 bound values each.
+        // (`WHERE true`: SQLite reads `ON` after a `FROM` as a join's otherwise.)
         let mut total = 0;
-        let rows: Vec<(&NotificationDraft, &PersonId)> =
-            drafts.iter().flat_map(|n| n.people.iter().map(move |p| (n, p))).collect();
-        for chunk in rows.chunks(500) {
-            let mut qb: QueryBuilder<Db> = QueryBuilder::new("INSERT INTO notifications (person_id, kind, ref_id, title, importance, created_at, read_at) ");
-            qb.push_values(chunk, |mut b, (n, p)| {
-                b.push_bind(p.0.clone())
-                    .push_bind(n.kind.clone())
-                    .push_bind(n.ref_id.clone())
-                    .push_bind(n.title.clone())
-                    .push_bind(n.importance.clone())
-                    .push_bind(micros(at))
-                    .push("NULL");
-            });
-            qb.push(" ON CONFLICT (person_id, kind, ref_id) DO NOTHING");
+        for n in drafts.iter().filter(|n| !n.people.is_empty()) {
+            let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+                "INSERT INTO notifications (person_id, kind, ref_id, title, importance, created_at, read_at) SELECT x.value, ",
+            );
+            qb.push_bind(n.kind.clone())
+                .push(", ")
+                .push_bind(n.ref_id.clone())
+                .push(", ")
+                .push_bind(n.title.clone())
+                .push(", ")
+                .push_bind(n.importance.clone())
+                .push(", ")
+                .push_bind(micros(at))
+                .push(", NULL FROM ");
+            push_rows_of(&mut qb, n.people.iter().map(|p| p.0.clone()).collect());
+            qb.push(" WHERE true ON CONFLICT (person_id, kind, ref_id) DO NOTHING");
             total += qb.build().execute(&mut **tx).await.map_err(map_err)?.rows_affected();
         }
         Ok(total)
