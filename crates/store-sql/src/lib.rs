@@ -260,12 +260,25 @@ pub mod sqlite {
             .push_bind(n);
     }
 
-    /// `values` as rows of one column `x.value` (dialect hook): SQLite has no arrays, so the
-    /// list is bound as one JSON array and read by `json_each`.
-    fn push_rows_of(qb: &mut QueryBuilder<'_, Db>, values: Vec<String>) {
-        qb.push("json_each(")
-            .push_bind(serde_json::Value::from(values).to_string())
-            .push(") AS x");
+    /// Rows of text columns `x.c0, x.c1, …`, given column by column, all of one length (dialect
+    /// hook): SQLite has no arrays, so the rows are bound as one JSON array of arrays, read by
+    /// `json_each` (a JSON `null` reads as `NULL`).
+    fn push_rows_of(qb: &mut QueryBuilder<'_, Db>, columns: Vec<Vec<Option<String>>>) {
+        let len = columns.first().map_or(0, Vec::len);
+        let rows: Vec<serde_json::Value> = (0..len)
+            .map(|i| {
+                columns
+                    .iter()
+                    .map(|c| serde_json::Value::from(c[i].clone()))
+                    .collect()
+            })
+            .collect();
+        let picks: Vec<String> = (0..columns.len())
+            .map(|i| format!("value ->> {i} AS c{i}"))
+            .collect();
+        qb.push(format!("(SELECT {} FROM json_each(", picks.join(", ")))
+            .push_bind(serde_json::Value::from(rows).to_string())
+            .push(")) AS x");
     }
 
     /// A listing walk's window over keys (dialect hook): one statement, SQLite merging the
@@ -423,11 +436,18 @@ pub mod postgres {
             .push_bind(n);
     }
 
-    /// `values` as rows of one column `x.value` (dialect hook): one bound array.
-    fn push_rows_of(qb: &mut QueryBuilder<'_, Db>, values: Vec<String>) {
-        qb.push("UNNEST(")
-            .push_bind(values)
-            .push("::text[]) AS x(value)");
+    /// Rows of text columns `x.c0, x.c1, …`, given column by column, all of one length (dialect
+    /// hook): one bound array a column, read in step by `UNNEST`.
+    fn push_rows_of(qb: &mut QueryBuilder<'_, Db>, columns: Vec<Vec<Option<String>>>) {
+        let names: Vec<String> = (0..columns.len()).map(|i| format!("c{i}")).collect();
+        qb.push("UNNEST(");
+        for (i, c) in columns.into_iter().enumerate() {
+            if i > 0 {
+                qb.push(", ");
+            }
+            qb.push_bind(c).push("::text[]");
+        }
+        qb.push(format!(") AS x({})", names.join(", ")));
     }
 
     /// A listing walk's window over keys (dialect hook), merged in the store

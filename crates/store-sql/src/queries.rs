@@ -327,29 +327,32 @@ impl SqlStore {
     /// One inbox row per person of each draft, in multi-row statements (the drafts together),
     /// inside `tx`; a person's existing row for the same item is kept. How many rows were written.
     async fn notifications_in(tx: &mut Tx<'_>, drafts: &[NotificationDraft], at: DateTime<Utc>) -> StoreResult<u64> {
-        // One statement per notice, its people bound as one list ([`push_rows_of`]): a 警報's
-        // 20,000 inbox rows were 41 statements of 500 rows and 3,000 bound values each.
-        // (`WHERE true`: SQLite reads `ON` after a `FROM` as a join's otherwise.)
-        let mut total = 0;
-        for n in drafts.iter().filter(|n| !n.people.is_empty()) {
-            let mut qb: QueryBuilder<Db> = QueryBuilder::new(
-                "INSERT INTO notifications (person_id, kind, ref_id, title, importance, created_at, read_at) SELECT x.value, ",
-            );
-            qb.push_bind(n.kind.clone())
-                .push(", ")
-                .push_bind(n.ref_id.clone())
-                .push(", ")
-                .push_bind(n.title.clone())
-                .push(", ")
-                .push_bind(n.importance.clone())
-                .push(", ")
-                .push_bind(micros(at))
-                .push(", NULL FROM ");
-            push_rows_of(&mut qb, n.people.iter().map(|p| p.0.clone()).collect());
-            qb.push(" WHERE true ON CONFLICT (person_id, kind, ref_id) DO NOTHING");
-            total += qb.build().execute(&mut **tx).await.map_err(map_err)?.rows_affected();
+        // Every inbox row of a write in one statement, its columns bound as lists
+        // ([`push_rows_of`]): a 警報's 20,000 rows were 41 statements of 500 rows and 3,000
+        // bound values each. (`WHERE true`: SQLite reads `ON` after a `FROM` as a join's.)
+        let rows: Vec<(&NotificationDraft, &PersonId)> =
+            drafts.iter().flat_map(|n| n.people.iter().map(move |p| (n, p))).collect();
+        if rows.is_empty() {
+            return Ok(0);
         }
-        Ok(total)
+        let column = |f: fn(&NotificationDraft, &PersonId) -> Option<String>| -> Vec<Option<String>> {
+            rows.iter().map(|(n, p)| f(n, p)).collect()
+        };
+        let columns = vec![
+            column(|_, p| Some(p.0.clone())),
+            column(|n, _| Some(n.kind.clone())),
+            column(|n, _| Some(n.ref_id.clone())),
+            column(|n, _| Some(n.title.clone())),
+            column(|n, _| n.importance.clone()),
+        ];
+        let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+            "INSERT INTO notifications (person_id, kind, ref_id, title, importance, created_at, read_at) \
+             SELECT x.c0, x.c1, x.c2, x.c3, x.c4, ",
+        );
+        qb.push_bind(micros(at)).push(", NULL FROM ");
+        push_rows_of(&mut qb, columns);
+        qb.push(" WHERE true ON CONFLICT (person_id, kind, ref_id) DO NOTHING");
+        Ok(qb.build().execute(&mut **tx).await.map_err(map_err)?.rows_affected())
     }
 
     /// Queues webhook deliveries inside `tx` (multi-row statements).
@@ -1670,16 +1673,7 @@ impl Store for SqlStore {
         // Key-driven: the newest `limit` sends under the viewer's keys, merged from each key's
         // range (an audience row exists only for a sent provision, dated at its send), then
         // those provisions by id. The cost follows the page, not the number of provisions.
-        let walk = Walk {
-            keys,
-            sector: None,
-            involving: None,
-            from: None,
-            until: None,
-            ascending: false,
-            prefilter: None,
-            over: Ranges::Provisions,
-        };
+        let walk = Walk::provisions(keys, false);
         let mut qb: QueryBuilder<Db> = QueryBuilder::new(
             "SELECT p.id, p.chain_id, p.report_no, p.ident, p.tlp, p.importance, p.sectors, p.sent_at FROM (",
         );
@@ -1707,16 +1701,7 @@ impl Store for SqlStore {
         // Key-driven, oldest first from `after`: the next sends under the viewer's keys, merged
         // from each key's range, then those provisions by id. Each provision was tested against
         // the keys one by one, every sent provision from `after` on until the page filled.
-        let walk = Walk {
-            keys,
-            sector: None,
-            involving: None,
-            from: None,
-            until: None,
-            ascending: true,
-            prefilter: None,
-            over: Ranges::Provisions,
-        };
+        let walk = Walk::provisions(keys, true);
         let pos = after.map(|(t, id)| (micros(t), id));
         let window = self.key_window(&walk, pos.as_ref(), limit.clamp(1, 500) as usize).await?;
         if window.is_empty() {
@@ -4041,6 +4026,22 @@ struct Walk<'a> {
     prefilter: Option<&'a ListingQuery>,
     /// Whose audience ranges the keys walk.
     over: Ranges,
+}
+
+impl<'a> Walk<'a> {
+    /// The sent provisions under `keys`, by their send: newest first unless `ascending`.
+    fn provisions(keys: &'a [String], ascending: bool) -> Self {
+        Walk {
+            keys,
+            sector: None,
+            involving: None,
+            from: None,
+            until: None,
+            ascending,
+            prefilter: None,
+            over: Ranges::Provisions,
+        }
+    }
 }
 
 /// The audience index a key walk reads: (key, created_at, id) in both.
