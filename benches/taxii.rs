@@ -1,5 +1,5 @@
 //! `cargo bench --bench taxii -- [--backend sqlite|postgres] [--objects N] [--limit L]
-//! [--repeat R] [--concurrency C] [--no-medallion] [--no-python]`
+//! [--repeat R] [--concurrency C] [--walkers W] [--no-medallion] [--no-python]`
 //!
 //! TAXII 2.1 paged reads, Kakehashi beside the OASIS reference server `medallion`, in one run and
 //! through one client:
@@ -11,6 +11,9 @@
 //! 2. **Kakehashi**: the whole collection is walked R times (`GET …/objects/?limit=L`, following
 //!    `next`) by one Rust HTTP client (reqwest, each page parsed as JSON); objects per second of
 //!    each walk and each page's latency.
+//!    With `--walkers W` (W > 1), W clients then walk the whole collection at once, R times: the
+//!    objects all of them read per second of wall time, and the process's CPU time per 1,000
+//!    objects (server and client share this process and its two cores).
 //! 3. **medallion** (unless `--no-medallion`): the very objects Kakehashi served, with the dates
 //!    added of Kakehashi's manifest, are written into a medallion memory-backend data file (one
 //!    copy of each object version: medallion answers the latest version of an id once, where
@@ -26,6 +29,10 @@
 #[path = "../tests/common.rs"]
 mod common;
 
+/// The server runs in this process: it allocates as the `kakehashi` binary does (see `src/main.rs`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use common::{power_form, Backend, TestServer};
 use serde_json::{json, Value};
 use std::collections::HashSet;
@@ -39,6 +46,7 @@ struct Opts {
     limit: usize,
     repeat: usize,
     concurrency: usize,
+    walkers: usize,
     medallion: bool,
     python: bool,
 }
@@ -50,6 +58,7 @@ fn opts() -> Opts {
         limit: 100,
         repeat: 5,
         concurrency: 8,
+        walkers: 1,
         medallion: true,
         python: true,
     };
@@ -73,6 +82,7 @@ fn opts() -> Opts {
             "--limit" => o.limit = n().clamp(1, 1000),
             "--repeat" => o.repeat = n().max(1),
             "--concurrency" => o.concurrency = n().max(1),
+            "--walkers" => o.walkers = n().max(1),
             "--no-medallion" => {
                 o.medallion = false;
                 i += 1;
@@ -228,6 +238,61 @@ async fn walks(
     }
     lat.sort();
     (count.unwrap_or(0), median(&mut rates), lat)
+}
+
+/// CPU time this process has used so far (user and system), from `/proc/self/stat`.
+fn cpu_used() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = &stat[stat.rfind(')').expect("stat") + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = f[11].parse::<u64>().expect("utime") + f[12].parse::<u64>().expect("stime");
+    // The kernel's USER_HZ is 100 on every Linux this runs on.
+    Duration::from_millis(ticks * 10)
+}
+
+/// W walks at once, R times: (objects per walk, median objects/s of all walks together, all
+/// pages' latencies sorted, process CPU per 1,000 objects).
+async fn walks_at_once(
+    t: &Target,
+    limit: usize,
+    repeat: usize,
+    walkers: usize,
+) -> (usize, f64, Vec<Duration>, Duration) {
+    let mut rates = Vec::new();
+    let mut lat = Vec::new();
+    let mut count = None;
+    let (mut cpu, mut objects) = (Duration::ZERO, 0usize);
+    for _ in 0..repeat {
+        let cpu0 = cpu_used();
+        let start = Instant::now();
+        let mut tasks = Vec::new();
+        for _ in 0..walkers {
+            let t = Target {
+                collection: t.collection.clone(),
+                auth: t.auth.clone(),
+            };
+            tasks.push(tokio::spawn(async move {
+                walk(&reqwest::Client::new(), &t, limit).await
+            }));
+        }
+        let mut total = 0;
+        for task in tasks {
+            let w = task.await.expect("walker");
+            if let Some(c) = count {
+                assert_eq!(c, w.objects, "every walk gives the same objects");
+            }
+            count = Some(w.objects);
+            total += w.objects;
+            lat.extend(w.pages);
+        }
+        rates.push(total as f64 / start.elapsed().as_secs_f64());
+        cpu += cpu_used() - cpu0;
+        objects += total;
+    }
+    lat.sort();
+    let per_1000 = cpu.mul_f64(1000.0 / objects.max(1) as f64);
+    (count.unwrap_or(0), median(&mut rates), lat, per_1000)
 }
 
 /// The objects of the operator's own collection, counted.
@@ -487,12 +552,26 @@ async fn run(o: Opts) {
     let (k_objects, k_rate, k_lat) = walks(&client, &kkh, o.limit, o.repeat).await;
 
     // 3. medallion: the same objects (one copy of each version), the same client.
-    let mut rows: Vec<(String, usize, f64, Vec<Duration>)> = vec![(
+    // (what, objects per walk, objects/s, page latencies, walks at once)
+    let mut rows: Vec<(String, usize, f64, Vec<Duration>, usize)> = vec![(
         "Kakehashi, Rust client (reqwest)".into(),
         k_objects,
         k_rate,
         k_lat,
+        1,
     )];
+    let mut at_once = None;
+    if o.walkers > 1 {
+        let (objects, rate, lat, cpu) = walks_at_once(&kkh, o.limit, o.repeat, o.walkers).await;
+        rows.push((
+            format!("Kakehashi, {} walks at once (Rust client)", o.walkers),
+            objects,
+            rate,
+            lat,
+            o.walkers,
+        ));
+        at_once = Some(cpu);
+    }
     let mut medallion = None;
     if o.medallion {
         let mut objects = Vec::new();
@@ -535,6 +614,7 @@ async fn run(o: Opts) {
             m_objects,
             m_rate,
             m_lat,
+            1,
         ));
         medallion = Some((m, med));
     }
@@ -542,7 +622,7 @@ async fn run(o: Opts) {
     // 4. taxii2-client against both.
     if o.python {
         if let Some(r) = python_walks(&kkh.collection, "taxii", &token, o.limit, o.repeat) {
-            rows.push(("Kakehashi, taxii2-client (Python)".into(), r.0, r.1, r.2));
+            rows.push(("Kakehashi, taxii2-client (Python)".into(), r.0, r.1, r.2, 1));
         }
         if let Some((_, med)) = &medallion {
             if let Some(r) = python_walks(
@@ -552,7 +632,7 @@ async fn run(o: Opts) {
                 o.limit,
                 o.repeat,
             ) {
-                rows.push(("medallion, taxii2-client (Python)".into(), r.0, r.1, r.2));
+                rows.push(("medallion, taxii2-client (Python)".into(), r.0, r.1, r.2, 1));
             }
         }
     }
@@ -563,18 +643,27 @@ async fn run(o: Opts) {
         rows[0].1, o.limit, o.repeat
     );
     println!("|---|---|---|---|---|---|");
-    for (name, objects, rate, lat) in &rows {
+    for (name, objects, rate, lat, at_once) in &rows {
         println!(
             "| {name} | {objects} | {} | {rate:.0} | {:.2} ms | {:.2} ms |",
-            lat.len() / o.repeat,
+            lat.len() / o.repeat / at_once,
             pct(lat, 50.0),
             pct(lat, 99.0)
         );
     }
-    if rows.len() > 1 && rows[1].0.starts_with("medallion, Rust") {
+    if let Some(cpu) = at_once {
         println!(
-            "| Kakehashi ÷ medallion, objects/s (Rust client) | | | {:.1}× | | |",
-            rows[0].2 / rows[1].2
+            "| CPU of this process (server and clients) per 1,000 objects, walks at once | | | {:.1} ms | | |",
+            cpu.as_secs_f64() * 1000.0
+        );
+    }
+    if let Some(m) = rows
+        .iter()
+        .find(|r| r.0 == "medallion, Rust client (reqwest)")
+    {
+        println!(
+            "| Kakehashi ÷ medallion, objects/s (Rust client, one walk each) | | | {:.1}× | | |",
+            rows[0].2 / m.2
         );
     }
     if let (Some(k), Some(m)) = (
