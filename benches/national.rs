@@ -126,6 +126,10 @@ async fn run(o: Opts) {
         Backend::Postgres => "postgres",
     };
     let srv = TestServer::start(o.backend).await;
+    // The server's own upkeep, as `kakehashi serve` runs it: the planner's table statistics.
+    let _statistics = srv
+        .app
+        .spawn_statistics_worker(std::time::Duration::from_secs(60));
     let admin = srv.login_admin().await;
 
     // 1. People.

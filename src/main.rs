@@ -302,6 +302,9 @@ async fn serve(args: ServeArgs, demo: bool) -> anyhow::Result<()> {
     let _digests = app.spawn_digest_worker(std::time::Duration::from_secs(3600));
     // Reporting-deadline reminders (near and overdue), each sent once, checked every minute.
     let _reminders = app.spawn_reminder_worker(std::time::Duration::from_secs(60));
+    // The planner's table statistics, where the database does not keep them itself: now, then
+    // every minute (autovacuum's own pace).
+    let _statistics = app.spawn_statistics_worker(std::time::Duration::from_secs(60));
     let secure = args.secure_cookies || !args.bind.ip().is_loopback();
     let router = kakehashi_server::router(
         app.clone(),

@@ -37,6 +37,7 @@ pub mod standards;
 pub mod statistics;
 pub mod stix;
 pub mod taxonomy;
+pub mod upkeep;
 pub mod webhooks;
 
 use chrono::{DateTime, Utc};

@@ -372,6 +372,15 @@ pub mod sqlite {
         ) -> kakehashi_store::StoreResult<Option<tokio::sync::mpsc::Receiver<String>>> {
             Ok(None)
         }
+
+        /// Nothing to do (dialect hook). SQLite keeps no statistics unless asked to (`ANALYZE`
+        /// writes `sqlite_stat1`), and its plans here do not wait for them: each listing
+        /// statement names its index path (ordered index arms, `unindexed` comparisons), and
+        /// those plans were measured without statistics up to 1,000,000 copies. Statistics
+        /// would let SQLite choose otherwise, which would want its own measurement first.
+        async fn keep_statistics_impl(&self) -> kakehashi_store::StoreResult<Vec<String>> {
+            Ok(Vec::new())
+        }
     }
 }
 
@@ -387,6 +396,10 @@ pub mod postgres {
     fn skip_locked(alias: &str) -> String {
         format!(" FOR UPDATE OF {alias} SKIP LOCKED")
     }
+
+    /// The transaction advisory lock a node holds while it brings table statistics up to date
+    /// (`SqlStore::keep_statistics_impl`): "kkh_stat" in ASCII.
+    pub const STATISTICS_LOCK: i64 = 0x6b6b_685f_7374_6174;
 
     /// `column` compared without its index (dialect hook): `column || ''`, an expression no
     /// index covers (unary `+` does not apply to text). With table statistics PostgreSQL still
@@ -684,6 +697,47 @@ pub mod postgres {
                 .await
                 .map_err(crate::convert::map_err)?;
             Ok(true)
+        }
+
+        /// `ANALYZE` of each table of the schema changed enough since its last analysis, by
+        /// autovacuum's own thresholds (`autovacuum_analyze_threshold` rows plus
+        /// `autovacuum_analyze_scale_factor` of the table) — only while autovacuum is off, as
+        /// it is on some installations: otherwise PostgreSQL does this itself. A table never
+        /// analysed is costed as nearly empty, and at 1,000,000 copies that turned a TAXII
+        /// page's urgent-copy check into a hash of every copy the reader may see (1.2 s a page,
+        /// 3.3 ms once analysed). One node at a time: the others skip while a transaction
+        /// advisory lock is held. `ANALYZE` takes no lock that stops reads or writes.
+        async fn keep_statistics_impl(&self) -> kakehashi_store::StoreResult<Vec<String>> {
+            use crate::convert::map_err;
+            let mut tx = self.writer.begin().await.map_err(map_err)?;
+            let due: bool = sqlx::query_scalar(
+                "SELECT current_setting('autovacuum') = 'off' AND pg_try_advisory_xact_lock($1)",
+            )
+            .bind(STATISTICS_LOCK)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_err)?;
+            if !due {
+                return Ok(Vec::new());
+            }
+            let tables: Vec<(String, String)> = sqlx::query_as(
+                "SELECT s.relname::text, format('%I.%I', s.schemaname, s.relname) \
+                 FROM pg_stat_user_tables s WHERE s.schemaname = current_schema() \
+                 AND s.n_mod_since_analyze > current_setting('autovacuum_analyze_threshold')::float8 \
+                 + current_setting('autovacuum_analyze_scale_factor')::float8 * GREATEST(s.n_live_tup, 0) \
+                 ORDER BY s.relname",
+            )
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(map_err)?;
+            for (_, qualified) in &tables {
+                sqlx::query(&format!("ANALYZE {qualified}"))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+            }
+            tx.commit().await.map_err(map_err)?;
+            Ok(tables.into_iter().map(|(name, _)| name).collect())
         }
 
         /// A LISTEN connection forwarding payloads (sqlx's listener reconnects by itself).

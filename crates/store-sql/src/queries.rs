@@ -2494,6 +2494,10 @@ impl Store for SqlStore {
         self.subscribe_impl().await
     }
 
+    async fn keep_statistics(&self) -> StoreResult<Vec<String>> {
+        self.keep_statistics_impl().await
+    }
+
     async fn insert_webhook(&self, w: &WebhookRecord, audit: AuditDraft) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         sqlx::query("INSERT INTO webhooks (id, org_id, url, secret, active, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")

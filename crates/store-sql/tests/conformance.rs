@@ -353,3 +353,118 @@ async fn sqlite_start_up_finds_copies_without_search_text_by_index() {
         "{plan:?}"
     );
 }
+
+/// PostgreSQL: while autovacuum is off (as on some installations, and on this project's test
+/// machines), the store analyses the tables that changed enough since their last analysis,
+/// one node at a time; while autovacuum is on, it leaves that to PostgreSQL.
+#[tokio::test]
+async fn postgres_keeps_table_statistics_while_autovacuum_is_off() {
+    use sqlx::Connection;
+    let (store, name) = postgres_store().await;
+    let base = admin_url();
+    let url = format!("{}/{name}", &base[..base.rfind('/').expect("db in url")]);
+    let mut c = sqlx::PgConnection::connect(&url).await.expect("connect");
+    let autovacuum: String = sqlx::query_scalar("SELECT current_setting('autovacuum')")
+        .fetch_one(&mut c)
+        .await
+        .expect("setting");
+    // Counters reach the statistics views shortly after a commit; sooner when asked (15+).
+    let _ = sqlx::query("SELECT pg_stat_force_next_flush()")
+        .execute(&mut c)
+        .await;
+    sqlx::query(
+        "INSERT INTO live_events (payload, created_at) SELECT 'x' || g, g FROM generate_series(1, 200) g",
+    )
+    .execute(&mut c)
+    .await
+    .expect("insert");
+    if autovacuum == "on" {
+        assert_eq!(
+            store.keep_statistics().await.expect("upkeep"),
+            Vec::<String>::new(),
+            "autovacuum keeps the statistics"
+        );
+        drop(c);
+        drop_pg(name).await;
+        return;
+    }
+    assert!(reltuples(&mut c).await < 0.0, "never analysed yet");
+    let mut waited = 0;
+    loop {
+        let changed: i64 = sqlx::query_scalar(
+            "SELECT n_mod_since_analyze FROM pg_stat_user_tables WHERE relname = 'live_events'",
+        )
+        .fetch_one(&mut c)
+        .await
+        .expect("counters");
+        if changed >= 200 {
+            break;
+        }
+        waited += 1;
+        assert!(
+            waited < 300,
+            "the insert never reached the counters ({changed})"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // Another node has the turn: this one does nothing.
+    let mut other = sqlx::PgConnection::connect(&url).await.expect("connect");
+    let mut turn = other.begin().await.expect("begin");
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(kakehashi_store_sql::postgres::STATISTICS_LOCK)
+        .execute(&mut *turn)
+        .await
+        .expect("lock");
+    assert_eq!(
+        store
+            .keep_statistics()
+            .await
+            .expect("upkeep while another node has the turn"),
+        Vec::<String>::new()
+    );
+    assert!(reltuples(&mut c).await < 0.0, "still not analysed");
+    turn.rollback().await.expect("end the other node's turn");
+    let analysed = store.keep_statistics().await.expect("upkeep");
+    assert!(analysed.iter().any(|t| t == "live_events"), "{analysed:?}");
+    assert_eq!(reltuples(&mut c).await, 200.0);
+    let again = store.keep_statistics().await.expect("upkeep again");
+    assert!(
+        !again.iter().any(|t| t == "live_events"),
+        "nothing due: {again:?}"
+    );
+    drop(c);
+    drop(other);
+    drop_pg(name).await;
+}
+
+/// The planner's row count of `live_events` (negative: never analysed).
+async fn reltuples(c: &mut sqlx::PgConnection) -> f32 {
+    sqlx::query_scalar("SELECT reltuples FROM pg_class WHERE relname = 'live_events'")
+        .fetch_one(c)
+        .await
+        .expect("reltuples")
+}
+
+/// SQLite keeps no statistics unless asked, and the store does not ask (see the dialect hook).
+#[tokio::test]
+async fn sqlite_keeps_no_table_statistics() {
+    use sqlx::Connection;
+    let dir = tempdir::Dir::new();
+    let url = format!("sqlite://{}", dir.path.join("test.sqlite3").display());
+    let store = kakehashi_store_sql::sqlite::SqlStore::connect(&url)
+        .await
+        .expect("sqlite store");
+    assert_eq!(
+        store.keep_statistics().await.expect("upkeep"),
+        Vec::<String>::new()
+    );
+    let mut c = sqlx::SqliteConnection::connect(&url)
+        .await
+        .expect("connect");
+    let stat: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            .fetch_one(&mut c)
+            .await
+            .expect("schema");
+    assert_eq!(stat, 0, "no ANALYZE was run");
+}

@@ -445,6 +445,13 @@ pub trait Store: RiskStore + Send + Sync + 'static {
     /// A stream of payloads published by any node, if the backend supports it.
     async fn subscribe(&self) -> StoreResult<Option<tokio::sync::mpsc::Receiver<String>>>;
 
+    /// Brings the query planner's table statistics up to date where the database is not
+    /// keeping them itself; the tables it analysed (none when nothing was due, when the
+    /// database keeps them itself, or when another node is doing it right now). Every listing
+    /// statement is planned from these statistics: a table never analysed looks almost empty
+    /// to the planner.
+    async fn keep_statistics(&self) -> StoreResult<Vec<String>>;
+
     async fn insert_webhook(&self, w: &WebhookRecord, audit: AuditDraft) -> StoreResult<()>;
     async fn webhooks_of_org(&self, org: &OrgId) -> StoreResult<Vec<WebhookRecord>>;
     /// Active webhooks of any of these organisations.
