@@ -268,10 +268,7 @@ async fn walks_at_once(
         let start = Instant::now();
         let mut tasks = Vec::new();
         for _ in 0..walkers {
-            let t = Target {
-                collection: t.collection.clone(),
-                auth: t.auth.clone(),
-            };
+            let t = t.clone();
             tasks.push(tokio::spawn(async move {
                 walk(&reqwest::Client::new(), &t, limit).await
             }));

@@ -2,7 +2,8 @@
 //! made on one node holds on the other (and ends on both), a liaison filed through one node
 //! reaches a client connected to the other live, NISC's R- and T-numbers stay one gapless
 //! sequence when both nodes number at the same moment, and an organisation renamed through one
-//! node is named anew by the other, which keeps the directory in memory. (Webhooks, digests and
+//! node is named anew by the other, which keeps the directory in memory; while PostgreSQL runs
+//! without autovacuum, the nodes keep its table statistics between them. (Webhooks, digests and
 //! reminders delivered once across nodes are tested where they live: `webhooks`, `mail`,
 //! `reporting_deadlines`.) SQLite is the embedded single-node default, so this runs on
 //! PostgreSQL only.
@@ -286,4 +287,76 @@ async fn a_credential_revoked_on_one_node_ends_its_stream_on_the_other() {
         "nothing delivered after the revocation on the other node: {revoked}"
     );
     assert!(ended, "the revoked token's stream ends");
+}
+
+/// Both nodes run the statistics worker as `kakehashi serve` does. While this PostgreSQL runs
+/// without autovacuum, the demo world's tables (never analysed since their rows were written) are
+/// analysed by whichever node takes the turn, without waiting for an interval to pass.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nodes_keep_table_statistics_while_autovacuum_is_off() {
+    use sqlx::Connection;
+    let srv = TestServer::start(Backend::Postgres).await;
+    let (app_b, _base_b, _stop_b) = srv.another_node_app(None).await;
+    let mut db = sqlx::PgConnection::connect(&srv.url)
+        .await
+        .expect("connect");
+    let autovacuum: String = sqlx::query_scalar("SELECT current_setting('autovacuum')")
+        .fetch_one(&mut db)
+        .await
+        .expect("setting");
+    let before = audit_rows(&mut db).await;
+    let workers = [
+        srv.app
+            .spawn_statistics_worker(std::time::Duration::from_secs(1)),
+        app_b.spawn_statistics_worker(std::time::Duration::from_secs(1)),
+    ];
+    if autovacuum == "on" {
+        // PostgreSQL keeps them; the workers leave them alone (and keep running).
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        assert!(workers.iter().all(|w| !w.is_finished()));
+        return;
+    }
+    assert!(
+        before < 0.0,
+        "the demo world's audit log was never analysed ({before})"
+    );
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+        .fetch_one(&mut db)
+        .await
+        .expect("audit rows");
+    // More rows than autovacuum's own threshold (50 and a tenth of the table): due.
+    assert!(
+        rows > 60,
+        "the demo world wrote its audit log ({rows} rows)"
+    );
+    // Analysed within the time PostgreSQL takes to publish the inserts' counters (at most ten
+    // seconds after a commit) and a turn.
+    let mut waited = 0;
+    loop {
+        let now = audit_rows(&mut db).await;
+        if now == rows as f32 {
+            break;
+        }
+        waited += 1;
+        assert!(
+            waited < 300,
+            "the audit log never analysed (reltuples {now}, {rows} rows)"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        workers.iter().all(|w| !w.is_finished()),
+        "the workers keep running"
+    );
+    for w in workers {
+        w.abort();
+    }
+}
+
+/// The planner's row count of the audit log (negative: never analysed).
+async fn audit_rows(db: &mut sqlx::PgConnection) -> f32 {
+    sqlx::query_scalar("SELECT reltuples FROM pg_class WHERE relname = 'audit_log'")
+        .fetch_one(db)
+        .await
+        .expect("reltuples")
 }

@@ -543,18 +543,19 @@ impl App {
         &self,
         interval: std::time::Duration,
     ) -> tokio::task::JoinHandle<()> {
-        let app = self.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(interval).await;
+        // One turn sends both kinds; a failure of the risk reminders is logged by the turn's
+        // own label, one of the deadline reminders here.
+        self.spawn_every(
+            "risk reminder worker",
+            interval,
+            crate::FirstTurn::AfterInterval,
+            |app| async move {
                 if let Err(e) = app.send_deadline_reminders().await {
                     tracing::warn!("reminder worker: {e}");
                 }
-                if let Err(e) = app.send_risk_reminders().await {
-                    tracing::warn!("risk reminder worker: {e}");
-                }
-            }
-        })
+                app.send_risk_reminders().await
+            },
+        )
     }
 }
 

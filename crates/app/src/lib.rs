@@ -146,6 +146,45 @@ pub struct App {
     credential_generation: Arc<tokio::sync::Mutex<Option<auth::GenerationRead>>>,
 }
 
+/// When a periodic worker ([`App::spawn_every`]) takes its first turn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FirstTurn {
+    /// As soon as it is spawned.
+    Now,
+    /// One interval after it is spawned.
+    AfterInterval,
+}
+
+impl App {
+    /// Runs `turn` every `interval` on a task of its own, until the returned task is aborted. A
+    /// failed turn is logged under `worker`'s name; the next turn comes as usual.
+    pub(crate) fn spawn_every<T, F, Fut>(
+        &self,
+        worker: &'static str,
+        interval: std::time::Duration,
+        first: FirstTurn,
+        turn: F,
+    ) -> tokio::task::JoinHandle<()>
+    where
+        T: Send + 'static,
+        F: Fn(App) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = AppResult<T>> + Send + 'static,
+    {
+        let app = self.clone();
+        tokio::spawn(async move {
+            if first == FirstTurn::AfterInterval {
+                tokio::time::sleep(interval).await;
+            }
+            loop {
+                if let Err(e) = turn(app.clone()).await {
+                    tracing::warn!("{worker}: {e}");
+                }
+                tokio::time::sleep(interval).await;
+            }
+        })
+    }
+}
+
 impl App {
     pub fn new(store: Arc<dyn Store>, config: AppConfig) -> Self {
         Self {

@@ -256,15 +256,12 @@ impl crate::App {
         &self,
         interval: std::time::Duration,
     ) -> tokio::task::JoinHandle<()> {
-        let app = self.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(interval).await;
-                if let Err(e) = app.send_digests().await {
-                    tracing::warn!("digest worker: {e}");
-                }
-            }
-        })
+        self.spawn_every(
+            "digest worker",
+            interval,
+            crate::FirstTurn::AfterInterval,
+            |app| async move { app.send_digests().await },
+        )
     }
 }
 

@@ -5,7 +5,7 @@
 //! off, the store keeps them instead ([`kakehashi_store::Store::keep_statistics`]): once at
 //! start-up and then every minute, on whichever node takes the turn.
 
-use crate::{App, AppResult};
+use crate::{App, AppResult, FirstTurn};
 
 impl App {
     /// Analyses the tables whose statistics are due (see the store); the tables analysed.
@@ -23,14 +23,11 @@ impl App {
         &self,
         interval: std::time::Duration,
     ) -> tokio::task::JoinHandle<()> {
-        let app = self.clone();
-        tokio::spawn(async move {
-            loop {
-                if let Err(e) = app.keep_statistics().await {
-                    tracing::warn!("statistics worker: {e}");
-                }
-                tokio::time::sleep(interval).await;
-            }
-        })
+        self.spawn_every(
+            "statistics worker",
+            interval,
+            FirstTurn::Now,
+            |app| async move { app.keep_statistics().await },
+        )
     }
 }
